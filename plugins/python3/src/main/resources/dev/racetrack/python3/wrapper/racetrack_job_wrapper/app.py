@@ -1,0 +1,383 @@
+"""
+The job application: routing of HTTP requests to the health endpoints and to the job.
+
+The application starts in the ``loading`` state, answering only the health endpoints,
+while the job is loaded in a background thread; it becomes ``ready`` (routes of the job are
+installed) or ``failed`` (the error is reported by ``/live``, ``/health`` and the API).
+
+Every route is served at the root (``/live``) and under the public prefixes
+``/pub/job/<job_name>/<any version>/`` and ``/pub/fatman/<job_name>/<any version>/``.
+
+Handlers take a :class:`server.Request` and return ``(status, body, content_type, extra_headers)``
+(see :mod:`server`).
+"""
+
+import json
+import logging
+import os
+import threading
+import time
+import traceback
+from urllib.parse import unquote
+
+from . import context
+from .config import Config
+from .encoding import encode_json, error_json
+from .loader import API_PREFIX, JobEndpoint, LoadedJob, StaticEndpoint, is_within, load_job
+from .metrics import Metrics
+
+logger = logging.getLogger('racetrack_job_wrapper.app')
+
+JSON = b'application/json'
+HTML = b'text/html; charset=utf-8'
+PROMETHEUS = b'text/plain; version=0.0.4; charset=utf-8'
+
+LOADING, READY, FAILED = 'loading', 'ready', 'failed'
+
+_NOT_READY = (503, error_json('job is not ready yet'), JSON, None)
+_NOT_FOUND = (404, error_json('not found'), JSON, None)
+
+
+class ConcurrencyLimiter:
+    """
+    Bounds the number of job calls running at once (``max_concurrency``); calls beyond it wait.
+    When ``max_queue`` calls are already waiting, further calls are rejected right away.
+    """
+
+    def __init__(self, max_concurrency: int, max_queue: int | None):
+        self.max_concurrency = max_concurrency
+        self.max_queue = max_queue
+        self._semaphore = threading.Semaphore(max_concurrency)
+        self._lock = threading.Lock()
+        self._active = 0  # running + waiting
+
+    def try_enter(self) -> bool:
+        """Wait for a free slot; False (without waiting) if the queue is full."""
+        with self._lock:
+            if self.max_queue is not None and self._active - self.max_concurrency >= self.max_queue:
+                return False
+            self._active += 1
+        self._semaphore.acquire()
+        return True
+
+    def exit(self) -> None:
+        self._semaphore.release()
+        with self._lock:
+            self._active -= 1
+
+
+class _AsyncRunner:
+    """Runs coroutines (``async def perform``) on one background event loop."""
+
+    def __init__(self):
+        self._loop = None
+        self._lock = threading.Lock()
+
+    def run(self, coroutine, request: context.RequestContext):
+        import asyncio
+        with self._lock:
+            if self._loop is None:
+                self._loop = asyncio.new_event_loop()
+                threading.Thread(target=self._loop.run_forever, name='async-jobs', daemon=True).start()
+
+        async def with_request_context():
+            context.request_context.set(request)  # the task runs in a copy of the loop's context
+            return await coroutine
+
+        return asyncio.run_coroutine_threadsafe(with_request_context(), self._loop).result()
+
+
+class JobApp:
+    def __init__(self, config: Config, metrics: Metrics | None = None):
+        self.config = config
+        self.metrics = metrics or Metrics()
+        self.state = LOADING
+        self.init_error: str | None = None
+        self.job: LoadedJob | None = None
+        self._openapi: bytes | None = None
+        self._openapi_lock = threading.Lock()
+        self._static_dirs: list[tuple[str, StaticEndpoint]] = []
+        self._async_runner = _AsyncRunner()
+        self._limiter = (
+            ConcurrencyLimiter(config.max_concurrency, config.max_concurrency_queue)
+            if config.max_concurrency else None
+        )
+        self._pub_prefixes = ('job', 'fatman')
+        # path -> {method -> handler}; replaced as a whole (atomically) when the job gets loaded.
+        self._routes: dict[str, dict] = self._base_routes()
+
+    # ------------------------------------------------------------------ loading
+
+    def load(self, entrypoint_path: str, class_name: str | None) -> None:
+        """Load the job (meant to run in a background thread) and switch to ready or failed."""
+        try:
+            job = load_job(entrypoint_path, class_name)
+            self._install_job(job)
+        except BaseException as e:
+            self.init_error = f'{type(e).__name__}: {e}'
+            logger.error(f'failed to load the job entrypoint: {self.init_error}\n{traceback.format_exc()}')
+            self.state = FAILED
+            return
+        self.state = READY
+        logger.info('job is ready')
+
+    def _install_job(self, job: LoadedJob) -> None:
+        # Legacy API of the original wrapper: entrypoint.request_context.get().headers
+        if not hasattr(job.instance, 'request_context'):
+            try:
+                job.instance.request_context = context.request_context
+            except Exception:
+                pass
+        parameters = encode_json(_list_parameters(job.perform))
+        routes = self._base_routes()
+        routes[f'{API_PREFIX}/perform'] = {'POST': self._job_call_handler(job.perform)}
+        routes[f'{API_PREFIX}/parameters'] = {'GET': lambda request: (200, parameters, JSON, None)}
+        for path, endpoint in job.auxiliary.items():
+            routes[API_PREFIX + path] = {'POST': self._job_call_handler(endpoint)}
+        for path, static in job.static.items():
+            routes[API_PREFIX + path] = {'GET': self._static_handler(static)}
+            if static.is_dir:
+                self._static_dirs.append((API_PREFIX + path + '/', static))
+        self._static_dirs.sort(key=lambda item: -len(item[0]))  # longest prefix first
+        self.metrics.custom_metrics = job.metrics_function
+        self.job = job
+        self._routes = routes
+
+    # ------------------------------------------------------------------ dispatch
+
+    def handle(self, request) -> tuple:
+        """Entry point called by the server for every request."""
+        path = request.path
+        base = ''
+        if path.startswith('/pub/'):
+            # /pub/job/<job_name>/<version>/<rest>
+            parts = path.split('/', 5)
+            if (len(parts) < 5 or parts[2] not in self._pub_prefixes
+                    or parts[3] != self.config.job_name or not parts[4]):
+                return _NOT_FOUND
+            base = '/'.join(parts[:5])
+            path = '/' + parts[5] if len(parts) == 6 else '/'
+        routes = self._routes.get(path)
+        if routes is not None:
+            handler = routes.get(request.method)
+            if handler is None:
+                return self._method_not_allowed(routes)
+            request.path = path
+            request.base = base
+            return handler(request)
+        return self._handle_unrouted(request, path, base)
+
+    def _handle_unrouted(self, request, path: str, base: str) -> tuple:
+        if path.startswith(API_PREFIX + '/'):
+            if self.state == LOADING:
+                return _NOT_READY
+            if self.state == FAILED:
+                return 500, error_json(f'job failed to initialize: {self.init_error}'), JSON, None
+            for prefix, static in self._static_dirs:
+                if path.startswith(prefix):
+                    if request.method != 'GET':
+                        return self._method_not_allowed({'GET': None})
+                    request.path = path
+                    request.base = base
+                    return self._serve_static_file(static, unquote(path[len(prefix):]))
+        return _NOT_FOUND
+
+    @staticmethod
+    def _method_not_allowed(routes: dict) -> tuple:
+        allowed = sorted(routes) + (['HEAD'] if 'GET' in routes else [])
+        return (
+            405, error_json('method not allowed'), JSON,
+            b'Allow: ' + ', '.join(allowed).encode() + b'\r\n',
+        )
+
+    def _base_routes(self) -> dict[str, dict]:
+        return {
+            '/': {'GET': self._home},
+            '/live': {'GET': self._live},
+            '/ready': {'GET': self._ready},
+            '/health': {'GET': self._health},
+            '/metrics': {'GET': self._metrics},
+            '/openapi.json': {'GET': self._openapi_json},
+        }
+
+    # ------------------------------------------------------------------ health & docs
+
+    def _live(self, request) -> tuple:
+        if self.state == FAILED:
+            return 500, encode_json({
+                'live': False, 'deployment_timestamp': self.config.deployment_timestamp, 'error': self.init_error,
+            }), JSON, None
+        return 200, encode_json({'live': True, 'deployment_timestamp': self.config.deployment_timestamp}), JSON, None
+
+    def _ready(self, request) -> tuple:
+        if self.state == READY:
+            return 200, b'{"ready": true}', JSON, None
+        return 500, b'{"ready": false}', JSON, None
+
+    def _health(self, request) -> tuple:
+        config = self.config
+        live = self.state != FAILED
+        ready = self.state == READY
+        body = encode_json({
+            'service': 'job',
+            'job_name': config.job_name,
+            'job_version': config.job_version,
+            'live': live,
+            'ready': ready,
+            'status': 'pass' if live and ready else 'fail',
+            'error': self.init_error,
+            'git_version': config.git_version,
+            'deployed_by_racetrack_version': config.deployed_by_racetrack_version,
+            'deployment_timestamp': config.deployment_timestamp,
+            'job_type_version': config.job_type_version,
+        })
+        return (200 if live and ready else 500), body, JSON, None
+
+    def _metrics(self, request) -> tuple:
+        return 200, self.metrics.render(), PROMETHEUS, None
+
+    def _openapi_json(self, request) -> tuple:
+        if self.state == LOADING:
+            return _NOT_READY
+        if self.state == FAILED:
+            return 500, error_json(f'job failed to initialize: {self.init_error}'), JSON, None
+        if self._openapi is None:
+            with self._openapi_lock:
+                if self._openapi is None:
+                    from .openapi import build_openapi
+                    self._openapi = encode_json(build_openapi(self.job, self.config))
+        return 200, self._openapi, JSON, None
+
+    def _home(self, request) -> tuple:
+        name = _html_escape(self.config.job_name)
+        version = _html_escape(self.config.job_version)
+        base = _html_escape(getattr(request, 'base', ''))
+        status = {LOADING: 'loading', READY: 'ready', FAILED: 'failed to initialize'}[self.state]
+        page = (
+            '<!DOCTYPE html>\n<html><head><meta charset="utf-8">'
+            f'<title>{name} {version}</title></head>\n<body>\n'
+            f'<h1>Job {name}</h1>\n<p>Version {version} &mdash; {status}.</p>\n'
+            f'<p>API description: <a href="{base}/openapi.json">openapi.json</a></p>\n'
+            f'<p>Call it with <code>POST {base}/api/v1/perform</code>.</p>\n'
+            '</body></html>\n'
+        )
+        return 200, page.encode(), HTML, None
+
+    # ------------------------------------------------------------------ job calls
+
+    def _job_call_handler(self, endpoint: JobEndpoint):
+        """Build the handler calling ``endpoint`` with the JSON object of the body as kwargs."""
+        metrics = self.metrics
+        limiter = self._limiter
+        async_runner = self._async_runner
+        label = endpoint.path
+        function = endpoint.function
+        check_arguments = endpoint.check_arguments
+        set_request, reset_request = context.request_context.set, context.request_context.reset
+        RequestContext = context.RequestContext
+        perf_counter = time.perf_counter
+        loads = json.loads
+
+        def handle_job_call(request) -> tuple:
+            metrics.call_started(label)
+            started = perf_counter()
+            internal_error = False
+            try:
+                # -------- arguments: must bind to the signature before anything is called
+                body = request.body
+                try:
+                    kwargs = loads(body) if body else {}
+                except (ValueError, UnicodeDecodeError) as e:
+                    return 400, error_json(f'request body is not valid JSON: {e}'), JSON, None
+                if type(kwargs) is not dict:
+                    return 400, error_json(
+                        f'request body must be a JSON object with keyword arguments, got {_json_type(kwargs)}'
+                    ), JSON, None
+                problem = check_arguments(kwargs)
+                if problem is not None:
+                    return 400, error_json(f'invalid arguments for {label}: {problem}'), JSON, None
+
+                # -------- the call
+                if limiter is not None and not limiter.try_enter():
+                    return 429, error_json('too many requests waiting in a queue'), JSON, None
+                request_context = RequestContext(request.method, request.path, request.base, request.headers)
+                token = set_request(request_context)
+                try:
+                    result = function(**kwargs)
+                    if endpoint.is_coroutine:
+                        result = async_runner.run(result, request_context)
+                    return 200, encode_json(result), JSON, None
+                finally:
+                    reset_request(token)
+                    if limiter is not None:
+                        limiter.exit()
+            except BaseException as e:
+                internal_error = True
+                logger.error(f'error in {label}: {type(e).__name__}: {e}\n{traceback.format_exc()}')
+                return 500, error_json(f'{type(e).__name__}: {e}'), JSON, None
+            finally:
+                metrics.call_done(label, perf_counter() - started, internal_error)
+
+        return handle_job_call
+
+    # ------------------------------------------------------------------ static files
+
+    def _static_handler(self, static: StaticEndpoint):
+        def handle_static(request) -> tuple:
+            if static.is_dir:
+                return self._serve_static_file(static, 'index.html')
+            return self._read_static(static, static.file_path)
+        return handle_static
+
+    def _serve_static_file(self, static: StaticEndpoint, relative_path: str) -> tuple:
+        """Serve ``relative_path`` from a static directory, refusing anything outside of it."""
+        if '\0' in relative_path:
+            return 400, error_json('invalid path'), JSON, None
+        root = static.file_path
+        file_path = os.path.realpath(os.path.join(root, relative_path))
+        if not is_within(file_path, root) or not is_within(file_path, self.job.root_dir):
+            return 403, error_json('path is outside of the static directory'), JSON, None
+        if os.path.isdir(file_path):
+            file_path = os.path.join(file_path, 'index.html')
+        if not os.path.isfile(file_path):
+            return _NOT_FOUND
+        return self._read_static(static, file_path)
+
+    def _read_static(self, static: StaticEndpoint, file_path: str) -> tuple:
+        try:
+            with open(file_path, 'rb') as f:
+                content = f.read()
+        except FileNotFoundError:
+            return _NOT_FOUND
+        except OSError as e:
+            logger.error(f'failed to read static file {file_path}: {e}')
+            return 500, error_json('failed to read static file'), JSON, None
+        mimetype = static.mimetype if static.mimetype and not static.is_dir else _guess_mimetype(file_path)
+        return 200, content, mimetype.encode('latin-1'), None
+
+
+def _list_parameters(endpoint: JobEndpoint) -> list[dict]:
+    from .openapi import list_parameters
+    return list_parameters(endpoint)
+
+
+def _guess_mimetype(file_path: str) -> str:
+    import mimetypes
+    return mimetypes.guess_type(file_path, strict=False)[0] or 'text/plain'
+
+
+def _json_type(value) -> str:
+    if isinstance(value, list):
+        return 'array'
+    if isinstance(value, str):
+        return 'string'
+    if isinstance(value, bool):
+        return 'boolean'
+    if isinstance(value, (int, float)):
+        return 'number'
+    return 'null' if value is None else type(value).__name__
+
+
+def _html_escape(text: str) -> str:
+    return (text.replace('&', '&amp;').replace('<', '&lt;').replace('>', '&gt;')
+            .replace('"', '&quot;').replace("'", '&#x27;'))
