@@ -9,6 +9,7 @@ Launch it from the job's source directory::
     python3 -u -m racetrack_job_wrapper run <entrypoint_path> [<entrypoint_class>]
 
 Modules:
+  - ``main``     - command line entry, startup and graceful shutdown
   - ``config``   - settings read from environment variables
   - ``server``   - the HTTP/1.1 server (one thread per connection)
   - ``app``      - routing and the job-facing endpoints

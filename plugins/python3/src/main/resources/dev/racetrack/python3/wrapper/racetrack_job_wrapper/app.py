@@ -18,7 +18,6 @@ import os
 import threading
 import time
 import traceback
-from urllib.parse import unquote
 
 from . import context
 from .config import Config
@@ -179,6 +178,7 @@ class JobApp:
                         return self._method_not_allowed({'GET': None})
                     request.path = path
                     request.base = base
+                    from urllib.parse import unquote
                     return self._serve_static_file(static, unquote(path[len(prefix):]))
         return _NOT_FOUND
 

@@ -45,7 +45,7 @@ class Config:
         'http_addr', 'http_port',
         'job_type_version', 'git_version', 'deployed_by_racetrack_version',
         'max_body_bytes', 'log_requests', 'max_concurrency', 'max_concurrency_queue',
-        'keepalive_timeout', 'shutdown_grace',
+        'keepalive_timeout', 'request_read_timeout', 'shutdown_grace',
         'request_tracing_header', 'caller_name_header',
     )
 
@@ -74,6 +74,8 @@ class Config:
         c.max_concurrency_queue = _env_int('JOB_MAX_CONCURRENCY_QUEUE', None)
         # Idle keep-alive connections are closed after this many seconds.
         c.keepalive_timeout = _env_float('JOB_KEEPALIVE_TIMEOUT', 75.0)
+        # A request (headers and body) must be received within this many seconds.
+        c.request_read_timeout = _env_float('JOB_REQUEST_READ_TIMEOUT', 60.0)
         # On SIGTERM/SIGINT, in-flight requests get this long to finish.
         c.shutdown_grace = _env_float('JOB_SHUTDOWN_GRACE', 5.0)
         c.request_tracing_header = env.get('REQUEST_TRACING_HEADER', '') or 'X-Request-Tracing-Id'

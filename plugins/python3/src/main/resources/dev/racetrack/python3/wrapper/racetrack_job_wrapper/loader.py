@@ -51,6 +51,15 @@ class JobEndpoint:
             keys = kwargs.keys()
             if keys <= self._names and self._required <= keys:
                 return None
+            # Name every offending argument at once.
+            problems = []
+            unexpected = [name for name in kwargs if name not in self._names]
+            if unexpected:
+                problems.append('unexpected argument(s): ' + ', '.join(repr(n) for n in unexpected))
+            missing = [name for name in self.signature.parameters if name in self._required and name not in keys]
+            if missing:
+                problems.append('missing required argument(s): ' + ', '.join(repr(n) for n in missing))
+            return '; '.join(problems)
         try:
             self.signature.bind(**kwargs)
         except TypeError as e:

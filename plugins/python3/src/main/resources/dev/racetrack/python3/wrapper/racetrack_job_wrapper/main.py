@@ -49,6 +49,7 @@ def run(entrypoint_path: str, class_name: str | None) -> int:
         app.handle, config.http_addr, config.http_port,
         max_body_bytes=config.max_body_bytes,
         keepalive_timeout=config.keepalive_timeout,
+        request_read_timeout=config.request_read_timeout,
         access_log=config.log_requests,
     )
     try:

@@ -4,15 +4,13 @@ OpenAPI 3.0 document (type hints -> JSON schema, docstrings -> descriptions,
 ``docs_input_example`` -> request examples).
 """
 
+import collections.abc
 import inspect
-import logging
 import types
 import typing
 
 from .config import Config
 from .loader import API_PREFIX, JobEndpoint, LoadedJob
-
-logger = logging.getLogger('racetrack_job_wrapper.openapi')
 
 OPENAPI_VERSION = '3.0.3'
 AUTH_SCHEME = 'racetrackAuth'
@@ -32,14 +30,11 @@ _SIMPLE_TYPES: dict[object, dict] = {
     frozenset: {'type': 'array', 'items': {}},
 }
 
-_ARRAY_ORIGINS = (list, tuple, set, frozenset)
-try:
-    import collections.abc as _abc
-    _ARRAY_ORIGINS += (_abc.Sequence, _abc.MutableSequence, _abc.Set, _abc.MutableSet, _abc.Iterable,
-                       _abc.Collection)
-    _OBJECT_ORIGINS = (dict, _abc.Mapping, _abc.MutableMapping)
-except ImportError:  # pragma: no cover
-    _OBJECT_ORIGINS = (dict,)
+# typing.get_origin() of generic aliases: List[int] -> list, Sequence[int] -> collections.abc.Sequence, ...
+_ARRAY_ORIGINS = (list, tuple, set, frozenset, collections.abc.Sequence, collections.abc.MutableSequence,
+                  collections.abc.Set, collections.abc.MutableSet, collections.abc.Iterable,
+                  collections.abc.Collection)
+_OBJECT_ORIGINS = (dict, collections.abc.Mapping, collections.abc.MutableMapping)
 
 
 # ---------------------------------------------------------------------------- parameters
@@ -84,7 +79,7 @@ def type_schema(annotation, _depth: int = 0) -> dict:
         return {'nullable': True}
     simple = _SIMPLE_TYPES.get(annotation)
     if simple is not None:
-        return {**simple, 'items': {}} if 'items' in simple else dict(simple)
+        return dict(simple)  # a copy: callers may add keys such as 'default'
 
     origin = typing.get_origin(annotation)
     args = typing.get_args(annotation)

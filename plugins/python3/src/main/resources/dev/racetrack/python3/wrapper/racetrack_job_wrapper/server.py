@@ -14,7 +14,9 @@ Design: one thread per connection, blocking sockets.
 * Requests are parsed from a per-connection buffer, so pipelined requests are safe.
   Bodies may come with ``Content-Length`` or ``Transfer-Encoding: chunked``.
 * Keep-alive follows HTTP/1.1 semantics (and ``Connection: keep-alive`` for HTTP/1.0).
-  Idle keep-alive connections are closed after ``keepalive_timeout`` seconds.
+  Idle keep-alive connections are closed after ``keepalive_timeout`` seconds, and so are
+  connections whose request has not been fully received within ``request_read_timeout``
+  seconds (stalled or trickling clients would otherwise hold a thread forever).
 * Graceful shutdown: :meth:`HttpServer.stop` closes the listener, idle connections are
   woken up and closed, busy ones finish their current request (and get
   ``Connection: close``); :meth:`HttpServer.drain` waits for them up to a grace period.
@@ -30,17 +32,28 @@ import socket
 import sys
 import threading
 import time
-from http import HTTPStatus
 
 logger = logging.getLogger('racetrack_job_wrapper.server')
 
 RECV_SIZE = 65536
+MAX_RECV_SIZE = 262144  # per recv() call while receiving a large body
 MAX_HEADER_BYTES = 65536
 MAX_CHUNK_LINE_BYTES = 4096
 
+# Reason phrases of the statuses this server produces (http.HTTPStatus is not imported:
+# building that enum costs several milliseconds of startup time).
+_REASONS = {
+    100: 'Continue', 200: 'OK', 201: 'Created', 202: 'Accepted', 204: 'No Content',
+    301: 'Moved Permanently', 302: 'Found', 304: 'Not Modified', 307: 'Temporary Redirect',
+    400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed',
+    408: 'Request Timeout', 409: 'Conflict', 413: 'Content Too Large', 415: 'Unsupported Media Type',
+    422: 'Unprocessable Content', 429: 'Too Many Requests', 431: 'Request Header Fields Too Large',
+    500: 'Internal Server Error', 501: 'Not Implemented', 502: 'Bad Gateway', 503: 'Service Unavailable',
+    504: 'Gateway Timeout', 505: 'HTTP Version Not Supported',
+}
 # Pre-rendered status lines: b"HTTP/1.1 200 OK\r\n".
 _STATUS_LINES: dict[int, bytes] = {
-    s.value: f'HTTP/1.1 {s.value} {s.phrase}\r\n'.encode('latin-1') for s in HTTPStatus
+    status: f'HTTP/1.1 {status} {reason}\r\n'.encode('latin-1') for status, reason in _REASONS.items()
 }
 
 _CONN_CLOSE = b'Connection: close\r\n'
@@ -58,6 +71,15 @@ def _status_line(status: int) -> bytes:
 def _error_body(message: str) -> bytes:
     # Avoid importing json here: messages are plain ASCII texts written by this module.
     return b'{"error": "' + message.replace('\\', '\\\\').replace('"', '\\"').encode() + b'"}'
+
+
+def _origin_form(target: str) -> str:
+    """'http://host:port/path?q' (absolute-form, as sent to proxies) -> '/path?q'."""
+    scheme_end = target.find('://')
+    if scheme_end < 0:
+        return target  # e.g. '*' (OPTIONS): will not match any route
+    slash = target.find('/', scheme_end + 3)
+    return target[slash:] if slash >= 0 else '/'
 
 
 class Request:
@@ -89,12 +111,18 @@ class _BadRequest(Exception):
 class _Connection:
     """Bookkeeping of one client connection, used by shutdown and the idle reaper."""
 
-    __slots__ = ('sock', 'busy', 'idle_since')
+    __slots__ = ('sock', 'busy', 'idle_since', 'reading_since')
 
     def __init__(self, sock: socket.socket):
         self.sock = sock
-        self.busy = False
-        self.idle_since = time.monotonic()
+        self.busy = False                   # a request is being received or handled
+        self.idle_since = time.monotonic()  # when the connection last became idle
+        self.reading_since = 0.0            # when receiving the current request took a second recv; 0 if not
+
+    def waiting_for_more(self) -> None:
+        """Called before each extra ``recv`` needed to complete a request."""
+        if not self.reading_since:
+            self.reading_since = time.monotonic()
 
     def wake_up(self) -> None:
         """Make a blocked ``recv`` return b'' so the connection thread closes the connection."""
@@ -113,6 +141,7 @@ class HttpServer:
         *,
         max_body_bytes: int = 10 * 1024 * 1024,
         keepalive_timeout: float = 75.0,
+        request_read_timeout: float = 60.0,
         access_log: bool = False,
     ):
         self.handler = handler
@@ -120,6 +149,7 @@ class HttpServer:
         self.port = port
         self.max_body_bytes = max_body_bytes
         self.keepalive_timeout = keepalive_timeout
+        self.request_read_timeout = request_read_timeout
         self.access_log = access_log
         self._listener: socket.socket | None = None
         self._connections: dict[socket.socket, _Connection] = {}
@@ -209,16 +239,19 @@ class HttpServer:
             return list(self._connections.values())
 
     def _reap_idle_connections(self) -> None:
-        """Close keep-alive connections that stayed idle longer than ``keepalive_timeout``."""
-        timeout = self.keepalive_timeout
-        if timeout <= 0:
-            return
-        period = min(max(timeout / 4, 0.05), 5.0)
+        """Close connections idle longer than ``keepalive_timeout`` and connections whose
+        request is not received within ``request_read_timeout``."""
+        idle_timeout = self.keepalive_timeout if self.keepalive_timeout > 0 else float('inf')
+        read_timeout = self.request_read_timeout if self.request_read_timeout > 0 else float('inf')
+        period = min(max(min(idle_timeout, read_timeout) / 4, 0.05), 5.0)
         while not self._stopping:
             time.sleep(period)
             now = time.monotonic()
             for conn in self._snapshot_connections():
-                if not conn.busy and now - conn.idle_since > timeout:
+                if not conn.busy:
+                    if now - conn.idle_since > idle_timeout:
+                        conn.wake_up()
+                elif conn.reading_since and now - conn.reading_since > read_timeout:
                     conn.wake_up()
 
     # ------------------------------------------------------------------ connection handling
@@ -277,6 +310,7 @@ class HttpServer:
             while end < 0:
                 if len(buf) > MAX_HEADER_BYTES:
                     raise _BadRequest(431, 'request headers too large')
+                conn.waiting_for_more()
                 data = recv(RECV_SIZE)
                 if not data:
                     return
@@ -297,7 +331,7 @@ class HttpServer:
             headers = {}
             for line in lines[1:]:
                 name, sep, value = line.partition(':')
-                if not sep or not name or name[-1] in ' \t':
+                if not sep or not name or name[-1] in ' \t' or name[0] in ' \t':
                     raise _BadRequest(400, 'malformed header line')
                 name = name.lower()
                 value = value.strip()
@@ -330,12 +364,15 @@ class HttpServer:
                         if headers.get('expect', '').lower() == '100-continue' and not buf:
                             sendall(b'HTTP/1.1 100 Continue\r\n\r\n')
                         while len(buf) < length:
-                            data = recv(max(RECV_SIZE, length - len(buf)))
+                            conn.waiting_for_more()
+                            data = recv(min(max(RECV_SIZE, length - len(buf)), MAX_RECV_SIZE))
                             if not data:
                                 return
                             buf += data
                     body = bytes(buf[:length])
                     del buf[:length]
+
+            conn.reading_since = 0.0
 
             # ---------------- keep-alive
             connection_header = headers.get('connection')
@@ -346,11 +383,14 @@ class HttpServer:
 
             # ---------------- dispatch
             head_only = method == 'HEAD'
-            query_at = target.find('?')
+            path = target
+            if path[:1] != '/':
+                path = _origin_form(path)
+            query_at = path.find('?')
             if query_at < 0:
-                path, query = target, ''
+                query = ''
             else:
-                path, query = target[:query_at], target[query_at + 1:]
+                path, query = path[:query_at], path[query_at + 1:]
             request = Request('GET' if head_only else method, target, path, query, version, headers, body, peer)
             started = monotonic() if access_log else 0.0
             try:
@@ -388,6 +428,7 @@ class HttpServer:
             while eol < 0:
                 if len(buf) > MAX_CHUNK_LINE_BYTES:
                     raise _BadRequest(400, 'malformed chunked body')
+                conn.waiting_for_more()
                 data = recv(RECV_SIZE)
                 if not data:
                     raise OSError('connection closed in the middle of a chunked body')
@@ -409,6 +450,7 @@ class HttpServer:
                     while eol < 0:
                         if len(buf) > MAX_HEADER_BYTES:
                             raise _BadRequest(400, 'malformed chunked trailer')
+                        conn.waiting_for_more()
                         data = recv(RECV_SIZE)
                         if not data:
                             raise OSError('connection closed in the middle of a chunked body')
@@ -421,7 +463,8 @@ class HttpServer:
             if len(body) + size > max_body:
                 raise _BadRequest(413, f'request body exceeds the limit of {max_body} bytes')
             while len(buf) < size + 2:
-                data = recv(max(RECV_SIZE, size + 2 - len(buf)))
+                conn.waiting_for_more()
+                data = recv(min(max(RECV_SIZE, size + 2 - len(buf)), MAX_RECV_SIZE))
                 if not data:
                     raise OSError('connection closed in the middle of a chunked body')
                 buf += data

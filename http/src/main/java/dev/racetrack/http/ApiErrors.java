@@ -1,0 +1,64 @@
+package dev.racetrack.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.racetrack.model.ErrorBody;
+import dev.racetrack.model.error.RacetrackException;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Maps exceptions to HTTP statuses and the JSON error body: the one place this happens. */
+final class ApiErrors {
+  private static final Logger LOG = LoggerFactory.getLogger(ApiErrors.class);
+
+  private ApiErrors() {}
+
+  static void install(RoutesConfig routes) {
+    routes.exception(RacetrackException.class, ApiErrors::racetrack);
+    routes.exception(HttpResponseException.class, ApiErrors::framework);
+    routes.exception(JsonProcessingException.class, ApiErrors::badJson);
+    routes.exception(Exception.class, ApiErrors::unexpected);
+    routes.error(
+        404, ctx -> fillEmpty(ctx, "Not found: " + ctx.method() + " " + ctx.path(), "NotFound"));
+    routes.error(
+        405,
+        ctx ->
+            fillEmpty(
+                ctx, "Method not allowed: " + ctx.method() + " " + ctx.path(), "MethodNotAllowed"));
+  }
+
+  private static void racetrack(RacetrackException e, Context ctx) {
+    if (e.httpStatus() >= 500) {
+      LOG.error("{} {} failed [trace {}]", ctx.method(), ctx.path(), Tracing.id(ctx), e);
+    }
+    ctx.status(e.httpStatus()).json(new ErrorBody(e.getMessage(), e.type()));
+  }
+
+  private static void framework(HttpResponseException e, Context ctx) {
+    String type = e.getStatus() == 413 ? "PayloadTooLargeException" : e.getClass().getSimpleName();
+    ctx.status(e.getStatus()).json(new ErrorBody(e.getMessage(), type));
+  }
+
+  private static void badJson(JsonProcessingException e, Context ctx) {
+    ctx.status(400)
+        .json(
+            new ErrorBody("malformed JSON body: " + e.getOriginalMessage(), "ValidationException"));
+  }
+
+  private static void unexpected(Exception e, Context ctx) {
+    LOG.error("{} {} failed [trace {}]", ctx.method(), ctx.path(), Tracing.id(ctx), e);
+    ctx.status(500)
+        .json(
+            new ErrorBody(
+                "internal error, see the server log for tracing id " + Tracing.id(ctx),
+                e.getClass().getSimpleName()));
+  }
+
+  private static void fillEmpty(Context ctx, String message, String type) {
+    if (ctx.result() == null || ctx.result().isEmpty()) {
+      ctx.json(new ErrorBody(message, type));
+    }
+  }
+}

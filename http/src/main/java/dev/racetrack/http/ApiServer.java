@@ -1,0 +1,138 @@
+package dev.racetrack.http;
+
+import dev.racetrack.model.Json;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.json.JavalinJackson;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * A Javalin server with the platform's conventions: JSON via the shared mapper, virtual threads,
+ * the error mapping, request tracing ids, access logs without health noise, {@code /metrics} and
+ * every route mounted under each base path.
+ */
+public final class ApiServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
+  private static final Set<String> QUIET_PATHS = Set.of("/live", "/ready", "/health", "/metrics");
+
+  private final Javalin app;
+  private final Settings settings;
+
+  /**
+   * @param service component name, used in logs
+   * @param host address to listen on
+   * @param port port, 0 for any free one
+   * @param basePaths prefixes to mount every route under, e.g. {@code ""} and {@code /lifecycle}
+   * @param maxRequestBytes largest request body accepted
+   */
+  public record Settings(
+      String service, String host, int port, List<String> basePaths, long maxRequestBytes) {
+    public Settings {
+      Objects.requireNonNull(service, "service");
+      Objects.requireNonNull(host, "host");
+      basePaths = List.copyOf(basePaths);
+      if (basePaths.isEmpty()) {
+        throw new IllegalArgumentException("at least one base path");
+      }
+    }
+  }
+
+  public ApiServer(Settings settings, PrometheusMeterRegistry metrics, List<Routes> features) {
+    this.settings = settings;
+    Counter started = Counter.builder("commons_requests_started").register(metrics);
+    Counter done = Counter.builder("commons_requests_done").register(metrics);
+    Counter serverErrors = Counter.builder("commons_internal_server_errors").register(metrics);
+    Timer duration =
+        Timer.builder("commons_request_duration").publishPercentileHistogram().register(metrics);
+    this.app =
+        Javalin.create(
+            cfg -> {
+              cfg.startup.showJavalinBanner = false;
+              cfg.startup.showOldJavalinVersionWarning = false;
+              cfg.concurrency.useVirtualThreads = true;
+              cfg.jsonMapper(new JavalinJackson(Json.mapper(), false));
+              cfg.http.maxRequestSize = settings.maxRequestBytes();
+              cfg.http.defaultContentType = "application/json";
+              cfg.jetty.host = settings.host();
+              cfg.jetty.port = settings.port();
+              cfg.router.ignoreTrailingSlashes = true;
+              cfg.routes.before(
+                  ctx -> {
+                    String id = Tracing.incomingOrNew(ctx.header(Tracing.TRACING_HEADER));
+                    ctx.attribute(Tracing.ATTRIBUTE, id);
+                    ctx.header(Tracing.TRACING_HEADER, id);
+                    MDC.put("tracing_id", id);
+                    started.increment();
+                  });
+              cfg.requestLogger.http(
+                  (ctx, millis) -> {
+                    done.increment();
+                    duration.record((long) (millis * 1000), TimeUnit.MICROSECONDS);
+                    if (ctx.statusCode() >= 500) {
+                      serverErrors.increment();
+                    }
+                    logAccess(ctx, millis);
+                    MDC.remove("tracing_id");
+                  });
+              ApiErrors.install(cfg.routes);
+              RouteTable table = new RouteTable(cfg.routes, settings.basePaths());
+              table.get(
+                  "/metrics",
+                  ctx ->
+                      ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
+                          .result(metrics.scrape()));
+              features.forEach(feature -> feature.register(table));
+            });
+  }
+
+  private void logAccess(Context ctx, float millis) {
+    String path = ctx.path();
+    for (String base : settings.basePaths()) {
+      if (!base.isEmpty() && path.startsWith(base)) {
+        path = path.substring(base.length());
+      }
+    }
+    if (QUIET_PATHS.contains(path) && ctx.statusCode() < 400) {
+      return;
+    }
+    String caller = ctx.header(Tracing.CALLER_HEADER);
+    LOG.info(
+        "{} {} {} {} ms{}",
+        ctx.method(),
+        ctx.path(),
+        ctx.statusCode(),
+        String.format(java.util.Locale.ROOT, "%.1f", millis),
+        caller == null ? "" : " caller=" + caller);
+  }
+
+  /** Starts listening. */
+  public ApiServer start() {
+    app.start();
+    LOG.info(
+        "{} listening on http://{}:{}{}",
+        settings.service(),
+        settings.host(),
+        port(),
+        settings.basePaths().getLast());
+    return this;
+  }
+
+  /** The port listened on (useful with port 0). */
+  public int port() {
+    return app.port();
+  }
+
+  @Override
+  public void close() {
+    app.stop();
+  }
+}

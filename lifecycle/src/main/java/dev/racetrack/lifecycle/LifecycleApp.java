@@ -1,0 +1,248 @@
+package dev.racetrack.lifecycle;
+
+import dev.racetrack.http.ApiServer;
+import dev.racetrack.lifecycle.audit.AuditLog;
+import dev.racetrack.lifecycle.auth.Accounts;
+import dev.racetrack.lifecycle.auth.AuthRoutes;
+import dev.racetrack.lifecycle.auth.AuthSubjectRepository;
+import dev.racetrack.lifecycle.auth.AuthTokenRepository;
+import dev.racetrack.lifecycle.auth.Authenticator;
+import dev.racetrack.lifecycle.auth.Authorizer;
+import dev.racetrack.lifecycle.auth.JobCallAuthorizer;
+import dev.racetrack.lifecycle.auth.Jwt;
+import dev.racetrack.lifecycle.auth.PasswordHasher;
+import dev.racetrack.lifecycle.auth.PermissionRepository;
+import dev.racetrack.lifecycle.auth.RequestAuth;
+import dev.racetrack.lifecycle.auth.TokenIssuer;
+import dev.racetrack.lifecycle.auth.UserRepository;
+import dev.racetrack.lifecycle.auth.UserRoutes;
+import dev.racetrack.lifecycle.database.Database;
+import dev.racetrack.lifecycle.database.DatabaseSettings;
+import dev.racetrack.lifecycle.database.EmbeddedPostgresServer;
+import dev.racetrack.lifecycle.database.JdbcTarget;
+import dev.racetrack.lifecycle.deployment.DeploymentPipeline;
+import dev.racetrack.lifecycle.deployment.DeploymentRepository;
+import dev.racetrack.lifecycle.deployment.DeploymentRoutes;
+import dev.racetrack.lifecycle.deployment.Deployments;
+import dev.racetrack.lifecycle.deployment.ImageBuilderClient;
+import dev.racetrack.lifecycle.info.InfoRoutes;
+import dev.racetrack.lifecycle.infra.Targets;
+import dev.racetrack.lifecycle.job.JobRemoval;
+import dev.racetrack.lifecycle.job.JobRepository;
+import dev.racetrack.lifecycle.job.JobRoutes;
+import dev.racetrack.lifecycle.job.Jobs;
+import dev.racetrack.lifecycle.job.PublicEndpointRepository;
+import dev.racetrack.lifecycle.job.TrashRepository;
+import dev.racetrack.lifecycle.supervisor.JobStatusSync;
+import dev.racetrack.lifecycle.supervisor.Supervisor;
+import dev.racetrack.model.archive.BuildContext;
+import dev.racetrack.model.manifest.ManifestValidator;
+import dev.racetrack.spi.InfrastructurePlugin;
+import dev.racetrack.spi.InfrastructureTarget;
+import dev.racetrack.spi.PluginContext;
+import dev.racetrack.spi.Plugins;
+import dev.racetrack.spi.SecretBox;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.net.http.HttpClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The lifecycle component's composition root: builds the object graph and starts it. */
+public final class LifecycleApp implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(LifecycleApp.class);
+
+  private final List<AutoCloseable> resources = new ArrayList<>();
+  private final ApiServer server;
+  private final Optional<String> generatedAdminPassword;
+
+  private LifecycleApp(
+      LifecycleConfig config, Plugins plugins, Clock clock, boolean runSupervisor) {
+    LOG.info("lifecycle configuration: {}", config.describe());
+    Database database = openDatabase(config);
+    resources.add(database);
+    Jdbi jdbi = database.jdbi();
+    SecretBox secrets = secretBox(config);
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+
+    Targets targets =
+        new Targets(
+            createTargets(config, plugins, secrets, clock, http), config.infrastructureTarget());
+    resources.add(targets);
+
+    Jwt jwt = new Jwt(config.authKey());
+    AuthTokenRepository tokens = new AuthTokenRepository(jdbi, secrets);
+    UserRepository users = new UserRepository(jdbi);
+    AuthSubjectRepository subjects = new AuthSubjectRepository();
+    PermissionRepository permissions = new PermissionRepository(jdbi);
+    TokenIssuer issuer = new TokenIssuer(jwt, tokens);
+    Authenticator authenticator = new Authenticator(jwt, tokens, clock);
+    Authorizer authorizer = new Authorizer(permissions, users);
+    RequestAuth requestAuth = new RequestAuth(authenticator);
+    Accounts accounts =
+        new Accounts(jdbi, users, subjects, permissions, issuer, new PasswordHasher());
+    generatedAdminPassword = accounts.ensureAdmin(config.adminPassword());
+
+    JobRepository jobRepository = new JobRepository(jdbi, config.externalPubUrl());
+    TrashRepository trash = new TrashRepository(jdbi);
+    Jobs jobs = new Jobs(jobRepository, authorizer);
+    AuditLog audit = new AuditLog();
+    DeploymentRepository deploymentRepository = new DeploymentRepository(jdbi);
+    ExecutorService deploymentExecutor = Executors.newVirtualThreadPerTaskExecutor();
+    resources.add(deploymentExecutor::shutdownNow);
+    DeploymentPipeline pipeline =
+        new DeploymentPipeline(
+            new DeploymentPipeline.Parts(
+                jdbi,
+                deploymentRepository,
+                jobRepository,
+                trash,
+                subjects,
+                permissions,
+                issuer,
+                authorizer,
+                audit,
+                targets,
+                new ImageBuilderClient(http, config.imageBuilderUrl(), config.imageBuilderToken())),
+            new DeploymentPipeline.Settings(
+                config.internalPubUrl(), config.readinessTimeout(), config.allowJobOverwrite()),
+            clock,
+            metrics);
+    BuildContext.Limits uploadLimits =
+        new BuildContext.Limits(
+            config.maxBuildContextBytes(), config.maxBuildContextBytes() * 8, 100_000);
+    Deployments deployments =
+        new Deployments(
+            new ManifestValidator(config.gitAllowedSchemes()),
+            plugins,
+            targets,
+            deploymentRepository,
+            jobRepository,
+            pipeline,
+            deploymentExecutor,
+            uploadLimits,
+            metrics);
+
+    if (runSupervisor) {
+      Supervisor supervisor =
+          new Supervisor(
+              new JobStatusSync(jobRepository, targets, metrics),
+              deploymentRepository,
+              config.supervisorInterval());
+      supervisor.start();
+      resources.add(supervisor);
+    }
+
+    server =
+        new ApiServer(
+            new ApiServer.Settings(
+                "lifecycle",
+                config.host(),
+                config.port(),
+                List.of("", "/lifecycle"),
+                uploadLimits.maxCompressedBytes() * 2),
+            metrics,
+            List.of(
+                new InfoRoutes(
+                    database,
+                    LifecycleMain.version(),
+                    config.externalPubUrl(),
+                    config.externalLifecycleUrl()),
+                new UserRoutes(
+                    accounts, requestAuth, config.externalLifecycleUrl().startsWith("https:")),
+                new AuthRoutes(
+                    new JobCallAuthorizer(
+                        jobs, new PublicEndpointRepository(jdbi), authenticator, authorizer),
+                    jobs,
+                    authorizer,
+                    requestAuth),
+                new DeploymentRoutes(deployments, requestAuth),
+                new JobRoutes(
+                    jobs,
+                    new JobRemoval(jdbi, jobs, jobRepository, trash, authorizer, targets, audit),
+                    targets,
+                    deploymentRepository,
+                    requestAuth)));
+  }
+
+  /**
+   * Builds and starts the lifecycle.
+   *
+   * @param runSupervisor whether this process also runs the supervisor loop
+   */
+  public static LifecycleApp start(
+      LifecycleConfig config, Plugins plugins, Clock clock, boolean runSupervisor) {
+    LifecycleApp app = new LifecycleApp(config, plugins, clock, runSupervisor);
+    app.server.start();
+    return app;
+  }
+
+  private Database openDatabase(LifecycleConfig config) {
+    DatabaseSettings settings = config.database();
+    JdbcTarget target;
+    if (settings.external().isPresent()) {
+      target = settings.external().get();
+    } else {
+      EmbeddedPostgresServer embedded = EmbeddedPostgresServer.start(config.dataDir());
+      resources.add(embedded);
+      target = embedded.target(DatabaseSettings.DEFAULT_SCHEMA);
+    }
+    return Database.open(target, 20);
+  }
+
+  /** The secrets key: {@code RACETRACK_SECRETS_KEY} (base64), or a key file in the data dir. */
+  static SecretBox secretBox(LifecycleConfig config) {
+    return Optional.ofNullable(config.env().get("RACETRACK_SECRETS_KEY"))
+        .filter(k -> !k.isBlank())
+        .map(k -> new SecretBox(Base64.getDecoder().decode(k.strip())))
+        .orElseGet(
+            () -> SecretBox.fromKeyFile(config.dataDir().resolve("keys").resolve("secrets.key")));
+  }
+
+  private List<InfrastructureTarget> createTargets(
+      LifecycleConfig config, Plugins plugins, SecretBox secrets, Clock clock, HttpClient http) {
+    List<InfrastructureTarget> targets = new ArrayList<>();
+    for (InfrastructurePlugin plugin : plugins.infrastructures().values()) {
+      PluginContext context =
+          new PluginContext(
+              config.dataDir().resolve("infrastructure").resolve(plugin.name()),
+              secrets,
+              config.env(),
+              clock,
+              http);
+      targets.add(plugin.create(context));
+    }
+    return targets;
+  }
+
+  public int port() {
+    return server.port();
+  }
+
+  /** The admin password generated at first start (to be shown once), if any. */
+  public Optional<String> generatedAdminPassword() {
+    return generatedAdminPassword;
+  }
+
+  @Override
+  public void close() {
+    server.close();
+    for (AutoCloseable resource : resources.reversed()) {
+      try {
+        resource.close();
+      } catch (Exception e) {
+        LOG.warn("closing {} failed: {}", resource, e.toString());
+      }
+    }
+  }
+}

@@ -1,0 +1,104 @@
+package dev.racetrack.lifecycle;
+
+import dev.racetrack.lifecycle.database.DatabaseSettings;
+import dev.racetrack.model.config.EnvReader;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Settings of the lifecycle component, read from environment variables and validated at start-up
+ * with messages naming the bad variable.
+ *
+ * @param dataDir where the platform keeps its data (database, keys, artifacts, logs)
+ * @param authKey secret the tokens are signed with ({@code AUTH_KEY}); generated once when unset
+ * @param imageBuilderToken shared secret lifecycle presents to the image builder
+ */
+public record LifecycleConfig(
+    Path dataDir,
+    String host,
+    int port,
+    String authKey,
+    DatabaseSettings database,
+    String imageBuilderUrl,
+    String imageBuilderToken,
+    String externalPubUrl,
+    String internalPubUrl,
+    String externalLifecycleUrl,
+    Optional<String> adminPassword,
+    Optional<String> infrastructureTarget,
+    Set<String> gitAllowedSchemes,
+    long maxBuildContextBytes,
+    Duration readinessTimeout,
+    Duration supervisorInterval,
+    boolean authDebug,
+    boolean allowJobOverwrite,
+    Map<String, String> env) {
+
+  public LifecycleConfig {
+    Objects.requireNonNull(dataDir, "dataDir");
+    gitAllowedSchemes = Set.copyOf(gitAllowedSchemes);
+    env = Map.copyOf(env);
+  }
+
+  /** Reads the configuration from environment variables (see docs/configuration.md). */
+  public static LifecycleConfig fromEnv(
+      Map<String, String> env, String authKey, String imageBuilderToken) {
+    EnvReader e = new EnvReader(env);
+    Path dataDir = e.dataDir();
+    int port = e.port("LIFECYCLE_PORT", 7202);
+    int pubPort = e.port("PUB_PORT", 7205);
+    String pubUrl = e.string("EXTERNAL_PUB_URL", "http://127.0.0.1:" + pubPort + "/pub");
+    return new LifecycleConfig(
+        dataDir,
+        e.string("LIFECYCLE_HOST", "127.0.0.1"),
+        port,
+        authKey,
+        DatabaseSettings.fromEnv(env),
+        e.url("IMAGE_BUILDER_URL", "http://127.0.0.1:" + e.port("IMAGE_BUILDER_PORT", 7201)),
+        imageBuilderToken,
+        e.url("EXTERNAL_PUB_URL", pubUrl),
+        e.url("INTERNAL_PUB_URL", pubUrl),
+        e.url("EXTERNAL_LIFECYCLE_URL", "http://127.0.0.1:" + port + "/lifecycle"),
+        e.optional("RACETRACK_ADMIN_PASSWORD"),
+        e.optional("INFRASTRUCTURE_TARGET"),
+        Arrays.stream(e.string("GIT_ALLOWED_SCHEMES", "https").split(","))
+            .map(String::strip)
+            .filter(s -> !s.isEmpty())
+            .collect(Collectors.toSet()),
+        e.positiveLong("MAX_BUILD_CONTEXT_MB", 64) << 20,
+        Duration.ofSeconds(e.positiveLong("TIMEOUT_UNTIL_JOB_READY", 600)),
+        Duration.ofMillis((long) (e.positiveDouble("SUPERVISOR_INTERVAL_SECONDS", 5) * 1000)),
+        e.bool("AUTH_DEBUG", false),
+        e.bool("ALLOW_JOB_OVERWRITE", false),
+        env);
+  }
+
+  /** The effective configuration for the start-up log, secrets redacted. */
+  public Map<String, Object> describe() {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("data_dir", dataDir);
+    out.put("listen", host + ":" + port);
+    out.put("database", database.describe());
+    out.put("image_builder_url", imageBuilderUrl);
+    out.put("external_pub_url", externalPubUrl);
+    out.put("internal_pub_url", internalPubUrl);
+    out.put("infrastructure_target", infrastructureTarget.orElse("(single installed target)"));
+    out.put("git_allowed_schemes", gitAllowedSchemes);
+    out.put("max_build_context_mb", maxBuildContextBytes >> 20);
+    out.put("supervisor_interval", supervisorInterval);
+    out.put("auth_key", "(redacted)");
+    return out;
+  }
+
+  @Override
+  public String toString() {
+    return "LifecycleConfig" + describe();
+  }
+}

@@ -1,0 +1,69 @@
+package dev.racetrack.lifecycle.auth;
+
+import dev.racetrack.lifecycle.job.Jobs;
+import dev.racetrack.lifecycle.job.PublicEndpointRepository;
+import dev.racetrack.model.Job;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Decides whether a call through the gateway may reach a job endpoint (§3.6 {@code can-call-job}):
+ * health paths and active public endpoints are open; everything else needs {@code call_job}.
+ */
+public final class JobCallAuthorizer {
+  private static final Set<String> OPEN_PATHS = Set.of("/health", "/live", "/ready");
+
+  private final Jobs jobs;
+  private final PublicEndpointRepository publicEndpoints;
+  private final Authenticator authenticator;
+  private final Authorizer authorizer;
+
+  public JobCallAuthorizer(
+      Jobs jobs,
+      PublicEndpointRepository publicEndpoints,
+      Authenticator authenticator,
+      Authorizer authorizer) {
+    this.jobs = jobs;
+    this.publicEndpoints = publicEndpoints;
+    this.authenticator = authenticator;
+    this.authorizer = authorizer;
+  }
+
+  /** The answer PUB caches: the job to forward to and who is calling. */
+  public record JobCallAuthData(Job job, Optional<String> caller) {}
+
+  public JobCallAuthData authorize(
+      String name, String version, String path, Optional<String> token) {
+    Job job = jobs.get(name, version);
+    String endpoint = normalize(path);
+    if (OPEN_PATHS.contains(endpoint) || isPublic(job, endpoint)) {
+      return new JobCallAuthData(job, token.flatMap(t -> tryCaller(t)).flatMap(Caller::callerName));
+    }
+    Caller caller = authenticator.authenticate(token);
+    authorizer.requireEndpointScope(
+        caller, AuthScope.CALL_JOB, job.name(), job.version(), endpoint);
+    return new JobCallAuthData(job, caller.callerName());
+  }
+
+  private boolean isPublic(Job job, String endpoint) {
+    return publicEndpoints.active(job.id()).stream()
+        .anyMatch(prefix -> endpoint.startsWith(normalize(prefix)));
+  }
+
+  private Optional<Caller> tryCaller(String token) {
+    try {
+      return Optional.of(authenticator.authenticate(Optional.of(token)));
+    } catch (RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** Leading slash added, trailing slash removed. */
+  static String normalize(String path) {
+    String p = path.startsWith("/") ? path : "/" + path;
+    while (p.length() > 1 && p.endsWith("/")) {
+      p = p.substring(0, p.length() - 1);
+    }
+    return p;
+  }
+}

@@ -1,0 +1,120 @@
+package dev.racetrack.lifecycle.auth;
+
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * SQL for {@code registry_authresourcepermission}. A permission grants a scope to a subject,
+ * optionally narrowed to a job family, one job, and one endpoint; {@code full_access} covers every
+ * scope. Unlike the original, a job filter compares the job itself (name and version).
+ */
+public final class PermissionRepository {
+  private final Jdbi jdbi;
+
+  public PermissionRepository(Jdbi jdbi) {
+    this.jdbi = jdbi;
+  }
+
+  /** True when the subject has the scope on anything. */
+  public boolean hasScope(String authSubjectId, AuthScope scope) {
+    return jdbi.withHandle(
+        h ->
+            h.createQuery(
+                    """
+                    SELECT EXISTS (SELECT 1 FROM registry_authresourcepermission
+                    WHERE auth_subject_id = :subject AND scope IN (:scope, 'full_access'))
+                    """)
+                .bind("subject", authSubjectId)
+                .bind("scope", scope.wireName())
+                .mapTo(Boolean.class)
+                .one());
+  }
+
+  /**
+   * True when the subject has the scope on the job {@code name} {@code version} (a version of ""
+   * stands for a job that does not exist yet) and, if given, on the endpoint.
+   */
+  public boolean hasResourceScope(
+      String authSubjectId,
+      AuthScope scope,
+      String jobName,
+      String jobVersion,
+      Optional<String> endpoint) {
+    return jdbi.withHandle(
+        h ->
+            h.createQuery(
+                    """
+                    SELECT EXISTS (
+                      SELECT 1 FROM registry_authresourcepermission p
+                      LEFT JOIN registry_jobfamily f ON f.id = p.job_family_id
+                      LEFT JOIN registry_job j ON j.id = p.job_id
+                      WHERE p.auth_subject_id = :subject
+                        AND p.scope IN (:scope, 'full_access')
+                        AND (p.job_family_id IS NULL OR f.name = :name)
+                        AND (p.job_id IS NULL OR (j.name = :name AND j.version = :version))
+                        AND (p.endpoint IS NULL OR CAST(:endpoint AS VARCHAR) IS NULL
+                             OR p.endpoint = CAST(:endpoint AS VARCHAR)))
+                    """)
+                .bind("subject", authSubjectId)
+                .bind("scope", scope.wireName())
+                .bind("name", jobName)
+                .bind("version", jobVersion)
+                .bind("endpoint", endpoint.orElse(null))
+                .mapTo(Boolean.class)
+                .one());
+  }
+
+  /**
+   * Grants a scope (idempotent): on one job when {@code jobId} is given, on a family when only
+   * {@code familyId} is, on everything otherwise.
+   */
+  public void grant(
+      Handle h,
+      String authSubjectId,
+      AuthScope scope,
+      Optional<String> familyId,
+      Optional<String> jobId) {
+    boolean exists =
+        h.createQuery(
+                """
+                SELECT EXISTS (SELECT 1 FROM registry_authresourcepermission
+                WHERE auth_subject_id = :subject AND scope = :scope AND endpoint IS NULL
+                  AND job_family_id IS NOT DISTINCT FROM CAST(:family AS VARCHAR)
+                  AND job_id IS NOT DISTINCT FROM CAST(:job AS VARCHAR))
+                """)
+            .bind("subject", authSubjectId)
+            .bind("scope", scope.wireName())
+            .bind("family", familyId.orElse(null))
+            .bind("job", jobId.orElse(null))
+            .mapTo(Boolean.class)
+            .one();
+    if (!exists) {
+      h.createUpdate(
+              """
+              INSERT INTO registry_authresourcepermission (auth_subject_id, scope, job_family_id, job_id)
+              VALUES (:subject, :scope, :family, :job)
+              """)
+          .bind("subject", authSubjectId)
+          .bind("scope", scope.wireName())
+          .bind("family", familyId.orElse(null))
+          .bind("job", jobId.orElse(null))
+          .execute();
+    }
+  }
+
+  /** True when the subject may read every job (a read permission without family or job filter). */
+  public boolean readsEverything(String authSubjectId) {
+    return jdbi.withHandle(
+        h ->
+            h.createQuery(
+                    """
+                    SELECT EXISTS (SELECT 1 FROM registry_authresourcepermission
+                    WHERE auth_subject_id = :subject AND scope IN ('read_job', 'full_access')
+                      AND job_family_id IS NULL AND job_id IS NULL)
+                    """)
+                .bind("subject", authSubjectId)
+                .mapTo(Boolean.class)
+                .one());
+  }
+}

@@ -1,0 +1,53 @@
+package dev.racetrack.lifecycle.deployment;
+
+import dev.racetrack.http.JsonBodies;
+import dev.racetrack.http.RouteTable;
+import dev.racetrack.http.Routes;
+import dev.racetrack.lifecycle.auth.RequestAuth;
+import dev.racetrack.model.DeployRequest;
+import dev.racetrack.model.error.ValidationException;
+import io.javalin.http.Context;
+import java.util.Map;
+
+/** Deployment endpoints (§3.3). */
+public final class DeploymentRoutes implements Routes {
+  private final Deployments deployments;
+  private final RequestAuth auth;
+
+  public DeploymentRoutes(Deployments deployments, RequestAuth auth) {
+    this.deployments = deployments;
+    this.auth = auth;
+  }
+
+  @Override
+  public void register(RouteTable routes) {
+    routes.post("/api/v1/deploy", this::deploy);
+    routes.get("/api/v1/deploy", this::list);
+    routes.get("/api/v1/deploy/{id}", this::get);
+  }
+
+  private void deploy(Context ctx) {
+    var caller = auth.caller(ctx);
+    DeployRequest request = JsonBodies.read(ctx, DeployRequest.class);
+    ctx.json(Map.of("id", deployments.deploy(caller, request)));
+  }
+
+  private void list(Context ctx) {
+    auth.caller(ctx);
+    String limit = ctx.queryParam("limit");
+    ctx.json(deployments.list(limit == null ? 100 : parseLimit(limit)));
+  }
+
+  private void get(Context ctx) {
+    auth.caller(ctx);
+    ctx.json(deployments.get(ctx.pathParam("id")));
+  }
+
+  private static int parseLimit(String text) {
+    try {
+      return Integer.parseInt(text);
+    } catch (NumberFormatException e) {
+      throw new ValidationException("limit must be a whole number, got '" + text + "'");
+    }
+  }
+}

@@ -1,0 +1,256 @@
+package dev.racetrack.lifecycle.job;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import dev.racetrack.model.Job;
+import dev.racetrack.model.JobStatus;
+import dev.racetrack.model.Json;
+import dev.racetrack.model.manifest.ManifestFiles;
+import java.io.IOException;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+
+/** SQL for {@code registry_job} and {@code registry_jobfamily}. */
+public final class JobRepository {
+  private static final String COLUMNS =
+      """
+      j.id, j.name, j.version, j.status, j.create_time, j.update_time, j.manifest, j.internal_name,
+      j.error, j.notice, j.image_tag, j.deployed_by, j.last_call_time, j.infrastructure_target,
+      j.replica_internal_names, j.job_type_version, j.infrastructure_stats
+      """;
+
+  private final Jdbi jdbi;
+  private final String externalPubUrl;
+
+  public JobRepository(Jdbi jdbi, String externalPubUrl) {
+    this.jdbi = jdbi;
+    this.externalPubUrl = externalPubUrl;
+  }
+
+  public Optional<Job> find(String name, String version) {
+    return jdbi.withHandle(h -> find(h, name, version));
+  }
+
+  public Optional<Job> find(Handle h, String name, String version) {
+    return h.createQuery(
+            "SELECT "
+                + COLUMNS
+                + " FROM registry_job j WHERE j.name = :name AND j.version = :version")
+        .bind("name", name)
+        .bind("version", version)
+        .map((rs, ctx) -> job(rs))
+        .findOne();
+  }
+
+  /** Versions of a family that version aliases may resolve to (not starting ones). */
+  public List<String> aliasCandidates(String name) {
+    return jdbi.withHandle(
+        h ->
+            h.createQuery(
+                    "SELECT version FROM registry_job WHERE name = :name AND status IN ('running', 'error', 'lost')")
+                .bind("name", name)
+                .mapTo(String.class)
+                .list());
+  }
+
+  /** All jobs, most recently updated first. */
+  public List<Job> list() {
+    return jdbi.withHandle(
+        h ->
+            h.createQuery(
+                    "SELECT "
+                        + COLUMNS
+                        + " FROM registry_job j ORDER BY j.update_time DESC, j.name")
+                .map((rs, ctx) -> job(rs))
+                .list());
+  }
+
+  /** Jobs a subject may read through family or job permissions. */
+  public List<Job> listReadableBy(String authSubjectId) {
+    return jdbi.withHandle(
+        h ->
+            h.createQuery(
+                    "SELECT "
+                        + COLUMNS
+                        + """
+                        FROM registry_job j
+                        WHERE EXISTS (SELECT 1 FROM registry_authresourcepermission p
+                          WHERE p.auth_subject_id = :subject AND p.scope IN ('read_job', 'full_access')
+                            AND (p.job_id = j.id OR (p.job_id IS NULL AND p.job_family_id = j.family_id)))
+                        ORDER BY j.update_time DESC, j.name
+                        """)
+                .bind("subject", authSubjectId)
+                .map((rs, ctx) -> job(rs))
+                .list());
+  }
+
+  /** The id of a family, created when missing. */
+  public String familyId(Handle h, String name) {
+    h.createUpdate(
+            "INSERT INTO registry_jobfamily (id, name) VALUES (:id, :name) ON CONFLICT (name) DO NOTHING")
+        .bind("id", UUID.randomUUID().toString())
+        .bind("name", name)
+        .execute();
+    return h.createQuery("SELECT id FROM registry_jobfamily WHERE name = :name")
+        .bind("name", name)
+        .mapTo(String.class)
+        .one();
+  }
+
+  public boolean familyExists(String name) {
+    return jdbi.withHandle(
+        h ->
+            h.createQuery("SELECT EXISTS (SELECT 1 FROM registry_jobfamily WHERE name = :name)")
+                .bind("name", name)
+                .mapTo(Boolean.class)
+                .one());
+  }
+
+  /** Fields written when a job version is (re)deployed. */
+  public record Deployed(
+      String name,
+      String version,
+      String manifestYaml,
+      String internalName,
+      List<String> replicas,
+      String imageTag,
+      String deployedBy,
+      String infrastructureTarget,
+      String jobTypeVersion,
+      Map<String, Object> stats,
+      Instant time) {}
+
+  /** Inserts or updates the job row of a deployment; status {@code running}. Returns the job id. */
+  public String saveDeployed(Handle h, Deployed d) {
+    String familyId = familyId(h, d.name());
+    return h.createQuery(
+            """
+            INSERT INTO registry_job (id, family_id, name, version, status, create_time, update_time, manifest,
+              internal_name, error, notice, image_tag, deployed_by, infrastructure_target, replica_internal_names,
+              job_type_version, infrastructure_stats)
+            VALUES (:id, :family, :name, :version, 'running', :time, :time, :manifest, :internal, NULL, NULL, :tag,
+              :by, :target, :replicas, :jobtype, CAST(:stats AS JSONB))
+            ON CONFLICT (name, version) DO UPDATE SET status = 'running', update_time = :time,
+              manifest = :manifest, internal_name = :internal, error = NULL, notice = NULL, image_tag = :tag,
+              deployed_by = :by, infrastructure_target = :target, replica_internal_names = :replicas,
+              job_type_version = :jobtype, infrastructure_stats = CAST(:stats AS JSONB)
+            RETURNING id
+            """)
+        .bind("id", UUID.randomUUID().toString())
+        .bind("family", familyId)
+        .bind("name", d.name())
+        .bind("version", d.version())
+        .bind("time", Timestamp.from(d.time()))
+        .bind("manifest", d.manifestYaml())
+        .bind("internal", d.internalName())
+        .bind("tag", d.imageTag())
+        .bind("by", d.deployedBy())
+        .bind("target", d.infrastructureTarget())
+        .bind("replicas", String.join(",", d.replicas()))
+        .bind("jobtype", d.jobTypeVersion())
+        .bind("stats", Json.write(d.stats()))
+        .mapTo(String.class)
+        .one();
+  }
+
+  /** What the supervisor observed about a job. */
+  public record Observed(
+      JobStatus status,
+      Optional<String> error,
+      Optional<String> notice,
+      Optional<String> internalName,
+      List<String> replicas,
+      Map<String, Object> stats,
+      Optional<Instant> lastCallTime) {}
+
+  /** Applies an observation; returns true when something changed. */
+  public boolean applyObserved(String id, Observed o) {
+    return jdbi.withHandle(
+            h ->
+                h.createUpdate(
+                        """
+                        UPDATE registry_job SET status = :status, error = :error, notice = :notice,
+                          internal_name = COALESCE(:internal, internal_name),
+                          replica_internal_names = COALESCE(:replicas, replica_internal_names),
+                          infrastructure_stats = COALESCE(CAST(:stats AS JSONB), infrastructure_stats),
+                          last_call_time = GREATEST(last_call_time, :last_call)
+                        WHERE id = :id AND status <> 'starting' AND (
+                          status <> :status OR error IS DISTINCT FROM :error OR notice IS DISTINCT FROM :notice
+                          OR (:internal IS NOT NULL AND internal_name IS DISTINCT FROM :internal)
+                          OR (:replicas IS NOT NULL AND replica_internal_names IS DISTINCT FROM :replicas)
+                          OR (:stats IS NOT NULL AND infrastructure_stats IS DISTINCT FROM CAST(:stats AS JSONB))
+                          OR (:last_call IS NOT NULL AND (last_call_time IS NULL OR last_call_time < :last_call)))
+                        """)
+                    .bind("id", id)
+                    .bind("status", o.status().wireName())
+                    .bind("error", o.error().orElse(null))
+                    .bind("notice", o.notice().orElse(null))
+                    .bind("internal", o.internalName().orElse(null))
+                    .bind(
+                        "replicas",
+                        o.internalName().isPresent() ? String.join(",", o.replicas()) : null)
+                    .bind("stats", o.internalName().isPresent() ? Json.write(o.stats()) : null)
+                    .bind("last_call", o.lastCallTime().map(Timestamp::from).orElse(null))
+                    .execute())
+        > 0;
+  }
+
+  public void delete(Handle h, String id) {
+    h.createUpdate("DELETE FROM registry_job WHERE id = :id").bind("id", id).execute();
+  }
+
+  private Job job(ResultSet rs) throws SQLException {
+    String manifestYaml = rs.getString("manifest");
+    String replicas = rs.getString("replica_internal_names");
+    String name = rs.getString("name");
+    String version = rs.getString("version");
+    Timestamp lastCall = rs.getTimestamp("last_call_time");
+    return new Job(
+        rs.getString("id"),
+        name,
+        version,
+        JobStatus.fromWire(rs.getString("status")),
+        rs.getTimestamp("create_time").toInstant().getEpochSecond(),
+        rs.getTimestamp("update_time").toInstant().getEpochSecond(),
+        manifestYaml == null ? null : parseManifest(manifestYaml),
+        manifestYaml,
+        rs.getString("internal_name"),
+        externalPubUrl + "/job/" + name + "/" + version,
+        rs.getString("error"),
+        rs.getString("notice"),
+        rs.getString("image_tag"),
+        rs.getString("deployed_by"),
+        lastCall == null ? null : lastCall.toInstant().getEpochSecond(),
+        rs.getString("infrastructure_target"),
+        replicas == null || replicas.isEmpty() ? List.of() : Arrays.asList(replicas.split(",")),
+        rs.getString("job_type_version"),
+        stats(rs.getString("infrastructure_stats")));
+  }
+
+  private static Map<String, Object> parseManifest(String yaml) {
+    try {
+      return ManifestFiles.parseYaml(yaml, "stored manifest");
+    } catch (RuntimeException e) {
+      return Map.of();
+    }
+  }
+
+  private static Map<String, Object> stats(String json) {
+    if (json == null) {
+      return Map.of();
+    }
+    try {
+      return Json.mapper().readValue(json, new TypeReference<Map<String, Object>>() {});
+    } catch (IOException e) {
+      return Map.of();
+    }
+  }
+}

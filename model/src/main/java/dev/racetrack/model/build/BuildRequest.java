@@ -1,0 +1,46 @@
+package dev.racetrack.model.build;
+
+import dev.racetrack.model.DeployRequest.GitCredentials;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Body of the image builder's {@code POST /api/v1/build/sse} (§7.2).
+ *
+ * @param manifest the validated manifest (snake_case map)
+ * @param buildContext base64 .tar.gz of the job directory, or null to clone {@code git.remote}
+ * @param secretBuildEnv secret build variables; visible to the build only, never logged
+ * @param tag image tag ({@code YYYY-MM-DDTHHMMSS})
+ */
+public record BuildRequest(
+    String deploymentId,
+    Map<String, Object> manifest,
+    @Nullable String buildContext,
+    @Nullable GitCredentials gitCredentials,
+    Map<String, String> secretBuildEnv,
+    String tag,
+    List<String> buildFlags) {
+
+  public BuildRequest {
+    Objects.requireNonNull(deploymentId, "deploymentId");
+    Objects.requireNonNull(manifest, "manifest");
+    secretBuildEnv = secretBuildEnv == null ? Map.of() : Map.copyOf(secretBuildEnv);
+    Objects.requireNonNull(tag, "tag");
+    buildFlags = buildFlags == null ? List.of() : List.copyOf(buildFlags);
+  }
+
+  @Override
+  public String toString() {
+    return "BuildRequest["
+        + deploymentId
+        + ", "
+        + manifest.get("name")
+        + " "
+        + manifest.get("version")
+        + ", tag="
+        + tag
+        + "]";
+  }
+}

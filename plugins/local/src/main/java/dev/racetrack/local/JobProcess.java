@@ -1,0 +1,102 @@
+package dev.racetrack.local;
+
+import dev.racetrack.spi.LaunchSpec;
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Starting and stopping job processes. A job gets its own session ({@code setsid}), so a Ctrl-C in
+ * the platform's terminal or the platform's death leaves it running; its output goes straight to
+ * its log file; it sees only an allow-list of the platform's environment (never the platform's own
+ * secrets).
+ */
+final class JobProcess {
+  private static final Path SETSID = Path.of("/usr/bin/setsid");
+  private static final Duration STOP_GRACE = Duration.ofSeconds(5);
+
+  private final List<String> passEnv;
+
+  /**
+   * @param passEnv names of platform environment variables jobs inherit (PATH, HOME, ...)
+   */
+  JobProcess(List<String> passEnv) {
+    this.passEnv = List.copyOf(passEnv);
+  }
+
+  static boolean canDetach() {
+    return Files.isExecutable(SETSID);
+  }
+
+  /** Starts a process for a launch spec resolved against its artifact directory. */
+  ProcessHandle start(LaunchSpec spec, Path artifactDir, Map<String, String> jobEnv, Path logFile) {
+    LaunchSpec resolved = spec.resolve(artifactDir.toString());
+    List<String> command = new ArrayList<>();
+    if (canDetach()) {
+      command.add(SETSID.toString());
+    }
+    command.addAll(resolved.command());
+    ProcessBuilder builder = new ProcessBuilder(command);
+    builder.directory(artifactDir.resolve(resolved.workingDir()).toFile());
+    builder.redirectErrorStream(true);
+    builder.redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
+    builder.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+    Map<String, String> env = builder.environment();
+    Map<String, String> inherited = new HashMap<>(env);
+    env.clear();
+    passEnv.forEach(
+        name -> Optional.ofNullable(inherited.get(name)).ifPresent(v -> env.put(name, v)));
+    env.putAll(resolved.env());
+    env.putAll(jobEnv);
+    try {
+      Files.createDirectories(logFile.getParent());
+      return builder.start().toHandle();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start " + command + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Stops a process and its children: SIGTERM, then SIGKILL after a grace period. */
+  static void stop(ProcessHandle process) {
+    if (!process.isAlive()) {
+      return;
+    }
+    List<ProcessHandle> children = process.descendants().toList();
+    process.destroy();
+    children.forEach(ProcessHandle::destroy);
+    try {
+      process.onExit().get(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException | ExecutionException e) {
+      process.destroyForcibly();
+    } catch (InterruptedException e) {
+      process.destroyForcibly();
+      Thread.currentThread().interrupt();
+    }
+    children.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+  }
+
+  /** A running process with this pid that started at {@code start}, if it still exists. */
+  static Optional<ProcessHandle> find(long pid, String start) {
+    if (pid <= 0) {
+      return Optional.empty();
+    }
+    return ProcessHandle.of(pid)
+        .filter(ProcessHandle::isAlive)
+        .filter(p -> startOf(p).equals(start));
+  }
+
+  static String startOf(ProcessHandle process) {
+    return process.info().startInstant().map(Object::toString).orElse("");
+  }
+}

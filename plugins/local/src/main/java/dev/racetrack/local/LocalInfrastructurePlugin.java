@@ -1,0 +1,42 @@
+package dev.racetrack.local;
+
+import dev.racetrack.model.config.EnvReader;
+import dev.racetrack.spi.InfrastructurePlugin;
+import dev.racetrack.spi.InfrastructureTarget;
+import dev.racetrack.spi.JobProbe;
+import dev.racetrack.spi.PluginContext;
+import java.util.Arrays;
+import java.util.List;
+
+/** Provides the {@code local} infrastructure target (the embedded default). */
+public final class LocalInfrastructurePlugin implements InfrastructurePlugin {
+  /** Platform variables jobs inherit by default; everything else (secrets!) is withheld. */
+  static final String DEFAULT_PASS_ENV =
+      "PATH,HOME,USER,LANG,LC_ALL,LC_CTYPE,TZ,TMPDIR,JAVA_HOME,PYENV_ROOT,PYENV_VERSION,SSL_CERT_FILE,SSL_CERT_DIR,"
+          + "HTTP_PROXY,HTTPS_PROXY,NO_PROXY,http_proxy,https_proxy,no_proxy";
+
+  @Override
+  public String name() {
+    return LocalTarget.NAME;
+  }
+
+  @Override
+  public InfrastructureTarget create(PluginContext context) {
+    EnvReader env = new EnvReader(context.env());
+    List<String> passEnv =
+        Arrays.stream(env.string("LOCAL_TARGET_PASS_ENV", DEFAULT_PASS_ENV).split(","))
+            .map(String::strip)
+            .filter(s -> !s.isEmpty())
+            .toList();
+    LocalTarget.Settings settings =
+        new LocalTarget.Settings(
+            env.positiveLong("LOCAL_TARGET_LOG_MAX_MB", 10) << 20,
+            (int) env.positiveLong("LOCAL_TARGET_LOG_BACKUPS", 3),
+            passEnv);
+    return new LocalTarget(
+        new LocalStore(context.dataDir(), context.secrets()),
+        settings,
+        new JobProbe(context.httpClient(), context.clock()),
+        context.clock());
+  }
+}

@@ -1,0 +1,326 @@
+package dev.racetrack.local;
+
+import dev.racetrack.model.JobStatus;
+import dev.racetrack.model.Json;
+import dev.racetrack.model.manifest.Manifest;
+import dev.racetrack.spi.DeployedJob;
+import dev.racetrack.spi.InfrastructureTarget;
+import dev.racetrack.spi.JobProbe;
+import dev.racetrack.spi.JobProvision;
+import dev.racetrack.spi.JobSecrets;
+import dev.racetrack.spi.JobStartException;
+import dev.racetrack.spi.JobState;
+import dev.racetrack.spi.LaunchSpec;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The local infrastructure target: every job version is an OS process listening on a free loopback
+ * port. Jobs outlive the platform process; a restarted platform adopts them from their state files.
+ * Crashed jobs are restarted with backoff. A redeployed version keeps serving until its replacement
+ * is ready.
+ */
+public final class LocalTarget implements InfrastructureTarget {
+  private static final Logger LOG = LoggerFactory.getLogger(LocalTarget.class);
+  public static final String NAME = "local";
+
+  private final LocalStore store;
+  private final JobProcess processes;
+  private final JobProbe probe;
+  private final Clock clock;
+  private final long logMaxBytes;
+  private final int logBackups;
+  private final Map<String, ManagedJob> jobs = new ConcurrentHashMap<>();
+  private final Map<String, Object> locks = new ConcurrentHashMap<>();
+  private final ScheduledExecutorService scheduler =
+      Executors.newSingleThreadScheduledExecutor(
+          Thread.ofPlatform().name("local-target").daemon().factory());
+
+  /** Settings of the local target. */
+  record Settings(long logMaxBytes, int logBackups, List<String> passEnv) {}
+
+  LocalTarget(LocalStore store, Settings settings, JobProbe probe, Clock clock) {
+    this.store = store;
+    this.processes = new JobProcess(settings.passEnv());
+    this.probe = probe;
+    this.clock = clock;
+    this.logMaxBytes = settings.logMaxBytes();
+    this.logBackups = settings.logBackups();
+    if (!JobProcess.canDetach()) {
+      LOG.warn("setsid not found: jobs will stop together with the platform's terminal session");
+    }
+    adoptAll();
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  /** Takes over the jobs a previous platform process started; restarts the ones that died. */
+  private void adoptAll() {
+    for (LocalJobState state : store.states()) {
+      String resource = Manifest.resourceName(state.name(), state.version());
+      killCandidate(resource);
+      ManagedJob job =
+          new ManagedJob(resource, store.log(resource, logMaxBytes, logBackups), state);
+      jobs.put(resource, job);
+      Optional<ProcessHandle> running = JobProcess.find(state.pid(), state.processStart());
+      if (running.isPresent()) {
+        job.started(running.get(), clock.instant(), false);
+        watch(job, running.get());
+        LOG.info(
+            "adopted running job {} v{} (pid {}, port {})",
+            state.name(),
+            state.version(),
+            state.pid(),
+            state.port());
+      } else {
+        LOG.warn(
+            "job {} v{} is not running any more, restarting it", state.name(), state.version());
+        scheduler.execute(() -> restart(job));
+      }
+    }
+  }
+
+  /** Kills an instance whose start was interrupted by a platform crash. */
+  private void killCandidate(String resource) {
+    store
+        .candidate(resource)
+        .flatMap(
+            c ->
+                JobProcess.find(
+                    ((Number) c.get("pid")).longValue(), String.valueOf(c.get("start"))))
+        .ifPresent(JobProcess::stop);
+    store.clearCandidate(resource);
+  }
+
+  @Override
+  public DeployedJob deploy(JobProvision provision, Consumer<String> phases) {
+    String resource = provision.manifest().resourceName();
+    synchronized (locks.computeIfAbsent(resource, k -> new Object())) {
+      Path artifact = Path.of(provision.imageName());
+      LaunchSpec spec = readLaunchSpec(artifact);
+      int port = freePort();
+      Map<String, String> env = new HashMap<>(provision.fullEnv());
+      env.put("JOB_HTTP_ADDR", "127.0.0.1");
+      env.put("JOB_HTTP_PORT", Integer.toString(port));
+      LogFile log = store.log(resource, logMaxBytes, logBackups);
+      phases.accept("starting Job server");
+      ProcessHandle handle = processes.start(spec, artifact, env, log.path());
+      store.writeCandidate(resource, handle.pid(), JobProcess.startOf(handle));
+      try {
+        probe.awaitReady(
+            "http://127.0.0.1:" + port,
+            provision.deploymentTimestamp(),
+            provision.readinessTimeout(),
+            handle::isAlive,
+            () -> phases.accept("initializing Job entrypoint"));
+      } catch (JobStartException e) {
+        JobProcess.stop(handle);
+        store.clearCandidate(resource);
+        throw new JobStartException(
+            e.getMessage() + "\nRecent logs of the job:\n" + String.join("\n", log.lastLines(20)),
+            e);
+      }
+      promote(resource, provision, artifact, port, env, log, handle);
+      String address = "127.0.0.1:" + port;
+      return new DeployedJob(address, List.of(address), Map.of("number_of_restarts", 0));
+    }
+  }
+
+  private void promote(
+      String resource,
+      JobProvision provision,
+      Path artifact,
+      int port,
+      Map<String, String> env,
+      LogFile log,
+      ProcessHandle handle) {
+    Manifest manifest = provision.manifest();
+    ManagedJob job =
+        new ManagedJob(
+            resource,
+            log,
+            new LocalJobState(
+                manifest.name(),
+                manifest.version(),
+                artifact.toString(),
+                provision.deploymentTimestamp(),
+                port,
+                0,
+                "",
+                0));
+    LocalJobState state = job.started(handle, clock.instant(), false);
+    store.writeEnv(resource, env);
+    store.writeState(resource, state);
+    store.clearCandidate(resource);
+    ManagedJob previous = jobs.put(resource, job);
+    if (previous != null) {
+      previous.stop().ifPresent(JobProcess::stop);
+    }
+    watch(job, handle);
+  }
+
+  private void watch(ManagedJob job, ProcessHandle handle) {
+    handle.onExit().thenRun(() -> onExit(job, handle));
+  }
+
+  private void onExit(ManagedJob job, ProcessHandle handle) {
+    if (!job.isCurrent(handle)) {
+      return; // stopped on purpose or replaced
+    }
+    Duration delay = job.crashed(clock.instant());
+    LOG.warn(
+        "job {} exited unexpectedly; restarting in {} s", job.resourceName(), delay.toSeconds());
+    scheduler.schedule(() -> restart(job), delay.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  private void restart(ManagedJob job) {
+    if (job.isStopped() || job.process().map(ProcessHandle::isAlive).orElse(false)) {
+      return;
+    }
+    LocalJobState state = job.state();
+    try {
+      Path artifact = Path.of(state.artifactDir());
+      ProcessHandle handle =
+          processes.start(
+              readLaunchSpec(artifact),
+              artifact,
+              store.readEnv(job.resourceName()),
+              job.log().path());
+      LocalJobState updated = job.started(handle, clock.instant(), true);
+      store.writeState(job.resourceName(), updated);
+      watch(job, handle);
+      LOG.info(
+          "restarted job {} (pid {}, restart #{})",
+          job.resourceName(),
+          handle.pid(),
+          updated.restarts());
+    } catch (RuntimeException e) {
+      job.failedToRestart(e.getMessage());
+      LOG.error("cannot restart job {}: {}", job.resourceName(), e.toString());
+      scheduler.schedule(() -> restart(job), 60, TimeUnit.SECONDS);
+    }
+  }
+
+  @Override
+  public void delete(String jobName, String jobVersion) {
+    String resource = Manifest.resourceName(jobName, jobVersion);
+    synchronized (locks.computeIfAbsent(resource, k -> new Object())) {
+      ManagedJob job = jobs.remove(resource);
+      if (job != null) {
+        job.stop().ifPresent(JobProcess::stop);
+      }
+      killCandidate(resource);
+      store.deleteAll(resource);
+    }
+  }
+
+  @Override
+  public List<JobState> list() {
+    List<JobState> states = new ArrayList<>();
+    for (ManagedJob job : jobs.values()) {
+      job.log().rotateIfNeeded();
+      LocalJobState state = job.state();
+      String address = "127.0.0.1:" + state.port();
+      Map<String, Object> stats = Map.of("number_of_restarts", state.restarts());
+      boolean alive = job.process().map(ProcessHandle::isAlive).orElse(false);
+      if (!alive) {
+        String problem = job.problem().isEmpty() ? "job process is not running" : job.problem();
+        states.add(
+            new JobState(
+                state.name(),
+                state.version(),
+                JobStatus.ERROR,
+                Optional.of(problem),
+                address,
+                List.of(address),
+                stats,
+                OptionalLong.empty()));
+        continue;
+      }
+      JobProbe.Health health = probe.probe("http://" + address);
+      states.add(
+          new JobState(
+              state.name(),
+              state.version(),
+              health.ready() ? JobStatus.RUNNING : JobStatus.ERROR,
+              health.error(),
+              address,
+              List.of(address),
+              stats,
+              health.lastCallTime()));
+    }
+    return states;
+  }
+
+  @Override
+  public String recentLogs(String jobName, String jobVersion, int tail) {
+    return store
+        .log(Manifest.resourceName(jobName, jobVersion), logMaxBytes, logBackups)
+        .tail(tail);
+  }
+
+  @Override
+  public Closeable followLogs(
+      String jobName, String jobVersion, int tail, Consumer<String> onLine) {
+    return new LogFollower(
+        store.log(Manifest.resourceName(jobName, jobVersion), logMaxBytes, logBackups),
+        tail,
+        onLine);
+  }
+
+  @Override
+  public void saveSecrets(String jobName, String jobVersion, JobSecrets secrets) {
+    store.writeSecrets(Manifest.resourceName(jobName, jobVersion), secrets);
+  }
+
+  @Override
+  public Optional<JobSecrets> secrets(String jobName, String jobVersion) {
+    return store.readSecrets(Manifest.resourceName(jobName, jobVersion));
+  }
+
+  private static LaunchSpec readLaunchSpec(Path artifact) {
+    Path file = artifact.resolve("launch.json");
+    try {
+      return Json.mapper().readValue(file.toFile(), LaunchSpec.class);
+    } catch (IOException e) {
+      throw new JobStartException(
+          "artifact " + artifact + " has no readable launch.json: " + e.getMessage(), e);
+    }
+  }
+
+  private static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException("no free loopback port: " + e.getMessage(), e);
+    }
+  }
+
+  /** Stops watching; the jobs keep running and a later platform process adopts them. */
+  @Override
+  public void close() {
+    scheduler.shutdownNow();
+  }
+}

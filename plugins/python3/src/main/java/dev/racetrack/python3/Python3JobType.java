@@ -1,0 +1,197 @@
+package dev.racetrack.python3;
+
+import dev.racetrack.model.error.ValidationException;
+import dev.racetrack.model.manifest.Manifest;
+import dev.racetrack.spi.BuildException;
+import dev.racetrack.spi.BuildTools;
+import dev.racetrack.spi.JobBuild;
+import dev.racetrack.spi.JobType;
+import dev.racetrack.spi.LaunchSpec;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * The {@code python3} job type: a class with a {@code perform} method served by the stdlib-only
+ * wrapper. A job without requirements builds without network; requirements go into a virtualenv of
+ * the job's own.
+ */
+public final class Python3JobType implements JobType {
+  public static final String VERSION = "1.0.0";
+  private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+  private static final Set<String> EXTRA_KEYS =
+      Set.of(
+          "entrypoint_path",
+          "entrypoint_class",
+          "requirements_path",
+          "python_version",
+          "debian_version",
+          "debian_backports",
+          "check_requirements",
+          "home_page",
+          "max_concurrency",
+          "max_concurrency_queue",
+          "memray_profiler");
+  private static final Set<String> SKIPPED =
+      Set.of(".git", "__pycache__", ".venv", "venv", ".mypy_cache", ".pytest_cache");
+
+  @Override
+  public String name() {
+    return "python3";
+  }
+
+  @Override
+  public String version() {
+    return VERSION;
+  }
+
+  @Override
+  public void validate(Manifest manifest) {
+    List<String> problems = new ArrayList<>();
+    for (String key : manifest.jobtypeExtra().keySet()) {
+      if (!EXTRA_KEYS.contains(key)) {
+        problems.add(
+            "jobtype_extra."
+                + key
+                + ": unknown key for job type python3 (allowed: "
+                + EXTRA_KEYS.stream().sorted().toList()
+                + ")");
+      }
+    }
+    Optional<String> entrypoint = manifest.jobtypeExtraString("entrypoint_path");
+    if (entrypoint.isEmpty() || entrypoint.get().isBlank()) {
+      problems.add("jobtype_extra.entrypoint_path: is required for python3 jobs (e.g. adder.py)");
+    } else if (!entrypoint.get().endsWith(".py")) {
+      problems.add("jobtype_extra.entrypoint_path: '" + entrypoint.get() + "' must be a .py file");
+    }
+    manifest
+        .jobtypeExtraString("entrypoint_class")
+        .filter(c -> !IDENTIFIER.matcher(c).matches())
+        .ifPresent(
+            c ->
+                problems.add(
+                    "jobtype_extra.entrypoint_class: '" + c + "' is not a Python class name"));
+    for (String key : List.of("max_concurrency", "max_concurrency_queue")) {
+      Object value = manifest.jobtypeExtra().get(key);
+      if (value != null && !(value instanceof Integer i && i > 0)) {
+        problems.add("jobtype_extra." + key + ": must be a positive whole number");
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw new ValidationException("invalid manifest: " + String.join("; ", problems));
+    }
+  }
+
+  @Override
+  public LaunchSpec buildLocal(JobBuild build) {
+    Manifest manifest = build.manifest();
+    String entrypoint = manifest.jobtypeExtraString("entrypoint_path").orElseThrow();
+    if (!Files.isRegularFile(
+        BuildTools.inside(build.sourceDir(), entrypoint, "jobtype_extra.entrypoint_path"))) {
+      throw new BuildException(
+          "entrypoint_path '" + entrypoint + "' does not exist in the job directory");
+    }
+    Path artifact = build.artifactDir();
+    build.progress().log("copying job source and the python3 wrapper " + VERSION);
+    BuildTools.copyTree(
+        build.sourceDir(),
+        artifact.resolve("job"),
+        p -> SKIPPED.contains(p.getFileName().toString()));
+    BuildTools.copyResourceDir(Python3JobType.class, "wrapper", artifact.resolve("wrapper"));
+    manifest
+        .jobtypeExtraString("python_version")
+        .ifPresent(
+            v ->
+                build
+                    .progress()
+                    .warning(
+                        "jobtype_extra.python_version "
+                            + v
+                            + " is ignored by the local target, which runs the python3 found on PATH (or PYTHON3_BIN)"));
+    String python = interpreter(build);
+    Optional<String> requirements = manifest.jobtypeExtraString("requirements_path");
+    if (requirements.isPresent()) {
+      python = installRequirements(build, python, requirements.get());
+    }
+    List<String> command =
+        new ArrayList<>(List.of(python, "-u", "-m", "racetrack_job_wrapper", "run", entrypoint));
+    manifest.jobtypeExtraString("entrypoint_class").ifPresent(command::add);
+    Map<String, String> env = new LinkedHashMap<>();
+    env.put("PYTHONPATH", LaunchSpec.ARTIFACT + "/wrapper");
+    env.put("PYTHONUNBUFFERED", "1");
+    env.put("PYTHONDONTWRITEBYTECODE", "1");
+    manifest
+        .jobtypeExtraString("max_concurrency")
+        .ifPresent(v -> env.put("JOB_MAX_CONCURRENCY", v));
+    manifest
+        .jobtypeExtraString("max_concurrency_queue")
+        .ifPresent(v -> env.put("JOB_MAX_CONCURRENCY_QUEUE", v));
+    return new LaunchSpec(command, "job", env);
+  }
+
+  /** The interpreter's real path (skipping shims such as pyenv's, which cost ~50 ms per start). */
+  private static String interpreter(JobBuild build) {
+    String python = build.toolEnv().getOrDefault("PYTHON3_BIN", "python3");
+    Path resolved = build.artifactDir().resolve(".python-path");
+    BuildTools.run(
+        List.of(
+            python,
+            "-c",
+            "import sys, pathlib; pathlib.Path(sys.argv[1]).write_text(sys.executable)",
+            resolved.toString()),
+        build.artifactDir(),
+        build.toolEnv(),
+        build.progress(),
+        "finding the python3 interpreter");
+    try {
+      String path = Files.readString(resolved).strip();
+      Files.delete(resolved);
+      return path.isEmpty() ? python : path;
+    } catch (IOException e) {
+      throw new BuildException("cannot read the python3 interpreter path: " + e.getMessage(), e);
+    }
+  }
+
+  private static String installRequirements(JobBuild build, String python, String requirements) {
+    Path file =
+        BuildTools.inside(build.sourceDir(), requirements, "jobtype_extra.requirements_path");
+    if (!Files.isRegularFile(file)) {
+      throw new BuildException(
+          "requirements_path '" + requirements + "' does not exist in the job directory");
+    }
+    Path venv = build.artifactDir().resolve("venv");
+    Map<String, String> env = new HashMap<>(build.toolEnv());
+    env.putAll(build.buildEnv());
+    build.progress().log("creating a virtualenv for the job's requirements");
+    BuildTools.run(
+        List.of(python, "-m", "venv", venv.toString()),
+        build.artifactDir(),
+        env,
+        build.progress(),
+        "creating the virtualenv");
+    String venvPython = venv.resolve("bin").resolve("python").toString();
+    BuildTools.run(
+        List.of(
+            venvPython,
+            "-m",
+            "pip",
+            "install",
+            "--disable-pip-version-check",
+            "--no-input",
+            "-r",
+            file.toString()),
+        build.sourceDir(),
+        env,
+        build.progress(),
+        "installing requirements from " + requirements);
+    return LaunchSpec.ARTIFACT + "/venv/bin/python";
+  }
+}

@@ -1,0 +1,144 @@
+package dev.racetrack.python3;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.racetrack.model.error.ValidationException;
+import dev.racetrack.model.manifest.Manifest;
+import dev.racetrack.model.manifest.ManifestValidator;
+import dev.racetrack.spi.BuildException;
+import dev.racetrack.spi.BuildProgress;
+import dev.racetrack.spi.JobBuild;
+import dev.racetrack.spi.LaunchSpec;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class Python3JobTypeTest {
+  @TempDir Path tmp;
+  private final Python3JobType jobType = new Python3JobType();
+
+  private static Manifest manifest(Map<String, Object> extra) {
+    Map<String, Object> raw = new HashMap<>();
+    raw.put("name", "adder");
+    raw.put("owner_email", "a@example.com");
+    raw.put("jobtype", "python3:latest");
+    raw.put("git", Map.of("remote", "https://example.com/x"));
+    raw.put("jobtype_extra", extra);
+    return new ManifestValidator().validate(raw, "job.yaml").manifest();
+  }
+
+  @Test
+  void validate_requiresEntrypointAndRejectsUnknownKeys() {
+    assertThatThrownBy(() -> jobType.validate(manifest(Map.of())))
+        .isInstanceOf(ValidationException.class)
+        .hasMessageContaining("jobtype_extra.entrypoint_path: is required");
+    assertThatThrownBy(
+            () ->
+                jobType.validate(
+                    manifest(Map.of("entrypoint_path", "a.py", "entrypoint_klass", "X"))))
+        .hasMessageContaining("jobtype_extra.entrypoint_klass: unknown key");
+    assertThatThrownBy(
+            () ->
+                jobType.validate(
+                    manifest(Map.of("entrypoint_path", "a.py", "max_concurrency", -1))))
+        .hasMessageContaining("max_concurrency: must be a positive whole number");
+    jobType.validate(manifest(Map.of("entrypoint_path", "adder.py", "entrypoint_class", "Adder")));
+  }
+
+  @Test
+  void buildLocal_withoutRequirements_copiesJobAndWrapper() throws IOException {
+    Path source = Files.createDirectories(tmp.resolve("src"));
+    Files.writeString(
+        source.resolve("adder.py"),
+        "class Adder:\n    def perform(self, a, b):\n        return a + b\n");
+    Files.createDirectories(source.resolve(".git"));
+    Path artifact = Files.createDirectories(tmp.resolve("artifact"));
+    LaunchSpec spec =
+        jobType.buildLocal(
+            new JobBuild(
+                manifest(Map.of("entrypoint_path", "adder.py", "max_concurrency", 4)),
+                source,
+                artifact,
+                Map.of(),
+                Map.of("PATH", System.getenv("PATH"), "HOME", System.getProperty("user.home")),
+                BuildProgress.discard()));
+    assertThat(artifact.resolve("job/adder.py")).exists();
+    assertThat(artifact.resolve("job/.git")).doesNotExist();
+    assertThat(artifact.resolve("wrapper/racetrack_job_wrapper/__main__.py")).exists();
+    assertThat(spec.command()).contains("racetrack_job_wrapper", "run", "adder.py");
+    assertThat(Path.of(spec.command().getFirst())).isAbsolute();
+    assertThat(spec.env())
+        .containsEntry("PYTHONPATH", LaunchSpec.ARTIFACT + "/wrapper")
+        .containsEntry("JOB_MAX_CONCURRENCY", "4");
+    assertThat(spec.workingDir()).isEqualTo("job");
+  }
+
+  @Test
+  void buildLocal_missingEntrypointFile_failsWithClearMessage() throws IOException {
+    Path source = Files.createDirectories(tmp.resolve("src2"));
+    assertThatThrownBy(
+            () ->
+                jobType.buildLocal(
+                    new JobBuild(
+                        manifest(Map.of("entrypoint_path", "missing.py")),
+                        source,
+                        Files.createDirectories(tmp.resolve("a2")),
+                        Map.of(),
+                        Map.of(),
+                        BuildProgress.discard())))
+        .isInstanceOf(BuildException.class)
+        .hasMessageContaining("entrypoint_path 'missing.py' does not exist");
+  }
+
+  @Test
+  void buildLocal_entrypointOutsideJob_isRefused() {
+    assertThatThrownBy(
+            () ->
+                jobType.buildLocal(
+                    new JobBuild(
+                        manifest(Map.of("entrypoint_path", "../../etc/x.py")),
+                        tmp,
+                        tmp.resolve("a3"),
+                        Map.of(),
+                        Map.of(),
+                        BuildProgress.discard())))
+        .hasMessageContaining("must be a path inside the job directory");
+  }
+
+  @Test
+  void buildLocal_failingRequirements_reportsPipOutput() throws IOException {
+    Path source = Files.createDirectories(tmp.resolve("src4"));
+    Files.writeString(
+        source.resolve("a.py"), "class A:\n    def perform(self):\n        return 1\n");
+    Files.writeString(
+        source.resolve("requirements.txt"), "this-package-does-not-exist-anywhere==0.0.0\n");
+    Map<String, String> tools =
+        new HashMap<>(
+            Map.of("PATH", System.getenv("PATH"), "HOME", System.getProperty("user.home")));
+    tools.put("PIP_INDEX_URL", "file:///nonexistent-index");
+    assertThatThrownBy(
+            () ->
+                jobType.buildLocal(
+                    new JobBuild(
+                        manifest(
+                            Map.of(
+                                "entrypoint_path",
+                                "a.py",
+                                "requirements_path",
+                                "requirements.txt")),
+                        source,
+                        Files.createDirectories(tmp.resolve("a4")),
+                        Map.of(),
+                        tools,
+                        BuildProgress.discard())))
+        .isInstanceOf(BuildException.class)
+        .hasMessageContaining("installing requirements from requirements.txt failed");
+    assertThat(List.of(tmp.resolve("a4").toFile().list())).contains("venv");
+  }
+}

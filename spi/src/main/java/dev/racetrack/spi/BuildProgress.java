@@ -1,0 +1,28 @@
+package dev.racetrack.spi;
+
+/** Receives the progress of a build: phase changes, warnings and build log lines. */
+public interface BuildProgress {
+
+  /** A new phase started, e.g. {@code building image (1/1)}. */
+  void phase(String phase);
+
+  /** Something the deployer should know, not fatal. */
+  void warning(String warning);
+
+  /** One line of build output (compiler, pip, ...). */
+  void log(String line);
+
+  /** A progress that drops everything (for tests and tools). */
+  static BuildProgress discard() {
+    return new BuildProgress() {
+      @Override
+      public void phase(String phase) {}
+
+      @Override
+      public void warning(String warning) {}
+
+      @Override
+      public void log(String line) {}
+    };
+  }
+}
