@@ -2,9 +2,17 @@
 # Order: $JAVA_HOME if it is >= 21, then the newest JDK under /usr/lib/jvm, then `java` on PATH.
 
 rt_java_major() {
-  # Prints the feature version of the java binary given as $1 (e.g. 17, 21, 25), or nothing.
-  "$1" -XshowSettings:properties -version 2>&1 \
-    | sed -n 's/^ *java\.specification\.version = //p' | head -n 1
+  # Prints the feature version of the JDK in directory $1 (e.g. 17, 21, 25), or nothing.
+  # Reads the JDK's `release` file when there is one (fast), else asks the java binary.
+  local version=""
+  if [ -f "$1/release" ]; then
+    version=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$1/release" | head -n 1)
+  fi
+  if [ -z "$version" ]; then
+    version=$("$1/bin/java" -XshowSettings:properties -version 2>&1 \
+      | sed -n 's/^ *java\.specification\.version = //p' | head -n 1)
+  fi
+  echo "$version"
 }
 
 rt_find_jdk() {
@@ -18,7 +26,7 @@ rt_find_jdk() {
   fi
   for dir in "${candidates[@]}"; do
     [ -x "$dir/bin/java" ] && [ -x "$dir/bin/javac" ] || continue
-    major=$(rt_java_major "$dir/bin/java")
+    major=$(rt_java_major "$dir")
     case "$major" in ''|*[!0-9]*) continue ;; esac
     # Prefer an explicit JAVA_HOME that is good enough; otherwise the newest.
     if [ "$dir" = "${JAVA_HOME:-}" ] && [ "$major" -ge 21 ]; then best=$dir; break; fi

@@ -32,10 +32,7 @@ public final class DeploymentRepository {
     return jdbi.inTransaction(
         h -> {
           // Serialise concurrent requests for the same job version.
-          h.createQuery("SELECT pg_advisory_xact_lock(hashtext(:key))")
-              .bind("key", jobName + "\n" + jobVersion)
-              .mapTo(Object.class)
-              .one();
+          h.execute("SELECT pg_advisory_xact_lock(hashtext(?))", jobName + "\n" + jobVersion);
           boolean ongoing =
               h.createQuery(
                       """

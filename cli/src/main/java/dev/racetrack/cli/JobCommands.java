@@ -1,0 +1,318 @@
+package dev.racetrack.cli;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.racetrack.model.Job;
+import dev.racetrack.model.Json;
+import dev.racetrack.model.http.ApiClient;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/** Commands about deployed jobs: list, call, logs, build-logs, delete. */
+final class JobCommands {
+  private JobCommands() {}
+
+  static String segment(String text) {
+    return URLEncoder.encode(text, StandardCharsets.UTF_8).replace("+", "%20");
+  }
+
+  @Command(name = "list", description = "List the jobs you may see.")
+  static final class ListJobs implements Callable<Integer> {
+    @ParentCommand RacetrackCli root;
+
+    @Option(
+        names = "--remote",
+        description = "Lifecycle URL or alias (default: the current remote).")
+    Optional<String> remote;
+
+    @Option(
+        names = {"-o", "--output"},
+        description = "table (default) or json.",
+        defaultValue = "table")
+    String output;
+
+    @Override
+    public Integer call() {
+      CliContext context = root.context();
+      List<Job> jobs =
+          context.api(context.remote(remote)).get("/api/v1/job", new TypeReference<List<Job>>() {});
+      if ("json".equals(output)) {
+        context.out().println(Json.write(jobs));
+        return 0;
+      }
+      if (!"table".equals(output)) {
+        throw new CliException("--output must be table or json, got '" + output + "'");
+      }
+      List<String[]> rows = new ArrayList<>();
+      rows.add(new String[] {"NAME", "VERSION", "STATUS", "UPDATED", "URL"});
+      for (Job job : jobs) {
+        rows.add(
+            new String[] {
+              job.name(),
+              job.version(),
+              job.status().wireName(),
+              Instant.ofEpochSecond(job.updateTime()).toString(),
+              job.pubUrl() == null ? "" : job.pubUrl()
+            });
+      }
+      Table.print(context.out(), rows);
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "call",
+      description =
+          "Call a job endpoint through the gateway, e.g. racetrack call adder /api/v1/perform '{\"numbers\": [40, 2]}'.")
+  static final class Call implements Callable<Integer> {
+    @ParentCommand RacetrackCli root;
+
+    @Parameters(index = "0", paramLabel = "NAME")
+    String name;
+
+    @Parameters(
+        index = "1",
+        paramLabel = "ENDPOINT",
+        description = "Path of the endpoint, e.g. /api/v1/perform.")
+    String endpoint;
+
+    @Parameters(
+        index = "2",
+        arity = "0..1",
+        paramLabel = "PAYLOAD",
+        description = "JSON (or YAML) body; none for a GET.")
+    Optional<String> payload;
+
+    @Option(
+        names = "--version",
+        defaultValue = "latest",
+        description = "Job version or alias (default: latest).")
+    String version;
+
+    @Option(
+        names = "--remote",
+        description = "Lifecycle URL or alias (default: the current remote).")
+    Optional<String> remote;
+
+    @Override
+    public Integer call() throws IOException, InterruptedException {
+      CliContext context = root.context();
+      String lifecycle = context.remote(remote);
+      String token =
+          context
+              .config()
+              .token(lifecycle)
+              .orElseThrow(
+                  () ->
+                      new CliException(
+                          "no token stored for " + lifecycle + "; run racetrack login"));
+      Job job =
+          context
+              .api(lifecycle)
+              .get("/api/v1/job/" + segment(name) + "/" + segment(version), Job.class);
+      String path = endpoint.startsWith("/") ? endpoint : "/" + endpoint;
+      HttpRequest.Builder request =
+          HttpRequest.newBuilder(URI.create(job.pubUrl() + path))
+              .timeout(Duration.ofMinutes(10))
+              .header(ApiClient.AUTH_HEADER, token);
+      if (payload.isPresent()) {
+        Object body = parsePayload(payload.get());
+        request
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofByteArray(Json.writeBytes(body)));
+      } else {
+        request.GET();
+      }
+      HttpResponse<String> response =
+          context.http().send(request.build(), HttpResponse.BodyHandlers.ofString());
+      String body = response.body();
+      if (response.statusCode() >= 400) {
+        throw new CliException(
+            "job " + name + " answered HTTP " + response.statusCode() + ": " + body.strip());
+      }
+      context.out().println(pretty(body));
+      return 0;
+    }
+
+    private static Object parsePayload(String text) {
+      try {
+        return Json.yaml().readValue(text, Object.class);
+      } catch (IOException e) {
+        throw new CliException("PAYLOAD is neither JSON nor YAML: " + e.getMessage());
+      }
+    }
+
+    private static String pretty(String body) {
+      try {
+        JsonNode node = Json.mapper().readTree(body);
+        return Json.mapper().writer(SerializationFeature.INDENT_OUTPUT).writeValueAsString(node);
+      } catch (IOException e) {
+        return body;
+      }
+    }
+  }
+
+  @Command(name = "logs", description = "Show a job's recent output.")
+  static final class Logs implements Callable<Integer> {
+    @ParentCommand RacetrackCli root;
+
+    @Parameters(paramLabel = "NAME")
+    String name;
+
+    @Option(
+        names = "--version",
+        defaultValue = "latest",
+        description = "Job version or alias (default: latest).")
+    String version;
+
+    @Option(
+        names = "--tail",
+        defaultValue = "20",
+        description = "Number of last lines (default: 20).")
+    int tail;
+
+    @Option(
+        names = "--remote",
+        description = "Lifecycle URL or alias (default: the current remote).")
+    Optional<String> remote;
+
+    @Override
+    public Integer call() {
+      CliContext context = root.context();
+      String text =
+          context
+              .api(context.remote(remote))
+              .getText(
+                  "/api/v1/job/"
+                      + segment(name)
+                      + "/"
+                      + segment(version)
+                      + "/logs/plain?tail="
+                      + tail);
+      context.out().print(text.endsWith("\n") || text.isEmpty() ? text : text + "\n");
+      return 0;
+    }
+  }
+
+  @Command(name = "build-logs", description = "Show the build log of a job's last deployment.")
+  static final class BuildLogs implements Callable<Integer> {
+    @ParentCommand RacetrackCli root;
+
+    @Parameters(paramLabel = "NAME")
+    String name;
+
+    @Option(
+        names = "--version",
+        defaultValue = "latest",
+        description = "Job version or alias (default: latest).")
+    String version;
+
+    @Option(
+        names = "--tail",
+        defaultValue = "0",
+        description = "Number of last lines (default: 0, everything).")
+    int tail;
+
+    @Option(
+        names = "--remote",
+        description = "Lifecycle URL or alias (default: the current remote).")
+    Optional<String> remote;
+
+    @Override
+    public Integer call() {
+      CliContext context = root.context();
+      String text =
+          context
+              .api(context.remote(remote))
+              .getText(
+                  "/api/v1/job/"
+                      + segment(name)
+                      + "/"
+                      + segment(version)
+                      + "/build-logs/plain?tail="
+                      + tail);
+      context.out().print(text.endsWith("\n") || text.isEmpty() ? text : text + "\n");
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "delete",
+      description =
+          "Delete a job version (it goes to the trash: the name+version cannot be reused without --force).")
+  static final class Delete implements Callable<Integer> {
+    @ParentCommand RacetrackCli root;
+
+    @Parameters(paramLabel = "NAME")
+    String name;
+
+    @Option(names = "--version", required = true, description = "Version to delete.")
+    String version;
+
+    @Option(
+        names = "--remote",
+        description = "Lifecycle URL or alias (default: the current remote).")
+    Optional<String> remote;
+
+    @Override
+    public Integer call() {
+      CliContext context = root.context();
+      JsonNode result =
+          context
+              .api(context.remote(remote))
+              .delete("/api/v1/job/" + segment(name) + "/" + segment(version), JsonNode.class);
+      JsonNode deleted = result.path("deleted");
+      context
+          .out()
+          .println(
+              "deleted job "
+                  + deleted.path("name").asText(name)
+                  + " v"
+                  + deleted.path("version").asText(version));
+      return 0;
+    }
+  }
+
+  /** Column-aligned output. */
+  static final class Table {
+    private Table() {}
+
+    static void print(PrintStream out, List<String[]> rows) {
+      int columns = rows.getFirst().length;
+      int[] widths = new int[columns];
+      rows.forEach(
+          r -> {
+            for (int i = 0; i < columns; i++) {
+              widths[i] = Math.max(widths[i], r[i].length());
+            }
+          });
+      for (String[] row : rows) {
+        StringBuilder line = new StringBuilder();
+        for (int i = 0; i < columns; i++) {
+          line.append(
+              i == columns - 1
+                  ? row[i]
+                  : String.format(Locale.ROOT, "%-" + (widths[i] + 2) + "s", row[i]));
+        }
+        out.println(line.toString().stripTrailing());
+      }
+    }
+  }
+}

@@ -1,0 +1,90 @@
+package dev.racetrack.cli;
+
+import dev.racetrack.model.error.RacetrackException;
+import java.io.PrintWriter;
+import java.util.Optional;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** The {@code racetrack} command-line client. */
+@Command(
+    name = "racetrack",
+    mixinStandardHelpOptions = true,
+    versionProvider = RacetrackCli.Version.class,
+    description = "Deploy, call and manage jobs on a Racetrack platform.",
+    subcommands = {
+      DeployCommand.class,
+      ValidateCommand.class,
+      JobCommands.ListJobs.class,
+      JobCommands.Call.class,
+      JobCommands.Logs.class,
+      JobCommands.BuildLogs.class,
+      JobCommands.Delete.class,
+      AuthCommands.Login.class,
+      AuthCommands.Logout.class,
+      ConfigCommands.Set.class,
+      ConfigCommands.Get.class,
+      CommandLine.HelpCommand.class
+    })
+public final class RacetrackCli implements Runnable {
+  private final CliContext context;
+
+  @Option(
+      names = {"-v", "--verbose"},
+      description = "Show stack traces of errors.",
+      scope = CommandLine.ScopeType.INHERIT)
+  boolean verbose;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  public RacetrackCli(CliContext context) {
+    this.context = context;
+  }
+
+  CliContext context() {
+    return context;
+  }
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(context.out());
+  }
+
+  /** A command line wired to a context, with the error handling of the client. */
+  public static CommandLine commandLine(CliContext context) {
+    RacetrackCli root = new RacetrackCli(context);
+    CommandLine line = new CommandLine(root);
+    line.setOut(new PrintWriter(context.out(), true));
+    line.setErr(new PrintWriter(context.err(), true));
+    line.setExecutionExceptionHandler(
+        (ex, cmd, parsed) -> {
+          String message =
+              ex instanceof CliException || ex instanceof RacetrackException
+                  ? ex.getMessage()
+                  : ex.getClass().getSimpleName() + ": " + ex.getMessage();
+          context.err().println("error: " + message);
+          if (root.verbose) {
+            ex.printStackTrace(context.err());
+          }
+          return 1;
+        });
+    return line;
+  }
+
+  public static void main(String[] args) {
+    System.exit(commandLine(CliContext.system()).execute(args));
+  }
+
+  /** The client version from the jar manifest. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {
+        "racetrack "
+            + Optional.ofNullable(RacetrackCli.class.getPackage().getImplementationVersion())
+                .orElse("dev")
+      };
+    }
+  }
+}

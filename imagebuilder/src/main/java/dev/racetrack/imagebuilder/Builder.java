@@ -1,0 +1,249 @@
+package dev.racetrack.imagebuilder;
+
+import dev.racetrack.model.Json;
+import dev.racetrack.model.build.BuildRequest;
+import dev.racetrack.model.build.BuildResult;
+import dev.racetrack.model.error.RacetrackException;
+import dev.racetrack.model.manifest.Manifest;
+import dev.racetrack.model.manifest.ManifestFiles;
+import dev.racetrack.model.manifest.ManifestValidator;
+import dev.racetrack.spi.BuildProgress;
+import dev.racetrack.spi.JobBuild;
+import dev.racetrack.spi.JobType;
+import dev.racetrack.spi.LaunchSpec;
+import dev.racetrack.spi.Plugins;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Semaphore;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns source + manifest into a runnable artifact (§7.3), reporting phases as it goes and keeping
+ * the full build log. Never throws for a failing build: the failure is in the result.
+ */
+public final class Builder {
+  private static final Logger LOG = LoggerFactory.getLogger(Builder.class);
+  private static final Pattern SAFE_ID = Pattern.compile("[A-Za-z0-9-]{1,64}");
+
+  /** Validates manifests read back from a repository (its remote scheme was checked already). */
+  private static final ManifestValidator LENIENT =
+      new ManifestValidator(Set.of("https", "http", "file"));
+
+  private static final Pattern SAFE_TAG = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+
+  private final ImageBuilderConfig config;
+  private final Plugins plugins;
+  private final SourceFetcher fetcher;
+  private final Clock clock;
+  private final Semaphore slots;
+  private final MeterRegistry metrics;
+
+  public Builder(
+      ImageBuilderConfig config,
+      Plugins plugins,
+      SourceFetcher fetcher,
+      Clock clock,
+      MeterRegistry metrics) {
+    this.config = config;
+    this.plugins = plugins;
+    this.fetcher = fetcher;
+    this.clock = clock;
+    this.slots = new Semaphore(config.concurrentBuilds(), true);
+    this.metrics = metrics;
+  }
+
+  /** Builds; progress goes to {@code progress} (phases and warnings) and the build log. */
+  public BuildResult build(BuildRequest request, BuildProgress progress) {
+    if (!SAFE_ID.matcher(request.deploymentId()).matches()
+        || !SAFE_TAG.matcher(request.tag()).matches()) {
+      return new BuildResult(null, "", "invalid deployment id or tag", List.of());
+    }
+    List<String> warnings = new ArrayList<>();
+    Path workspace = config.workspaces().resolve(request.deploymentId());
+    try (BuildLog log =
+        new BuildLog(config.buildLogs().resolve(request.deploymentId() + ".log"), clock)) {
+      BuildProgress tee = tee(progress, log, warnings);
+      Timer.Sample timer = Timer.start(metrics);
+      try {
+        acquireSlot(tee);
+        try {
+          String image = buildIn(request, workspace, tee);
+          Counter.builder("images_built").register(metrics).increment();
+          return new BuildResult(image, log.text(), null, warnings);
+        } finally {
+          slots.release();
+          cleanUp(workspace, tee);
+        }
+      } catch (RacetrackException | UncheckedIOException e) {
+        Counter.builder("images_building_errors").register(metrics).increment();
+        log.line("ERROR: " + e.getMessage());
+        return new BuildResult(null, log.text(), e.getMessage(), warnings);
+      } catch (RuntimeException e) {
+        LOG.error("build {} failed unexpectedly", request.deploymentId(), e);
+        Counter.builder("images_building_errors").register(metrics).increment();
+        log.line("ERROR: " + e);
+        return new BuildResult(null, log.text(), "unexpected build error: " + e, warnings);
+      } finally {
+        timer.stop(
+            Timer.builder("image_building_request_duration")
+                .tag("job_name", String.valueOf(request.manifest().get("name")))
+                .register(metrics));
+      }
+    }
+  }
+
+  private String buildIn(BuildRequest request, Path workspace, BuildProgress progress) {
+    Manifest manifest =
+        new ManifestValidator(config.gitAllowedSchemes())
+            .validate(request.manifest(), "manifest")
+            .manifest();
+    progress.phase("fetching the source code");
+    prepareEmpty(workspace);
+    SourceFetcher.Fetched source =
+        request.buildContext() != null
+            ? fetcher.fromUpload(request.buildContext(), workspace, manifest)
+            : fetcher.fromGit(manifest, Optional.ofNullable(request.gitCredentials()), workspace);
+    progress.log("source: " + source.revision());
+    if (request.buildContext() == null) {
+      checkConsistency(source.jobDir(), request.manifest(), progress);
+    }
+    progress.phase("preparing job type builder");
+    JobType jobType = plugins.jobType(manifest.jobtype());
+    jobType.validate(manifest);
+    progress.log("job type " + jobType.key());
+    progress.phase("building image (1/1)");
+    Path artifact =
+        config
+            .artifacts()
+            .resolve(manifest.name())
+            .resolve(manifest.version())
+            .resolve(request.tag());
+    prepareEmpty(artifact);
+    Map<String, String> buildEnv = new HashMap<>(manifest.buildEnv());
+    buildEnv.putAll(request.secretBuildEnv());
+    LaunchSpec launch =
+        jobType.buildLocal(
+            new JobBuild(
+                manifest, source.jobDir(), artifact, buildEnv, config.toolEnv(), progress));
+    writeLaunchSpec(artifact, launch);
+    progress.phase("finalizing the build");
+    progress.log("artifact ready: " + artifact);
+    return artifact.toString();
+  }
+
+  /** Warns when the repository's job.yaml differs from the manifest submitted (§7.3). */
+  private static void checkConsistency(
+      Path jobDir, Map<String, Object> submitted, BuildProgress progress) {
+    try {
+      Path file = ManifestFiles.locate(jobDir);
+      Map<String, Object> fromRepo = ManifestFiles.read(file).content();
+      Map<String, Object> canonicalRepo =
+          LENIENT.validate(fromRepo, file.toString()).manifest().toMap();
+      Map<String, Object> canonicalSubmitted =
+          LENIENT.validate(submitted, "manifest").manifest().toMap();
+      if (!canonicalRepo.equals(canonicalSubmitted)) {
+        progress.warning(
+            "the submitted manifest differs from "
+                + jobDir.relativize(file)
+                + " in the repository; the submitted one is used");
+      }
+    } catch (RacetrackException e) {
+      progress.warning(
+          "cannot compare the manifest with the repository's job.yaml: " + e.getMessage());
+    }
+  }
+
+  private void acquireSlot(BuildProgress progress) {
+    if (slots.tryAcquire()) {
+      return;
+    }
+    progress.phase("waiting for a free builder");
+    try {
+      slots.acquire();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new RacetrackException("interrupted while waiting for a free builder");
+    }
+  }
+
+  private void cleanUp(Path workspace, BuildProgress progress) {
+    if (!config.cleanUpWorkspaces()) {
+      return;
+    }
+    try {
+      deleteTree(workspace);
+    } catch (UncheckedIOException e) {
+      progress.warning("could not clean up the workspace: " + e.getMessage());
+    }
+  }
+
+  private static void writeLaunchSpec(Path artifact, LaunchSpec launch) {
+    try {
+      Files.writeString(artifact.resolve("launch.json"), Json.write(launch));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write launch.json: " + e.getMessage(), e);
+    }
+  }
+
+  private static void prepareEmpty(Path dir) {
+    deleteTree(dir);
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  static void deleteTree(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> files = Files.walk(dir)) {
+      for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot delete " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Sends phases and warnings to the caller and every line to the build log. */
+  private static BuildProgress tee(BuildProgress progress, BuildLog log, List<String> warnings) {
+    return new BuildProgress() {
+      @Override
+      public void phase(String phase) {
+        log.line("== " + phase);
+        progress.phase(phase);
+      }
+
+      @Override
+      public void warning(String warning) {
+        log.line("WARNING: " + warning);
+        warnings.add(warning);
+        progress.warning(warning);
+      }
+
+      @Override
+      public void log(String line) {
+        log.line(line);
+        progress.log(line);
+      }
+    };
+  }
+}

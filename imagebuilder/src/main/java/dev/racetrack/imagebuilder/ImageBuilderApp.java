@@ -1,0 +1,53 @@
+package dev.racetrack.imagebuilder;
+
+import dev.racetrack.http.ApiServer;
+import dev.racetrack.model.archive.BuildContext;
+import dev.racetrack.spi.Plugins;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Clock;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The image builder's composition root. */
+public final class ImageBuilderApp implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ImageBuilderApp.class);
+
+  private final ApiServer server;
+
+  private ImageBuilderApp(ImageBuilderConfig config, Plugins plugins, Clock clock, String version) {
+    LOG.info("image builder configuration: {}", config.describe());
+    PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    BuildContext.Limits limits =
+        new BuildContext.Limits(
+            config.maxBuildContextBytes(), config.maxBuildContextBytes() * 8, 100_000);
+    Builder builder = new Builder(config, plugins, new SourceFetcher(limits), clock, metrics);
+    server =
+        new ApiServer(
+            new ApiServer.Settings(
+                "image-builder",
+                config.host(),
+                config.port(),
+                List.of("", "/image-builder"),
+                config.maxBuildContextBytes() * 2),
+            metrics,
+            List.of(new BuildRoutes(builder, config.token(), version)));
+  }
+
+  public static ImageBuilderApp start(
+      ImageBuilderConfig config, Plugins plugins, Clock clock, String version) {
+    ImageBuilderApp app = new ImageBuilderApp(config, plugins, clock, version);
+    app.server.start();
+    return app;
+  }
+
+  public int port() {
+    return server.port();
+  }
+
+  @Override
+  public void close() {
+    server.close();
+  }
+}

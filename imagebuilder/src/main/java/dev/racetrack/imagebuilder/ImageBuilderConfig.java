@@ -1,0 +1,117 @@
+package dev.racetrack.imagebuilder;
+
+import dev.racetrack.model.config.EnvReader;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Settings of the image builder, from environment variables.
+ *
+ * @param token the secret lifecycle must present ({@code IMAGE_BUILDER_TOKEN})
+ * @param toolEnv the part of the environment build tools see (PATH, HOME, PIP_*, ...)
+ */
+public record ImageBuilderConfig(
+    Path dataDir,
+    String host,
+    int port,
+    String token,
+    Set<String> gitAllowedSchemes,
+    long maxBuildContextBytes,
+    int concurrentBuilds,
+    boolean cleanUpWorkspaces,
+    Map<String, String> toolEnv) {
+
+  /** Variables build tools inherit; prefixes end with {@code *}. */
+  static final List<String> TOOL_ENV =
+      List.of(
+          "PATH",
+          "HOME",
+          "USER",
+          "LANG",
+          "LC_ALL",
+          "TZ",
+          "TMPDIR",
+          "JAVA_HOME",
+          "PYTHON3_BIN",
+          "PYENV_ROOT",
+          "PYENV_VERSION",
+          "PIP_*",
+          "SSL_CERT_FILE",
+          "SSL_CERT_DIR",
+          "HTTP_PROXY",
+          "HTTPS_PROXY",
+          "NO_PROXY",
+          "http_proxy",
+          "https_proxy",
+          "no_proxy");
+
+  public ImageBuilderConfig {
+    gitAllowedSchemes = Set.copyOf(gitAllowedSchemes);
+    toolEnv = Map.copyOf(toolEnv);
+  }
+
+  public static ImageBuilderConfig fromEnv(Map<String, String> env, String token) {
+    EnvReader e = new EnvReader(env);
+    return new ImageBuilderConfig(
+        e.dataDir(),
+        e.string("IMAGE_BUILDER_HOST", "127.0.0.1"),
+        e.port("IMAGE_BUILDER_PORT", 7201),
+        token,
+        Arrays.stream(e.string("GIT_ALLOWED_SCHEMES", "https").split(","))
+            .map(String::strip)
+            .filter(s -> !s.isEmpty())
+            .collect(Collectors.toSet()),
+        e.positiveLong("MAX_BUILD_CONTEXT_MB", 64) << 20,
+        (int) e.positiveLong("IMAGE_BUILDER_CONCURRENCY", 2),
+        e.bool("CLEAN_UP_WORKSPACES", true),
+        toolEnv(env));
+  }
+
+  static Map<String, String> toolEnv(Map<String, String> env) {
+    Map<String, String> result = new HashMap<>();
+    env.forEach(
+        (name, value) -> {
+          boolean allowed =
+              TOOL_ENV.stream()
+                  .anyMatch(
+                      p ->
+                          p.endsWith("*")
+                              ? name.startsWith(p.substring(0, p.length() - 1))
+                              : p.equals(name));
+          if (allowed) {
+            result.put(name, value);
+          }
+        });
+    return result;
+  }
+
+  public Path workspaces() {
+    return dataDir.resolve("workspaces");
+  }
+
+  public Path artifacts() {
+    return dataDir.resolve("artifacts");
+  }
+
+  public Path buildLogs() {
+    return dataDir.resolve("build-logs");
+  }
+
+  /** For the start-up log, token redacted. */
+  public Map<String, Object> describe() {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("listen", host + ":" + port);
+    out.put("artifacts", artifacts());
+    out.put("build_logs", buildLogs());
+    out.put("git_allowed_schemes", gitAllowedSchemes);
+    out.put("concurrent_builds", concurrentBuilds);
+    out.put("token", "(redacted)");
+    return out;
+  }
+}

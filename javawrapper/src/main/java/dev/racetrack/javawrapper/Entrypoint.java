@@ -1,0 +1,196 @@
+package dev.racetrack.javawrapper;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.lang.reflect.Parameter;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * A loaded job: an instance of the entrypoint class with its validated {@code perform} method.
+ *
+ * <p>The contract: a public class with a public no-argument constructor and exactly one public
+ * method named {@code perform} (compiled with {@code -parameters}), optionally {@code
+ * docsInputExample()} returning a JSON-encodable {@code Map} (at most 1 MiB) and {@code metrics()}
+ * returning a list of {@code {name, value, description?, labels?}} maps.
+ */
+public final class Entrypoint {
+  static final int MAX_INPUT_EXAMPLE_BYTES = 1024 * 1024;
+
+  private final Object instance;
+  private final Method perform;
+  private final List<JobParameter> parameters;
+  private final Optional<JsonNode> inputExample;
+  private final Optional<Method> metrics;
+
+  private Entrypoint(Object instance, Method perform, Optional<Method> metrics) {
+    this.instance = instance;
+    this.perform = perform;
+    this.parameters =
+        Arrays.stream(perform.getParameters())
+            .map(p -> new JobParameter(p.getName(), p.getParameterizedType()))
+            .toList();
+    this.metrics = metrics;
+    this.inputExample = readInputExample(instance);
+  }
+
+  /** Loads a class by name with the context class loader, then {@link #load(Class)}. */
+  public static Entrypoint load(String className) throws ReflectiveOperationException {
+    ClassLoader loader = Thread.currentThread().getContextClassLoader();
+    return load(Class.forName(className, true, loader));
+  }
+
+  /**
+   * Validates the class against the contract, then instantiates it.
+   *
+   * @throws JobInitException when the class breaks the contract
+   * @throws InvocationTargetException when the constructor throws
+   */
+  public static Entrypoint load(Class<?> entrypointClass) throws ReflectiveOperationException {
+    String name = entrypointClass.getName();
+    int modifiers = entrypointClass.getModifiers();
+    if (!Modifier.isPublic(modifiers)
+        || Modifier.isAbstract(modifiers)
+        || entrypointClass.isInterface()) {
+      throw new JobInitException("entrypoint class " + name + " must be a public concrete class");
+    }
+    Method perform = findPerform(entrypointClass);
+    Constructor<?> constructor;
+    try {
+      constructor = entrypointClass.getConstructor();
+    } catch (NoSuchMethodException e) {
+      throw new JobInitException(
+          "entrypoint class " + name + " must have a public no-argument constructor", e);
+    }
+    return new Entrypoint(
+        constructor.newInstance(), perform, findOptional(entrypointClass, "metrics"));
+  }
+
+  /** Wraps an already created job instance (validated like {@link #load(Class)}). */
+  public static Entrypoint of(Object instance) {
+    requireNonNull(instance, "instance");
+    Class<?> entrypointClass = instance.getClass();
+    return new Entrypoint(
+        instance, findPerform(entrypointClass), findOptional(entrypointClass, "metrics"));
+  }
+
+  static Method findPerform(Class<?> entrypointClass) {
+    List<Method> performs =
+        Arrays.stream(entrypointClass.getMethods())
+            .filter(m -> m.getName().equals("perform") && !m.isBridge() && !m.isSynthetic())
+            .toList();
+    if (performs.size() != 1) {
+      throw new JobInitException(
+          "entrypoint class %s must have exactly one public method named perform, found %d"
+              .formatted(entrypointClass.getName(), performs.size()));
+    }
+    Method perform = performs.get(0);
+    checkParameterNames(entrypointClass, perform.getParameters());
+    return perform;
+  }
+
+  static void checkParameterNames(Class<?> entrypointClass, Parameter[] parameters) {
+    List<String> unnamed =
+        Arrays.stream(parameters).filter(p -> !p.isNamePresent()).map(Parameter::getName).toList();
+    if (!unnamed.isEmpty()) {
+      throw new JobInitException(
+          "parameter names of %s.perform are not available (%s): compile the job with javac -parameters"
+              .formatted(entrypointClass.getName(), String.join(", ", unnamed)));
+    }
+  }
+
+  private static Optional<Method> findOptional(Class<?> entrypointClass, String name) {
+    try {
+      return Optional.of(entrypointClass.getMethod(name));
+    } catch (NoSuchMethodException e) {
+      return Optional.empty();
+    }
+  }
+
+  private static Optional<JsonNode> readInputExample(Object instance) {
+    Optional<Method> method = findOptional(instance.getClass(), "docsInputExample");
+    if (method.isEmpty()) {
+      return Optional.empty();
+    }
+    String where = instance.getClass().getName() + ".docsInputExample()";
+    Object example = invoke(method.get(), instance, where);
+    if (!(example instanceof Map<?, ?>)) {
+      throw new JobInitException(where + " must return a Map, got " + describeType(example));
+    }
+    byte[] json;
+    try {
+      json = JobJson.MAPPER.writeValueAsBytes(example);
+    } catch (Exception e) {
+      throw new JobInitException(where + " is not JSON-encodable: " + e.getMessage(), e);
+    }
+    if (json.length > MAX_INPUT_EXAMPLE_BYTES) {
+      throw new JobInitException(
+          "%s is too large: %d bytes, at most %d allowed"
+              .formatted(where, json.length, MAX_INPUT_EXAMPLE_BYTES));
+    }
+    return Optional.of(JobJson.MAPPER.valueToTree(example));
+  }
+
+  private static Object invoke(Method method, Object instance, String where) {
+    try {
+      return method.invoke(instance);
+    } catch (InvocationTargetException e) {
+      throw new JobInitException(where + " failed: " + JobLog.describe(e.getCause()), e.getCause());
+    } catch (IllegalAccessException e) {
+      throw new JobInitException(where + " is not accessible", e);
+    }
+  }
+
+  private static String describeType(Object value) {
+    return value == null ? "null" : value.getClass().getName();
+  }
+
+  /** Name of the entrypoint class. */
+  public String className() {
+    return instance.getClass().getName();
+  }
+
+  public List<JobParameter> parameters() {
+    return parameters;
+  }
+
+  /** The {@code docsInputExample()} of the job, as JSON. */
+  public Optional<JsonNode> inputExample() {
+    return inputExample;
+  }
+
+  /**
+   * Calls {@code perform}.
+   *
+   * @throws InvocationTargetException wrapping whatever perform threw
+   */
+  Object perform(Object[] arguments) throws InvocationTargetException, IllegalAccessException {
+    return perform.invoke(instance, arguments);
+  }
+
+  /** Custom gauges from {@code metrics()}, or nothing when the job has no such method. */
+  Optional<Object> customMetrics() throws InvocationTargetException, IllegalAccessException {
+    if (metrics.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.ofNullable(metrics.get().invoke(instance));
+  }
+
+  @Override
+  public String toString() {
+    return className()
+        + ".perform("
+        + parameters.stream()
+            .map(p -> p.typeName() + " " + p.name())
+            .collect(Collectors.joining(", "))
+        + ")";
+  }
+}

@@ -1,0 +1,54 @@
+package dev.racetrack.javawrapper;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
+import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
+import java.io.UncheckedIOException;
+import java.time.temporal.TemporalAccessor;
+import java.time.temporal.TemporalAmount;
+
+/**
+ * The JSON mapper of the wrapper: job arguments, results and the wrapper's own documents.
+ *
+ * <p>Binding is strict where silent conversions would surprise a typed Java method: no string to
+ * number coercion ({@code "42"} is not an {@code int}), no float truncation ({@code 1.5} is not an
+ * {@code int}), {@code null} is not a primitive, unknown properties of records are refused. Results
+ * are written as they are; {@code java.time} values are written with {@code toString()}.
+ */
+final class JobJson {
+
+  static final ObjectMapper MAPPER =
+      JsonMapper.builder()
+          .addModule(new Jdk8Module())
+          .addModule(
+              new SimpleModule("racetrack-java-time-as-text")
+                  .addSerializer(TemporalAccessor.class, ToStringSerializer.instance)
+                  .addSerializer(TemporalAmount.class, ToStringSerializer.instance))
+          .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+          .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+          .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+          .build();
+
+  private JobJson() {}
+
+  static byte[] write(Object value) {
+    try {
+      return MAPPER.writeValueAsBytes(value);
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** {@code {"error": message}}. */
+  static byte[] error(String message) {
+    return write(java.util.Map.of("error", message));
+  }
+}

@@ -1,0 +1,279 @@
+package dev.racetrack.java;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.racetrack.javawrapper.JobMain;
+import dev.racetrack.model.error.ValidationException;
+import dev.racetrack.model.manifest.Manifest;
+import dev.racetrack.model.manifest.Quantity;
+import dev.racetrack.spi.BuildException;
+import dev.racetrack.spi.BuildTools;
+import dev.racetrack.spi.JobBuild;
+import dev.racetrack.spi.JobType;
+import dev.racetrack.spi.LaunchSpec;
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import javax.tools.JavaCompiler;
+import javax.tools.ToolProvider;
+
+/**
+ * The {@code java} job type: compiles the job's sources with the platform's JDK ({@code
+ * -parameters}, so JSON fields bind to parameters by name) and runs them with the java wrapper.
+ */
+public final class JavaJobType implements JobType {
+  public static final String VERSION = "1.0.0";
+  private static final String WRAPPER_MAIN = JobMain.class.getName();
+  private static final Pattern CLASS_NAME =
+      Pattern.compile("([A-Za-z_$][A-Za-z0-9_$]*\\.)*[A-Za-z_$][A-Za-z0-9_$]*");
+  private static final Pattern PACKAGE = Pattern.compile("(?m)^\\s*package\\s+([\\w.]+)\\s*;");
+  private static final Pattern PERFORM =
+      Pattern.compile("public\\s+[\\w<>\\[\\],.?\\s]+\\s+perform\\s*\\(");
+  private static final Set<String> EXTRA_KEYS =
+      Set.of("entrypoint_class", "source_path", "lib_path", "jvm_args");
+
+  @Override
+  public String name() {
+    return "java";
+  }
+
+  @Override
+  public String version() {
+    return VERSION;
+  }
+
+  @Override
+  public void validate(Manifest manifest) {
+    List<String> problems = new ArrayList<>();
+    manifest.jobtypeExtra().keySet().stream()
+        .filter(k -> !EXTRA_KEYS.contains(k))
+        .forEach(
+            k ->
+                problems.add(
+                    "jobtype_extra."
+                        + k
+                        + ": unknown key for job type java (allowed: "
+                        + EXTRA_KEYS.stream().sorted().toList()
+                        + ")"));
+    manifest
+        .jobtypeExtraString("entrypoint_class")
+        .filter(c -> !CLASS_NAME.matcher(c).matches())
+        .ifPresent(
+            c ->
+                problems.add(
+                    "jobtype_extra.entrypoint_class: '" + c + "' is not a Java class name"));
+    Object jvmArgs = manifest.jobtypeExtra().get("jvm_args");
+    if (jvmArgs != null && !(jvmArgs instanceof List<?>)) {
+      problems.add("jobtype_extra.jvm_args: must be a list of JVM options");
+    }
+    if (!problems.isEmpty()) {
+      throw new ValidationException("invalid manifest: " + String.join("; ", problems));
+    }
+  }
+
+  @Override
+  public LaunchSpec buildLocal(JobBuild build) {
+    Manifest manifest = build.manifest();
+    Path source = build.sourceDir();
+    Path sourceRoot =
+        manifest
+            .jobtypeExtraString("source_path")
+            .map(p -> BuildTools.inside(source, p, "jobtype_extra.source_path"))
+            .orElseGet(
+                () ->
+                    Files.isDirectory(source.resolve("src/main/java"))
+                        ? source.resolve("src/main/java")
+                        : source);
+    List<Path> sources = javaFiles(sourceRoot);
+    if (sources.isEmpty()) {
+      throw new BuildException(
+          "no .java files found under " + source.relativize(sourceRoot) + " of the job directory");
+    }
+    Path artifact = build.artifactDir();
+    List<Path> classpath = copyLibraries(build, source, artifact.resolve("lib"));
+    Path classes = artifact.resolve("classes");
+    compile(sources, classpath, classes, build);
+    copyResources(source, classes);
+    BuildTools.copyTree(
+        source,
+        artifact.resolve("job"),
+        p -> p.getFileName().toString().equals(".git") || p.toString().startsWith("target"));
+    String entrypoint =
+        manifest.jobtypeExtraString("entrypoint_class").orElseGet(() -> detectEntrypoint(sources));
+    build.progress().log("entrypoint class " + entrypoint);
+    return new LaunchSpec(command(manifest, artifact, classpath, entrypoint), "job", Map.of());
+  }
+
+  private static List<String> command(
+      Manifest manifest, Path artifact, List<Path> classpath, String entrypoint) {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-XX:+UseSerialGC");
+    command.add("-Xss512k");
+    command.add("-XX:TieredStopAtLevel=1");
+    Optional.ofNullable(manifest.resources())
+        .map(Manifest.Resources::memoryMax)
+        .map(m -> Quantity.parse(m, "resources.memory_max").longValue())
+        .ifPresent(bytes -> command.add("-Xmx" + Math.max(32, bytes * 3 / 4 / (1 << 20)) + "m"));
+    if (manifest.jobtypeExtra().get("jvm_args") instanceof List<?> args) {
+      args.forEach(a -> command.add(String.valueOf(a)));
+    }
+    List<String> entries = new ArrayList<>();
+    entries.add(LaunchSpec.ARTIFACT + "/classes");
+    classpath.forEach(p -> entries.add(LaunchSpec.ARTIFACT + "/" + artifact.relativize(p)));
+    command.add("-cp");
+    command.add(String.join(File.pathSeparator, entries));
+    command.add(WRAPPER_MAIN);
+    command.add(entrypoint);
+    return command;
+  }
+
+  /** The wrapper's jars (and Jackson's), plus the job's own {@code lib_path} jars. */
+  private static List<Path> copyLibraries(JobBuild build, Path source, Path lib) {
+    Set<Path> origins = new LinkedHashSet<>();
+    for (Class<?> anchor :
+        List.of(JobMain.class, ObjectMapper.class, JsonFactory.class, JsonProperty.class)) {
+      origins.add(origin(anchor));
+    }
+    origins.addAll(jdk8ModuleOrigin());
+    build
+        .manifest()
+        .jobtypeExtraString("lib_path")
+        .ifPresent(
+            libPath ->
+                origins.addAll(jars(BuildTools.inside(source, libPath, "jobtype_extra.lib_path"))));
+    List<Path> copied = new ArrayList<>();
+    try {
+      Files.createDirectories(lib);
+      for (Path origin : origins) {
+        Path target = lib.resolve(origin.getFileName().toString());
+        if (Files.isDirectory(origin)) {
+          BuildTools.copyTree(origin, target, p -> false);
+        } else {
+          Files.copy(origin, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+        copied.add(target);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot copy libraries: " + e.getMessage(), e);
+    }
+    return copied;
+  }
+
+  private static List<Path> jdk8ModuleOrigin() {
+    try {
+      return List.of(origin(Class.forName("com.fasterxml.jackson.datatype.jdk8.Jdk8Module")));
+    } catch (ClassNotFoundException e) {
+      return List.of();
+    }
+  }
+
+  private static Path origin(Class<?> anchor) {
+    try {
+      return Path.of(anchor.getProtectionDomain().getCodeSource().getLocation().toURI());
+    } catch (URISyntaxException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static List<Path> jars(Path dir) {
+    if (!Files.isDirectory(dir)) {
+      throw new BuildException("lib_path '" + dir + "' is not a directory");
+    }
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.filter(p -> p.toString().endsWith(".jar")).sorted().toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static List<Path> javaFiles(Path root) {
+    try (Stream<Path> files = Files.walk(root)) {
+      return files
+          .filter(p -> p.toString().endsWith(".java") && !p.toString().contains("/target/"))
+          .sorted()
+          .toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          "cannot list sources under " + root + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static void compile(
+      List<Path> sources, List<Path> classpath, Path classes, JobBuild build) {
+    JavaCompiler compiler = ToolProvider.getSystemJavaCompiler();
+    if (compiler == null) {
+      throw new BuildException(
+          "the platform runs on a JRE without a Java compiler; run it on a JDK to build java jobs");
+    }
+    List<String> args =
+        new ArrayList<>(
+            List.of("-parameters", "-proc:none", "-encoding", "UTF-8", "-d", classes.toString()));
+    args.add("-cp");
+    args.add(String.join(File.pathSeparator, classpath.stream().map(Path::toString).toList()));
+    sources.forEach(s -> args.add(s.toString()));
+    build.progress().log("compiling " + sources.size() + " source file(s)");
+    ByteArrayOutputStream output = new ByteArrayOutputStream();
+    int exit;
+    try {
+      Files.createDirectories(classes);
+      exit = compiler.run(null, output, output, args.toArray(String[]::new));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    output.toString(StandardCharsets.UTF_8).lines().forEach(build.progress()::log);
+    if (exit != 0) {
+      throw new BuildException(
+          "compiling the job failed (see the build log for the compiler's messages)");
+    }
+  }
+
+  /** Files under src/main/resources (if any) become class-path resources. */
+  private static void copyResources(Path source, Path classes) {
+    Path resources = source.resolve("src/main/resources");
+    if (Files.isDirectory(resources)) {
+      BuildTools.copyTree(resources, classes, p -> false);
+    }
+  }
+
+  /** The only class declaring a public perform method, found by reading the sources. */
+  static String detectEntrypoint(List<Path> sources) {
+    List<String> candidates = new ArrayList<>();
+    for (Path file : sources) {
+      try {
+        String text = Files.readString(file);
+        if (PERFORM.matcher(text).find()) {
+          Matcher pkg = PACKAGE.matcher(text);
+          String simple = file.getFileName().toString().replace(".java", "");
+          candidates.add(pkg.find() ? pkg.group(1) + "." + simple : simple);
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    if (candidates.size() != 1) {
+      throw new BuildException(
+          (candidates.isEmpty()
+                  ? "no class with a public perform method found"
+                  : "several classes have a public perform method " + candidates)
+              + "; set jobtype_extra.entrypoint_class");
+    }
+    return candidates.getFirst();
+  }
+}

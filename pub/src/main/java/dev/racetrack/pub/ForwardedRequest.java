@@ -1,0 +1,56 @@
+package dev.racetrack.pub;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Request;
+
+/**
+ * The client's request as a job sees it: the caller's credentials (auth headers and the auth
+ * cookie) and any client-supplied caller name are removed, so a job never receives another
+ * subject's token and cannot be lied to about who calls.
+ */
+final class ForwardedRequest extends Request.Wrapper {
+  private static final List<String> REMOVED =
+      List.of(
+          "X-Racetrack-Auth",
+          "X-Racetrack-Esc-Auth",
+          "X-Racetrack-User-Auth",
+          GatewayHandler.CALLER_HEADER);
+
+  private final HttpFields headers;
+
+  ForwardedRequest(Request request) {
+    super(request);
+    HttpFields.Mutable fields = HttpFields.build();
+    for (HttpField field : request.getHeaders()) {
+      if (REMOVED.stream().anyMatch(field::is)) {
+        continue;
+      }
+      if (field.getHeader() == HttpHeader.COOKIE) {
+        String cookies = withoutAuthCookie(field.getValue());
+        if (!cookies.isEmpty()) {
+          fields.add(HttpHeader.COOKIE, cookies);
+        }
+        continue;
+      }
+      fields.add(field);
+    }
+    this.headers = fields.asImmutable();
+  }
+
+  static String withoutAuthCookie(String cookieHeader) {
+    return Arrays.stream(cookieHeader.split(";"))
+        .map(String::strip)
+        .filter(c -> !c.isEmpty() && !c.startsWith("X-Racetrack-Auth="))
+        .collect(Collectors.joining("; "));
+  }
+
+  @Override
+  public HttpFields getHeaders() {
+    return headers;
+  }
+}

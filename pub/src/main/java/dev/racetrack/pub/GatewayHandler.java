@@ -1,0 +1,269 @@
+package dev.racetrack.pub;
+
+import dev.racetrack.model.Json;
+import java.net.URLDecoder;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import org.eclipse.jetty.http.HttpCookie;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpURI;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+
+/**
+ * PUB's request router (§5.2): probes and metrics, Swagger UI assets, and job calls under {@code
+ * /pub/job/NAME/VERSION/...} (also {@code /job/...} and the legacy {@code /fatman/...}), which are
+ * authorized and then streamed to the job by the {@link JobProxy}.
+ */
+final class GatewayHandler extends Handler.Abstract {
+  static final String TRACING_HEADER = "X-Request-Tracing-Id";
+  static final String CALLER_HEADER = "X-Caller-Name";
+  static final String TRACING_ATTRIBUTE = "racetrack.tracingId";
+  private static final String AUTH = "X-Racetrack-Auth";
+  private static final List<String> TOKEN_HEADERS =
+      List.of(AUTH, "X-Racetrack-Esc-Auth", "X-Racetrack-User-Auth");
+  private static final Pattern SAFE_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+
+  private final CallAuthorizer authorizer;
+  private final JobProxy proxy;
+  private final SwaggerPages swagger;
+  private final PubMetrics metrics;
+  private final String version;
+
+  GatewayHandler(
+      CallAuthorizer authorizer,
+      JobProxy proxy,
+      SwaggerPages swagger,
+      PubMetrics metrics,
+      String version) {
+    this.authorizer = authorizer;
+    this.proxy = proxy;
+    this.swagger = swagger;
+    this.metrics = metrics;
+    this.version = version;
+  }
+
+  @Override
+  public boolean handle(Request request, Response response, Callback callback) {
+    String incoming = request.getHeaders().get(TRACING_HEADER);
+    String tracingId =
+        incoming != null && SAFE_ID.matcher(incoming).matches()
+            ? incoming
+            : UUID.randomUUID().toString();
+    request.setAttribute(TRACING_ATTRIBUTE, tracingId);
+    response.getHeaders().put(TRACING_HEADER, tracingId);
+    String path = request.getHttpURI().getPath();
+    if (path.startsWith("//")) {
+      path = path.replaceFirst("^/+", "/");
+    }
+    String route = path.startsWith("/pub/") || path.equals("/pub") ? path.substring(4) : path;
+    switch (route) {
+      case "/live" -> json(response, callback, 200, Map.of("live", true));
+      case "/ready" -> json(response, callback, 200, Map.of("ready", true));
+      case "/health" -> health(response, callback);
+      case "/metrics" ->
+          text(
+              response,
+              callback,
+              200,
+              "text/plain; version=0.0.4; charset=utf-8",
+              metrics.scrape());
+      default -> {
+        if (route.startsWith("/swagger-ui/")) {
+          asset(route.substring("/swagger-ui/".length()), response, callback);
+        } else if (route.startsWith("/job/") || route.startsWith("/fatman/")) {
+          jobCall(
+              request, response, callback, route.substring(route.indexOf('/', 1) + 1), tracingId);
+        } else {
+          error(response, callback, 404, "Not found: " + path, tracingId);
+        }
+      }
+    }
+    return true;
+  }
+
+  private void health(Response response, Callback callback) {
+    metrics.healthRequest();
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("service", "pub");
+    body.put("version", version);
+    body.put("status", "pass");
+    body.put("auth_required", true);
+    json(response, callback, 200, body);
+  }
+
+  /** {@code rest} is {@code NAME/VERSION[/path...]}. */
+  private void jobCall(
+      Request request, Response response, Callback callback, String rest, String tracingId) {
+    String[] parts = rest.split("/", 3);
+    if (parts.length < 2 || parts[0].isEmpty() || parts[1].isEmpty()) {
+      error(
+          response,
+          callback,
+          404,
+          "Proxy request error: a job path must be /pub/job/NAME/VERSION/...",
+          tracingId);
+      return;
+    }
+    String job = parts[0];
+    String jobVersion = parts[1];
+    String jobPath = parts.length == 3 ? "/" + parts[2] : "";
+    String query = request.getHttpURI().getQuery();
+    if (jobPath.isEmpty() && "GET".equals(request.getMethod())) {
+      redirect(
+          response,
+          callback,
+          request.getHttpURI().getPath() + "/" + (query == null ? "" : "?" + query));
+      return;
+    }
+    boolean docsPage =
+        "/".equals(jobPath) && "GET".equals(request.getMethod()) && acceptsHtml(request);
+    Optional<String> token = token(request);
+    Decision decision = authorizer.authorize(job, jobVersion, jobPath, token, tracingId);
+    if (!decision.allowed()) {
+      if (docsPage && decision.status() == 401) {
+        text(
+            response,
+            callback,
+            401,
+            "text/html; charset=utf-8",
+            SwaggerPages.tokenPage(decision.message()));
+      } else {
+        error(response, callback, decision.status(), decision.message(), tracingId);
+      }
+      return;
+    }
+    CallPermit permit = decision.permit().orElseThrow();
+    if (docsPage) {
+      text(
+          response,
+          callback,
+          200,
+          "text/html; charset=utf-8",
+          SwaggerPages.docsPage(permit.jobName(), permit.jobVersion()));
+      return;
+    }
+    forward(request, response, callback, permit, jobPath, query, tracingId);
+  }
+
+  private void forward(
+      Request request,
+      Response response,
+      Callback callback,
+      CallPermit permit,
+      String jobPath,
+      String query,
+      String tracingId) {
+    if (permit.internalName().isEmpty()) {
+      error(
+          response,
+          callback,
+          502,
+          "Reverse proxy error: job "
+              + permit.jobName()
+              + " v"
+              + permit.jobVersion()
+              + " has no address yet (status "
+              + permit.jobStatus()
+              + ")",
+          tracingId);
+      return;
+    }
+    String target =
+        "http://"
+            + permit.internalName()
+            + "/pub/job/"
+            + permit.jobName()
+            + "/"
+            + permit.jobVersion()
+            + jobPath
+            + (query == null ? "" : "?" + query);
+    Map<String, String> headers = new LinkedHashMap<>();
+    headers.put(TRACING_HEADER, tracingId);
+    permit.caller().ifPresent(c -> headers.put(CALLER_HEADER, c));
+    request.setAttribute(JobProxy.TARGET, HttpURI.from(target));
+    request.setAttribute(JobProxy.EXTRA_HEADERS, headers);
+    request.setAttribute(JobProxy.PERMIT, permit);
+    PubMetrics.JobMeters meters = metrics.job(permit.jobName(), permit.jobVersion());
+    meters.requests().increment();
+    long started = System.nanoTime();
+    Callback timed =
+        Callback.from(
+            () -> {
+              meters.done().increment();
+              meters.responseTime().record((System.nanoTime() - started) / 1e9);
+              callback.succeeded();
+            },
+            failure -> {
+              meters.done().increment();
+              callback.failed(failure);
+            });
+    proxy.handle(new ForwardedRequest(request), response, timed);
+  }
+
+  private void asset(String name, Response response, Callback callback) {
+    Optional<SwaggerPages.Asset> asset = swagger.asset(name);
+    if (asset.isEmpty()) {
+      error(response, callback, 404, "Not found: " + name, "");
+      return;
+    }
+    response.setStatus(200);
+    response.getHeaders().put(HttpHeader.CONTENT_TYPE, asset.get().contentType());
+    response.getHeaders().put(HttpHeader.CACHE_CONTROL, "public, max-age=86400");
+    response.write(true, ByteBuffer.wrap(asset.get().bytes()), callback);
+  }
+
+  /** The caller's token: the auth headers (current and legacy names), then the auth cookie. */
+  static Optional<String> token(Request request) {
+    for (String header : TOKEN_HEADERS) {
+      String value = request.getHeaders().get(header);
+      if (value != null && !value.isBlank()) {
+        return Optional.of(value.strip());
+      }
+    }
+    for (HttpCookie cookie : Request.getCookies(request)) {
+      if (AUTH.equals(cookie.getName()) && !cookie.getValue().isBlank()) {
+        return Optional.of(URLDecoder.decode(cookie.getValue(), StandardCharsets.UTF_8).strip());
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static boolean acceptsHtml(Request request) {
+    String accept = request.getHeaders().get(HttpHeader.ACCEPT);
+    return accept != null && accept.contains("text/html");
+  }
+
+  private static void redirect(Response response, Callback callback, String location) {
+    response.setStatus(302);
+    response.getHeaders().put(HttpHeader.LOCATION, location);
+    response.write(true, ByteBuffer.allocate(0), callback);
+  }
+
+  private static void error(
+      Response response, Callback callback, int status, String message, String tracingId) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("error", message);
+    body.put("requestId", tracingId);
+    json(response, callback, status, body);
+  }
+
+  private static void json(Response response, Callback callback, int status, Object body) {
+    text(response, callback, status, "application/json", Json.write(body));
+  }
+
+  private static void text(
+      Response response, Callback callback, int status, String type, String body) {
+    response.setStatus(status);
+    response.getHeaders().put(HttpHeader.CONTENT_TYPE, type);
+    response.write(true, ByteBuffer.wrap(SwaggerPages.utf8(body)), callback);
+  }
+}

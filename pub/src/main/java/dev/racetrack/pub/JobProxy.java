@@ -1,0 +1,105 @@
+package dev.racetrack.pub;
+
+import dev.racetrack.model.Json;
+import java.io.EOFException;
+import java.net.ConnectException;
+import java.nio.ByteBuffer;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.TimeoutException;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpURI;
+import org.eclipse.jetty.proxy.ProxyHandler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+
+/**
+ * Streams a call to the job chosen by {@link GatewayHandler}: the target URI and the headers to add
+ * travel as request attributes. Transport failures become 502 JSON errors naming the cause.
+ */
+final class JobProxy extends ProxyHandler.Reverse {
+  static final String TARGET = "racetrack.target";
+  static final String EXTRA_HEADERS = "racetrack.headers";
+  static final String PERMIT = "racetrack.permit";
+
+  private final PubMetrics metrics;
+  private final int maxConnectionsPerJob;
+
+  JobProxy(PubMetrics metrics, int maxConnectionsPerJob) {
+    super(request -> (HttpURI) request.getAttribute(TARGET));
+    this.metrics = metrics;
+    this.maxConnectionsPerJob = maxConnectionsPerJob;
+  }
+
+  @Override
+  protected void configureHttpClient(HttpClient httpClient) {
+    super.configureHttpClient(httpClient);
+    httpClient.setMaxConnectionsPerDestination(maxConnectionsPerJob);
+    httpClient.setConnectTimeout(10_000);
+    httpClient.setIdleTimeout(90_000);
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  protected void addProxyHeaders(
+      Request clientToProxyRequest, org.eclipse.jetty.client.Request proxyToServerRequest) {
+    String host = clientToProxyRequest.getHeaders().get(HttpHeader.HOST);
+    Map<String, String> extra =
+        (Map<String, String>) clientToProxyRequest.getAttribute(EXTRA_HEADERS);
+    proxyToServerRequest.headers(
+        headers -> {
+          if (host != null) {
+            headers.put("X-Forwarded-Host", host);
+          }
+          extra.forEach(headers::put);
+        });
+  }
+
+  @Override
+  protected void onServerToProxyResponseFailure(
+      Request clientToProxyRequest,
+      org.eclipse.jetty.client.Request proxyToServerRequest,
+      org.eclipse.jetty.client.Response serverToProxyResponse,
+      Response proxyToClientResponse,
+      Callback proxyToClientCallback,
+      Throwable failure) {
+    metrics.proxyError();
+    if (proxyToClientResponse.isCommitted()) {
+      proxyToClientCallback.failed(failure);
+      return;
+    }
+    CallPermit permit = (CallPermit) clientToProxyRequest.getAttribute(PERMIT);
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("error", "Reverse proxy error: " + cause(failure));
+    body.put("jobName", permit.jobName());
+    body.put("jobVersion", permit.jobVersion());
+    body.put("jobStatus", permit.jobStatus());
+    body.put("requestId", clientToProxyRequest.getAttribute(GatewayHandler.TRACING_ATTRIBUTE));
+    body.put("caller", permit.caller().orElse(null));
+    proxyToClientResponse.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+    proxyToClientResponse.setStatus(failure instanceof TimeoutException ? 504 : 502);
+    proxyToClientResponse.write(
+        true, ByteBuffer.wrap(Json.writeBytes(body)), proxyToClientCallback);
+  }
+
+  /** The failure classified as in §5.3. */
+  static String cause(Throwable failure) {
+    Throwable root = failure;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    if (root instanceof ConnectException) {
+      return "connection refused to a target job (job may be dead)";
+    }
+    if (root instanceof EOFException || failure instanceof EOFException) {
+      return "connection broken to a target job (job may have died)";
+    }
+    if (failure instanceof TimeoutException || root instanceof TimeoutException) {
+      return "request to a job timed out";
+    }
+    String message = root.getMessage();
+    return message == null ? root.getClass().getSimpleName() : message;
+  }
+}

@@ -1,0 +1,109 @@
+package dev.racetrack.pub;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.racetrack.model.Json;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Optional;
+
+/** Asks lifecycle whether a call may go through ({@code /api/v1/auth/can-call-job/...}). */
+final class LifecycleClient {
+  static final String TRACING_HEADER = "X-Request-Tracing-Id";
+
+  private final HttpClient http;
+  private final String lifecycleUrl;
+
+  LifecycleClient(HttpClient http, String lifecycleUrl) {
+    this.http = http;
+    this.lifecycleUrl = lifecycleUrl;
+  }
+
+  /**
+   * Returns lifecycle's decision; transport failures and 5xx answers are reported as 503 with
+   * {@code reachable=false} so a cached permit may stand in.
+   */
+  Answer canCall(
+      String job, String version, String path, Optional<String> token, String tracingId) {
+    String url =
+        lifecycleUrl
+            + "/api/v1/auth/can-call-job/"
+            + encode(job)
+            + "/"
+            + encode(version)
+            + (path.startsWith("/") ? path : "/" + path);
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(url))
+            .timeout(Duration.ofSeconds(30))
+            .header(TRACING_HEADER, tracingId)
+            .GET();
+    token.ifPresent(t -> request.header("X-Racetrack-Auth", t));
+    HttpResponse<String> response;
+    try {
+      response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      return new Answer(
+          Decision.refuse(503, "Racetrack lifecycle is unreachable: " + e.getMessage()), false);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return new Answer(Decision.refuse(503, "interrupted while asking lifecycle"), false);
+    }
+    int status = response.statusCode();
+    if (status == 200) {
+      return new Answer(Decision.allow(permit(response.body())), true);
+    }
+    String error = errorOf(response.body()).orElse("HTTP " + status);
+    if (status == 401 || status == 403) {
+      return new Answer(Decision.refuse(401, "Unauthenticated: " + error), true);
+    }
+    if (status == 404) {
+      return new Answer(Decision.refuse(404, "Proxy request error: " + error), true);
+    }
+    if (status == 503) {
+      return new Answer(Decision.refuse(503, error), true);
+    }
+    return new Answer(
+        Decision.refuse(
+            503, "lifecycle failed to authorize the call (HTTP " + status + "): " + error),
+        false);
+  }
+
+  /** A decision and whether lifecycle actually gave it (vs. being unreachable or failing). */
+  record Answer(Decision decision, boolean reachable) {}
+
+  private static CallPermit permit(String body) {
+    try {
+      JsonNode root = Json.mapper().readTree(body);
+      JsonNode job = root.path("job");
+      JsonNode caller = root.path("caller");
+      return new CallPermit(
+          job.path("name").asText(),
+          job.path("version").asText(),
+          job.path("internal_name").asText(""),
+          job.path("status").asText(""),
+          caller.isTextual() ? Optional.of(caller.asText()) : Optional.empty());
+    } catch (IOException e) {
+      throw new IllegalStateException("unreadable answer from lifecycle: " + e.getMessage(), e);
+    }
+  }
+
+  private static Optional<String> errorOf(String body) {
+    try {
+      JsonNode node = Json.mapper().readTree(body);
+      return node != null && node.hasNonNull("error")
+          ? Optional.of(node.get("error").asText())
+          : Optional.empty();
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+  }
+
+  private static String encode(String segment) {
+    return URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20");
+  }
+}

@@ -1,0 +1,80 @@
+package dev.racetrack.pub;
+
+import java.net.http.HttpClient;
+import java.time.Clock;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** PUB's composition root: a Jetty server with the gateway handler in front of the job proxy. */
+public final class PubServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(PubServer.class);
+
+  private final Server server;
+  private final ServerConnector connector;
+  private final ScheduledExecutorService sweeper =
+      Executors.newSingleThreadScheduledExecutor(
+          Thread.ofPlatform().name("pub-cache-sweeper").daemon().factory());
+
+  private PubServer(PubConfig config, Clock clock, String version) {
+    LOG.info("pub configuration: {}", config.describe());
+    PubMetrics metrics = new PubMetrics();
+    PermitCache cache = new PermitCache(config.cacheTtl(), config.staleTtl(), clock);
+    HttpClient lifecycleHttp =
+        HttpClient.newBuilder().connectTimeout(config.connectTimeout()).build();
+    CallAuthorizer authorizer =
+        new CallAuthorizer(
+            new LifecycleClient(lifecycleHttp, config.lifecycleUrl()), cache, metrics);
+    JobProxy proxy = new JobProxy(metrics, 512);
+    QueuedThreadPool threads = new QueuedThreadPool(400, 8);
+    threads.setName("pub");
+    server = new Server(threads);
+    HttpConfiguration http = new HttpConfiguration();
+    http.setSendServerVersion(false);
+    http.setSendDateHeader(false);
+    connector = new ServerConnector(server, new HttpConnectionFactory(http));
+    connector.setHost(config.host());
+    connector.setPort(config.port());
+    server.addConnector(connector);
+    proxy.setServer(server);
+    server.addBean(proxy);
+    server.setHandler(new GatewayHandler(authorizer, proxy, new SwaggerPages(), metrics, version));
+    sweeper.scheduleWithFixedDelay(cache::sweep, 1, 1, TimeUnit.MINUTES);
+  }
+
+  /** Builds and starts PUB. */
+  public static PubServer start(PubConfig config, Clock clock, String version) {
+    PubServer pub = new PubServer(config, clock, version);
+    try {
+      pub.server.start();
+    } catch (Exception e) {
+      pub.close();
+      throw new IllegalStateException(
+          "PUB could not start on " + config.host() + ":" + config.port() + ": " + e.getMessage(),
+          e);
+    }
+    LOG.info("pub listening on http://{}:{}/pub", config.host(), pub.port());
+    return pub;
+  }
+
+  public int port() {
+    return connector.getLocalPort();
+  }
+
+  @Override
+  public void close() {
+    sweeper.shutdownNow();
+    try {
+      server.stop();
+    } catch (Exception e) {
+      LOG.warn("pub did not stop cleanly: {}", e.toString());
+    }
+  }
+}

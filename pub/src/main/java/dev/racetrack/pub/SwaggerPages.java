@@ -1,0 +1,140 @@
+package dev.racetrack.pub;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The Swagger UI page PUB serves for every job at {@code /pub/job/NAME/VERSION/}, built from the
+ * job's {@code openapi.json}, with Swagger UI's assets served by PUB itself (no CDN), and a small
+ * page to store a token in the browser when a page needs one.
+ */
+final class SwaggerPages {
+  static final String ASSET_PREFIX = "/pub/swagger-ui/";
+  private static final Map<String, String> TYPES =
+      Map.of(
+          ".css",
+          "text/css; charset=utf-8",
+          ".js",
+          "text/javascript; charset=utf-8",
+          ".png",
+          "image/png",
+          ".map",
+          "application/json");
+
+  private final String webjarRoot;
+  private final Map<String, Optional<Asset>> assets = new ConcurrentHashMap<>();
+
+  /** A static file. */
+  record Asset(byte[] bytes, String contentType) {}
+
+  SwaggerPages() {
+    this.webjarRoot = "META-INF/resources/webjars/swagger-ui/" + webjarVersion() + "/";
+  }
+
+  private static String webjarVersion() {
+    try (InputStream in =
+        SwaggerPages.class
+            .getClassLoader()
+            .getResourceAsStream("META-INF/maven/org.webjars/swagger-ui/pom.properties")) {
+      if (in == null) {
+        throw new IllegalStateException("swagger-ui webjar is not on the class path");
+      }
+      Properties properties = new Properties();
+      properties.load(in);
+      return properties.getProperty("version");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** An asset of Swagger UI by file name (only plain file names are served). */
+  Optional<Asset> asset(String name) {
+    if (!name.matches("[A-Za-z0-9._-]+") || name.startsWith(".")) {
+      return Optional.empty();
+    }
+    return assets.computeIfAbsent(name, this::load);
+  }
+
+  private Optional<Asset> load(String name) {
+    try (InputStream in =
+        SwaggerPages.class.getClassLoader().getResourceAsStream(webjarRoot + name)) {
+      if (in == null) {
+        return Optional.empty();
+      }
+      String type =
+          TYPES.entrySet().stream()
+              .filter(e -> name.endsWith(e.getKey()))
+              .map(Map.Entry::getValue)
+              .findFirst()
+              .orElse("application/octet-stream");
+      return Optional.of(new Asset(in.readAllBytes(), type));
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** The Swagger UI page of a job. */
+  static String docsPage(String job, String version) {
+    String title = escape(job) + " " + escape(version);
+    return """
+        <!doctype html>
+        <html lang="en"><head><meta charset="utf-8"><title>%s · Racetrack</title>
+        <link rel="stylesheet" href="%sswagger-ui.css">
+        <style>body{margin:0} .rt-bar{font:14px sans-serif;padding:8px 16px;background:#1b1b1b;color:#eee}</style>
+        </head><body>
+        <div class="rt-bar">Racetrack job <b>%s</b></div>
+        <div id="swagger-ui"></div>
+        <script src="%sswagger-ui-bundle.js"></script>
+        <script>
+        window.ui = SwaggerUIBundle({url: "openapi.json", dom_id: "#swagger-ui", deepLinking: true,
+          persistAuthorization: true, tryItOutEnabled: true});
+        </script>
+        </body></html>
+        """
+        .formatted(title, ASSET_PREFIX, title, ASSET_PREFIX);
+  }
+
+  /** Shown to a browser without a usable token: explains and lets the user store one. */
+  static String tokenPage(String reason) {
+    return """
+        <!doctype html>
+        <html lang="en"><head><meta charset="utf-8"><title>Racetrack: token needed</title>
+        <style>body{font:15px sans-serif;max-width:40em;margin:3em auto} input{width:100%%;font:14px monospace}</style>
+        </head><body>
+        <h1>This job needs a Racetrack token</h1>
+        <p>%s</p>
+        <p>Paste your token (<code>racetrack get auth-token</code> prints it). It is kept in a cookie of this
+        browser for this site.</p>
+        <form onsubmit="document.cookie='X-Racetrack-Auth='+encodeURIComponent(this.t.value.trim())+'; path=/; SameSite=Lax; max-age=2678400'; location.reload(); return false;">
+        <input name="t" type="password" autocomplete="off" autofocus placeholder="token">
+        <p><button type="submit">Use this token</button></p></form>
+        </body></html>
+        """
+        .formatted(escape(reason));
+  }
+
+  static String escape(String text) {
+    StringBuilder out = new StringBuilder(text.length());
+    for (char c : text.toCharArray()) {
+      switch (c) {
+        case '<' -> out.append("&lt;");
+        case '>' -> out.append("&gt;");
+        case '&' -> out.append("&amp;");
+        case '"' -> out.append("&quot;");
+        case '\'' -> out.append("&#39;");
+        default -> out.append(c);
+      }
+    }
+    return out.toString();
+  }
+
+  static byte[] utf8(String text) {
+    return text.getBytes(StandardCharsets.UTF_8);
+  }
+}

@@ -1,0 +1,108 @@
+package dev.racetrack.server;
+
+import dev.racetrack.imagebuilder.ImageBuilderApp;
+import dev.racetrack.imagebuilder.ImageBuilderConfig;
+import dev.racetrack.lifecycle.LifecycleApp;
+import dev.racetrack.lifecycle.LifecycleConfig;
+import dev.racetrack.lifecycle.LifecycleMain;
+import dev.racetrack.model.config.EnvReader;
+import dev.racetrack.pub.PubConfig;
+import dev.racetrack.pub.PubServer;
+import dev.racetrack.spi.Plugins;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The whole platform in one JVM (the embedded default): lifecycle with its supervisor loop, the
+ * image builder and PUB. They talk to each other over HTTP exactly as separate processes do.
+ */
+public final class Platform implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Platform.class);
+
+  private final List<AutoCloseable> components = new ArrayList<>();
+  private final LifecycleConfig lifecycleConfig;
+  private final int lifecyclePort;
+  private final int pubPort;
+  private final int imageBuilderPort;
+  private final Optional<String> generatedAdminPassword;
+
+  private Platform(Map<String, String> environment) {
+    Map<String, String> env = new HashMap<>(environment);
+    EnvReader reader = new EnvReader(env);
+    String builderToken = reader.optional("IMAGE_BUILDER_TOKEN").orElseGet(Platform::randomToken);
+    Plugins plugins = Plugins.discover();
+    String version = LifecycleMain.version();
+    try {
+      lifecycleConfig =
+          LifecycleConfig.fromEnv(env, LifecycleMain.authKey(env, reader.dataDir()), builderToken);
+      LifecycleApp lifecycle =
+          LifecycleApp.start(lifecycleConfig, plugins, Clock.systemUTC(), true);
+      components.add(lifecycle);
+      lifecyclePort = lifecycle.port();
+      generatedAdminPassword = lifecycle.generatedAdminPassword();
+      ImageBuilderApp builder =
+          ImageBuilderApp.start(
+              ImageBuilderConfig.fromEnv(env, builderToken), plugins, Clock.systemUTC(), version);
+      components.add(builder);
+      imageBuilderPort = builder.port();
+      PubServer pub = PubServer.start(PubConfig.fromEnv(env), Clock.systemUTC(), version);
+      components.add(pub);
+      pubPort = pub.port();
+    } catch (RuntimeException e) {
+      close();
+      throw e;
+    }
+  }
+
+  /** Starts every component. */
+  public static Platform start(Map<String, String> env) {
+    return new Platform(env);
+  }
+
+  private static String randomToken() {
+    byte[] bytes = new byte[32];
+    new SecureRandom().nextBytes(bytes);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+  }
+
+  public LifecycleConfig lifecycleConfig() {
+    return lifecycleConfig;
+  }
+
+  public int lifecyclePort() {
+    return lifecyclePort;
+  }
+
+  public int pubPort() {
+    return pubPort;
+  }
+
+  public int imageBuilderPort() {
+    return imageBuilderPort;
+  }
+
+  public Optional<String> generatedAdminPassword() {
+    return generatedAdminPassword;
+  }
+
+  /** Stops the components in reverse order; jobs keep running. */
+  @Override
+  public void close() {
+    for (AutoCloseable component : components.reversed()) {
+      try {
+        component.close();
+      } catch (Exception e) {
+        LOG.warn("stopping {} failed: {}", component.getClass().getSimpleName(), e.toString());
+      }
+    }
+    components.clear();
+  }
+}

@@ -1,0 +1,41 @@
+package dev.racetrack.server;
+
+import dev.racetrack.cli.CliContext;
+import dev.racetrack.cli.RacetrackCli;
+import java.nio.file.Path;
+import picocli.CommandLine;
+
+/**
+ * The {@code racetrack} launcher of the distribution: the client's commands plus {@code server},
+ * which runs the platform.
+ */
+public final class RacetrackMain {
+  private RacetrackMain() {}
+
+  public static void main(String[] args) {
+    boolean server = args.length > 0 && "server".equals(args[0]);
+    configureLogging(server);
+    CliContext context = CliContext.system();
+    CommandLine line = RacetrackCli.commandLine(context);
+    line.addSubcommand("server", new ServerCommand(context));
+    int exit = line.execute(args);
+    if (!server || exit != 0) {
+      System.exit(exit);
+    }
+  }
+
+  /** Server: INFO to the console and to DATA_DIR/logs/racetrack.log; client: warnings only. */
+  private static void configureLogging(boolean server) {
+    if (!server || System.getProperty("logback.configurationFile") != null) {
+      return;
+    }
+    String dataDir = System.getenv("RACETRACK_DATA_DIR");
+    Path logs =
+        (dataDir == null || dataDir.isBlank()
+                ? Path.of(System.getProperty("user.home"), ".racetrack", "data")
+                : Path.of(dataDir))
+            .resolve("logs");
+    System.setProperty("racetrack.logFile", logs.resolve("racetrack.log").toString());
+    System.setProperty("logback.configurationFile", "logback-server.xml");
+  }
+}
