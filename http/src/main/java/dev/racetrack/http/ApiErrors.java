@@ -6,6 +6,7 @@ import dev.racetrack.model.error.RacetrackException;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
+import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,9 +16,9 @@ final class ApiErrors {
 
   private ApiErrors() {}
 
-  static void install(RoutesConfig routes) {
+  static void install(RoutesConfig routes, long maxRequestBytes) {
     routes.exception(RacetrackException.class, ApiErrors::racetrack);
-    routes.exception(HttpResponseException.class, ApiErrors::framework);
+    routes.exception(HttpResponseException.class, (e, ctx) -> framework(e, ctx, maxRequestBytes));
     routes.exception(JsonProcessingException.class, ApiErrors::badJson);
     routes.exception(Exception.class, ApiErrors::unexpected);
     routes.error(
@@ -36,9 +37,19 @@ final class ApiErrors {
     ctx.status(e.httpStatus()).json(new ErrorBody(e.getMessage(), e.type()));
   }
 
-  private static void framework(HttpResponseException e, Context ctx) {
-    String type = e.getStatus() == 413 ? "PayloadTooLargeException" : e.getClass().getSimpleName();
-    ctx.status(e.getStatus()).json(new ErrorBody(e.getMessage(), type));
+  private static void framework(HttpResponseException e, Context ctx, long maxRequestBytes) {
+    if (e.getStatus() == 413) {
+      ctx.status(413)
+          .json(
+              new ErrorBody(
+                  String.format(
+                      Locale.ROOT,
+                      "request body is above the limit of %.1f MiB",
+                      maxRequestBytes / 1048576.0),
+                  "PayloadTooLargeException"));
+      return;
+    }
+    ctx.status(e.getStatus()).json(new ErrorBody(e.getMessage(), e.getClass().getSimpleName()));
   }
 
   private static void badJson(JsonProcessingException e, Context ctx) {

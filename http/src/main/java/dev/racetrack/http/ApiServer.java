@@ -83,7 +83,7 @@ public final class ApiServer implements AutoCloseable {
                     logAccess(ctx, millis);
                     MDC.remove("tracing_id");
                   });
-              ApiErrors.install(cfg.routes);
+              ApiErrors.install(cfg.routes, settings.maxRequestBytes());
               RouteTable table = new RouteTable(cfg.routes, settings.basePaths());
               table.get(
                   "/metrics",

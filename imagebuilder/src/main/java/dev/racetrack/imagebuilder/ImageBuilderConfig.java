@@ -13,7 +13,7 @@ import java.util.stream.Collectors;
 /**
  * Settings of the image builder, from environment variables.
  *
- * @param token the secret lifecycle must present ({@code IMAGE_BUILDER_TOKEN})
+ * @param token the secret lifecycle must present ({@code INTERNAL_TOKEN})
  * @param toolEnv the part of the environment build tools see (PATH, HOME, PIP_*, ...)
  */
 public record ImageBuilderConfig(

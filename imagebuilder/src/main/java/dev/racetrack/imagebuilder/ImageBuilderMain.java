@@ -16,11 +16,11 @@ public final class ImageBuilderMain {
     Map<String, String> env = System.getenv();
     String token =
         new EnvReader(env)
-            .optional("IMAGE_BUILDER_TOKEN")
+            .optional("INTERNAL_TOKEN")
             .orElseThrow(
                 () ->
                     new ValidationException(
-                        "environment variable IMAGE_BUILDER_TOKEN must be set (lifecycle presents it)"));
+                        "environment variable INTERNAL_TOKEN must be set (the secret lifecycle presents)"));
     String version =
         Optional.ofNullable(ImageBuilderMain.class.getPackage().getImplementationVersion())
             .orElse("dev");

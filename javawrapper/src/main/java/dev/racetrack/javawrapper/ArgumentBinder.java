@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -52,7 +53,7 @@ final class ArgumentBinder {
   }
 
   private static ObjectNode parseObject(byte[] body) {
-    if (new String(body, java.nio.charset.StandardCharsets.UTF_8).isBlank()) {
+    if (isBlank(body)) {
       return JobJson.MAPPER.createObjectNode();
     }
     JsonNode tree;
@@ -68,7 +69,16 @@ final class ArgumentBinder {
     }
     throw badRequest(
         "request body must be a JSON object with the arguments of perform, got "
-            + tree.getNodeType().name().toLowerCase(java.util.Locale.ROOT));
+            + tree.getNodeType().name().toLowerCase(Locale.ROOT));
+  }
+
+  private static boolean isBlank(byte[] body) {
+    for (byte b : body) {
+      if (b != ' ' && b != '\t' && b != '\n' && b != '\r') {
+        return false;
+      }
+    }
+    return true;
   }
 
   private void checkNames(ObjectNode object) {

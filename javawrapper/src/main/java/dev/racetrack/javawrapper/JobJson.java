@@ -12,6 +12,7 @@ import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import java.io.UncheckedIOException;
 import java.time.temporal.TemporalAccessor;
 import java.time.temporal.TemporalAmount;
+import java.util.Map;
 
 /**
  * The JSON mapper of the wrapper: job arguments, results and the wrapper's own documents.
@@ -49,6 +50,6 @@ final class JobJson {
 
   /** {@code {"error": message}}. */
   static byte[] error(String message) {
-    return write(java.util.Map.of("error", message));
+    return write(Map.of("error", message));
   }
 }

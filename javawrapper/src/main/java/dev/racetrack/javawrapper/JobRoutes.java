@@ -2,6 +2,7 @@ package dev.racetrack.javawrapper;
 
 import java.io.IOException;
 import java.lang.reflect.InvocationTargetException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -58,7 +59,7 @@ final class JobRoutes {
       String method = request.method().equals("HEAD") ? "GET" : request.method();
       Handler handler = byMethod.get(method);
       if (handler == null) {
-        List<String> allowed = new java.util.ArrayList<>(byMethod.keySet());
+        List<String> allowed = new ArrayList<>(byMethod.keySet());
         if (allowed.contains("GET")) {
           allowed.add("HEAD");
         }

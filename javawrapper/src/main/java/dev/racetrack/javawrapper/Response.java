@@ -3,6 +3,7 @@ package dev.racetrack.javawrapper;
 import static java.util.Objects.requireNonNull;
 
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.Map;
 
 /** A complete HTTP response; written with a Content-Length. */
@@ -35,7 +36,7 @@ record Response(int status, String contentType, byte[] body, Map<String, String>
   }
 
   Response withHeader(String name, String value) {
-    var all = new java.util.HashMap<>(headers);
+    var all = new HashMap<>(headers);
     all.put(name, value);
     return new Response(status, contentType, body, all);
   }

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -53,7 +54,7 @@ class JobMainIT {
                           new InputStreamReader(
                               process.getErrorStream(), StandardCharsets.UTF_8))) {
                     reader.lines().forEach(stderr::add);
-                  } catch (IOException e) {
+                  } catch (IOException | UncheckedIOException e) {
                     stderr.add("stderr read failed: " + e);
                   }
                 });
@@ -110,7 +111,7 @@ class JobMainIT {
       assertThat(response.body()).isEqualTo("42.0");
     }
 
-    process.destroy(); // SIGTERM
+    process.toHandle().destroy(); // SIGTERM; Process.destroy() would also close our end of stderr
 
     assertThat(process.waitFor(20, TimeUnit.SECONDS)).isTrue();
     assertThat(stderrReader.join(Duration.ofSeconds(5))).isTrue();

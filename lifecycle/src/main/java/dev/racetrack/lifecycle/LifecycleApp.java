@@ -25,6 +25,7 @@ import dev.racetrack.lifecycle.deployment.DeploymentRepository;
 import dev.racetrack.lifecycle.deployment.DeploymentRoutes;
 import dev.racetrack.lifecycle.deployment.Deployments;
 import dev.racetrack.lifecycle.deployment.ImageBuilderClient;
+import dev.racetrack.lifecycle.gateway.GatewayNotifier;
 import dev.racetrack.lifecycle.info.InfoRoutes;
 import dev.racetrack.lifecycle.infra.Targets;
 import dev.racetrack.lifecycle.job.JobRemoval;
@@ -80,6 +81,8 @@ public final class LifecycleApp implements AutoCloseable {
             createTargets(config, plugins, secrets, clock, http), config.infrastructureTarget());
     resources.add(targets);
 
+    GatewayNotifier gateway =
+        new GatewayNotifier(http, config.internalPubUrl(), config.internalToken());
     Jwt jwt = new Jwt(config.authKey());
     AuthTokenRepository tokens = new AuthTokenRepository(jdbi, secrets);
     UserRepository users = new UserRepository(jdbi);
@@ -113,7 +116,8 @@ public final class LifecycleApp implements AutoCloseable {
                 authorizer,
                 audit,
                 targets,
-                new ImageBuilderClient(http, config.imageBuilderUrl(), config.imageBuilderToken())),
+                new ImageBuilderClient(http, config.imageBuilderUrl(), config.internalToken()),
+                gateway),
             new DeploymentPipeline.Settings(
                 config.internalPubUrl(), config.readinessTimeout(), config.allowJobOverwrite()),
             clock,
@@ -169,7 +173,8 @@ public final class LifecycleApp implements AutoCloseable {
                 new DeploymentRoutes(deployments, requestAuth),
                 new JobRoutes(
                     jobs,
-                    new JobRemoval(jdbi, jobs, jobRepository, trash, authorizer, targets, audit),
+                    new JobRemoval(
+                        jdbi, jobs, jobRepository, trash, authorizer, targets, audit, gateway),
                     targets,
                     deploymentRepository,
                     requestAuth)));

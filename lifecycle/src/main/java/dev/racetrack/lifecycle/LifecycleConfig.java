@@ -18,7 +18,7 @@ import java.util.stream.Collectors;
  *
  * @param dataDir where the platform keeps its data (database, keys, artifacts, logs)
  * @param authKey secret the tokens are signed with ({@code AUTH_KEY}); generated once when unset
- * @param imageBuilderToken shared secret lifecycle presents to the image builder
+ * @param internalToken shared secret the components present to each other (INTERNAL_TOKEN)
  */
 public record LifecycleConfig(
     Path dataDir,
@@ -27,7 +27,7 @@ public record LifecycleConfig(
     String authKey,
     DatabaseSettings database,
     String imageBuilderUrl,
-    String imageBuilderToken,
+    String internalToken,
     String externalPubUrl,
     String internalPubUrl,
     String externalLifecycleUrl,
@@ -49,7 +49,7 @@ public record LifecycleConfig(
 
   /** Reads the configuration from environment variables (see docs/configuration.md). */
   public static LifecycleConfig fromEnv(
-      Map<String, String> env, String authKey, String imageBuilderToken) {
+      Map<String, String> env, String authKey, String internalToken) {
     EnvReader e = new EnvReader(env);
     Path dataDir = e.dataDir();
     int port = e.port("LIFECYCLE_PORT", 7202);
@@ -62,7 +62,7 @@ public record LifecycleConfig(
         authKey,
         DatabaseSettings.fromEnv(env),
         e.url("IMAGE_BUILDER_URL", "http://127.0.0.1:" + e.port("IMAGE_BUILDER_PORT", 7201)),
-        imageBuilderToken,
+        internalToken,
         e.url("EXTERNAL_PUB_URL", pubUrl),
         e.url("INTERNAL_PUB_URL", pubUrl),
         e.url("EXTERNAL_LIFECYCLE_URL", "http://127.0.0.1:" + port + "/lifecycle"),

@@ -30,11 +30,11 @@ public final class LifecycleMain {
             env,
             authKey(env, new EnvReader(env).dataDir()),
             new EnvReader(env)
-                .optional("IMAGE_BUILDER_TOKEN")
+                .optional("INTERNAL_TOKEN")
                 .orElseThrow(
                     () ->
                         new ValidationException(
-                            "environment variable IMAGE_BUILDER_TOKEN must be set to the image builder's token"
+                            "environment variable INTERNAL_TOKEN must be set to the secret shared with the image builder and PUB"
                                 + " when lifecycle runs as its own process")));
     LifecycleApp app =
         LifecycleApp.start(config, Plugins.discover(), Clock.systemUTC(), supervisor);

@@ -4,6 +4,7 @@ import dev.racetrack.model.Json;
 import java.net.URLDecoder;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +34,8 @@ final class GatewayHandler extends Handler.Abstract {
   private static final Pattern SAFE_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
 
   private final CallAuthorizer authorizer;
+  private final PermitCache cache;
+  private final byte[] internalToken;
   private final JobProxy proxy;
   private final SwaggerPages swagger;
   private final PubMetrics metrics;
@@ -40,11 +43,15 @@ final class GatewayHandler extends Handler.Abstract {
 
   GatewayHandler(
       CallAuthorizer authorizer,
+      PermitCache cache,
+      String internalToken,
       JobProxy proxy,
       SwaggerPages swagger,
       PubMetrics metrics,
       String version) {
     this.authorizer = authorizer;
+    this.cache = cache;
+    this.internalToken = internalToken.getBytes(StandardCharsets.UTF_8);
     this.proxy = proxy;
     this.swagger = swagger;
     this.metrics = metrics;
@@ -76,6 +83,7 @@ final class GatewayHandler extends Handler.Abstract {
               200,
               "text/plain; version=0.0.4; charset=utf-8",
               metrics.scrape());
+      case "/cache/invalidate" -> invalidate(request, response, callback, tracingId);
       default -> {
         if (route.startsWith("/swagger-ui/")) {
           asset(route.substring("/swagger-ui/".length()), response, callback);
@@ -88,6 +96,20 @@ final class GatewayHandler extends Handler.Abstract {
       }
     }
     return true;
+  }
+
+  /** Lifecycle tells PUB that cached authorizations may be out of date. */
+  private void invalidate(Request request, Response response, Callback callback, String tracingId) {
+    String presented = request.getHeaders().get(AUTH);
+    if (!"POST".equals(request.getMethod())) {
+      error(response, callback, 405, "use POST", tracingId);
+    } else if (presented == null
+        || !MessageDigest.isEqual(internalToken, presented.getBytes(StandardCharsets.UTF_8))) {
+      error(response, callback, 401, "only lifecycle may invalidate the cache", tracingId);
+    } else {
+      cache.clear();
+      json(response, callback, 200, Map.of("invalidated", true));
+    }
   }
 
   private void health(Response response, Callback callback) {

@@ -25,11 +25,13 @@ final class JobProxy extends ProxyHandler.Reverse {
   static final String PERMIT = "racetrack.permit";
 
   private final PubMetrics metrics;
+  private final PermitCache cache;
   private final int maxConnectionsPerJob;
 
-  JobProxy(PubMetrics metrics, int maxConnectionsPerJob) {
+  JobProxy(PubMetrics metrics, PermitCache cache, int maxConnectionsPerJob) {
     super(request -> (HttpURI) request.getAttribute(TARGET));
     this.metrics = metrics;
+    this.cache = cache;
     this.maxConnectionsPerJob = maxConnectionsPerJob;
   }
 
@@ -71,6 +73,9 @@ final class JobProxy extends ProxyHandler.Reverse {
       return;
     }
     CallPermit permit = (CallPermit) clientToProxyRequest.getAttribute(PERMIT);
+    if (rootCause(failure) instanceof ConnectException) {
+      cache.invalidateJob(permit.jobName()); // the job moved or stopped: ask lifecycle next time
+    }
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("error", "Reverse proxy error: " + cause(failure));
     body.put("jobName", permit.jobName());
@@ -84,12 +89,17 @@ final class JobProxy extends ProxyHandler.Reverse {
         true, ByteBuffer.wrap(Json.writeBytes(body)), proxyToClientCallback);
   }
 
-  /** The failure classified as in §5.3. */
-  static String cause(Throwable failure) {
+  private static Throwable rootCause(Throwable failure) {
     Throwable root = failure;
     while (root.getCause() != null && root.getCause() != root) {
       root = root.getCause();
     }
+    return root;
+  }
+
+  /** The failure classified as in §5.3. */
+  static String cause(Throwable failure) {
+    Throwable root = rootCause(failure);
     if (root instanceof ConnectException) {
       return "connection refused to a target job (job may be dead)";
     }

@@ -70,6 +70,11 @@ final class PermitCache {
     entries.put(key, new Entry(permit, clock.instant()));
   }
 
+  /** Drops the entries of one job (e.g. after its address stopped answering). */
+  void invalidateJob(String job) {
+    entries.keySet().removeIf(key -> key.startsWith(job + '\n'));
+  }
+
   /** Drops everything (e.g. when lifecycle says permissions changed). */
   void clear() {
     entries.clear();

@@ -11,6 +11,7 @@ import java.util.Map;
  * @param lifecycleUrl where authorization questions go
  * @param cacheTtl how long a granted authorization is reused without asking lifecycle
  * @param staleTtl how long a granted authorization may still be used while lifecycle is unreachable
+ * @param internalToken the secret lifecycle presents when it tells PUB to drop cached answers
  */
 public record PubConfig(
     String host,
@@ -19,9 +20,13 @@ public record PubConfig(
     Duration cacheTtl,
     Duration staleTtl,
     Duration connectTimeout,
-    boolean authDebug) {
+    String internalToken) {
 
-  public static PubConfig fromEnv(Map<String, String> env) {
+  /**
+   * Reads the settings; {@code internalToken} is the secret lifecycle presents to invalidate the
+   * cache.
+   */
+  public static PubConfig fromEnv(Map<String, String> env, String internalToken) {
     EnvReader e = new EnvReader(env);
     int lifecyclePort = e.port("LIFECYCLE_PORT", 7202);
     return new PubConfig(
@@ -31,7 +36,7 @@ public record PubConfig(
         Duration.ofMillis((long) (e.positiveDouble("LIFECYCLE_CACHE_TTL_MIN", 5) * 1000)),
         Duration.ofMillis((long) (e.positiveDouble("LIFECYCLE_CACHE_TTL_MAX", 600) * 1000)),
         Duration.ofSeconds(e.positiveLong("PUB_CONNECT_TIMEOUT", 10)),
-        e.bool("AUTH_DEBUG", false));
+        internalToken);
   }
 
   public Map<String, Object> describe() {
@@ -40,6 +45,7 @@ public record PubConfig(
     out.put("lifecycle_url", lifecycleUrl);
     out.put("cache_ttl", cacheTtl);
     out.put("stale_ttl", staleTtl);
+    out.put("internal_token", "(redacted)");
     return out;
   }
 }

@@ -1,5 +1,7 @@
 package dev.racetrack.pub;
 
+import dev.racetrack.model.config.EnvReader;
+import dev.racetrack.model.error.ValidationException;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
@@ -11,7 +13,15 @@ public final class PubMain {
   public static void main(String[] args) throws InterruptedException {
     String version =
         Optional.ofNullable(PubMain.class.getPackage().getImplementationVersion()).orElse("dev");
-    PubServer pub = PubServer.start(PubConfig.fromEnv(System.getenv()), Clock.systemUTC(), version);
+    String token =
+        new EnvReader(System.getenv())
+            .optional("INTERNAL_TOKEN")
+            .orElseThrow(
+                () ->
+                    new ValidationException(
+                        "environment variable INTERNAL_TOKEN must be set (the secret lifecycle presents)"));
+    PubServer pub =
+        PubServer.start(PubConfig.fromEnv(System.getenv(), token), Clock.systemUTC(), version);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(

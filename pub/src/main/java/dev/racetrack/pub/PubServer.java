@@ -32,7 +32,7 @@ public final class PubServer implements AutoCloseable {
     CallAuthorizer authorizer =
         new CallAuthorizer(
             new LifecycleClient(lifecycleHttp, config.lifecycleUrl()), cache, metrics);
-    JobProxy proxy = new JobProxy(metrics, 512);
+    JobProxy proxy = new JobProxy(metrics, cache, 512);
     QueuedThreadPool threads = new QueuedThreadPool(400, 8);
     threads.setName("pub");
     server = new Server(threads);
@@ -45,7 +45,15 @@ public final class PubServer implements AutoCloseable {
     server.addConnector(connector);
     proxy.setServer(server);
     server.addBean(proxy);
-    server.setHandler(new GatewayHandler(authorizer, proxy, new SwaggerPages(), metrics, version));
+    server.setHandler(
+        new GatewayHandler(
+            authorizer,
+            cache,
+            config.internalToken(),
+            proxy,
+            new SwaggerPages(),
+            metrics,
+            version));
     sweeper.scheduleWithFixedDelay(cache::sweep, 1, 1, TimeUnit.MINUTES);
   }
 

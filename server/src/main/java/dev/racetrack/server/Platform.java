@@ -37,12 +37,12 @@ public final class Platform implements AutoCloseable {
   private Platform(Map<String, String> environment) {
     Map<String, String> env = new HashMap<>(environment);
     EnvReader reader = new EnvReader(env);
-    String builderToken = reader.optional("IMAGE_BUILDER_TOKEN").orElseGet(Platform::randomToken);
+    String internalToken = reader.optional("INTERNAL_TOKEN").orElseGet(Platform::randomToken);
     Plugins plugins = Plugins.discover();
     String version = LifecycleMain.version();
     try {
       lifecycleConfig =
-          LifecycleConfig.fromEnv(env, LifecycleMain.authKey(env, reader.dataDir()), builderToken);
+          LifecycleConfig.fromEnv(env, LifecycleMain.authKey(env, reader.dataDir()), internalToken);
       LifecycleApp lifecycle =
           LifecycleApp.start(lifecycleConfig, plugins, Clock.systemUTC(), true);
       components.add(lifecycle);
@@ -50,10 +50,11 @@ public final class Platform implements AutoCloseable {
       generatedAdminPassword = lifecycle.generatedAdminPassword();
       ImageBuilderApp builder =
           ImageBuilderApp.start(
-              ImageBuilderConfig.fromEnv(env, builderToken), plugins, Clock.systemUTC(), version);
+              ImageBuilderConfig.fromEnv(env, internalToken), plugins, Clock.systemUTC(), version);
       components.add(builder);
       imageBuilderPort = builder.port();
-      PubServer pub = PubServer.start(PubConfig.fromEnv(env), Clock.systemUTC(), version);
+      PubServer pub =
+          PubServer.start(PubConfig.fromEnv(env, internalToken), Clock.systemUTC(), version);
       components.add(pub);
       pubPort = pub.port();
     } catch (RuntimeException e) {

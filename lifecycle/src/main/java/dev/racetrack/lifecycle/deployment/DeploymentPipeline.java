@@ -7,6 +7,7 @@ import dev.racetrack.lifecycle.auth.Authorizer;
 import dev.racetrack.lifecycle.auth.PermissionRepository;
 import dev.racetrack.lifecycle.auth.SubjectType;
 import dev.racetrack.lifecycle.auth.TokenIssuer;
+import dev.racetrack.lifecycle.gateway.GatewayNotifier;
 import dev.racetrack.lifecycle.infra.Targets;
 import dev.racetrack.lifecycle.job.JobRepository;
 import dev.racetrack.lifecycle.job.TrashRepository;
@@ -57,7 +58,8 @@ public final class DeploymentPipeline {
       Authorizer authorizer,
       AuditLog audit,
       Targets targets,
-      ImageBuilderClient imageBuilder) {}
+      ImageBuilderClient imageBuilder,
+      GatewayNotifier gateway) {}
 
   /** Settings that shape a deployment. */
   public record Settings(
@@ -208,7 +210,9 @@ public final class DeploymentPipeline {
       throw e;
     }
     phase(task, "post-deploy hooks");
-    return register(task, deployedJob, imageName, now, previous);
+    Job job = register(task, deployedJob, imageName, now, previous);
+    p.gateway().invalidate("job " + task.jobName() + " v" + task.jobVersion() + " deployed");
+    return job;
   }
 
   private JobProvision provisionRequest(

@@ -4,6 +4,7 @@ import dev.racetrack.lifecycle.audit.AuditLog;
 import dev.racetrack.lifecycle.auth.AuthScope;
 import dev.racetrack.lifecycle.auth.Authorizer;
 import dev.racetrack.lifecycle.auth.Caller;
+import dev.racetrack.lifecycle.gateway.GatewayNotifier;
 import dev.racetrack.lifecycle.infra.Targets;
 import dev.racetrack.model.Job;
 import dev.racetrack.model.JobStatus;
@@ -27,6 +28,7 @@ public final class JobRemoval {
   private final Authorizer authorizer;
   private final Targets targets;
   private final AuditLog audit;
+  private final GatewayNotifier gateway;
 
   public JobRemoval(
       Jdbi jdbi,
@@ -35,7 +37,8 @@ public final class JobRemoval {
       TrashRepository trash,
       Authorizer authorizer,
       Targets targets,
-      AuditLog audit) {
+      AuditLog audit,
+      GatewayNotifier gateway) {
     this.jdbi = jdbi;
     this.jobs = jobs;
     this.repository = repository;
@@ -43,6 +46,7 @@ public final class JobRemoval {
     this.authorizer = authorizer;
     this.targets = targets;
     this.audit = audit;
+    this.gateway = gateway;
   }
 
   /** Deletes {@code name} at {@code version} (aliases resolved) and returns what was deleted. */
@@ -65,6 +69,7 @@ public final class JobRemoval {
           trash.moveToTrash(h, job.id());
           repository.delete(h, job.id());
         });
+    gateway.invalidate("job " + job.name() + " v" + job.version() + " deleted");
     LOG.info("job {} v{} deleted by {}", job.name(), job.version(), caller.username());
     return job;
   }
