@@ -26,13 +26,17 @@ final class JobProcess {
   private static final Path SETSID = Path.of("/usr/bin/setsid");
   private static final Duration STOP_GRACE = Duration.ofSeconds(5);
 
-  private final List<String> passEnv;
+  private final Map<String, String> inherited;
 
   /**
-   * @param passEnv names of platform environment variables jobs inherit (PATH, HOME, ...)
+   * @param platformEnv the platform's environment
+   * @param passEnv names of its variables jobs inherit (PATH, HOME, ...); nothing else passes
    */
-  JobProcess(List<String> passEnv) {
-    this.passEnv = List.copyOf(passEnv);
+  JobProcess(Map<String, String> platformEnv, List<String> passEnv) {
+    Map<String, String> allowed = new HashMap<>();
+    passEnv.forEach(
+        name -> Optional.ofNullable(platformEnv.get(name)).ifPresent(v -> allowed.put(name, v)));
+    this.inherited = Map.copyOf(allowed);
   }
 
   static boolean canDetach() {
@@ -53,11 +57,10 @@ final class JobProcess {
     builder.redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
     builder.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
     Map<String, String> env = builder.environment();
-    Map<String, String> inherited = new HashMap<>(env);
     env.clear();
-    passEnv.forEach(
-        name -> Optional.ofNullable(inherited.get(name)).ifPresent(v -> env.put(name, v)));
+    env.putAll(inherited);
     env.putAll(resolved.env());
+
     env.putAll(jobEnv);
     try {
       Files.createDirectories(logFile.getParent());

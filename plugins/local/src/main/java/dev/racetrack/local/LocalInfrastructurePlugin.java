@@ -32,6 +32,7 @@ public final class LocalInfrastructurePlugin implements InfrastructurePlugin {
         new LocalTarget.Settings(
             env.positiveLong("LOCAL_TARGET_LOG_MAX_MB", 10) << 20,
             (int) env.positiveLong("LOCAL_TARGET_LOG_BACKUPS", 3),
+            context.env(),
             passEnv);
     return new LocalTarget(
         new LocalStore(context.dataDir(), context.secrets()),

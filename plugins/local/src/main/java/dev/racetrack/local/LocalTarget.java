@@ -56,11 +56,12 @@ public final class LocalTarget implements InfrastructureTarget {
           Thread.ofPlatform().name("local-target").daemon().factory());
 
   /** Settings of the local target. */
-  record Settings(long logMaxBytes, int logBackups, List<String> passEnv) {}
+  record Settings(
+      long logMaxBytes, int logBackups, Map<String, String> platformEnv, List<String> passEnv) {}
 
   LocalTarget(LocalStore store, Settings settings, JobProbe probe, Clock clock) {
     this.store = store;
-    this.processes = new JobProcess(settings.passEnv());
+    this.processes = new JobProcess(settings.platformEnv(), settings.passEnv());
     this.probe = probe;
     this.clock = clock;
     this.logMaxBytes = settings.logMaxBytes();
