@@ -2,17 +2,59 @@ package dev.racetrack.cli;
 
 import dev.racetrack.model.http.ApiClient;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.http.HttpClient;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
-/** What every command works with: environment, streams, the config file and HTTP. */
-public record CliContext(
-    Map<String, String> env, PrintStream out, PrintStream err, InputStream in, HttpClient http) {
-  public CliContext {
-    env = Map.copyOf(env);
+/**
+ * What every command works with: environment, streams, the config file and HTTP. A class rather
+ * than a record because it remembers which config files it has warned about, so a command that
+ * reads the config several times warns once.
+ */
+public final class CliContext {
+  private static final PrintStream NO_WARNINGS = new PrintStream(OutputStream.nullOutputStream());
+
+  private final Map<String, String> env;
+  private final PrintStream out;
+  private final PrintStream err;
+  private final InputStream in;
+  private final HttpClient http;
+  private final Set<Path> warnedConfigFiles = ConcurrentHashMap.newKeySet();
+
+  public CliContext(
+      Map<String, String> env, PrintStream out, PrintStream err, InputStream in, HttpClient http) {
+    this.env = Map.copyOf(env);
+    this.out = Objects.requireNonNull(out, "out");
+    this.err = Objects.requireNonNull(err, "err");
+    this.in = Objects.requireNonNull(in, "in");
+    this.http = Objects.requireNonNull(http, "http");
+  }
+
+  public Map<String, String> env() {
+    return env;
+  }
+
+  public PrintStream out() {
+    return out;
+  }
+
+  public PrintStream err() {
+    return err;
+  }
+
+  public InputStream in() {
+    return in;
+  }
+
+  public HttpClient http() {
+    return http;
   }
 
   /** The real process context. */
@@ -26,7 +68,8 @@ public record CliContext(
   }
 
   ClientConfig config() {
-    return ClientConfig.load(ClientConfig.defaultPath(env), err);
+    Path file = ClientConfig.defaultPath(env);
+    return ClientConfig.load(file, warnedConfigFiles.add(file) ? err : NO_WARNINGS);
   }
 
   /** The lifecycle URL a command talks to: {@code --remote} if given, else the current remote. */

@@ -74,17 +74,18 @@ final class DeployCommand implements Callable<Integer> {
     String lifecycle = context.remote(remote);
     ApiClient api = context.api(lifecycle);
     long started = System.nanoTime();
+    DeployRequest.SecretVars secrets =
+        new DeployRequest.SecretVars(
+            job.secretEnv(
+                Optional.ofNullable(manifest.secretBuildEnvFile()), "secret_build_env_file"),
+            job.secretEnv(
+                Optional.ofNullable(manifest.secretRuntimeEnvFile()), "secret_runtime_env_file"));
     String context64 = useLocalContext(lifecycle) ? pack(job, out) : null;
     DeployRequest request =
         new DeployRequest(
             manifest.toMap(),
             null,
-            new DeployRequest.SecretVars(
-                job.secretEnv(
-                    Optional.ofNullable(manifest.secretBuildEnvFile()), "secret_build_env_file"),
-                job.secretEnv(
-                    Optional.ofNullable(manifest.secretRuntimeEnvFile()),
-                    "secret_runtime_env_file")),
+            secrets,
             context64,
             force,
             noCache ? List.of("--no-cache") : List.of());
@@ -96,10 +97,10 @@ final class DeployCommand implements Callable<Integer> {
     }
     String url =
         done.job() != null && done.job().pubUrl() != null
-            ? done.job().pubUrl()
+            ? done.job().pubUrl() + "/"
             : "(no URL reported)";
     out.printf(
-        Locale.ROOT, "job %s v%s is running: %s/%n", manifest.name(), manifest.version(), url);
+        Locale.ROOT, "job %s v%s is running: %s%n", manifest.name(), manifest.version(), url);
     return 0;
   }
 

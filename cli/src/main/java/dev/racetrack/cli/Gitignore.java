@@ -14,7 +14,8 @@ import java.util.stream.Stream;
 /**
  * The {@code .gitignore} rules of a job directory (the root file and nested ones), so a local build
  * context leaves out what git would: comments, negation, directory-only and anchored patterns,
- * {@code *}, {@code ?}, {@code **} and character classes. {@code .git} is always left out.
+ * {@code *}, {@code ?}, {@code **} and character classes. {@code .git} (at any depth, as in nested
+ * clones) is always left out.
  */
 final class Gitignore {
   private record Rule(String baseDir, Pattern pattern, boolean negate, boolean dirOnly) {}
@@ -57,7 +58,7 @@ final class Gitignore {
   /** True when the path (relative to the root) is ignored. */
   boolean ignored(Path relative, boolean isDirectory) {
     String path = slashes(relative.toString());
-    if (path.equals(".git") || path.startsWith(".git/")) {
+    if (List.of(path.split("/")).contains(".git")) {
       return true;
     }
     boolean ignored = false;

@@ -1,7 +1,9 @@
 package dev.racetrack.cli;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.racetrack.model.Job;
 import dev.racetrack.model.Json;
@@ -77,6 +79,10 @@ final class JobCommands {
     }
   }
 
+  /** Reads exactly one JSON document: trailing text is an error, not silently dropped. */
+  private static final ObjectReader STRICT_JSON =
+      Json.mapper().reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
   @Command(
       name = "call",
       description =
@@ -127,6 +133,9 @@ final class JobCommands {
           context
               .api(lifecycle)
               .get("/api/v1/job/" + segment(name) + "/" + segment(version), Job.class);
+      if (job.pubUrl() == null || job.pubUrl().isBlank()) {
+        throw new CliException("job " + name + " v" + job.version() + " has no public URL");
+      }
       String path = endpoint.startsWith("/") ? endpoint : "/" + endpoint;
       HttpRequest.Builder request =
           HttpRequest.newBuilder(URI.create(job.pubUrl() + path))
@@ -143,7 +152,7 @@ final class JobCommands {
       HttpResponse<String> response =
           context.http().send(request.build(), HttpResponse.BodyHandlers.ofString());
       String body = response.body();
-      if (response.statusCode() >= 400) {
+      if (response.statusCode() < 200 || response.statusCode() >= 300) {
         throw new CliException(
             "job " + name + " answered HTTP " + response.statusCode() + ": " + body.strip());
       }
@@ -151,17 +160,26 @@ final class JobCommands {
       return 0;
     }
 
+    /** JSON first: YAML is not quite a superset of JSON (it rejects the JSON escape "\/"). */
     private static Object parsePayload(String text) {
       try {
-        return Json.yaml().readValue(text, Object.class);
-      } catch (IOException e) {
-        throw new CliException("PAYLOAD is neither JSON nor YAML: " + e.getMessage());
+        return STRICT_JSON.forType(Object.class).readValue(text);
+      } catch (IOException notJson) {
+        try {
+          return Json.yaml().readValue(text, Object.class);
+        } catch (IOException e) {
+          throw new CliException("PAYLOAD is neither JSON nor YAML: " + e.getMessage());
+        }
       }
     }
 
+    /** The body indented when it is one JSON document, else unchanged (e.g. "200 OK"). */
     private static String pretty(String body) {
       try {
-        JsonNode node = Json.mapper().readTree(body);
+        JsonNode node = STRICT_JSON.readTree(body);
+        if (node == null || node.isMissingNode()) {
+          return body;
+        }
         return Json.mapper().writer(SerializationFeature.INDENT_OUTPUT).writeValueAsString(node);
       } catch (IOException e) {
         return body;

@@ -55,6 +55,7 @@ public final class RacetrackCli implements Runnable {
   public static CommandLine commandLine(CliContext context) {
     RacetrackCli root = new RacetrackCli(context);
     CommandLine line = new CommandLine(root);
+    addHelpOptions(line);
     line.setOut(new PrintWriter(context.out(), true));
     line.setErr(new PrintWriter(context.err(), true));
     line.setExecutionExceptionHandler(
@@ -70,6 +71,25 @@ public final class RacetrackCli implements Runnable {
           return 1;
         });
     return line;
+  }
+
+  /**
+   * Gives every subcommand {@code -h/--help}. The root's standard help options cannot be inherited:
+   * they include {@code --version}, which {@code call}, {@code logs} and others use for the job
+   * version.
+   */
+  private static void addHelpOptions(CommandLine line) {
+    for (CommandLine sub : line.getSubcommands().values()) {
+      CommandLine.Model.CommandSpec spec = sub.getCommandSpec();
+      if (spec.findOption("--help") == null) {
+        spec.addOption(
+            CommandLine.Model.OptionSpec.builder("-h", "--help")
+                .usageHelp(true)
+                .description("Show this help message and exit.")
+                .build());
+      }
+      addHelpOptions(sub);
+    }
   }
 
   public static void main(String[] args) {

@@ -28,16 +28,23 @@ public final class ApiServer implements AutoCloseable {
   private final Settings settings;
 
   /**
-   * @param service component name, used in logs
+   * @param service component name, used in logs and as the title of its API docs
+   * @param version the platform version shown in the API docs
    * @param host address to listen on
    * @param port port, 0 for any free one
    * @param basePaths prefixes to mount every route under, e.g. {@code ""} and {@code /lifecycle}
    * @param maxRequestBytes largest request body accepted
    */
   public record Settings(
-      String service, String host, int port, List<String> basePaths, long maxRequestBytes) {
+      String service,
+      String version,
+      String host,
+      int port,
+      List<String> basePaths,
+      long maxRequestBytes) {
     public Settings {
       Objects.requireNonNull(service, "service");
+      Objects.requireNonNull(version, "version");
       Objects.requireNonNull(host, "host");
       basePaths = List.copyOf(basePaths);
       if (basePaths.isEmpty()) {
@@ -91,6 +98,7 @@ public final class ApiServer implements AutoCloseable {
                       ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
                           .result(metrics.scrape()));
               features.forEach(feature -> feature.register(table));
+              new ApiDocs(settings.service(), settings.version()).register(table);
             });
   }
 

@@ -27,6 +27,7 @@ public final class ImageBuilderApp implements AutoCloseable {
         new ApiServer(
             new ApiServer.Settings(
                 "image-builder",
+                version,
                 config.host(),
                 config.port(),
                 List.of("", "/image-builder"),

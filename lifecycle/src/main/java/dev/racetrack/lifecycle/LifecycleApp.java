@@ -1,19 +1,22 @@
 package dev.racetrack.lifecycle;
 
 import dev.racetrack.http.ApiServer;
+import dev.racetrack.http.Routes;
 import dev.racetrack.lifecycle.audit.AuditLog;
 import dev.racetrack.lifecycle.auth.Accounts;
-import dev.racetrack.lifecycle.auth.AuthRoutes;
 import dev.racetrack.lifecycle.auth.AuthSubjectRepository;
 import dev.racetrack.lifecycle.auth.AuthTokenRepository;
 import dev.racetrack.lifecycle.auth.Authenticator;
 import dev.racetrack.lifecycle.auth.Authorizer;
-import dev.racetrack.lifecycle.auth.JobCallAuthorizer;
 import dev.racetrack.lifecycle.auth.Jwt;
+import dev.racetrack.lifecycle.auth.LoginThrottle;
 import dev.racetrack.lifecycle.auth.PasswordHasher;
+import dev.racetrack.lifecycle.auth.PasswordPolicy;
 import dev.racetrack.lifecycle.auth.PermissionRepository;
 import dev.racetrack.lifecycle.auth.RequestAuth;
 import dev.racetrack.lifecycle.auth.TokenIssuer;
+import dev.racetrack.lifecycle.auth.TokenRegeneration;
+import dev.racetrack.lifecycle.auth.TokenRoutes;
 import dev.racetrack.lifecycle.auth.UserRepository;
 import dev.racetrack.lifecycle.auth.UserRoutes;
 import dev.racetrack.lifecycle.database.Database;
@@ -25,7 +28,12 @@ import dev.racetrack.lifecycle.deployment.DeploymentRepository;
 import dev.racetrack.lifecycle.deployment.DeploymentRoutes;
 import dev.racetrack.lifecycle.deployment.Deployments;
 import dev.racetrack.lifecycle.deployment.ImageBuilderClient;
+import dev.racetrack.lifecycle.esc.EscRepository;
+import dev.racetrack.lifecycle.esc.EscRoutes;
+import dev.racetrack.lifecycle.esc.Escs;
 import dev.racetrack.lifecycle.gateway.GatewayNotifier;
+import dev.racetrack.lifecycle.gateway.GatewayRoutes;
+import dev.racetrack.lifecycle.gateway.JobCallAuthorizer;
 import dev.racetrack.lifecycle.info.InfoRoutes;
 import dev.racetrack.lifecycle.infra.Targets;
 import dev.racetrack.lifecycle.job.JobRemoval;
@@ -33,7 +41,10 @@ import dev.racetrack.lifecycle.job.JobRepository;
 import dev.racetrack.lifecycle.job.JobRoutes;
 import dev.racetrack.lifecycle.job.Jobs;
 import dev.racetrack.lifecycle.job.PublicEndpointRepository;
+import dev.racetrack.lifecycle.job.PublicEndpointRoutes;
 import dev.racetrack.lifecycle.job.TrashRepository;
+import dev.racetrack.lifecycle.permission.PermissionRoutes;
+import dev.racetrack.lifecycle.permission.Permissions;
 import dev.racetrack.lifecycle.supervisor.JobStatusSync;
 import dev.racetrack.lifecycle.supervisor.Supervisor;
 import dev.racetrack.model.archive.BuildContext;
@@ -92,14 +103,28 @@ public final class LifecycleApp implements AutoCloseable {
     Authenticator authenticator = new Authenticator(jwt, tokens, clock);
     Authorizer authorizer = new Authorizer(permissions, users);
     RequestAuth requestAuth = new RequestAuth(authenticator);
+    AuditLog audit = new AuditLog();
     Accounts accounts =
-        new Accounts(jdbi, users, subjects, permissions, issuer, new PasswordHasher());
+        new Accounts(
+            new Accounts.Parts(
+                jdbi,
+                users,
+                subjects,
+                permissions,
+                issuer,
+                new PasswordHasher(),
+                PasswordPolicy.standard(),
+                new LoginThrottle(clock),
+                authorizer,
+                audit,
+                gateway));
     generatedAdminPassword = accounts.ensureAdmin(config.adminPassword());
 
     JobRepository jobRepository = new JobRepository(jdbi, config.externalPubUrl());
     TrashRepository trash = new TrashRepository(jdbi);
     Jobs jobs = new Jobs(jobRepository, authorizer);
-    AuditLog audit = new AuditLog();
+    EscRepository escRepository = new EscRepository(jdbi);
+    PublicEndpointRepository publicEndpoints = new PublicEndpointRepository(jdbi);
     DeploymentRepository deploymentRepository = new DeploymentRepository(jdbi);
     ExecutorService deploymentExecutor = Executors.newVirtualThreadPerTaskExecutor();
     resources.add(deploymentExecutor::shutdownNow);
@@ -147,37 +172,71 @@ public final class LifecycleApp implements AutoCloseable {
       resources.add(supervisor);
     }
 
+    UserRoutes userRoutes =
+        new UserRoutes(accounts, requestAuth, config.externalLifecycleUrl().startsWith("https:"));
+    List<Routes> routes =
+        List.of(
+            new InfoRoutes(
+                database,
+                LifecycleMain.version(),
+                config.externalPubUrl(),
+                config.externalLifecycleUrl()),
+            userRoutes,
+            new TokenRoutes(
+                new TokenRegeneration(jdbi, tokens, issuer, authorizer, audit, gateway),
+                requestAuth,
+                userRoutes),
+            new GatewayRoutes(
+                new JobCallAuthorizer(jobs, publicEndpoints, authenticator, authorizer)),
+            new PermissionRoutes(
+                new Permissions(
+                    new Permissions.Parts(
+                        jdbi,
+                        permissions,
+                        subjects,
+                        users,
+                        escRepository,
+                        jobRepository,
+                        authorizer,
+                        audit,
+                        gateway)),
+                jobs,
+                authorizer,
+                requestAuth),
+            new EscRoutes(
+                new Escs(
+                    new Escs.Parts(
+                        jdbi,
+                        escRepository,
+                        subjects,
+                        tokens,
+                        issuer,
+                        authorizer,
+                        audit,
+                        gateway,
+                        clock)),
+                requestAuth),
+            new DeploymentRoutes(deployments, requestAuth),
+            new JobRoutes(
+                jobs,
+                new JobRemoval(
+                    jdbi, jobs, jobRepository, trash, authorizer, targets, audit, gateway),
+                targets,
+                deploymentRepository,
+                requestAuth),
+            new PublicEndpointRoutes(
+                jdbi, publicEndpoints, jobs, authorizer, audit, gateway, requestAuth));
     server =
         new ApiServer(
             new ApiServer.Settings(
                 "lifecycle",
+                LifecycleMain.version(),
                 config.host(),
                 config.port(),
                 List.of("", "/lifecycle"),
                 uploadLimits.maxCompressedBytes() * 2),
             metrics,
-            List.of(
-                new InfoRoutes(
-                    database,
-                    LifecycleMain.version(),
-                    config.externalPubUrl(),
-                    config.externalLifecycleUrl()),
-                new UserRoutes(
-                    accounts, requestAuth, config.externalLifecycleUrl().startsWith("https:")),
-                new AuthRoutes(
-                    new JobCallAuthorizer(
-                        jobs, new PublicEndpointRepository(jdbi), authenticator, authorizer),
-                    jobs,
-                    authorizer,
-                    requestAuth),
-                new DeploymentRoutes(deployments, requestAuth),
-                new JobRoutes(
-                    jobs,
-                    new JobRemoval(
-                        jdbi, jobs, jobRepository, trash, authorizer, targets, audit, gateway),
-                    targets,
-                    deploymentRepository,
-                    requestAuth)));
+            routes);
   }
 
   /**
@@ -206,7 +265,7 @@ public final class LifecycleApp implements AutoCloseable {
   }
 
   /** The secrets key: {@code RACETRACK_SECRETS_KEY} (base64), or a key file in the data dir. */
-  static SecretBox secretBox(LifecycleConfig config) {
+  public static SecretBox secretBox(LifecycleConfig config) {
     return Optional.ofNullable(config.env().get("RACETRACK_SECRETS_KEY"))
         .filter(k -> !k.isBlank())
         .map(k -> new SecretBox(Base64.getDecoder().decode(k.strip())))

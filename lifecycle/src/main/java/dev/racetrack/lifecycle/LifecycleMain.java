@@ -1,30 +1,66 @@
 package dev.racetrack.lifecycle;
 
+import dev.racetrack.lifecycle.admin.AdminCommands;
+import dev.racetrack.lifecycle.admin.AdminContext;
 import dev.racetrack.model.config.EnvReader;
 import dev.racetrack.model.error.ValidationException;
 import dev.racetrack.spi.Plugins;
 import dev.racetrack.spi.SecretBox;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
 
 /**
- * Runs the lifecycle as its own process: {@code serve} (API and supervisor loop, the default) or
- * {@code serve --no-supervisor}. The all-in-one server starts the same {@link LifecycleApp}.
+ * Runs the lifecycle as its own process:
+ *
+ * <ul>
+ *   <li>{@code serve [--no-supervisor]} (the default): the API and the supervisor loop;
+ *   <li>{@code admin changepassword|createsuperuser|generate-auth ...}: admin commands on the
+ *       database, also reachable as {@code generate-auth}, {@code changepassword} and {@code
+ *       createsuperuser} directly, as in the original.
+ * </ul>
  */
 public final class LifecycleMain {
   private static final Logger LOG = LoggerFactory.getLogger(LifecycleMain.class);
+  private static final List<String> ADMIN_COMMANDS =
+      List.of("changepassword", "createsuperuser", "generate-auth");
 
   private LifecycleMain() {}
 
   public static void main(String[] args) throws InterruptedException {
-    Map<String, String> env = System.getenv();
-    boolean supervisor = !List.of(args).contains("--no-supervisor");
+    List<String> arguments = List.of(args);
+    if (!arguments.isEmpty()
+        && (arguments.getFirst().equals("admin")
+            || ADMIN_COMMANDS.contains(arguments.getFirst()))) {
+      String[] adminArgs =
+          arguments.getFirst().equals("admin") ? Arrays.copyOfRange(args, 1, args.length) : args;
+      System.exit(adminCommandLine(AdminContext.system()).execute(adminArgs));
+    }
+    serve(System.getenv(), !arguments.contains("--no-supervisor"));
+  }
+
+  /** The admin commands with the platform's error handling (a one-line message, exit 1). */
+  public static CommandLine adminCommandLine(AdminContext context) {
+    CommandLine line = new CommandLine(new AdminCommands(context));
+    line.setExecutionExceptionHandler(
+        (ex, cmd, parsed) -> {
+          context
+              .err()
+              .println("error: " + (ex.getMessage() == null ? ex.toString() : ex.getMessage()));
+          return 1;
+        });
+    return line;
+  }
+
+  private static void serve(Map<String, String> env, boolean supervisor)
+      throws InterruptedException {
     LifecycleConfig config =
         LifecycleConfig.fromEnv(
             env,

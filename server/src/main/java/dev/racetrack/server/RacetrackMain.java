@@ -2,6 +2,8 @@ package dev.racetrack.server;
 
 import dev.racetrack.cli.CliContext;
 import dev.racetrack.cli.RacetrackCli;
+import dev.racetrack.lifecycle.admin.AdminCommands;
+import dev.racetrack.lifecycle.admin.AdminContext;
 import java.nio.file.Path;
 import picocli.CommandLine;
 
@@ -18,6 +20,12 @@ public final class RacetrackMain {
     CliContext context = CliContext.system();
     CommandLine line = RacetrackCli.commandLine(context);
     line.addSubcommand("server", new ServerCommand(context));
+    line.addSubcommand(
+        "admin",
+        new CommandLine(
+            new AdminCommands(
+                new AdminContext(context.env(), context.in(), context.out(), context.err()))));
+
     int exit = line.execute(args);
     if (!server || exit != 0) {
       System.exit(exit);

@@ -1,84 +1,230 @@
 package dev.racetrack.lifecycle.auth;
 
+import dev.racetrack.lifecycle.audit.AuditLog;
+import dev.racetrack.lifecycle.gateway.GatewayNotifier;
 import dev.racetrack.model.error.AlreadyExistsException;
+import dev.racetrack.model.error.NotFoundException;
 import dev.racetrack.model.error.UnauthorizedException;
+import dev.racetrack.model.error.ValidationException;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * User accounts: log in, profiles, and creating users with their subject, token and permissions.
+ * User accounts (§3.7, §4.7, §4.8): registration awaiting activation, log in (throttled), profiles,
+ * password changes, and staff management of users.
  */
 public final class Accounts {
   private static final Logger LOG = LoggerFactory.getLogger(Accounts.class);
   public static final String ADMIN = "admin";
 
-  private final Jdbi jdbi;
-  private final UserRepository users;
-  private final AuthSubjectRepository subjects;
-  private final PermissionRepository permissions;
-  private final TokenIssuer issuer;
-  private final PasswordHasher hasher;
+  /** Scopes every registered user gets on all jobs (§4.8). */
+  static final List<AuthScope> DEFAULT_SCOPES =
+      List.of(
+          AuthScope.READ_JOB,
+          AuthScope.CALL_JOB,
+          AuthScope.DEPLOY_NEW_FAMILY,
+          AuthScope.DEPLOY_JOB);
 
-  public Accounts(
+  /** What the accounts need. */
+  public record Parts(
       Jdbi jdbi,
       UserRepository users,
       AuthSubjectRepository subjects,
       PermissionRepository permissions,
       TokenIssuer issuer,
-      PasswordHasher hasher) {
-    this.jdbi = jdbi;
-    this.users = users;
-    this.subjects = subjects;
-    this.permissions = permissions;
-    this.issuer = issuer;
-    this.hasher = hasher;
+      PasswordHasher hasher,
+      PasswordPolicy policy,
+      LoginThrottle throttle,
+      Authorizer authorizer,
+      AuditLog audit,
+      GatewayNotifier gateway) {}
+
+  /** Changes staff may make to a user; absent fields stay as they are. */
+  public record UserUpdate(
+      Optional<Boolean> isActive, Optional<Boolean> isStaff, Optional<String> password) {
+    @Override
+    public String toString() {
+      return "UserUpdate[active="
+          + isActive
+          + ", staff="
+          + isStaff
+          + ", password="
+          + password.map(p -> "***")
+          + "]";
+    }
+  }
+
+  private final Parts p;
+
+  public Accounts(Parts parts) {
+    this.p = parts;
   }
 
   /**
    * Checks a username and password and returns the user's profile with a token.
    *
+   * @param address the client's address, for throttling
    * @throws UnauthorizedException "incorrect username or password", or that the account awaits
    *     activation
    */
-  public UserProfile login(String username, String password) {
-    Optional<User> user = users.find(username);
+  public UserProfile login(String username, String password, String address) {
+    p.throttle().check(username, address);
+    Optional<User> user = p.users().find(username);
     if (user.isEmpty()) {
-      hasher.verifyDummy(password);
+      p.hasher().verifyDummy(password);
+      p.throttle().failed(username, address);
       throw new UnauthorizedException("incorrect username or password");
     }
-    if (!hasher.verify(password, user.get().passwordHash())) {
+    if (!p.hasher().verify(password, user.get().passwordHash())) {
+      p.throttle().failed(username, address);
       throw new UnauthorizedException("incorrect username or password");
     }
+    p.throttle().succeeded(username);
     if (!user.get().active()) {
       throw new UnauthorizedException(
           "account " + username + " is not active yet: a Racetrack admin must activate it");
     }
-    users.recordLogin(username);
+    p.users().recordLogin(username);
     return profile(user.get());
   }
 
   /** The profile of a user caller. */
   public UserProfile profile(Caller caller) {
+    return profile(user(caller));
+  }
+
+  private User user(Caller caller) {
     if (caller.type() != SubjectType.USER) {
       throw new UnauthorizedException("this endpoint needs a user token, got " + caller.describe());
     }
-    return profile(
-        users
-            .find(caller.subject())
-            .orElseThrow(() -> new UnauthorizedException("user does not exist")));
+    return p.users()
+        .find(caller.subject())
+        .orElseThrow(() -> new UnauthorizedException("user does not exist"));
   }
 
   private UserProfile profile(User user) {
     String token =
-        jdbi.inTransaction(
-            h ->
-                issuer.firstOrIssue(
-                    h, subjects.forUser(h, user.id()), SubjectType.USER, user.username()));
+        p.jdbi()
+            .inTransaction(
+                h ->
+                    p.issuer()
+                        .firstOrIssue(
+                            h,
+                            p.subjects().forUser(h, user.id()),
+                            SubjectType.USER,
+                            user.username()));
     return new UserProfile(user.username(), token, user.staff());
+  }
+
+  /**
+   * Registers an account: the username must be an email; the account stays inactive until staff
+   * activate it and has the default permissions of §4.8.
+   */
+  public void register(String username, String password) {
+    String name = username == null ? "" : username.strip();
+    if (!name.matches("[^@\\s]+@[^@\\s]+")) {
+      throw new ValidationException("You have to pass email as username");
+    }
+    p.policy().check(password);
+    p.jdbi()
+        .useTransaction(
+            h -> {
+              if (p.users().find(h, name).isPresent()) {
+                throw new AlreadyExistsException("Username already exists");
+              }
+              int id = p.users().insert(h, name, name, p.hasher().hash(password), false, false);
+              String subject = p.subjects().forUser(h, id);
+              for (AuthScope scope : DEFAULT_SCOPES) {
+                p.permissions().grant(h, subject, scope, Optional.empty(), Optional.empty());
+              }
+              p.issuer().issue(h, subject, SubjectType.USER, name, Optional.empty());
+              audit(h, "user_registered", name, Optional.of(name), Map.of());
+            });
+    LOG.info("registered user {} (inactive until an admin activates it)", name);
+  }
+
+  /** Changes the caller's own password after checking the old one. */
+  public void changePassword(Caller caller, String oldPassword, String newPassword) {
+    User user = user(caller);
+    if (oldPassword == null || !p.hasher().verify(oldPassword, user.passwordHash())) {
+      throw new UnauthorizedException("Passed password is incorrect.");
+    }
+    setPassword(user.username(), newPassword, caller.username());
+  }
+
+  /**
+   * Sets a user's password (staff, or the admin command {@code changepassword}).
+   *
+   * @param executor who does it, for the audit log
+   */
+  public void setPassword(String username, String newPassword, String executor) {
+    p.policy().check(newPassword);
+    p.jdbi()
+        .useTransaction(
+            h -> {
+              requireUser(h, username);
+              p.users().setPassword(h, username, p.hasher().hash(newPassword));
+              audit(h, "password_changed", executor, Optional.of(username), Map.of());
+            });
+  }
+
+  /** All users (staff only). */
+  public List<UserRepository.UserView> users(Caller caller) {
+    p.authorizer().requireStaff(caller);
+    return p.users().list();
+  }
+
+  /** Activates, deactivates, promotes or re-passwords a user (staff only). */
+  public UserRepository.UserView updateUser(Caller caller, String username, UserUpdate update) {
+    p.authorizer().requireStaff(caller);
+    update.password().ifPresent(p.policy()::check);
+    Map<String, Object> changes = new LinkedHashMap<>();
+    p.jdbi()
+        .useTransaction(
+            h -> {
+              requireUser(h, username);
+              update
+                  .isActive()
+                  .ifPresent(
+                      active -> {
+                        p.users().setActive(h, username, active);
+                        changes.put("is_active", active);
+                      });
+              update
+                  .isStaff()
+                  .ifPresent(
+                      staff -> {
+                        p.users().setStaff(h, username, staff);
+                        changes.put("is_staff", staff);
+                      });
+              update
+                  .password()
+                  .ifPresent(
+                      pw -> {
+                        p.users().setPassword(h, username, p.hasher().hash(pw));
+                        changes.put("password", "changed");
+                      });
+              audit(h, "user_updated", caller.username(), Optional.of(username), changes);
+            });
+    p.gateway().invalidate("user " + username + " changed");
+    return p.users().list().stream()
+        .filter(u -> u.username().equals(username))
+        .findFirst()
+        .orElseThrow();
+  }
+
+  private void requireUser(Handle h, String username) {
+    if (p.users().find(h, username).isEmpty()) {
+      throw new NotFoundException("user " + username + " does not exist");
+    }
   }
 
   /**
@@ -87,16 +233,20 @@ public final class Accounts {
    * @throws AlreadyExistsException when the username is taken
    */
   public void createSuperuser(String username, String email, String password) {
-    jdbi.useTransaction(
-        h -> {
-          if (users.find(h, username).isPresent()) {
-            throw new AlreadyExistsException("user " + username + " already exists");
-          }
-          int id = users.insert(h, username, email, hasher.hash(password), true, true);
-          String subject = subjects.forUser(h, id);
-          permissions.grant(h, subject, AuthScope.FULL_ACCESS, Optional.empty(), Optional.empty());
-          issuer.issue(h, subject, SubjectType.USER, username, Optional.empty());
-        });
+    p.policy().check(password);
+    p.jdbi()
+        .useTransaction(
+            h -> {
+              if (p.users().find(h, username).isPresent()) {
+                throw new AlreadyExistsException("user " + username + " already exists");
+              }
+              int id = p.users().insert(h, username, email, p.hasher().hash(password), true, true);
+              String subject = p.subjects().forUser(h, id);
+              p.permissions()
+                  .grant(h, subject, AuthScope.FULL_ACCESS, Optional.empty(), Optional.empty());
+              p.issuer().issue(h, subject, SubjectType.USER, username, Optional.empty());
+              audit(h, "user_created", username, Optional.of(username), Map.of("staff", true));
+            });
   }
 
   /**
@@ -106,13 +256,22 @@ public final class Accounts {
    * @return the generated password when none was configured and the admin was created now
    */
   public Optional<String> ensureAdmin(Optional<String> password) {
-    if (users.count() > 0) {
+    if (p.users().count() > 0) {
       return Optional.empty();
     }
     String actual = password.orElseGet(Accounts::randomPassword);
     createSuperuser(ADMIN, "admin@example.com", actual);
     LOG.info("created the initial admin account '{}'", ADMIN);
     return password.isPresent() ? Optional.empty() : Optional.of(actual);
+  }
+
+  private void audit(
+      Handle h,
+      String type,
+      String executor,
+      Optional<String> subject,
+      Map<String, Object> properties) {
+    p.audit().record(h, type, executor, subject, Optional.empty(), Optional.empty(), properties);
   }
 
   private static String randomPassword() {

@@ -140,6 +140,63 @@ public final class AuthTokenRepository {
                 .list());
   }
 
+  /** A token row and the subject it belongs to (for re-signing). */
+  public record Owned(String id, String authSubjectId, SubjectType type, String subjectKey) {}
+
+  /** Every token of every subject of a kind (users, ESCs or job families). */
+  public List<Owned> listByType(SubjectType type) {
+    String join =
+        switch (type) {
+          case USER -> "JOIN auth_user o ON o.id = s.user_id";
+          case ESC -> "JOIN registry_esc o ON o.id = s.esc_id";
+          case JOB_FAMILY -> "JOIN registry_jobfamily o ON o.id = s.job_family_id";
+          case INTERNAL -> throw new IllegalArgumentException("internal tokens are not stored");
+        };
+    String key =
+        switch (type) {
+          case USER -> "o.username";
+          case ESC -> "o.id";
+          default -> "o.name";
+        };
+    return jdbi.withHandle(
+        h ->
+            h.createQuery(
+                    "SELECT t.id, t.auth_subject_id, "
+                        + key
+                        + " AS subject_key FROM registry_authtoken t JOIN registry_authsubject s ON s.id ="
+                        + " t.auth_subject_id "
+                        + join
+                        + " ORDER BY t.create_time")
+                .map(
+                    (rs, ctx) ->
+                        new Owned(
+                            rs.getString("id"),
+                            rs.getString("auth_subject_id"),
+                            type,
+                            rs.getString("subject_key")))
+                .list());
+  }
+
+  /** Replaces a token's value (re-signing), keeping its expiry and active flag. */
+  public void replace(Handle h, String tokenId, String token) {
+    h.createUpdate(
+            "UPDATE registry_authtoken SET token = :token, token_hash = :hash, last_use_time = NULL WHERE id = :id")
+        .bind("id", tokenId)
+        .bind("token", secrets.encrypt(token))
+        .bind("hash", hash(token))
+        .execute();
+  }
+
+  /** Deletes (revokes) one token of a subject; false when there was no such token. */
+  public boolean delete(Handle h, String authSubjectId, String tokenId) {
+    return h.createUpdate(
+                "DELETE FROM registry_authtoken WHERE id = :id AND auth_subject_id = :subject")
+            .bind("id", tokenId)
+            .bind("subject", authSubjectId)
+            .execute()
+        > 0;
+  }
+
   /** Records a use of the token, at most once a day. */
   public void touch(String tokenId) {
     jdbi.useHandle(

@@ -1,5 +1,6 @@
 package dev.racetrack.lifecycle.auth;
 
+import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -101,6 +102,110 @@ public final class PermissionRepository {
           .bind("job", jobId.orElse(null))
           .execute();
     }
+  }
+
+  /** A permission as staff see it. */
+  public record PermissionView(
+      long id,
+      String authSubjectId,
+      String subjectType,
+      String subjectName,
+      String scope,
+      String jobFamily,
+      String jobName,
+      String jobVersion,
+      String endpoint) {
+    /** E.g. {@code User: admin}, {@code ESC: billing}, {@code Job Family: adder}. */
+    public String subject() {
+      return switch (subjectType) {
+            case "user" -> "User: ";
+            case "esc" -> "ESC: ";
+            default -> "Job Family: ";
+          }
+          + subjectName;
+    }
+  }
+
+  /** Filters of a permission listing; empty means "any". */
+  public record Filter(
+      Optional<String> subjectType,
+      Optional<String> subjectName,
+      Optional<String> scope,
+      Optional<String> family,
+      Optional<String> jobName) {}
+
+  public List<PermissionView> list(Filter filter) {
+    return jdbi.withHandle(
+        h ->
+            h.createQuery(
+                    """
+                    SELECT p.id, p.auth_subject_id, p.scope, p.endpoint, f.name AS family, j.name AS job_name,
+                      j.version AS job_version,
+                      CASE WHEN s.user_id IS NOT NULL THEN 'user' WHEN s.esc_id IS NOT NULL THEN 'esc' ELSE 'job_family' END AS subject_type,
+                      COALESCE(u.username, e.name, sf.name) AS subject_name
+                    FROM registry_authresourcepermission p
+                    JOIN registry_authsubject s ON s.id = p.auth_subject_id
+                    LEFT JOIN auth_user u ON u.id = s.user_id
+                    LEFT JOIN registry_esc e ON e.id = s.esc_id
+                    LEFT JOIN registry_jobfamily sf ON sf.id = s.job_family_id
+                    LEFT JOIN registry_jobfamily f ON f.id = p.job_family_id
+                    LEFT JOIN registry_job j ON j.id = p.job_id
+                    WHERE (CAST(:scope AS VARCHAR) IS NULL OR p.scope = :scope)
+                      AND (CAST(:family AS VARCHAR) IS NULL OR f.name = :family)
+                      AND (CAST(:job AS VARCHAR) IS NULL OR j.name = :job)
+                      AND (CAST(:stype AS VARCHAR) IS NULL OR
+                           CASE WHEN s.user_id IS NOT NULL THEN 'user' WHEN s.esc_id IS NOT NULL THEN 'esc' ELSE 'job_family' END = :stype)
+                      AND (CAST(:sname AS VARCHAR) IS NULL OR COALESCE(u.username, e.name, sf.name) = :sname OR e.id = :sname)
+                    ORDER BY p.id
+                    """)
+                .bind("scope", filter.scope().orElse(null))
+                .bind("family", filter.family().orElse(null))
+                .bind("job", filter.jobName().orElse(null))
+                .bind("stype", filter.subjectType().orElse(null))
+                .bind("sname", filter.subjectName().orElse(null))
+                .map(
+                    (rs, ctx) ->
+                        new PermissionView(
+                            rs.getLong("id"),
+                            rs.getString("auth_subject_id"),
+                            rs.getString("subject_type"),
+                            rs.getString("subject_name"),
+                            rs.getString("scope"),
+                            rs.getString("family"),
+                            rs.getString("job_name"),
+                            rs.getString("job_version"),
+                            rs.getString("endpoint")))
+                .list());
+  }
+
+  /** Inserts a permission (with an optional endpoint filter) and returns its id. */
+  public long insert(
+      Handle h,
+      String authSubjectId,
+      AuthScope scope,
+      Optional<String> familyId,
+      Optional<String> jobId,
+      Optional<String> endpoint) {
+    return h.createUpdate(
+            """
+            INSERT INTO registry_authresourcepermission (auth_subject_id, scope, job_family_id, job_id, endpoint)
+            VALUES (:subject, :scope, :family, :job, :endpoint)
+            """)
+        .bind("subject", authSubjectId)
+        .bind("scope", scope.wireName())
+        .bind("family", familyId.orElse(null))
+        .bind("job", jobId.orElse(null))
+        .bind("endpoint", endpoint.orElse(null))
+        .executeAndReturnGeneratedKeys("id")
+        .mapTo(Long.class)
+        .one();
+  }
+
+  public boolean delete(Handle h, long id) {
+    return h.createUpdate("DELETE FROM registry_authresourcepermission WHERE id = :id")
+            .bind("id", id)
+            .execute()
+        > 0;
   }
 
   /** True when the subject may read every job (a read permission without family or job filter). */

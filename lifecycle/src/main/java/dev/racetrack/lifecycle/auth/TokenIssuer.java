@@ -30,6 +30,16 @@ public final class TokenIssuer {
     return token;
   }
 
+  /** Re-signs a stored token with the current key and a new seed; the old value stops working. */
+  public String reissue(Handle h, AuthTokenRepository.Owned owned) {
+    String token =
+        jwt.encode(
+            new TokenPayload(
+                UUID.randomUUID().toString(), owned.subjectKey(), owned.type(), Optional.empty()));
+    tokens.replace(h, owned.id(), token);
+    return token;
+  }
+
   /** The first (oldest) token of a subject, issuing one if it has none. */
   public String firstOrIssue(Handle h, String authSubjectId, SubjectType type, String subjectKey) {
     List<AuthTokenRepository.TokenView> existing = tokens.listForSubject(authSubjectId);
@@ -44,6 +54,11 @@ public final class TokenIssuer {
    * @param scopes scopes it grants; must not be empty
    */
   public String internal(String service, List<String> scopes) {
+    return internal(jwt, service, scopes);
+  }
+
+  /** See {@link #internal(String, List)}; needs only the signing key. */
+  public static String internal(Jwt jwt, String service, List<String> scopes) {
     if (scopes.isEmpty()) {
       throw new IllegalArgumentException("an internal token needs at least one scope");
     }

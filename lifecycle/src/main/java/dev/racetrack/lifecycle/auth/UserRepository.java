@@ -1,5 +1,6 @@
 package dev.racetrack.lifecycle.auth;
 
+import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -59,7 +60,60 @@ public final class UserRepository {
                 .execute());
   }
 
+  /** A user as staff see it in listings. */
+  public record UserView(
+      String username,
+      String email,
+      boolean isActive,
+      boolean isStaff,
+      boolean isSuperuser,
+      long dateJoined,
+      Long lastLogin) {}
+
+  public List<UserView> list() {
+    return jdbi.withHandle(
+        h ->
+            h.createQuery(
+                    "SELECT username, email, is_active, is_staff, is_superuser, date_joined, last_login"
+                        + " FROM auth_user ORDER BY username")
+                .map(
+                    (rs, ctx) ->
+                        new UserView(
+                            rs.getString("username"),
+                            rs.getString("email"),
+                            rs.getBoolean("is_active"),
+                            rs.getBoolean("is_staff"),
+                            rs.getBoolean("is_superuser"),
+                            rs.getTimestamp("date_joined").toInstant().getEpochSecond(),
+                            rs.getTimestamp("last_login") == null
+                                ? null
+                                : rs.getTimestamp("last_login").toInstant().getEpochSecond()))
+                .list());
+  }
+
+  public void setPassword(Handle h, String username, String passwordHash) {
+    h.createUpdate("UPDATE auth_user SET password = :p WHERE username = :u")
+        .bind("p", passwordHash)
+        .bind("u", username)
+        .execute();
+  }
+
+  public void setActive(Handle h, String username, boolean active) {
+    h.createUpdate("UPDATE auth_user SET is_active = :a WHERE username = :u")
+        .bind("a", active)
+        .bind("u", username)
+        .execute();
+  }
+
+  public void setStaff(Handle h, String username, boolean staff) {
+    h.createUpdate("UPDATE auth_user SET is_staff = :s, is_superuser = :s WHERE username = :u")
+        .bind("s", staff)
+        .bind("u", username)
+        .execute();
+  }
+
   public long count() {
+
     return jdbi.withHandle(
         h -> h.createQuery("SELECT count(*) FROM auth_user").mapTo(Long.class).one());
   }

@@ -1,5 +1,9 @@
-package dev.racetrack.lifecycle.auth;
+package dev.racetrack.lifecycle.gateway;
 
+import dev.racetrack.lifecycle.auth.AuthScope;
+import dev.racetrack.lifecycle.auth.Authenticator;
+import dev.racetrack.lifecycle.auth.Authorizer;
+import dev.racetrack.lifecycle.auth.Caller;
 import dev.racetrack.lifecycle.job.Jobs;
 import dev.racetrack.lifecycle.job.PublicEndpointRepository;
 import dev.racetrack.model.Job;
@@ -59,7 +63,7 @@ public final class JobCallAuthorizer {
   }
 
   /** Leading slash added, trailing slash removed. */
-  static String normalize(String path) {
+  public static String normalize(String path) {
     String p = path.startsWith("/") ? path : "/" + path;
     while (p.length() > 1 && p.endsWith("/")) {
       p = p.substring(0, p.length() - 1);

@@ -1,0 +1,102 @@
+package dev.racetrack.cli;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import dev.racetrack.model.Json;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * Runs the {@code racetrack} client in-process against a config file of its own, capturing exit
+ * code, standard output and standard error.
+ */
+final class CliFixture implements AutoCloseable {
+  /** What one command did. */
+  record Result(int exitCode, String out, String err) {
+    @Override
+    public String toString() {
+      return "exit " + exitCode + "\n--- out ---\n" + out + "--- err ---\n" + err;
+    }
+  }
+
+  private final Path configFile;
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  CliFixture(Path dir) {
+    this.configFile = dir.resolve("home/.racetrack/config.yaml");
+  }
+
+  Path configFile() {
+    return configFile;
+  }
+
+  Result run(String... args) {
+    return runWithStdin("", args);
+  }
+
+  Result runWithStdin(String stdin, String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    CliContext context =
+        new CliContext(
+            Map.of("RACETRACK_CONFIG", configFile.toString()),
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8),
+            new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
+            http);
+    int exit = RacetrackCli.commandLine(context).execute(args);
+    return new Result(
+        exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+
+  /** Writes the config file (mode 600) as a logged-in user of {@code lifecycleUrl} would have. */
+  void loggedIn(String lifecycleUrl, String token) {
+    writeConfig(
+        "lifecycle_url: "
+            + lifecycleUrl
+            + "\nuser_auths:\n  "
+            + lifecycleUrl
+            + ": "
+            + token
+            + "\n");
+  }
+
+  void writeConfig(String yaml) {
+    try {
+      Files.createDirectories(configFile.getParent());
+      Files.writeString(configFile, yaml);
+      Files.setPosixFilePermissions(configFile, PosixFilePermissions.fromString("rw-------"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The config file as a map (empty when it does not exist). */
+  Map<String, Object> config() {
+    if (!Files.exists(configFile)) {
+      return Map.of();
+    }
+    try {
+      Map<String, Object> map =
+          Json.yaml().readValue(configFile.toFile(), new TypeReference<Map<String, Object>>() {});
+      return map == null ? Map.of() : map;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    http.close();
+  }
+}

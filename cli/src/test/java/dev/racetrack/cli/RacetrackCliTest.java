@@ -1,0 +1,189 @@
+package dev.racetrack.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import picocli.CommandLine;
+
+class RacetrackCliTest {
+  /** Every command, as typed after {@code racetrack}. */
+  private static final List<String> COMMANDS =
+      List.of(
+          "deploy",
+          "validate",
+          "list",
+          "call",
+          "logs",
+          "build-logs",
+          "delete",
+          "login",
+          "logout",
+          "set",
+          "set remote",
+          "set alias",
+          "get",
+          "get remote",
+          "get auth-token",
+          "get pub",
+          "help");
+
+  @TempDir Path dir;
+  private CliFixture cli;
+
+  @BeforeEach
+  void start() {
+    cli = new CliFixture(dir);
+  }
+
+  @AfterEach
+  void stop() {
+    cli.close();
+  }
+
+  static Stream<String> commands() {
+    return COMMANDS.stream();
+  }
+
+  @ParameterizedTest(name = "racetrack {0} --help")
+  @MethodSource("commands")
+  void help_forEveryCommand_printsUsageAndExitsZero(String command) {
+    List<String> args = new ArrayList<>(List.of(command.split(" ")));
+    args.add("--help");
+
+    CliFixture.Result result = cli.run(args.toArray(String[]::new));
+
+    assertThat(result.exitCode()).as(result.toString()).isZero();
+    assertThat(result.out()).contains("Usage: racetrack " + command + " [-h");
+    assertThat(result.err()).isEmpty();
+    assertThat(cli.configFile()).doesNotExist();
+  }
+
+  @ParameterizedTest(name = "racetrack {0} -h")
+  @MethodSource("commands")
+  void shortHelp_forEveryCommand_printsUsageAndExitsZero(String command) {
+    List<String> args = new ArrayList<>(List.of(command.split(" ")));
+    args.add("-h");
+
+    CliFixture.Result result = cli.run(args.toArray(String[]::new));
+
+    assertThat(result.exitCode()).as(result.toString()).isZero();
+    assertThat(result.out()).contains("Usage: racetrack " + command + " [-h");
+  }
+
+  @Test
+  void commands_listedForHelpTests_areAllTheCommands() {
+    CommandLine line =
+        RacetrackCli.commandLine(
+            new CliContext(
+                Map.of(),
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+                new ByteArrayInputStream(new byte[0]),
+                HttpClient.newHttpClient()));
+    List<String> all = new ArrayList<>();
+    collect(line, "", all);
+
+    assertThat(all).containsExactlyInAnyOrderElementsOf(COMMANDS);
+  }
+
+  private static void collect(CommandLine line, String prefix, List<String> into) {
+    line.getSubcommands()
+        .forEach(
+            (name, sub) -> {
+              into.add(prefix + name);
+              collect(sub, prefix + name + " ", into);
+            });
+  }
+
+  @Test
+  void help_ofDeploy_describesItsOptions() {
+    CliFixture.Result result = cli.run("deploy", "--help");
+
+    assertThat(result.out())
+        .contains(
+            "--build-context", "--force", "--no-cache", "--extra-vars", "--remote", "WORKDIR");
+  }
+
+  @Test
+  void help_ofCall_stillHasVersionOptionForJobVersion() {
+    CliFixture.Result result = cli.run("call", "--help");
+
+    assertThat(result.out()).contains("--version=<version>", "Job version or alias");
+  }
+
+  @Test
+  void noArguments_printsUsageOfAllCommands() {
+    CliFixture.Result result = cli.run();
+
+    assertThat(result.exitCode()).isZero();
+    assertThat(result.out())
+        .startsWith("Usage: racetrack")
+        .contains("deploy", "validate", "list", "call", "logs", "build-logs", "delete", "login");
+  }
+
+  @Test
+  void helpCommand_withCommandName_printsItsUsage() {
+    CliFixture.Result result = cli.run("help", "logs");
+
+    assertThat(result.exitCode()).isZero();
+    assertThat(result.out()).startsWith("Usage: racetrack logs");
+  }
+
+  @Test
+  void version_printsClientVersion() {
+    CliFixture.Result result = cli.run("--version");
+
+    assertThat(result.exitCode()).isZero();
+    assertThat(result.out()).startsWith("racetrack ");
+  }
+
+  @Test
+  void unknownCommand_failsWithUsageError() {
+    CliFixture.Result result = cli.run("frobnicate");
+
+    assertThat(result.exitCode()).isEqualTo(2);
+    assertThat(result.err()).contains("Unmatched argument", "frobnicate");
+  }
+
+  @Test
+  void error_withoutVerbose_printsOneLine() {
+    CliFixture.Result result = cli.run("get", "auth-token");
+
+    assertThat(result.exitCode()).isEqualTo(1);
+    assertThat(result.err().lines()).hasSize(1);
+    assertThat(result.err()).startsWith("error: no token stored for ");
+  }
+
+  @Test
+  void error_withVerboseAfterCommand_printsStackTrace() {
+    CliFixture.Result result = cli.run("get", "auth-token", "-v");
+
+    assertThat(result.exitCode()).isEqualTo(1);
+    assertThat(result.err())
+        .startsWith("error: no token stored for ")
+        .contains("CliException", "at dev.racetrack.cli.");
+  }
+
+  @Test
+  void error_withVerboseBeforeCommand_printsStackTrace() {
+    CliFixture.Result result = cli.run("--verbose", "list");
+
+    assertThat(result.exitCode()).isEqualTo(1);
+    assertThat(result.err()).contains("missing auth token", "at dev.racetrack.cli.");
+  }
+}

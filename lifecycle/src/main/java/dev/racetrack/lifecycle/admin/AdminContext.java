@@ -1,0 +1,77 @@
+package dev.racetrack.lifecycle.admin;
+
+import java.io.BufferedReader;
+import java.io.Console;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Optional;
+
+/** Environment and streams of an admin command. */
+public final class AdminContext {
+  private final Map<String, String> env;
+  private final InputStream in;
+  private final PrintStream out;
+  private final PrintStream err;
+  private final BufferedReader reader;
+
+  public AdminContext(Map<String, String> env, InputStream in, PrintStream out, PrintStream err) {
+    this.env = Map.copyOf(env);
+    this.in = in;
+    this.out = out;
+    this.err = err;
+    this.reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+  }
+
+  public static AdminContext system() {
+    return new AdminContext(System.getenv(), System.in, System.out, System.err);
+  }
+
+  public Map<String, String> env() {
+    return env;
+  }
+
+  public PrintStream out() {
+    return out;
+  }
+
+  public PrintStream err() {
+    return err;
+  }
+
+  /** A secret typed twice at the terminal, or one line of standard input when piped. */
+  String secret(String prompt) {
+    Console console = System.console();
+    if (console != null && in == System.in) {
+      char[] first = console.readPassword("%s: ", prompt);
+      char[] second = console.readPassword("%s (again): ", prompt);
+      if (first == null
+          || second == null
+          || !String.valueOf(first).equals(String.valueOf(second))) {
+        throw new IllegalArgumentException("the two entries do not match");
+      }
+      return String.valueOf(first);
+    }
+    return line(prompt);
+  }
+
+  /** One line of input (a prompt is shown at a terminal). */
+  String line(String prompt) {
+    Console console = System.console();
+    if (console != null && in == System.in) {
+      return Optional.ofNullable(console.readLine("%s: ", prompt)).orElse("").strip();
+    }
+    try {
+      String line = reader.readLine();
+      if (line == null) {
+        throw new IllegalArgumentException(prompt + ": nothing on standard input");
+      }
+      return line.strip();
+    } catch (IOException e) {
+      throw new IllegalArgumentException("cannot read " + prompt + ": " + e.getMessage(), e);
+    }
+  }
+}
