@@ -1,6 +1,7 @@
 package dev.racetrack.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.racetrack.model.Terminal;
 import dev.racetrack.model.http.ApiClient;
 import java.io.BufferedReader;
 import java.io.Console;
@@ -78,9 +79,10 @@ final class AuthCommands {
     }
 
     private static String password(CliContext context) {
-      Console console = System.console();
-      if (console != null && context.in() == System.in) {
-        char[] chars = console.readPassword("Password: ");
+      Optional<Console> terminal = Terminal.interactive(context.in());
+      if (terminal.isPresent()) {
+        char[] chars = terminal.get().readPassword("Password: ");
+
         if (chars == null) {
           throw new CliException("no password given");
         }

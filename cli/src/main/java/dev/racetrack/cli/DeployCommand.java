@@ -17,9 +17,12 @@ import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -125,9 +128,23 @@ final class DeployCommand implements Callable<Integer> {
     }
   }
 
+  /**
+   * Packs the job directory, leaving out what .gitignore excludes and the secret env files the
+   * manifest names (they travel as secrets, never inside the build context).
+   */
   private static String pack(JobDirectory job, PrintStream out) {
     Gitignore gitignore = Gitignore.load(job.dir());
-    byte[] archive = BuildContext.pack(job.dir(), path -> job.includes(gitignore, path));
+    Manifest manifest = job.manifest().manifest();
+    Set<Path> secretFiles =
+        Stream.of(manifest.secretBuildEnvFile(), manifest.secretRuntimeEnvFile())
+            .filter(Objects::nonNull)
+            .map(f -> job.dir().relativize(job.dir().resolve(f).normalize()))
+            .collect(Collectors.toSet());
+    byte[] archive =
+        BuildContext.pack(
+            job.dir(),
+            path -> !secretFiles.contains(path.normalize()) && job.includes(gitignore, path));
+
     out.printf(
         Locale.ROOT,
         "packed %s (%.1f KiB, .gitignore respected)%n",

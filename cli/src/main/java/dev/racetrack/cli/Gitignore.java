@@ -15,10 +15,16 @@ import java.util.stream.Stream;
  * The {@code .gitignore} rules of a job directory (the root file and nested ones), so a local build
  * context leaves out what git would: comments, negation, directory-only and anchored patterns,
  * {@code *}, {@code ?}, {@code **} and character classes. {@code .git} (at any depth, as in nested
- * clones) is always left out.
+ * clones) is always left out. When the job directory is inside a git repository, the {@code
+ * .gitignore} files of its parent directories up to the repository's root apply too, as in git.
  */
 final class Gitignore {
-  private record Rule(String baseDir, Pattern pattern, boolean negate, boolean dirOnly) {}
+  /**
+   * @param outerPrefix for a rule of a parent directory, the path from that directory down to the
+   *     job directory; empty for rules inside the job directory
+   */
+  private record Rule(
+      String baseDir, String outerPrefix, Pattern pattern, boolean negate, boolean dirOnly) {}
 
   private final List<Rule> rules;
 
@@ -29,6 +35,8 @@ final class Gitignore {
   static Gitignore load(Path root) {
     List<Rule> rules = new ArrayList<>();
     try (Stream<Path> files = Files.walk(root)) {
+      rules.addAll(parentRules(root.toAbsolutePath().normalize()));
+
       List<Path> ignoreFiles =
           files
               .filter(
@@ -49,6 +57,35 @@ final class Gitignore {
     return new Gitignore(rules);
   }
 
+  /** Rules of the {@code .gitignore} files above the job directory, up to its repository's root. */
+  private static List<Rule> parentRules(Path root) throws IOException {
+    List<Path> parents = new ArrayList<>();
+    Path repository = null;
+    for (Path dir = root.getParent(); dir != null; dir = dir.getParent()) {
+      parents.add(dir);
+      if (Files.exists(dir.resolve(".git"))) {
+        repository = dir;
+        break;
+      }
+    }
+    if (repository == null || Files.exists(root.resolve(".git"))) {
+      return List.of(); // not inside a repository, or the job directory is the repository
+    }
+    List<Rule> rules = new ArrayList<>();
+    for (Path dir : parents.reversed()) {
+      Path file = dir.resolve(".gitignore");
+      if (Files.isRegularFile(file)) {
+        String prefix = slashes(dir.relativize(root).toString());
+        for (String line : Files.readAllLines(file)) {
+          parse(line, "")
+              .map(r -> new Rule(r.baseDir(), prefix, r.pattern(), r.negate(), r.dirOnly()))
+              .ifPresent(rules::add);
+        }
+      }
+    }
+    return rules;
+  }
+
   static Gitignore of(String baseDir, List<String> lines) {
     List<Rule> rules = new ArrayList<>();
     lines.forEach(line -> parse(line, baseDir).ifPresent(rules::add));
@@ -67,8 +104,11 @@ final class Gitignore {
         continue;
       }
       String local;
-      if (rule.baseDir().isEmpty()) {
+      if (!rule.outerPrefix().isEmpty()) {
+        local = rule.outerPrefix() + "/" + path;
+      } else if (rule.baseDir().isEmpty()) {
         local = path;
+
       } else if (path.startsWith(rule.baseDir() + "/")) {
         local = path.substring(rule.baseDir().length() + 1);
       } else {
@@ -102,7 +142,7 @@ final class Gitignore {
       line = line.substring(1);
     }
     String regex = (anchored ? "" : "(?:.*/)?") + translate(line);
-    return Optional.of(new Rule(baseDir, Pattern.compile(regex), negate, dirOnly));
+    return Optional.of(new Rule(baseDir, "", Pattern.compile(regex), negate, dirOnly));
   }
 
   private static String translate(String glob) {

@@ -276,7 +276,30 @@ class DeployCommandTest {
   }
 
   @Test
+  void deploy_withLocalContext_neverUploadsTheSecretEnvFiles() throws IOException {
+    write(
+        "job.yaml",
+        "extends: base.yaml\nsecret_build_env_file: secrets/build.env\nsecret_runtime_env_file: runtime.env\n");
+    write("secrets/build.env", "PIP_TOKEN=abc\n");
+    write("runtime.env", "DB_PASSWORD=s3cret\n");
+    acceptDeployment(done());
+
+    CliFixture.Result result = cli.run("deploy", jobDir.toString(), "--build-context", "local");
+
+    assertThat(result.exitCode()).as(result.toString()).isZero();
+    Map<String, String> files = unpack(deployBody().path("build_context").asText());
+    assertThat(files.keySet())
+        .doesNotContain("secrets/build.env", "runtime.env")
+        .contains("adder.py");
+    assertThat(files.values())
+        .noneMatch(content -> content.contains("s3cret") || content.contains("abc"));
+    assertThat(deployBody().path("secret_vars").path("runtime_env").path("DB_PASSWORD").asText())
+        .isEqualTo("s3cret");
+  }
+
+  @Test
   void deploy_withManifestFileAsWorkdir_packsItsDirectory() throws IOException {
+
     acceptDeployment(done());
 
     CliFixture.Result result =

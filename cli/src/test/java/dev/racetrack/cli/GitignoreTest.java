@@ -239,7 +239,35 @@ class GitignoreTest {
   }
 
   @Test
+  void load_insideRepository_appliesParentGitignoreFilesUpToTheRoot() throws IOException {
+    Files.createDirectories(dir.resolve("repo/.git"));
+    write("repo/.gitignore", "target/\n*.tmp\n/top.txt\njobs/a/pinned.txt\n");
+    write("repo/jobs/.gitignore", "cache/\n");
+    Path job = Files.createDirectories(dir.resolve("repo/jobs/a"));
+
+    Gitignore g = Gitignore.load(job);
+
+    assertThat(directory(g, "target")).isTrue();
+    assertThat(file(g, "src/x.tmp")).isTrue();
+    assertThat(directory(g, "cache")).isTrue();
+    assertThat(file(g, "pinned.txt")).isTrue();
+    assertThat(file(g, "top.txt")).as("anchored at the repository root, not here").isFalse();
+    assertThat(file(g, "main.py")).isFalse();
+  }
+
+  @Test
+  void load_outsideAnyRepository_ignoresParentGitignoreFiles() throws IOException {
+    write(".gitignore", "*.py\n");
+    Path job = Files.createDirectories(dir.resolve("job"));
+
+    Gitignore g = Gitignore.load(job);
+
+    assertThat(file(g, "main.py")).isFalse();
+  }
+
+  @Test
   void load_withoutGitignore_ignoresOnlyGit() {
+
     Gitignore g = Gitignore.load(dir);
 
     assertThat(file(g, "main.py")).isFalse();

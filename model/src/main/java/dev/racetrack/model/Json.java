@@ -34,6 +34,7 @@ public final class Json {
               YAMLFactory.builder()
                   .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
                   .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+                  .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
                   .build())
           .addModule(new Jdk8Module())
           .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)

@@ -1,5 +1,6 @@
 package dev.racetrack.lifecycle.admin;
 
+import dev.racetrack.model.Terminal;
 import java.io.BufferedReader;
 import java.io.Console;
 import java.io.IOException;
@@ -44,10 +45,10 @@ public final class AdminContext {
 
   /** A secret typed twice at the terminal, or one line of standard input when piped. */
   String secret(String prompt) {
-    Console console = System.console();
-    if (console != null && in == System.in) {
-      char[] first = console.readPassword("%s: ", prompt);
-      char[] second = console.readPassword("%s (again): ", prompt);
+    Optional<Console> terminal = Terminal.interactive(in);
+    if (terminal.isPresent()) {
+      char[] first = terminal.get().readPassword("%s: ", prompt);
+      char[] second = terminal.get().readPassword("%s (again): ", prompt);
       if (first == null
           || second == null
           || !String.valueOf(first).equals(String.valueOf(second))) {
@@ -60,9 +61,9 @@ public final class AdminContext {
 
   /** One line of input (a prompt is shown at a terminal). */
   String line(String prompt) {
-    Console console = System.console();
-    if (console != null && in == System.in) {
-      return Optional.ofNullable(console.readLine("%s: ", prompt)).orElse("").strip();
+    Optional<Console> terminal = Terminal.interactive(in);
+    if (terminal.isPresent()) {
+      return Optional.ofNullable(terminal.get().readLine("%s: ", prompt)).orElse("").strip();
     }
     try {
       String line = reader.readLine();

@@ -60,6 +60,17 @@ class ManifestValidatorTest {
   }
 
   @Test
+  void toYaml_keepsTextThatLooksLikeNumbersOrBooleansAsText() {
+    Map<String, Object> raw = minimal();
+    raw.put(
+        "runtime_env", Map.of("RATIO", "1.10", "FLAG", "true", "NOTHING", "null", "OCTAL", "0755"));
+    Manifest m = validator.validate(raw, "job.yaml").manifest();
+    Manifest back =
+        validator.validate(ManifestFiles.parseYaml(m.toYaml(), "yaml"), "yaml").manifest();
+    assertThat(back.runtimeEnv()).isEqualTo(m.runtimeEnv());
+  }
+
+  @Test
   void validate_unknownKey_namesKeyAndFile() {
     Map<String, Object> raw = minimal();
     raw.put("nmae", "x");
