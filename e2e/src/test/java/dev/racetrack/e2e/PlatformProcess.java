@@ -46,7 +46,13 @@ final class PlatformProcess implements AutoCloseable {
     env.putAll(extraEnv);
   }
 
+  /** Changes a variable for the next start (e.g. another AUTH_KEY). */
+  void setEnv(String name, String value) {
+    env.put(name, value);
+  }
+
   String lifecycleUrl() {
+
     return "http://127.0.0.1:" + env.get("LIFECYCLE_PORT") + "/lifecycle";
   }
 

@@ -76,6 +76,14 @@ final class LifecycleFixture implements AutoCloseable {
     return dataDir;
   }
 
+  String jdbcUrl() {
+    return postgres.jdbcUrl();
+  }
+
+  String schema() {
+    return postgres.schema();
+  }
+
   HttpResponse<String> get(String path, String token) {
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url(path))).GET();
     if (token != null) {

@@ -1,5 +1,6 @@
 package dev.racetrack.lifecycle.auth;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
@@ -116,7 +117,9 @@ public final class PermissionRepository {
       String jobVersion,
       String endpoint) {
     /** E.g. {@code User: admin}, {@code ESC: billing}, {@code Job Family: adder}. */
+    @JsonProperty("subject")
     public String subject() {
+
       return switch (subjectType) {
             case "user" -> "User: ";
             case "esc" -> "ESC: ";

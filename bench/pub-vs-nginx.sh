@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# Benchmark: a trivial python job called directly, through nginx (proxy_pass with upstream
+# keep-alive, no auth) and through PUB (with auth: token checked by lifecycle, answer cached).
+# The platform (PUB), nginx and the job share core 1; wrk runs on core 0.
+# Also measures `racetrack deploy` of a python job without requirements to its first 200 via PUB.
+# Usage: bench/pub-vs-nginx.sh [DURATION_SECONDS] [RUNS]      (needs wrk, nginx, python3)
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+DURATION=${1:-10}
+RUNS=${2:-3}
+WORK=$(mktemp -d /tmp/rt-bench.XXXXXX)
+export RACETRACK_DATA_DIR="$WORK/data" RACETRACK_CONFIG="$WORK/config.yaml" RACETRACK_ADMIN_PASSWORD=bench-password
+export LIFECYCLE_PORT=17202 PUB_PORT=17205 IMAGE_BUILDER_PORT=17201 SUPERVISOR_INTERVAL_SECONDS=30
+NGINX_PORT=17290
+cleanup() {
+  [ -f "$WORK/nginx.pid" ] && kill "$(cat "$WORK/nginx.pid")" 2>/dev/null || true
+  if [ -n "${SERVER_PID:-}" ]; then
+    "$ROOT/racetrack" delete bench-adder --version 0.0.1 >/dev/null 2>&1 || true
+    kill "$SERVER_PID" 2>/dev/null || true
+    wait "$SERVER_PID" 2>/dev/null || true
+  fi
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+"$ROOT/racetrack" --version >/dev/null   # builds the distribution if needed
+taskset -c 1 "$ROOT/racetrack" server >"$WORK/server.log" 2>&1 &
+SERVER_PID=$!
+until curl -sf "http://127.0.0.1:$PUB_PORT/pub/ready" >/dev/null && curl -sf "http://127.0.0.1:$LIFECYCLE_PORT/ready" >/dev/null; do sleep 0.2; done
+echo "$RACETRACK_ADMIN_PASSWORD" | "$ROOT/racetrack" login --username admin --remote "http://127.0.0.1:$LIFECYCLE_PORT" >/dev/null
+"$ROOT/racetrack" set remote "http://127.0.0.1:$LIFECYCLE_PORT" >/dev/null
+TOKEN=$("$ROOT/racetrack" get auth-token)
+
+# A python job without requirements, named for this benchmark.
+JOB="$WORK/job"; mkdir -p "$JOB"
+sed 's/^name: python-adder/name: bench-adder/' "$ROOT/samples/python-adder/job.yaml" >"$JOB/job.yaml"
+cp "$ROOT/samples/python-adder/adder.py" "$JOB/"
+start=$(date +%s.%N)
+"$ROOT/racetrack" deploy "$JOB" >"$WORK/deploy.log"
+until [ "$(curl -s -o /dev/null -w '%{http_code}' -H "X-Racetrack-Auth: $TOKEN" -d '{"numbers":[40,2]}' "http://127.0.0.1:$PUB_PORT/pub/job/bench-adder/latest/api/v1/perform")" = 200 ]; do sleep 0.01; done
+end=$(date +%s.%N)
+DEPLOY_SECONDS=$(python3 -c "print(f'{$end - $start:.2f}')")
+
+INTERNAL=$(curl -s -H "X-Racetrack-Auth: $TOKEN" "http://127.0.0.1:$LIFECYCLE_PORT/api/v1/job/bench-adder/latest" | python3 -c 'import json,sys; print(json.load(sys.stdin)["internal_name"])')
+JOB_PID=$(python3 -c "import json; print(json.load(open('$RACETRACK_DATA_DIR/infrastructure/local/jobs/job-bench-adder-v-0-0-1/state.json'))['pid'])")
+taskset -a -p -c 1 "$JOB_PID" >/dev/null
+
+cat >"$WORK/nginx.conf" <<NGINX
+worker_processes 1;
+pid $WORK/nginx.pid;
+error_log $WORK/nginx-error.log;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  upstream job { server $INTERNAL; keepalive 64; }
+  server {
+    listen 127.0.0.1:$NGINX_PORT;
+    location / { proxy_pass http://job; proxy_http_version 1.1; proxy_set_header Connection ""; }
+  }
+}
+NGINX
+taskset -c 1 nginx -c "$WORK/nginx.conf"
+
+cat >"$WORK/post.lua" <<'LUA'
+wrk.method = "POST"
+wrk.body = '{"numbers": [40, 2]}'
+wrk.headers["Content-Type"] = "application/json"
+LUA
+TOKEN_LUA="$WORK/post-token.lua"
+{ cat "$WORK/post.lua"; echo "wrk.headers[\"X-Racetrack-Auth\"] = \"$TOKEN\""; } >"$TOKEN_LUA"
+
+declare -A RPS P50
+run() { # name url script
+  local name=$1 url=$2 script=$3 out rps p50 all_rps=() all_p50=()
+  taskset -c 0 wrk -t1 -c32 -d2s -s "$script" "$url" >/dev/null   # warm-up
+  for _ in $(seq "$RUNS"); do
+    out=$(taskset -c 0 wrk -t1 -c32 -d"${DURATION}s" --latency -s "$script" "$url")
+    rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
+    p50=$(awk '$1=="50%" {print $2}' <<<"$out")
+    all_rps+=("$rps"); all_p50+=("$p50")
+  done
+  RPS[$name]=$(printf '%s\n' "${all_rps[@]}" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+  P50[$name]=$(printf '%s\n' "${all_p50[@]}" | python3 -c '
+import sys
+def ms(v):
+    v=v.strip()
+    for unit,f in (("us",0.001),("ms",1),("s",1000)):
+        if v.endswith(unit): return float(v[:-len(unit)])*f
+vals=sorted(ms(l) for l in sys.stdin if l.strip()); print(f"{vals[len(vals)//2]:.3f}")')
+  echo "$name: ${RPS[$name]} req/s (runs: ${all_rps[*]}), p50 ${P50[$name]} ms" >&2
+}
+run direct "http://$INTERNAL/pub/job/bench-adder/0.0.1/api/v1/perform" "$WORK/post.lua"
+run nginx "http://127.0.0.1:$NGINX_PORT/pub/job/bench-adder/0.0.1/api/v1/perform" "$WORK/post.lua"
+run pub "http://127.0.0.1:$PUB_PORT/pub/job/bench-adder/latest/api/v1/perform" "$TOKEN_LUA"
+
+ADDED=$(python3 -c "print(f'{${P50[pub]} - ${P50[direct]}:.3f}')")
+NGINX_ADDED=$(python3 -c "print(f'{${P50[nginx]} - ${P50[direct]}:.3f}')")
+RATIO=$(python3 -c "print(f'{${RPS[pub]} / ${RPS[nginx]}:.2f}')")
+cat <<REPORT
+machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p'), $(uname -r); java $("$JAVA_HOME/bin/java" -version 2>&1 | head -1 || true)
+command: bench/pub-vs-nginx.sh $DURATION $RUNS  (wrk -t1 -c32 -d${DURATION}s on core 0; job, nginx and the platform on core 1; median of $RUNS runs)
+| path | req/s | p50 latency | p50 added over direct |
+|---|---|---|---|
+| job directly | ${RPS[direct]} | ${P50[direct]} ms | — |
+| nginx proxy_pass, upstream keep-alive, no auth | ${RPS[nginx]} | ${P50[nginx]} ms | ${NGINX_ADDED} ms |
+| PUB with auth | ${RPS[pub]} | ${P50[pub]} ms | ${ADDED} ms |
+PUB / nginx throughput: ${RATIO}
+racetrack deploy (python, no requirements) to first 200 through PUB: ${DEPLOY_SECONDS} s
+REPORT
