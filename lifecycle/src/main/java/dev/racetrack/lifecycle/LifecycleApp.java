@@ -3,6 +3,8 @@ package dev.racetrack.lifecycle;
 import dev.racetrack.http.ApiServer;
 import dev.racetrack.http.Routes;
 import dev.racetrack.lifecycle.audit.AuditLog;
+import dev.racetrack.lifecycle.audit.AuditRepository;
+import dev.racetrack.lifecycle.audit.AuditRoutes;
 import dev.racetrack.lifecycle.auth.Accounts;
 import dev.racetrack.lifecycle.auth.AuthSubjectRepository;
 import dev.racetrack.lifecycle.auth.AuthTokenRepository;
@@ -23,6 +25,7 @@ import dev.racetrack.lifecycle.database.Database;
 import dev.racetrack.lifecycle.database.DatabaseSettings;
 import dev.racetrack.lifecycle.database.EmbeddedPostgresServer;
 import dev.racetrack.lifecycle.database.JdbcTarget;
+import dev.racetrack.lifecycle.deployment.BuildContexts;
 import dev.racetrack.lifecycle.deployment.DeploymentPipeline;
 import dev.racetrack.lifecycle.deployment.DeploymentRepository;
 import dev.racetrack.lifecycle.deployment.DeploymentRoutes;
@@ -34,6 +37,8 @@ import dev.racetrack.lifecycle.esc.Escs;
 import dev.racetrack.lifecycle.gateway.GatewayNotifier;
 import dev.racetrack.lifecycle.gateway.GatewayRoutes;
 import dev.racetrack.lifecycle.gateway.JobCallAuthorizer;
+import dev.racetrack.lifecycle.graph.GraphRoutes;
+import dev.racetrack.lifecycle.graph.PermissionGraph;
 import dev.racetrack.lifecycle.info.InfoRoutes;
 import dev.racetrack.lifecycle.infra.Targets;
 import dev.racetrack.lifecycle.job.JobRemoval;
@@ -43,9 +48,17 @@ import dev.racetrack.lifecycle.job.Jobs;
 import dev.racetrack.lifecycle.job.PublicEndpointRepository;
 import dev.racetrack.lifecycle.job.PublicEndpointRoutes;
 import dev.racetrack.lifecycle.job.TrashRepository;
+import dev.racetrack.lifecycle.maintenance.Maintenance;
+import dev.racetrack.lifecycle.maintenance.MaintenanceRoutes;
 import dev.racetrack.lifecycle.permission.PermissionRoutes;
 import dev.racetrack.lifecycle.permission.Permissions;
+import dev.racetrack.lifecycle.portfolio.Portfolio;
+import dev.racetrack.lifecycle.portfolio.PortfolioRoutes;
+import dev.racetrack.lifecycle.supervisor.Cleanup;
 import dev.racetrack.lifecycle.supervisor.JobStatusSync;
+import dev.racetrack.lifecycle.supervisor.PrometheusTargets;
+import dev.racetrack.lifecycle.supervisor.ReconcileRoutes;
+import dev.racetrack.lifecycle.supervisor.Reconciler;
 import dev.racetrack.lifecycle.supervisor.Supervisor;
 import dev.racetrack.model.archive.BuildContext;
 import dev.racetrack.model.manifest.ManifestValidator;
@@ -126,6 +139,8 @@ public final class LifecycleApp implements AutoCloseable {
     EscRepository escRepository = new EscRepository(jdbi);
     PublicEndpointRepository publicEndpoints = new PublicEndpointRepository(jdbi);
     DeploymentRepository deploymentRepository = new DeploymentRepository(jdbi);
+    Maintenance maintenance = new Maintenance(jdbi, authorizer, audit, gateway);
+    BuildContexts contexts = new BuildContexts(config.dataDir().resolve("contexts"));
     ExecutorService deploymentExecutor = Executors.newVirtualThreadPerTaskExecutor();
     resources.add(deploymentExecutor::shutdownNow);
     DeploymentPipeline pipeline =
@@ -142,7 +157,9 @@ public final class LifecycleApp implements AutoCloseable {
                 audit,
                 targets,
                 new ImageBuilderClient(http, config.imageBuilderUrl(), config.internalToken()),
-                gateway),
+                gateway,
+                maintenance,
+                contexts),
             new DeploymentPipeline.Settings(
                 config.internalPubUrl(), config.readinessTimeout(), config.allowJobOverwrite()),
             clock,
@@ -152,22 +169,37 @@ public final class LifecycleApp implements AutoCloseable {
             config.maxBuildContextBytes(), config.maxBuildContextBytes() * 8, 100_000);
     Deployments deployments =
         new Deployments(
-            new ManifestValidator(config.gitAllowedSchemes()),
-            plugins,
-            targets,
-            deploymentRepository,
-            jobRepository,
-            pipeline,
-            deploymentExecutor,
-            uploadLimits,
+            new Deployments.Parts(
+                jdbi,
+                new ManifestValidator(config.gitAllowedSchemes()),
+                plugins,
+                targets,
+                deploymentRepository,
+                jobRepository,
+                jobs,
+                authorizer,
+                maintenance,
+                contexts,
+                audit,
+                pipeline,
+                deploymentExecutor,
+                uploadLimits),
             metrics);
 
+    Reconciler reconciler = new Reconciler(jobRepository, deployments);
     if (runSupervisor) {
       Supervisor supervisor =
           new Supervisor(
-              new JobStatusSync(jobRepository, targets, metrics),
-              deploymentRepository,
-              config.supervisorInterval());
+              new Supervisor.Parts(
+                  new JobStatusSync(jobRepository, targets, plugins.jobTypeKeys(), metrics),
+                  jobRepository,
+                  deploymentRepository,
+                  new PrometheusTargets(
+                      config.dataDir().resolve("metrics").resolve("sd_config_jobs.yaml")),
+                  new Cleanup(jdbi, config.dataDir().resolve("artifacts"), clock),
+                  config.reconciliationLoop() ? Optional.of(reconciler) : Optional.empty()),
+              new Supervisor.Settings(
+                  config.supervisorInterval(), Duration.ofMinutes(10), Duration.ofHours(1)));
       supervisor.start();
       resources.add(supervisor);
     }
@@ -187,7 +219,8 @@ public final class LifecycleApp implements AutoCloseable {
                 requestAuth,
                 userRoutes),
             new GatewayRoutes(
-                new JobCallAuthorizer(jobs, publicEndpoints, authenticator, authorizer)),
+                new JobCallAuthorizer(
+                    jobs, publicEndpoints, authenticator, authorizer, maintenance)),
             new PermissionRoutes(
                 new Permissions(
                     new Permissions.Parts(
@@ -220,10 +253,26 @@ public final class LifecycleApp implements AutoCloseable {
             new JobRoutes(
                 jobs,
                 new JobRemoval(
-                    jdbi, jobs, jobRepository, trash, authorizer, targets, audit, gateway),
+                    new JobRemoval.Parts(
+                        jdbi,
+                        jobs,
+                        jobRepository,
+                        trash,
+                        authorizer,
+                        targets,
+                        audit,
+                        gateway,
+                        maintenance,
+                        contexts)),
+                deployments,
                 targets,
                 deploymentRepository,
                 requestAuth),
+            new MaintenanceRoutes(maintenance, requestAuth),
+            new ReconcileRoutes(reconciler, authorizer, maintenance, requestAuth),
+            new AuditRoutes(new AuditRepository(jdbi, clock), requestAuth),
+            new PortfolioRoutes(new Portfolio(jobs, clock), requestAuth),
+            new GraphRoutes(new PermissionGraph(jdbi, jobs, config.externalPubUrl()), requestAuth),
             new PublicEndpointRoutes(
                 jdbi, publicEndpoints, jobs, authorizer, audit, gateway, requestAuth));
     server =

@@ -39,6 +39,7 @@ public record LifecycleConfig(
     Duration supervisorInterval,
     boolean authDebug,
     boolean allowJobOverwrite,
+    boolean reconciliationLoop,
     Map<String, String> env) {
 
   public LifecycleConfig {
@@ -77,6 +78,7 @@ public record LifecycleConfig(
         Duration.ofMillis((long) (e.positiveDouble("SUPERVISOR_INTERVAL_SECONDS", 5) * 1000)),
         e.bool("AUTH_DEBUG", false),
         e.bool("ALLOW_JOB_OVERWRITE", false),
+        e.bool("RECONCILIATION_LOOP", false),
         env);
   }
 
@@ -93,6 +95,7 @@ public record LifecycleConfig(
     out.put("git_allowed_schemes", gitAllowedSchemes);
     out.put("max_build_context_mb", maxBuildContextBytes >> 20);
     out.put("supervisor_interval", supervisorInterval);
+    out.put("reconciliation_loop", reconciliationLoop);
     out.put("auth_key", "(redacted)");
     return out;
   }

@@ -1,5 +1,6 @@
 package dev.racetrack.model;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import org.jspecify.annotations.Nullable;
 
 /** One deployment attempt ({@code DeploymentDto} of §3.3). Timestamps are Unix seconds. */
@@ -19,8 +20,10 @@ public record Deployment(
     String jobVersion,
     @Nullable String warnings) {
 
-  /** Seconds between creation and the last update. */
+  /** Seconds between creation and the last update ({@code duration} in JSON). */
+  @JsonProperty("duration")
   public long durationSeconds() {
+
     return Math.max(0, updateTime - createTime);
   }
 }

@@ -14,6 +14,8 @@ public final class AuditLog {
 
   public static final String JOB_REDEPLOYED = "job_redeployed";
   public static final String JOB_DELETED = "job_deleted";
+  public static final String JOB_MOVED = "job_moved";
+
   public static final String DEPLOYMENT_FAILED = "deployment_failed";
 
   /**

@@ -91,7 +91,7 @@ public final class DeploymentRepository {
                 .list());
   }
 
-  /** The most recently updated deployment of a job version. */
+  /** The most recently updated deployment of a job version that built it (has a build log). */
   public Optional<Deployment> latestForJob(String jobName, String jobVersion) {
     return jdbi.withHandle(
         h ->
@@ -99,7 +99,7 @@ public final class DeploymentRepository {
                     "SELECT "
                         + COLUMNS
                         + " FROM registry_deployment WHERE job_name = :name AND job_version = :version"
-                        + " ORDER BY update_time DESC LIMIT 1")
+                        + " AND build_logs IS NOT NULL ORDER BY update_time DESC LIMIT 1")
                 .bind("name", jobName)
                 .bind("version", jobVersion)
                 .map((rs, ctx) -> deployment(rs))
@@ -147,7 +147,28 @@ public final class DeploymentRepository {
                 .execute());
   }
 
+  /** Records the artifact a deployment started without building it. */
+  public void setImage(String id, String image) {
+    execute(
+        "UPDATE registry_deployment SET image_name = :image, update_time = now() WHERE id = :id",
+        Map.of("id", id, "image", image));
+  }
+
+  /** The artifact of a job version's last successful deployment. */
+  public Optional<String> lastImage(String jobName, String jobVersion) {
+    return jdbi.withHandle(
+        h ->
+            h.createQuery(
+                    "SELECT image_name FROM registry_deployment WHERE job_name = :name AND job_version = :version"
+                        + " AND status = 'done' AND image_name IS NOT NULL ORDER BY update_time DESC LIMIT 1")
+                .bind("name", jobName)
+                .bind("version", jobVersion)
+                .mapTo(String.class)
+                .findOne());
+  }
+
   public void markDone(String id) {
+
     execute(
         "UPDATE registry_deployment SET status = 'done', phase = NULL, error = NULL, update_time = now() WHERE id = :id",
         Map.of("id", id));

@@ -1,8 +1,13 @@
 package dev.racetrack.lifecycle.deployment;
 
+import dev.racetrack.lifecycle.audit.AuditLog;
+import dev.racetrack.lifecycle.auth.AuthScope;
+import dev.racetrack.lifecycle.auth.Authorizer;
 import dev.racetrack.lifecycle.auth.Caller;
 import dev.racetrack.lifecycle.infra.Targets;
 import dev.racetrack.lifecycle.job.JobRepository;
+import dev.racetrack.lifecycle.job.Jobs;
+import dev.racetrack.lifecycle.maintenance.Maintenance;
 import dev.racetrack.model.DeployRequest;
 import dev.racetrack.model.Deployment;
 import dev.racetrack.model.DeploymentStatus;
@@ -11,63 +16,58 @@ import dev.racetrack.model.archive.BuildContext;
 import dev.racetrack.model.error.NotFoundException;
 import dev.racetrack.model.error.ValidationException;
 import dev.racetrack.model.manifest.Manifest;
+import dev.racetrack.model.manifest.ManifestFiles;
 import dev.racetrack.model.manifest.ManifestValidator;
+import dev.racetrack.spi.JobSecrets;
 import dev.racetrack.spi.JobType;
 import dev.racetrack.spi.Plugins;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
+import org.jdbi.v3.core.Jdbi;
 
 /**
- * Accepts deployments: everything that can be checked at once is checked before an id is returned
- * (manifest, job type, upload safety, target, overwrite, permission); the rest runs in the
- * background through the {@link DeploymentPipeline}.
+ * Accepts deployments, redeployments, reprovisionings and moves: everything that can be checked at
+ * once is checked before an id is returned (manifest, job type, upload safety, target, overwrite,
+ * permission, maintenance); the rest runs in the background through the {@link DeploymentPipeline},
+ * observable with {@code GET /api/v1/deploy/{id}}.
  */
 public final class Deployments {
   private static final List<String> ALLOWED_BUILD_FLAGS = List.of("--no-cache");
 
-  private final ManifestValidator validator;
-  private final Plugins plugins;
-  private final Targets targets;
-  private final DeploymentRepository deployments;
-  private final JobRepository jobs;
-  private final DeploymentPipeline pipeline;
-  private final ExecutorService executor;
-  private final BuildContext.Limits uploadLimits;
-  private final Counter requested;
-
-  public Deployments(
+  /** What accepting deployments needs. */
+  public record Parts(
+      Jdbi jdbi,
       ManifestValidator validator,
       Plugins plugins,
       Targets targets,
       DeploymentRepository deployments,
-      JobRepository jobs,
+      JobRepository jobRepository,
+      Jobs jobs,
+      Authorizer authorizer,
+      Maintenance maintenance,
+      BuildContexts contexts,
+      AuditLog audit,
       DeploymentPipeline pipeline,
       ExecutorService executor,
-      BuildContext.Limits uploadLimits,
-      MeterRegistry metrics) {
-    this.validator = validator;
-    this.plugins = plugins;
-    this.targets = targets;
-    this.deployments = deployments;
-    this.jobs = jobs;
-    this.pipeline = pipeline;
-    this.executor = executor;
-    this.uploadLimits = uploadLimits;
+      BuildContext.Limits uploadLimits) {}
+
+  private final Parts p;
+  private final Counter requested;
+
+  public Deployments(Parts parts, MeterRegistry metrics) {
+    this.p = parts;
     this.requested = Counter.builder("requested_job_deployments").register(metrics);
   }
 
-  /**
-   * Checks a deployment request and starts it.
-   *
-   * @return the deployment id to poll
-   */
+  /** Checks a deployment request and starts it; returns the deployment id to poll. */
   public String deploy(Caller caller, DeployRequest request) {
-    Manifest manifest = validator.validate(request.manifest(), "manifest").manifest();
-    JobType jobType = plugins.jobType(manifest.jobtype());
-    jobType.validate(manifest);
+    p.maintenance().ensureOff();
+    Manifest manifest = p.validator().validate(request.manifest(), "manifest").manifest();
+    JobType jobType = jobType(manifest);
     for (String flag : request.buildFlags()) {
       if (!ALLOWED_BUILD_FLAGS.contains(flag)) {
         throw new ValidationException(
@@ -75,32 +75,218 @@ public final class Deployments {
       }
     }
     if (request.buildContext() != null) {
-      BuildContext.check(BuildContext.decode(request.buildContext(), uploadLimits), uploadLimits);
+      BuildContext.check(
+          BuildContext.decode(request.buildContext(), p.uploadLimits()), p.uploadLimits());
     }
-    String target = targets.choose(Optional.ofNullable(manifest.infrastructureTarget()));
-    DeploymentTask probe =
-        new DeploymentTask("pending", caller, manifest, request, jobType, target);
-    pipeline.checkOverwrite(probe);
-    pipeline.checkPermission(probe);
+    String target = p.targets().choose(Optional.ofNullable(manifest.infrastructureTarget()));
+    DeployRequest.SecretVars vars =
+        Optional.ofNullable(request.secretVars())
+            .orElse(new DeployRequest.SecretVars(Map.of(), Map.of()));
+    DeploymentTask task =
+        new DeploymentTask(
+            "pending",
+            DeploymentKind.DEPLOY,
+            caller,
+            manifest,
+            jobType,
+            target,
+            Optional.ofNullable(request.buildContext()),
+            new JobSecrets(
+                Optional.ofNullable(request.gitCredentials()), vars.buildEnv(), vars.runtimeEnv()),
+            Optional.empty(),
+            Optional.empty(),
+            request.isForced(),
+            request.buildFlags());
+    p.pipeline().checkOverwrite(task);
+    p.pipeline().checkPermission(task);
+    return start(task);
+  }
+
+  /** Rebuilds a job from its stored manifest, kept source (or git) and stored secrets. */
+  public String redeploy(Caller caller, String name, String version) {
+    Job job = prepare(caller, name, version);
+    Manifest manifest = storedManifest(job);
+    return start(
+        new DeploymentTask(
+            "pending",
+            DeploymentKind.REDEPLOY,
+            caller,
+            manifest,
+            jobType(manifest),
+            job.infrastructureTarget(),
+            p.contexts().load(job.name(), job.version()),
+            secrets(job, job.infrastructureTarget()),
+            Optional.empty(),
+            Optional.empty(),
+            true,
+            List.of()));
+  }
+
+  /** Starts a job's built artifact again (a new environment, e.g. a rotated family token). */
+  public String reprovision(Caller caller, String name, String version) {
+    Job job = prepare(caller, name, version);
+    Manifest manifest = storedManifest(job);
+    return start(
+        new DeploymentTask(
+            "pending",
+            DeploymentKind.REPROVISION,
+            caller,
+            manifest,
+            jobType(manifest),
+            job.infrastructureTarget(),
+            Optional.empty(),
+            secrets(job, job.infrastructureTarget()),
+            Optional.of(lastImage(job)),
+            Optional.empty(),
+            true,
+            List.of()));
+  }
+
+  /** Starts a job on another infrastructure target and removes it from its current one. */
+  public String move(Caller caller, String name, String version, String newTarget) {
+    Job job = prepare(caller, name, version);
+    if (newTarget == null || newTarget.isBlank()) {
+      throw new ValidationException("infrastructure_target is required");
+    }
+    String target = p.targets().get(newTarget).name();
+    if (target.equals(job.infrastructureTarget())) {
+      throw new ValidationException(
+          "job " + job.name() + " v" + job.version() + " already runs on " + target);
+    }
+    Manifest manifest = storedManifest(job);
+    return start(
+        new DeploymentTask(
+            "pending",
+            DeploymentKind.MOVE,
+            caller,
+            manifest,
+            jobType(manifest),
+            target,
+            Optional.empty(),
+            secrets(job, job.infrastructureTarget()),
+            Optional.of(lastImage(job)),
+            Optional.ofNullable(job.infrastructureTarget()),
+            true,
+            List.of()));
+  }
+
+  /**
+   * Validates and stores an edited manifest of a job (its name and version cannot change); the next
+   * redeploy uses it.
+   */
+  public Job updateManifest(Caller caller, String name, String version, String manifestYaml) {
+    Job job = prepare(caller, name, version);
+    if (manifestYaml == null || manifestYaml.isBlank()) {
+      throw new ValidationException("manifest_yaml is required");
+    }
+    Manifest manifest =
+        p.validator()
+            .validate(ManifestFiles.parseYaml(manifestYaml, "manifest_yaml"), "manifest_yaml")
+            .manifest();
+    if (!manifest.name().equals(job.name()) || !manifest.version().equals(job.version())) {
+      throw new ValidationException(
+          "the manifest's name and version cannot change ("
+              + job.name()
+              + " v"
+              + job.version()
+              + ", got "
+              + manifest.name()
+              + " v"
+              + manifest.version()
+              + ")");
+    }
+    jobType(manifest);
+    p.jdbi()
+        .useTransaction(
+            h -> {
+              h.createUpdate("UPDATE registry_job SET manifest = :m WHERE id = :id")
+                  .bind("m", manifest.toYaml())
+                  .bind("id", job.id())
+                  .execute();
+              p.audit()
+                  .record(
+                      h,
+                      "job_manifest_updated",
+                      caller.username(),
+                      Optional.ofNullable(job.deployedBy()),
+                      Optional.of(job.name()),
+                      Optional.of(job.version()),
+                      Map.of());
+            });
+    return p.jobs().get(job.name(), job.version());
+  }
+
+  private Job prepare(Caller caller, String name, String version) {
+    p.maintenance().ensureOff();
+    Job job = p.jobs().get(name, version);
+    p.authorizer().requireJobScope(caller, AuthScope.DEPLOY_JOB, job.name(), job.version());
+    if (job.infrastructureTarget() == null) {
+      throw new ValidationException(
+          "job " + job.name() + " v" + job.version() + " has no infrastructure target yet");
+    }
+    return job;
+  }
+
+  private Manifest storedManifest(Job job) {
+    if (job.manifestYaml() == null) {
+      throw new ValidationException(
+          "job " + job.name() + " v" + job.version() + " has no stored manifest");
+    }
+    return p.validator()
+        .validate(
+            ManifestFiles.parseYaml(job.manifestYaml(), "stored manifest"),
+            "stored manifest of " + job.name())
+        .manifest();
+  }
+
+  private JobType jobType(Manifest manifest) {
+    JobType jobType = p.plugins().jobType(manifest.jobtype());
+    jobType.validate(manifest);
+    return jobType;
+  }
+
+  private JobSecrets secrets(Job job, String target) {
+    return p.targets().get(target).secrets(job.name(), job.version()).orElse(JobSecrets.none());
+  }
+
+  private String lastImage(Job job) {
+    return p.deployments()
+        .lastImage(job.name(), job.version())
+        .orElseThrow(
+            () ->
+                new NotFoundException(
+                    "no built artifact of job "
+                        + job.name()
+                        + " v"
+                        + job.version()
+                        + " is known; redeploy it instead"));
+  }
+
+  private String start(DeploymentTask pending) {
     String id =
-        deployments.create(
-            manifest.name(), manifest.version(), manifest.toYaml(), caller.username(), target);
+        p.deployments()
+            .create(
+                pending.jobName(),
+                pending.jobVersion(),
+                pending.manifest().toYaml(),
+                pending.caller().username(),
+                pending.target());
     requested.increment();
-    DeploymentTask task = new DeploymentTask(id, caller, manifest, request, jobType, target);
-    executor.submit(() -> pipeline.run(task));
+    DeploymentTask task = pending.withId(id);
+    p.executor().submit(() -> p.pipeline().run(task));
     return id;
   }
 
   /** A deployment, with its job once done. */
   public Deployment get(String id) {
     Deployment d =
-        deployments
+        p.deployments()
             .find(id)
             .orElseThrow(() -> new NotFoundException("deployment " + id + " not found"));
     if (d.status() != DeploymentStatus.DONE) {
       return d;
     }
-    Job job = jobs.find(d.jobName(), d.jobVersion()).orElse(null);
+    Job job = p.jobRepository().find(d.jobName(), d.jobVersion()).orElse(null);
     return new Deployment(
         d.id(),
         d.status(),
@@ -119,6 +305,6 @@ public final class Deployments {
   }
 
   public List<Deployment> list(int limit) {
-    return deployments.list(Math.max(1, Math.min(limit, 1000)));
+    return p.deployments().list(Math.max(1, Math.min(limit, 1000)));
   }
 }

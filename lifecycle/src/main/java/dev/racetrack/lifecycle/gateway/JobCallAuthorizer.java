@@ -6,7 +6,9 @@ import dev.racetrack.lifecycle.auth.Authorizer;
 import dev.racetrack.lifecycle.auth.Caller;
 import dev.racetrack.lifecycle.job.Jobs;
 import dev.racetrack.lifecycle.job.PublicEndpointRepository;
+import dev.racetrack.lifecycle.maintenance.Maintenance;
 import dev.racetrack.model.Job;
+import dev.racetrack.model.error.UnavailableException;
 import java.util.Optional;
 import java.util.Set;
 
@@ -21,12 +23,15 @@ public final class JobCallAuthorizer {
   private final PublicEndpointRepository publicEndpoints;
   private final Authenticator authenticator;
   private final Authorizer authorizer;
+  private final Maintenance maintenance;
 
   public JobCallAuthorizer(
       Jobs jobs,
       PublicEndpointRepository publicEndpoints,
       Authenticator authenticator,
-      Authorizer authorizer) {
+      Authorizer authorizer,
+      Maintenance maintenance) {
+    this.maintenance = maintenance;
     this.jobs = jobs;
     this.publicEndpoints = publicEndpoints;
     this.authenticator = authenticator;
@@ -38,7 +43,11 @@ public final class JobCallAuthorizer {
 
   public JobCallAuthData authorize(
       String name, String version, String path, Optional<String> token) {
+    if (maintenance.enabled()) {
+      throw new UnavailableException(Maintenance.MESSAGE);
+    }
     Job job = jobs.get(name, version);
+
     String endpoint = normalize(path);
     if (OPEN_PATHS.contains(endpoint) || isPublic(job, endpoint)) {
       return new JobCallAuthData(job, token.flatMap(t -> tryCaller(t)).flatMap(Caller::callerName));

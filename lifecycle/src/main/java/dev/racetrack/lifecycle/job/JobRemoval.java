@@ -4,8 +4,10 @@ import dev.racetrack.lifecycle.audit.AuditLog;
 import dev.racetrack.lifecycle.auth.AuthScope;
 import dev.racetrack.lifecycle.auth.Authorizer;
 import dev.racetrack.lifecycle.auth.Caller;
+import dev.racetrack.lifecycle.deployment.BuildContexts;
 import dev.racetrack.lifecycle.gateway.GatewayNotifier;
 import dev.racetrack.lifecycle.infra.Targets;
+import dev.racetrack.lifecycle.maintenance.Maintenance;
 import dev.racetrack.model.Job;
 import dev.racetrack.model.JobStatus;
 import java.util.Map;
@@ -15,22 +17,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Deletes a job version: stops it on its target (secrets included), moves its row to the trash so
- * the name+version cannot be reused without force, and records who did it.
+ * Deletes a job version: stops it on its target (secrets included), forgets its kept source, moves
+ * its row to the trash so the name+version cannot be reused without force, and records who did it.
  */
 public final class JobRemoval {
   private static final Logger LOG = LoggerFactory.getLogger(JobRemoval.class);
 
-  private final Jdbi jdbi;
-  private final Jobs jobs;
-  private final JobRepository repository;
-  private final TrashRepository trash;
-  private final Authorizer authorizer;
-  private final Targets targets;
-  private final AuditLog audit;
-  private final GatewayNotifier gateway;
-
-  public JobRemoval(
+  /** What deleting needs. */
+  public record Parts(
       Jdbi jdbi,
       Jobs jobs,
       JobRepository repository,
@@ -38,38 +32,41 @@ public final class JobRemoval {
       Authorizer authorizer,
       Targets targets,
       AuditLog audit,
-      GatewayNotifier gateway) {
-    this.jdbi = jdbi;
-    this.jobs = jobs;
-    this.repository = repository;
-    this.trash = trash;
-    this.authorizer = authorizer;
-    this.targets = targets;
-    this.audit = audit;
-    this.gateway = gateway;
+      GatewayNotifier gateway,
+      Maintenance maintenance,
+      BuildContexts contexts) {}
+
+  private final Parts p;
+
+  public JobRemoval(Parts parts) {
+    this.p = parts;
   }
 
   /** Deletes {@code name} at {@code version} (aliases resolved) and returns what was deleted. */
   public Job delete(Caller caller, String name, String version) {
-    Job job = jobs.get(name, version);
-    authorizer.requireJobScope(caller, AuthScope.DELETE_JOB, job.name(), job.version());
+    p.maintenance().ensureOff();
+    Job job = p.jobs().get(name, version);
+    p.authorizer().requireJobScope(caller, AuthScope.DELETE_JOB, job.name(), job.version());
     if (job.status() != JobStatus.LOST && job.infrastructureTarget() != null) {
-      targets.get(job.infrastructureTarget()).delete(job.name(), job.version());
+      p.targets().get(job.infrastructureTarget()).delete(job.name(), job.version());
     }
-    jdbi.useTransaction(
-        h -> {
-          audit.record(
-              h,
-              AuditLog.JOB_DELETED,
-              caller.username(),
-              Optional.ofNullable(job.deployedBy()),
-              Optional.of(job.name()),
-              Optional.of(job.version()),
-              Map.of());
-          trash.moveToTrash(h, job.id());
-          repository.delete(h, job.id());
-        });
-    gateway.invalidate("job " + job.name() + " v" + job.version() + " deleted");
+    p.jdbi()
+        .useTransaction(
+            h -> {
+              p.audit()
+                  .record(
+                      h,
+                      AuditLog.JOB_DELETED,
+                      caller.username(),
+                      Optional.ofNullable(job.deployedBy()),
+                      Optional.of(job.name()),
+                      Optional.of(job.version()),
+                      Map.of());
+              p.trash().moveToTrash(h, job.id());
+              p.repository().delete(h, job.id());
+            });
+    p.contexts().delete(job.name(), job.version());
+    p.gateway().invalidate("job " + job.name() + " v" + job.version() + " deleted");
     LOG.info("job {} v{} deleted by {}", job.name(), job.version(), caller.username());
     return job;
   }

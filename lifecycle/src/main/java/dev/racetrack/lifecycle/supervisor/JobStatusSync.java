@@ -9,6 +9,7 @@ import dev.racetrack.spi.JobState;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -22,19 +23,28 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Reconciles the registry's view of jobs with what the infrastructure targets report (§6.3):
- * status, error, address, statistics and last call time; jobs not found become {@code lost}; jobs
- * found but unknown are reported as orphans, never adopted.
+ * status, error, address, statistics, last call time, and a notice when a job's job type is no
+ * longer installed; jobs not found become {@code lost}; jobs found but unknown are reported as
+ * orphans, never adopted.
  */
 public final class JobStatusSync {
   private static final Logger LOG = LoggerFactory.getLogger(JobStatusSync.class);
+  static final String OBSOLETE_JOB_TYPE =
+      "This version of the job type is obsolete and no longer available.";
 
   private final JobRepository jobs;
   private final Targets targets;
+  private final Collection<String> installedJobTypes;
   private final Map<JobStatus, AtomicLong> countByStatus = new EnumMap<>(JobStatus.class);
 
-  public JobStatusSync(JobRepository jobs, Targets targets, MeterRegistry metrics) {
+  public JobStatusSync(
+      JobRepository jobs,
+      Targets targets,
+      Collection<String> installedJobTypes,
+      MeterRegistry metrics) {
     this.jobs = jobs;
     this.targets = targets;
+    this.installedJobTypes = List.copyOf(installedJobTypes);
     for (JobStatus status : JobStatus.values()) {
       AtomicLong count = new AtomicLong();
       countByStatus.put(status, count);
@@ -51,52 +61,68 @@ public final class JobStatusSync {
     for (InfrastructureTarget target : targets.all()) {
       try {
         for (JobState state : target.list()) {
-          observed.put(target.name() + "\n" + state.name() + "\n" + state.version(), state);
+          observed.put(key(target.name(), state.name(), state.version()), state);
         }
         reachableTargets.add(target.name());
       } catch (RuntimeException e) {
         LOG.warn("cannot list jobs of infrastructure target {}: {}", target.name(), e.toString());
       }
     }
-    List<Job> registry = jobs.list();
     int changed = 0;
     Set<String> known = new HashSet<>();
-    Map<JobStatus, Long> counts = new EnumMap<>(JobStatus.class);
-    for (Job job : registry) {
-      String key = job.infrastructureTarget() + "\n" + job.name() + "\n" + job.version();
+    for (Job job : jobs.list()) {
+      String key = key(job.infrastructureTarget(), job.name(), job.version());
       known.add(key);
       if (job.status() != JobStatus.STARTING
           && reachableTargets.contains(job.infrastructureTarget())) {
-        JobState state = observed.get(key);
-        if (jobs.applyObserved(job.id(), observation(state))) {
+        if (jobs.applyObserved(
+            job.id(), observation(Optional.ofNullable(observed.get(key)), notice(job)))) {
           changed++;
         }
       }
-      counts.merge(job.status(), 1L, Long::sum);
     }
     observed.keySet().stream()
         .filter(key -> !known.contains(key))
         .forEach(
-            key -> LOG.warn("orphaned job found on infrastructure: {}", key.replace('\n', ' ')));
+            key ->
+                LOG.warn(
+                    "orphaned job found on infrastructure (not in the registry, left alone): {}",
+                    key.replace('\n', ' ')));
+    Map<JobStatus, Long> counts = new EnumMap<>(JobStatus.class);
+    jobs.list().forEach(job -> counts.merge(job.status(), 1L, Long::sum));
     countByStatus.forEach((status, gauge) -> gauge.set(counts.getOrDefault(status, 0L)));
     return changed;
   }
 
-  private static JobRepository.Observed observation(JobState state) {
-    if (state == null) {
+  private static String key(String target, String name, String version) {
+    return target + "\n" + name + "\n" + version;
+  }
+
+  private Optional<String> notice(Job job) {
+    return job.jobTypeVersion() != null
+            && !job.jobTypeVersion().isEmpty()
+            && !installedJobTypes.contains(job.jobTypeVersion())
+        ? Optional.of(OBSOLETE_JOB_TYPE)
+        : Optional.empty();
+  }
+
+  private static JobRepository.Observed observation(
+      Optional<JobState> found, Optional<String> notice) {
+    if (found.isEmpty()) {
       return new JobRepository.Observed(
           JobStatus.LOST,
           Optional.of("job was not found on its infrastructure target"),
-          Optional.empty(),
+          notice,
           Optional.empty(),
           List.of(),
           Map.of(),
           Optional.empty());
     }
+    JobState state = found.get();
     return new JobRepository.Observed(
         state.status(),
         state.error(),
-        Optional.empty(),
+        notice,
         Optional.of(state.internalName()),
         state.replicaInternalNames(),
         state.stats(),

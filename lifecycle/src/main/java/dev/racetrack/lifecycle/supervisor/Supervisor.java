@@ -1,7 +1,9 @@
 package dev.racetrack.lifecycle.supervisor;
 
 import dev.racetrack.lifecycle.deployment.DeploymentRepository;
+import dev.racetrack.lifecycle.job.JobRepository;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -9,44 +11,80 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The supervisor loop (§6): on start fails deployments a previous process left in progress, then
- * keeps the registry in sync with the infrastructure every interval.
+ * The supervisor loop (§6): on start it fails deployments a previous process left in progress; then
+ * every interval it syncs job statuses and rewrites the Prometheus target list; every ten minutes
+ * it reprovisions lost jobs when reconciliation is on; every hour it cleans up. A failing task is
+ * logged and the loop goes on.
  */
 public final class Supervisor implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Supervisor.class);
 
-  private final JobStatusSync statusSync;
-  private final DeploymentRepository deployments;
-  private final Duration interval;
+  /** What the supervisor works with. */
+  public record Parts(
+      JobStatusSync statusSync,
+      JobRepository jobs,
+      DeploymentRepository deployments,
+      PrometheusTargets prometheusTargets,
+      Cleanup cleanup,
+      Optional<Reconciler> reconciler) {}
+
+  /** Settings of the loop. */
+  public record Settings(
+      Duration syncInterval, Duration reconcileInterval, Duration cleanupInterval) {}
+
+  private final Parts p;
+  private final Settings settings;
   private final ScheduledExecutorService scheduler =
       Executors.newSingleThreadScheduledExecutor(
           Thread.ofPlatform().name("supervisor").daemon().factory());
 
-  public Supervisor(JobStatusSync statusSync, DeploymentRepository deployments, Duration interval) {
-    this.statusSync = statusSync;
-    this.deployments = deployments;
-    this.interval = interval;
+  public Supervisor(Parts parts, Settings settings) {
+    this.p = parts;
+    this.settings = settings;
   }
 
-  /** Runs the start-up check and schedules the sync loop. */
+  /** Runs the start-up check and schedules the tasks. */
   public void start() {
-    int failed = deployments.failInterrupted();
+    int failed = p.deployments().failInterrupted();
     if (failed > 0) {
       LOG.warn("marked {} deployment(s) interrupted by a restart as failed", failed);
     }
-    scheduler.scheduleWithFixedDelay(
-        this::syncSafely, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+    schedule("job status sync", this::sync, Duration.ZERO, settings.syncInterval());
+    p.reconciler()
+        .ifPresent(
+            r ->
+                schedule(
+                    "reconciliation",
+                    r::reconcileLostJobs,
+                    settings.reconcileInterval(),
+                    settings.reconcileInterval()));
+    schedule(
+        "clean-up",
+        () -> p.cleanup().run(p.jobs().list()),
+        Duration.ofMinutes(1),
+        settings.cleanupInterval());
   }
 
-  private void syncSafely() {
-    try {
-      int changed = statusSync.sync();
-      if (changed > 0) {
-        LOG.debug("job status sync updated {} job(s)", changed);
-      }
-    } catch (RuntimeException e) {
-      LOG.warn("job status sync failed: {}", e.toString());
+  private void sync() {
+    int changed = p.statusSync().sync();
+    if (changed > 0) {
+      LOG.debug("job status sync updated {} job(s)", changed);
     }
+    p.prometheusTargets().write(p.jobs().list());
+  }
+
+  private void schedule(String name, Runnable task, Duration initialDelay, Duration period) {
+    scheduler.scheduleWithFixedDelay(
+        () -> {
+          try {
+            task.run();
+          } catch (RuntimeException e) {
+            LOG.warn("supervisor task '{}' failed: {}", name, e.toString());
+          }
+        },
+        initialDelay.toMillis(),
+        period.toMillis(),
+        TimeUnit.MILLISECONDS);
   }
 
   @Override

@@ -1,0 +1,66 @@
+package dev.racetrack.lifecycle.deployment;
+
+import dev.racetrack.model.build.BuildRequest;
+import dev.racetrack.model.build.BuildResult;
+import dev.racetrack.model.error.RacetrackException;
+import java.time.Clock;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Optional;
+
+/** Has the image builder build the task's source; stores the build log with the deployment. */
+final class BuildStep {
+  private static final DateTimeFormatter TAG =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HHmmss").withZone(ZoneOffset.UTC);
+
+  private final ImageBuilderClient imageBuilder;
+  private final DeploymentRepository deployments;
+  private final Clock clock;
+
+  BuildStep(ImageBuilderClient imageBuilder, DeploymentRepository deployments, Clock clock) {
+    this.imageBuilder = imageBuilder;
+    this.deployments = deployments;
+    this.clock = clock;
+  }
+
+  /** Builds and returns the artifact (image) name. */
+  String build(DeploymentTask task) {
+    deployments.setPhase(task.id(), "building image");
+    BuildRequest request =
+        new BuildRequest(
+            task.id(),
+            task.manifest().toMap(),
+            task.buildContext().orElse(null),
+            task.secrets().gitCredentials().orElse(null),
+            task.secrets().buildEnv(),
+            TAG.format(clock.instant()),
+            task.buildFlags());
+    BuildResult result =
+        imageBuilder.build(
+            request,
+            new ImageBuilderClient.Listener() {
+              @Override
+              public void phase(String phase) {
+                deployments.setPhase(task.id(), phase);
+              }
+
+              @Override
+              public void warning(String warning) {
+                deployments.addWarning(task.id(), warning);
+              }
+
+              @Override
+              public void alive() {
+                deployments.touch(task.id());
+              }
+            });
+    deployments.saveBuild(task.id(), result.logs(), Optional.ofNullable(result.imageName()));
+    result.warnings().forEach(w -> deployments.addWarning(task.id(), w));
+    if (result.failed() || result.imageName() == null) {
+      throw new RacetrackException(
+          "building image failed: "
+              + (result.error() == null ? "no image produced" : result.error()));
+    }
+    return result.imageName();
+  }
+}

@@ -1,0 +1,146 @@
+package dev.racetrack.lifecycle.deployment;
+
+import dev.racetrack.lifecycle.auth.AuthSubjectRepository;
+import dev.racetrack.lifecycle.auth.SubjectType;
+import dev.racetrack.lifecycle.auth.TokenIssuer;
+import dev.racetrack.lifecycle.infra.Targets;
+import dev.racetrack.lifecycle.job.JobRepository;
+import dev.racetrack.model.Job;
+import dev.racetrack.spi.DeployedJob;
+import dev.racetrack.spi.InfrastructureTarget;
+import dev.racetrack.spi.JobProvision;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Starts a built job on its target and waits until it is ready. A first deployment is visible as
+ * {@code starting} meanwhile and is rolled back (nothing left behind) when it does not start.
+ */
+final class ProvisionStep {
+  private static final Logger LOG = LoggerFactory.getLogger(ProvisionStep.class);
+
+  /** What provisioning produced. */
+  record Provisioned(DeployedJob deployed, Instant time, Optional<Job> previous) {}
+
+  private final Jdbi jdbi;
+  private final JobRepository jobs;
+  private final AuthSubjectRepository subjects;
+  private final TokenIssuer issuer;
+  private final Targets targets;
+  private final DeploymentRepository deployments;
+  private final String internalPubUrl;
+  private final Duration readinessTimeout;
+  private final Clock clock;
+
+  ProvisionStep(
+      DeploymentPipeline.Parts parts,
+      String internalPubUrl,
+      Duration readinessTimeout,
+      Clock clock) {
+    this.jdbi = parts.jdbi();
+    this.jobs = parts.jobs();
+    this.subjects = parts.subjects();
+    this.issuer = parts.issuer();
+    this.targets = parts.targets();
+    this.deployments = parts.deployments();
+    this.internalPubUrl = internalPubUrl;
+    this.readinessTimeout = readinessTimeout;
+    this.clock = clock;
+  }
+
+  Provisioned provision(DeploymentTask task, String imageName) {
+    deployments.setPhase(task.id(), "creating cluster resources");
+    Instant now = clock.instant();
+    Optional<Job> previous = jobs.find(task.jobName(), task.jobVersion());
+    String familyToken = familyToken(task.jobName());
+    if (previous.isEmpty()) {
+      insertStarting(task, now);
+    }
+    InfrastructureTarget target = targets.get(task.target());
+    try {
+      DeployedJob deployed =
+          target.deploy(
+              request(task, imageName, now, familyToken),
+              phase -> deployments.setPhase(task.id(), phase));
+      return new Provisioned(deployed, now, previous);
+    } catch (RuntimeException e) {
+      if (previous.isEmpty()) {
+        rollback(task, target);
+      }
+      throw e;
+    }
+  }
+
+  private JobProvision request(
+      DeploymentTask task, String imageName, Instant now, String familyToken) {
+    long timestamp = now.getEpochSecond();
+    return new JobProvision(
+        task.manifest(),
+        imageName,
+        timestamp,
+        JobEnvironment.reserved(
+            task.manifest(), internalPubUrl, familyToken, timestamp, task.jobType().key()),
+        JobEnvironment.runtime(task.manifest(), task.secrets().buildEnv()),
+        task.secrets().runtimeEnv(),
+        readinessTimeout);
+  }
+
+  /** The family's token (subject and token created at the family's first deployment). */
+  private String familyToken(String family) {
+    return jdbi.inTransaction(
+        h ->
+            issuer.firstOrIssue(
+                h,
+                subjects.forFamily(h, jobs.familyId(h, family)),
+                SubjectType.JOB_FAMILY,
+                family));
+  }
+
+  private void insertStarting(DeploymentTask task, Instant now) {
+    jdbi.useTransaction(
+        h ->
+            h.createUpdate(
+                    """
+                    INSERT INTO registry_job (id, family_id, name, version, status, create_time, update_time, manifest,
+                      deployed_by, infrastructure_target, job_type_version)
+                    VALUES (gen_random_uuid()::text, :family, :name, :version, 'starting', :now, :now, :manifest, :by,
+                      :target, :jobtype)
+                    ON CONFLICT (name, version) DO NOTHING
+                    """)
+                .bind("family", jobs.familyId(h, task.jobName()))
+                .bind("name", task.jobName())
+                .bind("version", task.jobVersion())
+                .bind("now", Timestamp.from(now))
+                .bind("manifest", task.manifest().toYaml())
+                .bind("by", task.caller().username())
+                .bind("target", task.target())
+                .bind("jobtype", task.jobType().key())
+                .execute());
+  }
+
+  private void rollback(DeploymentTask task, InfrastructureTarget target) {
+    try {
+      target.delete(task.jobName(), task.jobVersion());
+    } catch (RuntimeException e) {
+      LOG.warn(
+          "rollback: cannot remove {} v{} from {}: {}",
+          task.jobName(),
+          task.jobVersion(),
+          target.name(),
+          e.toString());
+    }
+    jdbi.useHandle(
+        h ->
+            h.createUpdate(
+                    "DELETE FROM registry_job WHERE name = :name AND version = :version AND status = 'starting'")
+                .bind("name", task.jobName())
+                .bind("version", task.jobVersion())
+                .execute());
+  }
+}

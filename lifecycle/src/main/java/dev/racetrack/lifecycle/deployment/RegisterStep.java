@@ -1,0 +1,118 @@
+package dev.racetrack.lifecycle.deployment;
+
+import dev.racetrack.lifecycle.audit.AuditLog;
+import dev.racetrack.lifecycle.auth.AuthScope;
+import dev.racetrack.lifecycle.job.JobRepository;
+import dev.racetrack.model.Job;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+
+/**
+ * Records a started job version: its row ({@code running}), the deployer's permissions on it, its
+ * public endpoint requests, the kept source, and the audit event — in one transaction.
+ */
+final class RegisterStep {
+  private static final List<AuthScope> DEPLOYER_SCOPES =
+      List.of(AuthScope.READ_JOB, AuthScope.CALL_JOB, AuthScope.DEPLOY_JOB, AuthScope.DELETE_JOB);
+
+  private final DeploymentPipeline.Parts p;
+
+  RegisterStep(DeploymentPipeline.Parts parts) {
+    this.p = parts;
+  }
+
+  Job register(DeploymentTask task, ProvisionStep.Provisioned provisioned, String imageName) {
+    p.jdbi()
+        .useTransaction(
+            h -> {
+              String jobId =
+                  p.jobs()
+                      .saveDeployed(
+                          h,
+                          new JobRepository.Deployed(
+                              task.jobName(),
+                              task.jobVersion(),
+                              task.manifest().toYaml(),
+                              provisioned.deployed().internalName(),
+                              provisioned.deployed().replicaInternalNames(),
+                              imageTag(imageName),
+                              task.caller().username(),
+                              task.target(),
+                              task.jobType().key(),
+                              provisioned.deployed().stats(),
+                              provisioned.time()));
+              p.trash().release(h, task.jobName(), task.jobVersion());
+              grantDeployer(h, task, jobId);
+              registerPublicEndpoints(h, task, jobId);
+              audit(h, task, provisioned.previous());
+            });
+    if (task.kind() == DeploymentKind.DEPLOY) {
+      task.buildContext()
+          .ifPresentOrElse(
+              context -> p.contexts().save(task.jobName(), task.jobVersion(), context),
+              () -> p.contexts().delete(task.jobName(), task.jobVersion()));
+    }
+    return p.jobs().find(task.jobName(), task.jobVersion()).orElseThrow();
+  }
+
+  private void audit(Handle h, DeploymentTask task, Optional<Job> previous) {
+    Map<String, Object> properties = new LinkedHashMap<>();
+    properties.put("deployment_id", task.id());
+    String type =
+        switch (task.kind()) {
+          case DEPLOY -> previous.isPresent() ? AuditLog.JOB_REDEPLOYED : AuditLog.JOB_DEPLOYED;
+          case REDEPLOY -> AuditLog.JOB_REDEPLOYED;
+          case REPROVISION -> {
+            properties.put("mode", "reprovision");
+            yield AuditLog.JOB_REDEPLOYED;
+          }
+          case MOVE -> {
+            properties.put("from", task.previousTarget().orElse(""));
+            properties.put("to", task.target());
+            yield AuditLog.JOB_MOVED;
+          }
+        };
+    p.audit()
+        .record(
+            h,
+            type,
+            task.caller().username(),
+            previous.map(Job::deployedBy),
+            Optional.of(task.jobName()),
+            Optional.of(task.jobVersion()),
+            properties);
+  }
+
+  private void grantDeployer(Handle h, DeploymentTask task, String jobId) {
+    task.caller()
+        .authSubjectId()
+        .ifPresent(
+            subject ->
+                DEPLOYER_SCOPES.forEach(
+                    scope ->
+                        p.permissions()
+                            .grant(h, subject, scope, Optional.empty(), Optional.of(jobId))));
+  }
+
+  private static void registerPublicEndpoints(Handle h, DeploymentTask task, String jobId) {
+    for (String endpoint : task.manifest().publicEndpoints()) {
+      h.createUpdate(
+              """
+              INSERT INTO registry_publicendpointrequest (id, job_id, endpoint, active)
+              VALUES (gen_random_uuid()::text, :job, :endpoint, FALSE) ON CONFLICT (job_id, endpoint) DO NOTHING
+              """)
+          .bind("job", jobId)
+          .bind("endpoint", endpoint)
+          .execute();
+    }
+  }
+
+  private static String imageTag(String imageName) {
+    int colon = imageName.lastIndexOf(':');
+    int slash = imageName.lastIndexOf('/');
+    return colon > slash ? imageName.substring(colon + 1) : imageName.substring(slash + 1);
+  }
+}

@@ -1,0 +1,100 @@
+package dev.racetrack.lifecycle.supervisor;
+
+import dev.racetrack.model.Job;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The hourly clean-up: async job call records past their lifetime, and built artifacts nothing
+ * refers to any more (of deleted jobs, or superseded builds) once they are an hour old.
+ */
+public final class Cleanup {
+  private static final Logger LOG = LoggerFactory.getLogger(Cleanup.class);
+  private static final Duration ASYNC_CALL_LIFETIME = Duration.ofHours(4);
+  private static final Duration GRACE = Duration.ofHours(1);
+
+  private final Jdbi jdbi;
+  private final Path artifacts;
+  private final Clock clock;
+
+  public Cleanup(Jdbi jdbi, Path artifacts, Clock clock) {
+    this.jdbi = jdbi;
+    this.artifacts = artifacts;
+    this.clock = clock;
+  }
+
+  /** Runs the clean-up; returns how many artifacts were removed. */
+  public int run(List<Job> jobs) {
+    int calls =
+        jdbi.withHandle(
+            h ->
+                h.createUpdate(
+                        "DELETE FROM registry_asyncjobcall WHERE started_at < now() - make_interval(secs => :s)")
+                    .bind("s", ASYNC_CALL_LIFETIME.toSeconds())
+                    .execute());
+    if (calls > 0) {
+      LOG.info("removed {} expired async job call record(s)", calls);
+    }
+    return removeUnusedArtifacts(jobs);
+  }
+
+  private int removeUnusedArtifacts(List<Job> jobs) {
+    if (!Files.isDirectory(artifacts)) {
+      return 0;
+    }
+    Set<Path> inUse = new HashSet<>();
+    jdbi.useHandle(
+        h ->
+            h.createQuery(
+                    """
+                    SELECT DISTINCT ON (job_name, job_version) image_name FROM registry_deployment
+                    WHERE image_name IS NOT NULL AND status = 'done'
+                    ORDER BY job_name, job_version, update_time DESC
+                    """)
+                .mapTo(String.class)
+                .forEach(image -> inUse.add(Path.of(image).toAbsolutePath().normalize())));
+    Set<String> live = new HashSet<>();
+    jobs.forEach(j -> live.add(j.name() + "/" + j.version()));
+    Instant limit = clock.instant().minus(GRACE);
+    int removed = 0;
+    try (Stream<Path> builds = Files.walk(artifacts, 3)) {
+      for (Path build : builds.filter(p -> artifacts.relativize(p).getNameCount() == 3).toList()) {
+        if (inUse.contains(build.toAbsolutePath().normalize())
+            && live.contains(artifacts.relativize(build).subpath(0, 2).toString())) {
+          continue;
+        }
+        if (Files.getLastModifiedTime(build).toInstant().isBefore(limit)) {
+          deleteTree(build);
+          removed++;
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    if (removed > 0) {
+      LOG.info("removed {} unused artifact(s)", removed);
+    }
+    return removed;
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    try (Stream<Path> files = Files.walk(dir)) {
+      for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+}
