@@ -1,13 +1,7 @@
 package dev.racetrack.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.racetrack.model.Terminal;
 import dev.racetrack.model.http.ApiClient;
-import java.io.BufferedReader;
-import java.io.Console;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -57,7 +51,11 @@ final class AuthCommands {
                 .anonymous(url)
                 .post(
                     "/api/v1/users/login",
-                    Map.of("username", username.get(), "password", password(context)),
+                    Map.of(
+                        "username",
+                        username.get(),
+                        "password",
+                        new PasswordPrompt(context.in()).existing("Password")),
                     JsonNode.class);
         accepted = profile.path("token").asText();
         user = profile.path("username").asText();
@@ -76,29 +74,6 @@ final class AuthCommands {
       config.save();
       context.out().println("logged in to " + url + " as " + user);
       return 0;
-    }
-
-    private static String password(CliContext context) {
-      Optional<Console> terminal = Terminal.interactive(context.in());
-      if (terminal.isPresent()) {
-        char[] chars = terminal.get().readPassword("Password: ");
-
-        if (chars == null) {
-          throw new CliException("no password given");
-        }
-        return new String(chars);
-      }
-      try {
-        String line =
-            new BufferedReader(new InputStreamReader(context.in(), StandardCharsets.UTF_8))
-                .readLine();
-        if (line == null || line.isEmpty()) {
-          throw new CliException("no password on standard input");
-        }
-        return line;
-      } catch (IOException e) {
-        throw new CliException("cannot read the password: " + e.getMessage());
-      }
     }
   }
 

@@ -312,6 +312,11 @@ final class JobCommands {
   static final class Table {
     private Table() {}
 
+    /** A Unix-seconds timestamp as ISO-8601 UTC, or {@code absent} when null or missing. */
+    static String time(JsonNode seconds, String absent) {
+      return seconds.isNumber() ? Instant.ofEpochSecond(seconds.asLong()).toString() : absent;
+    }
+
     static void print(PrintStream out, List<String[]> rows) {
       int columns = rows.getFirst().length;
       int[] widths = new int[columns];

@@ -276,9 +276,10 @@ class IdentityE2EIT {
         request.header("X-Racetrack-Auth", admin).build(), HttpResponse.BodyHandlers.ofString());
   }
 
-  /** The error message; a job passes on the gateway's JSON answer inside its own, so unescape it. */
+  /**
+   * The error message; a job passes on the gateway's JSON answer inside its own, so unescape it.
+   */
   private static String error(HttpResponse<String> response) throws IOException {
     return Json.mapper().readTree(response.body()).path("error").asText().replace("\\\"", "\"");
   }
-
 }

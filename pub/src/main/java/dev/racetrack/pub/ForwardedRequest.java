@@ -14,6 +14,7 @@ import org.eclipse.jetty.server.Request;
  * subject's token and cannot be lied to about who calls.
  */
 final class ForwardedRequest extends Request.Wrapper {
+  private static final String AUTH_COOKIE = "X-Racetrack-Auth";
   private static final List<String> REMOVED =
       List.of(
           "X-Racetrack-Auth",
@@ -42,11 +43,20 @@ final class ForwardedRequest extends Request.Wrapper {
     this.headers = fields.asImmutable();
   }
 
+  /**
+   * The cookie header without the auth cookie. Names are compared without surrounding whitespace,
+   * as Jetty's cookie parser reads {@code X-Racetrack-Auth =token} as the auth cookie too.
+   */
   static String withoutAuthCookie(String cookieHeader) {
     return Arrays.stream(cookieHeader.split(";"))
         .map(String::strip)
-        .filter(c -> !c.isEmpty() && !c.startsWith("X-Racetrack-Auth="))
+        .filter(c -> !c.isEmpty() && !AUTH_COOKIE.equals(cookieName(c)))
         .collect(Collectors.joining("; "));
+  }
+
+  private static String cookieName(String cookie) {
+    int equals = cookie.indexOf('=');
+    return (equals < 0 ? cookie : cookie.substring(0, equals)).strip();
   }
 
   @Override

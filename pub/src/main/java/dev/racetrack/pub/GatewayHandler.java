@@ -5,6 +5,7 @@ import java.net.URLDecoder;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -86,7 +87,7 @@ final class GatewayHandler extends Handler.Abstract {
       case "/cache/invalidate" -> invalidate(request, response, callback, tracingId);
       default -> {
         if (route.startsWith("/swagger-ui/")) {
-          asset(route.substring("/swagger-ui/".length()), response, callback);
+          asset(route.substring("/swagger-ui/".length()), response, callback, tracingId);
         } else if (route.startsWith("/job/") || route.startsWith("/fatman/")) {
           jobCall(
               request, response, callback, route.substring(route.indexOf('/', 1) + 1), tracingId);
@@ -132,6 +133,17 @@ final class GatewayHandler extends Handler.Abstract {
           callback,
           404,
           "Proxy request error: a job path must be /pub/job/NAME/VERSION/...",
+          tracingId);
+      return;
+    }
+    if (hasDotSegment(rest)) {
+      // Lifecycle and the job would resolve "..", each in its own way, to another endpoint than
+      // the one authorized here; such paths are refused rather than guessed at.
+      error(
+          response,
+          callback,
+          400,
+          "Proxy request error: a job path must not contain . or .. segments",
           tracingId);
       return;
     }
@@ -231,10 +243,10 @@ final class GatewayHandler extends Handler.Abstract {
     proxy.handle(new ForwardedRequest(request), response, timed);
   }
 
-  private void asset(String name, Response response, Callback callback) {
+  private void asset(String name, Response response, Callback callback, String tracingId) {
     Optional<SwaggerPages.Asset> asset = swagger.asset(name);
     if (asset.isEmpty()) {
-      error(response, callback, 404, "Not found: " + name, "");
+      error(response, callback, 404, "Not found: " + name, tracingId);
       return;
     }
     response.setStatus(200);
@@ -253,10 +265,23 @@ final class GatewayHandler extends Handler.Abstract {
     }
     for (HttpCookie cookie : Request.getCookies(request)) {
       if (AUTH.equals(cookie.getName()) && !cookie.getValue().isBlank()) {
-        return Optional.of(URLDecoder.decode(cookie.getValue(), StandardCharsets.UTF_8).strip());
+        return Optional.of(urlDecoded(cookie.getValue()).strip());
       }
     }
     return Optional.empty();
+  }
+
+  /** The cookie value URL-decoded; a value that is not valid URL encoding is taken as it is. */
+  private static String urlDecoded(String value) {
+    try {
+      return URLDecoder.decode(value, StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      return value;
+    }
+  }
+
+  private static boolean hasDotSegment(String path) {
+    return Arrays.stream(path.split("/", -1)).anyMatch(s -> s.equals(".") || s.equals(".."));
   }
 
   private static boolean acceptsHtml(Request request) {

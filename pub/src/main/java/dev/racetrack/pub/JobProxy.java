@@ -81,8 +81,14 @@ final class JobProxy extends ProxyHandler.Reverse {
     body.put("jobName", permit.jobName());
     body.put("jobVersion", permit.jobVersion());
     body.put("jobStatus", permit.jobStatus());
-    body.put("requestId", clientToProxyRequest.getAttribute(GatewayHandler.TRACING_ATTRIBUTE));
+    Object tracingId = clientToProxyRequest.getAttribute(GatewayHandler.TRACING_ATTRIBUTE);
+    body.put("requestId", tracingId);
     body.put("caller", permit.caller().orElse(null));
+    // The job may have sent its headers (e.g. a Content-Length) before failing: drop them.
+    proxyToClientResponse.reset();
+    proxyToClientResponse
+        .getHeaders()
+        .put(GatewayHandler.TRACING_HEADER, String.valueOf(tracingId));
     proxyToClientResponse.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
     proxyToClientResponse.setStatus(failure instanceof TimeoutException ? 504 : 502);
     proxyToClientResponse.write(

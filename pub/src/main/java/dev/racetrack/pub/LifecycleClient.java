@@ -55,7 +55,13 @@ final class LifecycleClient {
     }
     int status = response.statusCode();
     if (status == 200) {
-      return new Answer(Decision.allow(permit(response.body())), true);
+      return permit(response.body())
+          .map(permit -> new Answer(Decision.allow(permit), true))
+          .orElseGet(
+              () ->
+                  new Answer(
+                      Decision.refuse(503, "lifecycle gave an unreadable answer to authorization"),
+                      false));
     }
     String error = errorOf(response.body()).orElse("HTTP " + status);
     if (status == 401 || status == 403) {
@@ -76,20 +82,26 @@ final class LifecycleClient {
   /** A decision and whether lifecycle actually gave it (vs. being unreachable or failing). */
   record Answer(Decision decision, boolean reachable) {}
 
-  private static CallPermit permit(String body) {
+  /** The permit in a 200 answer; empty when the body is not JSON or names no job. */
+  private static Optional<CallPermit> permit(String body) {
+    JsonNode root;
     try {
-      JsonNode root = Json.mapper().readTree(body);
-      JsonNode job = root.path("job");
-      JsonNode caller = root.path("caller");
-      return new CallPermit(
-          job.path("name").asText(),
-          job.path("version").asText(),
-          job.path("internal_name").asText(""),
-          job.path("status").asText(""),
-          caller.isTextual() ? Optional.of(caller.asText()) : Optional.empty());
+      root = Json.mapper().readTree(body);
     } catch (IOException e) {
-      throw new IllegalStateException("unreadable answer from lifecycle: " + e.getMessage(), e);
+      return Optional.empty();
     }
+    JsonNode job = root == null ? null : root.get("job");
+    if (job == null || !job.path("name").isTextual() || !job.path("version").isTextual()) {
+      return Optional.empty();
+    }
+    JsonNode caller = root.path("caller");
+    return Optional.of(
+        new CallPermit(
+            job.path("name").asText(),
+            job.path("version").asText(),
+            job.path("internal_name").asText(""),
+            job.path("status").asText(""),
+            caller.isTextual() ? Optional.of(caller.asText()) : Optional.empty()));
   }
 
   private static Optional<String> errorOf(String body) {

@@ -28,7 +28,7 @@ final class SwaggerPages {
           "application/json");
 
   private final String webjarRoot;
-  private final Map<String, Optional<Asset>> assets = new ConcurrentHashMap<>();
+  private final Map<String, Asset> assets = new ConcurrentHashMap<>();
 
   /** A static file. */
   record Asset(byte[] bytes, String contentType) {}
@@ -58,7 +58,14 @@ final class SwaggerPages {
     if (!name.matches("[A-Za-z0-9._-]+") || name.startsWith(".")) {
       return Optional.empty();
     }
-    return assets.computeIfAbsent(name, this::load);
+    Asset cached = assets.get(name);
+    if (cached != null) {
+      return Optional.of(cached);
+    }
+    // Only found files are remembered: names that do not exist come from clients, without limit.
+    Optional<Asset> loaded = load(name);
+    loaded.ifPresent(asset -> assets.putIfAbsent(name, asset));
+    return loaded;
   }
 
   private Optional<Asset> load(String name) {

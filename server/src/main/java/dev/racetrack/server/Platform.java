@@ -34,11 +34,10 @@ public final class Platform implements AutoCloseable {
   private final int imageBuilderPort;
   private final Optional<String> generatedAdminPassword;
 
-  private Platform(Map<String, String> environment) {
+  private Platform(Map<String, String> environment, Plugins plugins) {
     Map<String, String> env = new HashMap<>(environment);
     EnvReader reader = new EnvReader(env);
     String internalToken = reader.optional("INTERNAL_TOKEN").orElseGet(Platform::randomToken);
-    Plugins plugins = Plugins.discover();
     String version = LifecycleMain.version();
     try {
       lifecycleConfig =
@@ -63,9 +62,14 @@ public final class Platform implements AutoCloseable {
     }
   }
 
-  /** Starts every component. */
+  /** Starts every component with the plugins on the class path. */
   public static Platform start(Map<String, String> env) {
-    return new Platform(env);
+    return new Platform(env, Plugins.discover());
+  }
+
+  /** Starts every component with the given plugins. */
+  public static Platform start(Map<String, String> env, Plugins plugins) {
+    return new Platform(env, plugins);
   }
 
   private static String randomToken() {

@@ -177,17 +177,21 @@ public final class JobRepository {
             h ->
                 h.createUpdate(
                         """
-                        UPDATE registry_job SET status = :status, error = :error, notice = :notice,
-                          internal_name = COALESCE(:internal, internal_name),
-                          replica_internal_names = COALESCE(:replicas, replica_internal_names),
+                        UPDATE registry_job SET status = :status, error = CAST(:error AS TEXT),
+                          notice = CAST(:notice AS TEXT),
+                          internal_name = COALESCE(CAST(:internal AS VARCHAR), internal_name),
+                          replica_internal_names = COALESCE(CAST(:replicas AS TEXT), replica_internal_names),
                           infrastructure_stats = COALESCE(CAST(:stats AS JSONB), infrastructure_stats),
-                          last_call_time = GREATEST(last_call_time, :last_call)
+                          last_call_time = GREATEST(last_call_time, CAST(:last_call AS TIMESTAMPTZ))
                         WHERE id = :id AND status <> 'starting' AND (
-                          status <> :status OR error IS DISTINCT FROM :error OR notice IS DISTINCT FROM :notice
-                          OR (:internal IS NOT NULL AND internal_name IS DISTINCT FROM :internal)
-                          OR (:replicas IS NOT NULL AND replica_internal_names IS DISTINCT FROM :replicas)
-                          OR (:stats IS NOT NULL AND infrastructure_stats IS DISTINCT FROM CAST(:stats AS JSONB))
-                          OR (:last_call IS NOT NULL AND (last_call_time IS NULL OR last_call_time < :last_call)))
+                          status <> :status
+                          OR error IS DISTINCT FROM CAST(:error AS TEXT)
+                          OR notice IS DISTINCT FROM CAST(:notice AS TEXT)
+                          OR (CAST(:internal AS VARCHAR) IS NOT NULL AND internal_name IS DISTINCT FROM CAST(:internal AS VARCHAR))
+                          OR (CAST(:replicas AS TEXT) IS NOT NULL AND replica_internal_names IS DISTINCT FROM CAST(:replicas AS TEXT))
+                          OR (CAST(:stats AS JSONB) IS NOT NULL AND infrastructure_stats IS DISTINCT FROM CAST(:stats AS JSONB))
+                          OR (CAST(:last_call AS TIMESTAMPTZ) IS NOT NULL
+                              AND (last_call_time IS NULL OR last_call_time < CAST(:last_call AS TIMESTAMPTZ))))
                         """)
                     .bind("id", id)
                     .bind("status", o.status().wireName())

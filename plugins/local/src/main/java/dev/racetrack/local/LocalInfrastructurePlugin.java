@@ -15,9 +15,21 @@ public final class LocalInfrastructurePlugin implements InfrastructurePlugin {
       "PATH,HOME,USER,LANG,LC_ALL,LC_CTYPE,TZ,TMPDIR,JAVA_HOME,PYENV_ROOT,PYENV_VERSION,SSL_CERT_FILE,SSL_CERT_DIR,"
           + "HTTP_PROXY,HTTPS_PROXY,NO_PROXY,http_proxy,https_proxy,no_proxy";
 
+  private final String name;
+
+  /** The {@code local} target (found with ServiceLoader). */
+  public LocalInfrastructurePlugin() {
+    this(LocalTarget.NAME);
+  }
+
+  /** A local target under another name: a second pool of local processes (tests, moves). */
+  public LocalInfrastructurePlugin(String name) {
+    this.name = name;
+  }
+
   @Override
   public String name() {
-    return LocalTarget.NAME;
+    return name;
   }
 
   @Override
@@ -35,6 +47,7 @@ public final class LocalInfrastructurePlugin implements InfrastructurePlugin {
             context.env(),
             passEnv);
     return new LocalTarget(
+        name,
         new LocalStore(context.dataDir(), context.secrets()),
         settings,
         new JobProbe(context.httpClient(), context.clock()),

@@ -59,7 +59,11 @@ public final class LocalTarget implements InfrastructureTarget {
   record Settings(
       long logMaxBytes, int logBackups, Map<String, String> platformEnv, List<String> passEnv) {}
 
-  LocalTarget(LocalStore store, Settings settings, JobProbe probe, Clock clock) {
+  private final String name;
+
+  LocalTarget(String name, LocalStore store, Settings settings, JobProbe probe, Clock clock) {
+    this.name = name;
+
     this.store = store;
     this.processes = new JobProcess(settings.platformEnv(), settings.passEnv());
     this.probe = probe;
@@ -74,7 +78,7 @@ public final class LocalTarget implements InfrastructureTarget {
 
   @Override
   public String name() {
-    return NAME;
+    return name;
   }
 
   /** Takes over the jobs a previous platform process started; restarts the ones that died. */
@@ -187,7 +191,7 @@ public final class LocalTarget implements InfrastructureTarget {
   }
 
   private void onExit(ManagedJob job, ProcessHandle handle) {
-    if (!job.isCurrent(handle)) {
+    if (scheduler.isShutdown() || !job.isCurrent(handle)) {
       return; // stopped on purpose or replaced
     }
     Duration delay = job.crashed(clock.instant());

@@ -1,0 +1,110 @@
+package dev.racetrack.pub;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.racetrack.model.Json;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+/** PUB itself, on a free port, in front of a lifecycle the test chooses, with a manual clock. */
+final class PubFixture implements AutoCloseable {
+  static final String INTERNAL_TOKEN = "internal-token-of-lifecycle";
+  static final String VERSION = "0.9.9-test";
+  static final Duration CACHE_TTL = Duration.ofSeconds(5);
+  static final Duration STALE_TTL = Duration.ofMinutes(10);
+
+  final ManualClock clock = new ManualClock();
+  private final PubServer pub;
+  private final HttpClient http =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(5))
+          .build();
+
+  private PubFixture(String lifecycleUrl) {
+    pub =
+        PubServer.start(
+            new PubConfig(
+                "127.0.0.1",
+                0,
+                lifecycleUrl,
+                CACHE_TTL,
+                STALE_TTL,
+                Duration.ofSeconds(2),
+                INTERNAL_TOKEN),
+            clock,
+            VERSION);
+  }
+
+  static PubFixture start(FakeLifecycleFixture lifecycle) {
+    return new PubFixture(lifecycle.url());
+  }
+
+  static PubFixture start(String lifecycleUrl) {
+    return new PubFixture(lifecycleUrl);
+  }
+
+  /** host:port of PUB, as a client sends it in {@code Host}. */
+  String hostAndPort() {
+    return "127.0.0.1:" + pub.port();
+  }
+
+  URI uri(String pathAndQuery) {
+    return URI.create("http://" + hostAndPort() + pathAndQuery);
+  }
+
+  HttpRequest.Builder request(String pathAndQuery) {
+    return HttpRequest.newBuilder(uri(pathAndQuery)).timeout(Duration.ofSeconds(20));
+  }
+
+  /** A GET with headers given as name, value, name, value... */
+  HttpResponse<String> get(String pathAndQuery, String... headers) {
+    HttpRequest.Builder request = request(pathAndQuery).GET();
+    if (headers.length > 0) {
+      request.headers(headers);
+    }
+    return send(request.build());
+  }
+
+  HttpResponse<String> send(HttpRequest request) {
+    return send(request, HttpResponse.BodyHandlers.ofString());
+  }
+
+  <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> body) {
+    try {
+      return http.send(request, body);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  HttpResponse<InputStream> stream(HttpRequest request) {
+    return send(request, HttpResponse.BodyHandlers.ofInputStream());
+  }
+
+  static JsonNode json(HttpResponse<String> response) {
+    try {
+      return Json.mapper().readTree(response.body());
+    } catch (IOException e) {
+      throw new AssertionError("not JSON: " + response.body(), e);
+    }
+  }
+
+  String metrics() {
+    return get("/pub/metrics").body();
+  }
+
+  @Override
+  public void close() {
+    pub.close();
+    http.shutdownNow();
+  }
+}
