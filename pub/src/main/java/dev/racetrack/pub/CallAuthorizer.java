@@ -25,11 +25,13 @@ final class CallAuthorizer {
       metrics.authSucceeded();
       return Decision.allow(cached.get());
     }
+    long generation = cache.generation();
     LifecycleClient.Answer answer =
         metrics.timeLifecycleCall(() -> lifecycle.canCall(job, version, path, token, tracingId));
     Decision decision = answer.decision();
     if (decision.allowed()) {
-      cache.put(key, decision.permit().orElseThrow());
+      cache.putIfCurrent(key, decision.permit().orElseThrow(), generation);
+
       metrics.authSucceeded();
       return decision;
     }

@@ -10,6 +10,7 @@ import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Caches granted permits by (job, version as asked, path, token hash). Fresh entries answer on
@@ -27,6 +28,8 @@ final class PermitCache {
           });
 
   private final Map<String, Entry> entries = new ConcurrentHashMap<>();
+  private final AtomicLong generation = new AtomicLong();
+
   private final Duration freshFor;
   private final Duration usableFor;
   private final Clock clock;
@@ -70,13 +73,29 @@ final class PermitCache {
     entries.put(key, new Entry(permit, clock.instant()));
   }
 
+  /** The current generation; it changes with every {@link #clear()}. */
+  long generation() {
+    return generation.get();
+  }
+
+  /**
+   * Stores a permit unless the cache was cleared since {@code generationAtRequest}: an answer
+   * lifecycle gave before an invalidation must not outlive it.
+   */
+  synchronized void putIfCurrent(String key, CallPermit permit, long generationAtRequest) {
+    if (generation.get() == generationAtRequest) {
+      put(key, permit);
+    }
+  }
+
   /** Drops the entries of one job (e.g. after its address stopped answering). */
   void invalidateJob(String job) {
     entries.keySet().removeIf(key -> key.startsWith(job + '\n'));
   }
 
   /** Drops everything (e.g. when lifecycle says permissions changed). */
-  void clear() {
+  synchronized void clear() {
+    generation.incrementAndGet();
     entries.clear();
   }
 

@@ -20,6 +20,17 @@ class PermitCacheTest {
       new PermitCache(Duration.ofSeconds(60), Duration.ofMinutes(10), clock);
 
   @Test
+  void putIfCurrent_afterAClear_dropsTheAnswerLifecycleGaveBeforeIt() {
+    long before = cache.generation();
+    cache.clear(); // an invalidation arrives while the answer is on its way
+    cache.putIfCurrent("k", PERMIT, before);
+    assertThat(cache.fresh("k")).isEmpty();
+
+    cache.putIfCurrent("k", PERMIT, cache.generation());
+    assertThat(cache.fresh("k")).contains(PERMIT);
+  }
+
+  @Test
   void key_withToken_holdsItsSha256AndNeverTheTokenItself() throws NoSuchAlgorithmException {
     String key = PermitCache.key("adder", "latest", "/perform", Optional.of(TOKEN));
 
