@@ -1,5 +1,6 @@
 """Prometheus metrics exposed on /metrics."""
 
+import os
 import re
 import time
 import unittest
@@ -44,6 +45,16 @@ class TestMetrics(WrapperTestCase):
                          after['request_duration_seconds_count{endpoint="/perform"}'])
         self.assertGreater(after['last_call_timestamp'], before['last_call_timestamp'])
         self.assertLess(abs(after['last_call_timestamp'] - time.time()), 60)
+
+    def test_process_metrics(self):
+        samples = self.metrics()
+        self.assertGreater(samples['process_cpu_seconds_total'], 0)
+        self.assertLess(abs(samples['process_start_time_seconds'] - time.time()), 600)
+        with open(f'/proc/{self.wrapper.process.pid}/statm') as statm:
+            rss = int(statm.read().split()[1]) * os.sysconf('SC_PAGE_SIZE')
+        # resident memory as the kernel sees it (a few pages of drift between the two reads)
+        self.assertLess(abs(samples['process_resident_memory_bytes'] - rss), 4 * 1024 * 1024)
+        self.assertGreater(samples['process_resident_memory_bytes'], 1024 * 1024)
 
     def test_custom_job_metrics(self):
         text = self.wrapper.get('/metrics').body.decode()

@@ -52,12 +52,15 @@ final class PlatformProcess implements AutoCloseable {
   }
 
   String lifecycleUrl() {
-
     return "http://127.0.0.1:" + env.get("LIFECYCLE_PORT") + "/lifecycle";
   }
 
   String pubUrl() {
     return "http://127.0.0.1:" + env.get("PUB_PORT") + "/pub";
+  }
+
+  int imageBuilderPort() {
+    return Integer.parseInt(env.get("IMAGE_BUILDER_PORT"));
   }
 
   Path dataDir() {

@@ -58,6 +58,8 @@ public final class ApiServer implements AutoCloseable {
     Counter started = Counter.builder("commons_requests_started").register(metrics);
     Counter done = Counter.builder("commons_requests_done").register(metrics);
     Counter serverErrors = Counter.builder("commons_internal_server_errors").register(metrics);
+    Counter scrapes = Counter.builder("metrics_scrapes").register(metrics);
+
     Timer duration =
         Timer.builder("commons_request_duration").publishPercentileHistogram().register(metrics);
     this.app =
@@ -94,9 +96,12 @@ public final class ApiServer implements AutoCloseable {
               RouteTable table = new RouteTable(cfg.routes, settings.basePaths());
               table.get(
                   "/metrics",
-                  ctx ->
-                      ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
-                          .result(metrics.scrape()));
+                  ctx -> {
+                    scrapes.increment();
+                    ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
+                        .result(metrics.scrape());
+                  });
+
               features.forEach(feature -> feature.register(table));
               new ApiDocs(settings.service(), settings.version()).register(table);
             });

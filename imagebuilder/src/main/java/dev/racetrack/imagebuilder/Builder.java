@@ -12,9 +12,7 @@ import dev.racetrack.spi.JobBuild;
 import dev.racetrack.spi.JobType;
 import dev.racetrack.spi.LaunchSpec;
 import dev.racetrack.spi.Plugins;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -52,7 +50,7 @@ public final class Builder {
   private final SourceFetcher fetcher;
   private final Clock clock;
   private final Semaphore slots;
-  private final MeterRegistry metrics;
+  private final BuildMetrics metrics;
 
   public Builder(
       ImageBuilderConfig config,
@@ -65,7 +63,7 @@ public final class Builder {
     this.fetcher = fetcher;
     this.clock = clock;
     this.slots = new Semaphore(config.concurrentBuilds(), true);
-    this.metrics = metrics;
+    this.metrics = new BuildMetrics(metrics);
   }
 
   /** Builds; progress goes to {@code progress} (phases and warnings) and the build log. */
@@ -78,33 +76,40 @@ public final class Builder {
     Path workspace = config.workspaces().resolve(request.deploymentId());
     try (BuildLog log =
         new BuildLog(config.buildLogs().resolve(request.deploymentId() + ".log"), clock)) {
-      BuildProgress tee = tee(progress, log, warnings);
-      Timer.Sample timer = Timer.start(metrics);
+      BuildMetrics.Build measured = startMeasuring(request);
+      BuildProgress tee = tee(progress, log, warnings, measured);
+      boolean succeeded = false;
       try {
         acquireSlot(tee);
         try {
           String image = buildIn(request, workspace, tee);
-          Counter.builder("images_built").register(metrics).increment();
+          succeeded = true;
           return new BuildResult(image, log.text(), null, warnings);
         } finally {
           slots.release();
+          tee.phase("cleaning up the workspace");
           cleanUp(workspace, tee);
         }
       } catch (RacetrackException | UncheckedIOException e) {
-        Counter.builder("images_building_errors").register(metrics).increment();
         log.line("ERROR: " + e.getMessage());
         return new BuildResult(null, log.text(), e.getMessage(), warnings);
       } catch (RuntimeException e) {
         LOG.error("build {} failed unexpectedly", request.deploymentId(), e);
-        Counter.builder("images_building_errors").register(metrics).increment();
         log.line("ERROR: " + e);
         return new BuildResult(null, log.text(), "unexpected build error: " + e, warnings);
       } finally {
-        timer.stop(
-            Timer.builder("image_building_request_duration")
-                .tag("job_name", String.valueOf(request.manifest().get("name")))
-                .register(metrics));
+        measured.finish(succeeded);
       }
+    }
+  }
+
+  /** Starts the metrics of a build, labelled with the job's name and (defaulted) version. */
+  private BuildMetrics.Build startMeasuring(BuildRequest request) {
+    try {
+      Manifest manifest = LENIENT.validate(request.manifest(), "manifest").manifest();
+      return metrics.start(manifest.name(), manifest.version());
+    } catch (RacetrackException e) {
+      return metrics.start(String.valueOf(request.manifest().get("name")), "invalid");
     }
   }
 
@@ -224,10 +229,12 @@ public final class Builder {
   }
 
   /** Sends phases and warnings to the caller and every line to the build log. */
-  private static BuildProgress tee(BuildProgress progress, BuildLog log, List<String> warnings) {
+  private static BuildProgress tee(
+      BuildProgress progress, BuildLog log, List<String> warnings, BuildMetrics.Build measured) {
     return new BuildProgress() {
       @Override
       public void phase(String phase) {
+        measured.phase(phase);
         log.line("== " + phase);
         progress.phase(phase);
       }

@@ -1,9 +1,9 @@
 package dev.racetrack.imagebuilder;
 
 import dev.racetrack.http.ApiServer;
+import dev.racetrack.http.Metrics;
 import dev.racetrack.model.archive.BuildContext;
 import dev.racetrack.spi.Plugins;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.util.List;
@@ -18,7 +18,7 @@ public final class ImageBuilderApp implements AutoCloseable {
 
   private ImageBuilderApp(ImageBuilderConfig config, Plugins plugins, Clock clock, String version) {
     LOG.info("image builder configuration: {}", config.describe());
-    PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    PrometheusMeterRegistry metrics = Metrics.registry();
     BuildContext.Limits limits =
         new BuildContext.Limits(
             config.maxBuildContextBytes(), config.maxBuildContextBytes() * 8, 100_000);

@@ -223,6 +223,54 @@ class ImageBuilderIT {
   }
 
   @Test
+  void metrics_countRequestsPhasesSuccessesAndFailures() throws Exception {
+    String context = Base64.getEncoder().encodeToString(BuildContext.pack(jobSource(), p -> true));
+    build(
+        new BuildRequest(
+            "dep-m1",
+            manifest("https://example.com/x", "."),
+            context,
+            null,
+            Map.of(),
+            "t1",
+            List.of()),
+        TOKEN);
+    build(
+        new BuildRequest(
+            "dep-m2",
+            manifest(tmp.resolve("missing").toUri().toString(), "."),
+            null,
+            null,
+            Map.of(),
+            "t2",
+            List.of()),
+        TOKEN);
+
+    String metrics =
+        http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.port() + "/metrics"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString())
+            .body();
+    String job = "job_name=\"built\",job_version=\"0.0.1\"";
+    assertThat(metrics)
+        .contains("image_building_requests_total{" + job + "} 2.0")
+        .contains("image_building_done_requests_total{" + job + "} 2.0")
+        .contains("image_building_request_duration_seconds_count{" + job + "} 2")
+        .contains("image_building_phase_done_total{" + job + ",phase=\"building image\"} 1.0")
+        .contains(
+            "image_building_phase_done_total{" + job + ",phase=\"fetching the source code\"} 2.0")
+        .contains(
+            "image_building_phase_duration_seconds_count{"
+                + job
+                + ",phase=\"cleaning up the workspace\"} 2")
+        .contains("images_built_total 1.0")
+        .contains("images_building_errors_total 1.0")
+        .contains("active_building_tasks 0.0")
+        .contains("jvm_memory_used_bytes");
+  }
+
+  @Test
   void build_withWrongToken_isRefused() throws Exception {
     HttpResponse<String> response =
         http.send(

@@ -1,10 +1,16 @@
 package dev.racetrack.javawrapper;
 
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
 import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.TreeMap;
 
 /**
@@ -119,6 +125,7 @@ final class JobMetrics {
         "gauge",
         "Unix timestamp (seconds) of the last call to the job, 0 if never called");
     out.add("last_call_timestamp " + number(lastCall));
+    renderProcess(out);
     renderCustom(out, customGauges);
     out.add("");
     return String.join("\n", out);
@@ -149,6 +156,56 @@ final class JobMetrics {
     labels.put("endpoint", endpoint);
     labels.put("le", le);
     return labels;
+  }
+
+  /** The standard process metrics a dashboard plots per job: CPU, resident memory, heap. */
+  private static void renderProcess(List<String> out) {
+    if (ManagementFactory.getOperatingSystemMXBean()
+        instanceof com.sun.management.OperatingSystemMXBean os) {
+      long cpuNanos = os.getProcessCpuTime();
+      if (cpuNanos >= 0) {
+        family(
+            out,
+            "process_cpu_seconds_total",
+            "counter",
+            "Total user and system CPU time spent in seconds");
+        out.add("process_cpu_seconds_total " + number(cpuNanos / 1e9));
+      }
+    }
+    residentMemoryBytes()
+        .ifPresent(
+            rss -> {
+              family(
+                  out, "process_resident_memory_bytes", "gauge", "Resident memory size in bytes");
+              out.add("process_resident_memory_bytes " + rss);
+            });
+    family(
+        out,
+        "process_start_time_seconds",
+        "gauge",
+        "Start time of the process since unix epoch in seconds");
+    out.add(
+        "process_start_time_seconds "
+            + number(ManagementFactory.getRuntimeMXBean().getStartTime() / 1000.0));
+    family(out, "jvm_memory_used_bytes", "gauge", "Used bytes of the JVM's memory areas");
+    MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+    out.add("jvm_memory_used_bytes{area=\"heap\"} " + memory.getHeapMemoryUsage().getUsed());
+    out.add("jvm_memory_used_bytes{area=\"nonheap\"} " + memory.getNonHeapMemoryUsage().getUsed());
+  }
+
+  /** VmRSS from /proc on Linux; elsewhere the metric is left out rather than made up. */
+  private static OptionalLong residentMemoryBytes() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+        if (line.startsWith("VmRSS:")) {
+          String kibibytes = line.substring(6).trim().split("\\s+")[0];
+          return OptionalLong.of(Long.parseLong(kibibytes) * 1024);
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // not Linux, or /proc not mounted
+    }
+    return OptionalLong.empty();
   }
 
   private static void renderCustom(List<String> out, List<CustomGauge> gauges) {

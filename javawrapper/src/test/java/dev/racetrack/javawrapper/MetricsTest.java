@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -99,5 +102,27 @@ class MetricsTest {
         .contains("request_duration_seconds_bucket{endpoint=\"/perform\",le=\"0.025\"} 1\n")
         .contains("request_duration_seconds_sum{endpoint=\"/perform\"} 0.02\n")
         .endsWith("jobs 3\n");
+  }
+
+  @Test
+  void render_processMetricsOfThisJvm() throws IOException {
+    String text = new JobMetrics(Clock.systemUTC()).render(List.of());
+
+    assertThat(text)
+        .containsPattern("(?m)^process_cpu_seconds_total [0-9.]+$")
+        .containsPattern("(?m)^jvm_memory_used_bytes\\{area=\"heap\"} [1-9][0-9]*$")
+        .contains(
+            "process_start_time_seconds "
+                + JobMetrics.number(ManagementFactory.getRuntimeMXBean().getStartTime() / 1000.0));
+    long rss =
+        Long.parseLong(
+            text.lines()
+                .filter(l -> l.startsWith("process_resident_memory_bytes "))
+                .findFirst()
+                .orElseThrow()
+                .split(" ")[1]);
+    String status = Files.readString(Path.of("/proc/self/status"));
+    long kernelRss = Long.parseLong(status.replaceAll("(?s).*VmRSS:\\s+(\\d+) kB.*", "$1")) * 1024;
+    assertThat(rss).isCloseTo(kernelRss, within(64L * 1024 * 1024));
   }
 }

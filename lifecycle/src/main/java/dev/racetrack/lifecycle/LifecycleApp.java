@@ -1,6 +1,7 @@
 package dev.racetrack.lifecycle;
 
 import dev.racetrack.http.ApiServer;
+import dev.racetrack.http.Metrics;
 import dev.racetrack.http.Routes;
 import dev.racetrack.lifecycle.audit.AuditLog;
 import dev.racetrack.lifecycle.audit.AuditRepository;
@@ -67,7 +68,6 @@ import dev.racetrack.spi.InfrastructureTarget;
 import dev.racetrack.spi.PluginContext;
 import dev.racetrack.spi.Plugins;
 import dev.racetrack.spi.SecretBox;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.http.HttpClient;
 import java.time.Clock;
@@ -98,7 +98,8 @@ public final class LifecycleApp implements AutoCloseable {
     Jdbi jdbi = database.jdbi();
     SecretBox secrets = secretBox(config);
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    PrometheusMeterRegistry metrics = Metrics.registry();
+    database.registerMetrics(metrics);
 
     Targets targets =
         new Targets(

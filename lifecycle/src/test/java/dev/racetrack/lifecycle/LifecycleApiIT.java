@@ -71,6 +71,25 @@ class LifecycleApiIT {
   }
 
   @Test
+  void metrics_exposeRequestsDeploymentsDatabaseAndJvm() {
+    lifecycle.get("/metrics", null);
+    String metrics = lifecycle.get("/metrics", null).body();
+
+    assertThat(metrics)
+        .containsPattern("(?m)^metrics_scrapes_total [2-9]")
+        .containsPattern("(?m)^lifecycle_database_connected 1\\.0$")
+        .containsPattern("(?m)^lifecycle_database_pool_size [1-9]")
+        .containsPattern("(?m)^lifecycle_database_pool_available \\d")
+        .containsPattern("(?m)^lifecycle_database_requests_waiting 0\\.0$")
+        .containsPattern("(?m)^lifecycle_active_threads_count [1-9]")
+        .contains("requested_job_deployments_total")
+        .contains("done_job_deployments_total")
+        .contains("commons_request_duration_seconds_bucket")
+        .contains("jvm_memory_used_bytes")
+        .contains("process_cpu_usage");
+  }
+
+  @Test
   void login_withWrongPassword_isRefused_andRightOneGivesProfileAndCookie() {
     HttpResponse<String> wrong =
         lifecycle.post(

@@ -22,6 +22,7 @@ final class CallAuthorizer {
     String key = PermitCache.key(job, version, path, token);
     Optional<CallPermit> cached = cache.fresh(key);
     if (cached.isPresent()) {
+      metrics.retrievedFromCache();
       metrics.authSucceeded();
       return Decision.allow(cached.get());
     }
@@ -31,7 +32,6 @@ final class CallAuthorizer {
     Decision decision = answer.decision();
     if (decision.allowed()) {
       cache.putIfCurrent(key, decision.permit().orElseThrow(), generation);
-
       metrics.authSucceeded();
       return decision;
     }

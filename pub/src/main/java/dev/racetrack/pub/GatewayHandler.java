@@ -227,17 +227,16 @@ final class GatewayHandler extends Handler.Abstract {
     request.setAttribute(JobProxy.EXTRA_HEADERS, headers);
     request.setAttribute(JobProxy.PERMIT, permit);
     PubMetrics.JobMeters meters = metrics.job(permit.jobName(), permit.jobVersion());
-    meters.requests().increment();
+    meters.started();
     long started = System.nanoTime();
     Callback timed =
         Callback.from(
             () -> {
-              meters.done().increment();
-              meters.responseTime().record((System.nanoTime() - started) / 1e9);
+              meters.done(response.getStatus(), System.nanoTime() - started);
               callback.succeeded();
             },
             failure -> {
-              meters.done().increment();
+              meters.done(response.getStatus(), System.nanoTime() - started);
               callback.failed(failure);
             });
     proxy.handle(new ForwardedRequest(request), response, timed);

@@ -67,7 +67,7 @@ final class JobProxy extends ProxyHandler.Reverse {
       Response proxyToClientResponse,
       Callback proxyToClientCallback,
       Throwable failure) {
-    metrics.proxyError();
+    metrics.proxyError(failure(failure));
     if (proxyToClientResponse.isCommitted()) {
       proxyToClientCallback.failed(failure);
       return;
@@ -103,19 +103,50 @@ final class JobProxy extends ProxyHandler.Reverse {
     return root;
   }
 
-  /** The failure classified as in §5.3. */
-  static String cause(Throwable failure) {
+  @Override
+  protected void onProxyToClientResponseFailure(
+      Request clientToProxyRequest,
+      org.eclipse.jetty.client.Request proxyToServerRequest,
+      org.eclipse.jetty.client.Response serverToProxyResponse,
+      Response proxyToClientResponse,
+      Callback proxyToClientCallback,
+      Throwable failure) {
+    metrics.proxyError(PubMetrics.ProxyFailure.CANCELED); // the caller went away mid-answer
+    super.onProxyToClientResponseFailure(
+        clientToProxyRequest,
+        proxyToServerRequest,
+        serverToProxyResponse,
+        proxyToClientResponse,
+        proxyToClientCallback,
+        failure);
+  }
+
+  /** The kind of a failed call to a job. */
+  static PubMetrics.ProxyFailure failure(Throwable failure) {
     Throwable root = rootCause(failure);
     if (root instanceof ConnectException) {
-      return "connection refused to a target job (job may be dead)";
+      return PubMetrics.ProxyFailure.CONNECTION_REFUSED;
     }
     if (root instanceof EOFException || failure instanceof EOFException) {
-      return "connection broken to a target job (job may have died)";
+      return PubMetrics.ProxyFailure.CONNECTION_BROKEN;
     }
     if (failure instanceof TimeoutException || root instanceof TimeoutException) {
-      return "request to a job timed out";
+      return PubMetrics.ProxyFailure.TIMEOUT;
     }
-    String message = root.getMessage();
-    return message == null ? root.getClass().getSimpleName() : message;
+    return PubMetrics.ProxyFailure.OTHER;
+  }
+
+  /** The failure classified as in §5.3. */
+  static String cause(Throwable failure) {
+    return switch (failure(failure)) {
+      case CONNECTION_REFUSED -> "connection refused to a target job (job may be dead)";
+      case CONNECTION_BROKEN -> "connection broken to a target job (job may have died)";
+      case TIMEOUT -> "request to a job timed out";
+      case CANCELED, OTHER -> {
+        Throwable root = rootCause(failure);
+        String message = root.getMessage();
+        yield message == null ? root.getClass().getSimpleName() : message;
+      }
+    };
   }
 }

@@ -3,51 +3,116 @@ package dev.racetrack.pub;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
-/** PUB's Prometheus metrics (§5.5), with per-job meters cached so the hot path stays cheap. */
+/**
+ * PUB's Prometheus metrics (§5.5 names; counters get {@code _total}, seconds {@code _seconds}),
+ * with per-job meters cached so the hot path stays cheap.
+ */
 final class PubMetrics {
   private final PrometheusMeterRegistry registry =
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-  private final Counter authSuccessful = Counter.builder("pub_auth_successful").register(registry);
-  private final Counter authFailed = Counter.builder("pub_auth_failed").register(registry);
-  private final Counter lifecycleErrors =
-      Counter.builder("pub_lifecycle_errors").register(registry);
-  private final Counter cacheRecovered =
-      Counter.builder("pub_lifecycle_cache_recovered_failed_responses").register(registry);
-  private final Counter proxyErrors = Counter.builder("pub_job_proxy_errors").register(registry);
-  private final Counter healthRequests = Counter.builder("pub_health_requests").register(registry);
+  private final Counter authSuccessful = counter("pub_auth_successful");
+  private final Counter authFailed = counter("pub_auth_failed");
+  private final Counter lifecycleErrors = counter("pub_lifecycle_errors");
+  private final Counter cacheRetrieved = counter("pub_lifecycle_cache_retrieved_responses");
+  private final Counter cacheRecovered = counter("pub_lifecycle_cache_recovered_failed_responses");
+  private final Counter proxyErrors = counter("pub_job_proxy_errors");
+  private final Counter connectionRefused = counter("pub_job_proxy_connection_refused_errors");
+  private final Counter connectionBroken = counter("pub_job_proxy_connection_broken_errors");
+  private final Counter deadlineErrors = counter("pub_job_proxy_context_deadline_errors");
+  private final Counter canceledErrors = counter("pub_job_proxy_context_canceled_errors");
+  private final Counter requestErrors = counter("pub_job_proxy_request_errors");
+  private final Counter healthRequests = counter("pub_health_requests");
+  private final Counter lifecycleCallCount = counter("pub_lifecycle_calls");
   private final Timer lifecycleCalls = Timer.builder("pub_lifecycle_call_time").register(registry);
+  private final Counter overallResponseTime =
+      Counter.builder("pub_overall_job_proxy_response_time").baseUnit("seconds").register(registry);
   private final Map<String, JobMeters> jobs = new ConcurrentHashMap<>();
 
-  /** Meters of one job version. */
-  record JobMeters(Counter requests, Counter done, DistributionSummary responseTime) {}
+  PubMetrics() {
+    new JvmMemoryMetrics().bindTo(registry);
+    new JvmGcMetrics().bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ClassLoaderMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    new UptimeMetrics().bindTo(registry);
+  }
+
+  private Counter counter(String name) {
+    return Counter.builder(name).register(registry);
+  }
+
+  /** Meters of one job version; response-code counters are created on first use. */
+  final class JobMeters {
+    private final String name;
+    private final String version;
+    private final Counter requests;
+    private final Counter started;
+    private final Counter done;
+    private final DistributionSummary responseTime;
+    private final Map<Integer, Counter> codes = new ConcurrentHashMap<>();
+
+    private JobMeters(String name, String version) {
+      this.name = name;
+      this.version = version;
+      this.requests = jobCounter("pub_job_proxy_requests");
+      this.started = jobCounter("pub_job_proxy_requests_started");
+      this.done = jobCounter("pub_job_proxy_requests_done");
+      this.responseTime =
+          DistributionSummary.builder("pub_job_call_response_time")
+              .baseUnit("seconds")
+              .serviceLevelObjectives(
+                  0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60)
+              .tag("job_name", name)
+              .tag("job_version", version)
+              .register(registry);
+    }
+
+    private Counter jobCounter(String metric) {
+      return Counter.builder(metric)
+          .tag("job_name", name)
+          .tag("job_version", version)
+          .register(registry);
+    }
+
+    /** A call was authorised and is being proxied. */
+    void started() {
+      requests.increment();
+      started.increment();
+    }
+
+    /** The job's answer went out (or the call failed) after {@code nanos}. */
+    void done(int status, long nanos) {
+      done.increment();
+      double seconds = nanos / 1e9;
+      responseTime.record(seconds);
+      overallResponseTime.increment(seconds);
+      codes
+          .computeIfAbsent(
+              status,
+              code ->
+                  Counter.builder("pub_job_proxy_response_codes")
+                      .tag("job_name", name)
+                      .tag("job_version", version)
+                      .tag("status_code", Integer.toString(code))
+                      .register(registry))
+          .increment();
+    }
+  }
 
   JobMeters job(String name, String version) {
-    return jobs.computeIfAbsent(
-        name + "\n" + version,
-        k ->
-            new JobMeters(
-                Counter.builder("pub_job_proxy_requests")
-                    .tag("job_name", name)
-                    .tag("job_version", version)
-                    .register(registry),
-                Counter.builder("pub_job_proxy_requests_done")
-                    .tag("job_name", name)
-                    .tag("job_version", version)
-                    .register(registry),
-                DistributionSummary.builder("pub_job_call_response_time")
-                    .baseUnit("seconds")
-                    .serviceLevelObjectives(
-                        0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30,
-                        60)
-                    .tag("job_name", name)
-                    .tag("job_version", version)
-                    .register(registry)));
+    return jobs.computeIfAbsent(name + "\n" + version, k -> new JobMeters(name, version));
   }
 
   void authSucceeded() {
@@ -62,12 +127,33 @@ final class PubMetrics {
     lifecycleErrors.increment();
   }
 
+  void retrievedFromCache() {
+    cacheRetrieved.increment();
+  }
+
   void recoveredFromCache() {
     cacheRecovered.increment();
   }
 
-  void proxyError() {
+  /** A proxied call failed; {@code cause} is the classification of {@link JobProxy#cause}. */
+  void proxyError(ProxyFailure cause) {
     proxyErrors.increment();
+    switch (cause) {
+      case CONNECTION_REFUSED -> connectionRefused.increment();
+      case CONNECTION_BROKEN -> connectionBroken.increment();
+      case TIMEOUT -> deadlineErrors.increment();
+      case CANCELED -> canceledErrors.increment();
+      case OTHER -> requestErrors.increment();
+    }
+  }
+
+  /** How a proxied call failed. */
+  enum ProxyFailure {
+    CONNECTION_REFUSED,
+    CONNECTION_BROKEN,
+    TIMEOUT,
+    CANCELED,
+    OTHER
   }
 
   void healthRequest() {
@@ -75,6 +161,7 @@ final class PubMetrics {
   }
 
   <T> T timeLifecycleCall(Supplier<T> call) {
+    lifecycleCallCount.increment();
     return lifecycleCalls.record(call);
   }
 

@@ -113,6 +113,9 @@ class JobFailureIT {
       assertThat(response.statusCode()).isEqualTo(502);
       assertThat(PubFixture.json(response).path("error").asText())
           .isEqualTo("Reverse proxy error: connection broken to a target job (job may have died)");
+      assertThat(pub.metrics())
+          .containsPattern("(?m)^pub_job_proxy_connection_broken_errors_total 1\\.0$")
+          .containsPattern("(?m)^pub_job_proxy_connection_refused_errors_total 0\\.0$");
     }
   }
 
@@ -144,6 +147,11 @@ class JobFailureIT {
     pub.get(CALL);
     pub.get(CALL);
 
-    assertThat(pub.metrics()).containsPattern("(?m)^pub_job_proxy_errors(_total)? 2\\.0$");
+    assertThat(pub.metrics())
+        .containsPattern("(?m)^pub_job_proxy_errors(_total)? 2\\.0$")
+        .containsPattern("(?m)^pub_job_proxy_connection_refused_errors_total 2\\.0$")
+        .containsPattern("(?m)^pub_job_proxy_connection_broken_errors_total 0\\.0$")
+        .containsPattern(
+            "(?m)^pub_job_proxy_response_codes_total\\{job_name=\"adder\",job_version=\"1.2.3\",status_code=\"502\"} 2\\.0$");
   }
 }

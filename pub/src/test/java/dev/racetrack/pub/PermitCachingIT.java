@@ -53,6 +53,9 @@ class PermitCachingIT {
     assertThat(job.received()).hasSize(2);
     assertThat(job.received().get(1).path()).isEqualTo("/pub/job/adder/1.2.3/api/v1/perform");
     assertThat(job.received().get(1).header("X-Caller-Name")).contains("User alice");
+    assertThat(pub.metrics())
+        .containsPattern("(?m)^pub_lifecycle_calls_total 1\\.0$")
+        .containsPattern("(?m)^pub_lifecycle_cache_retrieved_responses_total 1\\.0$");
   }
 
   @Test

@@ -89,9 +89,19 @@ class ProbesIT {
               "(?m)^pub_job_proxy_requests(_total)?\\{job_name=\"adder\",job_version=\"1.2.3\"} 2\\.0$")
           .containsPattern(
               "(?m)^pub_job_proxy_requests_done(_total)?\\{job_name=\"adder\",job_version=\"1.2.3\"} 2\\.0$")
-          .contains("pub_job_call_response_time")
+          .containsPattern(
+              "(?m)^pub_job_proxy_requests_started_total\\{job_name=\"adder\",job_version=\"1.2.3\"} 2\\.0$")
+          .containsPattern(
+              "(?m)^pub_job_proxy_response_codes_total\\{job_name=\"adder\",job_version=\"1.2.3\",status_code=\"200\"} 2\\.0$")
+          .containsPattern(
+              "(?m)^pub_job_call_response_time_seconds_count\\{job_name=\"adder\",job_version=\"1.2.3\"} 2$")
+          .containsPattern("(?m)^pub_overall_job_proxy_response_time_seconds_total [0-9.E-]+$")
           .containsPattern("(?m)^pub_health_requests(_total)? 1\\.0$")
-          .contains("pub_lifecycle_call_time");
+          // two paths, two permits: both asked lifecycle
+          .containsPattern("(?m)^pub_lifecycle_calls_total 2\\.0$")
+          .containsPattern("(?m)^pub_lifecycle_cache_retrieved_responses_total 0\\.0$")
+          .contains("pub_lifecycle_call_time")
+          .contains("jvm_memory_used_bytes");
     }
   }
 

@@ -2,6 +2,10 @@ package dev.racetrack.lifecycle.database;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Jdbi;
@@ -49,6 +53,33 @@ public final class Database implements AutoCloseable {
     }
     LOG.info("database ready: {}", target);
     return new Database(pool);
+  }
+
+  /** Gauges of the connection pool and the database's reachability (§6.6 names). */
+  public void registerMetrics(MeterRegistry metrics) {
+    Gauge.builder("lifecycle_database_connected", this, d -> d.isConnected() ? 1 : 0)
+        .register(metrics);
+    Gauge.builder(
+            "lifecycle_database_pool_size",
+            pool,
+            p -> p.getHikariPoolMXBean().getTotalConnections())
+        .register(metrics);
+    Gauge.builder(
+            "lifecycle_database_pool_available",
+            pool,
+            p -> p.getHikariPoolMXBean().getIdleConnections())
+        .register(metrics);
+    Gauge.builder(
+            "lifecycle_database_requests_waiting",
+            pool,
+            p -> p.getHikariPoolMXBean().getThreadsAwaitingConnection())
+        .register(metrics);
+    // platform threads of the JVM (the request handlers are virtual threads and not counted)
+    Gauge.builder(
+            "lifecycle_active_threads_count",
+            ManagementFactory.getThreadMXBean(),
+            ThreadMXBean::getThreadCount)
+        .register(metrics);
   }
 
   public Jdbi jdbi() {

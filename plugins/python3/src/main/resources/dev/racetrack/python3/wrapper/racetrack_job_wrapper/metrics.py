@@ -9,6 +9,7 @@ is two short critical sections under one lock.
 
 import logging
 import math
+import os
 import re
 import threading
 import time
@@ -19,6 +20,13 @@ logger = logging.getLogger('racetrack_job_wrapper.metrics')
 # Upper bounds (seconds) of the request_duration_seconds histogram buckets; +Inf is implied.
 DURATION_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0,
                     300.0)
+
+# Process start, for process_start_time_seconds (the wrapper starts with the process).
+_PROCESS_START = time.time()
+try:
+    _PAGE_SIZE = os.sysconf('SC_PAGE_SIZE')
+except (AttributeError, ValueError, OSError):
+    _PAGE_SIZE = 4096
 
 _METRIC_NAME = re.compile(r'^[a-zA-Z_:][a-zA-Z0-9_:]*$')
 _LABEL_NAME = re.compile(r'^[a-zA-Z_][a-zA-Z0-9_]*$')
@@ -108,6 +116,7 @@ class Metrics:
         _family(out, 'last_call_timestamp', 'gauge',
                 'Unix timestamp (seconds) of the last call to the job, 0 if never called')
         out.append(f'last_call_timestamp {_number(last_call)}')
+        _process_metrics(out)
 
         if self.custom_metrics is not None:
             out.extend(self._render_custom_metrics())
@@ -164,6 +173,27 @@ class Metrics:
             _family(out, name, 'gauge', description)
             out.extend(samples)
         return out
+
+
+def _process_metrics(out: list[str]) -> None:
+    """The standard process metrics a dashboard plots per job: CPU, resident memory, start time."""
+    times = os.times()
+    _family(out, 'process_cpu_seconds_total', 'counter', 'Total user and system CPU time spent in seconds')
+    out.append(f'process_cpu_seconds_total {_number(times.user + times.system)}')
+    rss = _resident_memory_bytes()
+    if rss is not None:
+        _family(out, 'process_resident_memory_bytes', 'gauge', 'Resident memory size in bytes')
+        out.append(f'process_resident_memory_bytes {rss}')
+    _family(out, 'process_start_time_seconds', 'gauge', 'Start time of the process since unix epoch in seconds')
+    out.append(f'process_start_time_seconds {_number(_PROCESS_START)}')
+
+
+def _resident_memory_bytes() -> int | None:
+    try:
+        with open('/proc/self/statm', 'rb') as statm:
+            return int(statm.read().split()[1]) * _PAGE_SIZE
+    except (OSError, ValueError, IndexError):
+        return None  # not Linux: the metric is left out rather than made up
 
 
 def _family(out: list[str], name: str, kind: str, description: str) -> None:
