@@ -53,6 +53,8 @@ import dev.racetrack.lifecycle.maintenance.Maintenance;
 import dev.racetrack.lifecycle.maintenance.MaintenanceRoutes;
 import dev.racetrack.lifecycle.permission.PermissionRoutes;
 import dev.racetrack.lifecycle.permission.Permissions;
+import dev.racetrack.lifecycle.plugin.PluginInventory;
+import dev.racetrack.lifecycle.plugin.PluginRoutes;
 import dev.racetrack.lifecycle.portfolio.Portfolio;
 import dev.racetrack.lifecycle.portfolio.PortfolioRoutes;
 import dev.racetrack.lifecycle.supervisor.Cleanup;
@@ -118,6 +120,8 @@ public final class LifecycleApp implements AutoCloseable {
     Authorizer authorizer = new Authorizer(permissions, users);
     RequestAuth requestAuth = new RequestAuth(authenticator);
     AuditLog audit = new AuditLog();
+    PluginInventory pluginInventory = new PluginInventory(plugins, LifecycleMain.version());
+    pluginInventory.record(jdbi, audit);
     Accounts accounts =
         new Accounts(
             new Accounts.Parts(
@@ -270,6 +274,7 @@ public final class LifecycleApp implements AutoCloseable {
                 deploymentRepository,
                 requestAuth),
             new MaintenanceRoutes(maintenance, requestAuth),
+            new PluginRoutes(pluginInventory, requestAuth),
             new ReconcileRoutes(reconciler, authorizer, maintenance, requestAuth),
             new AuditRoutes(new AuditRepository(jdbi, clock), requestAuth),
             new PortfolioRoutes(new Portfolio(jobs, clock), requestAuth),

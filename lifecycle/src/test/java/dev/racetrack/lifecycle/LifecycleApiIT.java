@@ -17,11 +17,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -68,6 +71,75 @@ class LifecycleApiIT {
       assertThat(info.path("external_pub_url").asText()).endsWith("/pub");
     }
     assertThat(lifecycle.get("/metrics", null).body()).contains("commons_requests_started_total");
+  }
+
+  /** Routes anyone may call: probes, metrics, docs, public info, and the ways to get a token. */
+  private static final Set<String> PUBLIC_ROUTES =
+      Set.of(
+          "get /live",
+          "get /ready",
+          "get /health",
+          "get /metrics",
+          "get /api/v1/info",
+          "post /api/v1/users/login",
+          "post /api/v1/users/register",
+          "get /openapi.json",
+          "get /",
+          "get /swagger-ui/{file}",
+          "get /api/v1/users/logout",
+          // PUB asks on behalf of anonymous callers too (public endpoints): an unknown job is a
+          // 404 there as it is at the gateway; a known one without a permit is a 401
+          "get /api/v1/auth/can-call-job/{name}/{version}",
+          "get /api/v1/auth/can-call-job/{name}/{version}/{endpoint}");
+
+  @Test
+  void everyRoute_withoutAToken_isRefusedWith401_exceptThePublicOnes() {
+    JsonNode paths = json(lifecycle.get("/openapi.json", null).body()).path("paths");
+    List<String> checked = new ArrayList<>();
+    List<String> open = new ArrayList<>();
+    paths
+        .properties()
+        .forEach(
+            path ->
+                path.getValue()
+                    .fieldNames()
+                    .forEachRemaining(
+                        method -> {
+                          String route = method + " " + path.getKey();
+                          if (PUBLIC_ROUTES.contains(route)) {
+                            return;
+                          }
+                          String concrete = path.getKey().replaceAll("\\{[^}]+}", "x");
+                          HttpResponse<String> response =
+                              lifecycle.send(
+                                  HttpRequest.newBuilder(URI.create(lifecycle.url(concrete)))
+                                      .header("Content-Type", "application/json")
+                                      .method(
+                                          method.toUpperCase(Locale.ROOT),
+                                          HttpRequest.BodyPublishers.ofString("{}")));
+                          if (response.statusCode() != 401) {
+                            open.add(route + " -> " + response.statusCode());
+                          }
+                          checked.add(route);
+                        }));
+    assertThat(open).as("routes answering without a token").isEmpty();
+    assertThat(checked)
+        .hasSizeGreaterThan(50)
+        .contains(
+            "get /api/v1/plugin",
+            "put /api/v1/maintenance",
+            "get /api/v1/job/portfolio",
+            "get /api/v1/job/{name}/{version}/logs/stream");
+  }
+
+  @Test
+  void plugins_listTheInstalledOnes_forAuthenticatedCallersOnly() {
+    assertThat(lifecycle.get("/api/v1/plugin", null).statusCode()).isEqualTo(401);
+    JsonNode plugins = json(lifecycle.get("/api/v1/plugin", admin).body());
+    assertThat(plugins.findValuesAsText("category")).contains("job_type");
+    assertThat(plugins.toString()).contains("\"name\":\"python3\"");
+    JsonNode audit = json(lifecycle.get("/api/v1/audit/activity", admin).body());
+    assertThat(audit.toString()).contains("plugin_installed");
   }
 
   @Test

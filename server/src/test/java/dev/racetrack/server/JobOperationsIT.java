@@ -13,6 +13,7 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -20,7 +21,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -373,6 +376,55 @@ class JobOperationsIT {
     assertThat(graph.path("edges").toString())
         .contains(
             "{\"from_id\":\"esc-reports\",\"to_id\":\"job-family-envy\",\"type\":\"can_call\"}");
+  }
+
+  @Test
+  @Order(12)
+  void portfolio_filtersPerColumnOnTheServer() {
+    Map<String, Integer> expectations = new LinkedHashMap<>();
+    expectations.put("name=*nv&&}y", 1);
+    expectations.put("name=!envy", 0);
+    expectations.put("name==envy||=other", 1);
+    expectations.put("name={env&version=rgx:^0\\.0\\.[0-9]$", 1);
+    expectations.put("q=ENVY", 1);
+    expectations.put("q=rgx:^nothing-like-this$", 0);
+    expectations.put("update_time=>2020-01-01", 1);
+    expectations.put("update_time=<2020-01-01", 0);
+    expectations.put("purge_score=>=0&purge_newer_versions=<1", 1);
+    expectations.put("deployed_by=[nonempty]", 1);
+    expectations.put("deployed_by=[empty]", 0);
+    expectations.forEach(
+        (query, count) -> {
+          HttpResponse<String> response = platform.get("/api/v1/job/portfolio?" + encode(query));
+          assertThat(response.statusCode()).as(query + ": " + response.body()).isEqualTo(200);
+          assertThat(json(response.body()).size()).as(query).isEqualTo(count);
+        });
+
+    HttpResponse<String> unknown = platform.get("/api/v1/job/portfolio?colour=red");
+    assertThat(unknown.statusCode()).isEqualTo(400);
+    assertThat(json(unknown.body()).path("error").asText())
+        .startsWith("unknown portfolio column 'colour'");
+    HttpResponse<String> badRegex = platform.get("/api/v1/job/portfolio?" + encode("name=rgx:("));
+    assertThat(badRegex.statusCode()).isEqualTo(400);
+    assertThat(json(badRegex.body()).path("error").asText())
+        .startsWith("filter of name: invalid regular expression");
+    HttpResponse<String> badNumber =
+        platform.get("/api/v1/job/portfolio?" + encode("purge_score=>lots"));
+    assertThat(badNumber.statusCode()).isEqualTo(400);
+    assertThat(json(badNumber.body()).path("error").asText())
+        .isEqualTo("filter of purge_score: 'lots' is not a number");
+  }
+
+  /** Encodes the values of a query string (keys are plain). */
+  private static String encode(String query) {
+    List<String> parts = new ArrayList<>();
+    for (String pair : query.split("(?<!&)&(?!&)")) {
+      int eq = pair.indexOf('=');
+      parts.add(
+          pair.substring(0, eq + 1)
+              + URLEncoder.encode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+    }
+    return String.join("&", parts);
   }
 
   @Test

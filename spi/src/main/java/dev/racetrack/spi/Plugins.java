@@ -48,6 +48,11 @@ public final class Plugins {
   }
 
   /** Installed job type keys {@code name:version}, sorted. */
+  /** The installed job types, each version on its own. */
+  public List<JobType> jobTypes() {
+    return List.copyOf(jobTypes.values());
+  }
+
   public List<String> jobTypeKeys() {
     return List.copyOf(jobTypes.keySet());
   }

@@ -33,14 +33,14 @@ public final class AuditExplanations {
           "Failed deployment of a job " + jobName + " " + jobVersion + ", attempted" + by;
       case "job_manifest_updated" ->
           "Manifest of job " + jobName + " " + jobVersion + owned + " updated" + by;
-      case "plugin_installed" ->
+      case AuditLog.PLUGIN_INSTALLED ->
           "Plugin "
               + properties.get("plugin_name")
               + " "
               + properties.get("plugin_version")
               + " installed"
               + by;
-      case "plugin_uninstalled" ->
+      case AuditLog.PLUGIN_UNINSTALLED ->
           "Plugin "
               + properties.get("plugin_name")
               + " "

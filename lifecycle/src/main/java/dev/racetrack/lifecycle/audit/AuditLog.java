@@ -17,6 +17,8 @@ public final class AuditLog {
   public static final String JOB_MOVED = "job_moved";
 
   public static final String DEPLOYMENT_FAILED = "deployment_failed";
+  public static final String PLUGIN_INSTALLED = "plugin_installed";
+  public static final String PLUGIN_UNINSTALLED = "plugin_uninstalled";
 
   /**
    * Writes one event.
