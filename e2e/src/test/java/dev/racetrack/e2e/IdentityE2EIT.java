@@ -157,6 +157,19 @@ class IdentityE2EIT {
     String esc =
         Json.mapper().readTree(get("/api/v1/auth/token/esc/billing").body()).path("token").asText();
     assertThat(perform("chain-b", "{\"numbers\": [1]}", esc).statusCode()).isEqualTo(200);
+    // docs/admin.md: the caller token is a signed JWT whose payload names the ESC
+    ProcessBuilder decode =
+        new ProcessBuilder(
+                "bash",
+                "-c",
+                "cut -d. -f2 <<< \"$TOKEN\" | basenc --base64url -d 2>/dev/null; true")
+            .redirectErrorStream(true);
+    decode.environment().put("TOKEN", esc);
+    Process decoding = decode.start();
+    JsonNode payload = Json.mapper().readTree(decoding.getInputStream().readAllBytes());
+    assertThat(decoding.waitFor()).isZero();
+    assertThat(payload.path("subject").asText()).isEqualTo("billing");
+    assertThat(payload.path("subject_type").asText()).isEqualTo("esc");
     send(
         HttpRequest.newBuilder(
                 URI.create(

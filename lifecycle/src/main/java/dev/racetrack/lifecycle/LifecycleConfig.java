@@ -37,7 +37,6 @@ public record LifecycleConfig(
     long maxBuildContextBytes,
     Duration readinessTimeout,
     Duration supervisorInterval,
-    boolean authDebug,
     boolean allowJobOverwrite,
     boolean reconciliationLoop,
     Map<String, String> env) {
@@ -76,7 +75,6 @@ public record LifecycleConfig(
         e.positiveLong("MAX_BUILD_CONTEXT_MB", 64) << 20,
         Duration.ofSeconds(e.positiveLong("TIMEOUT_UNTIL_JOB_READY", 600)),
         Duration.ofMillis((long) (e.positiveDouble("SUPERVISOR_INTERVAL_SECONDS", 5) * 1000)),
-        e.bool("AUTH_DEBUG", false),
         e.bool("ALLOW_JOB_OVERWRITE", false),
         e.bool("RECONCILIATION_LOOP", false),
         env);
