@@ -97,7 +97,7 @@ ADDED=$(python3 -c "print(f'{${P50[pub]} - ${P50[direct]}:.3f}')")
 NGINX_ADDED=$(python3 -c "print(f'{${P50[nginx]} - ${P50[direct]}:.3f}')")
 RATIO=$(python3 -c "print(f'{${RPS[pub]} / ${RPS[nginx]}:.2f}')")
 cat <<REPORT
-machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p'), $(uname -r); java $("$JAVA_HOME/bin/java" -version 2>&1 | head -1 || true)
+machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p'), $(free -g | awk '/^Mem:/ {print $2}') GB, Linux $(uname -r); $(. "$ROOT/scripts/find-jdk.sh" >/dev/null 2>&1; rt_find_jdk >/dev/null 2>&1; "${JAVA_HOME:-/nonexistent}/bin/java" -version 2>&1 | head -1 || true); $(nginx -v 2>&1); $(python3 --version)
 command: bench/pub-vs-nginx.sh $DURATION $RUNS  (wrk -t1 -c32 -d${DURATION}s on core 0; job, nginx and the platform on core 1; median of $RUNS runs)
 | path | req/s | p50 latency | p50 added over direct |
 |---|---|---|---|

@@ -19,6 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * reads the config several times warns once.
  */
 public final class CliContext {
+  static final String USER_AGENT = "racetrack-cli";
   private static final PrintStream NO_WARNINGS = new PrintStream(OutputStream.nullOutputStream());
 
   private final Map<String, String> env;
@@ -80,28 +81,31 @@ public final class CliContext {
 
   /** An API client for a remote, with its stored token. */
   ApiClient api(String lifecycleUrl) {
-    String token =
-        config()
-            .token(lifecycleUrl)
-            .orElseThrow(
-                () ->
-                    new CliException(
-                        "missing auth token for "
-                            + lifecycleUrl
-                            + ". You need to do: racetrack login --remote "
-                            + lifecycleUrl
-                            + " <token>"
-                            + " (or racetrack login --username <user>)"));
     return new ApiClient(
         http,
         lifecycleUrl,
-        Map.of(ApiClient.AUTH_HEADER, token, "User-Agent", "racetrack-cli"),
+        Map.of(ApiClient.AUTH_HEADER, token(lifecycleUrl), "User-Agent", USER_AGENT),
         Duration.ofSeconds(60));
+  }
+
+  /** The token stored for a remote; fails telling how to log in when there is none. */
+  String token(String lifecycleUrl) {
+    return config()
+        .token(lifecycleUrl)
+        .orElseThrow(
+            () ->
+                new CliException(
+                    "missing auth token for "
+                        + lifecycleUrl
+                        + ". You need to do: racetrack login --remote "
+                        + lifecycleUrl
+                        + " <token>"
+                        + " (or racetrack login --username <user>)"));
   }
 
   /** An API client without credentials (login). */
   ApiClient anonymous(String lifecycleUrl) {
     return new ApiClient(
-        http, lifecycleUrl, Map.of("User-Agent", "racetrack-cli"), Duration.ofSeconds(60));
+        http, lifecycleUrl, Map.of("User-Agent", USER_AGENT), Duration.ofSeconds(60));
   }
 }

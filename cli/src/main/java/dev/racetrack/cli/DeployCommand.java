@@ -2,7 +2,6 @@ package dev.racetrack.cli;
 
 import dev.racetrack.model.DeployRequest;
 import dev.racetrack.model.Deployment;
-import dev.racetrack.model.DeploymentStatus;
 import dev.racetrack.model.archive.BuildContext;
 import dev.racetrack.model.http.ApiClient;
 import dev.racetrack.model.manifest.Manifest;
@@ -11,10 +10,8 @@ import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -33,8 +30,6 @@ import picocli.CommandLine.ParentCommand;
     name = "deploy",
     description = "Deploy the job in WORKDIR (its job.yaml) and wait until it runs.")
 final class DeployCommand implements Callable<Integer> {
-  private static final Duration TIMEOUT = Duration.ofHours(1);
-
   @ParentCommand RacetrackCli root;
 
   @Parameters(
@@ -76,7 +71,7 @@ final class DeployCommand implements Callable<Integer> {
     Manifest manifest = job.manifest().manifest();
     String lifecycle = context.remote(remote);
     ApiClient api = context.api(lifecycle);
-    long started = System.nanoTime();
+    DeploymentProgress progress = new DeploymentProgress(api, out);
     DeployRequest.SecretVars secrets =
         new DeployRequest.SecretVars(
             job.secretEnv(
@@ -93,21 +88,11 @@ final class DeployCommand implements Callable<Integer> {
             force,
             noCache ? List.of("--no-cache") : List.of());
     out.println("deploying " + manifest.name() + " v" + manifest.version() + " to " + lifecycle);
-    String id = api.post("/api/v1/deploy", request, IdResponse.class).id();
-    Deployment done = follow(api, id, started, out);
-    if (done.status() == DeploymentStatus.FAILED) {
-      throw new CliException("deployment " + id + " failed: " + done.error());
-    }
-    String url =
-        done.job() != null && done.job().pubUrl() != null
-            ? done.job().pubUrl() + "/"
-            : "(no URL reported)";
-    out.printf(
-        Locale.ROOT, "job %s v%s is running: %s%n", manifest.name(), manifest.version(), url);
+    String id = api.post("/api/v1/deploy", request, DeploymentProgress.Started.class).id();
+    Deployment done = progress.awaitDone(id);
+    out.println(DeploymentProgress.runningLine(manifest.name(), manifest.version(), done));
     return 0;
   }
-
-  record IdResponse(String id) {}
 
   private boolean useLocalContext(String lifecycle) {
     return switch (buildContext) {
@@ -151,41 +136,5 @@ final class DeployCommand implements Callable<Integer> {
         job.dir(),
         archive.length / 1024.0);
     return Base64.getEncoder().encodeToString(archive);
-  }
-
-  /** Polls the deployment, printing each new phase and warning, until it ends. */
-  private static Deployment follow(ApiClient api, String id, long started, PrintStream out)
-      throws InterruptedException {
-    Set<String> seenWarnings = new HashSet<>();
-    String lastPhase = "";
-    long sleep = 50;
-    long deadline = System.nanoTime() + TIMEOUT.toNanos();
-    while (System.nanoTime() < deadline) {
-      Deployment d = api.get("/api/v1/deploy/" + id, Deployment.class);
-      String phase = d.phase() == null ? "" : d.phase();
-      if (!phase.isEmpty() && !phase.equals(lastPhase)) {
-        out.printf(Locale.ROOT, "[%5.1fs] %s%n", (System.nanoTime() - started) / 1e9, phase);
-        lastPhase = phase;
-      }
-      if (d.warnings() != null) {
-        for (String warning : d.warnings().split("\n")) {
-          if (!warning.isBlank() && seenWarnings.add(warning)) {
-            out.println("warning: " + warning);
-          }
-        }
-      }
-      if (d.status() != DeploymentStatus.IN_PROGRESS) {
-        out.printf(
-            Locale.ROOT,
-            "[%5.1fs] %s%n",
-            (System.nanoTime() - started) / 1e9,
-            d.status().wireName());
-        return d;
-      }
-      Thread.sleep(sleep);
-      sleep = Math.min(1000, (long) (sleep * 1.5));
-    }
-    throw new CliException(
-        "deployment " + id + " did not finish within " + TIMEOUT.toMinutes() + " minutes");
   }
 }

@@ -27,7 +27,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
-/** Commands about deployed jobs: list, call, logs, build-logs, delete. */
+/** Commands about deployed jobs: list, call, delete. */
 final class JobCommands {
   private JobCommands() {}
 
@@ -184,90 +184,6 @@ final class JobCommands {
       } catch (IOException e) {
         return body;
       }
-    }
-  }
-
-  @Command(name = "logs", description = "Show a job's recent output.")
-  static final class Logs implements Callable<Integer> {
-    @ParentCommand RacetrackCli root;
-
-    @Parameters(paramLabel = "NAME")
-    String name;
-
-    @Option(
-        names = "--version",
-        defaultValue = "latest",
-        description = "Job version or alias (default: latest).")
-    String version;
-
-    @Option(
-        names = "--tail",
-        defaultValue = "20",
-        description = "Number of last lines (default: 20).")
-    int tail;
-
-    @Option(
-        names = "--remote",
-        description = "Lifecycle URL or alias (default: the current remote).")
-    Optional<String> remote;
-
-    @Override
-    public Integer call() {
-      CliContext context = root.context();
-      String text =
-          context
-              .api(context.remote(remote))
-              .getText(
-                  "/api/v1/job/"
-                      + segment(name)
-                      + "/"
-                      + segment(version)
-                      + "/logs/plain?tail="
-                      + tail);
-      context.out().print(text.endsWith("\n") || text.isEmpty() ? text : text + "\n");
-      return 0;
-    }
-  }
-
-  @Command(name = "build-logs", description = "Show the build log of a job's last deployment.")
-  static final class BuildLogs implements Callable<Integer> {
-    @ParentCommand RacetrackCli root;
-
-    @Parameters(paramLabel = "NAME")
-    String name;
-
-    @Option(
-        names = "--version",
-        defaultValue = "latest",
-        description = "Job version or alias (default: latest).")
-    String version;
-
-    @Option(
-        names = "--tail",
-        defaultValue = "0",
-        description = "Number of last lines (default: 0, everything).")
-    int tail;
-
-    @Option(
-        names = "--remote",
-        description = "Lifecycle URL or alias (default: the current remote).")
-    Optional<String> remote;
-
-    @Override
-    public Integer call() {
-      CliContext context = root.context();
-      String text =
-          context
-              .api(context.remote(remote))
-              .getText(
-                  "/api/v1/job/"
-                      + segment(name)
-                      + "/"
-                      + segment(version)
-                      + "/build-logs/plain?tail="
-                      + tail);
-      context.out().print(text.endsWith("\n") || text.isEmpty() ? text : text + "\n");
-      return 0;
     }
   }
 

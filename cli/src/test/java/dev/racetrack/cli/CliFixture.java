@@ -14,6 +14,10 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Runs the {@code racetrack} client in-process against a config file of its own, capturing exit
@@ -25,6 +29,44 @@ final class CliFixture implements AutoCloseable {
     @Override
     public String toString() {
       return "exit " + exitCode + "\n--- out ---\n" + out + "--- err ---\n" + err;
+    }
+  }
+
+  /** A command running on a thread of its own; its output can be read while it runs. */
+  static final class Running {
+    private final ByteArrayOutputStream out;
+    private final ByteArrayOutputStream err;
+    private final CompletableFuture<Integer> exit;
+
+    private Running(
+        ByteArrayOutputStream out, ByteArrayOutputStream err, CompletableFuture<Integer> exit) {
+      this.out = out;
+      this.err = err;
+      this.exit = exit;
+    }
+
+    /** Standard output so far. */
+    String out() {
+      return out.toString(StandardCharsets.UTF_8);
+    }
+
+    boolean isDone() {
+      return exit.isDone();
+    }
+
+    /** Waits for the command to end; fails the test if it does not within {@code timeout}. */
+    Result await(Duration timeout) {
+      try {
+        int code = exit.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        return new Result(code, out(), err.toString(StandardCharsets.UTF_8));
+      } catch (TimeoutException e) {
+        throw new AssertionError("command still running after " + timeout + "; out:\n" + out(), e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      } catch (ExecutionException e) {
+        throw new AssertionError(e.getCause());
+      }
     }
   }
 
@@ -47,16 +89,37 @@ final class CliFixture implements AutoCloseable {
   Result runWithStdin(String stdin, String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    CliContext context =
-        new CliContext(
-            Map.of("RACETRACK_CONFIG", configFile.toString()),
-            new PrintStream(out, true, StandardCharsets.UTF_8),
-            new PrintStream(err, true, StandardCharsets.UTF_8),
-            new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
-            http);
-    int exit = RacetrackCli.commandLine(context).execute(args);
+    int exit = RacetrackCli.commandLine(context(stdin, out, err)).execute(args);
     return new Result(
         exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+
+  /** Starts a command in the background (e.g. one that follows a stream). */
+  Running start(String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    CliContext context = context("", out, err);
+    CompletableFuture<Integer> exit = new CompletableFuture<>();
+    Thread.ofVirtual()
+        .name("cli " + String.join(" ", args))
+        .start(
+            () -> {
+              try {
+                exit.complete(RacetrackCli.commandLine(context).execute(args));
+              } catch (RuntimeException | Error e) {
+                exit.completeExceptionally(e);
+              }
+            });
+    return new Running(out, err, exit);
+  }
+
+  private CliContext context(String stdin, ByteArrayOutputStream out, ByteArrayOutputStream err) {
+    return new CliContext(
+        Map.of("RACETRACK_CONFIG", configFile.toString()),
+        new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8),
+        new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
+        http);
   }
 
   /** Writes the config file (mode 600) as a logged-in user of {@code lifecycleUrl} would have. */

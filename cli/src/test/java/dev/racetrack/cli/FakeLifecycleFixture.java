@@ -15,14 +15,20 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
 /**
  * A stand-in for the lifecycle API (and a job behind PUB) on a loopback port: records every request
- * and answers each route with a scripted sequence of responses (the last one repeats). Unscripted
- * routes get 404 with a lifecycle-style error body.
+ * and answers each route with a scripted sequence of responses (the last one repeats), or with a
+ * {@link Stream} the test writes piece by piece. Unscripted routes get 404 with a lifecycle-style
+ * error body.
  */
 final class FakeLifecycleFixture implements AutoCloseable {
   static final String LIFECYCLE = "/lifecycle";
@@ -63,9 +69,51 @@ final class FakeLifecycleFixture implements AutoCloseable {
     }
   }
 
+  /**
+   * A 200 response of unknown length the test writes while the client reads it: each {@link #send}
+   * is flushed at once, {@link #end} closes it. It also ends after 30 s without a chunk, so a
+   * failing test cannot hang.
+   */
+  static final class Stream {
+    private static final String END = "\u0000end";
+    private final String contentType;
+    private final BlockingQueue<String> chunks = new LinkedBlockingQueue<>();
+
+    Stream(String contentType) {
+      this.contentType = contentType;
+    }
+
+    void send(String text) {
+      chunks.add(text);
+    }
+
+    void end() {
+      chunks.add(END);
+    }
+
+    private void writeTo(HttpExchange exchange) throws IOException {
+      exchange.getResponseHeaders().set("Content-Type", contentType);
+      exchange.sendResponseHeaders(200, 0);
+      try (OutputStream out = exchange.getResponseBody()) {
+        while (true) {
+          String chunk = chunks.poll(30, TimeUnit.SECONDS);
+          if (chunk == null || chunk.equals(END)) {
+            return;
+          }
+          out.write(chunk.getBytes(StandardCharsets.UTF_8));
+          out.flush();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
   private final HttpServer server;
+  private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
   private final List<Recorded> requests = new CopyOnWriteArrayList<>();
   private final Map<String, List<Response>> routes = new ConcurrentHashMap<>();
+  private final Map<String, Stream> streams = new ConcurrentHashMap<>();
 
   FakeLifecycleFixture() {
     try {
@@ -74,6 +122,7 @@ final class FakeLifecycleFixture implements AutoCloseable {
       throw new UncheckedIOException(e);
     }
     server.createContext("/", this::handle);
+    server.setExecutor(executor);
     server.start();
   }
 
@@ -81,6 +130,13 @@ final class FakeLifecycleFixture implements AutoCloseable {
   FakeLifecycleFixture on(String method, String path, Response... responses) {
     routes.put(method + " " + path, new CopyOnWriteArrayList<>(List.of(responses)));
     return this;
+  }
+
+  /** Answers a lifecycle API route with a stream the test writes; every request shares it. */
+  Stream onApiStream(String method, String apiPath, String contentType) {
+    Stream stream = new Stream(contentType);
+    streams.put(method + " " + LIFECYCLE + apiPath, stream);
+    return stream;
   }
 
   /** Scripts a lifecycle API route, {@code apiPath} relative to {@link #url()}. */
@@ -134,6 +190,11 @@ final class FakeLifecycleFixture implements AutoCloseable {
               exchange.getRequestURI().getRawQuery(),
               exchange.getRequestHeaders(),
               body));
+      Stream stream = streams.get(method + " " + path);
+      if (stream != null) {
+        stream.writeTo(exchange);
+        return;
+      }
       Response response =
           next(method + " " + path)
               .orElseGet(() -> Response.error(404, "no route for " + method + " " + path));
@@ -157,6 +218,7 @@ final class FakeLifecycleFixture implements AutoCloseable {
   @Override
   public void close() {
     server.stop(0);
+    executor.shutdownNow();
   }
 
   /** A job as {@code GET /api/v1/job...} shows it (snake_case wire format). */

@@ -23,6 +23,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
@@ -39,8 +40,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The foundation, end to end, as a user drives it: start the platform from its distribution, log
- * in, deploy the python and java samples, call them through PUB, refuse bad input, delete, and
- * survive a crash of the platform process with the jobs adopted, not duplicated.
+ * in, deploy the python and java samples, call them through PUB, refuse bad input, delete, survive
+ * a crash of the platform process with the jobs adopted, not duplicated, then redeploy a job and
+ * follow its output.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -281,6 +283,72 @@ class PlatformE2EIT {
     assertThat(after).extracting(ProcessHandle::pid).containsExactly(before.getFirst().pid());
     JsonNode job = json(get("/api/v1/job/python-adder/latest").body());
     assertThat(job.path("status").asText()).isEqualTo("running");
+  }
+
+  @Test
+  @Order(11)
+  void redeploy_pythonSample_followsTheDeploymentAndTheJobKeepsAnswering() throws Exception {
+    PlatformProcess.CliResult redeploy =
+        platform.cli("", "redeploy", "python-adder", "--version", "0.0.1");
+    assertThat(redeploy.exitCode()).as(redeploy.output()).isZero();
+    assertThat(redeploy.output())
+        .contains("redeploying python-adder v0.0.1 on " + platform.lifecycleUrl())
+        .contains("done")
+        .contains(
+            "job python-adder v0.0.1 is running: "
+                + platform.pubUrl()
+                + "/job/python-adder/0.0.1/");
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () ->
+                assertThat(perform("python-adder", "0.0.1", "{\"numbers\": [7, 8]}", token).body())
+                    .isEqualTo("15"));
+  }
+
+  @Test
+  @Order(12)
+  void logsFollow_printsWhatTheJobWritesUntilKilled() throws Exception {
+    Path output = home.resolve("logs-follow.out");
+    ProcessBuilder builder =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                DIST.resolve("lib") + "/*",
+                "dev.racetrack.server.RacetrackMain",
+                "logs",
+                "python-adder",
+                "--version",
+                "0.0.1",
+                "--follow",
+                "--tail",
+                "0")
+            .redirectErrorStream(true)
+            .redirectOutput(output.toFile());
+    builder.environment().put("RACETRACK_CONFIG", home.resolve("client/config.yaml").toString());
+    Process follow = builder.start();
+    try {
+      // a call that fails inside the job makes it log the error; repeat until the stream shows it
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofSeconds(1))
+          .untilAsserted(
+              () -> {
+                assertThat(follow.isAlive()).as(Files.readString(output)).isTrue();
+                assertThat(
+                        perform("python-adder", "0.0.1", "{\"numbers\": [\"x\"]}", token)
+                            .statusCode())
+                    .isEqualTo(500);
+                assertThat(Files.readString(output)).contains("TypeError");
+              });
+      assertThat(Files.readString(output)).doesNotStartWith("error: ");
+    } finally {
+      follow.destroy();
+      if (!follow.waitFor(10, TimeUnit.SECONDS)) {
+        follow.destroyForcibly();
+      }
+    }
+    assertThat(follow.isAlive()).isFalse();
   }
 
   private HttpResponse<String> perform(String job, String version, String body, String withToken)
