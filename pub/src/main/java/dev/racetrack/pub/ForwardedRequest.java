@@ -26,9 +26,14 @@ final class ForwardedRequest extends Request.Wrapper {
 
   ForwardedRequest(Request request) {
     super(request);
+    this.headers = forwardable(request.getHeaders());
+  }
+
+  /** The headers a job may see: without the caller's credentials and claimed name. */
+  static HttpFields forwardable(HttpFields original) {
     HttpFields.Mutable fields = HttpFields.build();
-    for (HttpField field : request.getHeaders()) {
-      if (REMOVED.stream().anyMatch(field::is)) {
+    for (HttpField field : original) {
+      if (isCredentialOrCaller(field)) {
         continue;
       }
       if (field.getHeader() == HttpHeader.COOKIE) {
@@ -40,7 +45,17 @@ final class ForwardedRequest extends Request.Wrapper {
       }
       fields.add(field);
     }
-    this.headers = fields.asImmutable();
+    return fields.asImmutable();
+  }
+
+  /** An auth header, or a caller name the client claims. */
+  static boolean isCredentialOrCaller(HttpField field) {
+    for (String name : REMOVED) {
+      if (field.is(name)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

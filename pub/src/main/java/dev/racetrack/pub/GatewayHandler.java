@@ -5,16 +5,15 @@ import java.net.URLDecoder;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 import org.eclipse.jetty.http.HttpCookie;
 import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.http.HttpURI;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -63,9 +62,7 @@ final class GatewayHandler extends Handler.Abstract {
   public boolean handle(Request request, Response response, Callback callback) {
     String incoming = request.getHeaders().get(TRACING_HEADER);
     String tracingId =
-        incoming != null && SAFE_ID.matcher(incoming).matches()
-            ? incoming
-            : UUID.randomUUID().toString();
+        incoming != null && SAFE_ID.matcher(incoming).matches() ? incoming : newTracingId();
     request.setAttribute(TRACING_ATTRIBUTE, tracingId);
     response.getHeaders().put(TRACING_HEADER, tracingId);
     String path = request.getHttpURI().getPath();
@@ -97,6 +94,17 @@ final class GatewayHandler extends Handler.Abstract {
       }
     }
     return true;
+  }
+
+  /**
+   * A random (version 4) UUID for a call without one. Tracing ids must be unique, not secret, so a
+   * fast non-cryptographic generator does.
+   */
+  static String newTracingId() {
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    long high = (random.nextLong() & ~0xF000L) | 0x4000L;
+    long low = (random.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
+    return new UUID(high, low).toString();
   }
 
   /** Lifecycle tells PUB that cached authorizations may be out of date. */
@@ -212,9 +220,7 @@ final class GatewayHandler extends Handler.Abstract {
       return;
     }
     String target =
-        "http://"
-            + permit.internalName()
-            + "/pub/job/"
+        "/pub/job/"
             + permit.jobName()
             + "/"
             + permit.jobVersion()
@@ -223,9 +229,6 @@ final class GatewayHandler extends Handler.Abstract {
     Map<String, String> headers = new LinkedHashMap<>();
     headers.put(TRACING_HEADER, tracingId);
     permit.caller().ifPresent(c -> headers.put(CALLER_HEADER, c));
-    request.setAttribute(JobProxy.TARGET, HttpURI.from(target));
-    request.setAttribute(JobProxy.EXTRA_HEADERS, headers);
-    request.setAttribute(JobProxy.PERMIT, permit);
     PubMetrics.JobMeters meters = metrics.job(permit.jobName(), permit.jobVersion());
     meters.started();
     long started = System.nanoTime();
@@ -239,7 +242,7 @@ final class GatewayHandler extends Handler.Abstract {
               meters.done(response.getStatus(), System.nanoTime() - started);
               callback.failed(failure);
             });
-    proxy.handle(new ForwardedRequest(request), response, timed);
+    proxy.forward(request, response, timed, new JobProxy.Call(permit, target, headers, tracingId));
   }
 
   private void asset(String name, Response response, Callback callback, String tracingId) {
@@ -279,8 +282,22 @@ final class GatewayHandler extends Handler.Abstract {
     }
   }
 
-  private static boolean hasDotSegment(String path) {
-    return Arrays.stream(path.split("/", -1)).anyMatch(s -> s.equals(".") || s.equals(".."));
+  static boolean hasDotSegment(String path) {
+    int start = 0;
+    while (start <= path.length()) {
+      int end = path.indexOf('/', start);
+      if (end < 0) {
+        end = path.length();
+      }
+      int length = end - start;
+      if ((length == 1 || length == 2)
+          && path.charAt(start) == '.'
+          && (length == 1 || path.charAt(start + 1) == '.')) {
+        return true;
+      }
+      start = end + 1;
+    }
+    return false;
   }
 
   private static boolean acceptsHtml(Request request) {

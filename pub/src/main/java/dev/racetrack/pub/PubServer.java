@@ -2,6 +2,7 @@ package dev.racetrack.pub;
 
 import java.net.http.HttpClient;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -17,6 +18,16 @@ import org.slf4j.LoggerFactory;
 public final class PubServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(PubServer.class);
 
+  /** Longest silence of a job in the middle of a call (between bytes) before a 504. */
+  private static final Duration JOB_READ_TIMEOUT = Duration.ofSeconds(90);
+
+  /** Idle keep-alive connections are closed before jobs close them (the wrapper: 75 s). */
+  private static final Duration UPSTREAM_MAX_IDLE = Duration.ofSeconds(50);
+
+  private static final int MAX_IDLE_PER_JOB = 256;
+  private static final int MAX_THREADS = 2048;
+
+  private final JobProxy proxy;
   private final Server server;
   private final ServerConnector connector;
   private final ScheduledExecutorService sweeper =
@@ -32,8 +43,12 @@ public final class PubServer implements AutoCloseable {
     CallAuthorizer authorizer =
         new CallAuthorizer(
             new LifecycleClient(lifecycleHttp, config.lifecycleUrl()), cache, metrics);
-    JobProxy proxy = new JobProxy(metrics, cache, 512);
-    QueuedThreadPool threads = new QueuedThreadPool(400, 8);
+    UpstreamPool upstreams =
+        new UpstreamPool(
+            config.connectTimeout(), JOB_READ_TIMEOUT, UPSTREAM_MAX_IDLE, MAX_IDLE_PER_JOB);
+    proxy = new JobProxy(metrics, cache, upstreams);
+    // a call waiting for its job holds a thread: allow many
+    QueuedThreadPool threads = new QueuedThreadPool(MAX_THREADS, 8);
     threads.setName("pub");
     server = new Server(threads);
     HttpConfiguration http = new HttpConfiguration();
@@ -43,8 +58,6 @@ public final class PubServer implements AutoCloseable {
     connector.setHost(config.host());
     connector.setPort(config.port());
     server.addConnector(connector);
-    proxy.setServer(server);
-    server.addBean(proxy);
     server.setHandler(
         new GatewayHandler(
             authorizer,
@@ -55,6 +68,7 @@ public final class PubServer implements AutoCloseable {
             metrics,
             version));
     sweeper.scheduleWithFixedDelay(cache::sweep, 1, 1, TimeUnit.MINUTES);
+    sweeper.scheduleWithFixedDelay(upstreams::sweep, 10, 10, TimeUnit.SECONDS);
   }
 
   /** Builds and starts PUB. */
@@ -84,5 +98,6 @@ public final class PubServer implements AutoCloseable {
     } catch (Exception e) {
       LOG.warn("pub did not stop cleanly: {}", e.toString());
     }
+    proxy.close();
   }
 }
