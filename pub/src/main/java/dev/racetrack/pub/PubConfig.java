@@ -12,6 +12,8 @@ import java.util.Map;
  * @param cacheTtl how long a granted authorization is reused without asking lifecycle
  * @param staleTtl how long a granted authorization may still be used while lifecycle is unreachable
  * @param internalToken the secret lifecycle presents when it tells PUB to drop cached answers
+ * @param eventLoopFront whether an event-loop front forwards cached job calls itself (see {@link
+ *     FrontServer}); off, the gateway serves the port directly
  */
 public record PubConfig(
     String host,
@@ -20,7 +22,8 @@ public record PubConfig(
     Duration cacheTtl,
     Duration staleTtl,
     Duration connectTimeout,
-    String internalToken) {
+    String internalToken,
+    boolean eventLoopFront) {
 
   /**
    * Reads the settings; {@code internalToken} is the secret lifecycle presents to invalidate the
@@ -36,7 +39,8 @@ public record PubConfig(
         Duration.ofMillis((long) (e.positiveDouble("LIFECYCLE_CACHE_TTL_MIN", 5) * 1000)),
         Duration.ofMillis((long) (e.positiveDouble("LIFECYCLE_CACHE_TTL_MAX", 600) * 1000)),
         Duration.ofSeconds(e.positiveLong("PUB_CONNECT_TIMEOUT", 10)),
-        internalToken);
+        internalToken,
+        e.bool("PUB_EVENT_LOOP_FRONT", true));
   }
 
   public Map<String, Object> describe() {
@@ -45,6 +49,7 @@ public record PubConfig(
     out.put("lifecycle_url", lifecycleUrl);
     out.put("cache_ttl", cacheTtl);
     out.put("stale_ttl", staleTtl);
+    out.put("event_loop_front", eventLoopFront);
     out.put("internal_token", "(redacted)");
     return out;
   }

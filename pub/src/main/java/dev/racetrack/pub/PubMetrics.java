@@ -35,6 +35,7 @@ final class PubMetrics {
   private final Counter requestErrors = counter("pub_job_proxy_request_errors");
   private final Counter healthRequests = counter("pub_health_requests");
   private final Counter lifecycleCallCount = counter("pub_lifecycle_calls");
+  private final Counter frontCalls = counter("pub_front_job_calls");
   private final Timer lifecycleCalls = Timer.builder("pub_lifecycle_call_time").register(registry);
   private final Counter overallResponseTime =
       Counter.builder("pub_overall_job_proxy_response_time").baseUnit("seconds").register(registry);
@@ -154,6 +155,11 @@ final class PubMetrics {
     TIMEOUT,
     CANCELED,
     OTHER
+  }
+
+  /** A job call the event-loop front forwarded itself (a cached permit). */
+  void frontCall() {
+    frontCalls.increment();
   }
 
   void healthRequest() {

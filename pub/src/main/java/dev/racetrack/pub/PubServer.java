@@ -28,6 +28,10 @@ public final class PubServer implements AutoCloseable {
   private static final int MAX_THREADS = 2048;
 
   private final JobProxy proxy;
+  private final FastPath fastPath;
+  private final PubMetrics metrics;
+  private final PermitCache cache;
+  private FrontServer front;
   private final Server server;
   private final ServerConnector connector;
   private final ScheduledExecutorService sweeper =
@@ -54,9 +58,19 @@ public final class PubServer implements AutoCloseable {
     HttpConfiguration http = new HttpConfiguration();
     http.setSendServerVersion(false);
     http.setSendDateHeader(false);
+    if (config.eventLoopFront()) {
+      http.addCustomizer(new FrontClientCustomizer());
+    }
     connector = new ServerConnector(server, new HttpConnectionFactory(http));
-    connector.setHost(config.host());
-    connector.setPort(config.port());
+    if (config.eventLoopFront()) {
+      // only the front connects here; its pooled connections are closed by the front first
+      connector.setHost("127.0.0.1");
+      connector.setPort(0);
+      connector.setIdleTimeout(300_000);
+    } else {
+      connector.setHost(config.host());
+      connector.setPort(config.port());
+    }
     server.addConnector(connector);
     server.setHandler(
         new GatewayHandler(
@@ -69,6 +83,9 @@ public final class PubServer implements AutoCloseable {
             version));
     sweeper.scheduleWithFixedDelay(cache::sweep, 1, 1, TimeUnit.MINUTES);
     sweeper.scheduleWithFixedDelay(upstreams::sweep, 10, 10, TimeUnit.SECONDS);
+    this.fastPath = new FastPath(cache);
+    this.metrics = metrics;
+    this.cache = cache;
   }
 
   /** Builds and starts PUB. */
@@ -76,6 +93,16 @@ public final class PubServer implements AutoCloseable {
     PubServer pub = new PubServer(config, clock, version);
     try {
       pub.server.start();
+      if (config.eventLoopFront()) {
+        pub.front =
+            new FrontServer(
+                config.host(),
+                config.port(),
+                pub.connector.getLocalPort(),
+                pub.fastPath,
+                pub.metrics,
+                pub.cache);
+      }
     } catch (Exception e) {
       pub.close();
       throw new IllegalStateException(
@@ -87,11 +114,14 @@ public final class PubServer implements AutoCloseable {
   }
 
   public int port() {
-    return connector.getLocalPort();
+    return front != null ? front.port() : connector.getLocalPort();
   }
 
   @Override
   public void close() {
+    if (front != null) {
+      front.close();
+    }
     sweeper.shutdownNow();
     try {
       server.stop();

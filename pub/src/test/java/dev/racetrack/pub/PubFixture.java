@@ -26,6 +26,9 @@ final class PubFixture implements AutoCloseable {
           .connectTimeout(Duration.ofSeconds(5))
           .build();
 
+  /** Whether the event-loop front serves (the default); the build runs the tests both ways. */
+  static final boolean FRONT = !"false".equals(System.getProperty("racetrack.pub.front"));
+
   private PubFixture(String lifecycleUrl) {
     pub =
         PubServer.start(
@@ -36,7 +39,8 @@ final class PubFixture implements AutoCloseable {
                 CACHE_TTL,
                 STALE_TTL,
                 Duration.ofSeconds(2),
-                INTERNAL_TOKEN),
+                INTERNAL_TOKEN,
+                FRONT),
             clock,
             VERSION);
   }
