@@ -3,11 +3,15 @@
 # keep-alive, no auth) and through PUB (with auth: token checked by lifecycle, answer cached).
 # The platform (PUB), nginx and the job share core 1; wrk runs on core 0.
 # Also measures `racetrack deploy` of a python job without requirements to its first 200 via PUB.
-# Usage: bench/pub-vs-nginx.sh [DURATION_SECONDS] [RUNS]      (needs wrk, nginx, python3)
+# Throughput: wrk -t1 -c32 (median of RUNS runs); latency added by the hop: p50 with one
+# connection (-c1), PUB minus direct. The JVM is warmed up for WARMUP seconds first (the JIT
+# compiles on the same core as everything else), nginx and the job for a few seconds.
+# Usage: bench/pub-vs-nginx.sh [DURATION_SECONDS] [RUNS] [WARMUP]  (needs wrk, nginx, python3)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 DURATION=${1:-10}
 RUNS=${2:-3}
+WARMUP=${3:-60}
 WORK=$(mktemp -d /tmp/rt-bench.XXXXXX)
 export RACETRACK_DATA_DIR="$WORK/data" RACETRACK_CONFIG="$WORK/config.yaml" RACETRACK_ADMIN_PASSWORD=bench-password
 export LIFECYCLE_PORT=17202 PUB_PORT=17205 IMAGE_BUILDER_PORT=17201 SUPERVISOR_INTERVAL_SECONDS=30
@@ -69,10 +73,18 @@ LUA
 TOKEN_LUA="$WORK/post-token.lua"
 { cat "$WORK/post.lua"; echo "wrk.headers[\"X-Racetrack-Auth\"] = \"$TOKEN\""; } >"$TOKEN_LUA"
 
-declare -A RPS P50
-run() { # name url script
-  local name=$1 url=$2 script=$3 out rps p50 all_rps=() all_p50=()
-  taskset -c 0 wrk -t1 -c32 -d2s -s "$script" "$url" >/dev/null   # warm-up
+declare -A RPS P50 P50_1
+p50ms() { # wrk output -> p50 in ms
+  awk '$1=="50%" {print $2}' | python3 -c '
+import sys
+v=sys.stdin.read().strip()
+for unit,f in (("us",0.001),("ms",1),("s",1000)):
+    if v.endswith(unit): print(f"{float(v[:-len(unit)])*f:.3f}"); break'
+}
+run() { # name url script warmup-seconds
+  local name=$1 url=$2 script=$3 warmup=$4 out rps p50 all_rps=() all_p50=()
+  taskset -c 0 wrk -t1 -c32 -d"${warmup}s" -s "$script" "$url" >/dev/null
+  P50_1[$name]=$(taskset -c 0 wrk -t1 -c1 -d"${DURATION}s" --latency -s "$script" "$url" | p50ms)
   for _ in $(seq "$RUNS"); do
     out=$(taskset -c 0 wrk -t1 -c32 -d"${DURATION}s" --latency -s "$script" "$url")
     rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
@@ -89,21 +101,21 @@ def ms(v):
 vals=sorted(ms(l) for l in sys.stdin if l.strip()); print(f"{vals[len(vals)//2]:.3f}")')
   echo "$name: ${RPS[$name]} req/s (runs: ${all_rps[*]}), p50 ${P50[$name]} ms" >&2
 }
-run direct "http://$INTERNAL/pub/job/bench-adder/0.0.1/api/v1/perform" "$WORK/post.lua"
-run nginx "http://127.0.0.1:$NGINX_PORT/pub/job/bench-adder/0.0.1/api/v1/perform" "$WORK/post.lua"
-run pub "http://127.0.0.1:$PUB_PORT/pub/job/bench-adder/latest/api/v1/perform" "$TOKEN_LUA"
+run direct "http://$INTERNAL/pub/job/bench-adder/0.0.1/api/v1/perform" "$WORK/post.lua" 5
+run nginx "http://127.0.0.1:$NGINX_PORT/pub/job/bench-adder/0.0.1/api/v1/perform" "$WORK/post.lua" 5
+run pub "http://127.0.0.1:$PUB_PORT/pub/job/bench-adder/latest/api/v1/perform" "$TOKEN_LUA" "$WARMUP"
 
-ADDED=$(python3 -c "print(f'{${P50[pub]} - ${P50[direct]}:.3f}')")
-NGINX_ADDED=$(python3 -c "print(f'{${P50[nginx]} - ${P50[direct]}:.3f}')")
+ADDED=$(python3 -c "print(f'{${P50_1[pub]} - ${P50_1[direct]}:.3f}')")
+NGINX_ADDED=$(python3 -c "print(f'{${P50_1[nginx]} - ${P50_1[direct]}:.3f}')")
 RATIO=$(python3 -c "print(f'{${RPS[pub]} / ${RPS[nginx]}:.2f}')")
 cat <<REPORT
 machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p'), $(free -g | awk '/^Mem:/ {print $2}') GB, Linux $(uname -r); $(. "$ROOT/scripts/find-jdk.sh" >/dev/null 2>&1; rt_find_jdk >/dev/null 2>&1; "${JAVA_HOME:-/nonexistent}/bin/java" -version 2>&1 | head -1 || true); $(nginx -v 2>&1); $(python3 --version)
-command: bench/pub-vs-nginx.sh $DURATION $RUNS  (wrk -t1 -c32 -d${DURATION}s on core 0; job, nginx and the platform on core 1; median of $RUNS runs)
-| path | req/s | p50 latency | p50 added over direct |
-|---|---|---|---|
-| job directly | ${RPS[direct]} | ${P50[direct]} ms | — |
-| nginx proxy_pass, upstream keep-alive, no auth | ${RPS[nginx]} | ${P50[nginx]} ms | ${NGINX_ADDED} ms |
-| PUB with auth | ${RPS[pub]} | ${P50[pub]} ms | ${ADDED} ms |
+command: bench/pub-vs-nginx.sh $DURATION $RUNS $WARMUP  (wrk on core 0; job, nginx and the platform on core 1; throughput -t1 -c32 -d${DURATION}s, median of $RUNS runs; latency -c1)
+| path | req/s (32 connections) | p50 (32 connections) | p50 (1 connection) | p50 added (1 connection) |
+|---|---|---|---|---|
+| job directly | ${RPS[direct]} | ${P50[direct]} ms | ${P50_1[direct]} ms | — |
+| nginx proxy_pass, upstream keep-alive, no auth | ${RPS[nginx]} | ${P50[nginx]} ms | ${P50_1[nginx]} ms | ${NGINX_ADDED} ms |
+| PUB with auth | ${RPS[pub]} | ${P50[pub]} ms | ${P50_1[pub]} ms | ${ADDED} ms |
 PUB / nginx throughput: ${RATIO}
 racetrack deploy (python, no requirements) to first 200 through PUB: ${DEPLOY_SECONDS} s
 REPORT
