@@ -12,6 +12,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
  * What every command works with: environment, streams, the config file and HTTP. A class rather
@@ -26,16 +27,26 @@ public final class CliContext {
   private final PrintStream out;
   private final PrintStream err;
   private final InputStream in;
-  private final HttpClient http;
+  private final Supplier<HttpClient> httpFactory;
+  private HttpClient http;
   private final Set<Path> warnedConfigFiles = ConcurrentHashMap.newKeySet();
 
   public CliContext(
       Map<String, String> env, PrintStream out, PrintStream err, InputStream in, HttpClient http) {
+    this(env, out, err, in, () -> Objects.requireNonNull(http, "http"));
+  }
+
+  private CliContext(
+      Map<String, String> env,
+      PrintStream out,
+      PrintStream err,
+      InputStream in,
+      Supplier<HttpClient> httpFactory) {
     this.env = Map.copyOf(env);
     this.out = Objects.requireNonNull(out, "out");
     this.err = Objects.requireNonNull(err, "err");
     this.in = Objects.requireNonNull(in, "in");
-    this.http = Objects.requireNonNull(http, "http");
+    this.httpFactory = httpFactory;
   }
 
   public Map<String, String> env() {
@@ -54,8 +65,22 @@ public final class CliContext {
     return in;
   }
 
-  public HttpClient http() {
+  /** The HTTP client, created on first use (commands without calls start no threads). */
+  public synchronized HttpClient http() {
+    if (http == null) {
+      http = httpFactory.get();
+    }
     return http;
+  }
+
+  /**
+   * Stops the HTTP client's threads. The JVM's exit otherwise waits up to 300 ms for its selector
+   * thread, which sits in native code, before giving up on it.
+   */
+  public synchronized void close() {
+    if (http != null) {
+      http.shutdownNow();
+    }
   }
 
   /** The real process context. */
@@ -65,7 +90,7 @@ public final class CliContext {
         System.out,
         System.err,
         System.in,
-        HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build());
+        () -> HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build());
   }
 
   ClientConfig config() {
@@ -82,7 +107,7 @@ public final class CliContext {
   /** An API client for a remote, with its stored token. */
   ApiClient api(String lifecycleUrl) {
     return new ApiClient(
-        http,
+        http(),
         lifecycleUrl,
         Map.of(ApiClient.AUTH_HEADER, token(lifecycleUrl), "User-Agent", USER_AGENT),
         Duration.ofSeconds(60));
@@ -106,6 +131,6 @@ public final class CliContext {
   /** An API client without credentials (login). */
   ApiClient anonymous(String lifecycleUrl) {
     return new ApiClient(
-        http, lifecycleUrl, Map.of("User-Agent", USER_AGENT), Duration.ofSeconds(60));
+        http(), lifecycleUrl, Map.of("User-Agent", USER_AGENT), Duration.ofSeconds(60));
   }
 }

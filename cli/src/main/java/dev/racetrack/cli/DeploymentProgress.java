@@ -17,6 +17,7 @@ import java.util.Set;
  */
 final class DeploymentProgress {
   private static final Duration TIMEOUT = Duration.ofHours(1);
+  private static final Duration QUICK = Duration.ofSeconds(30);
 
   /** The answer of every endpoint that starts a deployment. */
   record Started(String id) {}
@@ -57,8 +58,8 @@ final class DeploymentProgress {
   private Deployment follow(String id) throws InterruptedException {
     Set<String> seenWarnings = new HashSet<>();
     String lastPhase = "";
-    long sleep = 50;
-    long deadline = System.nanoTime() + TIMEOUT.toNanos();
+    long started = System.nanoTime();
+    long deadline = started + TIMEOUT.toNanos();
     while (System.nanoTime() < deadline) {
       Deployment d = api.get("/api/v1/deploy/" + JobCommands.segment(id), Deployment.class);
       String phase = d.phase() == null ? "" : d.phase();
@@ -77,8 +78,8 @@ final class DeploymentProgress {
         printTimed(d.status().wireName());
         return d;
       }
-      Thread.sleep(sleep);
-      sleep = Math.min(1000, (long) (sleep * 1.5));
+      // quick deployments are seen done within 0.1 s; long builds are asked once a second
+      Thread.sleep(System.nanoTime() - started < QUICK.toNanos() ? 100 : 1000);
     }
     throw new CliException(
         "deployment " + id + " did not finish within " + TIMEOUT.toMinutes() + " minutes");

@@ -106,7 +106,10 @@ public final class RacetrackCli implements Runnable {
   }
 
   public static void main(String[] args) {
-    System.exit(commandLine(CliContext.system()).execute(args));
+    CliContext context = CliContext.system();
+    int exit = commandLine(context).execute(args);
+    context.close();
+    System.exit(exit);
   }
 
   /** The client version from the jar manifest. */

@@ -28,6 +28,7 @@ public final class RacetrackMain {
 
     int exit = line.execute(args);
     if (!server || exit != 0) {
+      context.close();
       System.exit(exit);
     }
   }

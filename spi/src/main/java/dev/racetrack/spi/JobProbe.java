@@ -169,12 +169,16 @@ public final class JobProbe {
     }
   }
 
-  /** Sleeps 20 ms, growing by half each attempt up to 500 ms, unless the deadline has passed. */
+  /**
+   * Sleeps 20 ms, growing by half each attempt up to 100 ms for the first 50 attempts (a few
+   * seconds: most jobs are ready by then, and seen ready promptly), then 500 ms; unless the
+   * deadline has passed.
+   */
   private void pause(Instant deadline, int attempt, String timeoutMessage) {
     if (!clock.instant().isBefore(deadline)) {
       throw new JobStartException(timeoutMessage);
     }
-    long millis = (long) Math.min(500, 20 * Math.pow(1.5, attempt));
+    long millis = attempt < 50 ? (long) Math.min(100, 20 * Math.pow(1.5, attempt)) : 500;
     try {
       Thread.sleep(millis);
     } catch (InterruptedException e) {
