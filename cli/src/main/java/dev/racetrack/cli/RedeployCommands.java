@@ -54,26 +54,41 @@ final class RedeployCommands {
     return 0;
   }
 
-  @Command(
-      name = "redeploy",
-      description =
-          "Build a deployed job version again from its stored manifest and build context, then"
-              + " replace the running one; waits until it runs.")
-  static final class Redeploy implements Callable<Integer> {
+  /** A deployment of the same job version again, without a body: redeploy or reprovision. */
+  abstract static class Again implements Callable<Integer> {
     @ParentCommand RacetrackCli root;
 
     @Mixin JobVersion job;
 
     @Mixin RemoteOption remote;
 
+    private final String action;
+    private final String doing;
+
+    Again(String action, String doing) {
+      this.action = action;
+      this.doing = doing;
+    }
+
     @Override
     public Integer call() throws InterruptedException {
       return run(
           root.context(),
           remote,
-          job.path("redeploy"),
+          job.path(action),
           Map.of(),
-          "redeploying " + job.name + " v" + job.version);
+          doing + " " + job.name + " v" + job.version);
+    }
+  }
+
+  @Command(
+      name = "redeploy",
+      description =
+          "Build a deployed job version again from its stored manifest and build context, then"
+              + " replace the running one; waits until it runs.")
+  static final class Redeploy extends Again {
+    Redeploy() {
+      super("redeploy", "redeploying");
     }
   }
 
@@ -82,21 +97,9 @@ final class RedeployCommands {
       description =
           "Start a deployed job version again from its built image (a fresh environment, e.g."
               + " new secrets or tokens); waits until it runs.")
-  static final class Reprovision implements Callable<Integer> {
-    @ParentCommand RacetrackCli root;
-
-    @Mixin JobVersion job;
-
-    @Mixin RemoteOption remote;
-
-    @Override
-    public Integer call() throws InterruptedException {
-      return run(
-          root.context(),
-          remote,
-          job.path("reprovision"),
-          Map.of(),
-          "reprovisioning " + job.name + " v" + job.version);
+  static final class Reprovision extends Again {
+    Reprovision() {
+      super("reprovision", "reprovisioning");
     }
   }
 

@@ -7,36 +7,19 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.racetrack.cli.FakeLifecycleFixture.Response;
 import dev.racetrack.model.Json;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-class DeploymentsCommandTest {
+class DeploymentsCommandTest extends LoggedInCliTest {
   private static final String TOKEN = "tok-alice";
   private static final String DEPLOY = "/api/v1/deploy";
 
-  @TempDir Path dir;
-  private FakeLifecycleFixture lifecycle;
-  private CliFixture cli;
-
-  @BeforeEach
-  void start() {
-    lifecycle = new FakeLifecycleFixture();
-    cli = new CliFixture(dir);
-    cli.loggedIn(lifecycle.url(), TOKEN);
-  }
-
-  @AfterEach
-  void stop() {
-    cli.close();
-    lifecycle.close();
+  DeploymentsCommandTest() {
+    super(TOKEN);
   }
 
   /** A deployment as the list shows it, {@code seconds} after its creation. */

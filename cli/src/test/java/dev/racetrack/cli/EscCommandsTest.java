@@ -7,36 +7,19 @@ import dev.racetrack.cli.FakeLifecycleFixture.Recorded;
 import dev.racetrack.cli.FakeLifecycleFixture.Response;
 import dev.racetrack.model.Json;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class EscCommandsTest {
+class EscCommandsTest extends LoggedInCliTest {
   private static final String TOKEN = "tok-admin";
   private static final String ESCS = "/api/v1/escs";
 
-  @TempDir Path dir;
-  private FakeLifecycleFixture lifecycle;
-  private CliFixture cli;
-
-  @BeforeEach
-  void start() {
-    lifecycle = new FakeLifecycleFixture();
-    cli = new CliFixture(dir);
-    cli.loggedIn(lifecycle.url(), TOKEN);
-  }
-
-  @AfterEach
-  void stop() {
-    cli.close();
-    lifecycle.close();
+  EscCommandsTest() {
+    super(TOKEN);
   }
 
   static Map<String, Object> token(String id, String value, Long expiry, Long lastUse) {

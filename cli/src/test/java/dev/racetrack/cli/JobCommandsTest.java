@@ -8,33 +8,16 @@ import dev.racetrack.cli.FakeLifecycleFixture.Recorded;
 import dev.racetrack.cli.FakeLifecycleFixture.Response;
 import dev.racetrack.model.Json;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class JobCommandsTest {
+class JobCommandsTest extends LoggedInCliTest {
   private static final String TOKEN = "tok-alice";
   private static final String PERFORM = "/api/v1/perform";
 
-  @TempDir Path dir;
-  private FakeLifecycleFixture lifecycle;
-  private CliFixture cli;
-
-  @BeforeEach
-  void start() {
-    lifecycle = new FakeLifecycleFixture();
-    cli = new CliFixture(dir);
-    cli.loggedIn(lifecycle.url(), TOKEN);
-  }
-
-  @AfterEach
-  void stop() {
-    cli.close();
-    lifecycle.close();
+  JobCommandsTest() {
+    super(TOKEN);
   }
 
   private String pubUrl(String name, String version) {

@@ -7,37 +7,20 @@ import dev.racetrack.cli.FakeLifecycleFixture.Recorded;
 import dev.racetrack.cli.FakeLifecycleFixture.Response;
 import dev.racetrack.cli.FakeLifecycleFixture.Stream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** {@code racetrack logs --follow} against a fake event stream. */
-class LogStreamTest {
+class LogStreamTest extends LoggedInCliTest {
   private static final String TOKEN = "tok-alice";
   private static final String STREAM = "/api/v1/job/adder/1.0.0/logs/stream";
   private static final String EVENT_STREAM = "text/event-stream";
   private static final Duration WAIT = Duration.ofSeconds(10);
 
-  @TempDir Path dir;
-  private FakeLifecycleFixture lifecycle;
-  private CliFixture cli;
-
-  @BeforeEach
-  void start() {
-    lifecycle = new FakeLifecycleFixture();
-    cli = new CliFixture(dir);
-    cli.loggedIn(lifecycle.url(), TOKEN);
-  }
-
-  @AfterEach
-  void stop() {
-    cli.close();
-    lifecycle.close();
+  LogStreamTest() {
+    super(TOKEN);
   }
 
   @Test

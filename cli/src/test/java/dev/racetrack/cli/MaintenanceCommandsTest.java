@@ -5,34 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.racetrack.cli.FakeLifecycleFixture.Recorded;
 import dev.racetrack.cli.FakeLifecycleFixture.Response;
 import dev.racetrack.model.Json;
-import java.nio.file.Path;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-class MaintenanceCommandsTest {
+class MaintenanceCommandsTest extends LoggedInCliTest {
   private static final String TOKEN = "tok-admin";
   private static final String MAINTENANCE = "/api/v1/maintenance";
 
-  @TempDir Path dir;
-  private FakeLifecycleFixture lifecycle;
-  private CliFixture cli;
-
-  @BeforeEach
-  void start() {
-    lifecycle = new FakeLifecycleFixture();
-    cli = new CliFixture(dir);
-    cli.loggedIn(lifecycle.url(), TOKEN);
-  }
-
-  @AfterEach
-  void stop() {
-    cli.close();
-    lifecycle.close();
+  MaintenanceCommandsTest() {
+    super(TOKEN);
   }
 
   @ParameterizedTest(name = "enabled={0}")

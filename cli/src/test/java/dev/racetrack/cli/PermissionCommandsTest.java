@@ -7,35 +7,18 @@ import dev.racetrack.cli.FakeLifecycleFixture.Recorded;
 import dev.racetrack.cli.FakeLifecycleFixture.Response;
 import dev.racetrack.model.Json;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class PermissionCommandsTest {
+class PermissionCommandsTest extends LoggedInCliTest {
   private static final String TOKEN = "tok-admin";
   private static final String PERMISSIONS = "/api/v1/auth/permissions";
 
-  @TempDir Path dir;
-  private FakeLifecycleFixture lifecycle;
-  private CliFixture cli;
-
-  @BeforeEach
-  void start() {
-    lifecycle = new FakeLifecycleFixture();
-    cli = new CliFixture(dir);
-    cli.loggedIn(lifecycle.url(), TOKEN);
-  }
-
-  @AfterEach
-  void stop() {
-    cli.close();
-    lifecycle.close();
+  PermissionCommandsTest() {
+    super(TOKEN);
   }
 
   static Map<String, Object> permission(

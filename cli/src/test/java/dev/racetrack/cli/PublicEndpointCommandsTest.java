@@ -5,33 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.racetrack.cli.FakeLifecycleFixture.Response;
 import dev.racetrack.model.Json;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class PublicEndpointCommandsTest {
+class PublicEndpointCommandsTest extends LoggedInCliTest {
   private static final String TOKEN = "tok-admin";
   private static final String ENDPOINTS = "/api/v1/public_endpoints";
 
-  @TempDir Path dir;
-  private FakeLifecycleFixture lifecycle;
-  private CliFixture cli;
-
-  @BeforeEach
-  void start() {
-    lifecycle = new FakeLifecycleFixture();
-    cli = new CliFixture(dir);
-    cli.loggedIn(lifecycle.url(), TOKEN);
-  }
-
-  @AfterEach
-  void stop() {
-    cli.close();
-    lifecycle.close();
+  PublicEndpointCommandsTest() {
+    super(TOKEN);
   }
 
   static Map<String, Object> endpoint(String id, String endpoint, boolean active) {

@@ -7,40 +7,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.racetrack.cli.FakeLifecycleFixture.Recorded;
 import dev.racetrack.cli.FakeLifecycleFixture.Response;
 import dev.racetrack.model.Json;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-class RedeployCommandsTest {
+class RedeployCommandsTest extends LoggedInCliTest {
   private static final String TOKEN = "tok-alice";
   private static final String JOB = "/api/v1/job/adder/1.0.0";
   private static final String STATUS = "/api/v1/deploy/dep-7";
   private static final Pattern TIMED_LINE = Pattern.compile("^\\[\\s*\\d+\\.\\ds] (.*)$");
 
-  @TempDir Path dir;
-  private FakeLifecycleFixture lifecycle;
-  private CliFixture cli;
-
-  @BeforeEach
-  void start() {
-    lifecycle = new FakeLifecycleFixture();
-    cli = new CliFixture(dir);
-    cli.loggedIn(lifecycle.url(), TOKEN);
-  }
-
-  @AfterEach
-  void stop() {
-    cli.close();
-    lifecycle.close();
+  RedeployCommandsTest() {
+    super(TOKEN);
   }
 
   private String pubUrl() {

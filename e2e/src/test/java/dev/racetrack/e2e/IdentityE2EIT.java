@@ -51,19 +51,7 @@ class IdentityE2EIT {
             home,
             Map.of("AUTH_KEY", "key-of-environment-a", "LIFECYCLE_CACHE_TTL_MIN", "60"));
     platform.start();
-    assertThat(
-            platform
-                .cli(
-                    PlatformProcess.ADMIN_PASSWORD + "\n",
-                    "login",
-                    "--username",
-                    "admin",
-                    "--remote",
-                    platform.lifecycleUrl())
-                .exitCode())
-        .isZero();
-    platform.cli("", "set", "remote", platform.lifecycleUrl());
-    admin = platform.cli("", "get", "auth-token").output().strip();
+    admin = platform.loginAsAdmin();
     for (String[] job :
         new String[][] {
           {"python-adder", "python-adder"}, {"python-chain", "chain-a"}, {"python-chain", "chain-b"}

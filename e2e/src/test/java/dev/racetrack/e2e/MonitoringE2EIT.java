@@ -93,22 +93,10 @@ class MonitoringE2EIT {
     Path promtool = Tools.require("promtool");
     platform = new PlatformProcess(DIST, home, Map.of());
     platform.start();
-    assertThat(
-            platform
-                .cli(
-                    PlatformProcess.ADMIN_PASSWORD + "\n",
-                    "login",
-                    "--username",
-                    "admin",
-                    "--remote",
-                    platform.lifecycleUrl())
-                .exitCode())
-        .isZero();
-    platform.cli("", "set", "remote", platform.lifecycleUrl());
+    String admin = platform.loginAsAdmin();
     PlatformProcess.CliResult deploy =
         platform.cli("", "deploy", SAMPLES.resolve("python-adder").toString());
     assertThat(deploy.exitCode()).as(deploy.output()).isZero();
-    String admin = platform.cli("", "get", "auth-token").output().strip();
     assertThat(perform("{\"numbers\": [40, 2]}", admin).statusCode()).isEqualTo(200);
     assertThat(perform("{\"numbers\": [\"not a number\"]}", admin).statusCode()).isEqualTo(500);
 

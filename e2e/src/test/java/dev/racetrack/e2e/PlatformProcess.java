@@ -98,6 +98,20 @@ final class PlatformProcess implements AutoCloseable {
     }
   }
 
+  /**
+   * Logs the CLI in as admin (password from stdin), makes this platform the current remote and
+   * returns the admin's token.
+   */
+  String loginAsAdmin() {
+    CliResult login =
+        cli(ADMIN_PASSWORD + "\n", "login", "--username", "admin", "--remote", lifecycleUrl());
+    if (login.exitCode() != 0) {
+      throw new AssertionError("admin login failed: " + login.output());
+    }
+    cli("", "set", "remote", lifecycleUrl());
+    return cli("", "get", "auth-token").output().strip();
+  }
+
   /** Kills the platform process abruptly (SIGKILL), as a crash would. */
   void kill() {
     process.destroyForcibly();

@@ -28,15 +28,8 @@ final class FastPath {
 
   /** Request headers the job never receives from here: hop-by-hop, credentials, replaced ones. */
   private static final Set<String> DROPPED =
-      Set.of(
-          "connection",
-          "keep-alive",
-          "proxy-connection",
+      HttpHead.hopByHopAnd(
           "proxy-authorization",
-          "te",
-          "trailer",
-          "transfer-encoding",
-          "upgrade",
           "host",
           "content-length",
           "x-forwarded-host",

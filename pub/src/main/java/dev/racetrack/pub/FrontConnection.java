@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,7 +43,9 @@ final class FrontConnection implements FrontLoop.Handler {
 
   /** Answer headers never passed back from a job: hop-by-hop ones. */
   private static final Set<String> NOT_RETURNED =
-      Set.of("connection", "keep-alive", "proxy-connection", "te", "trailer", "upgrade");
+      HttpHead.HOP_BY_HOP.stream()
+          .filter(name -> !name.equals("transfer-encoding")) // the framing passes through as is
+          .collect(Collectors.toUnmodifiableSet());
 
   private final FrontLoop loop;
   private final SocketChannel channel;

@@ -2,8 +2,10 @@ package dev.racetrack.pub;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * The head of an HTTP/1.x message (request or answer) parsed from bytes, kept simple on purpose:
@@ -11,6 +13,24 @@ import java.util.Locale;
  * unusual is left to Jetty, which parses strictly.
  */
 record HttpHead(String first, String second, String third, List<Field> fields, int length) {
+  /** Hop-by-hop header fields (RFC 9110 7.6.1): never passed on by a proxy. */
+  static final Set<String> HOP_BY_HOP =
+      Set.of(
+          "connection",
+          "keep-alive",
+          "proxy-connection",
+          "te",
+          "trailer",
+          "transfer-encoding",
+          "upgrade");
+
+  /** The hop-by-hop fields and {@code more} (lower case). */
+  static Set<String> hopByHopAnd(String... more) {
+    Set<String> all = new HashSet<>(HOP_BY_HOP);
+    all.addAll(List.of(more));
+    return Set.copyOf(all);
+  }
+
   /** A header field. */
   record Field(String name, String value) {
     boolean is(String lowerCaseName) {

@@ -43,15 +43,8 @@ final class JobProxy implements AutoCloseable {
 
   /** Request headers never forwarded: hop-by-hop ones and those the proxy sets itself. */
   private static final Set<String> NOT_FORWARDED =
-      Set.of(
-          "connection",
-          "keep-alive",
-          "proxy-connection",
+      HttpHead.hopByHopAnd(
           "proxy-authorization",
-          "te",
-          "trailer",
-          "transfer-encoding",
-          "upgrade",
           "expect",
           "host",
           "content-length",
@@ -59,16 +52,7 @@ final class JobProxy implements AutoCloseable {
           "x-forwarded-proto");
 
   /** Response headers never passed back: hop-by-hop ones. */
-  private static final Set<String> NOT_RETURNED =
-      Set.of(
-          "connection",
-          "keep-alive",
-          "proxy-connection",
-          "te",
-          "trailer",
-          "transfer-encoding",
-          "upgrade",
-          "content-length");
+  private static final Set<String> NOT_RETURNED = HttpHead.hopByHopAnd("content-length");
 
   private final PubMetrics metrics;
   private final PermitCache cache;
