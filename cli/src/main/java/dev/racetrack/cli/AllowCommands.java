@@ -30,6 +30,34 @@ final class AllowCommands {
     }
   }
 
+  /** {@code --scope}, call_job unless given. */
+  static final class ScopeOption {
+    @Option(
+        names = "--scope",
+        paramLabel = "SCOPE",
+        defaultValue = "call_job",
+        description = "One of: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).",
+        completionCandidates = PermissionCommands.Scopes.class)
+    String scope = "call_job";
+  }
+
+  /**
+   * {@code POST /api/v1/auth/allow/SUBJECT/job/FAMILY/scope/SCOPE}; returns the checked scope.
+   *
+   * @param subject e.g. {@code esc/ID} or {@code job_family/NAME}, segments already encoded
+   */
+  private static String allow(
+      CliContext context, RemoteOption remote, String subject, String family, String scope) {
+    String checked = PermissionCommands.scope(scope);
+    remote
+        .api(context)
+        .post(
+            "/api/v1/auth/allow/" + subject + "/job/" + segment(family) + "/scope/" + checked,
+            Map.of(),
+            JsonNode.class);
+    return checked;
+  }
+
   @Command(name = "esc", description = "Let an ESC use a scope (default call_job) on a job family.")
   static final class AllowEsc implements Callable<Integer> {
     @ParentCommand Allow parent;
@@ -40,31 +68,14 @@ final class AllowCommands {
     @Parameters(index = "1", paramLabel = "FAMILY", description = "The job family (job name).")
     String family;
 
-    @Option(
-        names = "--scope",
-        paramLabel = "SCOPE",
-        defaultValue = "call_job",
-        description = "One of: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).",
-        completionCandidates = PermissionCommands.Scopes.class)
-    String scope;
+    @Mixin ScopeOption scope;
 
     @Mixin RemoteOption remote;
 
     @Override
     public Integer call() {
       CliContext context = parent.context();
-      String checked = PermissionCommands.scope(scope);
-      remote
-          .api(context)
-          .post(
-              "/api/v1/auth/allow/esc/"
-                  + segment(escId)
-                  + "/job/"
-                  + segment(family)
-                  + "/scope/"
-                  + checked,
-              Map.of(),
-              JsonNode.class);
+      String checked = allow(context, remote, "esc/" + segment(escId), family, scope.scope);
       context.out().println("ESC " + escId + " may " + checked + " on family " + family);
       return 0;
     }
@@ -84,31 +95,14 @@ final class AllowCommands {
     @Parameters(index = "1", paramLabel = "TARGET", description = "The called job family.")
     String target;
 
-    @Option(
-        names = "--scope",
-        paramLabel = "SCOPE",
-        defaultValue = "call_job",
-        description = "One of: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).",
-        completionCandidates = PermissionCommands.Scopes.class)
-    String scope;
+    @Mixin ScopeOption scope;
 
     @Mixin RemoteOption remote;
 
     @Override
     public Integer call() {
       CliContext context = parent.context();
-      String checked = PermissionCommands.scope(scope);
-      remote
-          .api(context)
-          .post(
-              "/api/v1/auth/allow/job_family/"
-                  + segment(source)
-                  + "/job/"
-                  + segment(target)
-                  + "/scope/"
-                  + checked,
-              Map.of(),
-              JsonNode.class);
+      String checked = allow(context, remote, "job_family/" + segment(source), target, scope.scope);
       context
           .out()
           .println("jobs of family " + source + " may " + checked + " on family " + target);

@@ -5,14 +5,11 @@ import static dev.racetrack.cli.JobCommands.segment;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.racetrack.cli.JobCommands.Table;
-import dev.racetrack.model.Json;
 import dev.racetrack.model.http.ApiClient;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -65,17 +62,11 @@ final class EscCommands {
     @Override
     public Integer call() {
       CliContext context = parent.context();
-      boolean json = output.json();
-      JsonNode escs = remote.api(context).get("/api/v1/escs", JsonNode.class);
-      if (json) {
-        context.out().println(Json.write(escs));
-        return 0;
-      }
-      List<String[]> rows = new ArrayList<>();
-      rows.add(new String[] {"ID", "NAME"});
-      escs.forEach(e -> rows.add(new String[] {e.path("id").asText(), e.path("name").asText()}));
-      Table.print(context.out(), rows);
-      return 0;
+      return output.list(
+          context.out(),
+          () -> remote.api(context).get("/api/v1/escs", JsonNode.class),
+          new String[] {"ID", "NAME"},
+          e -> new String[] {e.path("id").asText(), e.path("name").asText()});
     }
   }
 
@@ -147,7 +138,27 @@ final class EscCommands {
     @Override
     public Integer call() {
       CliContext context = parent.context();
-      boolean json = output.json();
+      return output.list(
+          context.out(),
+          () -> tokens(context),
+          data -> data.path("tokens"),
+          showTokens
+              ? new String[] {"ID", "EXPIRES", "ACTIVE", "LAST USE", "TOKEN"}
+              : new String[] {"ID", "EXPIRES", "ACTIVE", "LAST USE"},
+          token -> {
+            String[] row = {
+              token.path("id").asText(),
+              Table.time(token.path("expiry_time"), "never"),
+              UserCommands.yesNo(token.path("active")),
+              Table.time(token.path("last_use_time"), "never"),
+              token.path("token").asText()
+            };
+            return showTokens ? row : Arrays.copyOf(row, 4);
+          });
+    }
+
+    /** The ESC's tokens, their values removed unless asked for. */
+    private JsonNode tokens(CliContext context) {
       JsonNode data = remote.api(context).get(escPath(id) + "/auth_data", JsonNode.class);
       if (!showTokens) {
         data.path("tokens")
@@ -158,27 +169,7 @@ final class EscCommands {
                   }
                 });
       }
-      if (json) {
-        context.out().println(Json.write(data));
-        return 0;
-      }
-      List<String[]> rows = new ArrayList<>();
-      rows.add(
-          showTokens
-              ? new String[] {"ID", "EXPIRES", "ACTIVE", "LAST USE", "TOKEN"}
-              : new String[] {"ID", "EXPIRES", "ACTIVE", "LAST USE"});
-      for (JsonNode token : data.path("tokens")) {
-        String[] row = {
-          token.path("id").asText(),
-          Table.time(token.path("expiry_time"), "never"),
-          UserCommands.yesNo(token.path("active")),
-          Table.time(token.path("last_use_time"), "never"),
-          token.path("token").asText()
-        };
-        rows.add(showTokens ? row : Arrays.copyOf(row, 4));
-      }
-      Table.print(context.out(), rows);
-      return 0;
+      return data;
     }
   }
 

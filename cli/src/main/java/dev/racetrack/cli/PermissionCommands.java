@@ -3,9 +3,6 @@ package dev.racetrack.cli;
 import static dev.racetrack.cli.JobCommands.segment;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.racetrack.cli.JobCommands.Table;
-import dev.racetrack.model.Json;
-import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -108,7 +105,6 @@ final class PermissionCommands {
     @Override
     public Integer call() {
       CliContext context = parent.context();
-      boolean json = output.json();
       Map<String, String> query = new LinkedHashMap<>();
       subjectType.ifPresent(v -> query.put("subject_type", subjectType(v)));
       subject.ifPresent(v -> query.put("subject", v));
@@ -122,26 +118,19 @@ final class PermissionCommands {
                   .append(k)
                   .append('=')
                   .append(segment(v)));
-      JsonNode permissions = remote.api(context).get(path.toString(), JsonNode.class);
-      if (json) {
-        context.out().println(Json.write(permissions));
-        return 0;
-      }
-      List<String[]> rows = new ArrayList<>();
-      rows.add(new String[] {"ID", "SUBJECT", "SCOPE", "FAMILY", "JOB", "ENDPOINT"});
-      for (JsonNode p : permissions) {
-        rows.add(
-            new String[] {
-              p.path("id").asText(),
-              p.path("subject").asText(),
-              p.path("scope").asText(),
-              anyIfBlank(p.path("job_family")),
-              job(p),
-              anyIfBlank(p.path("endpoint"))
-            });
-      }
-      Table.print(context.out(), rows);
-      return 0;
+      return output.list(
+          context.out(),
+          () -> remote.api(context).get(path.toString(), JsonNode.class),
+          new String[] {"ID", "SUBJECT", "SCOPE", "FAMILY", "JOB", "ENDPOINT"},
+          p ->
+              new String[] {
+                p.path("id").asText(),
+                p.path("subject").asText(),
+                p.path("scope").asText(),
+                anyIfBlank(p.path("job_family")),
+                job(p),
+                anyIfBlank(p.path("endpoint"))
+              });
     }
   }
 

@@ -3,10 +3,6 @@ package dev.racetrack.cli;
 import static dev.racetrack.cli.JobCommands.segment;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.racetrack.cli.JobCommands.Table;
-import dev.racetrack.model.Json;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -44,26 +40,18 @@ final class PublicEndpointCommands {
     @Override
     public Integer call() {
       CliContext context = parent.context();
-      boolean json = output.json();
-      JsonNode endpoints = remote.api(context).get("/api/v1/public_endpoints", JsonNode.class);
-      if (json) {
-        context.out().println(Json.write(endpoints));
-        return 0;
-      }
-      List<String[]> rows = new ArrayList<>();
-      rows.add(new String[] {"ID", "JOB", "VERSION", "ACTIVE", "ENDPOINT"});
-      for (JsonNode e : endpoints) {
-        rows.add(
-            new String[] {
-              e.path("id").asText(),
-              e.path("job_name").asText(),
-              e.path("job_version").asText(),
-              UserCommands.yesNo(e.path("active")),
-              e.path("endpoint").asText()
-            });
-      }
-      Table.print(context.out(), rows);
-      return 0;
+      return output.list(
+          context.out(),
+          () -> remote.api(context).get("/api/v1/public_endpoints", JsonNode.class),
+          new String[] {"ID", "JOB", "VERSION", "ACTIVE", "ENDPOINT"},
+          e ->
+              new String[] {
+                e.path("id").asText(),
+                e.path("job_name").asText(),
+                e.path("job_version").asText(),
+                UserCommands.yesNo(e.path("active")),
+                e.path("endpoint").asText()
+              });
     }
   }
 

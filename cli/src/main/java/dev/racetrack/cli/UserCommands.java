@@ -4,10 +4,7 @@ import static dev.racetrack.cli.JobCommands.segment;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.racetrack.cli.JobCommands.Table;
-import dev.racetrack.model.Json;
 import dev.racetrack.model.http.ApiClient;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -53,31 +50,22 @@ final class UserCommands {
     @Override
     public Integer call() {
       CliContext context = parent.context();
-      boolean json = output.json();
-      JsonNode users = remote.api(context).get("/api/v1/users", JsonNode.class);
-      if (json) {
-        context.out().println(Json.write(users));
-        return 0;
-      }
-      List<String[]> rows = new ArrayList<>();
-      rows.add(
+      return output.list(
+          context.out(),
+          () -> remote.api(context).get("/api/v1/users", JsonNode.class),
           new String[] {
             "USERNAME", "EMAIL", "ACTIVE", "STAFF", "SUPERUSER", "JOINED", "LAST LOGIN"
-          });
-      for (JsonNode user : users) {
-        rows.add(
-            new String[] {
-              user.path("username").asText(),
-              user.path("email").asText("-"),
-              yesNo(user.path("is_active")),
-              yesNo(user.path("is_staff")),
-              yesNo(user.path("is_superuser")),
-              Table.time(user.path("date_joined"), "-"),
-              Table.time(user.path("last_login"), "never")
-            });
-      }
-      Table.print(context.out(), rows);
-      return 0;
+          },
+          user ->
+              new String[] {
+                user.path("username").asText(),
+                user.path("email").asText("-"),
+                yesNo(user.path("is_active")),
+                yesNo(user.path("is_staff")),
+                yesNo(user.path("is_superuser")),
+                Table.time(user.path("date_joined"), "-"),
+                Table.time(user.path("last_login"), "never")
+              });
     }
   }
 
@@ -85,8 +73,8 @@ final class UserCommands {
     return flag.asBoolean() ? "yes" : "no";
   }
 
-  @Command(name = "activate", description = "Let a user log in (e.g. after racetrack register).")
-  static final class Activate implements Callable<Integer> {
+  /** Sets {@code is_active}: activate or deactivate. */
+  abstract static class SetActive implements Callable<Integer> {
     @ParentCommand User parent;
 
     @Parameters(paramLabel = "USER")
@@ -94,32 +82,39 @@ final class UserCommands {
 
     @Mixin RemoteOption remote;
 
+    private final boolean active;
+
+    SetActive(boolean active) {
+      this.active = active;
+    }
+
     @Override
     public Integer call() {
       CliContext context = parent.context();
-      JsonNode user = update(remote.api(context), username, Map.of("is_active", true));
-      context.out().println("activated user " + user.path("username").asText(username));
+      JsonNode user = update(remote.api(context), username, Map.of("is_active", active));
+      context
+          .out()
+          .println(
+              (active ? "activated" : "deactivated")
+                  + " user "
+                  + user.path("username").asText(username));
       return 0;
+    }
+  }
+
+  @Command(name = "activate", description = "Let a user log in (e.g. after racetrack register).")
+  static final class Activate extends SetActive {
+    Activate() {
+      super(true);
     }
   }
 
   @Command(
       name = "deactivate",
       description = "Stop a user from logging in and calling the API with their tokens.")
-  static final class Deactivate implements Callable<Integer> {
-    @ParentCommand User parent;
-
-    @Parameters(paramLabel = "USER")
-    String username;
-
-    @Mixin RemoteOption remote;
-
-    @Override
-    public Integer call() {
-      CliContext context = parent.context();
-      JsonNode user = update(remote.api(context), username, Map.of("is_active", false));
-      context.out().println("deactivated user " + user.path("username").asText(username));
-      return 0;
+  static final class Deactivate extends SetActive {
+    Deactivate() {
+      super(false);
     }
   }
 
