@@ -3,15 +3,11 @@ package dev.racetrack.http;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.racetrack.model.Json;
+import dev.racetrack.model.SwaggerUiAssets;
 import dev.racetrack.model.error.NotFoundException;
 import io.javalin.http.Context;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.Properties;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -22,23 +18,13 @@ import java.util.regex.Pattern;
  */
 final class ApiDocs {
   private static final Pattern PARAM = Pattern.compile("[{<]([A-Za-z_][A-Za-z0-9_]*)[}>]");
-  private static final Map<String, String> TYPES =
-      Map.of(
-          ".css",
-          "text/css; charset=utf-8",
-          ".js",
-          "text/javascript; charset=utf-8",
-          ".png",
-          "image/png");
-
   private final String title;
   private final String version;
-  private final String webjarRoot;
+  private final SwaggerUiAssets assets = new SwaggerUiAssets();
 
   ApiDocs(String title, String version) {
     this.title = title;
     this.version = version;
-    this.webjarRoot = "META-INF/resources/webjars/swagger-ui/" + webjarVersion() + "/";
   }
 
   /** Adds the documentation routes; call after every feature registered its routes. */
@@ -117,40 +103,10 @@ final class ApiDocs {
 
   private void asset(Context ctx) {
     String name = ctx.pathParam("file");
-    if (!name.matches("[A-Za-z0-9._-]+") || name.startsWith(".")) {
-      throw new NotFoundException("Not found: " + name);
-    }
-    try (InputStream in = ApiDocs.class.getClassLoader().getResourceAsStream(webjarRoot + name)) {
-      if (in == null) {
-        throw new NotFoundException("Not found: " + name);
-      }
-      String type =
-          TYPES.entrySet().stream()
-              .filter(e -> name.endsWith(e.getKey()))
-              .map(Map.Entry::getValue)
-              .findFirst()
-              .orElse("application/octet-stream");
-      ctx.contentType(type)
-          .header("Cache-Control", "public, max-age=86400")
-          .result(in.readAllBytes());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private static String webjarVersion() {
-    try (InputStream in =
-        ApiDocs.class
-            .getClassLoader()
-            .getResourceAsStream("META-INF/maven/org.webjars/swagger-ui/pom.properties")) {
-      if (in == null) {
-        throw new IllegalStateException("swagger-ui webjar is not on the class path");
-      }
-      Properties properties = new Properties();
-      properties.load(in);
-      return properties.getProperty("version");
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    SwaggerUiAssets.Asset asset =
+        assets.find(name).orElseThrow(() -> new NotFoundException("Not found: " + name));
+    ctx.contentType(asset.contentType())
+        .header("Cache-Control", "public, max-age=86400")
+        .result(asset.bytes());
   }
 }

@@ -1,5 +1,6 @@
 package dev.racetrack.imagebuilder;
 
+import dev.racetrack.model.FileTrees;
 import dev.racetrack.model.Json;
 import dev.racetrack.model.build.BuildRequest;
 import dev.racetrack.model.build.BuildResult;
@@ -19,7 +20,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +27,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Semaphore;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -192,7 +191,7 @@ public final class Builder {
       return;
     }
     try {
-      deleteTree(workspace);
+      FileTrees.delete(workspace);
     } catch (UncheckedIOException e) {
       progress.warning("could not clean up the workspace: " + e.getMessage());
     }
@@ -207,24 +206,11 @@ public final class Builder {
   }
 
   private static void prepareEmpty(Path dir) {
-    deleteTree(dir);
+    FileTrees.delete(dir);
     try {
       Files.createDirectories(dir);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create " + dir + ": " + e.getMessage(), e);
-    }
-  }
-
-  static void deleteTree(Path dir) {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> files = Files.walk(dir)) {
-      for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot delete " + dir + ": " + e.getMessage(), e);
     }
   }
 

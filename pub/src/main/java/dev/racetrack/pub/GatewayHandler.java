@@ -1,6 +1,7 @@
 package dev.racetrack.pub;
 
 import dev.racetrack.model.Json;
+import dev.racetrack.model.SwaggerUiAssets;
 import java.net.URLDecoder;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -246,7 +247,7 @@ final class GatewayHandler extends Handler.Abstract {
   }
 
   private void asset(String name, Response response, Callback callback, String tracingId) {
-    Optional<SwaggerPages.Asset> asset = swagger.asset(name);
+    Optional<SwaggerUiAssets.Asset> asset = swagger.asset(name);
     if (asset.isEmpty()) {
       error(response, callback, 404, "Not found: " + name, tracingId);
       return;

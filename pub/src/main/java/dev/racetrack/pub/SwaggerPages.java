@@ -1,13 +1,8 @@
 package dev.racetrack.pub;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
+import dev.racetrack.model.SwaggerUiAssets;
 import java.nio.charset.StandardCharsets;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The Swagger UI page PUB serves for every job at {@code /pub/job/NAME/VERSION/}, built from the
@@ -16,74 +11,11 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class SwaggerPages {
   static final String ASSET_PREFIX = "/pub/swagger-ui/";
-  private static final Map<String, String> TYPES =
-      Map.of(
-          ".css",
-          "text/css; charset=utf-8",
-          ".js",
-          "text/javascript; charset=utf-8",
-          ".png",
-          "image/png",
-          ".map",
-          "application/json");
-
-  private final String webjarRoot;
-  private final Map<String, Asset> assets = new ConcurrentHashMap<>();
-
-  /** A static file. */
-  record Asset(byte[] bytes, String contentType) {}
-
-  SwaggerPages() {
-    this.webjarRoot = "META-INF/resources/webjars/swagger-ui/" + webjarVersion() + "/";
-  }
-
-  private static String webjarVersion() {
-    try (InputStream in =
-        SwaggerPages.class
-            .getClassLoader()
-            .getResourceAsStream("META-INF/maven/org.webjars/swagger-ui/pom.properties")) {
-      if (in == null) {
-        throw new IllegalStateException("swagger-ui webjar is not on the class path");
-      }
-      Properties properties = new Properties();
-      properties.load(in);
-      return properties.getProperty("version");
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
+  private final SwaggerUiAssets assets = new SwaggerUiAssets();
 
   /** An asset of Swagger UI by file name (only plain file names are served). */
-  Optional<Asset> asset(String name) {
-    if (!name.matches("[A-Za-z0-9._-]+") || name.startsWith(".")) {
-      return Optional.empty();
-    }
-    Asset cached = assets.get(name);
-    if (cached != null) {
-      return Optional.of(cached);
-    }
-    // Only found files are remembered: names that do not exist come from clients, without limit.
-    Optional<Asset> loaded = load(name);
-    loaded.ifPresent(asset -> assets.putIfAbsent(name, asset));
-    return loaded;
-  }
-
-  private Optional<Asset> load(String name) {
-    try (InputStream in =
-        SwaggerPages.class.getClassLoader().getResourceAsStream(webjarRoot + name)) {
-      if (in == null) {
-        return Optional.empty();
-      }
-      String type =
-          TYPES.entrySet().stream()
-              .filter(e -> name.endsWith(e.getKey()))
-              .map(Map.Entry::getValue)
-              .findFirst()
-              .orElse("application/octet-stream");
-      return Optional.of(new Asset(in.readAllBytes(), type));
-    } catch (IOException e) {
-      return Optional.empty();
-    }
+  Optional<SwaggerUiAssets.Asset> asset(String name) {
+    return assets.find(name);
   }
 
   /** The Swagger UI page of a job. */

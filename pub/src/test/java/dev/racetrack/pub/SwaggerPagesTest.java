@@ -2,6 +2,7 @@ package dev.racetrack.pub;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.racetrack.model.SwaggerUiAssets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -23,7 +24,7 @@ class SwaggerPagesTest {
 
   @Test
   void asset_knownFile_hasBytesAndType() {
-    SwaggerPages.Asset css = pages.asset("swagger-ui.css").orElseThrow();
+    SwaggerUiAssets.Asset css = pages.asset("swagger-ui.css").orElseThrow();
 
     assertThat(css.contentType()).startsWith("text/css");
     assertThat(css.bytes()).isNotEmpty();

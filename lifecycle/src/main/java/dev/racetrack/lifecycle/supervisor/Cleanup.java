@@ -1,5 +1,6 @@
 package dev.racetrack.lifecycle.supervisor;
 
+import dev.racetrack.model.FileTrees;
 import dev.racetrack.model.Job;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -8,7 +9,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -77,7 +77,7 @@ public final class Cleanup {
           continue;
         }
         if (Files.getLastModifiedTime(build).toInstant().isBefore(limit)) {
-          deleteTree(build);
+          FileTrees.delete(build);
           removed++;
         }
       }
@@ -88,13 +88,5 @@ public final class Cleanup {
       LOG.info("removed {} unused artifact(s)", removed);
     }
     return removed;
-  }
-
-  private static void deleteTree(Path dir) throws IOException {
-    try (Stream<Path> files = Files.walk(dir)) {
-      for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    }
   }
 }

@@ -1,6 +1,7 @@
 package dev.racetrack.local;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import dev.racetrack.model.FileTrees;
 import dev.racetrack.model.Json;
 import dev.racetrack.spi.JobSecrets;
 import dev.racetrack.spi.SecretBox;
@@ -11,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -98,17 +98,7 @@ final class LocalStore {
 
   /** Removes everything kept for a job version. */
   void deleteAll(String resourceName) {
-    Path dir = dir(resourceName);
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> files = Files.walk(dir)) {
-      for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot delete " + dir + ": " + e.getMessage(), e);
-    }
+    FileTrees.delete(dir(resourceName));
   }
 
   private <T> Optional<T> readEncrypted(Path file, TypeReference<T> type) {
