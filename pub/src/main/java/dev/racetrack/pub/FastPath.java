@@ -1,5 +1,6 @@
 package dev.racetrack.pub;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
@@ -22,9 +23,8 @@ final class FastPath {
       Pattern.compile("/pub/job/[A-Za-z0-9._~!$&'()*+,;=:@/-]+");
   private static final Pattern SAFE_QUERY = Pattern.compile("[A-Za-z0-9._~!$&'()*+,;=:@/?%-]*");
   private static final Pattern SAFE_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
-  private static final String[] TOKEN_HEADERS = {
-    "x-racetrack-auth", "x-racetrack-esc-auth", "x-racetrack-user-auth"
-  };
+  private static final List<String> TOKEN_HEADERS =
+      GatewayHandler.TOKEN_HEADERS.stream().map(name -> name.toLowerCase(Locale.ROOT)).toList();
 
   /** Request headers the job never receives from here: hop-by-hop, credentials, replaced ones. */
   private static final Set<String> DROPPED =

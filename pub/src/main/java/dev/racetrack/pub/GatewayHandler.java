@@ -30,8 +30,11 @@ final class GatewayHandler extends Handler.Abstract {
   static final String CALLER_HEADER = "X-Caller-Name";
   static final String TRACING_ATTRIBUTE = "racetrack.tracingId";
   private static final String AUTH = "X-Racetrack-Auth";
-  private static final List<String> TOKEN_HEADERS =
+
+  /** Where a caller's token may be, in this order (current and legacy names). */
+  static final List<String> TOKEN_HEADERS =
       List.of(AUTH, "X-Racetrack-Esc-Auth", "X-Racetrack-User-Auth");
+
   private static final Pattern SAFE_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
 
   private final CallAuthorizer authorizer;
