@@ -8,14 +8,18 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -125,6 +129,7 @@ public final class BuildContext {
   private static void read(byte[] targz, Limits limits, Optional<Path> dest) {
     long total = 0;
     int count = 0;
+    Set<Path> files = new HashSet<>();
     try (InputStream gz = new GzipCompressorInputStream(new ByteArrayInputStream(targz));
         TarArchiveInputStream tar = new TarArchiveInputStream(gz)) {
       TarArchiveEntry entry;
@@ -134,7 +139,7 @@ public final class BuildContext {
               "build context has more than " + limits.maxEntries() + " entries");
         }
         Path relative = safeName(entry.getName());
-        checkEntryType(entry, relative);
+        checkEntryType(entry, relative, files);
         total += Math.max(0, entry.getSize());
         if (total > limits.maxUncompressedBytes()) {
           throw new PayloadTooLargeException(
@@ -143,10 +148,16 @@ public final class BuildContext {
         if (dest.isPresent()) {
           write(tar, entry, dest.get(), relative);
         }
+        if (!entry.isDirectory() && !entry.isSymbolicLink()) {
+          files.add(relative); // a regular file, or a hard link to one
+        }
       }
     } catch (IOException e) {
       throw new ValidationException(
           "build context is not a valid .tar.gz archive: " + e.getMessage(), e);
+    }
+    if (dest.isPresent()) {
+      requireLinksInside(dest.get(), "build context entry");
     }
   }
 
@@ -169,13 +180,32 @@ public final class BuildContext {
     return path;
   }
 
-  private static void checkEntryType(TarArchiveEntry entry, Path relative) {
-    if (entry.isSymbolicLink() || entry.isLink()) {
+  /**
+   * Allows regular files, directories, symbolic links that stay inside the context (as far as the
+   * names tell; {@link #requireLinksInside} checks the real file system after extraction) and hard
+   * links to regular files earlier in the same archive. Devices, FIFOs and anything else are
+   * refused.
+   */
+  private static void checkEntryType(TarArchiveEntry entry, Path relative, Set<Path> files) {
+    if (entry.isCharacterDevice() || entry.isBlockDevice() || entry.isFIFO()) {
+      throw new ValidationException(
+          "build context entry '"
+              + entry.getName()
+              + "' is a device or FIFO; only regular files, directories and links are allowed");
+    }
+    if (entry.isLink()) {
       String target = entry.getLinkName();
-      Path parent =
-          entry.isLink()
-              ? Path.of("")
-              : Optional.ofNullable(relative.getParent()).orElse(Path.of(""));
+      if (target.startsWith("/") || !files.contains(safeLinkTarget(entry))) {
+        throw new ValidationException(
+            "build context entry '"
+                + entry.getName()
+                + "' is a hard link to '"
+                + target
+                + "', which is not a file earlier in the archive (outside the context?)");
+      }
+    } else if (entry.isSymbolicLink()) {
+      String target = entry.getLinkName();
+      Path parent = Optional.ofNullable(relative.getParent()).orElse(Path.of(""));
       Path resolved = parent.resolve(target).normalize();
       if (Path.of(target).isAbsolute() || target.startsWith("/") || resolved.startsWith("..")) {
         throw new ValidationException(
@@ -188,6 +218,20 @@ public final class BuildContext {
     } else if (!entry.isDirectory() && !entry.isFile()) {
       throw new ValidationException(
           "build context entry '" + entry.getName() + "' is not a regular file, directory or link");
+    }
+  }
+
+  private static Path safeLinkTarget(TarArchiveEntry entry) {
+    try {
+      return safeName(entry.getLinkName());
+    } catch (ValidationException e) {
+      throw new ValidationException(
+          "build context entry '"
+              + entry.getName()
+              + "' is a hard link to '"
+              + entry.getLinkName()
+              + "', outside the context",
+          e);
     }
   }
 
@@ -206,8 +250,19 @@ public final class BuildContext {
       Files.createDirectories(target.getParent());
       Files.createSymbolicLink(target, Path.of(entry.getLinkName()));
     } else if (entry.isLink()) {
+      Path source = dest.resolve(safeName(entry.getLinkName()));
+      // the source is a regular file this archive wrote, reached through no link
+      ensureNoLinkOnPath(dest, source, entry.getName());
+      if (!Files.isRegularFile(source, LinkOption.NOFOLLOW_LINKS)) {
+        throw new ValidationException(
+            "build context entry '"
+                + entry.getName()
+                + "' is a hard link to '"
+                + entry.getLinkName()
+                + "', which is not a regular file of the archive");
+      }
       Files.createDirectories(target.getParent());
-      Files.copy(dest.resolve(safeName(entry.getLinkName())), target);
+      Files.copy(source, target, LinkOption.NOFOLLOW_LINKS);
     } else {
       Files.createDirectories(target.getParent());
       Files.copy(tar, target);
@@ -227,6 +282,69 @@ public final class BuildContext {
             "build context entry '" + name + "' is written through a link");
       }
     }
+  }
+
+  /**
+   * Checks every symbolic link under {@code root} against the real file system: each must resolve,
+   * through any chain of links, to a path inside {@code root}. A dangling link must point inside
+   * {@code root} by its name alone. Throws naming the first offending link ({@code what} says what
+   * the tree is, e.g. {@code "git checkout file"}).
+   */
+  public static void requireLinksInside(Path root, String what) {
+    try {
+      Path realRoot = root.toRealPath();
+      try (Stream<Path> paths = Files.walk(root)) {
+        for (Path link : paths.filter(Files::isSymbolicLink).toList()) {
+          if (!resolvesInside(link, realRoot)) {
+            throw new ValidationException(
+                what
+                    + " '"
+                    + root.relativize(link).toString().replace('\\', '/')
+                    + "' is a link to '"
+                    + Files.readSymbolicLink(link)
+                    + "', which resolves outside the context");
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot check the links under " + root, e);
+    }
+  }
+
+  private static boolean resolvesInside(Path link, Path realRoot) throws IOException {
+    try {
+      try {
+        return link.toRealPath().startsWith(realRoot);
+      } catch (NoSuchFileException e) {
+        return resolveDangling(link).startsWith(realRoot);
+      }
+    } catch (FileSystemException e) {
+      return false; // a loop of links, or a component that is not a directory
+    }
+  }
+
+  /**
+   * Where a dangling link points: its target followed segment by segment, each existing part
+   * resolved on the real file system (links included), the missing rest by name.
+   */
+  private static Path resolveDangling(Path link) throws IOException {
+    Path target = Files.readSymbolicLink(link);
+    Path current = target.isAbsolute() ? target.getRoot() : link.getParent().toRealPath();
+    boolean missing = false;
+    for (Path segment : target) {
+      String name = segment.toString();
+      if (name.equals("..")) {
+        current = Optional.ofNullable(current.getParent()).orElse(current);
+      } else if (!name.equals(".")) {
+        current = current.resolve(name);
+        if (!missing && Files.exists(current, LinkOption.NOFOLLOW_LINKS)) {
+          current = current.toRealPath();
+        } else {
+          missing = true;
+        }
+      }
+    }
+    return current;
   }
 
   private static String mib(long bytes) {

@@ -88,6 +88,93 @@ class BuildContextTest {
   }
 
   @Test
+  void extract_chainOfRelativeLinksAndAHardLink_neverReadsAHostFile() throws IOException {
+    Files.writeString(tmp.resolve("host-secret.txt"), "host secret");
+    Path dest = Files.createDirectories(tmp.resolve("dest3"));
+    // each link looks inside by its name; really a/b is dest and esc is dest/.. (tmp)
+    byte[] archive =
+        tar(
+            dir("a/"),
+            symlink("a/b", ".."),
+            symlink("esc", "a/b/.."),
+            hardlink("stolen.txt", "esc/host-secret.txt"));
+
+    assertThatThrownBy(() -> BuildContext.extract(archive, dest, BuildContext.Limits.DEFAULT))
+        .isInstanceOf(ValidationException.class)
+        .hasMessageContaining("'stolen.txt' is a hard link to 'esc/host-secret.txt'");
+    assertThat(dest.resolve("stolen.txt")).doesNotExist();
+  }
+
+  @Test
+  void extract_chainOfRelativeLinksLeadingOutside_isRefusedAfterExtraction() throws IOException {
+    Path dest = Files.createDirectories(tmp.resolve("dest4"));
+    byte[] archive = tar(dir("a/"), symlink("a/b", ".."), symlink("esc", "a/b/.."));
+
+    assertThatThrownBy(() -> BuildContext.extract(archive, dest, BuildContext.Limits.DEFAULT))
+        .isInstanceOf(ValidationException.class)
+        .hasMessageContaining("'esc' is a link to 'a/b/..', which resolves outside the context");
+  }
+
+  @Test
+  void extract_danglingLinkThroughALinkLeadingOutside_isRefused() throws IOException {
+    Path dest = Files.createDirectories(tmp.resolve("dest5"));
+    byte[] archive =
+        tar(
+            dir("a/"),
+            symlink("a/b", ".."),
+            symlink("esc", "a/b/.."),
+            symlink("later", "esc/not-there-yet"));
+
+    assertThatThrownBy(() -> BuildContext.extract(archive, dest, BuildContext.Limits.DEFAULT))
+        .isInstanceOf(ValidationException.class)
+        .hasMessageContaining("resolves outside the context");
+  }
+
+  @Test
+  void extract_innerLinksAndHardLinksToMembers_areKept() throws IOException {
+    Path dest = Files.createDirectories(tmp.resolve("dest6"));
+    byte[] archive =
+        tar(
+            file("pkg/a.py", "print(1)"),
+            symlink("pkg/up", ".."),
+            symlink("todo", "pkg/not-yet.py"),
+            hardlink("copy.py", "pkg/a.py"));
+
+    BuildContext.extract(archive, dest, BuildContext.Limits.DEFAULT);
+
+    assertThat(dest.resolve("copy.py")).hasContent("print(1)");
+    assertThat(dest.resolve("pkg/up/pkg/a.py")).hasContent("print(1)");
+    assertThat(Files.isSymbolicLink(dest.resolve("todo"))).isTrue();
+  }
+
+  @Test
+  void check_hardLinkToAPathThatIsNoFileOfTheArchive_isRefused() {
+    byte[] toNothing = tar(file("a.py", "x"), hardlink("h", "elsewhere/host.txt"));
+    assertThatThrownBy(() -> BuildContext.check(toNothing, BuildContext.Limits.DEFAULT))
+        .isInstanceOf(ValidationException.class)
+        .hasMessageContaining("'h' is a hard link to 'elsewhere/host.txt', which is not a file");
+    byte[] toLink = tar(symlink("l", "a.py"), file("a.py", "x"), hardlink("h", "l"));
+    assertThatThrownBy(() -> BuildContext.check(toLink, BuildContext.Limits.DEFAULT))
+        .hasMessageContaining("'h' is a hard link to 'l'");
+    byte[] toDir = tar(dir("d/"), hardlink("h", "d"));
+    assertThatThrownBy(() -> BuildContext.check(toDir, BuildContext.Limits.DEFAULT))
+        .hasMessageContaining("'h' is a hard link to 'd'");
+  }
+
+  @Test
+  void check_devicesAndFifos_areRefused() {
+    for (byte type :
+        new byte[] {TarArchiveEntry.LF_CHR, TarArchiveEntry.LF_BLK, TarArchiveEntry.LF_FIFO}) {
+      TarArchiveEntry special = new TarArchiveEntry("special", type);
+      assertThatThrownBy(
+              () -> BuildContext.check(tar(new Item(special, null)), BuildContext.Limits.DEFAULT))
+          .as("type %s", (char) type)
+          .isInstanceOf(ValidationException.class)
+          .hasMessageContaining("'special' is a device or FIFO");
+    }
+  }
+
+  @Test
   void check_enforcesSizeAndCountLimits() {
     byte[] archive = tar(file("a", "0123456789"), file("b", "0123456789"));
     assertThatThrownBy(() -> BuildContext.check(archive, new BuildContext.Limits(1 << 20, 15, 10)))
@@ -122,6 +209,22 @@ class BuildContextTest {
     TarArchiveEntry entry = new TarArchiveEntry(name, true);
     entry.setSize(bytes.length);
     return new Item(entry, bytes);
+  }
+
+  private static Item dir(String name) {
+    return new Item(new TarArchiveEntry(name), null);
+  }
+
+  private static Item symlink(String name, String target) {
+    TarArchiveEntry entry = new TarArchiveEntry(name, TarArchiveEntry.LF_SYMLINK);
+    entry.setLinkName(target);
+    return new Item(entry, null);
+  }
+
+  private static Item hardlink(String name, String target) {
+    TarArchiveEntry entry = new TarArchiveEntry(name, TarArchiveEntry.LF_LINK);
+    entry.setLinkName(target);
+    return new Item(entry, null);
   }
 
   private static byte[] tar(Item... items) {
