@@ -1,12 +1,11 @@
 package dev.racetrack.spi;
 
+import dev.racetrack.model.AtomicFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
@@ -58,13 +57,8 @@ public final class SecretBox {
       byte[] random = new byte[bytes];
       RANDOM.nextBytes(random);
       String encoded = Base64.getEncoder().encodeToString(random);
-      Path tmp = Files.createTempFile(dir, ".key", ".tmp");
-      trySetPermissions(tmp, "rw-------");
-      Files.writeString(tmp, encoded + "\n", StandardOpenOption.TRUNCATE_EXISTING);
-      try {
-        Files.move(tmp, file); // fails if another process created it meanwhile
-      } catch (FileAlreadyExistsException e) {
-        Files.deleteIfExists(tmp);
+      if (!AtomicFiles.create(file, encoded + "\n")) {
+        // another process created it meanwhile: use theirs
         return Files.readString(file, StandardCharsets.UTF_8).strip();
       }
       return encoded;

@@ -1,5 +1,6 @@
 package dev.racetrack.lifecycle.deployment;
 
+import dev.racetrack.model.AtomicFiles;
 import dev.racetrack.model.manifest.Manifest;
 import dev.racetrack.spi.SecretBox;
 import java.io.IOException;
@@ -7,7 +8,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Optional;
 
 /**
@@ -29,13 +29,7 @@ public final class BuildContexts {
     try {
       Files.createDirectories(dir);
       SecretBox.trySetPermissions(dir, "rwx------");
-      Path tmp = Files.createTempFile(dir, ".context", ".tmp");
-      Files.writeString(tmp, base64, StandardCharsets.US_ASCII);
-      Files.move(
-          tmp,
-          file(name, version),
-          StandardCopyOption.REPLACE_EXISTING,
-          StandardCopyOption.ATOMIC_MOVE);
+      AtomicFiles.write(file(name, version), base64);
     } catch (IOException e) {
       throw new UncheckedIOException(
           "cannot keep the build context of " + name + " v" + version + ": " + e.getMessage(), e);

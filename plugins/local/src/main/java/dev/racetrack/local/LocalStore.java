@@ -1,16 +1,15 @@
 package dev.racetrack.local;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import dev.racetrack.model.AtomicFiles;
 import dev.racetrack.model.FileTrees;
 import dev.racetrack.model.Json;
 import dev.racetrack.spi.JobSecrets;
 import dev.racetrack.spi.SecretBox;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -123,17 +122,9 @@ final class LocalStore {
     }
   }
 
-  /** Writes atomically (temp file + rename), readable by the owner only. */
+  /** Writes atomically and durably (fsync + rename), readable by the owner only. */
   private static void write(Path file, String content) {
-    try {
-      Files.createDirectories(file.getParent());
-      Path tmp = Files.createTempFile(file.getParent(), "." + file.getFileName(), ".tmp");
-      SecretBox.trySetPermissions(tmp, "rw-------");
-      Files.writeString(tmp, content, StandardCharsets.UTF_8);
-      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
-    }
+    AtomicFiles.write(file, content);
   }
 
   private static void delete(Path file) {
