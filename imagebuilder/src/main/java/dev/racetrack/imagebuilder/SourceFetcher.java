@@ -38,6 +38,7 @@ final class SourceFetcher {
 
   Fetched fromGit(Manifest manifest, Optional<GitCredentials> credentials, Path workspace) {
     Manifest.Git git = manifest.git();
+    inside(workspace.toAbsolutePath().normalize(), git); // before cloning anything
     var clone =
         Git.cloneRepository()
             .setURI(git.remote())
@@ -80,11 +81,31 @@ final class SourceFetcher {
     } catch (GitAPIException | IOException e) {
       throw new BuildException("cannot clone " + git.remote() + ": " + e.getMessage(), e);
     }
-    Path jobDir = workspace.resolve(git.directory()).normalize();
-    if (!jobDir.startsWith(workspace) || !Files.isDirectory(jobDir)) {
+    return new Fetched(jobDir(workspace, git), revision);
+  }
+
+  /** {@code git.directory} under {@code checkout}, by name; refused when it leads out. */
+  private static Path inside(Path checkout, Manifest.Git git) {
+    Path jobDir = checkout.resolve(git.directory()).normalize();
+    if (Path.of(git.directory()).isAbsolute() || !jobDir.startsWith(checkout)) {
+      throw new ValidationException(
+          "git.directory '" + git.directory() + "' points outside the checkout of " + git.remote());
+    }
+    return jobDir;
+  }
+
+  /**
+   * The job directory of a checkout: {@code git.directory} inside it, reached through no link that
+   * leads out of it. Links anywhere in the checkout must stay inside it, as in an upload.
+   */
+  private static Path jobDir(Path workspace, Manifest.Git git) {
+    Path checkout = workspace.toAbsolutePath().normalize();
+    Path jobDir = inside(checkout, git);
+    BuildContext.requireLinksInside(checkout, "git checkout file", "checkout");
+    if (!Files.isDirectory(jobDir)) {
       throw new ValidationException(
           "git.directory '" + git.directory() + "' does not exist in " + git.remote());
     }
-    return new Fetched(jobDir, revision);
+    return jobDir;
   }
 }

@@ -157,7 +157,7 @@ public final class BuildContext {
           "build context is not a valid .tar.gz archive: " + e.getMessage(), e);
     }
     if (dest.isPresent()) {
-      requireLinksInside(dest.get(), "build context entry");
+      requireLinksInside(dest.get(), "build context entry", "context");
     }
   }
 
@@ -288,9 +288,10 @@ public final class BuildContext {
    * Checks every symbolic link under {@code root} against the real file system: each must resolve,
    * through any chain of links, to a path inside {@code root}. A dangling link must point inside
    * {@code root} by its name alone. Throws naming the first offending link ({@code what} says what
-   * the tree is, e.g. {@code "git checkout file"}).
+   * an entry of the tree is, e.g. {@code "git checkout file"}; {@code rootName} what the tree is,
+   * e.g. {@code "checkout"}).
    */
-  public static void requireLinksInside(Path root, String what) {
+  public static void requireLinksInside(Path root, String what, String rootName) {
     try {
       Path realRoot = root.toRealPath();
       try (Stream<Path> paths = Files.walk(root)) {
@@ -302,7 +303,8 @@ public final class BuildContext {
                     + root.relativize(link).toString().replace('\\', '/')
                     + "' is a link to '"
                     + Files.readSymbolicLink(link)
-                    + "', which resolves outside the context");
+                    + "', which resolves outside the "
+                    + rootName);
           }
         }
       }
