@@ -62,6 +62,7 @@ import dev.racetrack.lifecycle.supervisor.JobStatusSync;
 import dev.racetrack.lifecycle.supervisor.PrometheusTargets;
 import dev.racetrack.lifecycle.supervisor.ReconcileRoutes;
 import dev.racetrack.lifecycle.supervisor.Reconciler;
+import dev.racetrack.lifecycle.supervisor.StartupReconciler;
 import dev.racetrack.lifecycle.supervisor.Supervisor;
 import dev.racetrack.model.archive.BuildContext;
 import dev.racetrack.model.manifest.ManifestValidator;
@@ -198,7 +199,7 @@ public final class LifecycleApp implements AutoCloseable {
               new Supervisor.Parts(
                   new JobStatusSync(jobRepository, targets, plugins.jobTypeKeys(), metrics),
                   jobRepository,
-                  deploymentRepository,
+                  new StartupReconciler(jobRepository, deploymentRepository, targets),
                   new PrometheusTargets(
                       config.dataDir().resolve("metrics").resolve("sd_config_jobs.yaml")),
                   new Cleanup(jdbi, config.dataDir().resolve("artifacts"), clock),

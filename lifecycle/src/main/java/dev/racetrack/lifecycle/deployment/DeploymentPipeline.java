@@ -90,7 +90,7 @@ public final class DeploymentPipeline {
       }
       p.maintenance().ensureOff();
       checkPermission(task); // permissions may have changed during a long build
-      Job job = register.register(task, provision.provision(task, image), image);
+      Job job = register(task, provision.provision(task, image), image);
       if (task.kind() == DeploymentKind.MOVE) {
         leavePreviousTarget(task);
       }
@@ -115,6 +115,15 @@ public final class DeploymentPipeline {
       fail(task, e);
     } finally {
       done.increment();
+    }
+  }
+
+  private Job register(DeploymentTask task, ProvisionStep.Provisioned provisioned, String image) {
+    try {
+      return register.register(task, provisioned, image);
+    } catch (RuntimeException e) {
+      provision.rollbackFirst(task, provisioned); // no first version left half-registered
+      throw e;
     }
   }
 

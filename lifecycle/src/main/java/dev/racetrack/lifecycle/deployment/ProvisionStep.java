@@ -124,6 +124,16 @@ final class ProvisionStep {
                 .execute());
   }
 
+  /**
+   * Undoes a first deployment whose registration failed after it started: the job leaves its target
+   * and its {@code starting} row goes. A version that existed before is left alone.
+   */
+  void rollbackFirst(DeploymentTask task, Provisioned provisioned) {
+    if (provisioned.previous().isEmpty()) {
+      rollback(task, targets.get(task.target()));
+    }
+  }
+
   private void rollback(DeploymentTask task, InfrastructureTarget target) {
     try {
       target.delete(task.jobName(), task.jobVersion());

@@ -12,7 +12,8 @@ import org.jdbi.v3.core.Handle;
 
 /**
  * Records a started job version: its row ({@code running}), the deployer's permissions on it, its
- * public endpoint requests, the kept source, and the audit event — in one transaction.
+ * public endpoint requests and the audit event in one transaction, which commits only after the
+ * kept source is on disk.
  */
 final class RegisterStep {
   private static final List<AuthScope> DEPLOYER_SCOPES =
@@ -48,14 +49,19 @@ final class RegisterStep {
               grantDeployer(h, task, jobId);
               registerPublicEndpoints(h, task, jobId);
               audit(h, task, provisioned.previous());
+              keepSource(task); // last: a failure here rolls the registration back
             });
+    return p.jobs().find(task.jobName(), task.jobVersion()).orElseThrow();
+  }
+
+  /** Stores the uploaded source (or forgets an old one) before the registration commits. */
+  private void keepSource(DeploymentTask task) {
     if (task.kind() == DeploymentKind.DEPLOY) {
       task.buildContext()
           .ifPresentOrElse(
               context -> p.contexts().save(task.jobName(), task.jobVersion(), context),
               () -> p.contexts().delete(task.jobName(), task.jobVersion()));
     }
-    return p.jobs().find(task.jobName(), task.jobVersion()).orElseThrow();
   }
 
   private void audit(Handle h, DeploymentTask task, Optional<Job> previous) {

@@ -207,6 +207,19 @@ public final class JobRepository {
         > 0;
   }
 
+  /** Deletes a job version's row if it is still {@code starting}; returns whether it did. */
+  public boolean deleteStarting(String name, String version) {
+    return jdbi.withHandle(
+            h ->
+                h.createUpdate(
+                        "DELETE FROM registry_job WHERE name = :name AND version = :version"
+                            + " AND status = 'starting'")
+                    .bind("name", name)
+                    .bind("version", version)
+                    .execute())
+        > 0;
+  }
+
   public void delete(Handle h, String id) {
     h.createUpdate("DELETE FROM registry_job WHERE id = :id").bind("id", id).execute();
   }

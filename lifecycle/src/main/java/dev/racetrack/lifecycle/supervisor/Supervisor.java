@@ -1,6 +1,5 @@
 package dev.racetrack.lifecycle.supervisor;
 
-import dev.racetrack.lifecycle.deployment.DeploymentRepository;
 import dev.racetrack.lifecycle.job.JobRepository;
 import java.time.Duration;
 import java.util.Optional;
@@ -11,10 +10,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The supervisor loop (§6): on start it fails deployments a previous process left in progress; then
- * every interval it syncs job statuses and rewrites the Prometheus target list; every ten minutes
- * it reprovisions lost jobs when reconciliation is on; every hour it cleans up. A failing task is
- * logged and the loop goes on.
+ * The supervisor loop (§6): on start it cleans up after a previous process that died mid-deployment
+ * ({@link StartupReconciler}); then every interval it syncs job statuses and rewrites the
+ * Prometheus target list; every ten minutes it reprovisions lost jobs when reconciliation is on;
+ * every hour it cleans up. A failing task is logged and the loop goes on.
  */
 public final class Supervisor implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Supervisor.class);
@@ -23,7 +22,7 @@ public final class Supervisor implements AutoCloseable {
   public record Parts(
       JobStatusSync statusSync,
       JobRepository jobs,
-      DeploymentRepository deployments,
+      StartupReconciler startup,
       PrometheusTargets prometheusTargets,
       Cleanup cleanup,
       Optional<Reconciler> reconciler) {}
@@ -45,10 +44,7 @@ public final class Supervisor implements AutoCloseable {
 
   /** Runs the start-up check and schedules the tasks. */
   public void start() {
-    int failed = p.deployments().failInterrupted();
-    if (failed > 0) {
-      LOG.warn("marked {} deployment(s) interrupted by a restart as failed", failed);
-    }
+    p.startup().reconcile();
     schedule("job status sync", this::sync, Duration.ZERO, settings.syncInterval());
     p.reconciler()
         .ifPresent(

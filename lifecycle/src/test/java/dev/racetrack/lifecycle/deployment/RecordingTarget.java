@@ -1,0 +1,60 @@
+package dev.racetrack.lifecycle.deployment;
+
+import dev.racetrack.spi.DeployedJob;
+import dev.racetrack.spi.InfrastructureTarget;
+import dev.racetrack.spi.JobProvision;
+import dev.racetrack.spi.JobSecrets;
+import dev.racetrack.spi.JobState;
+import java.io.Closeable;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+
+/** A target whose jobs start at once; it remembers what it was asked to delete. */
+public final class RecordingTarget implements InfrastructureTarget {
+  public final List<String> deleted = new CopyOnWriteArrayList<>();
+
+  @Override
+  public String name() {
+    return "recording";
+  }
+
+  @Override
+  public DeployedJob deploy(JobProvision provision, Consumer<String> phases) {
+    return new DeployedJob(provision.manifest().resourceName(), List.of(), Map.of());
+  }
+
+  @Override
+  public void delete(String jobName, String jobVersion) {
+    deleted.add(jobName + " v" + jobVersion);
+  }
+
+  @Override
+  public List<JobState> list() {
+    return List.of();
+  }
+
+  @Override
+  public String recentLogs(String jobName, String jobVersion, int tail) {
+    return "";
+  }
+
+  @Override
+  public Closeable followLogs(
+      String jobName, String jobVersion, int tail, Consumer<String> onLine) {
+    return () -> {};
+  }
+
+  @Override
+  public void saveSecrets(String jobName, String jobVersion, JobSecrets secrets) {}
+
+  @Override
+  public Optional<JobSecrets> secrets(String jobName, String jobVersion) {
+    return Optional.empty();
+  }
+
+  @Override
+  public void close() {}
+}

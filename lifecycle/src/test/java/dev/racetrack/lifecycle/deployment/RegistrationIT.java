@@ -1,0 +1,174 @@
+package dev.racetrack.lifecycle.deployment;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.racetrack.lifecycle.audit.AuditLog;
+import dev.racetrack.lifecycle.auth.AuthSubjectRepository;
+import dev.racetrack.lifecycle.auth.AuthTokenRepository;
+import dev.racetrack.lifecycle.auth.Authorizer;
+import dev.racetrack.lifecycle.auth.Caller;
+import dev.racetrack.lifecycle.auth.Jwt;
+import dev.racetrack.lifecycle.auth.PermissionRepository;
+import dev.racetrack.lifecycle.auth.SubjectType;
+import dev.racetrack.lifecycle.auth.TokenIssuer;
+import dev.racetrack.lifecycle.auth.UserRepository;
+import dev.racetrack.lifecycle.database.Database;
+import dev.racetrack.lifecycle.database.JdbcTarget;
+import dev.racetrack.lifecycle.gateway.GatewayNotifier;
+import dev.racetrack.lifecycle.infra.Targets;
+import dev.racetrack.lifecycle.job.JobRepository;
+import dev.racetrack.lifecycle.job.TrashRepository;
+import dev.racetrack.lifecycle.maintenance.Maintenance;
+import dev.racetrack.model.DeploymentStatus;
+import dev.racetrack.model.manifest.Manifest;
+import dev.racetrack.model.manifest.ManifestValidator;
+import dev.racetrack.spi.JobSecrets;
+import dev.racetrack.spi.Plugins;
+import dev.racetrack.spi.SecretBox;
+import dev.racetrack.testsupport.PostgresFixture;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Registration of a started job: all of it, with its kept source, or nothing. */
+class RegistrationIT {
+  private static final Caller PLATFORM =
+      new Caller(
+          SubjectType.INTERNAL, "racetrack", "racetrack", Optional.empty(), List.of("full_access"));
+
+  @TempDir Path tmp;
+  private PostgresFixture postgres;
+  private Database database;
+  private final RecordingTarget target = new RecordingTarget();
+
+  @BeforeEach
+  void start() {
+    postgres = PostgresFixture.start();
+    database =
+        Database.open(
+            new JdbcTarget(
+                postgres.jdbcUrl(), postgres.user(), postgres.password(), postgres.schema()),
+            2);
+  }
+
+  @AfterEach
+  void stop() {
+    database.close();
+    postgres.close();
+  }
+
+  @Test
+  void deploy_whenTheBuildContextCannotBeStored_registersNothing_andRollsTheFirstVersionBack()
+      throws IOException {
+    Path contextsDir = Files.writeString(tmp.resolve("contexts"), "a file where a dir should be");
+    DeploymentRepository deployments = new DeploymentRepository(database.jdbi());
+
+    String id = deploy(new BuildContexts(contextsDir), deployments);
+
+    assertThat(deployments.find(id).orElseThrow().status()).isEqualTo(DeploymentStatus.FAILED);
+    assertThat(deployments.find(id).orElseThrow().error())
+        .contains("cannot keep the build context of adder v1.0.0");
+    assertThat(new JobRepository(database.jdbi(), "http://pub").find("adder", "1.0.0")).isEmpty();
+    assertThat(auditEvents()).doesNotContain(AuditLog.JOB_DEPLOYED);
+    assertThat(target.deleted).containsExactly("adder v1.0.0");
+  }
+
+  @Test
+  void deploy_whenTheBuildContextIsStored_registersTheJob() {
+    DeploymentRepository deployments = new DeploymentRepository(database.jdbi());
+    BuildContexts contexts = new BuildContexts(tmp.resolve("contexts"));
+
+    String id = deploy(contexts, deployments);
+
+    assertThat(deployments.find(id).orElseThrow().status()).isEqualTo(DeploymentStatus.DONE);
+    assertThat(new JobRepository(database.jdbi(), "http://pub").find("adder", "1.0.0")).isPresent();
+    assertThat(contexts.load("adder", "1.0.0")).contains("Y29udGV4dA==");
+    assertThat(auditEvents()).contains(AuditLog.JOB_DEPLOYED);
+    assertThat(target.deleted).isEmpty();
+  }
+
+  private String deploy(BuildContexts contexts, DeploymentRepository deployments) {
+    Manifest manifest =
+        new ManifestValidator(Set.of("https"))
+            .validate(
+                Map.of(
+                    "name", "adder",
+                    "version", "1.0.0",
+                    "owner_email", "a@example.com",
+                    "jobtype", "python3:latest",
+                    "infrastructure_target", "recording",
+                    "git", Map.of("remote", "https://example.com/adder"),
+                    "jobtype_extra", Map.of("entrypoint_path", "job.py")),
+                "manifest")
+            .manifest();
+    String id = deployments.create("adder", "1.0.0", manifest.toYaml(), "racetrack", "recording");
+    DeploymentTask task =
+        new DeploymentTask(
+            id,
+            DeploymentKind.DEPLOY,
+            PLATFORM,
+            manifest,
+            Plugins.discover().jobType("python3:latest"),
+            "recording",
+            Optional.of("Y29udGV4dA=="),
+            new JobSecrets(Optional.empty(), Map.of(), Map.of()),
+            Optional.of("/artifacts/adder/1.0.0/t1"),
+            Optional.empty(),
+            false,
+            List.of());
+    pipeline(contexts, deployments).run(task);
+    return id;
+  }
+
+  private DeploymentPipeline pipeline(BuildContexts contexts, DeploymentRepository deployments) {
+    var jdbi = database.jdbi();
+    HttpClient http = HttpClient.newHttpClient();
+    PermissionRepository permissions = new PermissionRepository(jdbi);
+    Authorizer authorizer = new Authorizer(permissions, new UserRepository(jdbi));
+    AuditLog audit = new AuditLog();
+    GatewayNotifier gateway = new GatewayNotifier(http, "http://127.0.0.1:1/pub", "internal");
+    return new DeploymentPipeline(
+        new DeploymentPipeline.Parts(
+            jdbi,
+            deployments,
+            new JobRepository(jdbi, "http://pub"),
+            new TrashRepository(jdbi),
+            new AuthSubjectRepository(),
+            permissions,
+            new TokenIssuer(
+                new Jwt("registration-it-key"),
+                new AuthTokenRepository(jdbi, SecretBox.fromKeyFile(tmp.resolve("secret.key")))),
+            authorizer,
+            audit,
+            new Targets(List.of(target), Optional.empty()),
+            new ImageBuilderClient(http, "http://127.0.0.1:1", "internal"),
+            gateway,
+            new Maintenance(jdbi, authorizer, audit, gateway),
+            contexts),
+        new DeploymentPipeline.Settings("http://127.0.0.1:1/pub", Duration.ofSeconds(5), false),
+        Clock.systemUTC(),
+        new SimpleMeterRegistry());
+  }
+
+  private List<String> auditEvents() {
+    return database
+        .jdbi()
+        .withHandle(
+            h ->
+                h.createQuery("SELECT event_type FROM registry_auditlogevent")
+                    .mapTo(String.class)
+                    .list());
+  }
+}
