@@ -226,7 +226,8 @@ public final class LifecycleApp implements AutoCloseable {
                 userRoutes),
             new GatewayRoutes(
                 new JobCallAuthorizer(
-                    jobs, publicEndpoints, authenticator, authorizer, maintenance)),
+                    jobs, publicEndpoints, authenticator, authorizer, maintenance),
+                config.internalToken()),
             new PermissionRoutes(
                 new Permissions(
                     new Permissions.Parts(
@@ -277,7 +278,7 @@ public final class LifecycleApp implements AutoCloseable {
             new MaintenanceRoutes(maintenance, requestAuth),
             new PluginRoutes(pluginInventory, requestAuth),
             new ReconcileRoutes(reconciler, authorizer, maintenance, requestAuth),
-            new AuditRoutes(new AuditRepository(jdbi, clock), requestAuth),
+            new AuditRoutes(new AuditRepository(jdbi, clock), authorizer, requestAuth),
             new PortfolioRoutes(new Portfolio(jobs, clock), requestAuth),
             new GraphRoutes(new PermissionGraph(jdbi, jobs, config.externalPubUrl()), requestAuth),
             new PublicEndpointRoutes(

@@ -2,6 +2,7 @@ package dev.racetrack.pub;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.racetrack.model.Json;
+import dev.racetrack.model.http.ApiClient;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -18,10 +19,15 @@ final class LifecycleClient {
 
   private final HttpClient http;
   private final String lifecycleUrl;
+  private final String internalToken;
 
-  LifecycleClient(HttpClient http, String lifecycleUrl) {
+  /**
+   * @param internalToken the components' shared secret: lifecycle answers only the gateway
+   */
+  LifecycleClient(HttpClient http, String lifecycleUrl, String internalToken) {
     this.http = http;
     this.lifecycleUrl = lifecycleUrl;
+    this.internalToken = internalToken;
   }
 
   /**
@@ -41,6 +47,7 @@ final class LifecycleClient {
         HttpRequest.newBuilder(URI.create(url))
             .timeout(Duration.ofSeconds(30))
             .header(TRACING_HEADER, tracingId)
+            .header(ApiClient.INTERNAL_TOKEN_HEADER, internalToken)
             .GET();
     token.ifPresent(t -> request.header("X-Racetrack-Auth", t));
     HttpResponse<String> response;

@@ -46,7 +46,9 @@ public final class PubServer implements AutoCloseable {
         HttpClient.newBuilder().connectTimeout(config.connectTimeout()).build();
     CallAuthorizer authorizer =
         new CallAuthorizer(
-            new LifecycleClient(lifecycleHttp, config.lifecycleUrl()), cache, metrics);
+            new LifecycleClient(lifecycleHttp, config.lifecycleUrl(), config.internalToken()),
+            cache,
+            metrics);
     UpstreamPool upstreams =
         new UpstreamPool(
             config.connectTimeout(), JOB_READ_TIMEOUT, UPSTREAM_MAX_IDLE, MAX_IDLE_PER_JOB);

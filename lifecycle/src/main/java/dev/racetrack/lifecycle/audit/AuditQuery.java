@@ -8,13 +8,20 @@ import java.util.Optional;
  *
  * @param relatedTo only events this user did or that affected this user
  * @param offset how many of the newest matching events to skip (paging)
+ * @param reader when present, only events this reader may see: those it did or that affected it,
+ *     and those of jobs it may read; absent for callers who read everything
  */
 public record AuditQuery(
     Optional<String> jobName,
     Optional<String> jobVersion,
     Optional<String> relatedTo,
     int offset,
-    int limit) {
+    int limit,
+    Optional<Reader> reader) {
+
+  /** A caller limited to what it may read: its auth subject and its username. */
+  public record Reader(String authSubjectId, String username) {}
+
   public static final int DEFAULT_LIMIT = 100;
   public static final int MAX_LIMIT = 1000;
 

@@ -1,6 +1,7 @@
 package dev.racetrack.lifecycle.audit;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import dev.racetrack.lifecycle.auth.PermissionRepository;
 import dev.racetrack.model.Json;
 import java.io.IOException;
 import java.time.Clock;
@@ -31,12 +32,20 @@ public final class AuditRepository {
                     WHERE (CAST(:name AS VARCHAR) IS NULL OR job_name = :name)
                       AND (CAST(:version AS VARCHAR) IS NULL OR job_version = :version)
                       AND (CAST(:user AS VARCHAR) IS NULL OR username_executor = :user OR username_subject = :user)
+                      AND (CAST(:subject AS VARCHAR) IS NULL OR username_executor = :reader
+                           OR username_subject = :reader
+                           OR (job_name IS NOT NULL AND %s))
                     ORDER BY timestamp DESC, id
                     OFFSET :offset LIMIT :limit
-                    """)
+                    """
+                        .formatted(
+                            PermissionRepository.readableJobCondition(
+                                "job_name", "COALESCE(job_version, '')")))
                 .bind("name", query.jobName().orElse(null))
                 .bind("version", query.jobVersion().orElse(null))
                 .bind("user", query.relatedTo().orElse(null))
+                .bind("subject", query.reader().map(AuditQuery.Reader::authSubjectId).orElse(null))
+                .bind("reader", query.reader().map(AuditQuery.Reader::username).orElse(null))
                 .bind("offset", query.offset())
                 .bind("limit", query.limit())
                 .map(

@@ -2,6 +2,7 @@ package dev.racetrack.lifecycle.audit;
 
 import dev.racetrack.http.RouteTable;
 import dev.racetrack.http.Routes;
+import dev.racetrack.lifecycle.auth.Authorizer;
 import dev.racetrack.lifecycle.auth.Caller;
 import dev.racetrack.lifecycle.auth.RequestAuth;
 import dev.racetrack.lifecycle.auth.SubjectType;
@@ -22,10 +23,12 @@ public final class AuditRoutes implements Routes {
   private static final List<String> TRUE = List.of("true", "yes", "1");
 
   private final AuditRepository audit;
+  private final Authorizer authorizer;
   private final RequestAuth auth;
 
-  public AuditRoutes(AuditRepository audit, RequestAuth auth) {
+  public AuditRoutes(AuditRepository audit, Authorizer authorizer, RequestAuth auth) {
     this.audit = audit;
+    this.authorizer = authorizer;
     this.auth = auth;
   }
 
@@ -98,7 +101,20 @@ public final class AuditRoutes implements Routes {
             version,
             related,
             intParam(ctx, "offset", 0),
-            intParam(ctx, "limit", AuditQuery.DEFAULT_LIMIT)));
+            intParam(ctx, "limit", AuditQuery.DEFAULT_LIMIT),
+            reader(caller)));
+  }
+
+  /**
+   * Staff and internal readers see every event; everyone else only events about themselves and
+   * about jobs they may read.
+   */
+  private Optional<AuditQuery.Reader> reader(Caller caller) {
+    if (authorizer.isStaff(caller) || (caller.isInternal() && authorizer.readsEverything(caller))) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new AuditQuery.Reader(caller.authSubjectId().orElse("no auth subject"), caller.username()));
   }
 
   private static Optional<String> query(Context ctx, String name) {

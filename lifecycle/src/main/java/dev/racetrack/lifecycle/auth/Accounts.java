@@ -25,13 +25,12 @@ public final class Accounts {
   private static final Logger LOG = LoggerFactory.getLogger(Accounts.class);
   public static final String ADMIN = "admin";
 
-  /** Scopes every registered user gets on all jobs (§4.8). */
+  /**
+   * Scopes every registered user gets on all jobs (§4.8). Deploying and deleting are granted per
+   * family to the family's first deployer, never globally.
+   */
   static final List<AuthScope> DEFAULT_SCOPES =
-      List.of(
-          AuthScope.READ_JOB,
-          AuthScope.CALL_JOB,
-          AuthScope.DEPLOY_NEW_FAMILY,
-          AuthScope.DEPLOY_JOB);
+      List.of(AuthScope.READ_JOB, AuthScope.CALL_JOB, AuthScope.DEPLOY_NEW_FAMILY);
 
   /** What the accounts need. */
   public record Parts(

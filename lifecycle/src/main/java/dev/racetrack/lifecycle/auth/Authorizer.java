@@ -13,16 +13,31 @@ public final class Authorizer {
     this.users = users;
   }
 
-  /** Requires a scope regardless of resource. */
+  /** Requires a scope on everything (a grant narrowed to a family, job or endpoint does not do). */
   public void requireScope(Caller caller, AuthScope scope) {
     if (!hasScope(caller, scope)) {
-      throw new UnauthorizedException(
-          "no permission to do this operation: auth subject \""
-              + caller.describe()
-              + "\" does not have permission to access scope \""
-              + scope.wireName()
-              + "\"");
+      throw denied(caller, scope);
     }
+  }
+
+  /** Requires a scope on something, however narrowed (for listings that are filtered anyway). */
+  public void requireScopeAnywhere(Caller caller, AuthScope scope) {
+    boolean allowed =
+        caller.isInternal()
+            ? internalAllows(caller, scope)
+            : permissions.hasScopeAnywhere(subject(caller), scope);
+    if (!allowed) {
+      throw denied(caller, scope);
+    }
+  }
+
+  private static UnauthorizedException denied(Caller caller, AuthScope scope) {
+    return new UnauthorizedException(
+        "no permission to do this operation: auth subject \""
+            + caller.describe()
+            + "\" does not have permission to access scope \""
+            + scope.wireName()
+            + "\"");
   }
 
   public boolean hasScope(Caller caller, AuthScope scope) {
@@ -80,6 +95,15 @@ public final class Authorizer {
     return caller.isInternal()
         ? internalAllows(caller, AuthScope.READ_JOB)
         : permissions.readsEverything(subject(caller));
+  }
+
+  /** True for an active staff user, or an internal token with full access. */
+  public boolean isStaff(Caller caller) {
+    if (caller.isInternal()) {
+      return internalAllows(caller, AuthScope.FULL_ACCESS);
+    }
+    return caller.type() == SubjectType.USER
+        && users.find(caller.subject()).map(u -> u.active() && u.staff()).orElse(false);
   }
 
   /** Requires an active staff user (admin endpoints), or an internal token with full access. */

@@ -18,8 +18,27 @@ public final class PermissionRepository {
     this.jdbi = jdbi;
   }
 
-  /** True when the subject has the scope on anything. */
+  /**
+   * True when the subject has the scope on everything: a grant narrowed to a family, a job or an
+   * endpoint never counts as a global one.
+   */
   public boolean hasScope(String authSubjectId, AuthScope scope) {
+    return jdbi.withHandle(
+        h ->
+            h.createQuery(
+                    """
+                    SELECT EXISTS (SELECT 1 FROM registry_authresourcepermission
+                    WHERE auth_subject_id = :subject AND scope IN (:scope, 'full_access')
+                      AND job_family_id IS NULL AND job_id IS NULL AND endpoint IS NULL)
+                    """)
+                .bind("subject", authSubjectId)
+                .bind("scope", scope.wireName())
+                .mapTo(Boolean.class)
+                .one());
+  }
+
+  /** True when the subject has the scope on something, however narrowed (for listings). */
+  public boolean hasScopeAnywhere(String authSubjectId, AuthScope scope) {
     return jdbi.withHandle(
         h ->
             h.createQuery(
@@ -35,7 +54,8 @@ public final class PermissionRepository {
 
   /**
    * True when the subject has the scope on the job {@code name} {@code version} (a version of ""
-   * stands for a job that does not exist yet) and, if given, on the endpoint.
+   * stands for a job that does not exist yet) and, if given, on the endpoint. Without an endpoint
+   * the question is about the whole job, which a grant narrowed to one endpoint does not cover.
    */
   public boolean hasResourceScope(
       String authSubjectId,
@@ -55,8 +75,7 @@ public final class PermissionRepository {
                         AND p.scope IN (:scope, 'full_access')
                         AND (p.job_family_id IS NULL OR f.name = :name)
                         AND (p.job_id IS NULL OR (j.name = :name AND j.version = :version))
-                        AND (p.endpoint IS NULL OR CAST(:endpoint AS VARCHAR) IS NULL
-                             OR p.endpoint = CAST(:endpoint AS VARCHAR)))
+                        AND (p.endpoint IS NULL OR p.endpoint = CAST(:endpoint AS VARCHAR)))
                     """)
                 .bind("subject", authSubjectId)
                 .bind("scope", scope.wireName())
@@ -211,6 +230,24 @@ public final class PermissionRepository {
         > 0;
   }
 
+  /**
+   * An SQL condition, true when the subject bound as {@code :subject} may read the job version in
+   * the given columns (a family or job grant of {@code read_job} or {@code full_access}, not
+   * narrowed to an endpoint). A version that is not deployed is readable through family grants.
+   */
+  public static String readableJobCondition(String nameColumn, String versionColumn) {
+    return """
+        EXISTS (SELECT 1 FROM registry_authresourcepermission rp
+          LEFT JOIN registry_jobfamily rf ON rf.id = rp.job_family_id
+          LEFT JOIN registry_job rj ON rj.id = rp.job_id
+          WHERE rp.auth_subject_id = :subject AND rp.scope IN ('read_job', 'full_access')
+            AND rp.endpoint IS NULL
+            AND (rp.job_family_id IS NULL OR rf.name = %1$s)
+            AND (rp.job_id IS NULL OR (rj.name = %1$s AND rj.version = %2$s)))
+        """
+        .formatted(nameColumn, versionColumn);
+  }
+
   /** True when the subject may read every job (a read permission without family or job filter). */
   public boolean readsEverything(String authSubjectId) {
     return jdbi.withHandle(
@@ -219,7 +256,7 @@ public final class PermissionRepository {
                     """
                     SELECT EXISTS (SELECT 1 FROM registry_authresourcepermission
                     WHERE auth_subject_id = :subject AND scope IN ('read_job', 'full_access')
-                      AND job_family_id IS NULL AND job_id IS NULL)
+                      AND job_family_id IS NULL AND job_id IS NULL AND endpoint IS NULL)
                     """)
                 .bind("subject", authSubjectId)
                 .mapTo(Boolean.class)

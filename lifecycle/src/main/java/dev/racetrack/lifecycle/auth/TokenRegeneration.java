@@ -34,9 +34,12 @@ public final class TokenRegeneration {
     this.gateway = gateway;
   }
 
-  /** Re-signs every token of every subject of a kind; needs {@code call_admin_api}. */
+  /**
+   * Re-signs every token of every subject of a kind: staff only (or an internal token with full
+   * access), as it logs everybody out.
+   */
   public int regenerateAll(Caller caller, SubjectType type) {
-    authorizer.requireScope(caller, AuthScope.CALL_ADMIN_API);
+    authorizer.requireStaff(caller);
     List<AuthTokenRepository.Owned> owned = tokens.listByType(type);
     jdbi.useTransaction(
         h -> {

@@ -18,6 +18,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -33,6 +34,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class DeploymentPipeline {
   private static final Logger LOG = LoggerFactory.getLogger(DeploymentPipeline.class);
+  private static final List<AuthScope> FAMILY_OWNER_SCOPES =
+      List.of(AuthScope.READ_JOB, AuthScope.CALL_JOB, AuthScope.DEPLOY_JOB, AuthScope.DELETE_JOB);
 
   /** The collaborators the pipeline needs. */
   public record Parts(
@@ -81,15 +84,16 @@ public final class DeploymentPipeline {
         checkOverwrite(task);
       }
       checkPermission(task);
-      if (task.kind() == DeploymentKind.DEPLOY || task.kind() == DeploymentKind.MOVE) {
-        saveSecrets(task);
-      }
       String image = task.image().isPresent() ? task.image().get() : build.build(task);
       if (task.image().isPresent()) {
         p.deployments().setImage(task.id(), image);
       }
       p.maintenance().ensureOff();
-      checkPermission(task); // permissions may have changed during a long build
+      // permissions may have changed during a long build
+      if (checkPermission(task)) {
+        claimFamily(task);
+      }
+      saveSecrets(task); // only once the build succeeded
       Job job = register(task, provision.provision(task, image), image);
       if (task.kind() == DeploymentKind.MOVE) {
         leavePreviousTarget(task);
@@ -152,19 +156,60 @@ public final class DeploymentPipeline {
 
   /**
    * A new family needs {@code deploy_new_family}; an existing one {@code deploy_job} on the job.
+   *
+   * @return true when the family does not exist yet
    */
-  void checkPermission(DeploymentTask task) {
+  boolean checkPermission(DeploymentTask task) {
     if (p.jobs().familyExists(task.jobName())) {
       String version =
           p.jobs().find(task.jobName(), task.jobVersion()).map(Job::version).orElse("");
       p.authorizer().requireJobScope(task.caller(), AuthScope.DEPLOY_JOB, task.jobName(), version);
-    } else {
-      p.authorizer().requireScope(task.caller(), AuthScope.DEPLOY_NEW_FAMILY);
+      return false;
+    }
+    p.authorizer().requireScope(task.caller(), AuthScope.DEPLOY_NEW_FAMILY);
+    return true;
+  }
+
+  /**
+   * Creates a new family and makes its first deployer its owner (§4.8): read, call, deploy and
+   * delete on the family. Whoever loses a race to create it needs {@code deploy_job} on it.
+   */
+  private void claimFamily(DeploymentTask task) {
+    boolean created =
+        p.jdbi()
+            .inTransaction(
+                h -> {
+                  Optional<String> family = p.jobs().createFamily(h, task.jobName());
+                  family.ifPresent(
+                      id ->
+                          task.caller()
+                              .authSubjectId()
+                              .ifPresent(
+                                  subject ->
+                                      FAMILY_OWNER_SCOPES.forEach(
+                                          scope ->
+                                              p.permissions()
+                                                  .grant(
+                                                      h,
+                                                      subject,
+                                                      scope,
+                                                      Optional.of(id),
+                                                      Optional.empty()))));
+                  return family.isPresent();
+                });
+    if (!created) {
+      checkPermission(task);
     }
   }
 
+  /**
+   * A deployment stores exactly the secrets it was given (none stays none: a deploy never inherits
+   * the stored secrets of whoever deployed the version before); a move carries the stored ones.
+   */
   private void saveSecrets(DeploymentTask task) {
-    if (!task.secrets().isEmpty()) {
+    boolean replace = task.kind() == DeploymentKind.DEPLOY;
+    boolean carry = task.kind() == DeploymentKind.MOVE && !task.secrets().isEmpty();
+    if (replace || carry) {
       p.targets().get(task.target()).saveSecrets(task.jobName(), task.jobVersion(), task.secrets());
     }
   }

@@ -1,5 +1,6 @@
 package dev.racetrack.lifecycle.deployment;
 
+import dev.racetrack.lifecycle.auth.PermissionRepository;
 import dev.racetrack.model.Deployment;
 import dev.racetrack.model.DeploymentStatus;
 import dev.racetrack.model.error.AlreadyExistsException;
@@ -86,6 +87,26 @@ public final class DeploymentRepository {
                     "SELECT "
                         + COLUMNS
                         + " FROM registry_deployment ORDER BY update_time DESC LIMIT :limit")
+                .bind("limit", limit)
+                .map((rs, ctx) -> deployment(rs))
+                .list());
+  }
+
+  /**
+   * Most recently updated deployments first, of those the subject may see: its user's own ({@code
+   * username}) and those of jobs it may read.
+   */
+  public List<Deployment> listVisible(String authSubjectId, String username, int limit) {
+    return jdbi.withHandle(
+        h ->
+            h.createQuery(
+                    "SELECT "
+                        + COLUMNS
+                        + " FROM registry_deployment d WHERE d.deployed_by = :username OR "
+                        + PermissionRepository.readableJobCondition("d.job_name", "d.job_version")
+                        + " ORDER BY update_time DESC LIMIT :limit")
+                .bind("subject", authSubjectId)
+                .bind("username", username)
                 .bind("limit", limit)
                 .map((rs, ctx) -> deployment(rs))
                 .list());

@@ -33,14 +33,12 @@ public final class DeploymentRoutes implements Routes {
   }
 
   private void list(Context ctx) {
-    auth.caller(ctx);
     String limit = ctx.queryParam("limit");
-    ctx.json(deployments.list(limit == null ? 100 : parseLimit(limit)));
+    ctx.json(deployments.list(auth.caller(ctx), limit == null ? 100 : parseLimit(limit)));
   }
 
   private void get(Context ctx) {
-    auth.caller(ctx);
-    ctx.json(deployments.get(ctx.pathParam("id")));
+    ctx.json(deployments.get(auth.caller(ctx), ctx.pathParam("id")));
   }
 
   private static int parseLimit(String text) {

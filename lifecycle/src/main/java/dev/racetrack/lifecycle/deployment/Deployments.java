@@ -196,6 +196,9 @@ public final class Deployments {
               + ")");
     }
     jobType(manifest);
+    if (!manifest.git().remote().equals(storedRemote(job))) {
+      dropGitCredentials(job);
+    }
     p.jdbi()
         .useTransaction(
             h -> {
@@ -214,6 +217,29 @@ public final class Deployments {
                       Map.of());
             });
     return p.jobs().get(job.name(), job.version());
+  }
+
+  /** The git remote of the stored manifest; "" when there is no readable one. */
+  private String storedRemote(Job job) {
+    try {
+      return storedManifest(job).git().remote();
+    } catch (RuntimeException e) {
+      return "";
+    }
+  }
+
+  /** Git credentials were given for one repository: a new remote must not receive them. */
+  private void dropGitCredentials(Job job) {
+    var target = p.targets().get(job.infrastructureTarget());
+    target
+        .secrets(job.name(), job.version())
+        .filter(stored -> stored.gitCredentials().isPresent())
+        .ifPresent(
+            stored ->
+                target.saveSecrets(
+                    job.name(),
+                    job.version(),
+                    new JobSecrets(Optional.empty(), stored.buildEnv(), stored.runtimeEnv())));
   }
 
   private Job prepare(Caller caller, String name, String version) {
@@ -277,11 +303,12 @@ public final class Deployments {
     return id;
   }
 
-  /** A deployment, with its job once done. */
-  public Deployment get(String id) {
+  /** A deployment the caller may see (its own, or of a job it may read), with its job once done. */
+  public Deployment get(Caller caller, String id) {
     Deployment d =
         p.deployments()
             .find(id)
+            .filter(found -> visible(caller, found))
             .orElseThrow(() -> new NotFoundException("deployment " + id + " not found"));
     if (d.status() != DeploymentStatus.DONE) {
       return d;
@@ -304,7 +331,24 @@ public final class Deployments {
         d.warnings());
   }
 
-  public List<Deployment> list(int limit) {
-    return p.deployments().list(Math.max(1, Math.min(limit, 1000)));
+  /** The latest deployments the caller may see. */
+  public List<Deployment> list(Caller caller, int limit) {
+    int bounded = Math.max(1, Math.min(limit, 1000));
+    if (p.authorizer().readsEverything(caller)) {
+      return p.deployments().list(bounded);
+    }
+    if (caller.authSubjectId().isEmpty()) {
+      return List.of();
+    }
+    return p.deployments().listVisible(caller.authSubjectId().get(), caller.username(), bounded);
+  }
+
+  private boolean visible(Caller caller, Deployment d) {
+    if (caller.username().equals(d.deployedBy()) || p.authorizer().readsEverything(caller)) {
+      return true;
+    }
+    String version = p.jobs().resolveVersionOrEmpty(d.jobName(), d.jobVersion());
+    return p.authorizer()
+        .hasJobScope(caller, AuthScope.READ_JOB, d.jobName(), version, Optional.empty());
   }
 }

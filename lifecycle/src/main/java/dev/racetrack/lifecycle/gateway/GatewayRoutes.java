@@ -3,16 +3,29 @@ package dev.racetrack.lifecycle.gateway;
 import dev.racetrack.http.RouteTable;
 import dev.racetrack.http.Routes;
 import dev.racetrack.lifecycle.auth.RequestAuth;
+import dev.racetrack.model.Job;
+import dev.racetrack.model.error.UnauthorizedException;
+import dev.racetrack.model.http.ApiClient;
 import io.javalin.http.Context;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 
-/** The question PUB asks for every call it has not cached (§3.6 {@code can-call-job}). */
+/**
+ * The question PUB asks for every call it has not cached (§3.6 {@code can-call-job}). Only PUB may
+ * ask (it presents the components' internal token), and the answer holds only what PUB reads: the
+ * job's name, version, internal address and status, and the caller's name.
+ */
 public final class GatewayRoutes implements Routes {
   private final JobCallAuthorizer callAuthorizer;
+  private final byte[] internalToken;
 
-  public GatewayRoutes(JobCallAuthorizer callAuthorizer) {
+  public GatewayRoutes(JobCallAuthorizer callAuthorizer, String internalToken) {
     this.callAuthorizer = callAuthorizer;
+    this.internalToken =
+        Objects.requireNonNull(internalToken, "internalToken").getBytes(StandardCharsets.UTF_8);
   }
 
   @Override
@@ -24,14 +37,30 @@ public final class GatewayRoutes implements Routes {
   }
 
   private void canCall(Context ctx, String endpoint) {
+    requireGateway(ctx);
     JobCallAuthorizer.JobCallAuthData data =
         callAuthorizer.authorize(
             ctx.pathParam("name"), ctx.pathParam("version"), endpoint, RequestAuth.token(ctx));
+    Job job = data.job();
+    Map<String, Object> permit = new LinkedHashMap<>();
+    permit.put("name", job.name());
+    permit.put("version", job.version());
+    permit.put("internal_name", job.internalName());
+    permit.put("status", job.status().wireName());
     Map<String, Object> body = new LinkedHashMap<>();
-    body.put("job", data.job());
+    body.put("job", permit);
     body.put("caller", data.caller().orElse(null));
-    body.put("remote_gateway_url", null);
-    body.put("remote_gateway_token", null);
     ctx.json(body);
+  }
+
+  private void requireGateway(Context ctx) {
+    String presented = ctx.header(ApiClient.INTERNAL_TOKEN_HEADER);
+    if (presented == null
+        || !MessageDigest.isEqual(internalToken, presented.getBytes(StandardCharsets.UTF_8))) {
+      throw new UnauthorizedException(
+          "only the gateway may ask whether a job can be called (header "
+              + ApiClient.INTERNAL_TOKEN_HEADER
+              + " missing or wrong)");
+    }
   }
 }

@@ -60,7 +60,19 @@ public final class JobCallAuthorizer {
 
   private boolean isPublic(Job job, String endpoint) {
     return publicEndpoints.active(job.id()).stream()
-        .anyMatch(prefix -> endpoint.startsWith(normalize(prefix)));
+        .anyMatch(prefix -> coversPath(normalize(prefix), endpoint));
+  }
+
+  /**
+   * True when the public endpoint {@code prefix} covers {@code path} on path-segment boundaries:
+   * {@code /api/v1/webview} covers itself and {@code /api/v1/webview/x}, not {@code
+   * /api/v1/webviewX}.
+   */
+  static boolean coversPath(String prefix, String path) {
+    if (prefix.equals("/")) {
+      return true;
+    }
+    return path.equals(prefix) || path.startsWith(prefix + "/");
   }
 
   private Optional<Caller> tryCaller(String token) {

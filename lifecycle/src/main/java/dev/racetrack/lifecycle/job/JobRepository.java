@@ -84,6 +84,7 @@ public final class JobRepository {
                         FROM registry_job j
                         WHERE EXISTS (SELECT 1 FROM registry_authresourcepermission p
                           WHERE p.auth_subject_id = :subject AND p.scope IN ('read_job', 'full_access')
+                            AND p.endpoint IS NULL
                             AND (p.job_id = j.id OR (p.job_id IS NULL AND p.job_family_id = j.family_id)))
                         ORDER BY j.update_time DESC, j.name
                         """)
@@ -103,6 +104,18 @@ public final class JobRepository {
         .bind("name", name)
         .mapTo(String.class)
         .one();
+  }
+
+  /** Creates the family and returns its id; empty when it exists already. */
+  public Optional<String> createFamily(Handle h, String name) {
+    String id = UUID.randomUUID().toString();
+    int inserted =
+        h.createUpdate(
+                "INSERT INTO registry_jobfamily (id, name) VALUES (:id, :name) ON CONFLICT (name) DO NOTHING")
+            .bind("id", id)
+            .bind("name", name)
+            .execute();
+    return inserted == 1 ? Optional.of(id) : Optional.empty();
   }
 
   public boolean familyExists(String name) {

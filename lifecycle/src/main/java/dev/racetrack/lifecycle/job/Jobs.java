@@ -20,7 +20,7 @@ public final class Jobs {
 
   /** The jobs a caller may read. */
   public List<Job> list(Caller caller) {
-    authorizer.requireScope(caller, AuthScope.READ_JOB);
+    authorizer.requireScopeAnywhere(caller, AuthScope.READ_JOB);
     if (authorizer.readsEverything(caller)) {
       return jobs.list();
     }

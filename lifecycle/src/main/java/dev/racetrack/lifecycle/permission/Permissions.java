@@ -135,8 +135,7 @@ public final class Permissions {
 
   /** Lets an ESC use {@code scope} on a whole job family (idempotent). */
   public void allowEsc(Caller caller, String escId, String family, String scopeName) {
-    p.authorizer().requireScope(caller, AuthScope.CALL_ADMIN_API);
-    AuthScope scope = AuthScope.fromWire(scopeName);
+    AuthScope scope = requireMayAllow(caller, scopeName);
     p.jdbi()
         .useTransaction(
             h -> {
@@ -164,8 +163,7 @@ public final class Permissions {
    * Lets every job of family {@code source} use {@code scope} on family {@code target}: one way.
    */
   public void allowFamily(Caller caller, String source, String target, String scopeName) {
-    p.authorizer().requireScope(caller, AuthScope.CALL_ADMIN_API);
-    AuthScope scope = AuthScope.fromWire(scopeName);
+    AuthScope scope = requireMayAllow(caller, scopeName);
     p.jdbi()
         .useTransaction(
             h -> {
@@ -180,6 +178,20 @@ public final class Permissions {
                   scope,
                   Map.of("job_family", target));
             });
+  }
+
+  /**
+   * {@code allow/*} needs {@code call_admin_api} on everything; handing out {@code full_access} or
+   * {@code call_admin_api} itself needs staff.
+   */
+  private AuthScope requireMayAllow(Caller caller, String scopeName) {
+    AuthScope scope = AuthScope.fromWire(scopeName);
+    if (scope == AuthScope.FULL_ACCESS || scope == AuthScope.CALL_ADMIN_API) {
+      p.authorizer().requireStaff(caller);
+    } else {
+      p.authorizer().requireScope(caller, AuthScope.CALL_ADMIN_API);
+    }
+    return scope;
   }
 
   private String subject(Handle h, String type, String name) {

@@ -161,15 +161,19 @@ class AuthorizationMatrixIT {
               + filter
               + ", asked "
               + asked.wireName();
+      // a narrowed grant never counts as a global one, nor an endpoint grant as a job-wide one
       assertThat(authorizer.hasScope(caller, asked))
-          .as(context + ": any resource")
+          .as(context + ": everything")
+          .isEqualTo(scopeMatches && filter == Filter.NONE);
+      assertThat(callerHasScopeAnywhere(caller, asked))
+          .as(context + ": anything (listings)")
           .isEqualTo(scopeMatches);
       assertThat(authorizer.hasJobScope(caller, asked, "alpha", "1.0.0", Optional.empty()))
           .as(context + ": alpha 1.0.0")
-          .isEqualTo(scopeMatches);
+          .isEqualTo(scopeMatches && filter != Filter.ENDPOINT);
       assertThat(authorizer.hasJobScope(caller, asked, "alpha", "2.0.0", Optional.empty()))
           .as(context + ": alpha 2.0.0")
-          .isEqualTo(scopeMatches && filter != Filter.JOB);
+          .isEqualTo(scopeMatches && filter != Filter.JOB && filter != Filter.ENDPOINT);
       assertThat(authorizer.hasJobScope(caller, asked, "beta", "1.0.0", Optional.empty()))
           .as(context + ": beta 1.0.0 (same version, another job)")
           .isEqualTo(scopeMatches && filter == Filter.NONE);
@@ -185,6 +189,15 @@ class AuthorizationMatrixIT {
               authorizer.hasJobScope(caller, asked, "alpha", "1.0.0", Optional.of("/api/v1/other")))
           .as(context + ": /api/v1/other")
           .isEqualTo(scopeMatches && filter != Filter.ENDPOINT);
+    }
+  }
+
+  private boolean callerHasScopeAnywhere(Caller caller, AuthScope scope) {
+    try {
+      authorizer.requireScopeAnywhere(caller, scope);
+      return true;
+    } catch (UnauthorizedException e) {
+      return false;
     }
   }
 

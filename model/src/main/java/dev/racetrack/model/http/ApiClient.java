@@ -24,6 +24,9 @@ import java.util.Objects;
 public final class ApiClient {
   public static final String AUTH_HEADER = "X-Racetrack-Auth";
 
+  /** Carries the components' shared internal token (PUB asking lifecycle about a job call). */
+  public static final String INTERNAL_TOKEN_HEADER = "X-Racetrack-Internal-Token";
+
   private final HttpClient http;
   private final String baseUrl;
   private final Map<String, String> headers;

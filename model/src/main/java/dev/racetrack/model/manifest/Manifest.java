@@ -11,6 +11,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -75,8 +77,12 @@ public record Manifest(
   }
 
   /**
-   * The name infrastructure targets give this job version's resources: {@code job-NAME-v-VERSION}
-   * with dots and other characters outside {@code [a-z0-9-]} turned into dashes.
+   * The name infrastructure targets give this job version's resources: {@code job-NAME-v-VERSION},
+   * within {@code [a-z0-9-]} and different for different versions. The version's dots between
+   * numbers become dashes ({@code 1.2.3} is {@code 1-2-3}, as always); anything after the numbers
+   * is escaped so that {@code 1.0.0-x} ({@code 1-0-0-hx}) and {@code 1.0.0+x} ({@code 1-0-0-px})
+   * never collide: {@code -h} for a dash, {@code -p} for a plus, {@code -d} for a dot, {@code -u}
+   * before an upper-case letter, {@code -c} and six hex digits for anything else.
    */
   @JsonIgnore
   public String resourceName() {
@@ -85,7 +91,43 @@ public record Manifest(
 
   /** See {@link #resourceName()}. */
   public static String resourceName(String name, String version) {
-    return ("job-" + name + "-v-" + version).toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9-]", "-");
+    Matcher numbers = LEADING_NUMBERS.matcher(version);
+    String encoded =
+        numbers.matches()
+            ? numbers.group(1).replace('.', '-') + escape(numbers.group(2))
+            : "x" + escape(version);
+    String safeName = name.matches("[a-z0-9-]+") ? name : escape(name);
+    return "job-" + safeName + "-v-" + encoded;
+  }
+
+  /** Dot-separated numbers, then nothing or a part starting with a dash or a plus. */
+  private static final Pattern LEADING_NUMBERS =
+      Pattern.compile("(\\d+(?:\\.\\d+)*)([-+].*)?", Pattern.DOTALL);
+
+  /** A prefix-free escape into {@code [a-z0-9-]}; its output never contains {@code -v}. */
+  private static String escape(@Nullable String text) {
+    if (text == null) {
+      return "";
+    }
+    StringBuilder out = new StringBuilder();
+    text.codePoints()
+        .forEach(
+            c -> {
+              if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
+                out.appendCodePoint(c);
+              } else if (c >= 'A' && c <= 'Z') {
+                out.append("-u").appendCodePoint(Character.toLowerCase(c));
+              } else {
+                out.append(
+                    switch (c) {
+                      case '-' -> "-h";
+                      case '+' -> "-p";
+                      case '.' -> "-d";
+                      default -> "-c" + String.format(Locale.ROOT, "%06x", c);
+                    });
+              }
+            });
+    return out.toString();
   }
 
   /** A string value of {@code jobtype_extra}, if present. */
