@@ -197,7 +197,7 @@ public final class Python3JobType implements JobType {
     env.putAll(build.buildEnv());
     List<Path> readOnly = new ArrayList<>();
     readOnly.add(Path.of(interpreter.prefix()));
-    readOnly.addAll(localIndexes(env));
+    readOnly.addAll(localIndexes(build.toolEnv())); // the platform's settings, never build_env
     List<Path> writable = List.of(build.artifactDir(), build.sourceDir());
     build.progress().log("creating a virtualenv for the job's requirements");
     BuildTools.run(
@@ -234,17 +234,19 @@ public final class Python3JobType implements JobType {
     return LaunchSpec.ARTIFACT + "/venv/bin/python";
   }
 
-  /** Local package indexes pip is pointed at ({@code file://} URLs in PIP_* settings). */
-  static List<Path> localIndexes(Map<String, String> env) {
+  /**
+   * Local package indexes and wheel directories the platform points pip at ({@code file://} URLs or
+   * absolute paths in its PIP_* settings), mounted read-only for pip.
+   */
+  static List<Path> localIndexes(Map<String, String> toolEnv) {
     List<Path> dirs = new ArrayList<>();
     for (String name : List.of("PIP_INDEX_URL", "PIP_EXTRA_INDEX_URL", "PIP_FIND_LINKS")) {
-      for (String url : env.getOrDefault(name, "").split("\\s+")) {
-        if (url.startsWith("file://")) {
-          Path dir = Path.of(URI.create(url));
-          if (Files.exists(dir)) {
-            dirs.add(dir);
-          }
-        }
+      for (String location : toolEnv.getOrDefault(name, "").split("\\s+")) {
+        Optional<Path> dir =
+            location.startsWith("file:")
+                ? Optional.of(Path.of(URI.create(location)))
+                : Optional.of(location).filter(l -> l.startsWith("/")).map(Path::of);
+        dir.filter(Files::exists).ifPresent(dirs::add);
       }
     }
     return dirs;

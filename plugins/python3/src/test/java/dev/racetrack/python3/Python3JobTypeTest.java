@@ -212,4 +212,21 @@ class Python3JobTypeTest {
       }
     };
   }
+
+  @Test
+  void localIndexes_takesFileUrlsAndAbsolutePaths() throws IOException {
+    Path mirror = Files.createDirectories(tmp.resolve("simple"));
+    Path wheels = Files.createDirectories(tmp.resolve("wheels"));
+
+    assertThat(
+            Python3JobType.localIndexes(
+                Map.of(
+                    "PIP_INDEX_URL",
+                    mirror.toUri().toString(),
+                    "PIP_FIND_LINKS",
+                    wheels + " https://example.com/wheels",
+                    "PIP_EXTRA_INDEX_URL",
+                    "file:///nonexistent-index")))
+        .containsExactlyInAnyOrder(mirror, wheels);
+  }
 }
