@@ -13,6 +13,7 @@ import dev.racetrack.spi.JobBuild;
 import dev.racetrack.spi.JobType;
 import dev.racetrack.spi.LaunchSpec;
 import dev.racetrack.spi.Plugins;
+import dev.racetrack.spi.Sandbox;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -50,14 +51,17 @@ public final class Builder {
   private final Clock clock;
   private final Semaphore slots;
   private final BuildMetrics metrics;
+  private final Sandbox sandbox;
 
   public Builder(
       ImageBuilderConfig config,
       Plugins plugins,
       SourceFetcher fetcher,
       Clock clock,
-      MeterRegistry metrics) {
+      MeterRegistry metrics,
+      Sandbox sandbox) {
     this.config = config;
+    this.sandbox = sandbox;
     this.plugins = plugins;
     this.fetcher = fetcher;
     this.clock = clock;
@@ -144,7 +148,13 @@ public final class Builder {
     LaunchSpec launch =
         jobType.buildLocal(
             new JobBuild(
-                manifest, source.jobDir(), artifact, buildEnv, config.toolEnv(), progress));
+                manifest,
+                source.jobDir(),
+                artifact,
+                buildEnv,
+                config.toolEnv(),
+                progress,
+                sandbox));
     writeLaunchSpec(artifact, launch);
     progress.phase("finalizing the build");
     progress.log("artifact ready: " + artifact);

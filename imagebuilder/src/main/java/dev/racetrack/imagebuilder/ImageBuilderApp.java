@@ -4,6 +4,7 @@ import dev.racetrack.http.ApiServer;
 import dev.racetrack.http.Metrics;
 import dev.racetrack.model.archive.BuildContext;
 import dev.racetrack.spi.Plugins;
+import dev.racetrack.spi.Sandbox;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.util.List;
@@ -22,7 +23,21 @@ public final class ImageBuilderApp implements AutoCloseable {
     BuildContext.Limits limits =
         new BuildContext.Limits(
             config.maxBuildContextBytes(), config.maxBuildContextBytes() * 8, 100_000);
-    Builder builder = new Builder(config, plugins, new SourceFetcher(limits), clock, metrics);
+    Sandbox sandbox =
+        Sandbox.create(
+            config.sandbox(),
+            List.of(config.dataDir()),
+            program -> Sandbox.onPath(config.toolEnv(), program));
+    if (sandbox.confines()) {
+      LOG.info("build steps run in the sandbox: {}", sandbox.describe());
+    } else {
+      LOG.warn(
+          "!!! {}=none: build steps (pip, javac) run UNCONFINED with access to the platform's data"
+              + " directory and keys; use this only on a trusted single-user machine !!!",
+          Sandbox.VARIABLE);
+    }
+    Builder builder =
+        new Builder(config, plugins, new SourceFetcher(limits), clock, metrics, sandbox);
     server =
         new ApiServer(
             new ApiServer.Settings(

@@ -1,12 +1,15 @@
 package dev.racetrack.imagebuilder;
 
 import dev.racetrack.model.config.EnvReader;
+import dev.racetrack.spi.Sandbox;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -15,6 +18,8 @@ import java.util.stream.Collectors;
  *
  * @param token the secret lifecycle must present ({@code INTERNAL_TOKEN})
  * @param toolEnv the part of the environment build tools see (PATH, HOME, PIP_*, ...)
+ * @param sandbox what confines build steps ({@code RACETRACK_SANDBOX}: {@code bwrap} or {@code
+ *     none})
  */
 public record ImageBuilderConfig(
     Path dataDir,
@@ -25,7 +30,8 @@ public record ImageBuilderConfig(
     long maxBuildContextBytes,
     int concurrentBuilds,
     boolean cleanUpWorkspaces,
-    Map<String, String> toolEnv) {
+    Map<String, String> toolEnv,
+    Sandbox.Mode sandbox) {
 
   /** Variables build tools inherit; prefixes end with {@code *}. */
   static final List<String> TOOL_ENV =
@@ -54,6 +60,7 @@ public record ImageBuilderConfig(
   public ImageBuilderConfig {
     gitAllowedSchemes = Set.copyOf(gitAllowedSchemes);
     toolEnv = Map.copyOf(toolEnv);
+    Objects.requireNonNull(sandbox, "sandbox");
   }
 
   public static ImageBuilderConfig fromEnv(Map<String, String> env, String token) {
@@ -70,7 +77,8 @@ public record ImageBuilderConfig(
         e.positiveLong("MAX_BUILD_CONTEXT_MB", 64) << 20,
         (int) e.positiveLong("IMAGE_BUILDER_CONCURRENCY", 2),
         e.bool("CLEAN_UP_WORKSPACES", true),
-        toolEnv(env));
+        toolEnv(env),
+        Sandbox.Mode.fromEnv(e));
   }
 
   static Map<String, String> toolEnv(Map<String, String> env) {
@@ -111,6 +119,7 @@ public record ImageBuilderConfig(
     out.put("build_logs", buildLogs());
     out.put("git_allowed_schemes", gitAllowedSchemes);
     out.put("concurrent_builds", concurrentBuilds);
+    out.put("sandbox", sandbox.name().toLowerCase(Locale.ROOT));
     out.put("token", "(redacted)");
     return out;
   }

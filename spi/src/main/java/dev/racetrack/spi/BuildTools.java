@@ -17,7 +17,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
@@ -86,20 +85,19 @@ public final class BuildTools {
   }
 
   /**
-   * Runs a build command, streaming its output into the build log.
+   * Runs a build step in {@code sandbox}, streaming its output into the build log. The step dies
+   * with the platform.
    *
+   * @param step the command, its directories and its complete environment ({@code dieWithParent} is
+   *     forced)
    * @throws BuildException with the output's last lines when it exits non-zero
+   * @throws SandboxException when the sandbox cannot run it
    */
-  public static void run(
-      List<String> command,
-      Path workDir,
-      Map<String, String> env,
-      BuildProgress progress,
-      String what) {
-    ProcessBuilder builder =
-        new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true);
-    builder.environment().clear();
-    builder.environment().putAll(env);
+  public static void run(Sandbox sandbox, Sandbox.Spec step, BuildProgress progress, String what) {
+    Sandbox.Spec dying =
+        new Sandbox.Spec(
+            step.command(), step.workDir(), step.env(), step.writable(), step.readOnly(), true);
+    ProcessBuilder builder = sandbox.processBuilder(dying).redirectErrorStream(true);
     Deque<String> tail = new ArrayDeque<>();
     try {
       Process process = builder.start();
@@ -123,7 +121,7 @@ public final class BuildTools {
       }
     } catch (IOException e) {
       throw new BuildException(
-          what + " could not run " + command.getFirst() + ": " + e.getMessage(), e);
+          what + " could not run " + step.command().getFirst() + ": " + e.getMessage(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new BuildException(what + " was interrupted", e);

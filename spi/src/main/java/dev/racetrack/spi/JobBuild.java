@@ -15,6 +15,7 @@ import java.util.Objects;
  *     variables; visible to the build only
  * @param toolEnv the platform environment build tools may use (PATH, HOME, PIP_*, JAVA_HOME, ...)
  * @param progress where the job type reports phases and build output
+ * @param sandbox confines every build step that runs job-controlled input (venv, pip, javac)
  */
 public record JobBuild(
     Manifest manifest,
@@ -22,7 +23,8 @@ public record JobBuild(
     Path artifactDir,
     Map<String, String> buildEnv,
     Map<String, String> toolEnv,
-    BuildProgress progress) {
+    BuildProgress progress,
+    Sandbox sandbox) {
 
   public JobBuild {
     Objects.requireNonNull(manifest, "manifest");
@@ -31,6 +33,7 @@ public record JobBuild(
     buildEnv = Map.copyOf(buildEnv);
     toolEnv = Map.copyOf(toolEnv);
     Objects.requireNonNull(progress, "progress");
+    Objects.requireNonNull(sandbox, "sandbox");
   }
 
   @Override

@@ -13,8 +13,12 @@ import java.util.stream.Collectors;
  * @param command program and arguments; the program is looked up on PATH when not absolute
  * @param workingDir directory relative to the artifact
  * @param env environment baked into the artifact (never secrets)
+ * @param runtimePaths absolute directories outside the artifact the job reads at run time (its
+ *     interpreter's install prefix, a JDK); the sandbox mounts them read-only. Missing in {@code
+ *     launch.json} files written before it existed: empty.
  */
-public record LaunchSpec(List<String> command, String workingDir, Map<String, String> env) {
+public record LaunchSpec(
+    List<String> command, String workingDir, Map<String, String> env, List<String> runtimePaths) {
   public static final String ARTIFACT = "{artifact}";
 
   public LaunchSpec {
@@ -24,6 +28,12 @@ public record LaunchSpec(List<String> command, String workingDir, Map<String, St
     }
     Objects.requireNonNull(workingDir, "workingDir");
     env = Map.copyOf(env);
+    runtimePaths = runtimePaths == null ? List.of() : List.copyOf(runtimePaths);
+  }
+
+  /** A spec needing nothing outside its artifact and the system directories. */
+  public LaunchSpec(List<String> command, String workingDir, Map<String, String> env) {
+    this(command, workingDir, env, List.of());
   }
 
   /** This spec with {@value #ARTIFACT} replaced by {@code artifactDir}. */
@@ -34,6 +44,7 @@ public record LaunchSpec(List<String> command, String workingDir, Map<String, St
         env.entrySet().stream()
             .collect(
                 Collectors.toMap(
-                    Map.Entry::getKey, e -> e.getValue().replace(ARTIFACT, artifactDir))));
+                    Map.Entry::getKey, e -> e.getValue().replace(ARTIFACT, artifactDir))),
+        runtimePaths);
   }
 }

@@ -12,12 +12,11 @@ import dev.racetrack.spi.BuildTools;
 import dev.racetrack.spi.JobBuild;
 import dev.racetrack.spi.JobType;
 import dev.racetrack.spi.LaunchSpec;
-import java.io.ByteArrayOutputStream;
+import dev.racetrack.spi.Sandbox;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -30,8 +29,6 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import javax.tools.JavaCompiler;
-import javax.tools.ToolProvider;
 
 /**
  * The {@code java} job type: compiles the job's sources with the platform's JDK ({@code
@@ -40,6 +37,10 @@ import javax.tools.ToolProvider;
 public final class JavaJobType implements JobType {
   public static final String VERSION = "1.0.0";
   private static final String WRAPPER_MAIN = JobMain.class.getName();
+
+  /** The platform's JDK: it compiles java jobs and runs them (mounted read-only in the sandbox). */
+  private static final Path JAVA_HOME = realJavaHome();
+
   private static final Pattern CLASS_NAME =
       Pattern.compile("([A-Za-z_$][A-Za-z0-9_$]*\\.)*[A-Za-z_$][A-Za-z0-9_$]*");
   private static final Pattern PACKAGE = Pattern.compile("(?m)^\\s*package\\s+([\\w.]+)\\s*;");
@@ -117,13 +118,17 @@ public final class JavaJobType implements JobType {
     String entrypoint =
         manifest.jobtypeExtraString("entrypoint_class").orElseGet(() -> detectEntrypoint(sources));
     build.progress().log("entrypoint class " + entrypoint);
-    return new LaunchSpec(command(manifest, artifact, classpath, entrypoint), "job", Map.of());
+    return new LaunchSpec(
+        command(manifest, artifact, classpath, entrypoint),
+        "job",
+        Map.of(),
+        List.of(JAVA_HOME.toString()));
   }
 
   private static List<String> command(
       Manifest manifest, Path artifact, List<Path> classpath, String entrypoint) {
     List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add(JAVA_HOME.resolve("bin").resolve("java").toString());
     command.add("-XX:+UseSerialGC");
     command.add("-Xss512k");
     command.add("-XX:TieredStopAtLevel=1");
@@ -215,32 +220,54 @@ public final class JavaJobType implements JobType {
     }
   }
 
+  /**
+   * Compiles with the platform JDK's {@code javac} in a sandboxed child process: the sources are
+   * the job's, so the compiler (and anything it loads from the job's jars) never runs inside the
+   * platform.
+   */
   private static void compile(
       List<Path> sources, List<Path> classpath, Path classes, JobBuild build) {
-    JavaCompiler compiler = ToolProvider.getSystemJavaCompiler();
-    if (compiler == null) {
+    Path javac = JAVA_HOME.resolve("bin").resolve("javac");
+    if (!Files.isExecutable(javac)) {
       throw new BuildException(
-          "the platform runs on a JRE without a Java compiler; run it on a JDK to build java jobs");
+          "the platform runs on a JRE without a Java compiler ("
+              + javac
+              + " is missing); run it on a JDK to build java jobs");
     }
-    List<String> args =
+    List<String> command =
         new ArrayList<>(
-            List.of("-parameters", "-proc:none", "-encoding", "UTF-8", "-d", classes.toString()));
-    args.add("-cp");
-    args.add(String.join(File.pathSeparator, classpath.stream().map(Path::toString).toList()));
-    sources.forEach(s -> args.add(s.toString()));
+            List.of(
+                javac.toString(),
+                "-parameters",
+                "-proc:none",
+                "-encoding",
+                "UTF-8",
+                "-d",
+                classes.toString()));
+    command.add("-cp");
+    command.add(String.join(File.pathSeparator, classpath.stream().map(Path::toString).toList()));
+    sources.forEach(s -> command.add(s.toString()));
     build.progress().log("compiling " + sources.size() + " source file(s)");
-    ByteArrayOutputStream output = new ByteArrayOutputStream();
-    int exit;
     try {
       Files.createDirectories(classes);
-      exit = compiler.run(null, output, output, args.toArray(String[]::new));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    output.toString(StandardCharsets.UTF_8).lines().forEach(build.progress()::log);
-    if (exit != 0) {
+    try {
+      BuildTools.run(
+          build.sandbox(),
+          new Sandbox.Spec(
+              command,
+              build.sourceDir(),
+              build.toolEnv(),
+              List.of(build.artifactDir()),
+              List.of(JAVA_HOME, build.sourceDir()),
+              true),
+          build.progress(),
+          "compiling the job");
+    } catch (BuildException e) {
       throw new BuildException(
-          "compiling the job failed (see the build log for the compiler's messages)");
+          "compiling the job failed (see the build log for the compiler's messages)", e);
     }
   }
 
@@ -249,6 +276,15 @@ public final class JavaJobType implements JobType {
     Path resources = source.resolve("src/main/resources");
     if (Files.isDirectory(resources)) {
       BuildTools.copyTree(resources, classes, p -> false);
+    }
+  }
+
+  private static Path realJavaHome() {
+    Path home = Path.of(System.getProperty("java.home"));
+    try {
+      return home.toRealPath();
+    } catch (IOException e) {
+      return home.toAbsolutePath();
     }
   }
 

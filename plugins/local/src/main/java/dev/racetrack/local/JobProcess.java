@@ -1,6 +1,7 @@
 package dev.racetrack.local;
 
 import dev.racetrack.spi.LaunchSpec;
+import dev.racetrack.spi.Sandbox;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -17,22 +18,27 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Starting and stopping job processes. A job gets its own session ({@code setsid}), so a Ctrl-C in
- * the platform's terminal or the platform's death leaves it running; its output goes straight to
- * its log file; it sees only an allow-list of the platform's environment (never the platform's own
- * secrets).
+ * Starting and stopping job processes. A job runs in the sandbox, which sees only its artifact
+ * (writable), the directories its launch spec names (read-only) and the system directories; it gets
+ * its own session ({@code setsid}), so a Ctrl-C in the platform's terminal or the platform's death
+ * leaves it running (the tracked process is the sandbox's, whose descendants are the job); its
+ * output goes straight to its log file; it sees only an allow-list of the platform's environment
+ * (never the platform's own secrets).
  */
 final class JobProcess {
   private static final Path SETSID = Path.of("/usr/bin/setsid");
   private static final Duration STOP_GRACE = Duration.ofSeconds(5);
 
   private final Map<String, String> inherited;
+  private final Sandbox sandbox;
 
   /**
    * @param platformEnv the platform's environment
    * @param passEnv names of its variables jobs inherit (PATH, HOME, ...); nothing else passes
+   * @param sandbox confines every job process
    */
-  JobProcess(Map<String, String> platformEnv, List<String> passEnv) {
+  JobProcess(Map<String, String> platformEnv, List<String> passEnv, Sandbox sandbox) {
+    this.sandbox = sandbox;
     Map<String, String> allowed = new HashMap<>();
     passEnv.forEach(
         name -> Optional.ofNullable(platformEnv.get(name)).ifPresent(v -> allowed.put(name, v)));
@@ -43,30 +49,45 @@ final class JobProcess {
     return Files.isExecutable(SETSID);
   }
 
-  /** Starts a process for a launch spec resolved against its artifact directory. */
+  /**
+   * Starts a process for a launch spec resolved against its artifact directory.
+   *
+   * @throws dev.racetrack.spi.SandboxException when the sandbox cannot confine it
+   */
   ProcessHandle start(LaunchSpec spec, Path artifactDir, Map<String, String> jobEnv, Path logFile) {
     LaunchSpec resolved = spec.resolve(artifactDir.toString());
-    List<String> command = new ArrayList<>();
-    if (canDetach()) {
-      command.add(SETSID.toString());
+    Map<String, String> env = new HashMap<>(inherited);
+    env.putAll(resolved.env());
+    env.putAll(jobEnv);
+    List<Path> readOnly = new ArrayList<>();
+    resolved.runtimePaths().stream().map(Path::of).forEach(readOnly::add);
+    Path launchFile = artifactDir.resolve("launch.json");
+    if (Files.exists(launchFile)) {
+      readOnly.add(launchFile); // the job cannot change how the platform restarts it
     }
-    command.addAll(resolved.command());
-    ProcessBuilder builder = new ProcessBuilder(command);
-    builder.directory(artifactDir.resolve(resolved.workingDir()).toFile());
+    ProcessBuilder builder =
+        sandbox.processBuilder(
+            new Sandbox.Spec(
+                resolved.command(),
+                artifactDir.resolve(resolved.workingDir()),
+                env,
+                List.of(artifactDir),
+                readOnly,
+                false));
+    if (canDetach()) {
+      List<String> detached = new ArrayList<>(builder.command());
+      detached.addFirst(SETSID.toString());
+      builder.command(detached);
+    }
     builder.redirectErrorStream(true);
     builder.redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
     builder.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-    Map<String, String> env = builder.environment();
-    env.clear();
-    env.putAll(inherited);
-    env.putAll(resolved.env());
-
-    env.putAll(jobEnv);
     try {
       Files.createDirectories(logFile.getParent());
-      return builder.start().toHandle();
+      return sandbox.handleOf(builder.start());
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot start " + command + ": " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "cannot start " + builder.command() + ": " + e.getMessage(), e);
     }
   }
 

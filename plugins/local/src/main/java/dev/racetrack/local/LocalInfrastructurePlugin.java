@@ -5,11 +5,16 @@ import dev.racetrack.spi.InfrastructurePlugin;
 import dev.racetrack.spi.InfrastructureTarget;
 import dev.racetrack.spi.JobProbe;
 import dev.racetrack.spi.PluginContext;
+import dev.racetrack.spi.Sandbox;
 import java.util.Arrays;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Provides the {@code local} infrastructure target (the embedded default). */
 public final class LocalInfrastructurePlugin implements InfrastructurePlugin {
+  private static final Logger LOG = LoggerFactory.getLogger(LocalInfrastructurePlugin.class);
+
   /** Platform variables jobs inherit by default; everything else (secrets!) is withheld. */
   static final String DEFAULT_PASS_ENV =
       "PATH,HOME,USER,LANG,LC_ALL,LC_CTYPE,TZ,TMPDIR,JAVA_HOME,PYENV_ROOT,PYENV_VERSION,SSL_CERT_FILE,SSL_CERT_DIR,"
@@ -45,12 +50,32 @@ public final class LocalInfrastructurePlugin implements InfrastructurePlugin {
             env.positiveLong("LOCAL_TARGET_LOG_MAX_MB", 10) << 20,
             (int) env.positiveLong("LOCAL_TARGET_LOG_BACKUPS", 3),
             context.env(),
-            passEnv);
+            passEnv,
+            sandbox(env, context));
     return new LocalTarget(
         name,
         new LocalStore(context.dataDir(), context.secrets()),
         settings,
         new JobProbe(context.httpClient(), context.clock()),
         context.clock());
+  }
+
+  /** The sandbox every job process runs in ({@code RACETRACK_SANDBOX}), logged at start-up. */
+  private static Sandbox sandbox(EnvReader env, PluginContext context) {
+    Sandbox sandbox =
+        Sandbox.create(
+            Sandbox.Mode.fromEnv(env),
+            List.of(env.dataDir(), context.dataDir()),
+            program -> Sandbox.onPath(context.env(), program));
+    if (sandbox.confines()) {
+      LOG.info("local target: jobs run in the sandbox: {}", sandbox.describe());
+    } else {
+      LOG.warn(
+          "!!! {}=none: jobs run UNCONFINED and can read the platform's data directory and keys"
+              + " (any deployer can become admin); use this only on a trusted single-user machine"
+              + " !!!",
+          Sandbox.VARIABLE);
+    }
+    return sandbox;
   }
 }

@@ -11,6 +11,7 @@ import dev.racetrack.spi.JobSecrets;
 import dev.racetrack.spi.JobStartException;
 import dev.racetrack.spi.JobState;
 import dev.racetrack.spi.LaunchSpec;
+import dev.racetrack.spi.Sandbox;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -57,7 +58,11 @@ public final class LocalTarget implements InfrastructureTarget {
 
   /** Settings of the local target. */
   record Settings(
-      long logMaxBytes, int logBackups, Map<String, String> platformEnv, List<String> passEnv) {}
+      long logMaxBytes,
+      int logBackups,
+      Map<String, String> platformEnv,
+      List<String> passEnv,
+      Sandbox sandbox) {}
 
   private final String name;
 
@@ -65,7 +70,7 @@ public final class LocalTarget implements InfrastructureTarget {
     this.name = name;
 
     this.store = store;
-    this.processes = new JobProcess(settings.platformEnv(), settings.passEnv());
+    this.processes = new JobProcess(settings.platformEnv(), settings.passEnv(), settings.sandbox());
     this.probe = probe;
     this.clock = clock;
     this.logMaxBytes = settings.logMaxBytes();

@@ -18,6 +18,7 @@ import dev.racetrack.spi.JobStartException;
 import dev.racetrack.spi.JobState;
 import dev.racetrack.spi.LaunchSpec;
 import dev.racetrack.spi.PluginContext;
+import dev.racetrack.spi.Sandbox;
 import dev.racetrack.spi.SecretBox;
 import dev.racetrack.testsupport.Tools;
 import java.io.IOException;
@@ -101,7 +102,11 @@ class LocalTargetIT {
                     artifact,
                     Map.of(),
                     Map.of("PATH", System.getenv("PATH"), "HOME", System.getProperty("user.home")),
-                    BuildProgress.discard()));
+                    BuildProgress.discard(),
+                    Sandbox.create(
+                        Sandbox.Mode.BWRAP,
+                        List.of(tmp.resolve("local")),
+                        p -> Sandbox.onPath(System.getenv(), p))));
     Files.writeString(artifact.resolve("launch.json"), Json.write(spec));
     return artifact;
   }

@@ -7,7 +7,9 @@ import dev.racetrack.spi.BuildTools;
 import dev.racetrack.spi.JobBuild;
 import dev.racetrack.spi.JobType;
 import dev.racetrack.spi.LaunchSpec;
+import dev.racetrack.spi.Sandbox;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -116,10 +118,11 @@ public final class Python3JobType implements JobType {
                         "jobtype_extra.python_version "
                             + v
                             + " is ignored by the local target, which runs the python3 found on PATH (or PYTHON3_BIN)"));
-    String python = interpreter(build);
+    Interpreter interpreter = interpreter(build);
+    String python = interpreter.executable();
     Optional<String> requirements = manifest.jobtypeExtraString("requirements_path");
     if (requirements.isPresent()) {
-      python = installRequirements(build, python, requirements.get());
+      python = installRequirements(build, interpreter, requirements.get());
     }
     List<String> command =
         new ArrayList<>(List.of(python, "-u", "-m", "racetrack_job_wrapper", "run", entrypoint));
@@ -134,33 +137,55 @@ public final class Python3JobType implements JobType {
     manifest
         .jobtypeExtraString("max_concurrency_queue")
         .ifPresent(v -> env.put("JOB_MAX_CONCURRENCY_QUEUE", v));
-    return new LaunchSpec(command, "job", env);
+    return new LaunchSpec(command, "job", env, List.of(interpreter.prefix()));
   }
 
-  /** The interpreter's real path (skipping shims such as pyenv's, which cost ~50 ms per start). */
-  private static String interpreter(JobBuild build) {
+  /**
+   * A python interpreter: its real executable and the real install prefix ({@code sys.base_prefix})
+   * a sandbox must mount for it to run.
+   */
+  private record Interpreter(String executable, String prefix) {}
+
+  /**
+   * The interpreter's real path (skipping shims such as pyenv's, which cost ~50 ms per start) and
+   * install prefix. This probe runs the platform's own interpreter on a fixed script in isolated
+   * mode ({@code -I}: no job file is importable), so it is the one step that runs unconfined: a
+   * pyenv shim needs all of pyenv to find the interpreter the sandbox then mounts.
+   */
+  private static Interpreter interpreter(JobBuild build) {
     String python = build.toolEnv().getOrDefault("PYTHON3_BIN", "python3");
     Path resolved = build.artifactDir().resolve(".python-path");
     BuildTools.run(
-        List.of(
-            python,
-            "-c",
-            "import sys, pathlib; pathlib.Path(sys.argv[1]).write_text(sys.executable)",
-            resolved.toString()),
-        build.artifactDir(),
-        build.toolEnv(),
+        Sandbox.none(),
+        new Sandbox.Spec(
+            List.of(
+                python,
+                "-I",
+                "-c",
+                "import os, sys, pathlib; pathlib.Path(sys.argv[1]).write_text("
+                    + "sys.executable + '\\n' + os.path.realpath(sys.base_prefix))",
+                resolved.toString()),
+            build.artifactDir(),
+            build.toolEnv(),
+            List.of(),
+            List.of(),
+            true),
         build.progress(),
         "finding the python3 interpreter");
     try {
-      String path = Files.readString(resolved).strip();
+      List<String> lines = Files.readAllLines(resolved);
       Files.delete(resolved);
-      return path.isEmpty() ? python : path;
+      if (lines.size() != 2 || lines.get(0).isBlank() || lines.get(1).isBlank()) {
+        throw new BuildException("cannot find the python3 interpreter's path: got " + lines);
+      }
+      return new Interpreter(lines.get(0).strip(), lines.get(1).strip());
     } catch (IOException e) {
       throw new BuildException("cannot read the python3 interpreter path: " + e.getMessage(), e);
     }
   }
 
-  private static String installRequirements(JobBuild build, String python, String requirements) {
+  private static String installRequirements(
+      JobBuild build, Interpreter interpreter, String requirements) {
     Path file =
         BuildTools.inside(build.sourceDir(), requirements, "jobtype_extra.requirements_path");
     if (!Files.isRegularFile(file)) {
@@ -170,28 +195,60 @@ public final class Python3JobType implements JobType {
     Path venv = build.artifactDir().resolve("venv");
     Map<String, String> env = new HashMap<>(build.toolEnv());
     env.putAll(build.buildEnv());
+    List<Path> readOnly = new ArrayList<>();
+    readOnly.add(Path.of(interpreter.prefix()));
+    readOnly.addAll(localIndexes(build.toolEnv())); // the platform's settings, never build_env
+    List<Path> writable = List.of(build.artifactDir(), build.sourceDir());
     build.progress().log("creating a virtualenv for the job's requirements");
     BuildTools.run(
-        List.of(python, "-m", "venv", venv.toString()),
-        build.artifactDir(),
-        env,
+        build.sandbox(),
+        new Sandbox.Spec(
+            List.of(interpreter.executable(), "-m", "venv", venv.toString()),
+            build.artifactDir(),
+            env,
+            writable,
+            readOnly,
+            true),
         build.progress(),
         "creating the virtualenv");
     String venvPython = venv.resolve("bin").resolve("python").toString();
     BuildTools.run(
-        List.of(
-            venvPython,
-            "-m",
-            "pip",
-            "install",
-            "--disable-pip-version-check",
-            "--no-input",
-            "-r",
-            file.toString()),
-        build.sourceDir(),
-        env,
+        build.sandbox(),
+        new Sandbox.Spec(
+            List.of(
+                venvPython,
+                "-m",
+                "pip",
+                "install",
+                "--disable-pip-version-check",
+                "--no-input",
+                "-r",
+                file.toString()),
+            build.sourceDir(),
+            env,
+            writable,
+            readOnly,
+            true),
         build.progress(),
         "installing requirements from " + requirements);
     return LaunchSpec.ARTIFACT + "/venv/bin/python";
+  }
+
+  /**
+   * Local package indexes and wheel directories the platform points pip at ({@code file://} URLs or
+   * absolute paths in its PIP_* settings), mounted read-only for pip.
+   */
+  static List<Path> localIndexes(Map<String, String> toolEnv) {
+    List<Path> dirs = new ArrayList<>();
+    for (String name : List.of("PIP_INDEX_URL", "PIP_EXTRA_INDEX_URL", "PIP_FIND_LINKS")) {
+      for (String location : toolEnv.getOrDefault(name, "").split("\\s+")) {
+        Optional<Path> dir =
+            location.startsWith("file:")
+                ? Optional.of(Path.of(URI.create(location)))
+                : Optional.of(location).filter(l -> l.startsWith("/")).map(Path::of);
+        dir.filter(Files::exists).ifPresent(dirs::add);
+      }
+    }
+    return dirs;
   }
 }

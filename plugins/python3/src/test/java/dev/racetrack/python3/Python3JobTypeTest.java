@@ -10,18 +10,27 @@ import dev.racetrack.spi.BuildException;
 import dev.racetrack.spi.BuildProgress;
 import dev.racetrack.spi.JobBuild;
 import dev.racetrack.spi.LaunchSpec;
+import dev.racetrack.spi.Sandbox;
+import dev.racetrack.testsupport.Tools;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class Python3JobTypeTest {
   @TempDir Path tmp;
   private final Python3JobType jobType = new Python3JobType();
+
+  /** The sandbox builds run in ({@code bwrap}; tests running build steps require it). */
+  private Sandbox sandbox() {
+    return Sandbox.create(
+        Sandbox.Mode.BWRAP, List.of(tmp.resolve("data")), p -> Sandbox.onPath(System.getenv(), p));
+  }
 
   private static Manifest manifest(Map<String, Object> extra) {
     Map<String, Object> raw = new HashMap<>();
@@ -67,7 +76,8 @@ class Python3JobTypeTest {
                 artifact,
                 Map.of(),
                 Map.of("PATH", System.getenv("PATH"), "HOME", System.getProperty("user.home")),
-                BuildProgress.discard()));
+                BuildProgress.discard(),
+                sandbox()));
     assertThat(artifact.resolve("job/adder.py")).exists();
     assertThat(artifact.resolve("job/.git")).doesNotExist();
     assertThat(artifact.resolve("wrapper/racetrack_job_wrapper/__main__.py")).exists();
@@ -91,7 +101,8 @@ class Python3JobTypeTest {
                         Files.createDirectories(tmp.resolve("a2")),
                         Map.of(),
                         Map.of(),
-                        BuildProgress.discard())))
+                        BuildProgress.discard(),
+                        sandbox())))
         .isInstanceOf(BuildException.class)
         .hasMessageContaining("entrypoint_path 'missing.py' does not exist");
   }
@@ -107,12 +118,14 @@ class Python3JobTypeTest {
                         tmp.resolve("a3"),
                         Map.of(),
                         Map.of(),
-                        BuildProgress.discard())))
+                        BuildProgress.discard(),
+                        sandbox())))
         .hasMessageContaining("must be a path inside the job directory");
   }
 
   @Test
   void buildLocal_failingRequirements_reportsPipOutput() throws IOException {
+    Tools.require("bwrap");
     Path source = Files.createDirectories(tmp.resolve("src4"));
     Files.writeString(
         source.resolve("a.py"), "class A:\n    def perform(self):\n        return 1\n");
@@ -136,9 +149,84 @@ class Python3JobTypeTest {
                         Files.createDirectories(tmp.resolve("a4")),
                         Map.of(),
                         tools,
-                        BuildProgress.discard())))
+                        BuildProgress.discard(),
+                        sandbox())))
         .isInstanceOf(BuildException.class)
         .hasMessageContaining("installing requirements from requirements.txt failed");
     assertThat(List.of(tmp.resolve("a4").toFile().list())).contains("venv");
+  }
+
+  @Test
+  void buildLocal_requirementsReferencingTheAuthKey_neverShowTheKey() throws IOException {
+    Tools.require("bwrap");
+    // The image builder's layout: DATA/keys beside DATA/workspaces/<deployment>/<job dir>.
+    Path data = Files.createDirectories(tmp.resolve("data"));
+    Path key = Files.createDirectories(data.resolve("keys")).resolve("auth_key");
+    Files.writeString(key, "TOPSECRETKEYMATERIAL\n");
+    Path source = Files.createDirectories(data.resolve("workspaces/d1"));
+    Files.writeString(
+        source.resolve("a.py"), "class A:\n    def perform(self):\n        return 1\n");
+    Files.writeString(source.resolve("requirements.txt"), "-r ../../keys/auth_key\n");
+    Files.writeString(source.resolve("absolute.txt"), "-r " + key + "\n");
+    Map<String, String> tools =
+        new HashMap<>(
+            Map.of("PATH", System.getenv("PATH"), "HOME", System.getProperty("user.home")));
+    tools.put("PIP_INDEX_URL", "file:///nonexistent-index");
+
+    for (String requirements : List.of("requirements.txt", "absolute.txt")) {
+      List<String> log = new CopyOnWriteArrayList<>();
+      Path artifact = Files.createDirectories(data.resolve("artifacts/a/" + requirements));
+      assertThatThrownBy(
+              () ->
+                  jobType.buildLocal(
+                      new JobBuild(
+                          manifest(
+                              Map.of("entrypoint_path", "a.py", "requirements_path", requirements)),
+                          source,
+                          artifact,
+                          Map.of(),
+                          tools,
+                          logTo(log),
+                          sandbox())))
+          .isInstanceOf(BuildException.class)
+          .hasMessageNotContaining("TOPSECRET");
+      assertThat(String.join("\n", log)).contains("auth_key").doesNotContain("TOPSECRET");
+    }
+  }
+
+  private static BuildProgress logTo(List<String> lines) {
+    return new BuildProgress() {
+      @Override
+      public void phase(String phase) {
+        lines.add(phase);
+      }
+
+      @Override
+      public void warning(String warning) {
+        lines.add(warning);
+      }
+
+      @Override
+      public void log(String line) {
+        lines.add(line);
+      }
+    };
+  }
+
+  @Test
+  void localIndexes_takesFileUrlsAndAbsolutePaths() throws IOException {
+    Path mirror = Files.createDirectories(tmp.resolve("simple"));
+    Path wheels = Files.createDirectories(tmp.resolve("wheels"));
+
+    assertThat(
+            Python3JobType.localIndexes(
+                Map.of(
+                    "PIP_INDEX_URL",
+                    mirror.toUri().toString(),
+                    "PIP_FIND_LINKS",
+                    wheels + " https://example.com/wheels",
+                    "PIP_EXTRA_INDEX_URL",
+                    "file:///nonexistent-index")))
+        .containsExactlyInAnyOrder(mirror, wheels);
   }
 }

@@ -1,0 +1,140 @@
+package dev.racetrack.java;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.racetrack.model.manifest.Manifest;
+import dev.racetrack.model.manifest.ManifestValidator;
+import dev.racetrack.spi.BuildException;
+import dev.racetrack.spi.BuildProgress;
+import dev.racetrack.spi.JobBuild;
+import dev.racetrack.spi.LaunchSpec;
+import dev.racetrack.spi.Sandbox;
+import dev.racetrack.testsupport.Tools;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class JavaJobTypeTest {
+  private static final String ADDER =
+      """
+      package demo;
+
+      public class Adder {
+        public int perform(int a, int b) {
+          return a + b;
+        }
+      }
+      """;
+
+  @TempDir Path tmp;
+  private final List<String> log = new CopyOnWriteArrayList<>();
+
+  private static Manifest manifest() {
+    Map<String, Object> raw = new HashMap<>();
+    raw.put("name", "adder");
+    raw.put("owner_email", "a@example.com");
+    raw.put("jobtype", "java:latest");
+    raw.put("git", Map.of("remote", "https://example.com/x"));
+    return new ManifestValidator().validate(raw, "job.yaml").manifest();
+  }
+
+  private JobBuild build(Path source, Path artifact, Sandbox sandbox) {
+    return new JobBuild(
+        manifest(),
+        source,
+        artifact,
+        Map.of(),
+        Map.of("PATH", System.getenv("PATH")),
+        new BuildProgress() {
+          @Override
+          public void phase(String phase) {}
+
+          @Override
+          public void warning(String warning) {}
+
+          @Override
+          public void log(String line) {
+            log.add(line);
+          }
+        },
+        sandbox);
+  }
+
+  private Path source(String className, String code) throws IOException {
+    Path source = Files.createDirectories(tmp.resolve("data/workspaces/d1"));
+    Path file = source.resolve("src/main/java/demo/" + className + ".java");
+    Files.createDirectories(file.getParent());
+    Files.writeString(file, code);
+    return source;
+  }
+
+  private Sandbox bwrap() {
+    Tools.require("bwrap");
+    return Sandbox.create(
+        Sandbox.Mode.BWRAP, List.of(tmp.resolve("data")), p -> Sandbox.onPath(System.getenv(), p));
+  }
+
+  @Test
+  void buildLocal_compilesWithJavacInTheSandbox_andRunsOnTheJdkReadOnly() throws IOException {
+    Path source = source("Adder", ADDER);
+    Path artifact = Files.createDirectories(tmp.resolve("data/artifacts/adder/t1"));
+    List<Sandbox.Spec> confined = new CopyOnWriteArrayList<>();
+    Sandbox sandbox = bwrap();
+    Sandbox recording =
+        new Sandbox() {
+          @Override
+          public ProcessBuilder processBuilder(Spec spec) {
+            confined.add(spec);
+            return sandbox.processBuilder(spec);
+          }
+
+          @Override
+          public ProcessHandle handleOf(Process started) {
+            return sandbox.handleOf(started);
+          }
+
+          @Override
+          public String describe() {
+            return "recording";
+          }
+
+          @Override
+          public boolean confines() {
+            return true;
+          }
+        };
+
+    LaunchSpec spec = new JavaJobType().buildLocal(build(source, artifact, recording));
+
+    assertThat(artifact.resolve("classes/demo/Adder.class")).exists();
+    assertThat(confined)
+        .singleElement()
+        .satisfies(
+            step -> {
+              assertThat(step.command().getFirst()).endsWith("/bin/javac");
+              assertThat(step.writable()).containsExactly(artifact);
+              assertThat(step.dieWithParent()).isTrue();
+            });
+    assertThat(spec.runtimePaths())
+        .containsExactly(Path.of(System.getProperty("java.home")).toRealPath().toString());
+    assertThat(spec.command().getFirst()).endsWith("/bin/java");
+  }
+
+  @Test
+  void buildLocal_compileError_showsTheCompilerMessagesInTheBuildLog() throws IOException {
+    Path source = source("Adder", ADDER.replace("return a + b;", "return a + ;"));
+    Path artifact = Files.createDirectories(tmp.resolve("data/artifacts/adder/t2"));
+
+    assertThatThrownBy(() -> new JavaJobType().buildLocal(build(source, artifact, bwrap())))
+        .isInstanceOf(BuildException.class)
+        .hasMessageContaining("compiling the job failed");
+    assertThat(String.join("\n", log)).contains("Adder.java:5: error: illegal start of expression");
+  }
+}

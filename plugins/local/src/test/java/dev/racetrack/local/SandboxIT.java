@@ -1,0 +1,251 @@
+package dev.racetrack.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.racetrack.model.Json;
+import dev.racetrack.model.manifest.Manifest;
+import dev.racetrack.model.manifest.ManifestValidator;
+import dev.racetrack.python3.Python3JobType;
+import dev.racetrack.spi.BuildProgress;
+import dev.racetrack.spi.DeployedJob;
+import dev.racetrack.spi.JobBuild;
+import dev.racetrack.spi.JobProvision;
+import dev.racetrack.spi.JobState;
+import dev.racetrack.spi.LaunchSpec;
+import dev.racetrack.spi.PluginContext;
+import dev.racetrack.spi.Sandbox;
+import dev.racetrack.spi.SandboxException;
+import dev.racetrack.spi.SecretBox;
+import dev.racetrack.testsupport.Tools;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Jobs on the local target are confined: laid out as the platform lays out its data directory, a
+ * job tries to reach the keys, the platform's process and other jobs.
+ */
+class SandboxIT {
+  private static final String KEY = "TOPSECRETKEYMATERIAL";
+
+  /** A job reporting everything it can reach (an exception's name where it cannot). */
+  private static final String PROBE =
+      """
+          def perform(self, pid, other, data, key, marker):
+              import pathlib
+              found = {}
+              def attempt(name, read):
+                  try:
+                      found[name] = read()
+                  except Exception as e:
+                      found[name] = 'DENIED ' + type(e).__name__
+              here = pathlib.Path.cwd()
+              for parent in [here, *here.parents]:
+                  attempt('key via ' + str(parent), lambda: (parent / 'keys/auth_key').read_text())
+              attempt('key', lambda: open(key).read())
+              attempt('init environ', lambda: open('/proc/1/environ').read())
+              attempt('platform environ', lambda: open('/proc/%d/environ' % pid).read())
+              attempt('platform cmdline', lambda: open('/proc/%d/cmdline' % pid).read())
+              attempt('other job', lambda: os.listdir(other))
+              attempt('data dir', lambda: os.listdir(data))
+              attempt('host tmp', lambda: open(marker).read())
+              attempt('pids', lambda: [int(p) for p in os.listdir('/proc') if p.isdigit()])
+              attempt('own file', lambda: open('job.py').read()[:9])
+              def tmp():
+                  pathlib.Path(marker + '-job').write_text('mine')
+                  return open(marker + '-job').read()
+              attempt('tmp', tmp)
+              return found
+      """;
+
+  @TempDir Path tmp;
+  private Path data;
+  private final HttpClient http = HttpClient.newHttpClient();
+  private final List<LocalTarget> targets = new ArrayList<>();
+
+  @BeforeEach
+  void layOutTheDataDir() throws IOException {
+    Tools.require("python3");
+    Tools.require("bwrap");
+    data = Files.createDirectories(tmp.resolve("data"));
+    Files.writeString(Files.createDirectories(data.resolve("keys")).resolve("auth_key"), KEY);
+    Files.writeString(
+        Files.createDirectories(data.resolve("build-logs")).resolve("d1.log"), "log " + KEY);
+  }
+
+  @AfterEach
+  void cleanUp() {
+    for (LocalTarget target : targets) {
+      for (JobState state : target.list()) {
+        target.delete(state.name(), state.version());
+      }
+      target.close();
+    }
+  }
+
+  private LocalTarget target(String path) {
+    Map<String, String> env =
+        Map.of(
+            "PATH",
+            path,
+            "HOME",
+            System.getProperty("user.home"),
+            "RACETRACK_DATA_DIR",
+            data.toString());
+    LocalTarget target =
+        (LocalTarget)
+            new LocalInfrastructurePlugin()
+                .create(
+                    new PluginContext(
+                        data.resolve("infrastructure/local"),
+                        new SecretBox(new byte[32]),
+                        env,
+                        Clock.systemUTC(),
+                        http));
+    targets.add(target);
+    return target;
+  }
+
+  private static Manifest manifest(String name) {
+    Map<String, Object> raw = new HashMap<>();
+    raw.put("name", name);
+    raw.put("version", "1.0.0");
+    raw.put("owner_email", "a@example.com");
+    raw.put("jobtype", "python3:latest");
+    raw.put("git", Map.of("remote", "https://example.com/x"));
+    raw.put("jobtype_extra", Map.of("entrypoint_path", "job.py"));
+    return new ManifestValidator().validate(raw, "job.yaml").manifest();
+  }
+
+  /** Builds as the image builder does: source in workspaces/, artifact in artifacts/. */
+  private Path artifact(Manifest manifest, String classBody) throws IOException {
+    Path source = Files.createDirectories(data.resolve("workspaces").resolve(manifest.name()));
+    Files.writeString(source.resolve("job.py"), "import os\n\nclass Job:\n" + classBody);
+    Path artifact =
+        Files.createDirectories(
+            data.resolve("artifacts").resolve(manifest.name()).resolve("1.0.0/t1"));
+    Map<String, String> tools =
+        Map.of("PATH", System.getenv("PATH"), "HOME", System.getProperty("user.home"));
+    LaunchSpec spec =
+        new Python3JobType()
+            .buildLocal(
+                new JobBuild(
+                    manifest,
+                    source,
+                    artifact,
+                    Map.of(),
+                    tools,
+                    BuildProgress.discard(),
+                    Sandbox.create(
+                        Sandbox.Mode.BWRAP, List.of(data), p -> Sandbox.onPath(tools, p))));
+    Files.writeString(artifact.resolve("launch.json"), Json.write(spec));
+    return artifact;
+  }
+
+  private static JobProvision provision(Manifest manifest, Path artifact) {
+    return new JobProvision(
+        manifest,
+        artifact.toString(),
+        1,
+        Map.of(
+            "JOB_NAME",
+            manifest.name(),
+            "JOB_VERSION",
+            manifest.version(),
+            "JOB_DEPLOYMENT_TIMESTAMP",
+            "1"),
+        Map.of(),
+        Map.of(),
+        Duration.ofSeconds(30));
+  }
+
+  @Test
+  void job_seesItsOwnFilesAndPrivateTmp_butNoKeyPlatformProcessOrOtherJob() throws Exception {
+    LocalTarget target = target(System.getenv("PATH"));
+    Manifest otherJob = manifest("other");
+    Path otherArtifact = artifact(otherJob, "    def perform(self):\n        return 1\n");
+    target.deploy(provision(otherJob, otherArtifact), p -> {});
+    Manifest prober = manifest("prober");
+    DeployedJob job = target.deploy(provision(prober, artifact(prober, PROBE)), p -> {});
+    Path marker = Path.of("/tmp", "racetrack-sandbox-it-" + System.nanoTime());
+    Files.writeString(marker, "host tmp");
+    String body;
+    try {
+      body =
+          call(
+              job,
+              prober,
+              Json.write(
+                  Map.of(
+                      "pid", ProcessHandle.current().pid(),
+                      "other", otherArtifact.toString(),
+                      "data", data.toString(),
+                      "key", data.resolve("keys/auth_key").toString(),
+                      "marker", marker.toString())));
+    } finally {
+      Files.delete(marker);
+    }
+
+    assertThat(body).doesNotContain(KEY);
+    JsonNode found = Json.mapper().readTree(body);
+    assertThat(found.path("key").asText()).startsWith("DENIED");
+    assertThat(found.path("platform environ").asText()).startsWith("DENIED");
+    assertThat(found.path("platform cmdline").asText()).startsWith("DENIED");
+    assertThat(found.path("init environ").asText()).contains("JOB_NAME=prober");
+    assertThat(found.path("other job").asText()).startsWith("DENIED");
+    assertThat(found.path("data dir").toString())
+        .doesNotContain("keys", "build-logs", "infrastructure", "workspaces");
+    assertThat(found.path("host tmp").asText()).startsWith("DENIED");
+    assertThat(found.path("pids").toString()).doesNotContain(ProcessHandle.current().pid() + "");
+    assertThat(found.path("pids").size()).isLessThanOrEqualTo(3);
+    assertThat(found.path("own file").asText()).isEqualTo("import os");
+    assertThat(found.path("tmp").asText()).isEqualTo("mine");
+    assertThat(Path.of(marker + "-job")).doesNotExist();
+  }
+
+  @Test
+  void deploy_whenBwrapIsMissing_isRefusedNamingTheInstallCommand() throws Exception {
+    Manifest manifest = manifest("refused");
+    Path artifact = artifact(manifest, "    def perform(self):\n        return 1\n");
+    LocalTarget target = target("/nonexistent-bin"); // bwrap is looked up on the platform's PATH
+
+    assertThatThrownBy(() -> target.deploy(provision(manifest, artifact), p -> {}))
+        .isInstanceOf(SandboxException.class)
+        .hasMessageContaining("apt-get install bubblewrap");
+    assertThat(target.list()).isEmpty();
+  }
+
+  private String call(DeployedJob job, Manifest manifest, String body) throws Exception {
+    HttpRequest request =
+        HttpRequest.newBuilder(
+                URI.create(
+                    "http://"
+                        + job.internalName()
+                        + "/pub/job/"
+                        + manifest.name()
+                        + "/"
+                        + manifest.version()
+                        + "/api/v1/perform"))
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build();
+    HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    return response.body();
+  }
+}
