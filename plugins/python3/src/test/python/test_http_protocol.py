@@ -5,13 +5,13 @@ import socket
 import time
 import unittest
 
-from wrapper_harness import WrapperTestCase
+from wrapper_harness import SECRET_LINE, WrapperTestCase
 
 PERFORM = b'{"numbers": [40, 2]}'
 
 
 def perform_request(extra_headers: bytes = b'', version: bytes = b'HTTP/1.1', body: bytes = PERFORM) -> bytes:
-    return (b'POST /api/v1/perform ' + version + b'\r\nHost: x\r\nContent-Type: application/json\r\n'
+    return (b'POST /api/v1/perform ' + version + b'\r\nHost: x\r\n' + SECRET_LINE + b'Content-Type: application/json\r\n'
             + b'Content-Length: %d\r\n' % len(body) + extra_headers + b'\r\n' + body)
 
 
@@ -66,7 +66,8 @@ class TestHttpProtocol(WrapperTestCase):
             conn.close()
 
     def test_chunked_body_with_extensions_and_trailers(self):
-        raw = (b'POST /api/v1/perform HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n'
+        raw = (b'POST /api/v1/perform HTTP/1.1\r\nHost: x\r\n' + SECRET_LINE
+               + b'Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n'
                b'5;ext=1\r\n{"num\r\n' b'F\r\nbers": [40, 2]}\r\n' b'0\r\nX-Trailer: yes\r\n\r\n')
         (head, body), = split_responses(self.wrapper.raw(raw))
         self.assertTrue(head.startswith(b'HTTP/1.1 200 OK'), head)
@@ -79,8 +80,8 @@ class TestHttpProtocol(WrapperTestCase):
         self.assertIn(b'Connection: close', responses[-1][0])
 
     def test_absolute_form_target(self):
-        raw = (b'POST http://job.example:7000/api/v1/perform?x=1 HTTP/1.1\r\nHost: job.example\r\n'
-               b'Content-Length: %d\r\nConnection: close\r\n\r\n%s' % (len(PERFORM), PERFORM))
+        raw = (b'POST http://job.example:7000/api/v1/perform?x=1 HTTP/1.1\r\nHost: job.example\r\n' + SECRET_LINE
+               + b'Content-Length: %d\r\nConnection: close\r\n\r\n%s' % (len(PERFORM), PERFORM))
         (head, body), = split_responses(self.wrapper.raw(raw))
         self.assertTrue(head.startswith(b'HTTP/1.1 200 OK'), head)
         self.assertEqual(body, b'42.0')
@@ -127,7 +128,8 @@ class TestHttpProtocol(WrapperTestCase):
 
     def test_expect_100_continue(self):
         with socket.create_connection(('127.0.0.1', self.wrapper.port), timeout=5) as s:
-            s.sendall(b'POST /api/v1/perform HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\nExpect: 100-continue\r\n'
+            s.sendall(b'POST /api/v1/perform HTTP/1.1\r\nHost: x\r\n' + SECRET_LINE
+                      + b'Content-Length: %d\r\nExpect: 100-continue\r\n'
                       b'Connection: close\r\n\r\n' % len(PERFORM))
             self.assertEqual(s.recv(65536), b'HTTP/1.1 100 Continue\r\n\r\n')
             s.sendall(PERFORM)

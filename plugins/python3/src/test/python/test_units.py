@@ -229,7 +229,8 @@ class TestAppInProcess(unittest.TestCase):
                         await asyncio.sleep(delay)
                         return {'caller': current_request().headers.get('X-Caller-Name')}
             ''', 'async_job.py')
-            with mock.patch.dict(os.environ, {'JOB_NAME': 'async', 'JOB_VERSION': '1'}):
+            with mock.patch.dict(os.environ, {'JOB_NAME': 'async', 'JOB_VERSION': '1',
+                                              'RACETRACK_JOB_CALL_SECRET': 's'}):
                 app = JobApp(Config.from_env())
             cwd = os.getcwd()
             os.chdir(directory)
@@ -239,7 +240,8 @@ class TestAppInProcess(unittest.TestCase):
                 os.chdir(cwd)
             self.assertEqual(app.state, 'ready', app.init_error)
             request = Request('POST', '/api/v1/perform', '/api/v1/perform', '', 'HTTP/1.1',
-                              {'x-caller-name': 'bob'}, b'{"delay": 0.01}', '127.0.0.1')
+                              {'x-caller-name': 'bob', 'x-racetrack-job-secret': 's'}, b'{"delay": 0.01}',
+                              '127.0.0.1')
             status, body, content_type, _ = app.handle(request)
             self.assertEqual((status, json.loads(body)), (200, {'caller': 'bob'}))
             self.assertIsNone(current_request())  # reset after the call

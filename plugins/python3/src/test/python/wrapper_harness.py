@@ -38,6 +38,20 @@ class Response:
         return f'Response({self.status}, {self.body[:300]!r})'
 
 
+# The secret the platform gives a job; the harness presents it on every call, as PUB does.
+CALL_SECRET = 'secret-pub-presents-to-the-job'
+SECRET_HEADER = 'X-Racetrack-Job-Secret'
+SECRET_LINE = (SECRET_HEADER + ': ' + CALL_SECRET + '\r\n').encode()
+
+
+class PubLikeConnection(http.client.HTTPConnection):
+    """An HTTP connection that presents the job's secret on every request, as PUB does."""
+
+    def putrequest(self, method, url, *args, **kwargs):
+        super().putrequest(method, url, *args, **kwargs)
+        self.putheader(SECRET_HEADER, CALL_SECRET)
+
+
 class WrapperProcess:
     """The wrapper serving a fixture job: ``python3 -u -m racetrack_job_wrapper run <entrypoint> [<class>]``."""
 
@@ -57,6 +71,7 @@ class WrapperProcess:
             'JOB_VERSION': job_version,
             'JOB_HTTP_ADDR': '127.0.0.1',
             'JOB_HTTP_PORT': str(self.port),
+            'RACETRACK_JOB_CALL_SECRET': CALL_SECRET,
             **(env or {}),
         }
         self.started_at = time.monotonic()
@@ -118,14 +133,16 @@ class WrapperProcess:
 
     # ------------------------------------------------------------------ HTTP
 
-    def connection(self, timeout: float = 10.0) -> http.client.HTTPConnection:
-        return http.client.HTTPConnection('127.0.0.1', self.port, timeout=timeout)
+    def connection(self, timeout: float = 10.0, secret: bool = True) -> http.client.HTTPConnection:
+        """A connection to the wrapper; with ``secret`` it presents the job's secret as PUB does."""
+        factory = PubLikeConnection if secret else http.client.HTTPConnection
+        return factory('127.0.0.1', self.port, timeout=timeout)
 
     def request(self, method: str, path: str, body=None, headers: dict | None = None,
-                timeout: float = 10.0) -> Response:
+                timeout: float = 10.0, secret: bool = True) -> Response:
         if body is not None and not isinstance(body, (bytes, str)):
             body = json.dumps(body)
-        conn = self.connection(timeout)
+        conn = self.connection(timeout, secret)
         try:
             conn.request(method, path, body=body, headers=headers or {})
             response = conn.getresponse()

@@ -15,6 +15,8 @@ import java.util.Map;
  * @param maxBodyBytes {@code JOB_MAX_BODY_BYTES}, larger request bodies are refused with 413
  * @param build versions baked into the image, reported by /health
  * @param calls settings of job-to-job calls
+ * @param callSecret {@code RACETRACK_JOB_CALL_SECRET}, the secret PUB presents on every call; empty
+ *     when the platform gave none (then the job answers only its probes and metrics)
  */
 public record JobConfig(
     String jobName,
@@ -24,7 +26,11 @@ public record JobConfig(
     int httpPort,
     long maxBodyBytes,
     BuildInfo build,
-    JobCallConfig calls) {
+    JobCallConfig calls,
+    String callSecret) {
+
+  /** The environment variable holding the secret PUB presents ({@link JobCallGuard#HEADER}). */
+  public static final String CALL_SECRET_ENV = "RACETRACK_JOB_CALL_SECRET";
 
   public static final long DEFAULT_MAX_BODY_BYTES = 10L * 1024 * 1024;
 
@@ -44,6 +50,7 @@ public record JobConfig(
     requireNonNull(httpAddr, "httpAddr");
     requireNonNull(build, "build");
     requireNonNull(calls, "calls");
+    requireNonNull(callSecret, "callSecret");
   }
 
   /** Builds the config from environment variables; throws naming the first bad variable. */
@@ -60,7 +67,19 @@ public record JobConfig(
             env.string("JOB_TYPE_VERSION", ""),
             env.string("GIT_VERSION", ""),
             env.string("DEPLOYED_BY_RACETRACK_VERSION", "")),
-        JobCallConfig.fromEnv(environment));
+        JobCallConfig.fromEnv(environment),
+        env.string(CALL_SECRET_ENV, ""));
+  }
+
+  @Override
+  public String toString() {
+    return "JobConfig[jobName=%s, jobVersion=%s, httpAddr=%s, httpPort=%d, callSecret=%s]"
+        .formatted(
+            jobName,
+            jobVersion,
+            httpAddr,
+            httpPort,
+            callSecret.isEmpty() ? "(none)" : "(redacted)");
   }
 
   /** Canonical public base path of this job version, e.g. {@code /pub/job/adder/0.0.1}. */

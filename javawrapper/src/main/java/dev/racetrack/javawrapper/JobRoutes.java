@@ -25,6 +25,7 @@ final class JobRoutes {
   private final JobConfig config;
   private final Supplier<JobState> state;
   private final JobMetrics metrics;
+  private final JobCallGuard guard;
   private final PerformCall performCall;
   private final Map<String, Map<String, Handler>> routes = new LinkedHashMap<>();
   private volatile Optional<byte[]> openApi = Optional.empty();
@@ -34,6 +35,7 @@ final class JobRoutes {
     this.state = state;
     this.metrics = metrics;
     this.performCall = new PerformCall(config.maxBodyBytes(), metrics);
+    this.guard = new JobCallGuard(config.callSecret());
     route("GET", "/", this::home);
     route("GET", "/live", r -> live());
     route("GET", "/ready", r -> ready());
@@ -52,6 +54,11 @@ final class JobRoutes {
   Response handle(Request request) throws IOException {
     try {
       Optional<Request> local = relativeToJob(request);
+      Optional<Response> refused =
+          guard.check(local.map(Request::path).orElse(request.path()), request.context());
+      if (refused.isPresent()) {
+        return refused.get();
+      }
       Map<String, Handler> byMethod = local.map(r -> routes.get(r.path())).orElse(Map.of());
       if (byMethod.isEmpty()) {
         return Response.error(404, "not found: " + request.path());

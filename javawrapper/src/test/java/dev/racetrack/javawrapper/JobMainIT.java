@@ -80,11 +80,18 @@ class JobMainIT {
   void main_servesJobFromEnvironmentAndStopsOnSigterm() throws Exception {
     launch(
         Map.of(
-            "JOB_NAME", "adder",
-            "JOB_VERSION", "0.0.1",
-            "JOB_HTTP_ADDR", "127.0.0.1",
-            "JOB_HTTP_PORT", "0",
-            "JOB_DEPLOYMENT_TIMESTAMP", "1700000000"),
+            "JOB_NAME",
+            "adder",
+            "JOB_VERSION",
+            "0.0.1",
+            "JOB_HTTP_ADDR",
+            "127.0.0.1",
+            "JOB_HTTP_PORT",
+            "0",
+            "JOB_DEPLOYMENT_TIMESTAMP",
+            "1700000000",
+            JobConfig.CALL_SECRET_ENV,
+            "secret-of-adder"),
         TestJobs.Adder.class.getName());
     await().atMost(Duration.ofSeconds(30)).until(() -> port().isPresent());
     URI base = URI.create("http://127.0.0.1:" + port().orElseThrow());
@@ -103,10 +110,18 @@ class JobMainIT {
       HttpResponse<String> response =
           client.send(
               HttpRequest.newBuilder(base.resolve("/pub/job/adder/latest/api/v1/perform"))
+                  .header(JobCallGuard.HEADER, "secret-of-adder")
+                  .POST(HttpRequest.BodyPublishers.ofString("{\"numbers\": [40, 2]}"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> direct =
+          client.send(
+              HttpRequest.newBuilder(base.resolve("/pub/job/adder/latest/api/v1/perform"))
                   .POST(HttpRequest.BodyPublishers.ofString("{\"numbers\": [40, 2]}"))
                   .build(),
               HttpResponse.BodyHandlers.ofString());
 
+      assertThat(direct.statusCode()).isEqualTo(401);
       assertThat(response.statusCode()).isEqualTo(200);
       assertThat(response.body()).isEqualTo("42.0");
     }

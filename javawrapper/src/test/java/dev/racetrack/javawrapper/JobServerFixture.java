@@ -20,6 +20,9 @@ final class JobServerFixture implements AutoCloseable {
   static final String JOB_VERSION = "0.0.1";
   static final long DEPLOYMENT_TIMESTAMP = 1_700_000_000L;
 
+  /** The secret the platform gives the job; the fixture presents it on every call, as PUB does. */
+  static final String CALL_SECRET = "secret-pub-presents-to-adder";
+
   private final JobServer server;
   private final HttpClient client =
       HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -38,6 +41,7 @@ final class JobServerFixture implements AutoCloseable {
     env.put("GIT_VERSION", "abc123");
     env.put("DEPLOYED_BY_RACETRACK_VERSION", "2.36.0");
     env.put("JOB_TYPE_VERSION", "java:1.0.0");
+    env.put(JobConfig.CALL_SECRET_ENV, CALL_SECRET);
     env.putAll(overrides);
     return JobConfig.fromEnv(env);
   }
@@ -89,12 +93,19 @@ final class JobServerFixture implements AutoCloseable {
   CompletableFuture<HttpResponse<String>> performAsync(String body) {
     return client.sendAsync(
         HttpRequest.newBuilder(uri("/api/v1/perform"))
+            .header(JobCallGuard.HEADER, CALL_SECRET)
             .POST(HttpRequest.BodyPublishers.ofString(body))
             .build(),
         HttpResponse.BodyHandlers.ofString());
   }
 
+  /** Sends the request as PUB would: with the job's secret. */
   HttpResponse<String> send(HttpRequest.Builder request) {
+    return sendAsIs(request.setHeader(JobCallGuard.HEADER, CALL_SECRET));
+  }
+
+  /** Sends the request with only the headers it has (as a local process calling the port). */
+  HttpResponse<String> sendAsIs(HttpRequest.Builder request) {
     try {
       return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {

@@ -65,6 +65,7 @@ import dev.racetrack.lifecycle.supervisor.Reconciler;
 import dev.racetrack.lifecycle.supervisor.StartupReconciler;
 import dev.racetrack.lifecycle.supervisor.Supervisor;
 import dev.racetrack.model.archive.BuildContext;
+import dev.racetrack.model.auth.JobCallSecrets;
 import dev.racetrack.model.manifest.ManifestValidator;
 import dev.racetrack.spi.InfrastructurePlugin;
 import dev.racetrack.spi.InfrastructureTarget;
@@ -167,7 +168,10 @@ public final class LifecycleApp implements AutoCloseable {
                 maintenance,
                 contexts),
             new DeploymentPipeline.Settings(
-                config.internalPubUrl(), config.readinessTimeout(), config.allowJobOverwrite()),
+                config.internalPubUrl(),
+                new JobCallSecrets(config.jobCallKey()),
+                config.readinessTimeout(),
+                config.allowJobOverwrite()),
             clock,
             metrics);
     BuildContext.Limits uploadLimits =

@@ -2,6 +2,7 @@ package dev.racetrack.lifecycle;
 
 import dev.racetrack.lifecycle.database.DatabaseSettings;
 import dev.racetrack.model.config.EnvReader;
+import dev.racetrack.spi.SecretBox;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -19,6 +20,8 @@ import java.util.stream.Collectors;
  * @param dataDir where the platform keeps its data (database, keys, artifacts, logs)
  * @param authKey secret the tokens are signed with ({@code AUTH_KEY}); generated once when unset
  * @param internalToken shared secret the components present to each other (INTERNAL_TOKEN)
+ * @param jobCallKey key of the per-job secrets PUB presents to jobs ({@code JOB_CALL_KEY}); kept in
+ *     the data directory's {@code keys/job_call_key}, generated once, when unset
  */
 public record LifecycleConfig(
     Path dataDir,
@@ -28,6 +31,7 @@ public record LifecycleConfig(
     DatabaseSettings database,
     String imageBuilderUrl,
     String internalToken,
+    String jobCallKey,
     String externalPubUrl,
     String internalPubUrl,
     String externalLifecycleUrl,
@@ -43,6 +47,7 @@ public record LifecycleConfig(
 
   public LifecycleConfig {
     Objects.requireNonNull(dataDir, "dataDir");
+    Objects.requireNonNull(jobCallKey, "jobCallKey");
     gitAllowedSchemes = Set.copyOf(gitAllowedSchemes);
     env = Map.copyOf(env);
   }
@@ -63,6 +68,10 @@ public record LifecycleConfig(
         DatabaseSettings.fromEnv(env),
         e.url("IMAGE_BUILDER_URL", "http://127.0.0.1:" + e.port("IMAGE_BUILDER_PORT", 7201)),
         internalToken,
+        e.optional("JOB_CALL_KEY")
+            .orElseGet(
+                () ->
+                    SecretBox.readOrCreateKey(dataDir.resolve("keys").resolve("job_call_key"), 32)),
         e.url("EXTERNAL_PUB_URL", pubUrl),
         e.url("INTERNAL_PUB_URL", pubUrl),
         e.url("EXTERNAL_LIFECYCLE_URL", "http://127.0.0.1:" + port + "/lifecycle"),
@@ -95,6 +104,7 @@ public record LifecycleConfig(
     out.put("supervisor_interval", supervisorInterval);
     out.put("reconciliation_loop", reconciliationLoop);
     out.put("auth_key", "(redacted)");
+    out.put("job_call_key", "(redacted)");
     return out;
   }
 

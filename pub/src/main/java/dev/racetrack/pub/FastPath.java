@@ -1,5 +1,6 @@
 package dev.racetrack.pub;
 
+import dev.racetrack.model.auth.JobCallSecrets;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -40,12 +41,22 @@ final class FastPath {
           "x-racetrack-auth",
           "x-racetrack-esc-auth",
           "x-racetrack-user-auth",
+          "x-racetrack-job-secret",
           FrontServer.CLIENT_HEADER);
 
   private final PermitCache cache;
+  private final JobCallSecrets secrets;
+  private final JobAnswerHeaders answerHeaders;
 
-  FastPath(PermitCache cache) {
+  FastPath(PermitCache cache, JobCallSecrets secrets, JobAnswerHeaders answerHeaders) {
     this.cache = cache;
+    this.secrets = secrets;
+    this.answerHeaders = answerHeaders;
+  }
+
+  /** What PUB changes in job answers (the front applies it as the gateway does). */
+  JobAnswerHeaders answerHeaders() {
+    return answerHeaders;
   }
 
   /** A call to forward: the permit, the request head for the job, the tracing id. */
@@ -112,28 +123,36 @@ final class FastPath {
     return Optional.of(
         new Call(
             permit.get(),
-            head(request, permit.get(), jobPath, query, bodyLength, clientAddress, tracingId),
+            head(
+                request,
+                permit.get(),
+                new Target(jobPath, query, bodyLength),
+                clientAddress,
+                tracingId,
+                secrets.secret(permit.get().jobName(), permit.get().jobVersion())),
             tracingId,
             request.first().equals("HEAD")));
   }
 
+  /** Where in the job a call goes, and its body length. */
+  private record Target(String jobPath, String query, long bodyLength) {}
+
   private static byte[] head(
       HttpHead request,
       CallPermit permit,
-      String jobPath,
-      String query,
-      long bodyLength,
+      Target target,
       String clientAddress,
-      String tracingId) {
+      String tracingId,
+      String secret) {
     StringBuilder head = new StringBuilder(1024);
     head.append(request.first())
         .append(" /pub/job/")
         .append(permit.jobName())
         .append('/')
         .append(permit.jobVersion())
-        .append(jobPath);
-    if (query != null) {
-      head.append('?').append(query);
+        .append(target.jobPath());
+    if (target.query() != null) {
+      head.append('?').append(target.query());
     }
     head.append(" HTTP/1.1\r\nHost: ").append(permit.internalName()).append("\r\n");
     String forwardedFor = null;
@@ -166,7 +185,8 @@ final class FastPath {
     field(head, "X-Forwarded-Proto", "http");
     field(head, GatewayHandler.TRACING_HEADER, tracingId);
     permit.caller().ifPresent(caller -> field(head, GatewayHandler.CALLER_HEADER, caller));
-    field(head, "Content-Length", Long.toString(bodyLength));
+    field(head, JobCallSecrets.HEADER, secret);
+    field(head, "Content-Length", Long.toString(target.bodyLength()));
     head.append("\r\n");
     return JobProxy.latin1(head);
   }

@@ -1,5 +1,6 @@
 package dev.racetrack.pub;
 
+import dev.racetrack.model.auth.JobCallSecrets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -10,16 +11,16 @@ import org.eclipse.jetty.server.Request;
 
 /**
  * The client's request as a job sees it: the caller's credentials (auth headers and the auth
- * cookie) and any client-supplied caller name are removed, so a job never receives another
- * subject's token and cannot be lied to about who calls.
+ * cookies), any client-supplied job secret and caller name are removed, so a job never receives
+ * another subject's token and cannot be lied to about who calls.
  */
 final class ForwardedRequest extends Request.Wrapper {
-  private static final String AUTH_COOKIE = "X-Racetrack-Auth";
   private static final List<String> REMOVED =
       List.of(
           "X-Racetrack-Auth",
           "X-Racetrack-Esc-Auth",
           "X-Racetrack-User-Auth",
+          JobCallSecrets.HEADER,
           GatewayHandler.CALLER_HEADER);
 
   private final HttpFields headers;
@@ -59,13 +60,14 @@ final class ForwardedRequest extends Request.Wrapper {
   }
 
   /**
-   * The cookie header without the auth cookie. Names are compared without surrounding whitespace,
-   * as Jetty's cookie parser reads {@code X-Racetrack-Auth =token} as the auth cookie too.
+   * The cookie header without the auth cookies (of every job, see {@link AuthCookies}). Names are
+   * compared without surrounding whitespace, as Jetty's cookie parser reads {@code X-Racetrack-Auth
+   * =token} as the auth cookie too.
    */
   static String withoutAuthCookie(String cookieHeader) {
     return Arrays.stream(cookieHeader.split(";"))
         .map(String::strip)
-        .filter(c -> !c.isEmpty() && !AUTH_COOKIE.equals(cookieName(c)))
+        .filter(c -> !c.isEmpty() && !AuthCookies.isAuthCookie(cookieName(c)))
         .collect(Collectors.joining("; "));
   }
 

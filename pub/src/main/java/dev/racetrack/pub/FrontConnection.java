@@ -11,8 +11,10 @@ import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -425,15 +427,23 @@ final class FrontConnection implements FrontLoop.Handler {
     }
   }
 
-  /** The job's answer head for the client: hop-by-hop fields out, the tracing id in. */
-  private static byte[] jobAnswerHead(Exchange ex, HttpHead head, boolean untilClose) {
+  /**
+   * The job's answer head for the client: hop-by-hop fields out, the tracing id in, and PUB's
+   * {@link JobAnswerHeaders} applied as the gateway does.
+   */
+  private byte[] jobAnswerHead(Exchange ex, HttpHead head, boolean untilClose) {
     StringBuilder text = new StringBuilder(head.length() + 128);
     text.append("HTTP/1.1 ").append(head.second()).append(' ').append(head.third()).append("\r\n");
+    List<HttpHead.Field> fields = new ArrayList<>(head.fields().size());
     for (HttpHead.Field field : head.fields()) {
       String name = field.name().toLowerCase(Locale.ROOT);
       if (NOT_RETURNED.contains(name) || name.equals("x-request-tracing-id")) {
         continue;
       }
+      fields.add(field);
+    }
+    for (HttpHead.Field field :
+        loop.fastPath.answerHeaders().apply(ex.call.permit().jobName(), fields)) {
       text.append(field.name()).append(": ").append(field.value()).append("\r\n");
     }
     text.append(GatewayHandler.TRACING_HEADER)

@@ -2,7 +2,6 @@ package dev.racetrack.pub;
 
 import dev.racetrack.model.Json;
 import dev.racetrack.model.SwaggerUiAssets;
-import java.net.URLDecoder;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -15,10 +14,12 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 import org.eclipse.jetty.http.HttpCookie;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.FormFields;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.Fields;
 
 /**
  * PUB's request router (§5.2): probes and metrics, Swagger UI assets, and job calls under {@code
@@ -34,6 +35,9 @@ final class GatewayHandler extends Handler.Abstract {
   /** Where a caller's token may be, in this order (current and legacy names). */
   static final List<String> TOKEN_HEADERS =
       List.of(AUTH, "X-Racetrack-Esc-Auth", "X-Racetrack-User-Auth");
+
+  /** {@code POST /pub/job/NAME/_token} stores a token for the job (the token page's form). */
+  static final String TOKEN_FORM = "_token";
 
   private static final Pattern SAFE_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
 
@@ -160,6 +164,10 @@ final class GatewayHandler extends Handler.Abstract {
       return;
     }
     String job = parts[0];
+    if (parts.length == 2 && TOKEN_FORM.equals(parts[1])) {
+      storeToken(request, response, callback, job, tracingId);
+      return;
+    }
     String jobVersion = parts[1];
     String jobPath = parts.length == 3 ? "/" + parts[2] : "";
     String query = request.getHttpURI().getQuery();
@@ -172,7 +180,7 @@ final class GatewayHandler extends Handler.Abstract {
     }
     boolean docsPage =
         "/".equals(jobPath) && "GET".equals(request.getMethod()) && acceptsHtml(request);
-    Optional<String> token = token(request);
+    Optional<String> token = token(request, job);
     Decision decision = authorizer.authorize(job, jobVersion, jobPath, token, tracingId);
     if (!decision.allowed()) {
       if (docsPage && decision.status() == 401) {
@@ -181,7 +189,7 @@ final class GatewayHandler extends Handler.Abstract {
             callback,
             401,
             "text/html; charset=utf-8",
-            SwaggerPages.tokenPage(decision.message()));
+            SwaggerPages.tokenPage(job, request.getHttpURI().getPath(), decision.message()));
       } else {
         error(response, callback, decision.status(), decision.message(), tracingId);
       }
@@ -261,29 +269,76 @@ final class GatewayHandler extends Handler.Abstract {
     response.write(true, ByteBuffer.wrap(asset.get().bytes()), callback);
   }
 
-  /** The caller's token: the auth headers (current and legacy names), then the auth cookie. */
-  static Optional<String> token(Request request) {
+  /**
+   * The caller's token: the auth headers (current and legacy names), then the auth cookie of this
+   * job (see {@link AuthCookies}); another job's cookie, or the former site-wide one, is not a
+   * token for this job.
+   */
+  static Optional<String> token(Request request, String job) {
     for (String header : TOKEN_HEADERS) {
       String value = request.getHeaders().get(header);
       if (value != null && !value.isBlank()) {
         return Optional.of(value.strip());
       }
     }
+    String cookieName = AuthCookies.name(job);
     for (HttpCookie cookie : Request.getCookies(request)) {
-      if (AUTH.equals(cookie.getName()) && !cookie.getValue().isBlank()) {
-        return Optional.of(urlDecoded(cookie.getValue()).strip());
+      if (cookieName.equals(cookie.getName()) && !cookie.getValue().isBlank()) {
+        return Optional.of(AuthCookies.decoded(cookie.getValue()).strip());
       }
     }
     return Optional.empty();
   }
 
-  /** The cookie value URL-decoded; a value that is not valid URL encoding is taken as it is. */
-  private static String urlDecoded(String value) {
-    try {
-      return URLDecoder.decode(value, StandardCharsets.UTF_8);
-    } catch (IllegalArgumentException e) {
-      return value;
+  /**
+   * The token page's form: answers with the job's auth cookie set by the server ({@code HttpOnly},
+   * for the job's path only) and sends the browser back to the page it came from.
+   */
+  private void storeToken(
+      Request request, Response response, Callback callback, String job, String tracingId) {
+    if (!"POST".equals(request.getMethod())) {
+      error(response, callback, 405, "use POST to store a token", tracingId);
+      return;
     }
+    if (!SAFE_ID.matcher(job).matches()) {
+      error(response, callback, 400, "not a job name: " + job, tracingId);
+      return;
+    }
+    Fields form;
+    try {
+      form = FormFields.getFields(request);
+    } catch (RuntimeException e) {
+      error(response, callback, 400, "the token form could not be read", tracingId);
+      return;
+    }
+    String token = Optional.ofNullable(form.getValue("token")).orElse("").strip();
+    boolean secure =
+        request.isSecure()
+            || "https".equalsIgnoreCase(request.getHeaders().get("X-Forwarded-Proto"));
+    response
+        .getHeaders()
+        .add(
+            HttpHeader.SET_COOKIE,
+            token.isEmpty()
+                ? AuthCookies.clearCookie(job, secure)
+                : AuthCookies.setCookie(job, token, secure));
+    response.setStatus(303);
+    response.getHeaders().put(HttpHeader.LOCATION, backTo(job, form.getValue("back")));
+    response.write(true, ByteBuffer.allocate(0), callback);
+  }
+
+  /** Where the token form sends the browser: the page it came from, if it is of this job. */
+  static String backTo(String job, String back) {
+    String own = JobAnswerHeaders.cookiePath(job);
+    if (back == null
+        || !back.startsWith(own)
+        || back.contains("//")
+        || back.contains("\\")
+        || hasDotSegment(back)
+        || back.chars().anyMatch(c -> c < 0x21 || c > 0x7e)) {
+      return own + "latest/";
+    }
+    return back;
   }
 
   static boolean hasDotSegment(String path) {

@@ -1,6 +1,7 @@
 package dev.racetrack.pub;
 
 import dev.racetrack.model.Json;
+import dev.racetrack.model.auth.JobCallSecrets;
 import java.io.ByteArrayInputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -11,7 +12,9 @@ import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -57,15 +60,24 @@ final class JobProxy implements AutoCloseable {
   private final PubMetrics metrics;
   private final PermitCache cache;
   private final UpstreamPool pool;
+  private final JobCallSecrets secrets;
+  private final JobAnswerHeaders answerHeaders;
 
   /** One call to forward: to whom, which path (still percent-encoded) and what to add. */
   record Call(
       CallPermit permit, String pathAndQuery, Map<String, String> headers, String tracingId) {}
 
-  JobProxy(PubMetrics metrics, PermitCache cache, UpstreamPool pool) {
+  JobProxy(
+      PubMetrics metrics,
+      PermitCache cache,
+      UpstreamPool pool,
+      JobCallSecrets secrets,
+      JobAnswerHeaders answerHeaders) {
     this.metrics = metrics;
     this.cache = cache;
     this.pool = pool;
+    this.secrets = secrets;
+    this.answerHeaders = answerHeaders;
   }
 
   /** Forwards the call; completes {@code callback} when the answer has gone out or failed. */
@@ -80,7 +92,13 @@ final class JobProxy implements AutoCloseable {
     Upstream upstream = null;
     try {
       OutgoingBody body = OutgoingBody.read(request);
-      byte[] head = requestHead(request, call, address, body);
+      byte[] head =
+          requestHead(
+              request,
+              call,
+              address,
+              body,
+              secrets.secret(call.permit().jobName(), call.permit().jobVersion()));
       upstream = exchange(address, head, body, request.getMethod());
       relay(request, response, callback, upstream, call);
     } catch (IOException | RuntimeException e) {
@@ -133,9 +151,12 @@ final class JobProxy implements AutoCloseable {
     body.stream(upstream);
   }
 
-  /** The request head for the job: filtered client headers plus the proxy's own. */
+  /**
+   * The request head for the job: filtered client headers plus the proxy's own, among them the
+   * job's secret (a client's {@link JobCallSecrets#HEADER} never passes).
+   */
   private static byte[] requestHead(
-      Request request, Call call, UpstreamPool.Address address, OutgoingBody body) {
+      Request request, Call call, UpstreamPool.Address address, OutgoingBody body, String secret) {
     StringBuilder head = new StringBuilder(1024);
     head.append(request.getMethod())
         .append(' ')
@@ -172,6 +193,7 @@ final class JobProxy implements AutoCloseable {
     }
     header(head, "X-Forwarded-Proto", request.isSecure() ? "https" : "http");
     call.headers().forEach((name, value) -> header(head, name, value));
+    header(head, JobCallSecrets.HEADER, secret);
     if (body.length() >= 0) {
       header(head, "Content-Length", Long.toString(body.length()));
     } else {
@@ -211,6 +233,7 @@ final class JobProxy implements AutoCloseable {
     Upstream.Head answer = upstream.head();
     response.setStatus(answer.status());
     Set<String> connectionTokens = answer.connectionTokens();
+    List<HttpHead.Field> fields = new ArrayList<>(answer.fields().size());
     for (String[] field : answer.fields()) {
       String name = field[0].toLowerCase(Locale.ROOT);
       if (NOT_RETURNED.contains(name) || connectionTokens.contains(name)) {
@@ -219,7 +242,10 @@ final class JobProxy implements AutoCloseable {
       if (field[0].equalsIgnoreCase(GatewayHandler.TRACING_HEADER)) {
         continue; // PUB already answers with the call's tracing id
       }
-      response.getHeaders().add(field[0], field[1]);
+      fields.add(new HttpHead.Field(field[0], field[1]));
+    }
+    for (HttpHead.Field field : answerHeaders.apply(call.permit().jobName(), fields)) {
+      response.getHeaders().add(field.name(), field.value());
     }
     long length = answer.contentLength();
     if (!answer.hasBody()) {

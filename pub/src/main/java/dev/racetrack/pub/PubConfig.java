@@ -1,9 +1,14 @@
 package dev.racetrack.pub;
 
 import dev.racetrack.model.config.EnvReader;
+import dev.racetrack.model.error.ValidationException;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Settings of PUB (§5.1).
@@ -11,9 +16,12 @@ import java.util.Map;
  * @param lifecycleUrl where authorization questions go
  * @param cacheTtl how long a granted authorization is reused without asking lifecycle
  * @param staleTtl how long a granted authorization may still be used while lifecycle is unreachable
+ *     ({@code LIFECYCLE_CACHE_TTL_MAX}, at most {@link #MAX_STALE_TTL_SECONDS} seconds by default)
  * @param internalToken the secret lifecycle presents when it tells PUB to drop cached answers
+ * @param jobCallKey the platform key the per-job secrets PUB presents to jobs derive from
  * @param eventLoopFront whether an event-loop front forwards cached job calls itself (see {@link
  *     FrontServer}); off, the gateway serves the port directly
+ * @param webviewJobs jobs whose pages an admin approved to run with PUB's origin (no sandbox)
  */
 public record PubConfig(
     String host,
@@ -23,24 +31,49 @@ public record PubConfig(
     Duration staleTtl,
     Duration connectTimeout,
     String internalToken,
-    boolean eventLoopFront) {
+    String jobCallKey,
+    boolean eventLoopFront,
+    Set<String> webviewJobs) {
+
+  /** The default stale window: lifecycle's refusals reach PUB within a minute at worst. */
+  public static final long MAX_STALE_TTL_SECONDS = 60;
+
+  public PubConfig {
+    Objects.requireNonNull(internalToken, "internalToken");
+    Objects.requireNonNull(jobCallKey, "jobCallKey");
+    webviewJobs = Set.copyOf(webviewJobs);
+    if (staleTtl.compareTo(cacheTtl) < 0) {
+      throw new ValidationException(
+          "LIFECYCLE_CACHE_TTL_MAX must not be shorter than LIFECYCLE_CACHE_TTL_MIN");
+    }
+  }
 
   /**
    * Reads the settings; {@code internalToken} is the secret lifecycle presents to invalidate the
-   * cache.
+   * cache, {@code jobCallKey} the key of the secrets PUB presents to jobs.
    */
-  public static PubConfig fromEnv(Map<String, String> env, String internalToken) {
+  public static PubConfig fromEnv(
+      Map<String, String> env, String internalToken, String jobCallKey) {
     EnvReader e = new EnvReader(env);
     int lifecyclePort = e.port("LIFECYCLE_PORT", 7202);
     return new PubConfig(
         e.string("PUB_HOST", "127.0.0.1"),
         e.port("PUB_PORT", 7205),
         e.url("LIFECYCLE_URL", "http://127.0.0.1:" + lifecyclePort + "/lifecycle"),
-        Duration.ofMillis((long) (e.positiveDouble("LIFECYCLE_CACHE_TTL_MIN", 5) * 1000)),
-        Duration.ofMillis((long) (e.positiveDouble("LIFECYCLE_CACHE_TTL_MAX", 600) * 1000)),
+        seconds(e.positiveDouble("LIFECYCLE_CACHE_TTL_MIN", 5)),
+        seconds(e.positiveDouble("LIFECYCLE_CACHE_TTL_MAX", MAX_STALE_TTL_SECONDS)),
         Duration.ofSeconds(e.positiveLong("PUB_CONNECT_TIMEOUT", 10)),
         internalToken,
-        e.bool("PUB_EVENT_LOOP_FRONT", true));
+        jobCallKey,
+        e.bool("PUB_EVENT_LOOP_FRONT", true),
+        Arrays.stream(e.string("PUB_WEBVIEW_JOBS", "").split(","))
+            .map(String::strip)
+            .filter(s -> !s.isEmpty())
+            .collect(Collectors.toSet()));
+  }
+
+  private static Duration seconds(double seconds) {
+    return Duration.ofMillis((long) (seconds * 1000));
   }
 
   public Map<String, Object> describe() {
@@ -50,7 +83,14 @@ public record PubConfig(
     out.put("cache_ttl", cacheTtl);
     out.put("stale_ttl", staleTtl);
     out.put("event_loop_front", eventLoopFront);
+    out.put("webview_jobs", webviewJobs);
     out.put("internal_token", "(redacted)");
+    out.put("job_call_key", "(redacted)");
     return out;
+  }
+
+  @Override
+  public String toString() {
+    return "PubConfig" + describe();
   }
 }

@@ -13,15 +13,23 @@ public final class PubMain {
   public static void main(String[] args) throws InterruptedException {
     String version =
         Optional.ofNullable(PubMain.class.getPackage().getImplementationVersion()).orElse("dev");
+    EnvReader env = new EnvReader(System.getenv());
     String token =
-        new EnvReader(System.getenv())
-            .optional("INTERNAL_TOKEN")
+        env.optional("INTERNAL_TOKEN")
             .orElseThrow(
                 () ->
                     new ValidationException(
                         "environment variable INTERNAL_TOKEN must be set (the secret lifecycle presents)"));
+    String jobCallKey =
+        env.optional("JOB_CALL_KEY")
+            .orElseThrow(
+                () ->
+                    new ValidationException(
+                        "environment variable JOB_CALL_KEY must be set (the key lifecycle derives"
+                            + " the jobs' call secrets from: its data directory's keys/job_call_key)"));
     PubServer pub =
-        PubServer.start(PubConfig.fromEnv(System.getenv(), token), Clock.systemUTC(), version);
+        PubServer.start(
+            PubConfig.fromEnv(System.getenv(), token, jobCallKey), Clock.systemUTC(), version);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(

@@ -1,5 +1,6 @@
 package dev.racetrack.pub;
 
+import dev.racetrack.model.auth.JobCallSecrets;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
@@ -52,7 +53,9 @@ public final class PubServer implements AutoCloseable {
     UpstreamPool upstreams =
         new UpstreamPool(
             config.connectTimeout(), JOB_READ_TIMEOUT, UPSTREAM_MAX_IDLE, MAX_IDLE_PER_JOB);
-    proxy = new JobProxy(metrics, cache, upstreams);
+    JobCallSecrets secrets = new JobCallSecrets(config.jobCallKey());
+    JobAnswerHeaders answerHeaders = new JobAnswerHeaders(config.webviewJobs());
+    proxy = new JobProxy(metrics, cache, upstreams, secrets, answerHeaders);
     // a call waiting for its job holds a thread: allow many
     QueuedThreadPool threads = new QueuedThreadPool(MAX_THREADS, 8);
     threads.setName("pub");
@@ -85,7 +88,7 @@ public final class PubServer implements AutoCloseable {
             version));
     sweeper.scheduleWithFixedDelay(cache::sweep, 1, 1, TimeUnit.MINUTES);
     sweeper.scheduleWithFixedDelay(upstreams::sweep, 10, 10, TimeUnit.SECONDS);
-    this.fastPath = new FastPath(cache);
+    this.fastPath = new FastPath(cache, secrets, answerHeaders);
     this.metrics = metrics;
     this.cache = cache;
   }

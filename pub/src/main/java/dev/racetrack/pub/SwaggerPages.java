@@ -1,6 +1,7 @@
 package dev.racetrack.pub;
 
 import dev.racetrack.model.SwaggerUiAssets;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
@@ -32,15 +33,19 @@ final class SwaggerPages {
         <script src="%sswagger-ui-bundle.js"></script>
         <script>
         window.ui = SwaggerUIBundle({url: "openapi.json", dom_id: "#swagger-ui", deepLinking: true,
-          persistAuthorization: true, tryItOutEnabled: true});
+          persistAuthorization: false, tryItOutEnabled: true});
         </script>
         </body></html>
         """
         .formatted(title, ASSET_PREFIX, title, ASSET_PREFIX);
   }
 
-  /** Shown to a browser without a usable token: explains and lets the user store one. */
-  static String tokenPage(String reason) {
+  /**
+   * Shown to a browser without a usable token: explains and lets the user store one. The form posts
+   * the token to PUB, which keeps it in an {@code HttpOnly} cookie for this job's path only; the
+   * page has no script and keeps nothing in browser storage.
+   */
+  static String tokenPage(String job, String pagePath, String reason) {
     return """
         <!doctype html>
         <html lang="en"><head><meta charset="utf-8"><title>Racetrack: token needed</title>
@@ -48,14 +53,19 @@ final class SwaggerPages {
         </head><body>
         <h1>This job needs a Racetrack token</h1>
         <p>%s</p>
-        <p>Paste your token (<code>racetrack get auth-token</code> prints it). It is kept in a cookie of this
-        browser for this site.</p>
-        <form onsubmit="document.cookie='X-Racetrack-Auth='+encodeURIComponent(this.t.value.trim())+'; path=/; SameSite=Lax; max-age=2678400'; location.reload(); return false;">
-        <input name="t" type="password" autocomplete="off" autofocus placeholder="token">
+        <p>Paste your token (<code>racetrack get auth-token</code> prints it). PUB keeps it in a cookie of this
+        browser that only calls to the job <b>%s</b> carry and that no page can read.</p>
+        <form method="post" action="/pub/job/%s/_token">
+        <input type="hidden" name="back" value="%s">
+        <input name="token" type="password" autocomplete="off" autofocus placeholder="token">
         <p><button type="submit">Use this token</button></p></form>
         </body></html>
         """
-        .formatted(escape(reason));
+        .formatted(
+            escape(reason),
+            escape(job),
+            escape(URLEncoder.encode(job, StandardCharsets.UTF_8)),
+            escape(pagePath));
   }
 
   static String escape(String text) {

@@ -44,7 +44,7 @@ class CallAuthorizationIT {
 
   @Test
   void token_fromCookie_isUrlDecoded() {
-    pub.get("/pub/job/adder/latest/x", "Cookie", "a=b; X-Racetrack-Auth=eyJ0%2Fx%2By%3D%3D");
+    pub.get("/pub/job/adder/latest/x", "Cookie", "a=b; X-Racetrack-Auth-adder=eyJ0%2Fx%2By%3D%3D");
 
     assertThat(lifecycle.lastCall().token()).contains("eyJ0/x+y==");
   }
@@ -56,14 +56,15 @@ class CallAuthorizationIT {
         "X-Racetrack-Auth",
         "from-header",
         "Cookie",
-        "X-Racetrack-Auth=from-cookie");
+        "X-Racetrack-Auth-adder=from-cookie");
 
     assertThat(lifecycle.lastCall().token()).contains("from-header");
   }
 
   @Test
   void token_blankHeader_fallsBackToCookie() {
-    pub.get("/pub/job/adder/latest/x", "X-Racetrack-Auth", " ", "Cookie", "X-Racetrack-Auth=c");
+    pub.get(
+        "/pub/job/adder/latest/x", "X-Racetrack-Auth", " ", "Cookie", "X-Racetrack-Auth-adder=c");
 
     assertThat(lifecycle.lastCall().token()).contains("c");
   }
@@ -71,7 +72,7 @@ class CallAuthorizationIT {
   @Test
   void token_cookieThatIsNotValidUrlEncoding_isPassedAsItIs() {
     HttpResponse<String> response =
-        pub.get("/pub/job/adder/latest/x", "Cookie", "X-Racetrack-Auth=100%zz");
+        pub.get("/pub/job/adder/latest/x", "Cookie", "X-Racetrack-Auth-adder=100%zz");
 
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(lifecycle.lastCall().token()).contains("100%zz");

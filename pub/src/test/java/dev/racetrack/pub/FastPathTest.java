@@ -15,7 +15,8 @@ class FastPathTest {
   private final ManualClock clock = new ManualClock();
   private final PermitCache cache =
       new PermitCache(Duration.ofSeconds(5), Duration.ofMinutes(10), clock);
-  private final FastPath fastPath = new FastPath(cache);
+  private final FastPath fastPath =
+      new FastPath(cache, PubFixture.SECRETS, new JobAnswerHeaders(java.util.Set.of()));
 
   @BeforeEach
   void permit() {

@@ -81,7 +81,7 @@ class FrontIT {
             "X-Caller-Name",
             "mallory",
             "Cookie",
-            "X-Racetrack-Auth=other; theme=dark",
+            "X-Racetrack-Auth-adder=other; theme=dark",
             "X-Request-Tracing-Id",
             "trace-123");
 

@@ -321,7 +321,9 @@ class JobProxyIT {
   @Test
   void credentials_authCookieIsNotForwarded_otherCookiesAre() {
     pub.get(
-        "/pub/job/adder/latest/x", "Cookie", "theme=dark; X-Racetrack-Auth=" + TOKEN + "; lang=en");
+        "/pub/job/adder/latest/x",
+        "Cookie",
+        "theme=dark; X-Racetrack-Auth-adder=" + TOKEN + "; lang=en");
 
     assertThat(lifecycle.lastCall().token()).contains(TOKEN);
     assertThat(job.onlyRequest().headers().get("Cookie")).containsExactly("theme=dark; lang=en");
@@ -329,14 +331,15 @@ class JobProxyIT {
 
   @Test
   void credentials_onlyTheAuthCookie_noCookieHeaderIsForwarded() {
-    pub.get("/pub/job/adder/latest/x", "Cookie", "X-Racetrack-Auth=" + TOKEN);
+    pub.get("/pub/job/adder/latest/x", "Cookie", "X-Racetrack-Auth-adder=" + TOKEN);
 
     assertThat(job.onlyRequest().header("Cookie")).isEmpty();
   }
 
   @Test
   void credentials_authCookieWithSpaceBeforeEquals_isUsedButNotForwarded() {
-    pub.get("/pub/job/adder/latest/x", "Cookie", "X-Racetrack-Auth =" + TOKEN + "; theme=dark");
+    pub.get(
+        "/pub/job/adder/latest/x", "Cookie", "X-Racetrack-Auth-adder =" + TOKEN + "; theme=dark");
 
     assertThat(lifecycle.lastCall().token()).contains(TOKEN);
     assertThat(job.onlyRequest().headers().get("Cookie")).containsExactly("theme=dark");

@@ -61,7 +61,7 @@ class PermitCachingIT {
   @Test
   void cache_sameTokenFromCookie_usesTheSameEntry() {
     call();
-    pub.get(CALL, "Cookie", "X-Racetrack-Auth=" + TOKEN);
+    pub.get(CALL, "Cookie", "X-Racetrack-Auth-adder=" + TOKEN);
 
     assertThat(lifecycle.callCount()).isEqualTo(1);
   }
@@ -244,7 +244,7 @@ class PermitCachingIT {
     HttpResponse<String> response =
         pub.send(
             pub.request("/pub/cache/invalidate")
-                .header("Cookie", "X-Racetrack-Auth=" + PubFixture.INTERNAL_TOKEN)
+                .header("Cookie", "X-Racetrack-Auth-adder=" + PubFixture.INTERNAL_TOKEN)
                 .POST(HttpRequest.BodyPublishers.noBody())
                 .build());
 

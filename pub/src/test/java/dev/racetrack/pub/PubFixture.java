@@ -2,6 +2,7 @@ package dev.racetrack.pub;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.racetrack.model.Json;
+import dev.racetrack.model.auth.JobCallSecrets;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -10,13 +11,19 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Set;
 
 /** PUB itself, on a free port, in front of a lifecycle the test chooses, with a manual clock. */
 final class PubFixture implements AutoCloseable {
   static final String INTERNAL_TOKEN = "internal-token-of-lifecycle";
   static final String VERSION = "0.9.9-test";
   static final Duration CACHE_TTL = Duration.ofSeconds(5);
-  static final Duration STALE_TTL = Duration.ofMinutes(10);
+  static final Duration STALE_TTL = Duration.ofSeconds(60);
+  static final String JOB_CALL_KEY = "job-call-key-of-the-test-platform-0123456789";
+  static final JobCallSecrets SECRETS = new JobCallSecrets(JOB_CALL_KEY);
+
+  /** A job whose webview an admin approved: its pages are not sandboxed. */
+  static final String WEBVIEW_JOB = "approved-webview";
 
   final ManualClock clock = new ManualClock();
   private final PubServer pub;
@@ -40,7 +47,9 @@ final class PubFixture implements AutoCloseable {
                 STALE_TTL,
                 Duration.ofSeconds(2),
                 INTERNAL_TOKEN,
-                FRONT),
+                JOB_CALL_KEY,
+                FRONT,
+                Set.of(WEBVIEW_JOB)),
             clock,
             VERSION);
   }

@@ -52,7 +52,7 @@ class SwaggerPagesIT {
   @Test
   void docsPage_forABrowser_isSwaggerUiServedByPubWithoutCallingTheJob() {
     HttpResponse<String> response =
-        pub.get("/pub/job/adder/latest/", "Accept", HTML, "Cookie", "X-Racetrack-Auth=t");
+        pub.get("/pub/job/adder/latest/", "Accept", HTML, "Cookie", "X-Racetrack-Auth-adder=t");
 
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.headers().firstValue("Content-Type").orElseThrow()).startsWith("text/html");
@@ -110,7 +110,12 @@ class SwaggerPagesIT {
     assertThat(response.statusCode()).isEqualTo(401);
     assertThat(response.headers().firstValue("Content-Type").orElseThrow()).startsWith("text/html");
     assertThat(response.body())
-        .contains("document.cookie='X-Racetrack-Auth='+encodeURIComponent(")
+        .contains("<form method=\"post\" action=\"/pub/job/adder/_token\">")
+        .contains("name=\"back\" value=\"/pub/job/adder/latest/\"")
+        .doesNotContain("<script")
+        .doesNotContain("document.cookie")
+        .doesNotContain("localStorage")
+        .doesNotContain("sessionStorage")
         .contains("Unauthenticated: auth token not found in a header &lt;X-Racetrack-Auth&gt;")
         .doesNotContain("<X-Racetrack-Auth>")
         .doesNotContain("http://")

@@ -76,8 +76,23 @@ class SwaggerPagesTest {
   }
 
   @Test
+  void docsPage_keepsNoAuthorizationInBrowserStorage() {
+    assertThat(SwaggerPages.docsPage("adder", "1.2.3"))
+        .contains("persistAuthorization: false")
+        .doesNotContain("persistAuthorization: true")
+        .doesNotContain("localStorage");
+  }
+
+  @Test
+  void tokenPage_escapesTheJobAndThePath() {
+    assertThat(SwaggerPages.tokenPage("a\"b", "/pub/job/a\"><i>/", "r"))
+        .doesNotContain("a\"b")
+        .doesNotContain("<i>");
+  }
+
+  @Test
   void tokenPage_escapesTheReason() {
-    assertThat(SwaggerPages.tokenPage("bad <token> & \"more\""))
+    assertThat(SwaggerPages.tokenPage("adder", "/pub/job/adder/1/", "bad <token> & \"more\""))
         .contains("bad &lt;token&gt; &amp; &quot;more&quot;")
         .doesNotContain("<token>");
   }

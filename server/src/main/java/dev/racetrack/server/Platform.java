@@ -53,7 +53,10 @@ public final class Platform implements AutoCloseable {
       components.add(builder);
       imageBuilderPort = builder.port();
       PubServer pub =
-          PubServer.start(PubConfig.fromEnv(env, internalToken), Clock.systemUTC(), version);
+          PubServer.start(
+              PubConfig.fromEnv(env, internalToken, lifecycleConfig.jobCallKey()),
+              Clock.systemUTC(),
+              version);
       components.add(pub);
       pubPort = pub.port();
     } catch (RuntimeException e) {

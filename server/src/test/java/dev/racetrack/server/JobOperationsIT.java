@@ -119,6 +119,29 @@ class JobOperationsIT {
 
   @Test
   @Order(2)
+  void job_calledDirectlyOnItsPort_performsOnlyForPub() {
+    String internal =
+        json(platform.get("/api/v1/job/envy/0.0.1").body()).path("internal_name").asText();
+    assertThat(internal).isNotEmpty();
+    HttpResponse<String> direct =
+        platform.send(
+            HttpRequest.newBuilder(
+                    URI.create("http://" + internal + "/pub/job/envy/0.0.1/api/v1/perform"))
+                .header("X-Racetrack-Auth", platform.admin())
+                .header("X-Racetrack-Job-Secret", "guessed")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"name\": \"GREETING\"}")));
+    HttpResponse<String> live =
+        platform.send(HttpRequest.newBuilder(URI.create("http://" + internal + "/live")));
+
+    assertThat(direct.statusCode()).as(direct.body()).isEqualTo(401);
+    assertThat(live.statusCode()).isEqualTo(200);
+    assertThat(platform.perform("envy", "0.0.1", "{\"name\": \"GREETING\"}").statusCode())
+        .as("through PUB")
+        .isEqualTo(200);
+  }
+
+  @Test
+  @Order(2)
   void editManifest_thenRedeploy_usesTheStoredManifestSourceAndSecrets() {
     Map<String, Object> renamed = manifest("other-name", Map.of());
     HttpResponse<String> refused =

@@ -12,6 +12,7 @@ import dev.racetrack.lifecycle.job.JobRepository;
 import dev.racetrack.lifecycle.job.TrashRepository;
 import dev.racetrack.lifecycle.maintenance.Maintenance;
 import dev.racetrack.model.Job;
+import dev.racetrack.model.auth.JobCallSecrets;
 import dev.racetrack.model.error.AlreadyExistsException;
 import dev.racetrack.model.error.RacetrackException;
 import io.micrometer.core.instrument.Counter;
@@ -54,9 +55,16 @@ public final class DeploymentPipeline {
       Maintenance maintenance,
       BuildContexts contexts) {}
 
-  /** Settings that shape a deployment. */
+  /**
+   * Settings that shape a deployment.
+   *
+   * @param jobSecrets the per-job secrets given to jobs, which PUB presents on every call
+   */
   public record Settings(
-      String internalPubUrl, Duration readinessTimeout, boolean allowOverwrite) {}
+      String internalPubUrl,
+      JobCallSecrets jobSecrets,
+      Duration readinessTimeout,
+      boolean allowOverwrite) {}
 
   private final Parts p;
   private final Settings settings;
@@ -70,8 +78,7 @@ public final class DeploymentPipeline {
     this.p = parts;
     this.settings = settings;
     this.build = new BuildStep(parts.imageBuilder(), parts.deployments(), clock);
-    this.provision =
-        new ProvisionStep(parts, settings.internalPubUrl(), settings.readinessTimeout(), clock);
+    this.provision = new ProvisionStep(parts, settings, clock);
     this.register = new RegisterStep(parts);
     this.done = Counter.builder("done_job_deployments").register(metrics);
     this.deployed = Counter.builder("deployed_job").register(metrics);

@@ -1,6 +1,7 @@
 package dev.racetrack.lifecycle.deployment;
 
 import dev.racetrack.http.Tracing;
+import dev.racetrack.model.auth.JobCallSecrets;
 import dev.racetrack.model.manifest.Manifest;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -28,6 +29,16 @@ public final class JobEnvironment {
     env.put("REQUEST_TRACING_HEADER", Tracing.TRACING_HEADER);
     env.put("CALLER_NAME_HEADER", Tracing.CALLER_HEADER);
     env.put("JOB_USER_MODULE_HOSTNAME", "localhost");
+    return env;
+  }
+
+  /**
+   * The reserved variables plus the job's call secret ({@value JobCallSecrets#ENV}): the job
+   * performs only for callers presenting it, which only PUB can.
+   */
+  public static Map<String, String> withCallSecret(Map<String, String> reserved, String secret) {
+    Map<String, String> env = new LinkedHashMap<>(reserved);
+    env.put(JobCallSecrets.ENV, secret);
     return env;
   }
 

@@ -6,6 +6,7 @@ import dev.racetrack.lifecycle.auth.TokenIssuer;
 import dev.racetrack.lifecycle.infra.Targets;
 import dev.racetrack.lifecycle.job.JobRepository;
 import dev.racetrack.model.Job;
+import dev.racetrack.model.auth.JobCallSecrets;
 import dev.racetrack.spi.DeployedJob;
 import dev.racetrack.spi.InfrastructureTarget;
 import dev.racetrack.spi.JobProvision;
@@ -35,22 +36,20 @@ final class ProvisionStep {
   private final Targets targets;
   private final DeploymentRepository deployments;
   private final String internalPubUrl;
+  private final JobCallSecrets jobSecrets;
   private final Duration readinessTimeout;
   private final Clock clock;
 
-  ProvisionStep(
-      DeploymentPipeline.Parts parts,
-      String internalPubUrl,
-      Duration readinessTimeout,
-      Clock clock) {
+  ProvisionStep(DeploymentPipeline.Parts parts, DeploymentPipeline.Settings settings, Clock clock) {
     this.jdbi = parts.jdbi();
     this.jobs = parts.jobs();
     this.subjects = parts.subjects();
     this.issuer = parts.issuer();
     this.targets = parts.targets();
     this.deployments = parts.deployments();
-    this.internalPubUrl = internalPubUrl;
-    this.readinessTimeout = readinessTimeout;
+    this.internalPubUrl = settings.internalPubUrl();
+    this.jobSecrets = settings.jobSecrets();
+    this.readinessTimeout = settings.readinessTimeout();
     this.clock = clock;
   }
 
@@ -84,8 +83,10 @@ final class ProvisionStep {
         task.manifest(),
         imageName,
         timestamp,
-        JobEnvironment.reserved(
-            task.manifest(), internalPubUrl, familyToken, timestamp, task.jobType().key()),
+        JobEnvironment.withCallSecret(
+            JobEnvironment.reserved(
+                task.manifest(), internalPubUrl, familyToken, timestamp, task.jobType().key()),
+            jobSecrets.secret(task.jobName(), task.jobVersion())),
         JobEnvironment.runtime(task.manifest(), task.secrets().buildEnv()),
         task.secrets().runtimeEnv(),
         readinessTimeout);

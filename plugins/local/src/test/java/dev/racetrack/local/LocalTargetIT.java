@@ -111,6 +111,9 @@ class LocalTargetIT {
     return artifact;
   }
 
+  /** The secret PUB would present to the job (the wrapper refuses calls without it). */
+  private static final String CALL_SECRET = "secret-pub-presents";
+
   private static final String ADDER =
       "    def perform(self, numbers):\n        return sum(numbers)\n    def env(self):\n        return dict(os.environ)\n";
 
@@ -128,7 +131,9 @@ class LocalTargetIT {
             "JOB_DEPLOYMENT_TIMESTAMP",
             Long.toString(timestamp),
             "AUTH_TOKEN",
-            "family-token"),
+            "family-token",
+            "RACETRACK_JOB_CALL_SECRET",
+            CALL_SECRET),
         Map.of("GREETING", "hello"),
         secretEnv,
         Duration.ofSeconds(30));
@@ -145,6 +150,7 @@ class LocalTargetIT {
                         + "/"
                         + manifest.version()
                         + "/api/v1/perform"))
+            .header("X-Racetrack-Job-Secret", CALL_SECRET)
             .POST(HttpRequest.BodyPublishers.ofString(body))
             .build();
     return http.send(request, HttpResponse.BodyHandlers.ofString()).body();

@@ -12,6 +12,7 @@ Handlers take a :class:`server.Request` and return ``(status, body, content_type
 (see :mod:`server`).
 """
 
+import hmac
 import json
 import logging
 import os
@@ -35,6 +36,14 @@ LOADING, READY, FAILED = 'loading', 'ready', 'failed'
 
 _NOT_READY = (503, error_json('job is not ready yet'), JSON, None)
 _NOT_FOUND = (404, error_json('not found'), JSON, None)
+
+# Header PUB sends the job's secret in; routes answering without it (probes, Prometheus scrapes).
+CALL_SECRET_HEADER = 'x-racetrack-job-secret'
+_OPEN_PATHS = frozenset(('/live', '/ready', '/health', '/metrics'))
+
+
+def _unauthorized(message: str) -> tuple:
+    return 401, encode_json({'error': message, 'type': 'unauthorized'}), JSON, None
 
 
 class ConcurrencyLimiter:
@@ -156,6 +165,10 @@ class JobApp:
                 return _NOT_FOUND
             base = '/'.join(parts[:5])
             path = '/' + parts[5] if len(parts) == 6 else '/'
+        if path not in _OPEN_PATHS:
+            refused = self._check_call_secret(request)
+            if refused is not None:
+                return refused
         routes = self._routes.get(path)
         if routes is not None:
             handler = routes.get(request.method)
@@ -165,6 +178,17 @@ class JobApp:
             request.base = base
             return handler(request)
         return self._handle_unrouted(request, path, base)
+
+    def _check_call_secret(self, request) -> tuple | None:
+        """None when the request carries the job's secret (only PUB has it), else a 401 answer."""
+        expected = self.config.call_secret
+        if not expected:
+            return _unauthorized('this job was started without RACETRACK_JOB_CALL_SECRET and '
+                                 'performs for nobody; redeploy it with Racetrack')
+        presented = request.headers.get(CALL_SECRET_HEADER, '')
+        if not hmac.compare_digest(presented.encode('utf-8', 'replace'), expected.encode('utf-8')):
+            return _unauthorized("calls to this job must come through Racetrack's gateway")
+        return None
 
     def _handle_unrouted(self, request, path: str, base: str) -> tuple:
         if path.startswith(API_PREFIX + '/'):

@@ -46,7 +46,7 @@ class Config:
         'job_type_version', 'git_version', 'deployed_by_racetrack_version',
         'max_body_bytes', 'log_requests', 'max_concurrency', 'max_concurrency_queue',
         'keepalive_timeout', 'request_read_timeout', 'shutdown_grace',
-        'request_tracing_header', 'caller_name_header',
+        'request_tracing_header', 'caller_name_header', 'call_secret',
     )
 
     @classmethod
@@ -80,7 +80,14 @@ class Config:
         c.shutdown_grace = _env_float('JOB_SHUTDOWN_GRACE', 5.0)
         c.request_tracing_header = env.get('REQUEST_TRACING_HEADER', '') or 'X-Request-Tracing-Id'
         c.caller_name_header = env.get('CALLER_NAME_HEADER', '') or 'X-Caller-Name'
+        # The secret PUB presents on every call (the job performs only for PUB); empty when the
+        # platform gave none, then only the probes and /metrics answer.
+        c.call_secret = env.get('RACETRACK_JOB_CALL_SECRET', '').strip()
         return c
+
+    def __repr__(self) -> str:
+        return (f'Config(job_name={self.job_name!r}, job_version={self.job_version!r}, '
+                f'call_secret={"(redacted)" if self.call_secret else "(none)"})')
 
     @property
     def base_url(self) -> str:

@@ -1,0 +1,87 @@
+package dev.racetrack.pub;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * What PUB changes in the head of a job's answer before a browser sees it. Jobs share PUB's origin,
+ * so a job's page must not act with that origin's authority: every answer gets {@code
+ * X-Content-Type-Options: nosniff} and {@code Content-Security-Policy: sandbox} (an opaque origin,
+ * no scripts, no forms; it only has an effect on documents) unless an admin approved the job's
+ * webview ({@code PUB_WEBVIEW_JOBS}); a cookie a job sets is confined to the job's own path, and a
+ * job may not set PUB's credential cookies.
+ */
+final class JobAnswerHeaders {
+  static final String NOSNIFF = "nosniff";
+  static final String SANDBOX = "sandbox";
+
+  private final Set<String> webviewJobs;
+
+  JobAnswerHeaders(Set<String> webviewJobs) {
+    this.webviewJobs = Set.copyOf(webviewJobs);
+  }
+
+  /** The answer fields for the client, in order, plus PUB's own at the end. */
+  List<HttpHead.Field> apply(String jobName, List<HttpHead.Field> fields) {
+    List<HttpHead.Field> out = new ArrayList<>(fields.size() + 2);
+    boolean webview = webviewJobs.contains(jobName);
+    for (HttpHead.Field field : fields) {
+      if (field.is("x-content-type-options")) {
+        continue;
+      }
+      if (field.is("set-cookie")) {
+        cookie(jobName, field.value()).ifPresent(c -> out.add(new HttpHead.Field(field.name(), c)));
+        continue;
+      }
+      out.add(field);
+    }
+    out.add(new HttpHead.Field("X-Content-Type-Options", NOSNIFF));
+    if (!webview) {
+      out.add(new HttpHead.Field("Content-Security-Policy", SANDBOX));
+    }
+    return out;
+  }
+
+  /** The cookie path of a job: every version of it, nothing else. */
+  static String cookiePath(String jobName) {
+    return "/pub/job/" + jobName + "/";
+  }
+
+  /**
+   * A job's {@code Set-Cookie} value with its {@code Domain} removed and its {@code Path} inside
+   * the job's own path; empty for a cookie named like PUB's credential cookie.
+   */
+  static Optional<String> cookie(String jobName, String setCookie) {
+    String[] parts = setCookie.split(";");
+    String nameValue = parts[0].strip();
+    int equals = nameValue.indexOf('=');
+    String name = (equals < 0 ? nameValue : nameValue.substring(0, equals)).strip();
+    if (AuthCookies.isAuthCookie(name)) {
+      return Optional.empty();
+    }
+    String own = cookiePath(jobName);
+    String path = own;
+    StringBuilder out = new StringBuilder(nameValue);
+    for (int i = 1; i < parts.length; i++) {
+      String attribute = parts[i].strip();
+      int eq = attribute.indexOf('=');
+      String key =
+          (eq < 0 ? attribute : attribute.substring(0, eq)).strip().toLowerCase(Locale.ROOT);
+      if (key.equals("domain") || attribute.isEmpty()) {
+        continue;
+      }
+      if (key.equals("path")) {
+        String value = eq < 0 ? "" : attribute.substring(eq + 1).strip();
+        if (value.startsWith(own) && !value.contains("/.")) {
+          path = value;
+        }
+        continue;
+      }
+      out.append("; ").append(attribute);
+    }
+    return Optional.of(out.append("; Path=").append(path).toString());
+  }
+}

@@ -1,0 +1,55 @@
+package dev.racetrack.pub;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.racetrack.model.error.ValidationException;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class PubConfigTest {
+  private static final String KEY = PubFixture.JOB_CALL_KEY;
+
+  @Test
+  void fromEnv_defaults_useStalePermitsForAtMostAMinute() {
+    PubConfig config = PubConfig.fromEnv(Map.of(), "internal", KEY);
+
+    assertThat(config.staleTtl()).isLessThanOrEqualTo(Duration.ofSeconds(60));
+    assertThat(config.cacheTtl()).isEqualTo(Duration.ofSeconds(5));
+  }
+
+  @Test
+  void fromEnv_staleWindow_isConfigurable() {
+    PubConfig config = PubConfig.fromEnv(Map.of("LIFECYCLE_CACHE_TTL_MAX", "20"), "internal", KEY);
+
+    assertThat(config.staleTtl()).isEqualTo(Duration.ofSeconds(20));
+  }
+
+  @Test
+  void fromEnv_staleWindowShorterThanTheCache_isRefusedNamingTheVariable() {
+    assertThatThrownBy(
+            () ->
+                PubConfig.fromEnv(
+                    Map.of("LIFECYCLE_CACHE_TTL_MIN", "30", "LIFECYCLE_CACHE_TTL_MAX", "10"),
+                    "internal",
+                    KEY))
+        .isInstanceOf(ValidationException.class)
+        .hasMessageContaining("LIFECYCLE_CACHE_TTL_MAX");
+  }
+
+  @Test
+  void fromEnv_webviewJobs_areAList() {
+    assertThat(
+            PubConfig.fromEnv(Map.of("PUB_WEBVIEW_JOBS", " a, b ,,"), "internal", KEY)
+                .webviewJobs())
+        .containsExactlyInAnyOrder("a", "b");
+  }
+
+  @Test
+  void describe_redactsTheSecrets() {
+    assertThat(PubConfig.fromEnv(Map.of(), "internal-secret", KEY).toString())
+        .doesNotContain("internal-secret")
+        .doesNotContain(KEY);
+  }
+}
