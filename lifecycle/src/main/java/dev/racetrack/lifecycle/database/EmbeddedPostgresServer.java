@@ -1,5 +1,6 @@
 package dev.racetrack.lifecycle.database;
 
+import dev.racetrack.model.AtomicFiles;
 import dev.racetrack.spi.SecretBox;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
@@ -135,7 +136,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         Statement s = c.createStatement()) {
       s.execute("SET password_encryption = 'scram-sha-256'");
       s.execute("ALTER USER " + USER + " PASSWORD '" + password.replace("'", "''") + "'");
-      Files.writeString(
+      AtomicFiles.write( // a crash mid-write must not leave PostgreSQL without its rules
           hba,
           HBA_MARKER
               + "\nhost all all 127.0.0.1/32 scram-sha-256\nhost all all ::1/128 scram-sha-256\n");

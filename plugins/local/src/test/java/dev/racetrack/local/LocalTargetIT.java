@@ -243,9 +243,16 @@ class LocalTargetIT {
     await()
         .atMost(Duration.ofSeconds(15))
         .untilAsserted(() -> assertThat(pid(manifest)).isNotEqualTo(pid));
+    // The new pid is recorded when the process is spawned, before it listens: wait for the
+    // target's own readiness probe (which reads "not listening yet" as not ready), then call.
     await()
         .atMost(Duration.ofSeconds(15))
-        .untilAsserted(() -> assertThat(call(job, manifest, "{\"numbers\": [5]}")).isEqualTo("5"));
+        .untilAsserted(
+            () ->
+                assertThat(target.list())
+                    .singleElement()
+                    .satisfies(s -> assertThat(s.status()).isEqualTo(JobStatus.RUNNING)));
+    assertThat(call(job, manifest, "{\"numbers\": [5]}")).isEqualTo("5");
     JobState state = target.list().getFirst();
     assertThat(state.stats()).containsEntry("number_of_restarts", 1);
     assertThat(state.status()).isEqualTo(JobStatus.RUNNING);
