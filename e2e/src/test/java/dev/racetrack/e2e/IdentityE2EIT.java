@@ -45,6 +45,7 @@ class IdentityE2EIT {
   @BeforeAll
   void start() {
     Tools.require("python3");
+    Tools.require("bwrap"); // jobs run in the sandbox
     platform =
         new PlatformProcess(
             DIST,

@@ -89,6 +89,7 @@ class MonitoringE2EIT {
   @BeforeAll
   void start() throws Exception {
     Tools.require("python3");
+    Tools.require("bwrap"); // jobs run in the sandbox
     Path prometheusBinary = Tools.require("prometheus");
     Path promtool = Tools.require("promtool");
     platform = new PlatformProcess(DIST, home, Map.of());

@@ -61,6 +61,7 @@ class PlatformE2EIT {
   @BeforeAll
   void startPlatform() {
     Tools.require("python3");
+    Tools.require("bwrap"); // jobs run in the sandbox
     assertThat(DIST.resolve("lib"))
         .as("distribution (mvn package of the server module)")
         .isDirectory();

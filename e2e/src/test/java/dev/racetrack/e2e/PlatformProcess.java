@@ -194,11 +194,22 @@ final class PlatformProcess implements AutoCloseable {
   @Override
   public void close() {
     stop();
-    jobProcesses(dataDir()).forEach(ProcessHandle::destroyForcibly);
+    processesIn(dataDir()).forEach(ProcessHandle::destroyForcibly);
   }
 
-  /** Processes whose working directory is under {@code dir} (jobs run in their artifact). */
+  /**
+   * One process per job running under {@code dir}: the outermost of the processes working there
+   * (jobs run in their artifact; a sandboxed job is the sandbox's process with the job inside).
+   */
   static List<ProcessHandle> jobProcesses(Path dir) {
+    List<ProcessHandle> inside = processesIn(dir);
+    return inside.stream()
+        .filter(p -> p.parent().map(parent -> !inside.contains(parent)).orElse(true))
+        .toList();
+  }
+
+  /** Processes whose working directory is under {@code dir}. */
+  private static List<ProcessHandle> processesIn(Path dir) {
     return ProcessHandle.allProcesses()
         .filter(p -> cwd(p).map(c -> c.startsWith(dir)).orElse(false))
         .toList();

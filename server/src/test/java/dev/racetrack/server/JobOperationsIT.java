@@ -63,6 +63,7 @@ class JobOperationsIT {
   @BeforeAll
   void start() {
     Tools.require("python3");
+    Tools.require("bwrap"); // jobs run in the sandbox
     platform = new PlatformFixture(home, Map.of());
   }
 

@@ -27,6 +27,7 @@ import java.util.concurrent.TimeoutException;
  */
 final class JobProcess {
   private static final Path SETSID = Path.of("/usr/bin/setsid");
+  private static final Path PRLIMIT = Path.of("/usr/bin/prlimit");
   private static final Duration STOP_GRACE = Duration.ofSeconds(5);
 
   private final Map<String, String> inherited;
@@ -49,12 +50,23 @@ final class JobProcess {
     return Files.isExecutable(SETSID);
   }
 
+  static boolean canLimit() {
+    return Files.isExecutable(PRLIMIT);
+  }
+
   /**
    * Starts a process for a launch spec resolved against its artifact directory.
    *
+   * @param memoryLimitBytes the job's memory limit, enforced as its data size limit ({@code
+   *     RLIMIT_DATA}: heap and other private writable memory); 0 for none
    * @throws dev.racetrack.spi.SandboxException when the sandbox cannot confine it
    */
-  ProcessHandle start(LaunchSpec spec, Path artifactDir, Map<String, String> jobEnv, Path logFile) {
+  ProcessHandle start(
+      LaunchSpec spec,
+      Path artifactDir,
+      Map<String, String> jobEnv,
+      Path logFile,
+      long memoryLimitBytes) {
     LaunchSpec resolved = spec.resolve(artifactDir.toString());
     Map<String, String> env = new HashMap<>(inherited);
     env.putAll(resolved.env());
@@ -74,11 +86,16 @@ final class JobProcess {
                 List.of(artifactDir),
                 readOnly,
                 false));
+    List<String> command = new ArrayList<>();
     if (canDetach()) {
-      List<String> detached = new ArrayList<>(builder.command());
-      detached.addFirst(SETSID.toString());
-      builder.command(detached);
+      command.add(SETSID.toString());
     }
+    if (memoryLimitBytes > 0 && canLimit()) {
+      command.addAll(
+          List.of(PRLIMIT.toString(), "--data=" + memoryLimitBytes + ":" + memoryLimitBytes, "--"));
+    }
+    command.addAll(builder.command());
+    builder.command(command);
     builder.redirectErrorStream(true);
     builder.redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
     builder.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));

@@ -10,6 +10,8 @@ import java.util.Objects;
  * @param pid process id of the running instance, 0 when none
  * @param processStart start instant of that process (guards against pid reuse)
  * @param restarts how many times the platform restarted the job after a crash
+ * @param memoryLimitBytes the job's memory limit ({@code resources.memory_max}); 0 in state files
+ *     written before limits existed: none
  */
 public record LocalJobState(
     String name,
@@ -19,7 +21,8 @@ public record LocalJobState(
     int port,
     long pid,
     String processStart,
-    int restarts) {
+    int restarts,
+    long memoryLimitBytes) {
   public LocalJobState {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(version, "version");
@@ -29,11 +32,27 @@ public record LocalJobState(
 
   public LocalJobState withProcess(long newPid, String start) {
     return new LocalJobState(
-        name, version, artifactDir, deploymentTimestamp, port, newPid, start, restarts);
+        name,
+        version,
+        artifactDir,
+        deploymentTimestamp,
+        port,
+        newPid,
+        start,
+        restarts,
+        memoryLimitBytes);
   }
 
   public LocalJobState withRestarts(int count) {
     return new LocalJobState(
-        name, version, artifactDir, deploymentTimestamp, port, pid, processStart, count);
+        name,
+        version,
+        artifactDir,
+        deploymentTimestamp,
+        port,
+        pid,
+        processStart,
+        count,
+        memoryLimitBytes);
   }
 }

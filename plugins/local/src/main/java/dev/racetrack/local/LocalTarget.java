@@ -3,6 +3,7 @@ package dev.racetrack.local;
 import dev.racetrack.model.JobStatus;
 import dev.racetrack.model.Json;
 import dev.racetrack.model.manifest.Manifest;
+import dev.racetrack.model.manifest.Quantity;
 import dev.racetrack.spi.DeployedJob;
 import dev.racetrack.spi.InfrastructureTarget;
 import dev.racetrack.spi.JobProbe;
@@ -43,6 +44,7 @@ import org.slf4j.LoggerFactory;
 public final class LocalTarget implements InfrastructureTarget {
   private static final Logger LOG = LoggerFactory.getLogger(LocalTarget.class);
   public static final String NAME = "local";
+  private static final long DEFAULT_MEMORY_LIMIT = 1L << 30;
 
   private final LocalStore store;
   private final JobProcess processes;
@@ -75,6 +77,9 @@ public final class LocalTarget implements InfrastructureTarget {
     this.clock = clock;
     this.logMaxBytes = settings.logMaxBytes();
     this.logBackups = settings.logBackups();
+    if (!JobProcess.canLimit()) {
+      LOG.warn("prlimit not found: jobs run without a memory limit");
+    }
     if (!JobProcess.canDetach()) {
       LOG.warn("setsid not found: jobs will stop together with the platform's terminal session");
     }
@@ -136,7 +141,8 @@ public final class LocalTarget implements InfrastructureTarget {
       env.put("JOB_HTTP_PORT", Integer.toString(port));
       LogFile log = store.log(resource, logMaxBytes, logBackups);
       phases.accept("starting Job server");
-      ProcessHandle handle = processes.start(spec, artifact, env, log.path());
+      long memoryLimit = memoryLimit(provision.manifest());
+      ProcessHandle handle = processes.start(spec, artifact, env, log.path(), memoryLimit);
       store.writeCandidate(resource, handle.pid(), JobProcess.startOf(handle));
       try {
         probe.awaitReady(
@@ -152,21 +158,32 @@ public final class LocalTarget implements InfrastructureTarget {
             e.getMessage() + "\nRecent logs of the job:\n" + String.join("\n", log.lastLines(20)),
             e);
       }
-      promote(resource, provision, artifact, port, env, log, handle);
+      promote(resource, provision, new Started(artifact, port, env, memoryLimit), log, handle);
       String address = "127.0.0.1:" + port;
       return new DeployedJob(address, List.of(address), Map.of("number_of_restarts", 0));
     }
   }
 
+  /** How a new instance was started. */
+  private record Started(Path artifact, int port, Map<String, String> env, long memoryLimit) {}
+
+  /**
+   * The job's memory limit: {@code resources.memory_max}, or the platform default of 1 GiB (the
+   * reference's {@code default_job_memory_max}).
+   */
+  static long memoryLimit(Manifest manifest) {
+    return Optional.ofNullable(manifest.resources())
+        .map(Manifest.Resources::memoryMax)
+        .map(m -> Quantity.parse(m, "resources.memory_max").value().longValue())
+        .orElse(DEFAULT_MEMORY_LIMIT);
+  }
+
   private void promote(
-      String resource,
-      JobProvision provision,
-      Path artifact,
-      int port,
-      Map<String, String> env,
-      LogFile log,
-      ProcessHandle handle) {
+      String resource, JobProvision provision, Started started, LogFile log, ProcessHandle handle) {
     Manifest manifest = provision.manifest();
+    Path artifact = started.artifact();
+    int port = started.port();
+    Map<String, String> env = started.env();
     ManagedJob job =
         new ManagedJob(
             resource,
@@ -179,7 +196,8 @@ public final class LocalTarget implements InfrastructureTarget {
                 port,
                 0,
                 "",
-                0));
+                0,
+                started.memoryLimit()));
     LocalJobState state = job.started(handle, clock.instant(), false);
     store.writeEnv(resource, env);
     store.writeState(resource, state);
@@ -217,7 +235,8 @@ public final class LocalTarget implements InfrastructureTarget {
               readLaunchSpec(artifact),
               artifact,
               store.readEnv(job.resourceName()),
-              job.log().path());
+              job.log().path(),
+              state.memoryLimitBytes());
       LocalJobState updated = job.started(handle, clock.instant(), true);
       store.writeState(job.resourceName(), updated);
       watch(job, handle);

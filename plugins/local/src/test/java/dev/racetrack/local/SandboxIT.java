@@ -123,7 +123,11 @@ class SandboxIT {
   }
 
   private static Manifest manifest(String name) {
-    Map<String, Object> raw = new HashMap<>();
+    return manifest(name, Map.of());
+  }
+
+  private static Manifest manifest(String name, Map<String, Object> extra) {
+    Map<String, Object> raw = new HashMap<>(extra);
     raw.put("name", name);
     raw.put("version", "1.0.0");
     raw.put("owner_email", "a@example.com");
@@ -231,7 +235,29 @@ class SandboxIT {
     assertThat(target.list()).isEmpty();
   }
 
+  @Test
+  void deploy_withMemoryMax_limitsTheJobsMemory() throws Exception {
+    Manifest manifest = manifest("hungry", Map.of("resources", Map.of("memory_max", "128Mi")));
+    Path artifact =
+        artifact(
+            manifest,
+            "    def perform(self, mib):\n        return len(bytearray(mib * 1024 * 1024))\n");
+    DeployedJob job = target(System.getenv("PATH")).deploy(provision(manifest, artifact), p -> {});
+
+    assertThat(call(job, manifest, "{\"mib\": 16}")).isEqualTo(Long.toString(16L << 20));
+    HttpResponse<String> tooMuch = send(job, manifest, "{\"mib\": 512}");
+    assertThat(tooMuch.statusCode()).isEqualTo(500);
+    assertThat(tooMuch.body()).contains("MemoryError");
+  }
+
   private String call(DeployedJob job, Manifest manifest, String body) throws Exception {
+    HttpResponse<String> response = send(job, manifest, body);
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    return response.body();
+  }
+
+  private HttpResponse<String> send(DeployedJob job, Manifest manifest, String body)
+      throws Exception {
     HttpRequest request =
         HttpRequest.newBuilder(
                 URI.create(
@@ -244,8 +270,6 @@ class SandboxIT {
                         + "/api/v1/perform"))
             .POST(HttpRequest.BodyPublishers.ofString(body))
             .build();
-    HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-    return response.body();
+    return http.send(request, HttpResponse.BodyHandlers.ofString());
   }
 }
