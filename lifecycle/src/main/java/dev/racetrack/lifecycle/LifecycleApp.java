@@ -284,7 +284,8 @@ public final class LifecycleApp implements AutoCloseable {
             new ReconcileRoutes(reconciler, authorizer, maintenance, requestAuth),
             new AuditRoutes(new AuditRepository(jdbi, clock), authorizer, requestAuth),
             new PortfolioRoutes(new Portfolio(jobs, clock), requestAuth),
-            new GraphRoutes(new PermissionGraph(jdbi, jobs, config.externalPubUrl()), requestAuth),
+            new GraphRoutes(
+                new PermissionGraph(jdbi, jobs, authorizer, config.externalPubUrl()), requestAuth),
             new PublicEndpointRoutes(
                 jdbi, publicEndpoints, jobs, authorizer, audit, gateway, requestAuth));
     server =

@@ -226,6 +226,21 @@ class SecurityIT {
   }
 
   @Test
+  void graph_showsOrdinaryUsersNoOtherUsers_butStaffSeesThemAll() {
+    insertAdminJob("adder", "1.0.0");
+    activeUser("carol@example.com");
+
+    List<String> seenByBob =
+        json(lifecycle.get("/api/v1/job/graph", bob).body()).path("nodes").findValuesAsText("id");
+    List<String> seenByAdmin =
+        json(lifecycle.get("/api/v1/job/graph", admin).body()).path("nodes").findValuesAsText("id");
+
+    assertThat(seenByBob).contains("job-family-adder", "user-bob@example.com");
+    assertThat(seenByBob).doesNotContain("user-carol@example.com");
+    assertThat(seenByAdmin).contains("user-bob@example.com", "user-carol@example.com");
+  }
+
+  @Test
   void canCallJob_answersOnlyTheGateway_withOnlyWhatItReads() {
     insertAdminJob("adder", "1.0.0");
     String path = "/api/v1/auth/can-call-job/adder/1.0.0/api/v1/perform";

@@ -43,6 +43,13 @@ class CallAuthorizationIT {
   }
 
   @Test
+  void question_carriesTheInternalToken_soLifecycleAnswersOnlyTheGateway() {
+    pub.get("/pub/job/adder/latest/x", "X-Racetrack-Auth", "tok-123");
+
+    assertThat(lifecycle.lastInternalToken()).contains(PubFixture.INTERNAL_TOKEN);
+  }
+
+  @Test
   void token_fromCookie_isUrlDecoded() {
     pub.get("/pub/job/adder/latest/x", "Cookie", "a=b; X-Racetrack-Auth-adder=eyJ0%2Fx%2By%3D%3D");
 

@@ -40,6 +40,7 @@ final class FakeLifecycleFixture implements AutoCloseable {
   private final HttpServer server;
   private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
   private final List<Call> calls = new CopyOnWriteArrayList<>();
+  private final List<Optional<String>> internalTokens = new CopyOnWriteArrayList<>();
   private volatile Function<Call, Reply> replies = call -> refusal(401, "no token given");
 
   private FakeLifecycleFixture() {
@@ -117,6 +118,14 @@ final class FakeLifecycleFixture implements AutoCloseable {
     return calls.get(calls.size() - 1);
   }
 
+  /** The internal token (X-Racetrack-Internal-Token) the last question carried. */
+  Optional<String> lastInternalToken() {
+    if (internalTokens.isEmpty()) {
+      throw new AssertionError("lifecycle was never asked");
+    }
+    return internalTokens.get(internalTokens.size() - 1);
+  }
+
   /** Stops answering: from now on connections are refused. */
   void stop() {
     server.stop(0);
@@ -143,6 +152,9 @@ final class FakeLifecycleFixture implements AutoCloseable {
                 parts.length > 2 ? "/" + parts[2] : "",
                 Optional.ofNullable(exchange.getRequestHeaders().getFirst("X-Racetrack-Auth")),
                 Optional.ofNullable(exchange.getRequestHeaders().getFirst("X-Request-Tracing-Id")));
+        internalTokens.add(
+            Optional.ofNullable(
+                exchange.getRequestHeaders().getFirst("X-Racetrack-Internal-Token")));
         calls.add(call);
         reply = replies.apply(call);
       }

@@ -1,6 +1,8 @@
 package dev.racetrack.lifecycle.graph;
 
+import dev.racetrack.lifecycle.auth.Authorizer;
 import dev.racetrack.lifecycle.auth.Caller;
+import dev.racetrack.lifecycle.auth.SubjectType;
 import dev.racetrack.lifecycle.job.Jobs;
 import dev.racetrack.model.Job;
 import java.util.ArrayList;
@@ -32,17 +34,23 @@ public final class PermissionGraph {
 
   private final Jdbi jdbi;
   private final Jobs jobs;
+  private final Authorizer authorizer;
   private final String externalPubUrl;
 
-  public PermissionGraph(Jdbi jdbi, Jobs jobs, String externalPubUrl) {
+  public PermissionGraph(Jdbi jdbi, Jobs jobs, Authorizer authorizer, String externalPubUrl) {
     this.jdbi = jdbi;
     this.jobs = jobs;
+    this.authorizer = authorizer;
     this.externalPubUrl = externalPubUrl;
   }
 
-  /** The graph of the jobs the caller may read. */
+  /**
+   * The graph of the jobs the caller may read. Other users appear only to staff: everyone else sees
+   * ESCs, families and themselves.
+   */
   public Graph build(Caller caller) {
     List<Job> visible = jobs.list(caller);
+    boolean staff = authorizer.isStaff(caller);
     Set<String> families = visible.stream().map(Job::name).collect(Collectors.toSet());
     Set<String> jobIds = visible.stream().map(Job::id).collect(Collectors.toSet());
     Map<String, Node> nodes = new LinkedHashMap<>();
@@ -88,6 +96,12 @@ public final class PermissionGraph {
           }
         });
     for (CallPermission permission : callPermissions()) {
+      if (permission.subjectKind().equals("user")
+          && !staff
+          && !(caller.type() == SubjectType.USER
+              && caller.subject().equals(permission.subjectName()))) {
+        continue;
+      }
       String target;
       if (permission.jobId() != null) {
         if (!jobIds.contains(permission.jobId())) {
