@@ -177,7 +177,7 @@ class PlatformE2EIT {
         http.send(
             HttpRequest.newBuilder(URI.create(platform.pubUrl() + "/job/python-adder/latest/"))
                 .header("Accept", "text/html")
-                .header("Cookie", "X-Racetrack-Auth=" + token)
+                .header("Cookie", "X-Racetrack-Auth-python-adder=" + token)
                 .build(),
             HttpResponse.BodyHandlers.ofString());
     assertThat(page.statusCode()).isEqualTo(200);

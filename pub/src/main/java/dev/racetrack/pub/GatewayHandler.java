@@ -304,6 +304,11 @@ final class GatewayHandler extends Handler.Abstract {
       error(response, callback, 400, "not a job name: " + job, tracingId);
       return;
     }
+    if (!sameOrigin(request)) {
+      // another site (or a sandboxed page) must not plant its token in this browser
+      error(response, callback, 403, "a token can only be stored from PUB's own page", tracingId);
+      return;
+    }
     Fields form;
     try {
       form = FormFields.getFields(request);
@@ -325,6 +330,20 @@ final class GatewayHandler extends Handler.Abstract {
     response.setStatus(303);
     response.getHeaders().put(HttpHeader.LOCATION, backTo(job, form.getValue("back")));
     response.write(true, ByteBuffer.allocate(0), callback);
+  }
+
+  /**
+   * Whether a browser's form post comes from PUB's own pages: its {@code Origin}, when it sends
+   * one, names the host the request was sent to (a sandboxed page sends {@code null}).
+   */
+  static boolean sameOrigin(Request request) {
+    String origin = request.getHeaders().get(HttpHeader.ORIGIN);
+    if (origin == null) {
+      return !"cross-site".equals(request.getHeaders().get("Sec-Fetch-Site"));
+    }
+    String host = request.getHeaders().get(HttpHeader.HOST);
+    int scheme = origin.indexOf("://");
+    return host != null && scheme > 0 && origin.substring(scheme + 3).equalsIgnoreCase(host);
   }
 
   /** Where the token form sends the browser: the page it came from, if it is of this job. */

@@ -149,6 +149,28 @@ class TrustBoundaryIT {
   }
 
   @Test
+  void tokenForm_fromPubsOwnPage_isAccepted() {
+    HttpResponse<String> response =
+        postToken("adder", "token=t", "Origin", "http://" + pub.hostAndPort());
+
+    assertThat(response.statusCode()).isEqualTo(303);
+  }
+
+  @Test
+  void tokenForm_fromAnotherSiteOrASandboxedPage_isRefused() {
+    for (String[] headers :
+        List.of(
+            new String[] {"Origin", "http://evil.example"},
+            new String[] {"Origin", "null"},
+            new String[] {"Sec-Fetch-Site", "cross-site"})) {
+      HttpResponse<String> response = postToken("adder", "token=t", headers);
+
+      assertThat(response.statusCode()).as(String.join(": ", headers)).isEqualTo(403);
+      assertThat(response.headers().allValues("Set-Cookie")).isEmpty();
+    }
+  }
+
+  @Test
   void tokenCookie_ofTheJob_isTheTokenForThatJob() {
     pub.get("/pub/job/adder/latest/x", "Cookie", "X-Racetrack-Auth-adder=" + TOKEN);
 
