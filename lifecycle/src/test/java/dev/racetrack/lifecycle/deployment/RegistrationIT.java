@@ -20,6 +20,7 @@ import dev.racetrack.lifecycle.job.JobRepository;
 import dev.racetrack.lifecycle.job.TrashRepository;
 import dev.racetrack.lifecycle.maintenance.Maintenance;
 import dev.racetrack.model.DeploymentStatus;
+import dev.racetrack.model.auth.JobCallSecrets;
 import dev.racetrack.model.manifest.Manifest;
 import dev.racetrack.model.manifest.ManifestValidator;
 import dev.racetrack.spi.JobSecrets;
@@ -157,7 +158,11 @@ class RegistrationIT {
             gateway,
             new Maintenance(jdbi, authorizer, audit, gateway),
             contexts),
-        new DeploymentPipeline.Settings("http://127.0.0.1:1/pub", Duration.ofSeconds(5), false),
+        new DeploymentPipeline.Settings(
+            "http://127.0.0.1:1/pub",
+            new JobCallSecrets("registration-it-job-call-key-of-32-characters"),
+            Duration.ofSeconds(5),
+            false),
         Clock.systemUTC(),
         new SimpleMeterRegistry());
   }
