@@ -72,6 +72,13 @@ wrk.headers["Content-Type"] = "application/json"
 LUA
 TOKEN_LUA="$WORK/post-token.lua"
 { cat "$WORK/post.lua"; echo "wrk.headers[\"X-Racetrack-Auth\"] = \"$TOKEN\""; } >"$TOKEN_LUA"
+# Direct and nginx calls present the job's call secret, as PUB does (the job refuses calls without it).
+JOB_SECRET=$(python3 -c '
+import base64, hashlib, hmac, sys
+key = open(sys.argv[1]).read().strip().encode()
+mac = hmac.new(key, b"bench-adder\0" + b"0.0.1", hashlib.sha256).digest()
+print(base64.urlsafe_b64encode(mac).rstrip(b"=").decode())' "$RACETRACK_DATA_DIR/keys/job_call_key")
+echo "wrk.headers[\"X-Racetrack-Job-Secret\"] = \"$JOB_SECRET\"" >>"$WORK/post.lua"
 
 declare -A RPS P50 P50_1
 p50ms() { # wrk output -> p50 in ms

@@ -57,6 +57,7 @@ cat > "$WORK/post.lua" <<'EOF'
 wrk.method = "POST"
 wrk.body = '{"numbers": [40, 2]}'
 wrk.headers["Content-Type"] = "application/json"
+wrk.headers["X-Racetrack-Job-Secret"] = "bench-secret"
 EOF
 
 # Spawns the server (pinned with taskset) and polls /ready every millisecond.
@@ -90,6 +91,7 @@ EOF
 
 export PYTHONPATH="$WRAPPER_DIR${PYTHONPATH:+:$PYTHONPATH}"
 export JOB_NAME=adder JOB_VERSION=0.0.1 JOB_HTTP_ADDR=127.0.0.1 JOB_HTTP_PORT="$PORT"
+export RACETRACK_JOB_CALL_SECRET=bench-secret  # presented as PUB does (see post.lua)
 cd "$WORK/job"
 
 stop_server() {
@@ -126,7 +128,7 @@ URL="http://127.0.0.1:$PORT/api/v1/perform"
 taskset -c "$CLIENT_CPU" "$PYTHON" - "$PORT" <<'EOF'
 import http.client, sys
 conn = http.client.HTTPConnection('127.0.0.1', int(sys.argv[1]), timeout=5)
-conn.request('POST', '/api/v1/perform', body=b'{"numbers": [40, 2]}', headers={'Content-Type': 'application/json'})
+conn.request('POST', '/api/v1/perform', body=b'{"numbers": [40, 2]}', headers={'Content-Type': 'application/json', 'X-Racetrack-Job-Secret': 'bench-secret'})
 response = conn.getresponse()
 body = response.read()
 assert response.status == 200 and body == b'42', (response.status, body)

@@ -17,6 +17,14 @@ class JobCallSecretsTest {
   }
 
   @Test
+  void secret_isTheDocumentedHmac() {
+    // HMAC-SHA256(key, "adder" NUL "1.0.0"), base64url without padding (docs/job-contract.md),
+    // as computed by python's hmac module
+    assertThat(new JobCallSecrets(KEY).secret("adder", "1.0.0"))
+        .isEqualTo("u29EK7PeYuhCJMxCmEA1vuhR9NjezHfznHS7aSR00Y0");
+  }
+
+  @Test
   void secret_otherJobVersionOrKey_differs() {
     JobCallSecrets secrets = new JobCallSecrets(KEY);
     String adder = secrets.secret("adder", "1.0.0");
