@@ -7,6 +7,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Consumer;
 
 /** Follows a log file like {@code tail -f}, surviving copy-and-truncate rotation. */
@@ -16,17 +18,22 @@ final class LogFollower implements Closeable {
   private final Thread thread;
   private volatile boolean closed;
 
+  /**
+   * Follows from the log's end as it is now: the position is taken before this returns (not when
+   * the follow thread first runs), so no line written after this call is missed.
+   */
   LogFollower(LogFile log, int tail, Consumer<String> onLine) {
+    Path file = log.path();
+    long start = size(file);
     this.thread =
         Thread.ofVirtual()
-            .name("log-follow-" + log.path().getFileName())
-            .start(() -> run(log, tail, onLine));
+            .name("log-follow-" + file.getFileName())
+            .start(() -> run(file, start, Math.max(tail, 0), onLine));
   }
 
-  private void run(LogFile log, int tail, Consumer<String> onLine) {
-    log.lastLines(Math.max(tail, 0)).forEach(onLine);
-    Path file = log.path();
-    long offset = size(file);
+  private void run(Path file, long start, int tail, Consumer<String> onLine) {
+    lastLinesBefore(file, start, tail).forEach(onLine);
+    long offset = start;
     StringBuilder partial = new StringBuilder();
     while (!closed) {
       long size = size(file);
@@ -41,6 +48,26 @@ final class LogFollower implements Closeable {
       } catch (InterruptedException e) {
         return;
       }
+    }
+  }
+
+  /** The last {@code count} lines of the file's first {@code end} bytes. */
+  private static List<String> lastLinesBefore(Path file, long end, int count) {
+    if (count == 0 || end == 0) {
+      return List.of();
+    }
+    try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "r")) {
+      byte[] bytes = new byte[(int) Math.min(end, Integer.MAX_VALUE - 8)];
+      raf.seek(end - bytes.length);
+      raf.readFully(bytes);
+      List<String> lines =
+          new ArrayList<>(List.of(new String(bytes, StandardCharsets.UTF_8).split("\n", -1)));
+      if (lines.getLast().isEmpty()) {
+        lines.removeLast(); // the file ends with a newline
+      }
+      return List.copyOf(lines.subList(Math.max(0, lines.size() - count), lines.size()));
+    } catch (IOException e) {
+      return List.of();
     }
   }
 
