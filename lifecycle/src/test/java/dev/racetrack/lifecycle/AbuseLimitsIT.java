@@ -1,0 +1,166 @@
+package dev.racetrack.lifecycle;
+
+import static dev.racetrack.lifecycle.LifecycleFixture.json;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.racetrack.model.Json;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/** Issue #7 §5: login and registration throttling, trusted proxies, body limits. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class AbuseLimitsIT {
+  private LifecycleFixture direct;
+  private LifecycleFixture proxied;
+
+  @BeforeAll
+  void start() {
+    direct =
+        new LifecycleFixture(Map.of("REGISTRATIONS_PER_HOUR", "2", "MAX_BUILD_CONTEXT_MB", "1"));
+    proxied =
+        new LifecycleFixture(
+            Map.of("TRUSTED_PROXIES", "127.0.0.1, ::1", "REGISTRATION_ENABLED", "false"));
+  }
+
+  @AfterAll
+  void stop() {
+    direct.close();
+    proxied.close();
+  }
+
+  private static HttpResponse<String> login(
+      LifecycleFixture on, String user, String password, String forwardedFor) {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(on.url("/api/v1/users/login")))
+            .POST(
+                HttpRequest.BodyPublishers.ofString(
+                    Json.write(Map.of("username", user, "password", password))));
+    if (forwardedFor != null) {
+      request.header("X-Forwarded-For", forwardedFor);
+    }
+    return on.send(request);
+  }
+
+  @Test
+  void login_twentyParallelWrongPasswords_onlyFiveAreChecked() throws Exception {
+    List<Future<Integer>> results = new ArrayList<>();
+    try (ExecutorService pool = Executors.newFixedThreadPool(20)) {
+      for (int i = 0; i < 20; i++) {
+        String guess = "guess " + i;
+        results.add(pool.submit(() -> login(direct, "admin", guess, "10.9.9.9").statusCode()));
+      }
+    }
+    List<Integer> statuses = new ArrayList<>();
+    for (Future<Integer> f : results) {
+      statuses.add(f.get());
+    }
+    assertThat(statuses).filteredOn(s -> s == 401).hasSize(5);
+    assertThat(statuses).filteredOn(s -> s == 429).hasSize(15);
+  }
+
+  @Test
+  void login_forwardedForFromUntrustedPeer_isIgnored() {
+    for (int i = 0; i < 5; i++) {
+      assertThat(login(direct, "ghost-1", "guess", "1.1.1." + i).statusCode()).isEqualTo(401);
+    }
+    HttpResponse<String> refused = login(direct, "ghost-1", "guess", "2.2.2.2");
+    assertThat(refused.statusCode()).isEqualTo(429);
+    assertThat(json(refused.body()).path("error").asText()).contains("too many failed login");
+  }
+
+  @Test
+  void login_lockoutFromOneAddress_doesNotBlockTheUserFromAnother() {
+    for (int i = 0; i < 5; i++) {
+      assertThat(login(proxied, "admin", "guess " + i, "203.0.113.7").statusCode()).isEqualTo(401);
+    }
+    assertThat(login(proxied, "admin", LifecycleFixture.ADMIN_PASSWORD, "203.0.113.7").statusCode())
+        .isEqualTo(429);
+    assertThat(
+            login(proxied, "admin", LifecycleFixture.ADMIN_PASSWORD, "198.51.100.4").statusCode())
+        .isEqualTo(200);
+  }
+
+  @Test
+  void register_isThrottledPerAddress() {
+    for (int i = 0; i < 2; i++) {
+      assertThat(
+              direct
+                  .post(
+                      "/api/v1/users/register",
+                      Map.of("username", "r" + i + "@example.com", "password", "good long phrase"),
+                      null)
+                  .statusCode())
+          .isEqualTo(200);
+    }
+    HttpResponse<String> third =
+        direct.post(
+            "/api/v1/users/register",
+            Map.of("username", "r9@example.com", "password", "good long phrase"),
+            null);
+    assertThat(third.statusCode()).isEqualTo(429);
+    assertThat(json(third.body()).path("error").asText()).contains("REGISTRATIONS_PER_HOUR");
+  }
+
+  @Test
+  void register_whenDisabled_isRefused() {
+    HttpResponse<String> response =
+        proxied.post(
+            "/api/v1/users/register",
+            Map.of("username", "x@example.com", "password", "good long phrase"),
+            null);
+    assertThat(response.statusCode()).isEqualTo(403);
+    assertThat(json(response.body()).path("error").asText()).contains("REGISTRATION_ENABLED");
+  }
+
+  /**
+   * Sends headers announcing {@code length} bytes and only a little of the body: a server that
+   * reads the whole body before answering would never answer.
+   */
+  private static String announce(LifecycleFixture on, String path, long length) throws IOException {
+    URI uri = URI.create(on.url(path));
+    try (Socket socket = new Socket(uri.getHost(), uri.getPort())) {
+      socket.setSoTimeout(20_000);
+      OutputStream out = socket.getOutputStream();
+      out.write(
+          ("POST "
+                  + path
+                  + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: "
+                  + length
+                  + "\r\n\r\n{\"username\": \"")
+              .getBytes(StandardCharsets.US_ASCII));
+      out.write(new byte[64 * 1024]);
+      out.flush();
+      InputStream in = socket.getInputStream();
+      byte[] head = new byte[12];
+      int n = in.readNBytes(head, 0, 12);
+      return new String(head, 0, n, StandardCharsets.US_ASCII);
+    }
+  }
+
+  @Test
+  void login_twentyMegabyteBody_isRefusedWith413_withoutReadingIt() throws IOException {
+    // default upload limit (64 MiB): today that is the limit of every route
+    assertThat(announce(proxied, "/api/v1/users/login", 20L << 20)).isEqualTo("HTTP/1.1 413");
+  }
+
+  @Test
+  void deploy_aboveTheUploadLimit_isRefusedWith413_withoutReadingIt() throws IOException {
+    assertThat(announce(direct, "/api/v1/deploy", 20L << 20)).isEqualTo("HTTP/1.1 413");
+  }
+}
