@@ -2,6 +2,7 @@ package dev.racetrack.lifecycle;
 
 import dev.racetrack.http.ApiServer;
 import dev.racetrack.http.ClientAddress;
+import dev.racetrack.http.ConcurrencyLimit;
 import dev.racetrack.http.Metrics;
 import dev.racetrack.http.Routes;
 import dev.racetrack.lifecycle.audit.AuditLog;
@@ -266,7 +267,11 @@ public final class LifecycleApp implements AutoCloseable {
                         gateway,
                         clock)),
                 requestAuth),
-            new DeploymentRoutes(deployments, requestAuth),
+            new DeploymentRoutes(
+                deployments,
+                deploymentRepository,
+                (int) new EnvReader(config.env()).positiveLong("MAX_DEPLOYMENTS_PER_USER", 5),
+                requestAuth),
             new JobRoutes(
                 jobs,
                 new JobRemoval(
@@ -284,7 +289,11 @@ public final class LifecycleApp implements AutoCloseable {
                 deployments,
                 targets,
                 deploymentRepository,
-                requestAuth),
+                requestAuth,
+                new ConcurrencyLimit(
+                    "log streams",
+                    "MAX_LOG_STREAMS_PER_USER",
+                    (int) new EnvReader(config.env()).positiveLong("MAX_LOG_STREAMS_PER_USER", 4))),
             new MaintenanceRoutes(maintenance, requestAuth),
             new PluginRoutes(pluginInventory, requestAuth),
             new ReconcileRoutes(reconciler, authorizer, maintenance, requestAuth),

@@ -9,12 +9,14 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URI;
+import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -28,14 +30,21 @@ import org.junit.jupiter.api.TestInstance;
 class AbuseLimitsIT {
   private LifecycleFixture direct;
   private LifecycleFixture proxied;
+  private String admin;
 
   @BeforeAll
   void start() {
     direct =
-        new LifecycleFixture(Map.of("REGISTRATIONS_PER_HOUR", "2", "MAX_BUILD_CONTEXT_MB", "1"));
+        new LifecycleFixture(
+            Map.of(
+                "REGISTRATIONS_PER_HOUR", "2",
+                "MAX_BUILD_CONTEXT_MB", "1",
+                "MAX_DEPLOYMENTS_PER_USER", "2",
+                "MAX_LOG_STREAMS_PER_USER", "1"));
     proxied =
         new LifecycleFixture(
             Map.of("TRUSTED_PROXIES", "127.0.0.1, ::1", "REGISTRATION_ENABLED", "false"));
+    admin = direct.adminToken();
   }
 
   @AfterAll
@@ -63,7 +72,7 @@ class AbuseLimitsIT {
     try (ExecutorService pool = Executors.newFixedThreadPool(20)) {
       for (int i = 0; i < 20; i++) {
         String guess = "guess " + i;
-        results.add(pool.submit(() -> login(direct, "admin", guess, "10.9.9.9").statusCode()));
+        results.add(pool.submit(() -> login(direct, "parallel", guess, "10.9.9.9").statusCode()));
       }
     }
     List<Integer> statuses = new ArrayList<>();
@@ -76,12 +85,17 @@ class AbuseLimitsIT {
 
   @Test
   void login_forwardedForFromUntrustedPeer_isIgnored() {
-    for (int i = 0; i < 5; i++) {
-      assertThat(login(direct, "ghost-1", "guess", "1.1.1." + i).statusCode()).isEqualTo(401);
+    // each guess claims another address and names another account: only the real peer address
+    // (127.0.0.1) ties them together, so its per-address bucket must run out
+    try (LifecycleFixture own = new LifecycleFixture(Map.of())) {
+      for (int i = 0; i < 30; i++) {
+        assertThat(login(own, "ghost-" + i, "guess", "10.0.0." + i).statusCode()).isEqualTo(401);
+      }
+      HttpResponse<String> refused = login(own, "ghost-x", "guess", "10.0.1.1");
+      assertThat(refused.statusCode()).isEqualTo(429);
+      assertThat(json(refused.body()).path("error").asText())
+          .contains("too many failed login attempts from your address");
     }
-    HttpResponse<String> refused = login(direct, "ghost-1", "guess", "2.2.2.2");
-    assertThat(refused.statusCode()).isEqualTo(429);
-    assertThat(json(refused.body()).path("error").asText()).contains("too many failed login");
   }
 
   @Test
@@ -162,5 +176,66 @@ class AbuseLimitsIT {
   @Test
   void deploy_aboveTheUploadLimit_isRefusedWith413_withoutReadingIt() throws IOException {
     assertThat(announce(direct, "/api/v1/deploy", 20L << 20)).isEqualTo("HTTP/1.1 413");
+  }
+
+  @Test
+  void deploy_whenTheUserHasTheMostDeploymentsInProgress_isRefusedWith429() {
+    for (int i = 0; i < 2; i++) {
+      direct
+          .jdbi()
+          .useHandle(
+              h ->
+                  h.execute(
+                      "INSERT INTO registry_deployment (id, status, manifest, job_name, job_version,"
+                          + " deployed_by) VALUES (?, 'in_progress', '', 'busy', ?, 'admin')",
+                      UUID.randomUUID().toString(),
+                      UUID.randomUUID().toString()));
+    }
+    HttpResponse<String> third =
+        direct.post(
+            "/api/v1/deploy",
+            Map.of("manifest", Map.of("name", "busy", "owner_email", "a@b.c")),
+            admin);
+    assertThat(third.statusCode()).as(third.body()).isEqualTo(429);
+    assertThat(json(third.body()).path("error").asText()).contains("MAX_DEPLOYMENTS_PER_USER=2");
+  }
+
+  @Test
+  void logStream_secondOfOneUser_isRefusedWith429() throws Exception {
+    direct
+        .jdbi()
+        .useHandle(
+            h -> {
+              String family = UUID.randomUUID().toString();
+              h.execute("INSERT INTO registry_jobfamily (id, name) VALUES (?, 'chatty')", family);
+              h.execute(
+                  "INSERT INTO registry_job (id, family_id, name, version, status,"
+                      + " infrastructure_target) VALUES (?, ?, 'chatty', '1.0.0', 'running', 'local')",
+                  UUID.randomUUID().toString(),
+                  family);
+            });
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(direct.url("/api/v1/job/chatty/1.0.0/logs/stream")))
+            .header("X-Racetrack-Auth", admin)
+            .timeout(java.time.Duration.ofSeconds(20))
+            .GET()
+            .build();
+    HttpClient client = HttpClient.newHttpClient();
+    HttpResponse<InputStream> first =
+        client.send(request, HttpResponse.BodyHandlers.ofInputStream());
+    try (InputStream stream = first.body()) {
+      assertThat(first.statusCode()).isEqualTo(200);
+      // headers only: a second stream that was let through must not hang the test
+      HttpResponse<InputStream> second =
+          HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofInputStream());
+      try (InputStream body = second.body()) {
+        assertThat(second.statusCode()).isEqualTo(429);
+        assertThat(
+                json(new String(body.readAllBytes(), StandardCharsets.UTF_8))
+                    .path("error")
+                    .asText())
+            .contains("MAX_LOG_STREAMS_PER_USER=1");
+      }
+    }
   }
 }
