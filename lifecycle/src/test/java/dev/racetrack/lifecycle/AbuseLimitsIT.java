@@ -174,6 +174,31 @@ class AbuseLimitsIT {
   }
 
   @Test
+  void login_chunkedBodyAboveTheLimit_isCutOffWith413() throws IOException {
+    URI uri = URI.create(proxied.url("/api/v1/users/login"));
+    try (Socket socket = new Socket(uri.getHost(), uri.getPort())) {
+      socket.setSoTimeout(20_000);
+      OutputStream out = socket.getOutputStream();
+      out.write(
+          ("POST /api/v1/users/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                  + "Transfer-Encoding: chunked\r\n\r\n")
+              .getBytes(StandardCharsets.US_ASCII));
+      byte[] chunk = new byte[64 * 1024];
+      java.util.Arrays.fill(chunk, (byte) ' ');
+      // 512 KiB (above the 256 KiB limit) and no last chunk: only a reader that stops at the
+      // limit can answer
+      for (int i = 0; i < 8; i++) {
+        out.write((Integer.toHexString(chunk.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.write(chunk);
+        out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+      }
+      out.flush();
+      byte[] head = socket.getInputStream().readNBytes(12);
+      assertThat(new String(head, StandardCharsets.US_ASCII)).isEqualTo("HTTP/1.1 413");
+    }
+  }
+
+  @Test
   void deploy_aboveTheUploadLimit_isRefusedWith413_withoutReadingIt() throws IOException {
     assertThat(announce(direct, "/api/v1/deploy", 20L << 20)).isEqualTo("HTTP/1.1 413");
   }
