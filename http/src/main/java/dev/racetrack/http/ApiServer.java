@@ -40,6 +40,7 @@ public final class ApiServer implements AutoCloseable {
    *     routes): refused from its Content-Length before anything is read, and while reading
    * @param largeBodyPaths routes (without base path) allowed {@code maxRequestBytes}
    * @param clientAddress which proxies' forwarding headers to trust
+   * @param maxConnectionsPerAddress open connections one client address may hold (0: no limit)
    */
   public record Settings(
       String service,
@@ -50,7 +51,8 @@ public final class ApiServer implements AutoCloseable {
       long maxRequestBytes,
       long maxSmallBodyBytes,
       Set<String> largeBodyPaths,
-      ClientAddress clientAddress) {
+      ClientAddress clientAddress,
+      int maxConnectionsPerAddress) {
     public Settings {
       Objects.requireNonNull(service, "service");
       Objects.requireNonNull(version, "version");
@@ -80,7 +82,8 @@ public final class ApiServer implements AutoCloseable {
           maxRequestBytes,
           maxRequestBytes,
           Set.of(),
-          new ClientAddress(Set.of()));
+          new ClientAddress(Set.of()),
+          0);
     }
   }
 
@@ -184,6 +187,14 @@ public final class ApiServer implements AutoCloseable {
   /** Starts listening. */
   public ApiServer start() {
     app.start();
+    if (settings.maxConnectionsPerAddress() > 0) {
+      ConnectionsPerAddress limit =
+          new ConnectionsPerAddress(settings.maxConnectionsPerAddress(), settings.clientAddress());
+      for (org.eclipse.jetty.server.Connector connector :
+          app.jettyServer().server().getConnectors()) {
+        connector.addEventListener(limit);
+      }
+    }
     LOG.info(
         "{} listening on http://{}:{}{}",
         settings.service(),

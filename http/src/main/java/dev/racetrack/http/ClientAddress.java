@@ -80,6 +80,11 @@ public final class ClientAddress {
     return ctx.req().getScheme();
   }
 
+  /** Whether {@code address} is one of the configured proxies. */
+  public boolean isTrustedProxy(String address) {
+    return trusted(address);
+  }
+
   private boolean trusted(String address) {
     return literal(address).map(trustedProxies::contains).orElse(false);
   }

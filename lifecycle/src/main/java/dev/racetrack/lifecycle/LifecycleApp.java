@@ -314,7 +314,8 @@ public final class LifecycleApp implements AutoCloseable {
                 new EnvReader(config.env()).positiveLong("MAX_JSON_BODY_KB", 256) << 10,
                 Set.of("/api/v1/deploy"),
                 ClientAddress.parse(
-                    config.env().getOrDefault("TRUSTED_PROXIES", ""), "TRUSTED_PROXIES")),
+                    config.env().getOrDefault("TRUSTED_PROXIES", ""), "TRUSTED_PROXIES"),
+                (int) new EnvReader(config.env()).positiveLong("MAX_CONNECTIONS_PER_ADDRESS", 256)),
             metrics,
             routes);
   }

@@ -2,6 +2,7 @@ package dev.racetrack.lifecycle;
 
 import static dev.racetrack.lifecycle.LifecycleFixture.json;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.racetrack.model.Json;
 import java.io.IOException;
@@ -13,6 +14,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -260,6 +262,46 @@ class AbuseLimitsIT {
                     .path("error")
                     .asText())
             .contains("MAX_LOG_STREAMS_PER_USER=1");
+      }
+    }
+  }
+
+  @Test
+  void connections_aboveTheLimitPerAddress_areClosed() throws Exception {
+    try (LifecycleFixture own = new LifecycleFixture(Map.of("MAX_CONNECTIONS_PER_ADDRESS", "3"))) {
+      URI uri = URI.create(own.url("/live"));
+      List<Socket> held = new ArrayList<>();
+      try {
+        for (int i = 0; i < 3; i++) {
+          held.add(new Socket(uri.getHost(), uri.getPort()));
+        }
+        // the three are idle but open; a fourth is closed before it is served
+        await()
+            .atMost(Duration.ofSeconds(10))
+            .untilAsserted(() -> assertThat(liveOverNewConnection(uri)).isEqualTo("closed"));
+        held.removeFirst().close();
+        await()
+            .atMost(Duration.ofSeconds(10))
+            .untilAsserted(() -> assertThat(liveOverNewConnection(uri)).isEqualTo("HTTP/1.1 200"));
+      } finally {
+        for (Socket socket : held) {
+          socket.close();
+        }
+      }
+    }
+  }
+
+  private static String liveOverNewConnection(URI uri) throws IOException {
+    try (Socket socket = new Socket(uri.getHost(), uri.getPort())) {
+      socket.setSoTimeout(5_000);
+      try {
+        socket
+            .getOutputStream()
+            .write("GET /live HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        byte[] head = socket.getInputStream().readNBytes(12);
+        return head.length < 12 ? "closed" : new String(head, StandardCharsets.US_ASCII);
+      } catch (java.net.SocketException e) {
+        return "closed";
       }
     }
   }
