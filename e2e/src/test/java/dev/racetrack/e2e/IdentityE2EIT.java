@@ -50,7 +50,11 @@ class IdentityE2EIT {
         new PlatformProcess(
             DIST,
             home,
-            Map.of("AUTH_KEY", "key-of-environment-a", "LIFECYCLE_CACHE_TTL_MIN", "60"));
+            Map.of(
+                "AUTH_KEY",
+                "key-of-environment-a-at-least-32-bytes",
+                "LIFECYCLE_CACHE_TTL_MIN",
+                "60"));
     platform.start();
     admin = platform.loginAsAdmin();
     for (String[] job :
@@ -202,12 +206,12 @@ class IdentityE2EIT {
   @Order(4)
   void authKeyRotation_afterARestoredDatabase_followsTheAdminGuide() throws Exception {
     platform.stop();
-    platform.setEnv("AUTH_KEY", "key-of-environment-b");
+    platform.setEnv("AUTH_KEY", "key-of-environment-b-at-least-32-bytes");
     platform.start();
     assertThat(error(get("/api/v1/job"))).contains("invalid JWT token");
 
     PlatformProcess.CliResult generated =
-        platform.cli("", "admin", "generate-auth", "admin", "--short");
+        platform.cli("", "admin", "generate-auth", "admin", "--lifetime", "1h", "--short");
     assertThat(generated.exitCode()).as(generated.output()).isZero();
     String emergency = generated.output().strip();
     admin = emergency;

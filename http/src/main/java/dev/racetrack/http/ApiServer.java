@@ -1,6 +1,7 @@
 package dev.racetrack.http;
 
 import dev.racetrack.model.Json;
+import dev.racetrack.model.error.PayloadTooLargeException;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.json.JavalinJackson;
@@ -8,6 +9,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -33,7 +35,12 @@ public final class ApiServer implements AutoCloseable {
    * @param host address to listen on
    * @param port port, 0 for any free one
    * @param basePaths prefixes to mount every route under, e.g. {@code ""} and {@code /lifecycle}
-   * @param maxRequestBytes largest request body accepted
+   * @param maxRequestBytes largest request body accepted on the routes of {@code largeBodyPaths}
+   * @param maxSmallBodyBytes largest request body on every other route (JSON APIs, anonymous
+   *     routes): refused from its Content-Length before anything is read, and while reading
+   * @param largeBodyPaths routes (without base path) allowed {@code maxRequestBytes}
+   * @param clientAddress which proxies' forwarding headers to trust
+   * @param maxConnectionsPerAddress open connections one client address may hold (0: no limit)
    */
   public record Settings(
       String service,
@@ -41,15 +48,42 @@ public final class ApiServer implements AutoCloseable {
       String host,
       int port,
       List<String> basePaths,
-      long maxRequestBytes) {
+      long maxRequestBytes,
+      long maxSmallBodyBytes,
+      Set<String> largeBodyPaths,
+      ClientAddress clientAddress,
+      int maxConnectionsPerAddress) {
     public Settings {
       Objects.requireNonNull(service, "service");
       Objects.requireNonNull(version, "version");
       Objects.requireNonNull(host, "host");
+      Objects.requireNonNull(clientAddress, "clientAddress");
       basePaths = List.copyOf(basePaths);
+      largeBodyPaths = Set.copyOf(largeBodyPaths);
       if (basePaths.isEmpty()) {
         throw new IllegalArgumentException("at least one base path");
       }
+    }
+
+    /** One body limit for every route, no trusted proxies. */
+    public Settings(
+        String service,
+        String version,
+        String host,
+        int port,
+        List<String> basePaths,
+        long maxRequestBytes) {
+      this(
+          service,
+          version,
+          host,
+          port,
+          basePaths,
+          maxRequestBytes,
+          maxRequestBytes,
+          Set.of(),
+          new ClientAddress(Set.of()),
+          0);
     }
   }
 
@@ -74,8 +108,20 @@ public final class ApiServer implements AutoCloseable {
               cfg.jetty.host = settings.host();
               cfg.jetty.port = settings.port();
               cfg.router.ignoreTrailingSlashes = true;
+              cfg.contextResolver.ip = ctx -> settings.clientAddress().client(ctx);
+              cfg.contextResolver.scheme = ctx -> settings.clientAddress().scheme(ctx);
               cfg.routes.before(
                   ctx -> {
+                    long limit = bodyLimit(ctx);
+                    ctx.attribute(JsonBodies.LIMIT_ATTRIBUTE, limit);
+                    if (ctx.req().getContentLengthLong() > limit) {
+                      throw new PayloadTooLargeException(
+                          String.format(
+                              Locale.ROOT,
+                              "request body is above the limit of %.1f MiB for %s",
+                              limit / 1048576.0,
+                              relativePath(ctx)));
+                    }
                     String id = Tracing.incomingOrNew(ctx.header(Tracing.TRACING_HEADER));
                     ctx.attribute(Tracing.ATTRIBUTE, id);
                     ctx.header(Tracing.TRACING_HEADER, id);
@@ -107,13 +153,24 @@ public final class ApiServer implements AutoCloseable {
             });
   }
 
-  private void logAccess(Context ctx, float millis) {
+  private long bodyLimit(Context ctx) {
+    return settings.largeBodyPaths().contains(relativePath(ctx))
+        ? settings.maxRequestBytes()
+        : settings.maxSmallBodyBytes();
+  }
+
+  private String relativePath(Context ctx) {
     String path = ctx.path();
     for (String base : settings.basePaths()) {
       if (!base.isEmpty() && path.startsWith(base)) {
         path = path.substring(base.length());
       }
     }
+    return path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+  }
+
+  private void logAccess(Context ctx, float millis) {
+    String path = relativePath(ctx);
     if (QUIET_PATHS.contains(path) && ctx.statusCode() < 400) {
       return;
     }
@@ -130,6 +187,14 @@ public final class ApiServer implements AutoCloseable {
   /** Starts listening. */
   public ApiServer start() {
     app.start();
+    if (settings.maxConnectionsPerAddress() > 0) {
+      ConnectionsPerAddress limit =
+          new ConnectionsPerAddress(settings.maxConnectionsPerAddress(), settings.clientAddress());
+      for (org.eclipse.jetty.server.Connector connector :
+          app.jettyServer().server().getConnectors()) {
+        connector.addEventListener(limit);
+      }
+    }
     LOG.info(
         "{} listening on http://{}:{}{}",
         settings.service(),

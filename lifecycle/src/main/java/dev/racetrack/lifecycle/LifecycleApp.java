@@ -1,16 +1,20 @@
 package dev.racetrack.lifecycle;
 
 import dev.racetrack.http.ApiServer;
+import dev.racetrack.http.ClientAddress;
+import dev.racetrack.http.ConcurrencyLimit;
 import dev.racetrack.http.Metrics;
 import dev.racetrack.http.Routes;
 import dev.racetrack.lifecycle.audit.AuditLog;
 import dev.racetrack.lifecycle.audit.AuditRepository;
 import dev.racetrack.lifecycle.audit.AuditRoutes;
 import dev.racetrack.lifecycle.auth.Accounts;
+import dev.racetrack.lifecycle.auth.AuthConfig;
 import dev.racetrack.lifecycle.auth.AuthSubjectRepository;
 import dev.racetrack.lifecycle.auth.AuthTokenRepository;
 import dev.racetrack.lifecycle.auth.Authenticator;
 import dev.racetrack.lifecycle.auth.Authorizer;
+import dev.racetrack.lifecycle.auth.InternalTokenRepository;
 import dev.racetrack.lifecycle.auth.Jwt;
 import dev.racetrack.lifecycle.auth.LoginThrottle;
 import dev.racetrack.lifecycle.auth.PasswordHasher;
@@ -66,6 +70,7 @@ import dev.racetrack.lifecycle.supervisor.StartupReconciler;
 import dev.racetrack.lifecycle.supervisor.Supervisor;
 import dev.racetrack.model.archive.BuildContext;
 import dev.racetrack.model.auth.JobCallSecrets;
+import dev.racetrack.model.config.EnvReader;
 import dev.racetrack.model.manifest.ManifestValidator;
 import dev.racetrack.spi.InfrastructurePlugin;
 import dev.racetrack.spi.InfrastructureTarget;
@@ -80,6 +85,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.jdbi.v3.core.Jdbi;
@@ -117,8 +123,10 @@ public final class LifecycleApp implements AutoCloseable {
     UserRepository users = new UserRepository(jdbi);
     AuthSubjectRepository subjects = new AuthSubjectRepository();
     PermissionRepository permissions = new PermissionRepository(jdbi);
-    TokenIssuer issuer = new TokenIssuer(jwt, tokens);
-    Authenticator authenticator = new Authenticator(jwt, tokens, clock);
+    InternalTokenRepository internalTokens = new InternalTokenRepository(jdbi);
+    TokenIssuer issuer = new TokenIssuer(jwt, tokens, internalTokens, clock);
+    Authenticator authenticator = new Authenticator(jwt, tokens, internalTokens, clock);
+    AuthConfig authConfig = AuthConfig.fromEnv(config.env());
     Authorizer authorizer = new Authorizer(permissions, users);
     RequestAuth requestAuth = new RequestAuth(authenticator);
     AuditLog audit = new AuditLog();
@@ -131,13 +139,15 @@ public final class LifecycleApp implements AutoCloseable {
                 users,
                 subjects,
                 permissions,
+                tokens,
                 issuer,
                 new PasswordHasher(),
                 PasswordPolicy.standard(),
-                new LoginThrottle(clock),
+                new LoginThrottle(clock, authConfig.registrationsPerHour()),
                 authorizer,
                 audit,
-                gateway));
+                gateway,
+                authConfig));
     generatedAdminPassword = accounts.ensureAdmin(config.adminPassword());
 
     JobRepository jobRepository = new JobRepository(jdbi, config.externalPubUrl());
@@ -215,7 +225,11 @@ public final class LifecycleApp implements AutoCloseable {
     }
 
     UserRoutes userRoutes =
-        new UserRoutes(accounts, requestAuth, config.externalLifecycleUrl().startsWith("https:"));
+        new UserRoutes(
+            accounts,
+            requestAuth,
+            config.externalLifecycleUrl().startsWith("https:"),
+            authConfig.sessionLifetime());
     List<Routes> routes =
         List.of(
             new InfoRoutes(
@@ -226,8 +240,7 @@ public final class LifecycleApp implements AutoCloseable {
             userRoutes,
             new TokenRoutes(
                 new TokenRegeneration(jdbi, tokens, issuer, authorizer, audit, gateway),
-                requestAuth,
-                userRoutes),
+                requestAuth),
             new GatewayRoutes(
                 new JobCallAuthorizer(
                     jobs, publicEndpoints, authenticator, authorizer, maintenance),
@@ -260,7 +273,11 @@ public final class LifecycleApp implements AutoCloseable {
                         gateway,
                         clock)),
                 requestAuth),
-            new DeploymentRoutes(deployments, requestAuth),
+            new DeploymentRoutes(
+                deployments,
+                deploymentRepository,
+                (int) new EnvReader(config.env()).positiveLong("MAX_DEPLOYMENTS_PER_USER", 5),
+                requestAuth),
             new JobRoutes(
                 jobs,
                 new JobRemoval(
@@ -278,7 +295,11 @@ public final class LifecycleApp implements AutoCloseable {
                 deployments,
                 targets,
                 deploymentRepository,
-                requestAuth),
+                requestAuth,
+                new ConcurrencyLimit(
+                    "log streams",
+                    "MAX_LOG_STREAMS_PER_USER",
+                    (int) new EnvReader(config.env()).positiveLong("MAX_LOG_STREAMS_PER_USER", 4))),
             new MaintenanceRoutes(maintenance, requestAuth),
             new PluginRoutes(pluginInventory, requestAuth),
             new ReconcileRoutes(reconciler, authorizer, maintenance, requestAuth),
@@ -296,7 +317,12 @@ public final class LifecycleApp implements AutoCloseable {
                 config.host(),
                 config.port(),
                 List.of("", "/lifecycle"),
-                uploadLimits.maxCompressedBytes() * 2),
+                uploadLimits.maxCompressedBytes() * 2,
+                new EnvReader(config.env()).positiveLong("MAX_JSON_BODY_KB", 256) << 10,
+                Set.of("/api/v1/deploy"),
+                ClientAddress.parse(
+                    config.env().getOrDefault("TRUSTED_PROXIES", ""), "TRUSTED_PROXIES"),
+                (int) new EnvReader(config.env()).positiveLong("MAX_CONNECTIONS_PER_ADDRESS", 256)),
             metrics,
             routes);
   }

@@ -48,6 +48,11 @@ public record LifecycleConfig(
   public LifecycleConfig {
     Objects.requireNonNull(dataDir, "dataDir");
     Objects.requireNonNull(jobCallKey, "jobCallKey");
+    if (authKey.getBytes(java.nio.charset.StandardCharsets.UTF_8).length < 32) {
+      throw new dev.racetrack.model.error.ValidationException(
+          "environment variable AUTH_KEY must be at least 32 bytes long (HS256 needs a 256-bit"
+              + " key); generate one with: openssl rand -base64 32");
+    }
     gitAllowedSchemes = Set.copyOf(gitAllowedSchemes);
     env = Map.copyOf(env);
   }

@@ -30,7 +30,7 @@ import picocli.CommandLine;
 public final class LifecycleMain {
   private static final Logger LOG = LoggerFactory.getLogger(LifecycleMain.class);
   private static final List<String> ADMIN_COMMANDS =
-      List.of("changepassword", "createsuperuser", "generate-auth");
+      List.of("changepassword", "createsuperuser", "generate-auth", "revoke-auth");
 
   private LifecycleMain() {}
 
@@ -49,6 +49,8 @@ public final class LifecycleMain {
   /** The admin commands with the platform's error handling (a one-line message, exit 1). */
   public static CommandLine adminCommandLine(AdminContext context) {
     CommandLine line = new CommandLine(new AdminCommands(context));
+    line.setOut(new java.io.PrintWriter(context.out(), true));
+    line.setErr(new java.io.PrintWriter(context.err(), true));
     line.setExecutionExceptionHandler(
         (ex, cmd, parsed) -> {
           context

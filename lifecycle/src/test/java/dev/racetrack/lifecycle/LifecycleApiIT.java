@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.racetrack.lifecycle.auth.AuthTokenRepository;
+import dev.racetrack.lifecycle.auth.InternalTokenRepository;
 import dev.racetrack.lifecycle.auth.Jwt;
 import dev.racetrack.lifecycle.auth.SubjectType;
 import dev.racetrack.lifecycle.auth.TokenPayload;
@@ -179,11 +180,11 @@ class LifecycleApiIT {
             null);
     assertThat(ok.statusCode()).isEqualTo(200);
     assertThat(json(ok.body()).path("is_staff").asBoolean()).isTrue();
-    assertThat(ok.headers().firstValue("Set-Cookie"))
-        .get()
+    assertThat(ok.headers().allValues("Set-Cookie"))
+        .singleElement()
         .asString()
-        .startsWith("X-Racetrack-Auth=")
-        .contains("SameSite=Lax");
+        .startsWith("racetrack_session=")
+        .contains("SameSite=Strict");
     JsonNode profile = json(lifecycle.get("/api/v1/users/validate_user_auth", admin).body());
     assertThat(profile.path("username").asText()).isEqualTo("admin");
     assertThat(profile.path("token").asText()).isEqualTo(admin);
@@ -197,7 +198,7 @@ class LifecycleApiIT {
         "auth token not found in a header X-Racetrack-Auth");
     assertError(lifecycle.get("/api/v1/job", "not-a-token"), 401, "invalid JWT token");
     String foreign =
-        new Jwt("another-key")
+        new Jwt("another-key-of-at-least-thirty-two-bytes")
             .encode(new TokenPayload("s", "admin", SubjectType.USER, Optional.empty()));
     assertError(
         lifecycle.get("/api/v1/job", foreign),
@@ -234,12 +235,18 @@ class LifecycleApiIT {
   @Test
   void internalTokens_needTheirScope_emptyScopeListAllowsNothing() {
     Jwt jwt = new Jwt(LifecycleFixture.AUTH_KEY);
+    Optional<Instant> hour = Optional.of(Instant.now().plusSeconds(3600));
+    InternalTokenRepository listed = new InternalTokenRepository(lifecycle.jdbi());
+    listed.insert("a", "robot", hour.get());
+    listed.insert("b", "robot", hour.get());
     String none =
-        jwt.encode(new TokenPayload("a", "robot", SubjectType.INTERNAL, Optional.of(List.of())));
+        jwt.encode(
+            new TokenPayload("a", "robot", SubjectType.INTERNAL, Optional.of(List.of()), hour));
     assertError(lifecycle.get("/api/v1/job", none), 401, "does not have permission");
     String reader =
         jwt.encode(
-            new TokenPayload("b", "robot", SubjectType.INTERNAL, Optional.of(List.of("read_job"))));
+            new TokenPayload(
+                "b", "robot", SubjectType.INTERNAL, Optional.of(List.of("read_job")), hour));
     assertThat(lifecycle.get("/api/v1/job", reader).statusCode()).isEqualTo(200);
   }
 
@@ -363,7 +370,9 @@ class LifecycleApiIT {
 
   private LifecycleConfig config() {
     return LifecycleConfig.fromEnv(
-        Map.of("RACETRACK_DATA_DIR", lifecycle.dataDir().toString()), "k", "t");
+        Map.of("RACETRACK_DATA_DIR", lifecycle.dataDir().toString()),
+        LifecycleFixture.AUTH_KEY,
+        "t");
   }
 
   private static void assertError(HttpResponse<String> response, int status, String message) {

@@ -25,7 +25,7 @@ import org.jdbi.v3.core.Jdbi;
  */
 final class LifecycleFixture implements AutoCloseable {
   static final String ADMIN_PASSWORD = "fixture-admin-password";
-  static final String AUTH_KEY = "fixture-auth-key";
+  static final String AUTH_KEY = "fixture-auth-key-of-at-least-32-bytes";
 
   private final PostgresFixture postgres;
   private final LifecycleApp app;

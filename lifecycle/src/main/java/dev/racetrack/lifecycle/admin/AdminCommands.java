@@ -5,9 +5,11 @@ import dev.racetrack.lifecycle.LifecycleConfig;
 import dev.racetrack.lifecycle.LifecycleMain;
 import dev.racetrack.lifecycle.audit.AuditLog;
 import dev.racetrack.lifecycle.auth.Accounts;
+import dev.racetrack.lifecycle.auth.AuthConfig;
 import dev.racetrack.lifecycle.auth.AuthSubjectRepository;
 import dev.racetrack.lifecycle.auth.AuthTokenRepository;
 import dev.racetrack.lifecycle.auth.Authorizer;
+import dev.racetrack.lifecycle.auth.InternalTokenRepository;
 import dev.racetrack.lifecycle.auth.Jwt;
 import dev.racetrack.lifecycle.auth.LoginThrottle;
 import dev.racetrack.lifecycle.auth.PasswordHasher;
@@ -19,10 +21,12 @@ import dev.racetrack.lifecycle.gateway.GatewayNotifier;
 import dev.racetrack.model.config.EnvReader;
 import java.net.http.HttpClient;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import org.jdbi.v3.core.Jdbi;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -41,7 +45,8 @@ import picocli.CommandLine.ParentCommand;
     subcommands = {
       AdminCommands.ChangePassword.class,
       AdminCommands.CreateSuperuser.class,
-      AdminCommands.GenerateAuth.class
+      AdminCommands.GenerateAuth.class,
+      AdminCommands.RevokeAuth.class
     })
 public final class AdminCommands {
   private final AdminContext context;
@@ -68,25 +73,50 @@ public final class AdminCommands {
         context.env(), LifecycleMain.authKey(context.env(), env.dataDir()), "admin-command");
   }
 
+  /** Runs {@code work} with the token issuer of the configured database. */
+  void withIssuer(Consumer<TokenIssuer> work) {
+    LifecycleConfig config = config(context);
+    try (AdminDatabase db = AdminDatabase.open(config.database(), config.dataDir())) {
+      work.accept(issuer(db.database().jdbi(), config));
+    }
+  }
+
+  /** Runs {@code work} with the internal token list of the configured database. */
+  void withInternalTokens(Consumer<InternalTokenRepository> work) {
+    LifecycleConfig config = config(context);
+    try (AdminDatabase db = AdminDatabase.open(config.database(), config.dataDir())) {
+      work.accept(new InternalTokenRepository(db.database().jdbi()));
+    }
+  }
+
+  private static TokenIssuer issuer(Jdbi jdbi, LifecycleConfig config) {
+    return new TokenIssuer(
+        new Jwt(config.authKey()),
+        new AuthTokenRepository(jdbi, LifecycleApp.secretBox(config)),
+        new InternalTokenRepository(jdbi),
+        Clock.systemUTC());
+  }
+
   private static Accounts accounts(Jdbi jdbi, LifecycleConfig config) {
     UserRepository users = new UserRepository(jdbi);
     PermissionRepository permissions = new PermissionRepository(jdbi);
+    AuthConfig authConfig = AuthConfig.fromEnv(config.env());
     return new Accounts(
         new Accounts.Parts(
             jdbi,
             users,
             new AuthSubjectRepository(),
             permissions,
-            new TokenIssuer(
-                new Jwt(config.authKey()),
-                new AuthTokenRepository(jdbi, LifecycleApp.secretBox(config))),
+            new AuthTokenRepository(jdbi, LifecycleApp.secretBox(config)),
+            issuer(jdbi, config),
             new PasswordHasher(),
             PasswordPolicy.standard(),
-            new LoginThrottle(Clock.systemUTC()),
+            new LoginThrottle(Clock.systemUTC(), authConfig.registrationsPerHour()),
             new Authorizer(permissions, users),
             new AuditLog(),
             new GatewayNotifier(
-                HttpClient.newHttpClient(), config.internalPubUrl(), config.internalToken())));
+                HttpClient.newHttpClient(), config.internalPubUrl(), config.internalToken()),
+            authConfig));
   }
 
   @Command(
@@ -137,8 +167,9 @@ public final class AdminCommands {
       name = "generate-auth",
       mixinStandardHelpOptions = true,
       description = {
-        "Print an internal full-access token for SUBJECT, signed with the current AUTH_KEY and not stored",
-        "(the emergency key for rotating AUTH_KEY, or a token for a component such as PUB)."
+        "Print an internal full-access token for SUBJECT, signed with the current AUTH_KEY, expiring",
+        "after --lifetime and listed by its id so `admin revoke-auth ID` can revoke it (the",
+        "emergency key for rotating AUTH_KEY, or a token for a tool)."
       })
   static final class GenerateAuth implements Callable<Integer> {
     @ParentCommand AdminCommands admin;
@@ -146,22 +177,85 @@ public final class AdminCommands {
     @Parameters(paramLabel = "SUBJECT")
     String subject;
 
+    @Option(
+        names = "--lifetime",
+        required = true,
+        converter = Lifetime.class,
+        description = "How long the token is valid: e.g. 30m, 12h, 30d (at most 366d).")
+    Duration lifetime;
+
     @Option(names = "--short", description = "Print only the token.")
     boolean onlyToken;
 
     @Override
     public Integer call() {
-      LifecycleConfig config = config(admin.context());
-      String token =
-          TokenIssuer.internal(new Jwt(config.authKey()), subject, List.of("full_access"));
-      if (onlyToken) {
-        admin.context().out().println(token);
-      } else {
-        admin.context().out().println("Service: " + subject);
-        admin.context().out().println("LIFECYCLE_AUTH_TOKEN:");
-        admin.context().out().println(token);
-      }
+      admin.withIssuer(
+          issuer -> {
+            TokenIssuer.Internal internal =
+                issuer.internal(subject, List.of("full_access"), lifetime);
+            if (onlyToken) {
+              admin.context().out().println(internal.token());
+            } else {
+              admin.context().out().println("Service: " + subject);
+              admin.context().out().println("Token id: " + internal.seed());
+              admin.context().out().println("Expires: " + internal.expiry());
+              admin.context().out().println("LIFECYCLE_AUTH_TOKEN:");
+              admin.context().out().println(internal.token());
+            }
+          });
       return 0;
+    }
+  }
+
+  @Command(
+      name = "revoke-auth",
+      mixinStandardHelpOptions = true,
+      description = "Revoke an internal token by the id `admin generate-auth` printed.")
+  static final class RevokeAuth implements Callable<Integer> {
+    @ParentCommand AdminCommands admin;
+
+    @Parameters(paramLabel = "ID")
+    String id;
+
+    @Override
+    public Integer call() {
+      boolean[] revoked = {false};
+      admin.withInternalTokens(list -> revoked[0] = list.revoke(id));
+      if (!revoked[0]) {
+        admin.context().err().println("error: no unrevoked internal token with id " + id);
+        return 1;
+      }
+      admin.context().out().println("Internal token " + id + " revoked.");
+      return 0;
+    }
+  }
+
+  /** A lifetime like {@code 30m}, {@code 12h}, {@code 30d}, or ISO-8601 ({@code PT12H}). */
+  static final class Lifetime implements CommandLine.ITypeConverter<Duration> {
+    @Override
+    public Duration convert(String value) {
+      String v = value.strip().toLowerCase(java.util.Locale.ROOT);
+      try {
+        if (v.startsWith("p")) {
+          return Duration.parse(value.strip().toUpperCase(java.util.Locale.ROOT));
+        }
+        long amount = Long.parseLong(v.substring(0, v.length() - 1));
+        return switch (v.charAt(v.length() - 1)) {
+          case 'm' -> Duration.ofMinutes(amount);
+          case 'h' -> Duration.ofHours(amount);
+          case 'd' -> Duration.ofDays(amount);
+          default -> throw new CommandLine.TypeConversionException(bad(value));
+        };
+      } catch (RuntimeException e) {
+        if (e instanceof CommandLine.TypeConversionException t) {
+          throw t;
+        }
+        throw new CommandLine.TypeConversionException(bad(value));
+      }
+    }
+
+    private static String bad(String value) {
+      return "--lifetime must be a number with m, h or d (e.g. 12h, 30d), got '" + value + "'";
     }
   }
 }

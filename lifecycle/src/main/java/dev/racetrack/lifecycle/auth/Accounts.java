@@ -38,13 +38,23 @@ public final class Accounts {
       UserRepository users,
       AuthSubjectRepository subjects,
       PermissionRepository permissions,
+      AuthTokenRepository tokens,
       TokenIssuer issuer,
       PasswordHasher hasher,
       PasswordPolicy policy,
       LoginThrottle throttle,
       Authorizer authorizer,
       AuditLog audit,
-      GatewayNotifier gateway) {}
+      GatewayNotifier gateway,
+      AuthConfig config) {}
+
+  /** A successful login: the profile (with the long-lived API token) and a new session token. */
+  public record Login(UserProfile profile, String sessionToken) {
+    @Override
+    public String toString() {
+      return "Login[" + profile.username() + "]";
+    }
+  }
 
   /** Changes staff may make to a user; absent fields stay as they are. */
   public record UserUpdate(
@@ -68,31 +78,56 @@ public final class Accounts {
   }
 
   /**
-   * Checks a username and password and returns the user's profile with a token.
+   * Checks a username and password and returns the user's profile with its API token, and a new
+   * browser session token of its own (expiring; its logout revokes only it).
    *
    * @param address the client's address, for throttling
    * @throws UnauthorizedException "incorrect username or password", or that the account awaits
    *     activation
    */
-  public UserProfile login(String username, String password, String address) {
-    p.throttle().check(username, address);
+  public Login login(String username, String password, String address) {
+    LoginThrottle.Attempt attempt = p.throttle().begin(username, address);
     Optional<User> user = p.users().find(username);
     if (user.isEmpty()) {
       p.hasher().verifyDummy(password);
-      p.throttle().failed(username, address);
       throw new UnauthorizedException("incorrect username or password");
     }
     if (!p.hasher().verify(password, user.get().passwordHash())) {
-      p.throttle().failed(username, address);
       throw new UnauthorizedException("incorrect username or password");
     }
-    p.throttle().succeeded(username);
+    attempt.succeeded();
     if (!user.get().active()) {
       throw new UnauthorizedException(
           "account " + username + " is not active yet: a Racetrack admin must activate it");
     }
     p.users().recordLogin(username);
-    return profile(user.get());
+    UserProfile profile = profile(user.get());
+    String session =
+        p.jdbi()
+            .inTransaction(
+                h ->
+                    p.issuer()
+                        .issueSession(
+                            h,
+                            p.subjects().forUser(h, user.get().id()),
+                            username,
+                            p.config().sessionLifetime()));
+    return new Login(profile, session);
+  }
+
+  /** Ends a browser session: revokes that session token only (an API token is left alone). */
+  public void logout(String sessionToken) {
+    p.tokens().revokeSession(sessionToken);
+  }
+
+  /** A password change ends every session of the user and replaces its API tokens. */
+  private void revokeTokens(Handle h, String username) {
+    User user = p.users().find(h, username).orElseThrow();
+    String subject = p.subjects().forUser(h, user.id());
+    p.tokens().revokeSessions(h, subject);
+    p.tokens().listByType(SubjectType.USER).stream()
+        .filter(o -> o.authSubjectId().equals(subject))
+        .forEach(o -> p.issuer().reissue(h, o));
   }
 
   /** The profile of a user caller. */
@@ -127,7 +162,11 @@ public final class Accounts {
    * Registers an account: the username must be an email; the account stays inactive until staff
    * activate it and has the default permissions of §4.8.
    */
-  public void register(String username, String password) {
+  public void register(String username, String password, String address) {
+    if (!p.config().registrationEnabled()) {
+      throw new RegistrationDisabledException();
+    }
+    p.throttle().beginRegistration(address);
     String name = username == null ? "" : username.strip();
     if (!name.matches("[^@\\s]+@[^@\\s]+")) {
       throw new ValidationException("You have to pass email as username");
@@ -171,8 +210,10 @@ public final class Accounts {
             h -> {
               requireUser(h, username);
               p.users().setPassword(h, username, p.hasher().hash(newPassword));
+              revokeTokens(h, username);
               audit(h, "password_changed", executor, Optional.of(username), Map.of());
             });
+    p.gateway().invalidate("password of " + username + " changed");
   }
 
   /** All users (staff only). */
@@ -209,6 +250,7 @@ public final class Accounts {
                   .ifPresent(
                       pw -> {
                         p.users().setPassword(h, username, p.hasher().hash(pw));
+                        revokeTokens(h, username);
                         changes.put("password", "changed");
                       });
               audit(h, "user_updated", caller.username(), Optional.of(username), changes);

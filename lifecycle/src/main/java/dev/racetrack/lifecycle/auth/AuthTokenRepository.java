@@ -28,6 +28,24 @@ public final class AuthTokenRepository {
     this.secrets = secrets;
   }
 
+  /** What a stored token is for (issue #7 §3). */
+  public enum Kind {
+    /** The long-lived token of the profile, CLI and clients; kept until regenerated. */
+    API("api"),
+    /** One browser login; expires, and its logout revokes it. */
+    SESSION("session");
+
+    private final String column;
+
+    Kind(String column) {
+      this.column = column;
+    }
+
+    String column() {
+      return column;
+    }
+  }
+
   /** A token of a subject, decrypted, for showing to its owner or an admin. */
   public record TokenView(
       String id,
@@ -103,14 +121,16 @@ public final class AuthTokenRepository {
   }
 
   /** Stores a new token of a subject. */
-  public String insert(Handle h, String authSubjectId, String token, Optional<Instant> expiry) {
+  public String insert(
+      Handle h, String authSubjectId, String token, Optional<Instant> expiry, Kind kind) {
     String id = UUID.randomUUID().toString();
     h.createUpdate(
             """
-            INSERT INTO registry_authtoken (id, auth_subject_id, token, token_hash, expiry_time)
-            VALUES (:id, :subject, :token, :hash, :expiry)
+            INSERT INTO registry_authtoken (id, auth_subject_id, token, token_hash, expiry_time, kind)
+            VALUES (:id, :subject, :token, :hash, :expiry, :kind)
             """)
         .bind("id", id)
+        .bind("kind", kind.column())
         .bind("subject", authSubjectId)
         .bind("token", secrets.encrypt(token))
         .bind("hash", hash(token))
@@ -119,14 +139,19 @@ public final class AuthTokenRepository {
     return id;
   }
 
-  /** Tokens of a subject, oldest first, decrypted. */
+  /** Stores a new API token of a subject. */
+  public String insert(Handle h, String authSubjectId, String token, Optional<Instant> expiry) {
+    return insert(h, authSubjectId, token, expiry, Kind.API);
+  }
+
+  /** API tokens of a subject (not browser sessions), oldest first, decrypted. */
   public List<TokenView> listForSubject(String authSubjectId) {
     return jdbi.withHandle(
         h ->
             h.createQuery(
                     """
                     SELECT id, token, expiry_time, active, last_use_time FROM registry_authtoken
-                    WHERE auth_subject_id = :subject ORDER BY create_time, id
+                    WHERE auth_subject_id = :subject AND kind = 'api' ORDER BY create_time, id
                     """)
                 .bind("subject", authSubjectId)
                 .map(
@@ -143,7 +168,7 @@ public final class AuthTokenRepository {
   /** A token row and the subject it belongs to (for re-signing). */
   public record Owned(String id, String authSubjectId, SubjectType type, String subjectKey) {}
 
-  /** Every token of every subject of a kind (users, ESCs or job families). */
+  /** Every API token of every subject of a kind (users, ESCs or job families). */
   public List<Owned> listByType(SubjectType type) {
     String join =
         switch (type) {
@@ -166,7 +191,7 @@ public final class AuthTokenRepository {
                         + " AS subject_key FROM registry_authtoken t JOIN registry_authsubject s ON s.id ="
                         + " t.auth_subject_id "
                         + join
-                        + " ORDER BY t.create_time")
+                        + " WHERE t.kind = 'api' ORDER BY t.create_time")
                 .map(
                     (rs, ctx) ->
                         new Owned(
@@ -195,6 +220,25 @@ public final class AuthTokenRepository {
             .bind("subject", authSubjectId)
             .execute()
         > 0;
+  }
+
+  /** Revokes a browser session token; an API token given here is left alone. */
+  public boolean revokeSession(String token) {
+    return jdbi.withHandle(
+            h ->
+                h.createUpdate(
+                        "DELETE FROM registry_authtoken WHERE token_hash = :hash AND kind = 'session'")
+                    .bind("hash", hash(token))
+                    .execute())
+        > 0;
+  }
+
+  /** Revokes every browser session of a subject. */
+  public int revokeSessions(Handle h, String authSubjectId) {
+    return h.createUpdate(
+            "DELETE FROM registry_authtoken WHERE auth_subject_id = :subject AND kind = 'session'")
+        .bind("subject", authSubjectId)
+        .execute();
   }
 
   /** Records a use of the token, at most once a day. */

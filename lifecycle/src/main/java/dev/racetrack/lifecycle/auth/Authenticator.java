@@ -26,11 +26,14 @@ public final class Authenticator {
 
   private final Jwt jwt;
   private final AuthTokenRepository tokens;
+  private final InternalTokenRepository internalTokens;
   private final Clock clock;
 
-  public Authenticator(Jwt jwt, AuthTokenRepository tokens, Clock clock) {
+  public Authenticator(
+      Jwt jwt, AuthTokenRepository tokens, InternalTokenRepository internalTokens, Clock clock) {
     this.jwt = jwt;
     this.tokens = tokens;
+    this.internalTokens = internalTokens;
     this.clock = clock;
   }
 
@@ -48,6 +51,7 @@ public final class Authenticator {
                 () -> new UnauthorizedException("auth token not found in a header " + HEADER));
     TokenPayload payload = decode(token);
     if (payload.subjectType() == SubjectType.INTERNAL) {
+      checkInternal(payload);
       return new Caller(
           SubjectType.INTERNAL,
           payload.subject(),
@@ -81,6 +85,28 @@ public final class Authenticator {
         stored.displayName(),
         Optional.of(stored.authSubjectId()),
         List.of());
+  }
+
+  /** An internal token must carry an expiry that has not passed and be listed, not revoked. */
+  private void checkInternal(TokenPayload payload) {
+    Instant expiry =
+        payload
+            .expiry()
+            .orElseThrow(
+                () ->
+                    new UnauthorizedException(
+                        "internal token has no expiry: generate a new one with admin generate-auth"
+                            + " --lifetime"));
+    if (!clock.instant().isBefore(expiry)) {
+      throw new UnauthorizedException("given access token has expired");
+    }
+    InternalTokenRepository.Issued issued =
+        internalTokens
+            .find(payload.seed())
+            .orElseThrow(() -> new UnauthorizedException("wrong credentials: token is unknown"));
+    if (issued.revokeTime().isPresent()) {
+      throw new UnauthorizedException("given access token has been revoked");
+    }
   }
 
   private TokenPayload decode(String token) {

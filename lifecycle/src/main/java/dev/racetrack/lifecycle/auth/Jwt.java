@@ -1,149 +1,166 @@
 package dev.racetrack.lifecycle.auth;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.racetrack.model.Json;
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.MACSigner;
+import com.nimbusds.jose.crypto.MACVerifier;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
 import dev.racetrack.model.error.UnauthorizedException;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
+import java.text.ParseException;
+import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
+import java.util.Date;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
- * HS256 JSON Web Tokens with the platform's payload (§4.1), signed with {@code AUTH_KEY}. Parsing
- * is strict: a wrong algorithm, an unknown payload key or a bad signature is an invalid token.
+ * HS256 JSON Web Tokens with the platform's payload (§4.1), signed with {@code AUTH_KEY} by
+ * nimbus-jose-jwt. The claims are the original Racetrack's ({@code seed}, {@code subject}, {@code
+ * subject_type}, {@code scopes}), so its tokens and clients keep working; internal tokens also
+ * carry {@code exp}. Parsing is strict: a wrong algorithm, an unknown claim or a bad signature is
+ * an invalid token.
  */
 public final class Jwt {
-  private static final String HEADER =
-      base64Url("{\"alg\":\"HS256\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8));
-  private static final Set<String> PAYLOAD_KEYS =
-      Set.of("seed", "subject", "subject_type", "scopes");
+  /** The shortest key HS256 accepts (RFC 7518 §3.2): 256 bits. */
+  public static final int MIN_KEY_BYTES = 32;
+
+  private static final Set<String> CLAIMS =
+      Set.of("seed", "subject", "subject_type", "scopes", "exp");
   private static final String INVALID = "invalid JWT token";
 
-  private final SecretKeySpec key;
+  private final MACSigner signer;
+  private final MACVerifier verifier;
 
+  /**
+   * @throws IllegalArgumentException when the key is shorter than {@link #MIN_KEY_BYTES}
+   */
   public Jwt(String authKey) {
-    if (authKey.isBlank()) {
-      throw new IllegalArgumentException("AUTH_KEY must not be empty");
+    byte[] key = authKey.getBytes(StandardCharsets.UTF_8);
+    if (key.length < MIN_KEY_BYTES) {
+      throw new IllegalArgumentException(
+          "AUTH_KEY must be at least " + MIN_KEY_BYTES + " bytes long, got " + key.length);
     }
-    this.key = new SecretKeySpec(authKey.getBytes(StandardCharsets.UTF_8), "HmacSHA256");
+    try {
+      this.signer = new MACSigner(key);
+      this.verifier = new MACVerifier(key);
+    } catch (JOSEException e) {
+      throw new IllegalArgumentException("AUTH_KEY is not usable for HS256: " + e.getMessage(), e);
+    }
   }
 
   /** Signs a payload into a token. */
   public String encode(TokenPayload payload) {
-    ObjectNode body = Json.mapper().createObjectNode();
-    body.put("seed", payload.seed());
-    body.put("subject", payload.subject());
-    body.put("subject_type", payload.subjectType().wireName());
-    if (payload.scopes().isPresent()) {
-      payload.scopes().get().forEach(body.putArray("scopes")::add);
-    } else {
-      body.putNull("scopes");
+    JWTClaimsSet.Builder claims =
+        new JWTClaimsSet.Builder()
+            .serializeNullClaims(true)
+            .claim("seed", payload.seed())
+            .claim("subject", payload.subject())
+            .claim("subject_type", payload.subjectType().wireName())
+            .claim("scopes", payload.scopes().orElse(null));
+    payload.expiry().ifPresent(at -> claims.expirationTime(Date.from(at)));
+    SignedJWT jwt =
+        new SignedJWT(
+            new JWSHeader.Builder(JWSAlgorithm.HS256).type(JOSEObjectType.JWT).build(),
+            claims.build());
+    try {
+      jwt.sign(signer);
+    } catch (JOSEException e) {
+      throw new IllegalStateException("signing a token failed", e);
     }
-    String signingInput = HEADER + "." + base64Url(Json.writeBytes(body));
-    return signingInput + "." + base64Url(sign(signingInput));
+    return jwt.serialize();
   }
 
   /**
-   * Verifies the signature and parses the payload.
+   * Verifies the signature and parses the payload. An {@code exp} claim is returned, not checked:
+   * the {@link Authenticator} compares it with its clock.
    *
    * @throws UnauthorizedException "invalid JWT token" with the reason
    */
   public TokenPayload decode(String token) {
-    String[] parts = token.split("\\.", -1);
-    if (parts.length != 3) {
-      throw new UnauthorizedException(INVALID + ": not a JWT");
-    }
-    JsonNode header = parseSegment(parts[0]);
-    if (!"HS256".equals(header.path("alg").asText())) {
+    SignedJWT jwt = parse(token);
+    if (!JWSAlgorithm.HS256.equals(jwt.getHeader().getAlgorithm())) {
       throw new UnauthorizedException(INVALID + ": unsupported algorithm");
     }
-    byte[] expected = sign(parts[0] + "." + parts[1]);
-    byte[] actual;
+    boolean valid;
     try {
-      actual = Base64.getUrlDecoder().decode(parts[2]);
-    } catch (IllegalArgumentException e) {
-      throw new UnauthorizedException(INVALID + ": malformed signature");
+      valid = jwt.verify(verifier);
+    } catch (JOSEException e) {
+      throw new UnauthorizedException(INVALID + ": " + e.getMessage());
     }
-    if (!MessageDigest.isEqual(expected, actual)) {
+    if (!valid) {
       throw new UnauthorizedException(INVALID + ": signature verification failed");
     }
-    return payload(parseSegment(parts[1]));
+    return payload(claims(jwt));
   }
 
   /** Reads the payload without verifying the signature (only for audit names, never for trust). */
   public static Optional<String> unverifiedSubject(String token) {
-    String[] parts = token.split("\\.", -1);
-    if (parts.length != 3) {
-      return Optional.empty();
-    }
     try {
-      return Optional.of(parseSegment(parts[1]).path("subject").asText()).filter(s -> !s.isEmpty());
-    } catch (UnauthorizedException e) {
+      return Optional.ofNullable(SignedJWT.parse(token).getJWTClaimsSet().getClaim("subject"))
+          .filter(String.class::isInstance)
+          .map(String.class::cast)
+          .filter(s -> !s.isEmpty());
+    } catch (ParseException e) {
       return Optional.empty();
     }
   }
 
-  private static TokenPayload payload(JsonNode node) {
-    if (!node.isObject()) {
+  private static SignedJWT parse(String token) {
+    try {
+      return SignedJWT.parse(token);
+    } catch (ParseException e) {
+      throw new UnauthorizedException(INVALID + ": not a JWT");
+    }
+  }
+
+  private static JWTClaimsSet claims(SignedJWT jwt) {
+    try {
+      return jwt.getJWTClaimsSet();
+    } catch (ParseException e) {
       throw new UnauthorizedException(INVALID + ": payload is not an object");
     }
-    node.fieldNames()
-        .forEachRemaining(
-            name -> {
-              if (!PAYLOAD_KEYS.contains(name)) {
-                throw new UnauthorizedException(INVALID + ": unexpected payload field " + name);
-              }
-            });
-    String seed = text(node, "seed");
-    String subject = text(node, "subject");
-    SubjectType type = SubjectType.fromWire(text(node, "subject_type"));
-    JsonNode scopes = node.path("scopes");
+  }
+
+  private static TokenPayload payload(JWTClaimsSet claims) {
+    Map<String, Object> all = claims.getClaims();
+    for (String name : all.keySet()) {
+      if (!CLAIMS.contains(name)) {
+        throw new UnauthorizedException(INVALID + ": unexpected payload field " + name);
+      }
+    }
+    Object scopes = all.get("scopes");
     Optional<List<String>> scopeList = Optional.empty();
-    if (scopes.isArray()) {
-      List<String> list = new ArrayList<>();
-      scopes.forEach(s -> list.add(s.asText()));
-      scopeList = Optional.of(list);
-    } else if (!scopes.isMissingNode() && !scopes.isNull()) {
+    if (scopes instanceof List<?> list) {
+      List<String> names = new ArrayList<>();
+      list.forEach(s -> names.add(String.valueOf(s)));
+      scopeList = Optional.of(names);
+    } else if (scopes != null) {
       throw new UnauthorizedException(INVALID + ": scopes must be a list");
     }
-    return new TokenPayload(seed, subject, type, scopeList);
+    Optional<Instant> expiry;
+    try {
+      expiry = Optional.ofNullable(claims.getExpirationTime()).map(Date::toInstant);
+    } catch (RuntimeException e) {
+      throw new UnauthorizedException(INVALID + ": exp must be a number");
+    }
+    return new TokenPayload(
+        text(all, "seed"),
+        text(all, "subject"),
+        SubjectType.fromWire(text(all, "subject_type")),
+        scopeList,
+        expiry);
   }
 
-  private static String text(JsonNode node, String field) {
-    JsonNode value = node.get(field);
-    if (value == null || !value.isTextual() || value.asText().isEmpty()) {
+  private static String text(Map<String, Object> claims, String field) {
+    if (!(claims.get(field) instanceof String value) || value.isEmpty()) {
       throw new UnauthorizedException(INVALID + ": missing " + field);
     }
-    return value.asText();
-  }
-
-  private static JsonNode parseSegment(String segment) {
-    try {
-      return Json.mapper().readTree(Base64.getUrlDecoder().decode(segment));
-    } catch (IOException | IllegalArgumentException e) {
-      throw new UnauthorizedException(INVALID + ": malformed segment");
-    }
-  }
-
-  private byte[] sign(String input) {
-    try {
-      Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(key);
-      return mac.doFinal(input.getBytes(StandardCharsets.UTF_8));
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("HmacSHA256 unavailable", e);
-    }
-  }
-
-  private static String base64Url(byte[] bytes) {
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    return value;
   }
 }

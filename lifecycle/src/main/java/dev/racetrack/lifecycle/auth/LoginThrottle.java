@@ -1,31 +1,33 @@
 package dev.racetrack.lifecycle.auth;
 
 import dev.racetrack.model.error.RacetrackException;
+import io.github.bucket4j.Bandwidth;
+import io.github.bucket4j.Bucket;
+import io.github.bucket4j.ConsumptionProbe;
+import io.github.bucket4j.TimeMeter;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Slows down password guessing: after a few failed logins for one username, or from one client
- * address, further attempts are refused for a while, the pause doubling with each failure. A
- * successful login clears the username's record.
+ * Slows down password guessing with token buckets (bucket4j). An attempt takes a token
+ * <em>before</em> the password is checked, atomically, so parallel guesses cannot all pass the
+ * check. Buckets are per account <em>and</em> client address, so guesses from one address cannot
+ * lock the real user out from another; a per-address bucket also limits spraying many accounts. A
+ * successful login gives its tokens back. Registrations have a per-address bucket too.
  */
 public final class LoginThrottle {
-  private static final int FREE_ATTEMPTS_PER_USER = 5;
-  private static final int FREE_ATTEMPTS_PER_ADDRESS = 20;
-  private static final Duration FIRST_PAUSE = Duration.ofSeconds(2);
-  private static final Duration MAX_PAUSE = Duration.ofMinutes(15);
-  private static final Duration FORGET_AFTER = Duration.ofHours(1);
+  static final int ATTEMPTS_PER_ACCOUNT_AND_ADDRESS = 5;
+  static final int ATTEMPTS_PER_ADDRESS = 30;
+  private static final Duration WINDOW = Duration.ofMinutes(15);
   private static final int MAX_TRACKED = 100_000;
 
-  private final Clock clock;
-  private final Map<String, Failures> failures = new ConcurrentHashMap<>();
+  private final TimeMeter time;
+  private final int registrationsPerHour;
+  private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
 
-  private record Failures(int count, Instant last) {}
-
-  /** Refused because of too many failed attempts (HTTP 429). */
+  /** Refused because of too many attempts (HTTP 429). */
   public static final class TooManyAttemptsException extends RacetrackException {
     private static final long serialVersionUID = 1L;
 
@@ -39,58 +41,91 @@ public final class LoginThrottle {
     }
   }
 
-  public LoginThrottle(Clock clock) {
-    this.clock = clock;
-  }
+  /** A login attempt that holds its tokens; {@link #succeeded()} gives them back. */
+  public final class Attempt {
+    private final Bucket account;
+    private final Bucket address;
 
-  /** Refuses the attempt while the username or the address is paused. */
-  public void check(String username, String address) {
-    Instant now = clock.instant();
-    long wait =
-        Math.max(
-            waitSeconds("user:" + username, FREE_ATTEMPTS_PER_USER, now),
-            waitSeconds("ip:" + address, FREE_ATTEMPTS_PER_ADDRESS, now));
-    if (wait > 0) {
-      throw new TooManyAttemptsException(
-          "too many failed login attempts; try again in " + wait + " s");
+    private Attempt(Bucket account, Bucket address) {
+      this.account = account;
+      this.address = address;
+    }
+
+    public void succeeded() {
+      account.addTokens(1);
+      address.addTokens(1);
     }
   }
 
-  public void failed(String username, String address) {
-    if (failures.size() > MAX_TRACKED) {
-      forgetOld();
-    }
-    Instant now = clock.instant();
-    failures.merge(
-        "user:" + username, new Failures(1, now), (a, b) -> new Failures(a.count() + 1, now));
-    failures.merge(
-        "ip:" + address, new Failures(1, now), (a, b) -> new Failures(a.count() + 1, now));
+  public LoginThrottle(Clock clock, int registrationsPerHour) {
+    this.time =
+        new TimeMeter() {
+          @Override
+          public long currentTimeNanos() {
+            return clock.millis() * 1_000_000L;
+          }
+
+          @Override
+          public boolean isWallClockBased() {
+            return true;
+          }
+        };
+    this.registrationsPerHour = registrationsPerHour;
   }
 
-  public void succeeded(String username) {
-    failures.remove("user:" + username);
+  /**
+   * Takes one attempt for the account from the address.
+   *
+   * @throws TooManyAttemptsException when the account from this address, or the address, is out of
+   *     attempts
+   */
+  public Attempt begin(String username, String address) {
+    Bucket account =
+        bucket("login:" + address + "|" + username, ATTEMPTS_PER_ACCOUNT_AND_ADDRESS, WINDOW);
+    Bucket perAddress = bucket("login:" + address, ATTEMPTS_PER_ADDRESS, WINDOW);
+    take(account, "too many failed login attempts for this account from your address");
+    try {
+      take(perAddress, "too many failed login attempts from your address");
+    } catch (TooManyAttemptsException e) {
+      account.addTokens(1);
+      throw e;
+    }
+    return new Attempt(account, perAddress);
   }
 
-  private long waitSeconds(String key, int freeAttempts, Instant now) {
-    Failures f = failures.get(key);
-    if (f == null || f.count() < freeAttempts) {
-      return 0;
-    }
-    if (Duration.between(f.last(), now).compareTo(FORGET_AFTER) > 0) {
-      failures.remove(key);
-      return 0;
-    }
-    int excess = Math.min(f.count() - freeAttempts, 20);
-    Duration pause = FIRST_PAUSE.multipliedBy(1L << excess);
-    if (pause.compareTo(MAX_PAUSE) > 0) {
-      pause = MAX_PAUSE;
-    }
-    Duration left = pause.minus(Duration.between(f.last(), now));
-    return left.isNegative() || left.isZero() ? 0 : Math.max(1, left.toSeconds());
+  /** Takes one registration for the address. */
+  public void beginRegistration(String address) {
+    take(
+        bucket("register:" + address, registrationsPerHour, Duration.ofHours(1)),
+        "too many registrations from your address (limit REGISTRATIONS_PER_HOUR="
+            + registrationsPerHour
+            + ")");
   }
 
-  private void forgetOld() {
-    Instant limit = clock.instant().minus(FORGET_AFTER);
-    failures.values().removeIf(f -> f.last().isBefore(limit));
+  private static void take(Bucket bucket, String message) {
+    ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(1);
+    if (!probe.isConsumed()) {
+      long seconds = Math.max(1, Duration.ofNanos(probe.getNanosToWaitForRefill()).toSeconds());
+      throw new TooManyAttemptsException(message + "; try again in " + seconds + " s");
+    }
+  }
+
+  private Bucket bucket(String key, int capacity, Duration window) {
+    if (buckets.size() > MAX_TRACKED) {
+      forgetFull();
+    }
+    return buckets.computeIfAbsent(
+        key,
+        k ->
+            Bucket.builder()
+                .withCustomTimePrecision(time)
+                .addLimit(
+                    Bandwidth.builder().capacity(capacity).refillGreedy(capacity, window).build())
+                .build());
+  }
+
+  /** Drops buckets that have refilled completely: they hold nothing a new bucket would not. */
+  private void forgetFull() {
+    buckets.values().removeIf(b -> b.getAvailableTokens() >= ATTEMPTS_PER_ACCOUNT_AND_ADDRESS);
   }
 }

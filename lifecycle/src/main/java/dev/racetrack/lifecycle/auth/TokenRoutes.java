@@ -9,12 +9,10 @@ import java.util.Map;
 public final class TokenRoutes implements Routes {
   private final TokenRegeneration regeneration;
   private final RequestAuth auth;
-  private final UserRoutes cookies;
 
-  public TokenRoutes(TokenRegeneration regeneration, RequestAuth auth, UserRoutes cookies) {
+  public TokenRoutes(TokenRegeneration regeneration, RequestAuth auth) {
     this.regeneration = regeneration;
     this.auth = auth;
-    this.cookies = cookies;
   }
 
   @Override
@@ -27,15 +25,14 @@ public final class TokenRoutes implements Routes {
   }
 
   /**
-   * With a user's token: that user's tokens ({@code new_token} returned, cookie set). With an
-   * internal token (the emergency {@code generate-auth admin} one): every user's tokens, as the
-   * admin guide's key rotation procedure expects.
+   * With a user's token: that user's API tokens ({@code new_token} returned; browser sessions are
+   * separate and stay). With an internal token (the emergency {@code generate-auth admin} one):
+   * every user's tokens, as the admin guide's key rotation procedure expects.
    */
   private void regenerateUser(Context ctx) {
     Caller caller = auth.caller(ctx);
     if (caller.type() == SubjectType.USER) {
       String token = regeneration.regenerateOwn(caller);
-      cookies.setAuthCookie(ctx, token, UserRoutes.COOKIE_MAX_AGE);
       ctx.json(Map.of("new_token", token));
     } else {
       all(ctx, SubjectType.USER);

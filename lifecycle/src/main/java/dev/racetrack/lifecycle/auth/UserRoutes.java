@@ -9,21 +9,33 @@ import io.javalin.http.Cookie;
 import io.javalin.http.SameSite;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 
 /** Accounts over HTTP ({@code /api/v1/users/...}, §3.7) and staff management of users. */
 public final class UserRoutes implements Routes {
-  static final int COOKIE_MAX_AGE = 31 * 24 * 3600;
+  /**
+   * The browser session cookie. Not {@code X-Racetrack-Auth}, the cookie PUB reads as a job-call
+   * credential, so a lifecycle login does not let pages on the same host call jobs.
+   */
+  public static final String SESSION_COOKIE = "racetrack_session";
 
   private final Accounts accounts;
   private final RequestAuth auth;
-  private final boolean secureCookie;
+  private final boolean httpsOnly;
+  private final Duration sessionLifetime;
 
-  public UserRoutes(Accounts accounts, RequestAuth auth, boolean secureCookie) {
+  /**
+   * @param httpsOnly whether the platform is reached over https (its external URL), so the cookie
+   *     is {@code Secure} even when a request arrives over plain http behind a proxy
+   */
+  public UserRoutes(
+      Accounts accounts, RequestAuth auth, boolean httpsOnly, Duration sessionLifetime) {
     this.accounts = accounts;
     this.auth = auth;
-    this.secureCookie = secureCookie;
+    this.httpsOnly = httpsOnly;
+    this.sessionLifetime = sessionLifetime;
   }
 
   record Credentials(String username, String password) {
@@ -61,15 +73,15 @@ public final class UserRoutes implements Routes {
 
   private void login(Context ctx) {
     Credentials credentials = credentials(ctx);
-    UserProfile profile =
+    Accounts.Login login =
         accounts.login(credentials.username().strip(), credentials.password(), ctx.ip());
-    setAuthCookie(ctx, profile.token(), COOKIE_MAX_AGE);
-    ctx.json(profile);
+    setSessionCookie(ctx, login.sessionToken(), (int) sessionLifetime.toSeconds());
+    ctx.json(login.profile());
   }
 
   private void registerUser(Context ctx) {
     Credentials credentials = credentials(ctx);
-    accounts.register(credentials.username(), credentials.password());
+    accounts.register(credentials.username(), credentials.password(), ctx.ip());
     ctx.json(
         Map.of(
             "username",
@@ -111,18 +123,26 @@ public final class UserRoutes implements Routes {
     return credentials;
   }
 
+  /** Revokes the session of the cookie (or of a session token in the header) and clears it. */
   private void logout(Context ctx) {
-    setAuthCookie(ctx, "", 0);
+    RequestAuth.sessionCookie(ctx).ifPresent(accounts::logout);
+    RequestAuth.token(ctx).ifPresent(accounts::logout);
+    setSessionCookie(ctx, "", 0);
+    // the cookie earlier versions set, readable by PUB: cleared too
+    Cookie legacy = new Cookie(Authenticator.HEADER, "");
+    legacy.setPath("/");
+    legacy.setMaxAge(0);
+    ctx.cookie(legacy);
     ctx.json(Map.of("logged_out", true));
   }
 
-  void setAuthCookie(Context ctx, String token, int maxAge) {
-    Cookie cookie =
-        new Cookie(Authenticator.HEADER, URLEncoder.encode(token, StandardCharsets.UTF_8));
+  private void setSessionCookie(Context ctx, String token, int maxAge) {
+    Cookie cookie = new Cookie(SESSION_COOKIE, URLEncoder.encode(token, StandardCharsets.UTF_8));
     cookie.setPath("/");
     cookie.setMaxAge(maxAge);
-    cookie.setSameSite(SameSite.LAX);
-    cookie.setSecure(secureCookie);
+    cookie.setHttpOnly(true);
+    cookie.setSameSite(SameSite.STRICT);
+    cookie.setSecure(httpsOnly || "https".equals(ctx.scheme()));
     ctx.cookie(cookie);
   }
 }

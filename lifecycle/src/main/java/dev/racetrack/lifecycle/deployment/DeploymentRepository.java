@@ -70,6 +70,20 @@ public final class DeploymentRepository {
         });
   }
 
+  /** In-progress deployments started by a user and still active (updated in the last 5 minutes). */
+  public int countActiveBy(String deployedBy) {
+    return jdbi.withHandle(
+        h ->
+            h.createQuery(
+                    """
+                    SELECT count(*) FROM registry_deployment WHERE deployed_by = :by
+                      AND status = 'in_progress' AND update_time > now() - interval '5 minutes'
+                    """)
+                .bind("by", deployedBy)
+                .mapTo(Integer.class)
+                .one());
+  }
+
   public Optional<Deployment> find(String id) {
     return jdbi.withHandle(
         h ->

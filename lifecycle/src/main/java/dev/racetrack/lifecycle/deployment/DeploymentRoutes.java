@@ -5,17 +5,30 @@ import dev.racetrack.http.RouteTable;
 import dev.racetrack.http.Routes;
 import dev.racetrack.lifecycle.auth.RequestAuth;
 import dev.racetrack.model.DeployRequest;
+import dev.racetrack.model.error.TooManyRequestsException;
 import dev.racetrack.model.error.ValidationException;
 import io.javalin.http.Context;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
 
 /** Deployment endpoints (§3.3). */
 public final class DeploymentRoutes implements Routes {
   private final Deployments deployments;
+  private final DeploymentRepository rows;
+  private final int maxActivePerUser;
   private final RequestAuth auth;
+  private final Map<String, ReentrantLock> userLocks = new ConcurrentHashMap<>();
 
-  public DeploymentRoutes(Deployments deployments, RequestAuth auth) {
+  /**
+   * @param maxActivePerUser deployments one user may have in progress at once ({@code
+   *     MAX_DEPLOYMENTS_PER_USER})
+   */
+  public DeploymentRoutes(
+      Deployments deployments, DeploymentRepository rows, int maxActivePerUser, RequestAuth auth) {
     this.deployments = deployments;
+    this.rows = rows;
+    this.maxActivePerUser = maxActivePerUser;
     this.auth = auth;
   }
 
@@ -26,10 +39,33 @@ public final class DeploymentRoutes implements Routes {
     routes.get("/api/v1/deploy/{id}", this::get);
   }
 
+  /** Starts a deployment, unless the caller already has the most it may run at once (429). */
   private void deploy(Context ctx) {
     var caller = auth.caller(ctx);
+    ensureRoom(caller.username());
     DeployRequest request = JsonBodies.read(ctx, DeployRequest.class);
-    ctx.json(Map.of("id", deployments.deploy(caller, request)));
+    String id;
+    // one check-and-create at a time per user, so parallel requests cannot all pass the check
+    ReentrantLock lock = userLocks.computeIfAbsent(caller.username(), k -> new ReentrantLock());
+    lock.lock();
+    try {
+      ensureRoom(caller.username());
+      id = deployments.deploy(caller, request);
+    } finally {
+      lock.unlock();
+    }
+    ctx.json(Map.of("id", id));
+  }
+
+  private void ensureRoom(String username) {
+    if (rows.countActiveBy(username) >= maxActivePerUser) {
+      throw new TooManyRequestsException(
+          "too many deployments in progress for "
+              + username
+              + " (limit MAX_DEPLOYMENTS_PER_USER="
+              + maxActivePerUser
+              + "); wait until one finishes");
+    }
   }
 
   private void list(Context ctx) {

@@ -51,7 +51,7 @@ public final class EscRoutes implements Routes {
   private void createToken(Context ctx) {
     var caller = auth.caller(ctx);
     NewToken body =
-        ctx.body().isBlank() ? new NewToken(null) : JsonBodies.read(ctx, NewToken.class);
+        JsonBodies.body(ctx).isBlank() ? new NewToken(null) : JsonBodies.read(ctx, NewToken.class);
     ctx.json(escs.createToken(caller, ctx.pathParam("id"), Optional.ofNullable(body.expiryTime())));
   }
 

@@ -1,5 +1,6 @@
 package dev.racetrack.lifecycle.job;
 
+import dev.racetrack.http.ConcurrencyLimit;
 import dev.racetrack.http.JsonBodies;
 import dev.racetrack.http.RouteTable;
 import dev.racetrack.http.Routes;
@@ -38,6 +39,7 @@ public final class JobRoutes implements Routes {
   private final Targets targets;
   private final DeploymentRepository deploymentRows;
   private final RequestAuth auth;
+  private final ConcurrencyLimit logStreams;
 
   public JobRoutes(
       Jobs jobs,
@@ -45,7 +47,9 @@ public final class JobRoutes implements Routes {
       Deployments deployments,
       Targets targets,
       DeploymentRepository deploymentRows,
-      RequestAuth auth) {
+      RequestAuth auth,
+      ConcurrencyLimit logStreams) {
+    this.logStreams = logStreams;
     this.jobs = jobs;
     this.removal = removal;
     this.deployments = deployments;
@@ -135,7 +139,13 @@ public final class JobRoutes implements Routes {
    * {@code tail} lines, with a keep-alive comment every 15 s, until the client goes away.
    */
   private void streamLogs(Context ctx) throws IOException, InterruptedException {
-    Job job = jobs.read(auth.caller(ctx), ctx.pathParam("name"), ctx.pathParam("version"));
+    Caller caller = auth.caller(ctx);
+    try (ConcurrencyLimit.Slot slot = logStreams.take(caller.username())) {
+      streamLogs(ctx, jobs.read(caller, ctx.pathParam("name"), ctx.pathParam("version")));
+    }
+  }
+
+  private void streamLogs(Context ctx, Job job) throws IOException, InterruptedException {
     if (job.infrastructureTarget() == null) {
       throw new NotFoundException(
           "job " + job.name() + " v" + job.version() + " is not running anywhere yet");
