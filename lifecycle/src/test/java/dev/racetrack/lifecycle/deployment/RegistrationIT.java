@@ -7,6 +7,7 @@ import dev.racetrack.lifecycle.auth.AuthSubjectRepository;
 import dev.racetrack.lifecycle.auth.AuthTokenRepository;
 import dev.racetrack.lifecycle.auth.Authorizer;
 import dev.racetrack.lifecycle.auth.Caller;
+import dev.racetrack.lifecycle.auth.InternalTokenRepository;
 import dev.racetrack.lifecycle.auth.Jwt;
 import dev.racetrack.lifecycle.auth.PermissionRepository;
 import dev.racetrack.lifecycle.auth.SubjectType;
@@ -149,8 +150,10 @@ class RegistrationIT {
             new AuthSubjectRepository(),
             permissions,
             new TokenIssuer(
-                new Jwt("registration-it-key"),
-                new AuthTokenRepository(jdbi, SecretBox.fromKeyFile(tmp.resolve("secret.key")))),
+                new Jwt("registration-it-key-of-at-least-32-bytes"),
+                new AuthTokenRepository(jdbi, SecretBox.fromKeyFile(tmp.resolve("secret.key"))),
+                new InternalTokenRepository(jdbi),
+                Clock.systemUTC()),
             authorizer,
             audit,
             new Targets(List.of(target), Optional.empty()),
