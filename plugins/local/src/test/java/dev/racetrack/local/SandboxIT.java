@@ -162,6 +162,9 @@ class SandboxIT {
     return artifact;
   }
 
+  /** What PUB would present (the wrapper performs only for it). */
+  private static final String CALL_SECRET = "secret-pub-presents";
+
   private static JobProvision provision(Manifest manifest, Path artifact) {
     return new JobProvision(
         manifest,
@@ -173,7 +176,9 @@ class SandboxIT {
             "JOB_VERSION",
             manifest.version(),
             "JOB_DEPLOYMENT_TIMESTAMP",
-            "1"),
+            "1",
+            "RACETRACK_JOB_CALL_SECRET",
+            CALL_SECRET),
         Map.of(),
         Map.of(),
         Duration.ofSeconds(30));
@@ -268,6 +273,7 @@ class SandboxIT {
                         + "/"
                         + manifest.version()
                         + "/api/v1/perform"))
+            .header("X-Racetrack-Job-Secret", CALL_SECRET)
             .POST(HttpRequest.BodyPublishers.ofString(body))
             .build();
     return http.send(request, HttpResponse.BodyHandlers.ofString());
