@@ -69,7 +69,7 @@ class InterruptedDeploymentIT {
       Path dataDir = Files.createTempDirectory("lifecycle-restart");
       try (LifecycleApp restarted =
           LifecycleApp.start(
-              LifecycleConfig.fromEnv(env(postgres, dataDir), "auth-key", "internal-token"),
+              LifecycleConfig.fromEnv(env(postgres, dataDir), LifecycleFixture.AUTH_KEY, "internal-token"),
               Plugins.discover(),
               Clock.systemUTC(),
               true)) {
