@@ -69,7 +69,8 @@ class InterruptedDeploymentIT {
       Path dataDir = Files.createTempDirectory("lifecycle-restart");
       try (LifecycleApp restarted =
           LifecycleApp.start(
-              LifecycleConfig.fromEnv(env(postgres, dataDir), LifecycleFixture.AUTH_KEY, "internal-token"),
+              LifecycleConfig.fromEnv(
+                  env(postgres, dataDir), LifecycleFixture.AUTH_KEY, "internal-token"),
               Plugins.discover(),
               Clock.systemUTC(),
               true)) {
