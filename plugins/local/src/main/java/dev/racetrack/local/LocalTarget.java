@@ -146,9 +146,15 @@ public final class LocalTarget implements InfrastructureTarget {
       phases.accept("starting Job server");
       long memoryLimit = memoryLimit(provision.manifest());
       long cpuQuota = JobCgroups.cpuQuotaMicros(provision.manifest());
-      ProcessHandle handle =
-          processes.start(
-              spec, artifact, env, log.path(), memoryLimit, joinCgroups(resource, cpuQuota));
+      ProcessHandle handle;
+      try {
+        handle =
+            processes.start(
+                spec, artifact, env, log.path(), memoryLimit, joinCgroups(resource, cpuQuota));
+      } catch (RuntimeException e) {
+        releaseUnusedCgroups(resource);
+        throw e;
+      }
       store.writeCandidate(resource, handle.pid(), JobProcess.startOf(handle));
       try {
         probe.awaitReady(
@@ -160,6 +166,7 @@ public final class LocalTarget implements InfrastructureTarget {
       } catch (JobStartException e) {
         JobProcess.stop(handle);
         store.clearCandidate(resource);
+        releaseUnusedCgroups(resource);
         throw new JobStartException(
             e.getMessage() + "\nRecent logs of the job:\n" + String.join("\n", log.lastLines(20)),
             e);
@@ -182,6 +189,13 @@ public final class LocalTarget implements InfrastructureTarget {
   /** The command prefix that puts a job into its cgroups (created or updated); none without. */
   private List<String> joinCgroups(String resource, long cpuQuotaMicros) {
     return cgroups.map(c -> c.joinCommand(resource, cpuQuotaMicros)).orElse(List.of());
+  }
+
+  /** Removes the cgroups of a job whose first start failed (a running version keeps them). */
+  private void releaseUnusedCgroups(String resource) {
+    if (!jobs.containsKey(resource)) {
+      cgroups.ifPresent(c -> c.remove(resource));
+    }
   }
 
   /**

@@ -243,6 +243,11 @@ class SandboxIT {
         .isInstanceOf(SandboxException.class)
         .hasMessageContaining("apt-get install bubblewrap");
     assertThat(target.list()).isEmpty();
+    for (String controller : List.of("cpu", "pids")) {
+      assertThat(ownCgroup(controller).resolve("racetrack").resolve(manifest.resourceName()))
+          .as("no cgroup is left behind by a refused start")
+          .doesNotExist();
+    }
   }
 
   @Test
