@@ -35,4 +35,20 @@ public final class Tools {
     Assumptions.abort(message);
     throw new IllegalStateException("unreachable");
   }
+
+  /**
+   * Skips (or, in CI, fails) the calling test unless {@code available}; {@code what} names the
+   * missing facility (e.g. "writable cgroup v1 cpu and pids controllers").
+   */
+  public static void requireThat(boolean available, String what) {
+    if (available) {
+      return;
+    }
+    String message = "SKIPPED: this test needs " + what + ", which this machine lacks";
+    if (requireAll()) {
+      throw new AssertionError(message.replace("SKIPPED", "FAILED (tools are required in CI)"));
+    }
+    System.err.println("*** " + message + " ***");
+    Assumptions.abort(message);
+  }
 }

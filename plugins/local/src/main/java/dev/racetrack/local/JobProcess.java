@@ -59,6 +59,7 @@ final class JobProcess {
    *
    * @param memoryLimitBytes the job's memory limit, enforced as its data size limit ({@code
    *     RLIMIT_DATA}: heap and other private writable memory); 0 for none
+   * @param prefix runs first and execs the rest (joining the job's cgroups); empty for none
    * @throws dev.racetrack.spi.SandboxException when the sandbox cannot confine it
    */
   ProcessHandle start(
@@ -66,7 +67,8 @@ final class JobProcess {
       Path artifactDir,
       Map<String, String> jobEnv,
       Path logFile,
-      long memoryLimitBytes) {
+      long memoryLimitBytes,
+      List<String> prefix) {
     LaunchSpec resolved = spec.resolve(artifactDir.toString());
     Map<String, String> env = new HashMap<>(inherited);
     env.putAll(resolved.env());
@@ -86,7 +88,7 @@ final class JobProcess {
                 List.of(artifactDir),
                 readOnly,
                 false));
-    List<String> command = new ArrayList<>();
+    List<String> command = new ArrayList<>(prefix);
     if (canDetach()) {
       command.add(SETSID.toString());
     }

@@ -8,6 +8,7 @@ import dev.racetrack.spi.PluginContext;
 import dev.racetrack.spi.Sandbox;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,13 +52,28 @@ public final class LocalInfrastructurePlugin implements InfrastructurePlugin {
             (int) env.positiveLong("LOCAL_TARGET_LOG_BACKUPS", 3),
             context.env(),
             passEnv,
-            sandbox(env, context));
+            sandbox(env, context),
+            cgroups((int) env.positiveLong("LOCAL_TARGET_MAX_PROCESSES", 256)));
     return new LocalTarget(
         name,
         new LocalStore(context.dataDir(), context.secrets()),
         settings,
         new JobProbe(context.httpClient(), context.clock()),
         context.clock());
+  }
+
+  /** Per-job cgroups where the machine lets the platform manage them, logged at start-up. */
+  private static Optional<JobCgroups> cgroups(int maxProcesses) {
+    Optional<JobCgroups> cgroups = JobCgroups.detect(maxProcesses);
+    cgroups.ifPresentOrElse(
+        c -> LOG.info("local target: job resources enforced with {}", c.describe()),
+        () ->
+            LOG.warn(
+                "local target: no writable cgroup v1 cpu and pids controllers under"
+                    + " /sys/fs/cgroup: resources.cpu_max and the process cap"
+                    + " (LOCAL_TARGET_MAX_PROCESSES) are NOT enforced; only resources.memory_max"
+                    + " is (RLIMIT_DATA)"));
+    return cgroups;
   }
 
   /** The sandbox every job process runs in ({@code RACETRACK_SANDBOX}), logged at start-up. */

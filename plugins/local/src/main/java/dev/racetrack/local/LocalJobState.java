@@ -12,6 +12,8 @@ import java.util.Objects;
  * @param restarts how many times the platform restarted the job after a crash
  * @param memoryLimitBytes the job's memory limit ({@code resources.memory_max}); 0 in state files
  *     written before limits existed: none
+ * @param cpuQuotaMicros the job's CFS quota per 100 ms ({@code resources.cpu_max}); 0 in state
+ *     files written before CPU limits existed: the default of one core
  */
 public record LocalJobState(
     String name,
@@ -22,7 +24,8 @@ public record LocalJobState(
     long pid,
     String processStart,
     int restarts,
-    long memoryLimitBytes) {
+    long memoryLimitBytes,
+    long cpuQuotaMicros) {
   public LocalJobState {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(version, "version");
@@ -40,7 +43,8 @@ public record LocalJobState(
         newPid,
         start,
         restarts,
-        memoryLimitBytes);
+        memoryLimitBytes,
+        cpuQuotaMicros);
   }
 
   public LocalJobState withRestarts(int count) {
@@ -53,6 +57,7 @@ public record LocalJobState(
         pid,
         processStart,
         count,
-        memoryLimitBytes);
+        memoryLimitBytes,
+        cpuQuotaMicros);
   }
 }

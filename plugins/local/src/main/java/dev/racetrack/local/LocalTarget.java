@@ -48,6 +48,7 @@ public final class LocalTarget implements InfrastructureTarget {
 
   private final LocalStore store;
   private final JobProcess processes;
+  private final Optional<JobCgroups> cgroups;
   private final JobProbe probe;
   private final Clock clock;
   private final long logMaxBytes;
@@ -64,7 +65,8 @@ public final class LocalTarget implements InfrastructureTarget {
       int logBackups,
       Map<String, String> platformEnv,
       List<String> passEnv,
-      Sandbox sandbox) {}
+      Sandbox sandbox,
+      Optional<JobCgroups> cgroups) {}
 
   private final String name;
 
@@ -73,6 +75,7 @@ public final class LocalTarget implements InfrastructureTarget {
 
     this.store = store;
     this.processes = new JobProcess(settings.platformEnv(), settings.passEnv(), settings.sandbox());
+    this.cgroups = settings.cgroups();
     this.probe = probe;
     this.clock = clock;
     this.logMaxBytes = settings.logMaxBytes();
@@ -142,7 +145,16 @@ public final class LocalTarget implements InfrastructureTarget {
       LogFile log = store.log(resource, logMaxBytes, logBackups);
       phases.accept("starting Job server");
       long memoryLimit = memoryLimit(provision.manifest());
-      ProcessHandle handle = processes.start(spec, artifact, env, log.path(), memoryLimit);
+      long cpuQuota = JobCgroups.cpuQuotaMicros(provision.manifest());
+      ProcessHandle handle;
+      try {
+        handle =
+            processes.start(
+                spec, artifact, env, log.path(), memoryLimit, joinCgroups(resource, cpuQuota));
+      } catch (RuntimeException e) {
+        releaseUnusedCgroups(resource);
+        throw e;
+      }
       store.writeCandidate(resource, handle.pid(), JobProcess.startOf(handle));
       try {
         probe.awaitReady(
@@ -154,18 +166,37 @@ public final class LocalTarget implements InfrastructureTarget {
       } catch (JobStartException e) {
         JobProcess.stop(handle);
         store.clearCandidate(resource);
+        releaseUnusedCgroups(resource);
         throw new JobStartException(
             e.getMessage() + "\nRecent logs of the job:\n" + String.join("\n", log.lastLines(20)),
             e);
       }
-      promote(resource, provision, new Started(artifact, port, env, memoryLimit), log, handle);
+      promote(
+          resource,
+          provision,
+          new Started(artifact, port, env, memoryLimit, cpuQuota),
+          log,
+          handle);
       String address = "127.0.0.1:" + port;
       return new DeployedJob(address, List.of(address), Map.of("number_of_restarts", 0));
     }
   }
 
   /** How a new instance was started. */
-  private record Started(Path artifact, int port, Map<String, String> env, long memoryLimit) {}
+  private record Started(
+      Path artifact, int port, Map<String, String> env, long memoryLimit, long cpuQuota) {}
+
+  /** The command prefix that puts a job into its cgroups (created or updated); none without. */
+  private List<String> joinCgroups(String resource, long cpuQuotaMicros) {
+    return cgroups.map(c -> c.joinCommand(resource, cpuQuotaMicros)).orElse(List.of());
+  }
+
+  /** Removes the cgroups of a job whose first start failed (a running version keeps them). */
+  private void releaseUnusedCgroups(String resource) {
+    if (!jobs.containsKey(resource)) {
+      cgroups.ifPresent(c -> c.remove(resource));
+    }
+  }
 
   /**
    * The job's memory limit: {@code resources.memory_max}, or the platform default of 1 GiB (the
@@ -197,7 +228,8 @@ public final class LocalTarget implements InfrastructureTarget {
                 0,
                 "",
                 0,
-                started.memoryLimit()));
+                started.memoryLimit(),
+                started.cpuQuota()));
     LocalJobState state = job.started(handle, clock.instant(), false);
     store.writeEnv(resource, env);
     store.writeState(resource, state);
@@ -236,7 +268,12 @@ public final class LocalTarget implements InfrastructureTarget {
               artifact,
               store.readEnv(job.resourceName()),
               job.log().path(),
-              state.memoryLimitBytes());
+              state.memoryLimitBytes(),
+              joinCgroups(
+                  job.resourceName(),
+                  state.cpuQuotaMicros() > 0
+                      ? state.cpuQuotaMicros()
+                      : JobCgroups.cpuQuotaMicros(JobCgroups.DEFAULT_CPU_MAX)));
       LocalJobState updated = job.started(handle, clock.instant(), true);
       store.writeState(job.resourceName(), updated);
       watch(job, handle);
@@ -261,6 +298,7 @@ public final class LocalTarget implements InfrastructureTarget {
         job.stop().ifPresent(JobProcess::stop);
       }
       killCandidate(resource);
+      cgroups.ifPresent(c -> c.remove(resource));
       store.deleteAll(resource);
     }
   }

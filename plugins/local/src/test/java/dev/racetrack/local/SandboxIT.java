@@ -100,14 +100,19 @@ class SandboxIT {
   }
 
   private LocalTarget target(String path) {
-    Map<String, String> env =
+    return target(path, Map.of());
+  }
+
+  private LocalTarget target(String path, Map<String, String> settings) {
+    Map<String, String> env = new HashMap<>(settings);
+    env.putAll(
         Map.of(
             "PATH",
             path,
             "HOME",
             System.getProperty("user.home"),
             "RACETRACK_DATA_DIR",
-            data.toString());
+            data.toString()));
     LocalTarget target =
         (LocalTarget)
             new LocalInfrastructurePlugin()
@@ -238,6 +243,11 @@ class SandboxIT {
         .isInstanceOf(SandboxException.class)
         .hasMessageContaining("apt-get install bubblewrap");
     assertThat(target.list()).isEmpty();
+    for (String controller : List.of("cpu", "pids")) {
+      assertThat(ownCgroup(controller).resolve("racetrack").resolve(manifest.resourceName()))
+          .as("no cgroup is left behind by a refused start")
+          .doesNotExist();
+    }
   }
 
   @Test
@@ -253,6 +263,94 @@ class SandboxIT {
     HttpResponse<String> tooMuch = send(job, manifest, "{\"mib\": 512}");
     assertThat(tooMuch.statusCode()).isEqualTo(500);
     assertThat(tooMuch.body()).contains("MemoryError");
+  }
+
+  /** A job forking sleeping children until a fork fails; it reaps them before answering. */
+  private static final String FORKER =
+      """
+          def perform(self, attempts):
+              import signal, time
+              children, error = [], 'none'
+              try:
+                  for _ in range(attempts):
+                      pid = os.fork()
+                      if pid == 0:
+                          time.sleep(60)
+                          os._exit(0)
+                      children.append(pid)
+              except OSError as e:
+                  error = type(e).__name__
+              for pid in children:
+                  os.kill(pid, signal.SIGKILL)
+                  os.waitpid(pid, 0)
+              return {'forked': len(children), 'error': error}
+      """;
+
+  @Test
+  void deploy_withProcessCap_failsForksBeyondIt_andTheJobKeepsAnswering() throws Exception {
+    requireCgroups();
+    Manifest manifest = manifest("forker");
+    Path artifact = artifact(manifest, FORKER);
+    DeployedJob job =
+        target(System.getenv("PATH"), Map.of("LOCAL_TARGET_MAX_PROCESSES", "24"))
+            .deploy(provision(manifest, artifact), p -> {});
+
+    JsonNode first = Json.mapper().readTree(call(job, manifest, "{\"attempts\": 100}"));
+    assertThat(first.path("error").asText()).isEqualTo("BlockingIOError");
+    assertThat(first.path("forked").asInt()).isBetween(1, 23);
+    JsonNode again = Json.mapper().readTree(call(job, manifest, "{\"attempts\": 2}"));
+    assertThat(again.path("forked").asInt()).isEqualTo(2);
+    assertThat(again.path("error").asText()).isEqualTo("none");
+  }
+
+  @Test
+  void deploy_withCpuMax_putsTheJobInItsCgroupWithThatQuota_andDeleteRemovesIt() throws Exception {
+    requireCgroups();
+    Manifest manifest = manifest("sipper", Map.of("resources", Map.of("cpu_max", "0.5")));
+    Path artifact = artifact(manifest, "    def perform(self):\n        return 1\n");
+    LocalTarget target = target(System.getenv("PATH"));
+    target.deploy(provision(manifest, artifact), p -> {});
+
+    String resource = manifest.resourceName();
+    long pid =
+        Json.mapper()
+            .readTree(
+                data.resolve("infrastructure/local/jobs")
+                    .resolve(resource)
+                    .resolve("state.json")
+                    .toFile())
+            .path("pid")
+            .asLong();
+    Path cpu = ownCgroup("cpu").resolve("racetrack").resolve(resource);
+    Path pids = ownCgroup("pids").resolve("racetrack").resolve(resource);
+    assertThat(pid).isPositive();
+    assertThat(Files.readAllLines(cpu.resolve("cgroup.procs"))).contains(Long.toString(pid));
+    assertThat(Files.readAllLines(pids.resolve("cgroup.procs"))).contains(Long.toString(pid));
+    assertThat(Files.readString(cpu.resolve("cpu.cfs_period_us")).strip()).isEqualTo("100000");
+    assertThat(Files.readString(cpu.resolve("cpu.cfs_quota_us")).strip()).isEqualTo("50000");
+    assertThat(Files.readString(pids.resolve("pids.max")).strip()).isEqualTo("256");
+
+    target.delete(manifest.name(), manifest.version());
+    assertThat(cpu).doesNotExist();
+    assertThat(pids).doesNotExist();
+  }
+
+  private static void requireCgroups() {
+    Tools.requireThat(
+        Files.isWritable(Path.of("/sys/fs/cgroup/cpu"))
+            && Files.isWritable(Path.of("/sys/fs/cgroup/pids")),
+        "writable cgroup v1 cpu and pids controllers (/sys/fs/cgroup/cpu, /sys/fs/cgroup/pids)");
+  }
+
+  /** This process's cgroup directory in a v1 controller, from /proc/self/cgroup. */
+  private static Path ownCgroup(String controller) throws IOException {
+    for (String line : Files.readAllLines(Path.of("/proc/self/cgroup"))) {
+      String[] parts = line.split(":", 3);
+      if (List.of(parts[1].split(",")).contains(controller)) {
+        return Path.of("/sys/fs/cgroup", controller, parts[2].substring(1));
+      }
+    }
+    throw new IllegalStateException("no " + controller + " line in /proc/self/cgroup");
   }
 
   private String call(DeployedJob job, Manifest manifest, String body) throws Exception {
