@@ -47,8 +47,11 @@ final class FastPath {
   private final PermitCache cache;
   private final JobCallSecrets secrets;
   private final JobAnswerHeaders answerHeaders;
+  private final JobHost jobHosts;
 
-  FastPath(PermitCache cache, JobCallSecrets secrets, JobAnswerHeaders answerHeaders) {
+  FastPath(
+      PermitCache cache, JobCallSecrets secrets, JobAnswerHeaders answerHeaders, JobHost jobHosts) {
+    this.jobHosts = jobHosts;
     this.cache = cache;
     this.secrets = secrets;
     this.answerHeaders = answerHeaders;
@@ -75,6 +78,17 @@ final class FastPath {
     int question = target.indexOf('?');
     String path = question < 0 ? target : target.substring(0, question);
     String query = question < 0 ? null : target.substring(question + 1);
+    String host = request.single("host");
+    if (host == null || host.isEmpty()) {
+      return Optional.empty();
+    }
+    switch (jobHosts.route(Optional.of(host), path)) {
+      case JobHost.Refused refused -> {
+        return Optional.empty(); // the gateway refuses it
+      }
+      case JobHost.Job onJobHost -> path = onJobHost.path();
+      case JobHost.Ordinary ordinary -> {}
+    }
     if (!SAFE_PATH.matcher(path).matches()
         || (query != null && !SAFE_QUERY.matcher(query).matches())
         || path.contains("//")) {
