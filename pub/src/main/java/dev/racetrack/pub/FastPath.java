@@ -63,7 +63,8 @@ final class FastPath {
   }
 
   /** A call to forward: the permit, the request head for the job, the tracing id. */
-  record Call(CallPermit permit, byte[] head, String tracingId, boolean headRequest) {}
+  record Call(
+      CallPermit permit, byte[] head, String tracingId, boolean headRequest, boolean onJobHost) {}
 
   /**
    * The call, or empty when the request must go to the gateway.
@@ -82,11 +83,15 @@ final class FastPath {
     if (host == null || host.isEmpty()) {
       return Optional.empty();
     }
+    boolean onJobHost = false;
     switch (jobHosts.route(Optional.of(host), path)) {
       case JobHost.Refused refused -> {
         return Optional.empty(); // the gateway refuses it
       }
-      case JobHost.Job onJobHost -> path = onJobHost.path();
+      case JobHost.Job jobRoute -> {
+        path = jobRoute.path();
+        onJobHost = true;
+      }
       case JobHost.Ordinary ordinary -> {}
     }
     if (!SAFE_PATH.matcher(path).matches()
@@ -145,7 +150,8 @@ final class FastPath {
                 tracingId,
                 secrets.secret(permit.get().jobName(), permit.get().jobVersion())),
             tracingId,
-            request.first().equals("HEAD")));
+            request.first().equals("HEAD"),
+            onJobHost));
   }
 
   /** Where in the job a call goes, and its body length. */

@@ -234,7 +234,15 @@ final class GatewayHandler extends Handler.Abstract {
           SwaggerPages.docsPage(permit.jobName(), permit.jobVersion()));
       return;
     }
-    forward(request, response, callback, permit, jobPath, query, tracingId);
+    forward(
+        request,
+        response,
+        callback,
+        permit,
+        jobPath,
+        query,
+        routed.hostJob().isPresent(),
+        tracingId);
   }
 
   private void forward(
@@ -244,6 +252,7 @@ final class GatewayHandler extends Handler.Abstract {
       CallPermit permit,
       String jobPath,
       String query,
+      boolean onJobHost,
       String tracingId) {
     if (permit.internalName().isEmpty()) {
       error(
@@ -283,7 +292,8 @@ final class GatewayHandler extends Handler.Abstract {
               meters.done(response.getStatus(), System.nanoTime() - started);
               callback.failed(failure);
             });
-    proxy.forward(request, response, timed, new JobProxy.Call(permit, target, headers, tracingId));
+    proxy.forward(
+        request, response, timed, new JobProxy.Call(permit, target, headers, tracingId, onJobHost));
   }
 
   private void asset(String name, Response response, Callback callback, String tracingId) {

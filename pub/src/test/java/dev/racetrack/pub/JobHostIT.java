@@ -86,6 +86,22 @@ class JobHostIT {
   }
 
   @Test
+  void jobCookies_onTheJobsHost_keepTheirPathButNoDomain_byGatewayAndFront() {
+    job.answerWith(
+        200,
+        java.util.Map.of("Set-Cookie", "session=abc; Path=/app; Domain=jobs.test; HttpOnly"),
+        "{}");
+
+    for (int i = 0; i < 2; i++) {
+      Answer answer = raw(call("adder.jobs.test", "/app/x"));
+      assertThat(answer.header("set-cookie")).containsExactly("session=abc; HttpOnly; Path=/app");
+    }
+    // on PUB's own host the same answer stays confined to the job's path
+    assertThat(raw(call(pub.hostAndPort(), "/pub/job/adder/latest/app/x")).header("set-cookie"))
+        .containsExactly("session=abc; HttpOnly; Path=/pub/job/adder/");
+  }
+
+  @Test
   void jobHost_withNestedLabels_isRefused() {
     Answer answer = raw(call("a.adder.jobs.test", "/x"));
 
