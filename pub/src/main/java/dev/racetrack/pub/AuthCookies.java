@@ -31,13 +31,17 @@ final class AuthCookies {
     return name.equals(prefix) || name.startsWith(prefix + "-");
   }
 
-  /** The {@code Set-Cookie} value storing {@code token} for {@code jobName}. */
-  static String setCookie(String jobName, String token, boolean secure) {
+  /**
+   * The {@code Set-Cookie} value storing {@code token} for {@code jobName}, for {@code path}: the
+   * job's path on PUB's host, {@code /} on the job's own host (see {@link JobHost}). It never has a
+   * {@code Domain}, so it stays on the host that set it.
+   */
+  static String setCookie(String jobName, String token, String path, boolean secure) {
     return name(jobName)
         + "="
         + URLEncoder.encode(token, StandardCharsets.UTF_8)
         + "; Path="
-        + JobAnswerHeaders.cookiePath(jobName)
+        + path
         + "; Max-Age="
         + MAX_AGE_SECONDS
         + "; HttpOnly; SameSite=Strict"
@@ -45,10 +49,10 @@ final class AuthCookies {
   }
 
   /** The {@code Set-Cookie} value removing the cookie of {@code jobName}. */
-  static String clearCookie(String jobName, boolean secure) {
+  static String clearCookie(String jobName, String path, boolean secure) {
     return name(jobName)
         + "=; Path="
-        + JobAnswerHeaders.cookiePath(jobName)
+        + path
         + "; Max-Age=0; HttpOnly; SameSite=Strict"
         + (secure ? "; Secure" : "");
   }

@@ -47,8 +47,11 @@ final class FastPath {
   private final PermitCache cache;
   private final JobCallSecrets secrets;
   private final JobAnswerHeaders answerHeaders;
+  private final JobHost jobHosts;
 
-  FastPath(PermitCache cache, JobCallSecrets secrets, JobAnswerHeaders answerHeaders) {
+  FastPath(
+      PermitCache cache, JobCallSecrets secrets, JobAnswerHeaders answerHeaders, JobHost jobHosts) {
+    this.jobHosts = jobHosts;
     this.cache = cache;
     this.secrets = secrets;
     this.answerHeaders = answerHeaders;
@@ -60,7 +63,8 @@ final class FastPath {
   }
 
   /** A call to forward: the permit, the request head for the job, the tracing id. */
-  record Call(CallPermit permit, byte[] head, String tracingId, boolean headRequest) {}
+  record Call(
+      CallPermit permit, byte[] head, String tracingId, boolean headRequest, boolean onJobHost) {}
 
   /**
    * The call, or empty when the request must go to the gateway.
@@ -75,6 +79,21 @@ final class FastPath {
     int question = target.indexOf('?');
     String path = question < 0 ? target : target.substring(0, question);
     String query = question < 0 ? null : target.substring(question + 1);
+    String host = request.single("host");
+    if (host == null || host.isEmpty()) {
+      return Optional.empty();
+    }
+    boolean onJobHost = false;
+    switch (jobHosts.route(Optional.of(host), path)) {
+      case JobHost.Refused refused -> {
+        return Optional.empty(); // the gateway refuses it
+      }
+      case JobHost.Job jobRoute -> {
+        path = jobRoute.path();
+        onJobHost = true;
+      }
+      case JobHost.Ordinary ordinary -> {}
+    }
     if (!SAFE_PATH.matcher(path).matches()
         || (query != null && !SAFE_QUERY.matcher(query).matches())
         || path.contains("//")) {
@@ -131,7 +150,8 @@ final class FastPath {
                 tracingId,
                 secrets.secret(permit.get().jobName(), permit.get().jobVersion())),
             tracingId,
-            request.first().equals("HEAD")));
+            request.first().equals("HEAD"),
+            onJobHost));
   }
 
   /** Where in the job a call goes, and its body length. */

@@ -443,7 +443,9 @@ final class FrontConnection implements FrontLoop.Handler {
       fields.add(field);
     }
     for (HttpHead.Field field :
-        loop.fastPath.answerHeaders().apply(ex.call.permit().jobName(), fields)) {
+        loop.fastPath
+            .answerHeaders()
+            .apply(ex.call.permit().jobName(), ex.call.onJobHost(), fields)) {
       text.append(field.name()).append(": ").append(field.value()).append("\r\n");
     }
     text.append(GatewayHandler.TRACING_HEADER)

@@ -2,6 +2,7 @@ package dev.racetrack.pub;
 
 import dev.racetrack.model.Json;
 import dev.racetrack.model.SwaggerUiAssets;
+import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -48,6 +49,8 @@ final class GatewayHandler extends Handler.Abstract {
   private final SwaggerPages swagger;
   private final PubMetrics metrics;
   private final String version;
+  private final JobHost jobHosts;
+  private final Optional<URI> externalUrl;
 
   GatewayHandler(
       CallAuthorizer authorizer,
@@ -56,7 +59,9 @@ final class GatewayHandler extends Handler.Abstract {
       JobProxy proxy,
       SwaggerPages swagger,
       PubMetrics metrics,
-      String version) {
+      String version,
+      JobHost jobHosts,
+      Optional<URI> externalUrl) {
     this.authorizer = authorizer;
     this.cache = cache;
     this.internalToken = internalToken.getBytes(StandardCharsets.UTF_8);
@@ -64,6 +69,8 @@ final class GatewayHandler extends Handler.Abstract {
     this.swagger = swagger;
     this.metrics = metrics;
     this.version = version;
+    this.jobHosts = jobHosts;
+    this.externalUrl = externalUrl;
   }
 
   @Override
@@ -76,6 +83,18 @@ final class GatewayHandler extends Handler.Abstract {
     String path = request.getHttpURI().getPath();
     if (path.startsWith("//")) {
       path = path.replaceFirst("^/+", "/");
+    }
+    Optional<String> hostJob = Optional.empty();
+    switch (jobHosts.route(Optional.ofNullable(request.getHeaders().get(HttpHeader.HOST)), path)) {
+      case JobHost.Refused refused -> {
+        error(response, callback, refused.status(), refused.message(), tracingId);
+        return true;
+      }
+      case JobHost.Job onJobHost -> {
+        path = onJobHost.path();
+        hostJob = Optional.of(onJobHost.name());
+      }
+      case JobHost.Ordinary ordinary -> {}
     }
     String route = path.startsWith("/pub/") || path.equals("/pub") ? path.substring(4) : path;
     switch (route) {
@@ -95,7 +114,11 @@ final class GatewayHandler extends Handler.Abstract {
           asset(route.substring("/swagger-ui/".length()), response, callback, tracingId);
         } else if (route.startsWith("/job/") || route.startsWith("/fatman/")) {
           jobCall(
-              request, response, callback, route.substring(route.indexOf('/', 1) + 1), tracingId);
+              request,
+              response,
+              callback,
+              new JobRoute(route.substring(route.indexOf('/', 1) + 1), path, hostJob),
+              tracingId);
         } else {
           error(response, callback, 404, "Not found: " + path, tracingId);
         }
@@ -139,9 +162,15 @@ final class GatewayHandler extends Handler.Abstract {
     json(response, callback, 200, body);
   }
 
-  /** {@code rest} is {@code NAME/VERSION[/path...]}. */
+  /**
+   * A job call: {@code rest} is {@code NAME/VERSION[/path...]}, {@code path} the whole path in
+   * PUB's form, {@code hostJob} the job whose own host the call came to.
+   */
+  private record JobRoute(String rest, String path, Optional<String> hostJob) {}
+
   private void jobCall(
-      Request request, Response response, Callback callback, String rest, String tracingId) {
+      Request request, Response response, Callback callback, JobRoute routed, String tracingId) {
+    String rest = routed.rest();
     String[] parts = rest.split("/", 3);
     if (parts.length < 2 || parts[0].isEmpty() || parts[1].isEmpty()) {
       error(
@@ -165,7 +194,7 @@ final class GatewayHandler extends Handler.Abstract {
     }
     String job = parts[0];
     if (parts.length == 2 && TOKEN_FORM.equals(parts[1])) {
-      storeToken(request, response, callback, job, tracingId);
+      storeToken(request, response, callback, job, routed.hostJob().isPresent(), tracingId);
       return;
     }
     String jobVersion = parts[1];
@@ -189,7 +218,7 @@ final class GatewayHandler extends Handler.Abstract {
             callback,
             401,
             "text/html; charset=utf-8",
-            SwaggerPages.tokenPage(job, request.getHttpURI().getPath(), decision.message()));
+            SwaggerPages.tokenPage(job, routed.path(), decision.message()));
       } else {
         error(response, callback, decision.status(), decision.message(), tracingId);
       }
@@ -205,7 +234,15 @@ final class GatewayHandler extends Handler.Abstract {
           SwaggerPages.docsPage(permit.jobName(), permit.jobVersion()));
       return;
     }
-    forward(request, response, callback, permit, jobPath, query, tracingId);
+    forward(
+        request,
+        response,
+        callback,
+        permit,
+        jobPath,
+        query,
+        routed.hostJob().isPresent(),
+        tracingId);
   }
 
   private void forward(
@@ -215,6 +252,7 @@ final class GatewayHandler extends Handler.Abstract {
       CallPermit permit,
       String jobPath,
       String query,
+      boolean onJobHost,
       String tracingId) {
     if (permit.internalName().isEmpty()) {
       error(
@@ -254,7 +292,8 @@ final class GatewayHandler extends Handler.Abstract {
               meters.done(response.getStatus(), System.nanoTime() - started);
               callback.failed(failure);
             });
-    proxy.forward(request, response, timed, new JobProxy.Call(permit, target, headers, tracingId));
+    proxy.forward(
+        request, response, timed, new JobProxy.Call(permit, target, headers, tracingId, onJobHost));
   }
 
   private void asset(String name, Response response, Callback callback, String tracingId) {
@@ -295,7 +334,12 @@ final class GatewayHandler extends Handler.Abstract {
    * for the job's path only) and sends the browser back to the page it came from.
    */
   private void storeToken(
-      Request request, Response response, Callback callback, String job, String tracingId) {
+      Request request,
+      Response response,
+      Callback callback,
+      String job,
+      boolean onJobHost,
+      String tracingId) {
     if (!"POST".equals(request.getMethod())) {
       error(response, callback, 405, "use POST to store a token", tracingId);
       return;
@@ -304,7 +348,7 @@ final class GatewayHandler extends Handler.Abstract {
       error(response, callback, 400, "not a job name: " + job, tracingId);
       return;
     }
-    if (!sameOrigin(request)) {
+    if (!sameOrigin(request, externalUrl, onJobHost)) {
       // another site (or a sandboxed page) must not plant its token in this browser
       error(response, callback, 403, "a token can only be stored from PUB's own page", tracingId);
       return;
@@ -318,15 +362,18 @@ final class GatewayHandler extends Handler.Abstract {
     }
     String token = Optional.ofNullable(form.getValue("token")).orElse("").strip();
     boolean secure =
-        request.isSecure()
+        externalUrl.map(url -> "https".equals(url.getScheme())).orElse(false)
+            || request.isSecure()
             || "https".equalsIgnoreCase(request.getHeaders().get("X-Forwarded-Proto"));
+    // on the job's own host the cookie is the host's (no Domain), for every path
+    String cookiePath = onJobHost ? "/" : JobAnswerHeaders.cookiePath(job);
     response
         .getHeaders()
         .add(
             HttpHeader.SET_COOKIE,
             token.isEmpty()
-                ? AuthCookies.clearCookie(job, secure)
-                : AuthCookies.setCookie(job, token, secure));
+                ? AuthCookies.clearCookie(job, cookiePath, secure)
+                : AuthCookies.setCookie(job, token, cookiePath, secure));
     response.setStatus(303);
     response.getHeaders().put(HttpHeader.LOCATION, backTo(job, form.getValue("back")));
     response.write(true, ByteBuffer.allocate(0), callback);
@@ -334,16 +381,34 @@ final class GatewayHandler extends Handler.Abstract {
 
   /**
    * Whether a browser's form post comes from PUB's own pages: its {@code Origin}, when it sends
-   * one, names the host the request was sent to (a sandboxed page sends {@code null}).
+   * one, is PUB's external origin ({@code EXTERNAL_PUB_URL}) or, on a job's own host or when that
+   * is not set, names the host the request was sent to (with the external URL's scheme, if set). A
+   * sandboxed page sends {@code null}, which is no origin of PUB's.
    */
-  static boolean sameOrigin(Request request) {
+  static boolean sameOrigin(Request request, Optional<URI> externalUrl, boolean onJobHost) {
     String origin = request.getHeaders().get(HttpHeader.ORIGIN);
     if (origin == null) {
       return !"cross-site".equals(request.getHeaders().get("Sec-Fetch-Site"));
     }
+    if (externalUrl.isPresent() && !onJobHost) {
+      return origin.equalsIgnoreCase(origin(externalUrl.get()));
+    }
     String host = request.getHeaders().get(HttpHeader.HOST);
     int scheme = origin.indexOf("://");
-    return host != null && scheme > 0 && origin.substring(scheme + 3).equalsIgnoreCase(host);
+    return host != null
+        && scheme > 0
+        && origin.substring(scheme + 3).equalsIgnoreCase(host)
+        && externalUrl.map(url -> origin.substring(0, scheme).equals(url.getScheme())).orElse(true);
+  }
+
+  /** The origin of a URL as a browser writes it ({@code scheme://host[:port]}). */
+  static String origin(URI url) {
+    int port = url.getPort();
+    boolean defaultPort =
+        port < 0
+            || ("https".equals(url.getScheme()) && port == 443)
+            || ("http".equals(url.getScheme()) && port == 80);
+    return url.getScheme() + "://" + url.getHost() + (defaultPort ? "" : ":" + port);
   }
 
   /** Where the token form sends the browser: the page it came from, if it is of this job. */

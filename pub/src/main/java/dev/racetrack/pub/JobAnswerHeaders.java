@@ -26,6 +26,14 @@ final class JobAnswerHeaders {
 
   /** The answer fields for the client, in order, plus PUB's own at the end. */
   List<HttpHead.Field> apply(String jobName, List<HttpHead.Field> fields) {
+    return apply(jobName, false, fields);
+  }
+
+  /**
+   * As {@link #apply(String, List)}; on the job's own host ({@link JobHost}) the job's cookies keep
+   * their path, as the whole host is the job's.
+   */
+  List<HttpHead.Field> apply(String jobName, boolean onJobHost, List<HttpHead.Field> fields) {
     List<HttpHead.Field> out = new ArrayList<>(fields.size() + 2);
     boolean webview = webviewJobs.contains(jobName);
     for (HttpHead.Field field : fields) {
@@ -33,7 +41,8 @@ final class JobAnswerHeaders {
         continue;
       }
       if (field.is("set-cookie")) {
-        cookie(jobName, field.value()).ifPresent(c -> out.add(new HttpHead.Field(field.name(), c)));
+        cookie(jobName, onJobHost, field.value())
+            .ifPresent(c -> out.add(new HttpHead.Field(field.name(), c)));
         continue;
       }
       out.add(field);
@@ -55,6 +64,11 @@ final class JobAnswerHeaders {
    * the job's own path; empty for a cookie named like PUB's credential cookie.
    */
   static Optional<String> cookie(String jobName, String setCookie) {
+    return cookie(jobName, false, setCookie);
+  }
+
+  /** As {@link #cookie(String, String)}; on the job's own host any path of it is the job's. */
+  static Optional<String> cookie(String jobName, boolean onJobHost, String setCookie) {
     String[] parts = setCookie.split(";");
     String nameValue = parts[0].strip();
     int equals = nameValue.indexOf('=');
@@ -62,7 +76,7 @@ final class JobAnswerHeaders {
     if (AuthCookies.isAuthCookie(name)) {
       return Optional.empty();
     }
-    String own = cookiePath(jobName);
+    String own = onJobHost ? "/" : cookiePath(jobName);
     String path = own;
     StringBuilder out = new StringBuilder(nameValue);
     for (int i = 1; i < parts.length; i++) {

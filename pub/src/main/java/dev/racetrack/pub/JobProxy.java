@@ -63,9 +63,16 @@ final class JobProxy implements AutoCloseable {
   private final JobCallSecrets secrets;
   private final JobAnswerHeaders answerHeaders;
 
-  /** One call to forward: to whom, which path (still percent-encoded) and what to add. */
+  /**
+   * One call to forward: to whom, which path (still percent-encoded), what to add, and whether it
+   * came to the job's own host.
+   */
   record Call(
-      CallPermit permit, String pathAndQuery, Map<String, String> headers, String tracingId) {}
+      CallPermit permit,
+      String pathAndQuery,
+      Map<String, String> headers,
+      String tracingId,
+      boolean onJobHost) {}
 
   JobProxy(
       PubMetrics metrics,
@@ -244,7 +251,8 @@ final class JobProxy implements AutoCloseable {
       }
       fields.add(new HttpHead.Field(field[0], field[1]));
     }
-    for (HttpHead.Field field : answerHeaders.apply(call.permit().jobName(), fields)) {
+    for (HttpHead.Field field :
+        answerHeaders.apply(call.permit().jobName(), call.onJobHost(), fields)) {
       response.getHeaders().add(field.name(), field.value());
     }
     long length = answer.contentLength();

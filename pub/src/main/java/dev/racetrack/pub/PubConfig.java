@@ -2,12 +2,16 @@ package dev.racetrack.pub;
 
 import dev.racetrack.model.config.EnvReader;
 import dev.racetrack.model.error.ValidationException;
+import java.net.URI;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -22,6 +26,11 @@ import java.util.stream.Collectors;
  * @param eventLoopFront whether an event-loop front forwards cached job calls itself (see {@link
  *     FrontServer}); off, the gateway serves the port directly
  * @param webviewJobs jobs whose pages an admin approved to run with PUB's origin (no sandbox)
+ * @param externalUrl PUB's address as browsers see it ({@code EXTERNAL_PUB_URL}, the variable
+ *     lifecycle shows users): the only origin the token form accepts, and {@code https} makes PUB's
+ *     cookies {@code Secure}; empty, the request's own {@code Host} is PUB's origin
+ * @param jobDomain the domain whose subdomains are jobs' own hosts ({@code PUB_JOB_DOMAIN}, see
+ *     {@link JobHost}); empty, jobs are served under PUB's host only
  */
 public record PubConfig(
     String host,
@@ -33,15 +42,26 @@ public record PubConfig(
     String internalToken,
     String jobCallKey,
     boolean eventLoopFront,
-    Set<String> webviewJobs) {
+    Set<String> webviewJobs,
+    Optional<URI> externalUrl,
+    Optional<String> jobDomain) {
 
   /** The default stale window: lifecycle's refusals reach PUB within a minute at worst. */
   public static final long MAX_STALE_TTL_SECONDS = 60;
+
+  private static final Pattern DOMAIN =
+      Pattern.compile("([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\\.)*[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
 
   public PubConfig {
     Objects.requireNonNull(internalToken, "internalToken");
     Objects.requireNonNull(jobCallKey, "jobCallKey");
     webviewJobs = Set.copyOf(webviewJobs);
+    Objects.requireNonNull(externalUrl, "externalUrl");
+    jobDomain = jobDomain.map(d -> d.strip().toLowerCase(Locale.ROOT));
+    if (jobDomain.isPresent() && !DOMAIN.matcher(jobDomain.get()).matches()) {
+      throw new ValidationException(
+          "PUB_JOB_DOMAIN must be a domain name like jobs.example.com, not " + jobDomain.get());
+    }
     if (staleTtl.compareTo(cacheTtl) < 0) {
       throw new ValidationException(
           "LIFECYCLE_CACHE_TTL_MAX must not be shorter than LIFECYCLE_CACHE_TTL_MIN");
@@ -69,7 +89,9 @@ public record PubConfig(
         Arrays.stream(e.string("PUB_WEBVIEW_JOBS", "").split(","))
             .map(String::strip)
             .filter(s -> !s.isEmpty())
-            .collect(Collectors.toSet()));
+            .collect(Collectors.toSet()),
+        e.optional("EXTERNAL_PUB_URL").map(url -> URI.create(e.url("EXTERNAL_PUB_URL", url))),
+        e.optional("PUB_JOB_DOMAIN"));
   }
 
   private static Duration seconds(double seconds) {
@@ -84,6 +106,8 @@ public record PubConfig(
     out.put("stale_ttl", staleTtl);
     out.put("event_loop_front", eventLoopFront);
     out.put("webview_jobs", webviewJobs);
+    out.put("external_url", externalUrl.map(URI::toString).orElse("(the request's host)"));
+    out.put("job_domain", jobDomain.orElse("(none)"));
     out.put("internal_token", "(redacted)");
     out.put("job_call_key", "(redacted)");
     return out;

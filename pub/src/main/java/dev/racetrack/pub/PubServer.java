@@ -55,6 +55,7 @@ public final class PubServer implements AutoCloseable {
             config.connectTimeout(), JOB_READ_TIMEOUT, UPSTREAM_MAX_IDLE, MAX_IDLE_PER_JOB);
     JobCallSecrets secrets = new JobCallSecrets(config.jobCallKey());
     JobAnswerHeaders answerHeaders = new JobAnswerHeaders(config.webviewJobs());
+    JobHost jobHosts = new JobHost(config.jobDomain());
     proxy = new JobProxy(metrics, cache, upstreams, secrets, answerHeaders);
     // a call waiting for its job holds a thread: allow many
     QueuedThreadPool threads = new QueuedThreadPool(MAX_THREADS, 8);
@@ -85,10 +86,12 @@ public final class PubServer implements AutoCloseable {
             proxy,
             new SwaggerPages(),
             metrics,
-            version));
+            version,
+            jobHosts,
+            config.externalUrl()));
     sweeper.scheduleWithFixedDelay(cache::sweep, 1, 1, TimeUnit.MINUTES);
     sweeper.scheduleWithFixedDelay(upstreams::sweep, 10, 10, TimeUnit.SECONDS);
-    this.fastPath = new FastPath(cache, secrets, answerHeaders);
+    this.fastPath = new FastPath(cache, secrets, answerHeaders, jobHosts);
     this.metrics = metrics;
     this.cache = cache;
   }

@@ -16,7 +16,11 @@ class FastPathTest {
   private final PermitCache cache =
       new PermitCache(Duration.ofSeconds(5), Duration.ofMinutes(10), clock);
   private final FastPath fastPath =
-      new FastPath(cache, PubFixture.SECRETS, new JobAnswerHeaders(java.util.Set.of()));
+      new FastPath(
+          cache,
+          PubFixture.SECRETS,
+          new JobAnswerHeaders(java.util.Set.of()),
+          new JobHost(java.util.Optional.empty()));
 
   @BeforeEach
   void permit() {

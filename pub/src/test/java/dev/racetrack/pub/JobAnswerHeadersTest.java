@@ -53,4 +53,13 @@ class JobAnswerHeadersTest {
     assertThat(new JobAnswerHeaders(Set.of("adder")).apply("adder", List.of()))
         .containsExactly(new HttpHead.Field("X-Content-Type-Options", "nosniff"));
   }
+
+  @Test
+  void cookie_onTheJobsOwnHost_keepsItsPathButLosesItsDomain() {
+    assertThat(JobAnswerHeaders.cookie("adder", true, "s=1; Path=/app; Domain=jobs.test"))
+        .contains("s=1; Path=/app");
+    assertThat(JobAnswerHeaders.cookie("adder", true, "s=1")).contains("s=1; Path=/");
+    assertThat(JobAnswerHeaders.cookie("adder", true, "X-Racetrack-Auth-adder=x; Path=/"))
+        .isEmpty();
+  }
 }

@@ -52,4 +52,41 @@ class PubConfigTest {
         .doesNotContain("internal-secret")
         .doesNotContain(KEY);
   }
+
+  @Test
+  void fromEnv_externalUrlAndJobDomain_areRead() {
+    PubConfig config =
+        PubConfig.fromEnv(
+            Map.of(
+                "EXTERNAL_PUB_URL",
+                "https://pub.example.com/pub/",
+                "PUB_JOB_DOMAIN",
+                "Jobs.Example.com"),
+            "internal",
+            KEY);
+
+    assertThat(config.externalUrl()).contains(java.net.URI.create("https://pub.example.com/pub"));
+    assertThat(config.jobDomain()).contains("jobs.example.com");
+  }
+
+  @Test
+  void fromEnv_withoutExternalUrlOrJobDomain_leavesThemOut() {
+    PubConfig config = PubConfig.fromEnv(Map.of(), "internal", KEY);
+
+    assertThat(config.externalUrl()).isEmpty();
+    assertThat(config.jobDomain()).isEmpty();
+  }
+
+  @Test
+  void fromEnv_badJobDomainOrExternalUrl_isRefusedNamingTheVariable() {
+    assertThatThrownBy(
+            () ->
+                PubConfig.fromEnv(Map.of("PUB_JOB_DOMAIN", "*.jobs.example.com"), "internal", KEY))
+        .isInstanceOf(ValidationException.class)
+        .hasMessageContaining("PUB_JOB_DOMAIN");
+    assertThatThrownBy(
+            () -> PubConfig.fromEnv(Map.of("EXTERNAL_PUB_URL", "ftp://x"), "internal", KEY))
+        .isInstanceOf(ValidationException.class)
+        .hasMessageContaining("EXTERNAL_PUB_URL");
+  }
 }

@@ -11,6 +11,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.Set;
 
 /** PUB itself, on a free port, in front of a lifecycle the test chooses, with a manual clock. */
@@ -37,6 +38,10 @@ final class PubFixture implements AutoCloseable {
   static final boolean FRONT = !"false".equals(System.getProperty("racetrack.pub.front"));
 
   private PubFixture(String lifecycleUrl) {
+    this(lifecycleUrl, Optional.empty(), Optional.empty());
+  }
+
+  private PubFixture(String lifecycleUrl, Optional<URI> externalUrl, Optional<String> jobDomain) {
     pub =
         PubServer.start(
             new PubConfig(
@@ -49,13 +54,28 @@ final class PubFixture implements AutoCloseable {
                 INTERNAL_TOKEN,
                 JOB_CALL_KEY,
                 FRONT,
-                Set.of(WEBVIEW_JOB)),
+                Set.of(WEBVIEW_JOB),
+                externalUrl,
+                jobDomain),
             clock,
             VERSION);
   }
 
   static PubFixture start(FakeLifecycleFixture lifecycle) {
     return new PubFixture(lifecycle.url());
+  }
+
+  /**
+   * PUB with jobs' own hosts under {@code jobDomain} and browsers seeing it at {@code external}.
+   */
+  static PubFixture start(
+      FakeLifecycleFixture lifecycle, Optional<URI> externalUrl, Optional<String> jobDomain) {
+    return new PubFixture(lifecycle.url(), externalUrl, jobDomain);
+  }
+
+  /** PUB's port. */
+  int port() {
+    return pub.port();
   }
 
   static PubFixture start(String lifecycleUrl) {
