@@ -1,5 +1,7 @@
 package dev.racetrack.local;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import dev.racetrack.model.manifest.Manifest;
 import dev.racetrack.model.manifest.Quantity;
 import java.io.IOException;
@@ -8,8 +10,11 @@ import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -49,7 +54,7 @@ final class JobCgroups {
    * Per-job cgroups under this process's own v1 {@code cpu} and {@code pids} cgroups, when both are
    * mounted and writable; empty otherwise.
    */
-  static Optional<JobCgroups> detect(int maxProcesses) {
+  static Optional<JobCgroups> detect(int maxProcesses, String scope) {
     try {
       List<String> own = Files.readAllLines(Path.of("/proc/self/cgroup"));
       Optional<Path> cpu = ownDir(own, "cpu");
@@ -57,12 +62,28 @@ final class JobCgroups {
       if (cpu.isEmpty() || pids.isEmpty()) {
         return Optional.empty();
       }
-      Path cpuRoot = Files.createDirectories(cpu.get().resolve("racetrack"));
-      Path pidsRoot = Files.createDirectories(pids.get().resolve("racetrack"));
+      Path cpuRoot = Files.createDirectories(cpu.get().resolve("racetrack").resolve(scope));
+      Path pidsRoot = Files.createDirectories(pids.get().resolve("racetrack").resolve(scope));
       return Optional.of(new JobCgroups(cpuRoot, pidsRoot, maxProcesses));
     } catch (IOException | RuntimeException e) {
       LOG.debug("no writable cgroup v1 cpu and pids controllers: {}", e.toString());
       return Optional.empty();
+    }
+  }
+
+  /**
+   * The cgroup directory (under {@code racetrack/}) of one local target: its name and a digest of
+   * its data directory, so that two targets (two platforms on one machine, or {@code local} and a
+   * second local target a job moves to) never share a job's cgroup, which a delete empties.
+   */
+  static String scope(String targetName, Path dataDir) {
+    try {
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256")
+              .digest(dataDir.toAbsolutePath().normalize().toString().getBytes(UTF_8));
+      return targetName + "-" + HexFormat.of().formatHex(digest, 0, 6);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is not available", e);
     }
   }
 

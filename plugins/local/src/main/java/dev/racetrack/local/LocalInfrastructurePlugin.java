@@ -53,7 +53,9 @@ public final class LocalInfrastructurePlugin implements InfrastructurePlugin {
             context.env(),
             passEnv,
             sandbox(env, context),
-            cgroups((int) env.positiveLong("LOCAL_TARGET_MAX_PROCESSES", 256)));
+            cgroups(
+                (int) env.positiveLong("LOCAL_TARGET_MAX_PROCESSES", 256),
+                JobCgroups.scope(name, context.dataDir())));
     return new LocalTarget(
         name,
         new LocalStore(context.dataDir(), context.secrets()),
@@ -63,8 +65,8 @@ public final class LocalInfrastructurePlugin implements InfrastructurePlugin {
   }
 
   /** Per-job cgroups where the machine lets the platform manage them, logged at start-up. */
-  private static Optional<JobCgroups> cgroups(int maxProcesses) {
-    Optional<JobCgroups> cgroups = JobCgroups.detect(maxProcesses);
+  private static Optional<JobCgroups> cgroups(int maxProcesses, String scope) {
+    Optional<JobCgroups> cgroups = JobCgroups.detect(maxProcesses, scope);
     cgroups.ifPresentOrElse(
         c -> LOG.info("local target: job resources enforced with {}", c.describe()),
         () ->

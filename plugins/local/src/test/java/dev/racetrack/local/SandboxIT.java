@@ -244,7 +244,11 @@ class SandboxIT {
         .hasMessageContaining("apt-get install bubblewrap");
     assertThat(target.list()).isEmpty();
     for (String controller : List.of("cpu", "pids")) {
-      assertThat(ownCgroup(controller).resolve("racetrack").resolve(manifest.resourceName()))
+      assertThat(
+              ownCgroup(controller)
+                  .resolve("racetrack")
+                  .resolve(scope())
+                  .resolve(manifest.resourceName()))
           .as("no cgroup is left behind by a refused start")
           .doesNotExist();
     }
@@ -321,8 +325,8 @@ class SandboxIT {
                     .toFile())
             .path("pid")
             .asLong();
-    Path cpu = ownCgroup("cpu").resolve("racetrack").resolve(resource);
-    Path pids = ownCgroup("pids").resolve("racetrack").resolve(resource);
+    Path cpu = ownCgroup("cpu").resolve("racetrack").resolve(scope()).resolve(resource);
+    Path pids = ownCgroup("pids").resolve("racetrack").resolve(scope()).resolve(resource);
     assertThat(pid).isPositive();
     assertThat(Files.readAllLines(cpu.resolve("cgroup.procs"))).contains(Long.toString(pid));
     assertThat(Files.readAllLines(pids.resolve("cgroup.procs"))).contains(Long.toString(pid));
@@ -340,6 +344,11 @@ class SandboxIT {
         Files.isWritable(Path.of("/sys/fs/cgroup/cpu"))
             && Files.isWritable(Path.of("/sys/fs/cgroup/pids")),
         "writable cgroup v1 cpu and pids controllers (/sys/fs/cgroup/cpu, /sys/fs/cgroup/pids)");
+  }
+
+  /** The cgroup directory of this test's target (its name and data directory). */
+  private String scope() {
+    return JobCgroups.scope("local", data.resolve("infrastructure/local"));
   }
 
   /** This process's cgroup directory in a v1 controller, from /proc/self/cgroup. */
