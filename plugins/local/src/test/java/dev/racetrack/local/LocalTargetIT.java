@@ -22,10 +22,7 @@ import dev.racetrack.spi.Sandbox;
 import dev.racetrack.spi.SecretBox;
 import dev.racetrack.testsupport.Tools;
 import java.io.IOException;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -112,7 +109,7 @@ class LocalTargetIT {
   }
 
   /** The secret PUB would present to the job (the wrapper refuses calls without it). */
-  private static final String CALL_SECRET = "secret-pub-presents";
+  private static final String CALL_SECRET = JobCallFixture.CALL_SECRET;
 
   private static final String ADDER =
       "    def perform(self, numbers):\n        return sum(numbers)\n    def env(self):\n        return dict(os.environ)\n";
@@ -140,20 +137,7 @@ class LocalTargetIT {
   }
 
   private String call(DeployedJob job, Manifest manifest, String body) throws Exception {
-    HttpRequest request =
-        HttpRequest.newBuilder(
-                URI.create(
-                    "http://"
-                        + job.internalName()
-                        + "/pub/job/"
-                        + manifest.name()
-                        + "/"
-                        + manifest.version()
-                        + "/api/v1/perform"))
-            .header("X-Racetrack-Job-Secret", CALL_SECRET)
-            .POST(HttpRequest.BodyPublishers.ofString(body))
-            .build();
-    return http.send(request, HttpResponse.BodyHandlers.ofString()).body();
+    return JobCallFixture.perform(http, job, manifest, body).body();
   }
 
   @Test

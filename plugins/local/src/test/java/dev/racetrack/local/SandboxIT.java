@@ -20,9 +20,7 @@ import dev.racetrack.spi.SandboxException;
 import dev.racetrack.spi.SecretBox;
 import dev.racetrack.testsupport.Tools;
 import java.io.IOException;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -168,7 +166,7 @@ class SandboxIT {
   }
 
   /** What PUB would present (the wrapper performs only for it). */
-  private static final String CALL_SECRET = "secret-pub-presents";
+  private static final String CALL_SECRET = JobCallFixture.CALL_SECRET;
 
   private static JobProvision provision(Manifest manifest, Path artifact) {
     return new JobProvision(
@@ -370,19 +368,6 @@ class SandboxIT {
 
   private HttpResponse<String> send(DeployedJob job, Manifest manifest, String body)
       throws Exception {
-    HttpRequest request =
-        HttpRequest.newBuilder(
-                URI.create(
-                    "http://"
-                        + job.internalName()
-                        + "/pub/job/"
-                        + manifest.name()
-                        + "/"
-                        + manifest.version()
-                        + "/api/v1/perform"))
-            .header("X-Racetrack-Job-Secret", CALL_SECRET)
-            .POST(HttpRequest.BodyPublishers.ofString(body))
-            .build();
-    return http.send(request, HttpResponse.BodyHandlers.ofString());
+    return JobCallFixture.perform(http, job, manifest, body);
   }
 }
