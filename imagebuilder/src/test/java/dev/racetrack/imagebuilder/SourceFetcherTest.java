@@ -133,6 +133,7 @@ class SourceFetcherTest {
         m.replicas(),
         m.resources(),
         m.jobtypeExtra(),
-        m.infrastructureTarget());
+        m.infrastructureTarget(),
+        m.callTimeout());
   }
 }

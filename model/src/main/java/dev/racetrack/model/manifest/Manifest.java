@@ -37,7 +37,11 @@ public record Manifest(
     int replicas,
     @Nullable Resources resources,
     Map<String, Object> jobtypeExtra,
-    @Nullable String infrastructureTarget) {
+    @Nullable String infrastructureTarget,
+    @Nullable Integer callTimeout) {
+
+  /** Longest {@code call_timeout} a manifest may ask for, in seconds (a day). */
+  public static final int MAX_CALL_TIMEOUT_SECONDS = 86_400;
 
   public Manifest {
     Objects.requireNonNull(name, "name");
@@ -128,6 +132,18 @@ public record Manifest(
               }
             });
     return out.toString();
+  }
+
+  /**
+   * The job's call timeout ({@code call_timeout}, in seconds): PUB answers 504 when a call takes
+   * longer, and the wrappers stop waiting at the same limit. Empty when the manifest sets none (the
+   * platform's default applies).
+   */
+  @JsonIgnore
+  public Optional<java.time.Duration> callTimeoutDuration() {
+    return callTimeout == null
+        ? Optional.empty()
+        : Optional.of(java.time.Duration.ofSeconds(callTimeout));
   }
 
   /** A string value of {@code jobtype_extra}, if present. */

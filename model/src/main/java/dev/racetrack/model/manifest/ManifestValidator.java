@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -38,6 +39,7 @@ public final class ManifestValidator {
           "resources",
           "jobtype_extra",
           "infrastructure_target",
+          "call_timeout",
           "lang",
           "golang",
           "python",
@@ -111,6 +113,7 @@ public final class ManifestValidator {
     int replicas = replicas(raw, problems);
     Manifest.Resources resources = resources(raw, problems);
     Map<String, Object> extra = jobtypeExtra(raw, problems, warnings);
+    Integer callTimeout = callTimeout(raw, problems);
     problems.throwIfAny();
 
     Manifest manifest =
@@ -131,7 +134,8 @@ public final class ManifestValidator {
             replicas,
             resources,
             extra,
-            problems.string(raw, "infrastructure_target", "infrastructure_target").orElse(null));
+            problems.string(raw, "infrastructure_target", "infrastructure_target").orElse(null),
+            callTimeout);
     problems.throwIfAny();
     return new ValidatedManifest(manifest, warnings);
   }
@@ -235,6 +239,44 @@ public final class ManifestValidator {
     }
     return number;
   }
+
+  /**
+   * {@code call_timeout}: whole seconds, or a number with the unit {@code s}, {@code m} or {@code
+   * h} ({@code 90}, {@code "90s"}, {@code "5m"}, {@code "2h"}); kept as seconds.
+   */
+  private static Integer callTimeout(Map<String, ?> raw, ManifestProblems problems) {
+    Object value = raw.get("call_timeout");
+    if (value == null) {
+      return null;
+    }
+    long seconds = -1;
+    if (value instanceof Integer number) {
+      seconds = number;
+    } else if (value instanceof String text) {
+      Matcher m = DURATION.matcher(text.trim());
+      if (m.matches()) {
+        long amount = Long.parseLong(m.group(1));
+        String unit = m.group(2) == null ? "s" : m.group(2);
+        seconds =
+            switch (unit) {
+              case "m" -> amount * 60;
+              case "h" -> amount * 3600;
+              default -> amount;
+            };
+      }
+    }
+    if (seconds < 1 || seconds > Manifest.MAX_CALL_TIMEOUT_SECONDS) {
+      problems.add(
+          "call_timeout",
+          "must be from 1 second to 24 hours, as whole seconds or with a unit (90, \"90s\","
+              + " \"5m\", \"2h\"), got "
+              + ManifestProblems.describe(value));
+      return null;
+    }
+    return (int) seconds;
+  }
+
+  private static final Pattern DURATION = Pattern.compile("(\\d{1,9})\\s*([smh])?");
 
   private static Manifest.Resources resources(Map<String, ?> raw, ManifestProblems problems) {
     if (!raw.containsKey("resources")) {

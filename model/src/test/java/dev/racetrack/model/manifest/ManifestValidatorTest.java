@@ -158,4 +158,40 @@ class ManifestValidatorTest {
     assertThatThrownBy(() -> validator.validate(raw, "job.yaml"))
         .hasMessageContaining("runtime_env.BAD-NAME: is not a valid environment variable name");
   }
+
+  @Test
+  void validate_callTimeout_acceptsSecondsAndUnits() {
+    for (Object[] c :
+        new Object[][] {{90, 90}, {"90s", 90}, {"5m", 300}, {"2h", 7200}, {"45", 45}}) {
+      Map<String, Object> raw = minimal();
+      raw.put("call_timeout", c[0]);
+      Manifest m = validator.validate(raw, "job.yaml").manifest();
+      assertThat(m.callTimeout()).as("%s", c[0]).isEqualTo(c[1]);
+      assertThat(m.callTimeoutDuration()).hasValue(java.time.Duration.ofSeconds((Integer) c[1]));
+    }
+    assertThat(validator.validate(minimal(), "job.yaml").manifest().callTimeoutDuration())
+        .isEmpty();
+  }
+
+  @Test
+  void validate_badCallTimeout_namesTheField() {
+    for (Object bad : List.of(0, -3, "5d", "soon", 86_401, "25h", 1.5)) {
+      Map<String, Object> raw = minimal();
+      raw.put("call_timeout", bad);
+      assertThatThrownBy(() -> validator.validate(raw, "job.yaml"))
+          .as("%s", bad)
+          .isInstanceOf(ValidationException.class)
+          .hasMessageContaining("call_timeout")
+          .hasMessageContaining("must be from 1 second to 24 hours");
+    }
+  }
+
+  @Test
+  void callTimeout_survivesTheCanonicalYaml() {
+    Map<String, Object> raw = minimal();
+    raw.put("call_timeout", "2m");
+    Manifest m = validator.validate(raw, "job.yaml").manifest();
+    assertThat(m.toYaml()).contains("call_timeout: 120");
+    assertThat(m.toMap()).containsEntry("call_timeout", 120);
+  }
 }
