@@ -32,6 +32,7 @@ import dev.racetrack.lifecycle.database.EmbeddedPostgresServer;
 import dev.racetrack.lifecycle.database.JdbcTarget;
 import dev.racetrack.lifecycle.deployment.BuildContexts;
 import dev.racetrack.lifecycle.deployment.DeploymentPipeline;
+import dev.racetrack.lifecycle.deployment.DeploymentQuota;
 import dev.racetrack.lifecycle.deployment.DeploymentRepository;
 import dev.racetrack.lifecycle.deployment.DeploymentRoutes;
 import dev.racetrack.lifecycle.deployment.Deployments;
@@ -187,6 +188,10 @@ public final class LifecycleApp implements AutoCloseable {
     BuildContext.Limits uploadLimits =
         new BuildContext.Limits(
             config.maxBuildContextBytes(), config.maxBuildContextBytes() * 8, 100_000);
+    DeploymentQuota quota =
+        new DeploymentQuota(
+            deploymentRepository,
+            (int) new EnvReader(config.env()).positiveLong("MAX_DEPLOYMENTS_PER_USER", 5));
     Deployments deployments =
         new Deployments(
             new Deployments.Parts(
@@ -204,6 +209,7 @@ public final class LifecycleApp implements AutoCloseable {
                 pipeline,
                 deploymentExecutor,
                 uploadLimits),
+            quota,
             metrics);
 
     Reconciler reconciler = new Reconciler(jobRepository, deployments);
@@ -273,11 +279,7 @@ public final class LifecycleApp implements AutoCloseable {
                         gateway,
                         clock)),
                 requestAuth),
-            new DeploymentRoutes(
-                deployments,
-                deploymentRepository,
-                (int) new EnvReader(config.env()).positiveLong("MAX_DEPLOYMENTS_PER_USER", 5),
-                requestAuth),
+            new DeploymentRoutes(deployments, quota, requestAuth),
             new JobRoutes(
                 jobs,
                 new JobRemoval(

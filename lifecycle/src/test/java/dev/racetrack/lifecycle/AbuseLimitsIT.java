@@ -207,17 +207,7 @@ class AbuseLimitsIT {
 
   @Test
   void deploy_whenTheUserHasTheMostDeploymentsInProgress_isRefusedWith429() {
-    for (int i = 0; i < 2; i++) {
-      direct
-          .jdbi()
-          .useHandle(
-              h ->
-                  h.execute(
-                      "INSERT INTO registry_deployment (id, status, manifest, job_name, job_version,"
-                          + " deployed_by) VALUES (?, 'in_progress', '', 'busy', ?, 'admin')",
-                      UUID.randomUUID().toString(),
-                      UUID.randomUUID().toString()));
-    }
+    fillDeploymentQuota("admin");
     HttpResponse<String> third =
         direct.post(
             "/api/v1/deploy",
@@ -225,6 +215,20 @@ class AbuseLimitsIT {
             admin);
     assertThat(third.statusCode()).as(third.body()).isEqualTo(429);
     assertThat(json(third.body()).path("error").asText()).contains("MAX_DEPLOYMENTS_PER_USER=2");
+  }
+
+  @Test
+  void redeployReprovisionAndMove_whenTheUserHasTheMostDeploymentsInProgress_areRefusedWith429() {
+    fillDeploymentQuota("admin");
+    // every other way of starting a deployment counts against the same limit (the job does not
+    // even need to exist: the quota is checked first)
+    for (String path : List.of("redeploy", "reprovision", "move")) {
+      HttpResponse<String> answer =
+          direct.post(
+              "/api/v1/job/busy/1.0.0/" + path, Map.of("infrastructure_target", "local"), admin);
+      assertThat(answer.statusCode()).as(path + ": " + answer.body()).isEqualTo(429);
+      assertThat(json(answer.body()).path("error").asText()).contains("MAX_DEPLOYMENTS_PER_USER=2");
+    }
   }
 
   @Test
@@ -304,5 +308,23 @@ class AbuseLimitsIT {
         return "closed";
       }
     }
+  }
+
+  /** Two deployments of {@code user} in progress: MAX_DEPLOYMENTS_PER_USER of this class. */
+  private void fillDeploymentQuota(String user) {
+    direct
+        .jdbi()
+        .useHandle(
+            h -> {
+              h.execute("DELETE FROM registry_deployment WHERE deployed_by = ?", user);
+              for (int i = 0; i < 2; i++) {
+                h.execute(
+                    "INSERT INTO registry_deployment (id, status, manifest, job_name, job_version,"
+                        + " deployed_by) VALUES (?, 'in_progress', '', 'busy', ?, ?)",
+                    UUID.randomUUID().toString(),
+                    UUID.randomUUID().toString(),
+                    user);
+              }
+            });
   }
 }

@@ -5,30 +5,19 @@ import dev.racetrack.http.RouteTable;
 import dev.racetrack.http.Routes;
 import dev.racetrack.lifecycle.auth.RequestAuth;
 import dev.racetrack.model.DeployRequest;
-import dev.racetrack.model.error.TooManyRequestsException;
 import dev.racetrack.model.error.ValidationException;
 import io.javalin.http.Context;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.locks.ReentrantLock;
 
 /** Deployment endpoints (§3.3). */
 public final class DeploymentRoutes implements Routes {
   private final Deployments deployments;
-  private final DeploymentRepository rows;
-  private final int maxActivePerUser;
+  private final DeploymentQuota quota;
   private final RequestAuth auth;
-  private final Map<String, ReentrantLock> userLocks = new ConcurrentHashMap<>();
 
-  /**
-   * @param maxActivePerUser deployments one user may have in progress at once ({@code
-   *     MAX_DEPLOYMENTS_PER_USER})
-   */
-  public DeploymentRoutes(
-      Deployments deployments, DeploymentRepository rows, int maxActivePerUser, RequestAuth auth) {
+  public DeploymentRoutes(Deployments deployments, DeploymentQuota quota, RequestAuth auth) {
     this.deployments = deployments;
-    this.rows = rows;
-    this.maxActivePerUser = maxActivePerUser;
+    this.quota = quota;
     this.auth = auth;
   }
 
@@ -42,30 +31,9 @@ public final class DeploymentRoutes implements Routes {
   /** Starts a deployment, unless the caller already has the most it may run at once (429). */
   private void deploy(Context ctx) {
     var caller = auth.caller(ctx);
-    ensureRoom(caller.username());
+    quota.ensureRoom(caller.username()); // before reading a possibly large body
     DeployRequest request = JsonBodies.read(ctx, DeployRequest.class);
-    String id;
-    // one check-and-create at a time per user, so parallel requests cannot all pass the check
-    ReentrantLock lock = userLocks.computeIfAbsent(caller.username(), k -> new ReentrantLock());
-    lock.lock();
-    try {
-      ensureRoom(caller.username());
-      id = deployments.deploy(caller, request);
-    } finally {
-      lock.unlock();
-    }
-    ctx.json(Map.of("id", id));
-  }
-
-  private void ensureRoom(String username) {
-    if (rows.countActiveBy(username) >= maxActivePerUser) {
-      throw new TooManyRequestsException(
-          "too many deployments in progress for "
-              + username
-              + " (limit MAX_DEPLOYMENTS_PER_USER="
-              + maxActivePerUser
-              + "); wait until one finishes");
-    }
+    ctx.json(Map.of("id", deployments.deploy(caller, request)));
   }
 
   private void list(Context ctx) {

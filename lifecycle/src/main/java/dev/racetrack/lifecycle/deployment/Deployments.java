@@ -56,16 +56,19 @@ public final class Deployments {
       BuildContext.Limits uploadLimits) {}
 
   private final Parts p;
+  private final DeploymentQuota quota;
   private final Counter requested;
 
-  public Deployments(Parts parts, MeterRegistry metrics) {
+  public Deployments(Parts parts, DeploymentQuota quota, MeterRegistry metrics) {
     this.p = parts;
+    this.quota = quota;
     this.requested = Counter.builder("requested_job_deployments").register(metrics);
   }
 
   /** Checks a deployment request and starts it; returns the deployment id to poll. */
   public String deploy(Caller caller, DeployRequest request) {
     p.maintenance().ensureOff();
+    quota.ensureRoom(caller.username());
     Manifest manifest = p.validator().validate(request.manifest(), "manifest").manifest();
     JobType jobType = jobType(manifest);
     for (String flag : request.buildFlags()) {
@@ -104,6 +107,7 @@ public final class Deployments {
 
   /** Rebuilds a job from its stored manifest, kept source (or git) and stored secrets. */
   public String redeploy(Caller caller, String name, String version) {
+    quota.ensureRoom(caller.username());
     Job job = prepare(caller, name, version);
     Manifest manifest = storedManifest(job);
     return start(
@@ -124,6 +128,7 @@ public final class Deployments {
 
   /** Starts a job's built artifact again (a new environment, e.g. a rotated family token). */
   public String reprovision(Caller caller, String name, String version) {
+    quota.ensureRoom(caller.username());
     Job job = prepare(caller, name, version);
     Manifest manifest = storedManifest(job);
     return start(
@@ -144,6 +149,7 @@ public final class Deployments {
 
   /** Starts a job on another infrastructure target and removes it from its current one. */
   public String move(Caller caller, String name, String version, String newTarget) {
+    quota.ensureRoom(caller.username());
     Job job = prepare(caller, name, version);
     if (newTarget == null || newTarget.isBlank()) {
       throw new ValidationException("infrastructure_target is required");
@@ -290,13 +296,16 @@ public final class Deployments {
 
   private String start(DeploymentTask pending) {
     String id =
-        p.deployments()
-            .create(
-                pending.jobName(),
-                pending.jobVersion(),
-                pending.manifest().toYaml(),
-                pending.caller().username(),
-                pending.target());
+        quota.admit(
+            pending.caller().username(),
+            () ->
+                p.deployments()
+                    .create(
+                        pending.jobName(),
+                        pending.jobVersion(),
+                        pending.manifest().toYaml(),
+                        pending.caller().username(),
+                        pending.target()));
     requested.increment();
     DeploymentTask task = pending.withId(id);
     p.executor().submit(() -> p.pipeline().run(task));
