@@ -1,5 +1,6 @@
 """In-process unit tests of the wrapper's building blocks (no subprocess)."""
 
+import contextvars
 import dataclasses
 import enum
 import json
@@ -13,7 +14,8 @@ import unittest
 from unittest import mock
 
 from racetrack_job_wrapper.app import ConcurrencyLimiter, JobApp
-from racetrack_job_wrapper.config import Config
+from racetrack_job_wrapper.config import Config, ConfigError
+from racetrack_job_wrapper.deadline import CallRunner, CallTimeout
 from racetrack_job_wrapper.context import Headers, current_request
 from racetrack_job_wrapper.encoding import encode_json
 from racetrack_job_wrapper.loader import JobEndpoint, JobLoadError, load_job
@@ -164,6 +166,60 @@ class TestConcurrencyLimiter(unittest.TestCase):
         for t in threads:
             t.join()
         self.assertEqual(peak[0], 2)
+
+    def test_enter_with_timeout_gives_up_its_place(self):
+        limiter = ConcurrencyLimiter(max_concurrency=1, max_queue=1)
+        self.assertTrue(limiter.try_enter(1.0))
+        self.assertIsNone(limiter.try_enter(0.05))  # waited for the slot, gave up
+        self.assertIsNone(limiter.try_enter(0.05))  # its place in the queue was given back
+        limiter.exit()
+        self.assertTrue(limiter.try_enter(0.05))
+        limiter.exit()
+
+
+class TestCallTimeoutConfig(unittest.TestCase):
+    def config(self, **env):
+        with mock.patch.dict(os.environ, {'JOB_NAME': 'j', 'JOB_VERSION': '1', **env}, clear=True):
+            return Config.from_env()
+
+    def test_call_timeout(self):
+        self.assertIsNone(self.config().call_timeout)
+        self.assertEqual(self.config(JOB_CALL_TIMEOUT='90').call_timeout, 90.0)
+        self.assertEqual(self.config(JOB_CALL_TIMEOUT='0.25').call_timeout, 0.25)
+        for bad in ('0', '-1', 'soon', 'nan', 'inf'):
+            with self.subTest(bad=bad), self.assertRaisesRegex(ConfigError, 'JOB_CALL_TIMEOUT'):
+                self.config(JOB_CALL_TIMEOUT=bad)
+
+    def test_webview_base_url(self):
+        self.assertEqual(self.config(JOB_NAME='shop', JOB_VERSION='2.0.1').webview_base_url,
+                         '/pub/job/shop/2.0.1/api/v1/webview')
+
+
+class TestCallRunner(unittest.TestCase):
+    def test_result_error_and_context(self):
+        runner = CallRunner(1.0, Metrics())
+        self.assertEqual(runner.run(lambda: 42, '/x', 1.0), 42)
+        with self.assertRaises(ZeroDivisionError):
+            runner.run(lambda: 1 / 0, '/x', 1.0)
+        marker = contextvars.ContextVar('marker')
+        marker.set('caller')
+        self.assertEqual(runner.run(marker.get, '/x', 1.0), 'caller')
+
+    def test_timeout_raises_and_release_waits_for_the_real_end(self):
+        metrics = Metrics()
+        runner = CallRunner(0.05, metrics)
+        finish, released = threading.Event(), []
+        with self.assertRaisesRegex(CallTimeout, 'call_timeout of 0.05 s'):
+            runner.run(finish.wait, '/slow', 0.05, release=lambda: released.append(1))
+        self.assertEqual(released, [])  # still running: its slot is still taken
+        self.assertEqual((metrics.calls_timed_out, metrics.calls_running_after_timeout), (1, 1))
+        finish.set()
+        deadline = time.monotonic() + 5
+        while metrics.calls_running_after_timeout and time.monotonic() < deadline:
+            time.sleep(0.01)
+        self.assertEqual(released, [1])
+        self.assertEqual((metrics.calls_timed_out, metrics.calls_running_after_timeout), (1, 0))
+        self.assertEqual(runner.run(lambda: 'again', '/x', 1.0), 'again')  # the worker is reused
 
 
 class TestLoader(unittest.TestCase):

@@ -44,7 +44,8 @@ MAX_CHUNK_LINE_BYTES = 4096
 # building that enum costs several milliseconds of startup time).
 _REASONS = {
     100: 'Continue', 200: 'OK', 201: 'Created', 202: 'Accepted', 204: 'No Content',
-    301: 'Moved Permanently', 302: 'Found', 304: 'Not Modified', 307: 'Temporary Redirect',
+    301: 'Moved Permanently', 302: 'Found', 303: 'See Other', 304: 'Not Modified', 307: 'Temporary Redirect',
+    308: 'Permanent Redirect',
     400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed',
     408: 'Request Timeout', 409: 'Conflict', 413: 'Content Too Large', 415: 'Unsupported Media Type',
     422: 'Unprocessable Content', 429: 'Too Many Requests', 431: 'Request Header Fields Too Large',
