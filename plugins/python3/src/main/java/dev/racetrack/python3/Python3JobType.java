@@ -137,6 +137,10 @@ public final class Python3JobType implements JobType {
     manifest
         .jobtypeExtraString("max_concurrency_queue")
         .ifPresent(v -> env.put("JOB_MAX_CONCURRENCY_QUEUE", v));
+    // The wrapper stops waiting for a job call at the manifest's call_timeout (504), as PUB does.
+    manifest
+        .callTimeoutDuration()
+        .ifPresent(t -> env.put("JOB_CALL_TIMEOUT", Long.toString(t.toSeconds())));
     return new LaunchSpec(command, "job", env, List.of(interpreter.prefix()));
   }
 
