@@ -250,7 +250,7 @@ class Python3JobTypeTest {
 
   @Test
   void localIndexes_takesFileUrlsAndAbsolutePaths() throws IOException {
-    Path mirror = Files.createDirectories(tmp.resolve("simple"));
+    Path mirror = Files.createDirectories(tmp.resolve("mirror"));
     Path wheels = Files.createDirectories(tmp.resolve("wheels"));
 
     assertThat(
@@ -263,5 +263,15 @@ class Python3JobTypeTest {
                     "PIP_EXTRA_INDEX_URL",
                     "file:///nonexistent-index")))
         .containsExactlyInAnyOrder(mirror, wheels);
+  }
+
+  @Test
+  void localIndexes_simpleIndex_mountsTheMirrorWithItsFiles() throws IOException {
+    // A PEP 503 mirror: simple/<project>/index.html links to ../../files/<wheel>.
+    Path simple = Files.createDirectories(tmp.resolve("pypi/simple"));
+    Files.createDirectories(tmp.resolve("pypi/files"));
+
+    assertThat(Python3JobType.localIndexes(Map.of("PIP_INDEX_URL", simple.toUri().toString())))
+        .containsExactly(tmp.resolve("pypi"));
   }
 }
