@@ -1,6 +1,5 @@
 """In-process unit tests of the wrapper's building blocks (no subprocess)."""
 
-import contextvars
 import dataclasses
 import enum
 import json
@@ -15,7 +14,7 @@ from unittest import mock
 
 from racetrack_job_wrapper.app import ConcurrencyLimiter, JobApp
 from racetrack_job_wrapper.config import Config, ConfigError
-from racetrack_job_wrapper.deadline import CallRunner, CallTimeout
+from racetrack_job_wrapper.deadline import ANSWERED, Watchdog
 from racetrack_job_wrapper.context import Headers, current_request
 from racetrack_job_wrapper.encoding import encode_json
 from racetrack_job_wrapper.loader import JobEndpoint, JobLoadError, load_job
@@ -195,31 +194,56 @@ class TestCallTimeoutConfig(unittest.TestCase):
                          '/pub/job/shop/2.0.1/api/v1/webview')
 
 
-class TestCallRunner(unittest.TestCase):
-    def test_result_error_and_context(self):
-        runner = CallRunner(1.0, Metrics())
-        self.assertEqual(runner.run(lambda: 42, '/x', 1.0), 42)
-        with self.assertRaises(ZeroDivisionError):
-            runner.run(lambda: 1 / 0, '/x', 1.0)
-        marker = contextvars.ContextVar('marker')
-        marker.set('caller')
-        self.assertEqual(runner.run(marker.get, '/x', 1.0), 'caller')
+class _FakeConnection:
+    def __init__(self):
+        self.write_lock = threading.Lock()
+        self.answers = []
 
-    def test_timeout_raises_and_release_waits_for_the_real_end(self):
+    def answer_early(self, status, body):
+        self.answers.append((status, json.loads(body)))
+
+
+class TestWatchdog(unittest.TestCase):
+    def test_fast_call_returns_its_result_and_errors(self):
+        watchdog = Watchdog(1.0, Metrics())
+        conn = _FakeConnection()
+        self.assertEqual(watchdog.call(conn, '/x', time.perf_counter(), lambda a: a * 2, {'a': 21}), 42)
+        with self.assertRaises(ZeroDivisionError):
+            watchdog.call(conn, '/x', time.perf_counter(), lambda: 1 / 0, {})
+        self.assertEqual(conn.answers, [])
+
+    def test_slow_call_is_answered_504_and_its_result_dropped(self):
         metrics = Metrics()
-        runner = CallRunner(0.05, metrics)
-        finish, released = threading.Event(), []
-        with self.assertRaisesRegex(CallTimeout, 'call_timeout of 0.05 s'):
-            runner.run(finish.wait, '/slow', 0.05, release=lambda: released.append(1))
-        self.assertEqual(released, [])  # still running: its slot is still taken
+        watchdog = Watchdog(0.05, metrics)
+        conn = _FakeConnection()
+        finish = threading.Event()
+        outcome = []
+        caller = threading.Thread(target=lambda: outcome.append(
+            watchdog.call(conn, '/slow', time.perf_counter(), finish.wait, {})))
+        caller.start()
+        deadline = time.monotonic() + 5
+        while not conn.answers and time.monotonic() < deadline:
+            time.sleep(0.01)
+        self.assertEqual(conn.answers, [(504, {
+            'error': '/slow did not finish within the call_timeout of 0.05 s', 'type': 'timeout'})])
         self.assertEqual((metrics.calls_timed_out, metrics.calls_running_after_timeout), (1, 1))
         finish.set()
-        deadline = time.monotonic() + 5
-        while metrics.calls_running_after_timeout and time.monotonic() < deadline:
-            time.sleep(0.01)
-        self.assertEqual(released, [1])
+        caller.join(5)
+        self.assertEqual(outcome, [ANSWERED])
         self.assertEqual((metrics.calls_timed_out, metrics.calls_running_after_timeout), (1, 0))
-        self.assertEqual(runner.run(lambda: 'again', '/x', 1.0), 'again')  # the worker is reused
+
+    def test_error_of_a_call_already_answered_is_dropped(self):
+        watchdog = Watchdog(0.05, Metrics())
+        conn = _FakeConnection()
+        answered = threading.Event()
+        conn.answer_early = lambda status, body: answered.set()
+
+        def fail_after_the_504():
+            answered.wait(5)
+            raise ZeroDivisionError()
+
+        self.assertIs(watchdog.call(conn, '/x', time.perf_counter(), fail_after_the_504, {}), ANSWERED)
+        self.assertTrue(answered.is_set())
 
 
 class TestLoader(unittest.TestCase):

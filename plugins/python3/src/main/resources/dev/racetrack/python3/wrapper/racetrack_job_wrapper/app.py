@@ -22,7 +22,7 @@ import traceback
 
 from . import context
 from .config import Config
-from .deadline import CallRunner, CallTimeout
+from .deadline import ANSWERED, ANSWERED_EARLY, CallTimeout, Watchdog, timeout_body
 from .encoding import encode_json, error_json
 from .loader import API_PREFIX, JobEndpoint, LoadedJob, StaticEndpoint, is_within, load_job
 from .metrics import Metrics
@@ -145,7 +145,7 @@ class JobApp:
         self._openapi_lock = threading.Lock()
         self._static_dirs: list[tuple[str, StaticEndpoint]] = []
         self._async_runner = _AsyncRunner(self.metrics)
-        self._call_runner = CallRunner(config.call_timeout, self.metrics) if config.call_timeout else None
+        self._watchdog = Watchdog(config.call_timeout, self.metrics) if config.call_timeout else None
         self._webview = None  # webview.Webview, when the job has a webview_app
         self._limiter = (
             ConcurrencyLimiter(config.max_concurrency, config.max_concurrency_queue)
@@ -349,7 +349,8 @@ class JobApp:
         RequestContext = context.RequestContext
         perf_counter = time.perf_counter
         loads = json.loads
-        runner = self._call_runner
+        watchdog = self._watchdog
+        runner = watchdog  # the call_timeout is on
         call_timeout = self.config.call_timeout
 
         def call_with_deadline(request, kwargs: dict, started: float) -> tuple:
@@ -360,20 +361,24 @@ class JobApp:
                 return 429, error_json('too many requests waiting in a queue'), JSON, None
             if entered is None:
                 return _timeout_answer(CallTimeout(label, call_timeout))
-            release = limiter.exit if limiter is not None else None
             request_context = RequestContext(request.method, request.path, request.base, request.headers)
-            remaining = started + call_timeout - perf_counter()
-            try:
-                if endpoint.is_coroutine:
+            if endpoint.is_coroutine:
+                release = limiter.exit if limiter is not None else None
+                try:
                     result = async_runner.run_until(function(**kwargs), request_context, label, call_timeout,
-                                                    remaining, release)
-                else:
-                    def call():
-                        set_request(request_context)
-                        return function(**kwargs)
-                    result = runner.run(call, label, remaining, release)
-            except CallTimeout as e:
-                return _timeout_answer(e)
+                                                    started + call_timeout - perf_counter(), release)
+                except CallTimeout as e:
+                    return _timeout_answer(e)
+                return 200, encode_json(result), JSON, None
+            token = set_request(request_context)
+            try:
+                result = watchdog.call(request.conn, label, started, function, kwargs)
+            finally:
+                reset_request(token)
+                if limiter is not None:
+                    limiter.exit()
+            if result is ANSWERED:
+                return ANSWERED_EARLY
             return 200, encode_json(result), JSON, None
 
         def handle_job_call(request) -> tuple:
@@ -432,17 +437,20 @@ class JobApp:
         metrics.call_started(WEBVIEW_LABEL)
         started = time.perf_counter()
         internal_error = False
-        runner = self._call_runner
+        watchdog = self._watchdog
         try:
             if webview.is_asgi:
                 coroutine = webview.call_asgi(request, rest)
-                if runner is None:
+                if watchdog is None:
                     return self._async_runner.run(coroutine, None)
-                timeout = runner.timeout
-                return self._async_runner.run_until(coroutine, None, WEBVIEW_LABEL, timeout, timeout)
-            if runner is None:
+                timeout = watchdog.timeout
+                return self._async_runner.run_until(coroutine, None, WEBVIEW_LABEL, timeout,
+                                                    started + timeout - time.perf_counter())
+            if watchdog is None:
                 return webview.call_wsgi(request, rest)
-            return runner.run(lambda: webview.call_wsgi(request, rest), WEBVIEW_LABEL, runner.timeout)
+            answer = watchdog.call(request.conn, WEBVIEW_LABEL, started, webview.call_wsgi,
+                                   {'request': request, 'rest': rest})
+            return ANSWERED_EARLY if answer is ANSWERED else answer
         except CallTimeout as e:
             return _timeout_answer(e)
         except BaseException as e:
@@ -489,7 +497,7 @@ class JobApp:
 
 
 def _timeout_answer(timeout: CallTimeout) -> tuple:
-    return 504, encode_json({'error': str(timeout), 'type': 'timeout'}), JSON, None
+    return 504, timeout_body(timeout), JSON, None
 
 
 def _list_parameters(endpoint: JobEndpoint) -> list[dict]:

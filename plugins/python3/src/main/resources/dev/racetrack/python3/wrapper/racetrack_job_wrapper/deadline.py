@@ -1,24 +1,37 @@
 """
 The job's ``call_timeout``: the wrapper stops waiting for a job call at that limit.
 
-Python cannot kill a thread, so a call that outlives its timeout is not stopped: the caller gets
-a 504 right away and the call runs on in its worker thread until it returns by itself. Such calls
-are counted (``job_calls_timed_out_total`` and the gauge ``job_calls_running_after_timeout``)
-and logged when they finally end. A coroutine (``async def``) is cancelled instead.
+A call still runs inline in its connection's thread (no hand-off to a worker: that would halve the
+throughput). It is registered with a :class:`Watchdog` thread, which answers
+``504 {"error": "... call_timeout of N s", "type": "timeout"}`` on the connection itself when the
+deadline passes, with ``Connection: close``. Python cannot stop a thread, so the call runs on
+until it returns by itself; its result is then dropped and the connection closed. Such calls are
+counted (``job_calls_timed_out_total``, gauge ``job_calls_running_after_timeout``) and logged
+when they end. A coroutine (``async def``) is cancelled instead (see ``app._AsyncRunner``).
 
-Without a ``call_timeout`` none of this is used: job calls run inline in the connection's thread.
+Without a ``call_timeout`` none of this is used.
 """
 
-import contextvars
+import heapq
+import itertools
 import logging
-import queue
 import threading
 import time
 
+from .encoding import encode_json
+
 logger = logging.getLogger('racetrack_job_wrapper.deadline')
 
-# Idle worker threads kept for reuse; more are started when calls overlap, and leave when idle.
-MAX_IDLE_WORKERS = 32
+# Longest the watchdog sleeps while calls are registered: bounds how late a 504 can be for a call
+# registered after a long wait for a max_concurrency slot (its deadline counts from its start).
+TICK = 0.05
+
+RUNNING, FINISHED, TIMED_OUT = 0, 1, 2
+
+# What Watchdog.call returns for a call already answered with 504.
+ANSWERED = object()
+# The handler's answer for such a call: the server writes nothing more and closes the connection.
+ANSWERED_EARLY = (None, b'', b'', None)
 
 
 class CallTimeout(Exception):
@@ -30,88 +43,100 @@ class CallTimeout(Exception):
         self.timeout = timeout
 
 
-class _Task:
-    __slots__ = ('function', 'context', 'release', 'label', 'done', 'lock', 'result', 'error',
-                 'finished', 'abandoned', 'started')
+def timeout_body(timeout: CallTimeout) -> bytes:
+    return encode_json({'error': str(timeout), 'type': 'timeout'})
 
-    def __init__(self, function, context, release, label: str):
-        self.function = function
-        self.context = context
-        self.release = release
+
+class _Call:
+    __slots__ = ('deadline', 'seq', 'conn', 'label', 'state', 'started')
+
+    def __init__(self, deadline: float, seq: int, conn, label: str, started: float):
+        self.deadline = deadline
+        self.seq = seq
+        self.conn = conn
         self.label = label
-        self.done = threading.Event()
-        self.lock = threading.Lock()
-        self.result = None
-        self.error: BaseException | None = None
-        self.finished = False
-        self.abandoned = False
-        self.started = time.monotonic()
+        self.state = RUNNING
+        self.started = started
+
+    def __lt__(self, other: '_Call') -> bool:
+        return (self.deadline, self.seq) < (other.deadline, other.seq)
 
 
-class CallRunner:
-    """Runs job calls in reusable worker threads so the caller can stop waiting at a deadline."""
+class Watchdog:
+    """Answers 504 on the connection of a call that outlives the timeout."""
 
     def __init__(self, timeout: float, metrics):
         self.timeout = timeout
-        self._metrics = metrics  # counts the calls that outlive the timeout
-        self._idle: list[queue.SimpleQueue] = []
-        self._lock = threading.Lock()
+        self._metrics = metrics
+        self._heap: list[_Call] = []
+        self._cond = threading.Condition(threading.Lock())
+        self._idle = True
+        self._seq = itertools.count()
+        threading.Thread(target=self._watch, name='call-timeout-watchdog', daemon=True).start()
 
-    def run(self, function, label: str, remaining: float, release=None):
-        """Call ``function()`` (in the caller's context variables) in a worker thread and wait up to
-        ``remaining`` seconds. Raises :class:`CallTimeout` when the wait ends first.
-        ``release`` (if given) is called once when the function really returns."""
-        task = _Task(function, contextvars.copy_context(), release, label)
+    def call(self, conn, label: str, started: float, function, kwargs: dict):
+        """``function(**kwargs)`` run inline under the watchdog: its result, or :data:`ANSWERED` when
+        the watchdog has already answered 504 on ``conn`` (the result, or error, is then dropped)."""
+        call = self.arm(conn, label, started)
         try:
-            self._submit(task)
+            result = function(**kwargs)
         except BaseException:
-            if release is not None:
-                release()
-            raise
-        if not task.done.wait(max(remaining, 0.0)):
-            with task.lock:
-                if not task.finished:
-                    task.abandoned = True
-            if task.abandoned:
-                self._metrics.call_timed_out(still_running=True)
-                logger.warning(f'{label} did not finish within the call_timeout of {self.timeout:g} s: '
-                               f'answered 504, the call keeps running in its thread until it returns')
-                raise CallTimeout(label, self.timeout)
-        if task.error is not None:
-            raise task.error
-        return task.result
+            if self.disarm(call):
+                raise
+            return ANSWERED
+        return result if self.disarm(call) else ANSWERED
 
-    def _submit(self, task: _Task) -> None:
-        with self._lock:
-            tasks = self._idle.pop() if self._idle else None
-        if tasks is None:
-            tasks = queue.SimpleQueue()
-            threading.Thread(target=self._work, args=(tasks,), name='job-call', daemon=True).start()
-        tasks.put(task)
+    def arm(self, conn, label: str, started: float) -> _Call:
+        """Register a call started at ``started`` (``time.perf_counter()``) on connection ``conn``."""
+        call = _Call(started + self.timeout, next(self._seq), conn, label, started)
+        with self._cond:
+            heapq.heappush(self._heap, call)
+            if self._idle:
+                self._idle = False
+                self._cond.notify()
+        return call
 
-    def _work(self, tasks: queue.SimpleQueue) -> None:
-        while True:
-            task = tasks.get()
-            try:
-                task.result = task.context.run(task.function)
-            except BaseException as e:
-                task.error = e
-            finally:
-                if task.release is not None:
-                    task.release()
-            with task.lock:
-                task.finished = True
-                abandoned = task.abandoned
-            task.done.set()
-            if abandoned:
-                self._finished_after_timeout(task)
-            with self._lock:
-                if len(self._idle) >= MAX_IDLE_WORKERS:
-                    return
-                self._idle.append(tasks)
-
-    def _finished_after_timeout(self, task: _Task) -> None:
+    def disarm(self, call: _Call) -> bool:
+        """The call has returned: True if its caller still waits for the answer, False if the
+        watchdog already answered 504 (then the answer must be dropped and the connection closed)."""
+        with self._cond:
+            if call.state == RUNNING:
+                call.state = FINISHED
+                return True
         self._metrics.timed_out_call_ended()
-        outcome = 'failed' if task.error is not None else 'returned'
-        logger.warning(f'{task.label} {outcome} {time.monotonic() - task.started:.1f} s after it started, '
+        logger.warning(f'{call.label} returned {time.perf_counter() - call.started:.1f} s after it started, '
                        f'past its call_timeout of {self.timeout:g} s (its caller already got a 504)')
+        return False
+
+    def _watch(self) -> None:
+        heap, cond = self._heap, self._cond
+        while True:
+            expired = []
+            with cond:
+                while not heap:
+                    self._idle = True
+                    cond.wait()
+                now = time.perf_counter()
+                while heap and (heap[0].state != RUNNING or heap[0].deadline <= now):
+                    call = heapq.heappop(heap)
+                    if call.state == RUNNING:
+                        call.state = TIMED_OUT
+                        # Taken before the call's thread can see TIMED_OUT (in disarm, under this
+                        # lock): the connection is closed only after the 504 is written.
+                        call.conn.write_lock.acquire()
+                        expired.append(call)
+                wait = min(heap[0].deadline - now, TICK) if heap else 0
+            for call in expired:
+                self._answer(call)
+            if wait > 0:
+                time.sleep(wait)
+
+    def _answer(self, call: _Call) -> None:
+        self._metrics.call_timed_out(still_running=True)
+        logger.warning(f'{call.label} did not finish within the call_timeout of {self.timeout:g} s: '
+                       f'answered 504, the call keeps running in its thread until it returns')
+        conn = call.conn
+        try:
+            conn.answer_early(504, timeout_body(CallTimeout(call.label, self.timeout)))
+        finally:
+            conn.write_lock.release()
