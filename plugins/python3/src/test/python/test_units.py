@@ -232,6 +232,21 @@ class TestWatchdog(unittest.TestCase):
         self.assertEqual(outcome, [ANSWERED])
         self.assertEqual((metrics.calls_timed_out, metrics.calls_running_after_timeout), (1, 0))
 
+    def test_call_without_a_connection_times_out_without_killing_the_watchdog(self):
+        watchdog = Watchdog(0.05, Metrics())
+        finish = threading.Event()
+        caller = threading.Thread(target=watchdog.call, args=(None, '/x', time.perf_counter(), finish.wait, {}))
+        caller.start()
+        conn = _FakeConnection()
+        deadline = time.monotonic() + 5
+        while watchdog._heap and time.monotonic() < deadline:
+            time.sleep(0.01)
+        finish.set()
+        caller.join(5)
+        # still watching: a later call on a connection is answered
+        self.assertIs(watchdog.call(conn, '/y', time.perf_counter(), lambda seconds: time.sleep(seconds), {'seconds': 0.3}), ANSWERED)
+        self.assertEqual(conn.answers[0][0], 504)
+
     def test_error_of_a_call_already_answered_is_dropped(self):
         watchdog = Watchdog(0.05, Metrics())
         conn = _FakeConnection()
