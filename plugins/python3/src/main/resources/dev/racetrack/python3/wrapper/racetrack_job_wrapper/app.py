@@ -349,8 +349,7 @@ class JobApp:
         RequestContext = context.RequestContext
         perf_counter = time.perf_counter
         loads = json.loads
-        watchdog = self._watchdog
-        runner = watchdog  # the call_timeout is on
+        watchdog = self._watchdog  # None: no call_timeout
         call_timeout = self.config.call_timeout
 
         def call_with_deadline(request, kwargs: dict, started: float) -> tuple:
@@ -401,7 +400,7 @@ class JobApp:
                     return 400, error_json(f'invalid arguments for {label}: {problem}'), JSON, None
 
                 # -------- the call
-                if runner is not None:
+                if watchdog is not None:
                     return call_with_deadline(request, kwargs, started)
                 if limiter is not None and not limiter.try_enter():
                     return 429, error_json('too many requests waiting in a queue'), JSON, None
