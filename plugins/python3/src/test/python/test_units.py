@@ -13,7 +13,8 @@ import unittest
 from unittest import mock
 
 from racetrack_job_wrapper.app import ConcurrencyLimiter, JobApp
-from racetrack_job_wrapper.config import Config
+from racetrack_job_wrapper.config import Config, ConfigError
+from racetrack_job_wrapper.deadline import ANSWERED, Watchdog
 from racetrack_job_wrapper.context import Headers, current_request
 from racetrack_job_wrapper.encoding import encode_json
 from racetrack_job_wrapper.loader import JobEndpoint, JobLoadError, load_job
@@ -164,6 +165,100 @@ class TestConcurrencyLimiter(unittest.TestCase):
         for t in threads:
             t.join()
         self.assertEqual(peak[0], 2)
+
+    def test_enter_with_timeout_gives_up_its_place(self):
+        limiter = ConcurrencyLimiter(max_concurrency=1, max_queue=1)
+        self.assertTrue(limiter.try_enter(1.0))
+        self.assertIsNone(limiter.try_enter(0.05))  # waited for the slot, gave up
+        self.assertIsNone(limiter.try_enter(0.05))  # its place in the queue was given back
+        limiter.exit()
+        self.assertTrue(limiter.try_enter(0.05))
+        limiter.exit()
+
+
+class TestCallTimeoutConfig(unittest.TestCase):
+    def config(self, **env):
+        with mock.patch.dict(os.environ, {'JOB_NAME': 'j', 'JOB_VERSION': '1', **env}, clear=True):
+            return Config.from_env()
+
+    def test_call_timeout(self):
+        self.assertIsNone(self.config().call_timeout)
+        self.assertEqual(self.config(JOB_CALL_TIMEOUT='90').call_timeout, 90.0)
+        self.assertEqual(self.config(JOB_CALL_TIMEOUT='0.25').call_timeout, 0.25)
+        for bad in ('0', '-1', 'soon', 'nan', 'inf'):
+            with self.subTest(bad=bad), self.assertRaisesRegex(ConfigError, 'JOB_CALL_TIMEOUT'):
+                self.config(JOB_CALL_TIMEOUT=bad)
+
+    def test_webview_base_url(self):
+        self.assertEqual(self.config(JOB_NAME='shop', JOB_VERSION='2.0.1').webview_base_url,
+                         '/pub/job/shop/2.0.1/api/v1/webview')
+
+
+class _FakeConnection:
+    def __init__(self):
+        self.write_lock = threading.Lock()
+        self.answers = []
+
+    def answer_early(self, status, body):
+        self.answers.append((status, json.loads(body)))
+
+
+class TestWatchdog(unittest.TestCase):
+    def test_fast_call_returns_its_result_and_errors(self):
+        watchdog = Watchdog(1.0, Metrics())
+        conn = _FakeConnection()
+        self.assertEqual(watchdog.call(conn, '/x', time.perf_counter(), lambda a: a * 2, {'a': 21}), 42)
+        with self.assertRaises(ZeroDivisionError):
+            watchdog.call(conn, '/x', time.perf_counter(), lambda: 1 / 0, {})
+        self.assertEqual(conn.answers, [])
+
+    def test_slow_call_is_answered_504_and_its_result_dropped(self):
+        metrics = Metrics()
+        watchdog = Watchdog(0.05, metrics)
+        conn = _FakeConnection()
+        finish = threading.Event()
+        outcome = []
+        caller = threading.Thread(target=lambda: outcome.append(
+            watchdog.call(conn, '/slow', time.perf_counter(), finish.wait, {})))
+        caller.start()
+        deadline = time.monotonic() + 5
+        while not conn.answers and time.monotonic() < deadline:
+            time.sleep(0.01)
+        self.assertEqual(conn.answers, [(504, {
+            'error': '/slow did not finish within the call_timeout of 0.05 s', 'type': 'timeout'})])
+        self.assertEqual((metrics.calls_timed_out, metrics.calls_running_after_timeout), (1, 1))
+        finish.set()
+        caller.join(5)
+        self.assertEqual(outcome, [ANSWERED])
+        self.assertEqual((metrics.calls_timed_out, metrics.calls_running_after_timeout), (1, 0))
+
+    def test_call_without_a_connection_times_out_without_killing_the_watchdog(self):
+        watchdog = Watchdog(0.05, Metrics())
+        finish = threading.Event()
+        caller = threading.Thread(target=watchdog.call, args=(None, '/x', time.perf_counter(), finish.wait, {}))
+        caller.start()
+        conn = _FakeConnection()
+        deadline = time.monotonic() + 5
+        while watchdog._heap and time.monotonic() < deadline:
+            time.sleep(0.01)
+        finish.set()
+        caller.join(5)
+        # still watching: a later call on a connection is answered
+        self.assertIs(watchdog.call(conn, '/y', time.perf_counter(), lambda seconds: time.sleep(seconds), {'seconds': 0.3}), ANSWERED)
+        self.assertEqual(conn.answers[0][0], 504)
+
+    def test_error_of_a_call_already_answered_is_dropped(self):
+        watchdog = Watchdog(0.05, Metrics())
+        conn = _FakeConnection()
+        answered = threading.Event()
+        conn.answer_early = lambda status, body: answered.set()
+
+        def fail_after_the_504():
+            answered.wait(5)
+            raise ZeroDivisionError()
+
+        self.assertIs(watchdog.call(conn, '/x', time.perf_counter(), fail_after_the_504, {}), ANSWERED)
+        self.assertTrue(answered.is_set())
 
 
 class TestLoader(unittest.TestCase):

@@ -137,6 +137,10 @@ public final class Python3JobType implements JobType {
     manifest
         .jobtypeExtraString("max_concurrency_queue")
         .ifPresent(v -> env.put("JOB_MAX_CONCURRENCY_QUEUE", v));
+    // The wrapper stops waiting for a job call at the manifest's call_timeout (504), as PUB does.
+    manifest
+        .callTimeoutDuration()
+        .ifPresent(t -> env.put("JOB_CALL_TIMEOUT", Long.toString(t.toSeconds())));
     return new LaunchSpec(command, "job", env, List.of(interpreter.prefix()));
   }
 
@@ -236,7 +240,9 @@ public final class Python3JobType implements JobType {
 
   /**
    * Local package indexes and wheel directories the platform points pip at ({@code file://} URLs or
-   * absolute paths in its PIP_* settings), mounted read-only for pip.
+   * absolute paths in its PIP_* settings), mounted read-only for pip. An index directory named
+   * {@code simple} (PEP 503) links to its files by relative paths such as {@code
+   * ../../files/x.whl}, so the mirror directory holding it is mounted.
    */
   static List<Path> localIndexes(Map<String, String> toolEnv) {
     List<Path> dirs = new ArrayList<>();
@@ -246,9 +252,19 @@ public final class Python3JobType implements JobType {
             location.startsWith("file:")
                 ? Optional.of(Path.of(URI.create(location)))
                 : Optional.of(location).filter(l -> l.startsWith("/")).map(Path::of);
-        dir.filter(Files::exists).ifPresent(dirs::add);
+        dir.filter(Files::exists).map(Python3JobType::mirrorRoot).ifPresent(dirs::add);
       }
     }
     return dirs;
+  }
+
+  private static Path mirrorRoot(Path index) {
+    Path parent = index.getParent();
+    boolean simpleIndex =
+        index.getFileName() != null
+            && index.getFileName().toString().equals("simple")
+            && parent != null
+            && parent.getParent() != null;
+    return simpleIndex ? parent : index;
   }
 }

@@ -33,7 +33,11 @@ class Python3JobTypeTest {
   }
 
   private static Manifest manifest(Map<String, Object> extra) {
-    Map<String, Object> raw = new HashMap<>();
+    return manifest(extra, Map.of());
+  }
+
+  private static Manifest manifest(Map<String, Object> extra, Map<String, Object> topLevel) {
+    Map<String, Object> raw = new HashMap<>(topLevel);
     raw.put("name", "adder");
     raw.put("owner_email", "a@example.com");
     raw.put("jobtype", "python3:latest");
@@ -87,6 +91,37 @@ class Python3JobTypeTest {
         .containsEntry("PYTHONPATH", LaunchSpec.ARTIFACT + "/wrapper")
         .containsEntry("JOB_MAX_CONCURRENCY", "4");
     assertThat(spec.workingDir()).isEqualTo("job");
+  }
+
+  @Test
+  void buildLocal_withCallTimeout_passesItToTheWrapperInSeconds() throws IOException {
+    Path source = Files.createDirectories(tmp.resolve("src-timeout"));
+    Files.writeString(
+        source.resolve("a.py"), "class A:\n    def perform(self):\n        return 1\n");
+    Map<String, String> tools =
+        Map.of("PATH", System.getenv("PATH"), "HOME", System.getProperty("user.home"));
+    LaunchSpec withTimeout =
+        jobType.buildLocal(
+            new JobBuild(
+                manifest(Map.of("entrypoint_path", "a.py"), Map.of("call_timeout", "2m")),
+                source,
+                Files.createDirectories(tmp.resolve("artifact-timeout")),
+                Map.of(),
+                tools,
+                BuildProgress.discard(),
+                sandbox()));
+    assertThat(withTimeout.env()).containsEntry("JOB_CALL_TIMEOUT", "120");
+    LaunchSpec without =
+        jobType.buildLocal(
+            new JobBuild(
+                manifest(Map.of("entrypoint_path", "a.py")),
+                source,
+                Files.createDirectories(tmp.resolve("artifact-no-timeout")),
+                Map.of(),
+                tools,
+                BuildProgress.discard(),
+                sandbox()));
+    assertThat(without.env()).doesNotContainKey("JOB_CALL_TIMEOUT");
   }
 
   @Test
@@ -215,7 +250,7 @@ class Python3JobTypeTest {
 
   @Test
   void localIndexes_takesFileUrlsAndAbsolutePaths() throws IOException {
-    Path mirror = Files.createDirectories(tmp.resolve("simple"));
+    Path mirror = Files.createDirectories(tmp.resolve("mirror"));
     Path wheels = Files.createDirectories(tmp.resolve("wheels"));
 
     assertThat(
@@ -228,5 +263,15 @@ class Python3JobTypeTest {
                     "PIP_EXTRA_INDEX_URL",
                     "file:///nonexistent-index")))
         .containsExactlyInAnyOrder(mirror, wheels);
+  }
+
+  @Test
+  void localIndexes_simpleIndex_mountsTheMirrorWithItsFiles() throws IOException {
+    // A PEP 503 mirror: simple/<project>/index.html links to ../../files/<wheel>.
+    Path simple = Files.createDirectories(tmp.resolve("pypi/simple"));
+    Files.createDirectories(tmp.resolve("pypi/files"));
+
+    assertThat(Python3JobType.localIndexes(Map.of("PIP_INDEX_URL", simple.toUri().toString())))
+        .containsExactly(tmp.resolve("pypi"));
   }
 }

@@ -22,6 +22,7 @@ import traceback
 
 from . import context
 from .config import Config
+from .deadline import ANSWERED, ANSWERED_EARLY, CallTimeout, Watchdog, timeout_body
 from .encoding import encode_json, error_json
 from .loader import API_PREFIX, JobEndpoint, LoadedJob, StaticEndpoint, is_within, load_job
 from .metrics import Metrics
@@ -33,6 +34,9 @@ HTML = b'text/html; charset=utf-8'
 PROMETHEUS = b'text/plain; version=0.0.4; charset=utf-8'
 
 LOADING, READY, FAILED = 'loading', 'ready', 'failed'
+
+WEBVIEW_PATH = API_PREFIX + '/webview'
+WEBVIEW_LABEL = '/webview'  # metrics label of webview calls
 
 _NOT_READY = (503, error_json('job is not ready yet'), JSON, None)
 _NOT_FOUND = (404, error_json('not found'), JSON, None)
@@ -59,14 +63,21 @@ class ConcurrencyLimiter:
         self._lock = threading.Lock()
         self._active = 0  # running + waiting
 
-    def try_enter(self) -> bool:
-        """Wait for a free slot; False (without waiting) if the queue is full."""
+    def try_enter(self, timeout: float | None = None) -> bool:
+        """Wait for a free slot; False (without waiting) if the queue is full. With ``timeout``,
+        a wait longer than that gives up the place in the queue and returns None."""
         with self._lock:
             if self.max_queue is not None and self._active - self.max_concurrency >= self.max_queue:
                 return False
             self._active += 1
-        self._semaphore.acquire()
-        return True
+        if timeout is None:
+            self._semaphore.acquire()
+            return True
+        if self._semaphore.acquire(timeout=max(timeout, 0.0)):
+            return True
+        with self._lock:
+            self._active -= 1
+        return None
 
     def exit(self) -> None:
         self._semaphore.release()
@@ -77,22 +88,50 @@ class ConcurrencyLimiter:
 class _AsyncRunner:
     """Runs coroutines (``async def perform``) on one background event loop."""
 
-    def __init__(self):
+    def __init__(self, metrics: Metrics):
+        self.metrics = metrics
         self._loop = None
         self._lock = threading.Lock()
 
-    def run(self, coroutine, request: context.RequestContext):
+    def loop(self):
         import asyncio
         with self._lock:
             if self._loop is None:
                 self._loop = asyncio.new_event_loop()
                 threading.Thread(target=self._loop.run_forever, name='async-jobs', daemon=True).start()
+        return self._loop
+
+    def submit(self, coroutine, request: context.RequestContext | None):
+        """Schedule ``coroutine`` on the loop; a concurrent future of its result."""
+        import asyncio
 
         async def with_request_context():
-            context.request_context.set(request)  # the task runs in a copy of the loop's context
+            if request is not None:
+                context.request_context.set(request)  # the task runs in a copy of the loop's context
             return await coroutine
 
-        return asyncio.run_coroutine_threadsafe(with_request_context(), self._loop).result()
+        return asyncio.run_coroutine_threadsafe(with_request_context(), self.loop())
+
+    def run(self, coroutine, request: context.RequestContext | None):
+        return self.submit(coroutine, request).result()
+
+    def run_until(self, coroutine, request: context.RequestContext | None, label: str, timeout: float,
+                  remaining: float, release=None):
+        """Like :meth:`run`, but cancels the coroutine and raises CallTimeout after ``remaining`` s.
+        ``release`` (if given) is called once when the coroutine has really ended."""
+        import concurrent.futures
+        future = self.submit(coroutine, request)
+        if release is not None:
+            future.add_done_callback(lambda f: release())
+        try:
+            return future.result(max(remaining, 0.0))
+        except concurrent.futures.TimeoutError:
+            if not future.cancel() and future.done():
+                return future.result()
+            self.metrics.call_timed_out(still_running=False)
+            logger.warning(f'{label} did not finish within the call_timeout of {timeout:g} s: '
+                           f'answered 504 and cancelled the coroutine')
+            raise CallTimeout(label, timeout) from None
 
 
 class JobApp:
@@ -105,7 +144,9 @@ class JobApp:
         self._openapi: bytes | None = None
         self._openapi_lock = threading.Lock()
         self._static_dirs: list[tuple[str, StaticEndpoint]] = []
-        self._async_runner = _AsyncRunner()
+        self._async_runner = _AsyncRunner(self.metrics)
+        self._watchdog = Watchdog(config.call_timeout, self.metrics) if config.call_timeout else None
+        self._webview = None  # webview.Webview, when the job has a webview_app
         self._limiter = (
             ConcurrencyLimiter(config.max_concurrency, config.max_concurrency_queue)
             if config.max_concurrency else None
@@ -147,6 +188,9 @@ class JobApp:
             if static.is_dir:
                 self._static_dirs.append((API_PREFIX + path + '/', static))
         self._static_dirs.sort(key=lambda item: -len(item[0]))  # longest prefix first
+        if hasattr(job.instance, 'webview_app'):
+            from .webview import create_webview
+            self._webview = create_webview(job.instance, self.config.webview_base_url, job.root_dir)
         self.metrics.custom_metrics = job.metrics_function
         self.job = job
         self._routes = routes
@@ -196,6 +240,10 @@ class JobApp:
                 return _NOT_READY
             if self.state == FAILED:
                 return 500, error_json(f'job failed to initialize: {self.init_error}'), JSON, None
+            if self._webview is not None and (path == WEBVIEW_PATH or path.startswith(WEBVIEW_PATH + '/')):
+                request.path = path
+                request.base = base
+                return self._serve_webview(request, path[len(WEBVIEW_PATH):])
             for prefix, static in self._static_dirs:
                 if path.startswith(prefix):
                     if request.method != 'GET':
@@ -301,6 +349,36 @@ class JobApp:
         RequestContext = context.RequestContext
         perf_counter = time.perf_counter
         loads = json.loads
+        watchdog = self._watchdog  # None: no call_timeout
+        call_timeout = self.config.call_timeout
+
+        def call_with_deadline(request, kwargs: dict, started: float) -> tuple:
+            """The call under the call_timeout: the wait for a slot counts too; the slot of
+            max_concurrency is given back when the call really ends, not when we stop waiting."""
+            entered = True if limiter is None else limiter.try_enter(call_timeout)
+            if entered is False:
+                return 429, error_json('too many requests waiting in a queue'), JSON, None
+            if entered is None:
+                return _timeout_answer(CallTimeout(label, call_timeout))
+            request_context = RequestContext(request.method, request.path, request.base, request.headers)
+            if endpoint.is_coroutine:
+                release = limiter.exit if limiter is not None else None
+                try:
+                    result = async_runner.run_until(function(**kwargs), request_context, label, call_timeout,
+                                                    started + call_timeout - perf_counter(), release)
+                except CallTimeout as e:
+                    return _timeout_answer(e)
+                return 200, encode_json(result), JSON, None
+            token = set_request(request_context)
+            try:
+                result = watchdog.call(request.conn, label, started, function, kwargs)
+            finally:
+                reset_request(token)
+                if limiter is not None:
+                    limiter.exit()
+            if result is ANSWERED:
+                return ANSWERED_EARLY
+            return 200, encode_json(result), JSON, None
 
         def handle_job_call(request) -> tuple:
             metrics.call_started(label)
@@ -322,6 +400,8 @@ class JobApp:
                     return 400, error_json(f'invalid arguments for {label}: {problem}'), JSON, None
 
                 # -------- the call
+                if watchdog is not None:
+                    return call_with_deadline(request, kwargs, started)
                 if limiter is not None and not limiter.try_enter():
                     return 429, error_json('too many requests waiting in a queue'), JSON, None
                 request_context = RequestContext(request.method, request.path, request.base, request.headers)
@@ -343,6 +423,41 @@ class JobApp:
                 metrics.call_done(label, perf_counter() - started, internal_error)
 
         return handle_job_call
+
+    # ------------------------------------------------------------------ webview
+
+    def _serve_webview(self, request, rest: str) -> tuple:
+        """``/api/v1/webview<rest>``: a file of the job's static/ directory, or the job's web app."""
+        webview = self._webview
+        static = webview.static_file(rest)
+        if static is not None:
+            return static if request.method == 'GET' else self._method_not_allowed({'GET': None})
+        metrics = self.metrics
+        metrics.call_started(WEBVIEW_LABEL)
+        started = time.perf_counter()
+        internal_error = False
+        watchdog = self._watchdog
+        try:
+            if webview.is_asgi:
+                coroutine = webview.call_asgi(request, rest)
+                if watchdog is None:
+                    return self._async_runner.run(coroutine, None)
+                timeout = watchdog.timeout
+                return self._async_runner.run_until(coroutine, None, WEBVIEW_LABEL, timeout,
+                                                    started + timeout - time.perf_counter())
+            if watchdog is None:
+                return webview.call_wsgi(request, rest)
+            answer = watchdog.call(request.conn, WEBVIEW_LABEL, started, webview.call_wsgi,
+                                   {'request': request, 'rest': rest})
+            return ANSWERED_EARLY if answer is ANSWERED else answer
+        except CallTimeout as e:
+            return _timeout_answer(e)
+        except BaseException as e:
+            internal_error = True
+            logger.error(f'error in the webview app: {type(e).__name__}: {e}\n{traceback.format_exc()}')
+            return 500, error_json(f'webview app failed: {type(e).__name__}: {e}'), JSON, None
+        finally:
+            metrics.call_done(WEBVIEW_LABEL, time.perf_counter() - started, internal_error)
 
     # ------------------------------------------------------------------ static files
 
@@ -378,6 +493,10 @@ class JobApp:
             return 500, error_json('failed to read static file'), JSON, None
         mimetype = static.mimetype if static.mimetype and not static.is_dir else _guess_mimetype(file_path)
         return 200, content, mimetype.encode('latin-1'), None
+
+
+def _timeout_answer(timeout: CallTimeout) -> tuple:
+    return 504, timeout_body(timeout), JSON, None
 
 
 def _list_parameters(endpoint: JobEndpoint) -> list[dict]:

@@ -30,6 +30,16 @@ def _env_float(name: str, default: float) -> float:
         raise ConfigError(f'environment variable {name} must be a number, got {raw!r}') from None
 
 
+def _env_positive_float(name: str) -> float | None:
+    raw = os.environ.get(name, '').strip()
+    if not raw:
+        return None
+    value = _env_float(name, 0.0)
+    if not value > 0 or value == float('inf'):
+        raise ConfigError(f'environment variable {name} must be a positive number of seconds, got {raw!r}')
+    return value
+
+
 def _env_bool(name: str, default: bool) -> bool:
     raw = os.environ.get(name, '').strip().lower()
     if not raw:
@@ -46,7 +56,7 @@ class Config:
         'job_type_version', 'git_version', 'deployed_by_racetrack_version',
         'max_body_bytes', 'log_requests', 'max_concurrency', 'max_concurrency_queue',
         'keepalive_timeout', 'request_read_timeout', 'shutdown_grace',
-        'request_tracing_header', 'caller_name_header', 'call_secret',
+        'request_tracing_header', 'caller_name_header', 'call_secret', 'call_timeout',
     )
 
     @classmethod
@@ -83,6 +93,9 @@ class Config:
         # The secret PUB presents on every call (the job performs only for PUB); empty when the
         # platform gave none, then only the probes and /metrics answer.
         c.call_secret = env.get('RACETRACK_JOB_CALL_SECRET', '').strip()
+        # The manifest's call_timeout (seconds): the wrapper stops waiting for a job call (perform,
+        # auxiliary endpoints, webview) after this long and answers 504. None: no limit.
+        c.call_timeout = _env_positive_float('JOB_CALL_TIMEOUT')
         return c
 
     def __repr__(self) -> str:
@@ -93,3 +106,8 @@ class Config:
     def base_url(self) -> str:
         """Canonical public base path of this job version, as used in the OpenAPI `servers`."""
         return f'/pub/job/{self.job_name}/{self.job_version}'
+
+    @property
+    def webview_base_url(self) -> str:
+        """Public path of the webview app (what ``webview_app(base_url)`` is given)."""
+        return self.base_url + '/api/v1/webview'

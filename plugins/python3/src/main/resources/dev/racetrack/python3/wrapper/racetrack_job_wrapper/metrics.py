@@ -50,6 +50,8 @@ class Metrics:
         self.endpoint_requests_started: dict[str, int] = {}
         self.request_internal_errors: dict[str, int] = {}
         self._durations: dict[str, _Histogram] = {}
+        self.calls_timed_out = 0                # answered 504 at the call_timeout
+        self.calls_running_after_timeout = 0    # of those, calls whose thread still runs
         # Job-defined metrics() method (returning a list of dicts), set once the entrypoint is loaded.
         self.custom_metrics = None
 
@@ -74,6 +76,16 @@ class Metrics:
             if internal_error:
                 self.request_internal_errors[endpoint] = self.request_internal_errors.get(endpoint, 0) + 1
 
+    def call_timed_out(self, still_running: bool) -> None:
+        with self._lock:
+            self.calls_timed_out += 1
+            if still_running:
+                self.calls_running_after_timeout += 1
+
+    def timed_out_call_ended(self) -> None:
+        with self._lock:
+            self.calls_running_after_timeout -= 1
+
     # ------------------------------------------------------------------ exposition
 
     def render(self) -> bytes:
@@ -84,6 +96,8 @@ class Metrics:
             last_call = self.last_call_timestamp
             endpoint_started = dict(self.endpoint_requests_started)
             internal_errors = dict(self.request_internal_errors)
+            timed_out = self.calls_timed_out
+            running_after_timeout = self.calls_running_after_timeout
             durations = {
                 endpoint: (list(h.counts), h.sum, h.count) for endpoint, h in self._durations.items()
             }
@@ -116,6 +130,12 @@ class Metrics:
         _family(out, 'last_call_timestamp', 'gauge',
                 'Unix timestamp (seconds) of the last call to the job, 0 if never called')
         out.append(f'last_call_timestamp {_number(last_call)}')
+        _family(out, 'job_calls_timed_out_total', 'counter',
+                'Job calls answered with 504 because they outlived the call_timeout')
+        out.append(f'job_calls_timed_out_total {timed_out}')
+        _family(out, 'job_calls_running_after_timeout', 'gauge',
+                'Timed-out job calls whose thread is still running (Python cannot stop a thread)')
+        out.append(f'job_calls_running_after_timeout {running_after_timeout}')
         _process_metrics(out)
 
         if self.custom_metrics is not None:

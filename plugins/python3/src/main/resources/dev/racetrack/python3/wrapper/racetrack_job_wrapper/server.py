@@ -44,7 +44,8 @@ MAX_CHUNK_LINE_BYTES = 4096
 # building that enum costs several milliseconds of startup time).
 _REASONS = {
     100: 'Continue', 200: 'OK', 201: 'Created', 202: 'Accepted', 204: 'No Content',
-    301: 'Moved Permanently', 302: 'Found', 304: 'Not Modified', 307: 'Temporary Redirect',
+    301: 'Moved Permanently', 302: 'Found', 303: 'See Other', 304: 'Not Modified', 307: 'Temporary Redirect',
+    308: 'Permanent Redirect',
     400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed',
     408: 'Request Timeout', 409: 'Conflict', 413: 'Content Too Large', 415: 'Unsupported Media Type',
     422: 'Unprocessable Content', 429: 'Too Many Requests', 431: 'Request Header Fields Too Large',
@@ -85,9 +86,9 @@ def _origin_form(target: str) -> str:
 class Request:
     """A parsed HTTP request."""
 
-    __slots__ = ('method', 'target', 'path', 'query', 'version', 'headers', 'body', 'peer', 'base')
+    __slots__ = ('method', 'target', 'path', 'query', 'version', 'headers', 'body', 'peer', 'base', 'conn')
 
-    def __init__(self, method, target, path, query, version, headers, body, peer):
+    def __init__(self, method, target, path, query, version, headers, body, peer, conn=None):
         self.method: str = method          # e.g. 'POST' ('HEAD' is passed on as 'GET')
         self.target: str = target          # raw request target, e.g. '/api/v1/perform?x=1'
         self.path: str = path              # target without the query string
@@ -97,6 +98,7 @@ class Request:
         self.body: bytes = body
         self.peer: str = peer              # client address
         self.base: str = ''                # public prefix the request came in with (set by the app)
+        self.conn = conn                   # the _Connection (for an answer before the handler returns)
 
 
 class _BadRequest(Exception):
@@ -111,10 +113,11 @@ class _BadRequest(Exception):
 class _Connection:
     """Bookkeeping of one client connection, used by shutdown and the idle reaper."""
 
-    __slots__ = ('sock', 'busy', 'idle_since', 'reading_since')
+    __slots__ = ('sock', 'busy', 'idle_since', 'reading_since', 'write_lock')
 
     def __init__(self, sock: socket.socket):
         self.sock = sock
+        self.write_lock = threading.Lock()  # held while another thread answers (answer_early)
         self.busy = False                   # a request is being received or handled
         self.idle_since = time.monotonic()  # when the connection last became idle
         self.reading_since = 0.0            # when receiving the current request took a second recv; 0 if not
@@ -123,6 +126,17 @@ class _Connection:
         """Called before each extra ``recv`` needed to complete a request."""
         if not self.reading_since:
             self.reading_since = time.monotonic()
+
+    def answer_early(self, status: int, body: bytes) -> None:
+        """Answer the request being handled from another thread (the call_timeout's watchdog) while
+        the handler still runs; the handler then returns ``(None, ...)`` and the connection is
+        closed. The caller holds ``write_lock``."""
+        try:
+            self.sock.sendall(b'%sContent-Type: application/json\r\nContent-Length: %d\r\n%s\r\n%s' % (
+                _status_line(status), len(body), _CONN_CLOSE, body))
+            self.sock.shutdown(socket.SHUT_WR)
+        except OSError:
+            pass  # the client is gone
 
     def wake_up(self) -> None:
         """Make a blocked ``recv`` return b'' so the connection thread closes the connection."""
@@ -391,7 +405,8 @@ class HttpServer:
                 query = ''
             else:
                 path, query = path[:query_at], path[query_at + 1:]
-            request = Request('GET' if head_only else method, target, path, query, version, headers, body, peer)
+            request = Request('GET' if head_only else method, target, path, query, version, headers, body, peer,
+                              conn)
             started = monotonic() if access_log else 0.0
             try:
                 status, body, content_type, extra_headers = handler(request)
@@ -399,6 +414,11 @@ class HttpServer:
                 logger.exception(f'unhandled error while handling {method} {target}')
                 status, body, content_type, extra_headers = 500, _error_body('internal server error'), _JSON, None
 
+            if status is None:
+                # Answered early from another thread (504 at the call_timeout): wait until that
+                # answer is written, then close (the connection has said Connection: close).
+                with conn.write_lock:
+                    return
             # ---------------- response, written in one go
             if self._stopping:
                 keep_alive = False
