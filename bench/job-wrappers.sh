@@ -4,8 +4,8 @@
 # The job runs on core 1, wrk on core 0 (-t1 -c32, median of RUNS runs after WARMUP seconds of
 # load). Reports req/s, p50, the job's RSS after the runs (VmRSS) and its ready time (process start
 # to the first 200 of /ready, median of 3 starts).
-# The java job is started with the JVM flags the java job type uses (plugins/java JavaJobType),
-# repeated here; keep them in step.
+# The java job is started with the JVM flags and malloc setting the java job type uses (read from
+# plugins/java JavaJobType's JVM_FLAGS; JAVA_JOB_FLAGS overrides them, e.g. to measure old flags).
 # Usage: bench/job-wrappers.sh [DURATION_SECONDS] [RUNS] [WARMUP]   (needs wrk, curl, python3, a JDK >= 21)
 # Builds javawrapper with Maven: on a shared machine run it under the build lock, e.g.
 #   flock /tmp/rt-build.lock bench/job-wrappers.sh
@@ -42,7 +42,8 @@ import re, sys
 src = open(sys.argv[1]).read()
 print(" ".join(re.findall(r"\"([^\"]+)\"", re.search(r"JVM_FLAGS\s*=\s*List\.of\((.*?)\);", src, re.S).group(1))))' \
   "$ROOT/plugins/java/src/main/java/dev/racetrack/java/JavaJobType.java")})
-JAVA_CMD=(java "${JAVA_FLAGS[@]}" -cp "$WORK/classes:$CP" dev.racetrack.javawrapper.JobMain com.example.Adder)
+[ -z "${JAVA_JOB_FLAGS:-}" ] && [ "$(rt_java_major "$JAVA_HOME")" -ge 22 ] && JAVA_FLAGS+=(-XX:TrimNativeHeapInterval=1000)
+JAVA_CMD=(env MALLOC_ARENA_MAX=${JAVA_JOB_MALLOC_ARENA_MAX:-1} java "${JAVA_FLAGS[@]}" -cp "$WORK/classes:$CP" dev.racetrack.javawrapper.JobMain com.example.Adder)
 PYTHON_CMD=(python3 -u -m racetrack_job_wrapper run adder.py Adder)
 
 start_job() { # port dir cmd... ; sets JOB_PID and READY_MS (process start to the first 200 of /ready)
