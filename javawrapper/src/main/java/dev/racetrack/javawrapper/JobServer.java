@@ -181,7 +181,7 @@ public final class JobServer implements AutoCloseable {
     long deadline = System.nanoTime() + grace.toNanos();
     while (inFlight.get() > 0 && System.nanoTime() < deadline) {
       try {
-        Thread.sleep(10); // NOPMD: a shutdown hook polling the count of calls in progress
+        Thread.sleep(10); // the shutdown hook polls the count of calls in progress
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         break;
