@@ -20,16 +20,31 @@ import java.util.stream.Collectors;
  * <p>The contract: a public class with a public no-argument constructor and exactly one public
  * method named {@code perform} (compiled with {@code -parameters}), optionally {@code
  * docsInputExample()} returning a JSON-encodable {@code Map} (at most 1 MiB) and {@code metrics()}
- * returning a list of {@code {name, value, description?, labels?}} maps.
+ * returning a list of {@code {name, value, description?, labels?}} maps, and {@code
+ * websocketEndpoints()} returning a {@code Map<String, WebSocketHandler>} from paths (relative to
+ * the job, e.g. {@code /ws/echo}) to {@link WebSocketHandler}s.
  */
 public final class Entrypoint {
   static final int MAX_INPUT_EXAMPLE_BYTES = 1024 * 1024;
+
+  /** Paths of the wrapper's own routes, which a websocket endpoint cannot take. */
+  static final java.util.Set<String> RESERVED_PATHS =
+      java.util.Set.of(
+          "/",
+          "/live",
+          "/ready",
+          "/health",
+          "/metrics",
+          "/openapi.json",
+          "/api/v1/parameters",
+          "/api/v1/perform");
 
   private final Object instance;
   private final Method perform;
   private final List<JobParameter> parameters;
   private final Optional<JsonNode> inputExample;
   private final Optional<Method> metrics;
+  private final Map<String, WebSocketHandler> webSocketEndpoints;
 
   private Entrypoint(Object instance, Method perform, Optional<Method> metrics) {
     this.instance = instance;
@@ -40,6 +55,7 @@ public final class Entrypoint {
             .toList();
     this.metrics = metrics;
     this.inputExample = readInputExample(instance);
+    this.webSocketEndpoints = readWebSocketEndpoints(instance);
   }
 
   /** Loads a class by name with the context class loader, then {@link #load(Class)}. */
@@ -139,6 +155,39 @@ public final class Entrypoint {
     return Optional.of(JobJson.MAPPER.valueToTree(example));
   }
 
+  private static Map<String, WebSocketHandler> readWebSocketEndpoints(Object instance) {
+    Optional<Method> method = findOptional(instance.getClass(), "websocketEndpoints");
+    if (method.isEmpty()) {
+      return Map.of();
+    }
+    String where = instance.getClass().getName() + ".websocketEndpoints()";
+    if (!(invoke(method.get(), instance, where) instanceof Map<?, ?> endpoints)) {
+      throw new JobInitException(where + " must return a Map<String, WebSocketHandler>");
+    }
+    Map<String, WebSocketHandler> checked = new java.util.LinkedHashMap<>();
+    endpoints.forEach(
+        (path, handler) -> {
+          if (!(path instanceof String p) || !p.startsWith("/") || RESERVED_PATHS.contains(p)) {
+            throw new JobInitException(
+                where
+                    + ": path '"
+                    + path
+                    + "' must start with / and not be one of the wrapper's routes "
+                    + RESERVED_PATHS);
+          }
+          if (!(handler instanceof WebSocketHandler h)) {
+            throw new JobInitException(
+                where
+                    + ": the endpoint at "
+                    + p
+                    + " must be a WebSocketHandler, got "
+                    + describeType(handler));
+          }
+          checked.put(p, h);
+        });
+    return Map.copyOf(checked);
+  }
+
   private static Object invoke(Method method, Object instance, String where) {
     try {
       return method.invoke(instance);
@@ -165,6 +214,11 @@ public final class Entrypoint {
   /** The {@code docsInputExample()} of the job, as JSON. */
   public Optional<JsonNode> inputExample() {
     return inputExample;
+  }
+
+  /** The job's WebSocket endpoints by path (empty when it declares none). */
+  public Map<String, WebSocketHandler> webSocketEndpoints() {
+    return webSocketEndpoints;
   }
 
   /**

@@ -14,6 +14,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Calls other jobs through the Racetrack gateway: {@code POST {PUB_URL}/job/{name}/{version}{path}}
@@ -25,21 +26,36 @@ public final class JobCallClient {
   static final int MAX_ERROR_BODY_CHARS = 2000;
 
   private final JobCallConfig config;
-  private final HttpClient http;
+  private final Supplier<HttpClient> http;
 
   public JobCallClient(JobCallConfig config, HttpClient http) {
     this.config = requireNonNull(config, "config");
-    this.http = requireNonNull(http, "http");
+    requireNonNull(http, "http");
+    this.http = () -> http;
   }
 
-  /** A client with its own {@link HttpClient}. */
+  /**
+   * A client with its own {@link HttpClient}, made at the first call: most jobs never call another,
+   * and an idle client still costs a selector thread and its classes.
+   */
   public JobCallClient(JobCallConfig config) {
-    this(
-        config,
-        HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(config.timeout())
-            .build());
+    this.config = requireNonNull(config, "config");
+    this.http =
+        new Supplier<>() {
+          private HttpClient made;
+
+          @Override
+          public synchronized HttpClient get() {
+            if (made == null) {
+              made =
+                  HttpClient.newBuilder()
+                      .version(HttpClient.Version.HTTP_1_1)
+                      .connectTimeout(config.timeout())
+                      .build();
+            }
+            return made;
+          }
+        };
   }
 
   /**
@@ -136,7 +152,7 @@ public final class JobCallClient {
 
   private HttpResponse<String> send(HttpRequest request, String target) {
     try {
-      return http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+      return http.get().send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     } catch (IOException e) {
       throw new JobCallException("failed to call " + target + ": " + JobLog.describe(e), e);
     } catch (InterruptedException e) {

@@ -2,7 +2,9 @@ package dev.racetrack.javawrapper;
 
 import static java.util.Objects.requireNonNull;
 
+import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Settings of the wrapper, built once from the environment at start-up.
@@ -15,6 +17,8 @@ import java.util.Map;
  * @param maxBodyBytes {@code JOB_MAX_BODY_BYTES}, larger request bodies are refused with 413
  * @param build versions baked into the image, reported by /health
  * @param calls settings of job-to-job calls
+ * @param callTimeoutSeconds {@code JOB_CALL_TIMEOUT}, the manifest's {@code call_timeout} in
+ *     seconds: a call still running after it is answered 504 and interrupted; 0 means no limit
  * @param callSecret {@code RACETRACK_JOB_CALL_SECRET}, the secret PUB presents on every call; empty
  *     when the platform gave none (then the job answers only its probes and metrics)
  */
@@ -27,10 +31,16 @@ public record JobConfig(
     long maxBodyBytes,
     BuildInfo build,
     JobCallConfig calls,
+    long callTimeoutSeconds,
     String callSecret) {
 
   /** The environment variable holding the secret PUB presents ({@link JobCallGuard#HEADER}). */
   public static final String CALL_SECRET_ENV = "RACETRACK_JOB_CALL_SECRET";
+
+  /** The environment variable holding the job's call timeout in seconds (both wrappers read it). */
+  public static final String CALL_TIMEOUT_ENV = "JOB_CALL_TIMEOUT";
+
+  static final long MAX_CALL_TIMEOUT_SECONDS = 86_400;
 
   public static final long DEFAULT_MAX_BODY_BYTES = 10L * 1024 * 1024;
 
@@ -51,6 +61,16 @@ public record JobConfig(
     requireNonNull(build, "build");
     requireNonNull(calls, "calls");
     requireNonNull(callSecret, "callSecret");
+    if (callTimeoutSeconds < 0) {
+      throw new JobConfigException(CALL_TIMEOUT_ENV + " must be >= 0, got " + callTimeoutSeconds);
+    }
+  }
+
+  /** The call timeout, when the job has one. */
+  public Optional<Duration> callTimeout() {
+    return callTimeoutSeconds == 0
+        ? Optional.empty()
+        : Optional.of(Duration.ofSeconds(callTimeoutSeconds));
   }
 
   /** Builds the config from environment variables; throws naming the first bad variable. */
@@ -68,17 +88,20 @@ public record JobConfig(
             env.string("GIT_VERSION", ""),
             env.string("DEPLOYED_BY_RACETRACK_VERSION", "")),
         JobCallConfig.fromEnv(environment),
+        env.number(CALL_TIMEOUT_ENV, 0, 0, MAX_CALL_TIMEOUT_SECONDS),
         env.string(CALL_SECRET_ENV, ""));
   }
 
   @Override
   public String toString() {
-    return "JobConfig[jobName=%s, jobVersion=%s, httpAddr=%s, httpPort=%d, callSecret=%s]"
+    return ("JobConfig[jobName=%s, jobVersion=%s, httpAddr=%s, httpPort=%d, callTimeoutSeconds=%d,"
+            + " callSecret=%s]")
         .formatted(
             jobName,
             jobVersion,
             httpAddr,
             httpPort,
+            callTimeoutSeconds,
             callSecret.isEmpty() ? "(none)" : "(redacted)");
   }
 

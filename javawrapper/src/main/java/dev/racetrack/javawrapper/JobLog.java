@@ -16,6 +16,10 @@ final class JobLog {
     line(System.err, "INFO", message);
   }
 
+  static void warn(String message) {
+    line(System.err, "WARN", message);
+  }
+
   static void error(String message, Throwable error) {
     StringWriter trace = new StringWriter();
     error.printStackTrace(new PrintWriter(trace));

@@ -17,6 +17,16 @@ import java.util.function.Supplier;
 final class JobRoutes {
   static final String PERFORM_ENDPOINT = "/perform";
 
+  /** Where a WebSocket upgrade request goes. */
+  sealed interface WebSocketRoute {
+    /** Upgrade: the job's endpoint at {@code path}; messages up to the body limit. */
+    record Accept(WebSocketHandler handler, String path, long maxMessageBytes)
+        implements WebSocketRoute {}
+
+    /** No upgrade: the answer. */
+    record Refuse(Response response) implements WebSocketRoute {}
+  }
+
   @FunctionalInterface
   interface Handler {
     Response handle(Request request) throws IOException;
@@ -80,6 +90,35 @@ final class JobRoutes {
       JobLog.error("internal error of the job wrapper at " + request.path(), e);
       return Response.error(500, "internal error of the job wrapper: " + JobLog.describe(e));
     }
+  }
+
+  /**
+   * Decides a WebSocket upgrade: it needs the job call secret like every call, a loaded job and an
+   * endpoint the job declared at the path.
+   */
+  WebSocketRoute webSocket(Request request) {
+    Optional<Request> local = relativeToJob(request);
+    Optional<Response> refused =
+        guard.check(local.map(Request::path).orElse(request.path()), request.context());
+    if (refused.isPresent()) {
+      return new WebSocketRoute.Refuse(refused.get());
+    }
+    if (local.isEmpty()) {
+      return new WebSocketRoute.Refuse(Response.error(404, "not found: " + request.path()));
+    }
+    JobState.Ready ready;
+    try {
+      ready = readyState();
+    } catch (HttpStatusException e) {
+      return new WebSocketRoute.Refuse(Response.error(e.status(), e.getMessage()));
+    }
+    String path = local.get().path();
+    WebSocketHandler handler = ready.entrypoint().webSocketEndpoints().get(path);
+    if (handler == null) {
+      return new WebSocketRoute.Refuse(
+          Response.error(404, "no websocket endpoint at " + request.path()));
+    }
+    return new WebSocketRoute.Accept(handler, path, config.maxBodyBytes());
   }
 
   /** Strips {@code /pub/job/<name>/<version>}; empty when the prefix names another job. */

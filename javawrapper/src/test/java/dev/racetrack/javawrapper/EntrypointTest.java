@@ -122,4 +122,26 @@ class EntrypointTest {
     assertThat(entrypoint.className()).isEqualTo(TestJobs.Recorder.class.getName());
     assertThat(entrypoint.toString()).endsWith("Recorder.perform(String message)");
   }
+
+  @Test
+  void load_withWebSocketEndpoints_exposesThemByPath() throws Exception {
+    Entrypoint entrypoint = Entrypoint.load(TestJobs.WebSockets.class);
+
+    assertThat(entrypoint.webSocketEndpoints()).containsOnlyKeys("/ws/echo");
+    assertThat(Entrypoint.load(TestJobs.Adder.class).webSocketEndpoints()).isEmpty();
+  }
+
+  @Test
+  void load_withWebSocketEndpointAtAWrapperRoute_failsNamingThePath() {
+    assertThatThrownBy(() -> Entrypoint.load(TestJobs.WebSocketAtReservedPath.class))
+        .isInstanceOf(JobInitException.class)
+        .hasMessageContaining("'/api/v1/perform'");
+  }
+
+  @Test
+  void load_withWebSocketEndpointThatIsNotAHandler_fails() {
+    assertThatThrownBy(() -> Entrypoint.load(TestJobs.WebSocketNotAHandler.class))
+        .isInstanceOf(JobInitException.class)
+        .hasMessageContaining("must be a WebSocketHandler");
+  }
 }

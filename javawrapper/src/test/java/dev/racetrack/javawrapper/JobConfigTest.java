@@ -78,4 +78,20 @@ class JobConfigTest {
         .isInstanceOf(JobConfigException.class)
         .hasMessageContaining("JOB_DEPLOYMENT_TIMESTAMP");
   }
+
+  @Test
+  void fromEnv_callTimeout_isReadInSecondsAndAbsentByDefault() {
+    assertThat(JobConfig.fromEnv(Map.of("JOB_NAME", "a", "JOB_VERSION", "1")).callTimeout())
+        .isEmpty();
+    assertThat(
+            JobConfig.fromEnv(Map.of("JOB_NAME", "a", "JOB_VERSION", "1", "JOB_CALL_TIMEOUT", "90"))
+                .callTimeout())
+        .hasValue(Duration.ofSeconds(90));
+    assertThatThrownBy(
+            () ->
+                JobConfig.fromEnv(
+                    Map.of("JOB_NAME", "a", "JOB_VERSION", "1", "JOB_CALL_TIMEOUT", "-5")))
+        .isInstanceOf(JobConfigException.class)
+        .hasMessageContaining("JOB_CALL_TIMEOUT");
+  }
 }

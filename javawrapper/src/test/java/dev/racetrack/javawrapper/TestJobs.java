@@ -229,4 +229,76 @@ public final class TestJobs {
       return "ok";
     }
   }
+
+  /** Sleeps as long as asked; notes when its sleep is interrupted. */
+  public static class Sleeper {
+    final CountDownLatch interrupted = new CountDownLatch(1);
+
+    public String perform(double seconds) throws InterruptedException {
+      try {
+        Thread.sleep((long) (seconds * 1000));
+        return "slept";
+      } catch (InterruptedException e) {
+        interrupted.countDown();
+        throw e;
+      }
+    }
+  }
+
+  /** A job with a websocket echo endpoint; perform sends "broadcast" to every open session. */
+  public static class WebSockets {
+    final Set<WebSocketSession> opened = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    final List<String> texts = new CopyOnWriteArrayList<>();
+    final java.util.concurrent.BlockingQueue<String> closes =
+        new java.util.concurrent.LinkedBlockingQueue<>();
+
+    public int perform() {
+      opened.forEach(session -> session.sendText("broadcast"));
+      return opened.size();
+    }
+
+    public Map<String, WebSocketHandler> websocketEndpoints() {
+      return Map.of(
+          "/ws/echo",
+          new WebSocketHandler() {
+            @Override
+            public void onOpen(WebSocketSession session) {
+              opened.add(session);
+              session.sendText("welcome to " + session.path());
+            }
+
+            @Override
+            public void onText(WebSocketSession session, String text) {
+              if (text.equals("fail")) {
+                throw new IllegalStateException("asked to fail");
+              }
+              texts.add(text);
+              session.sendText(text);
+            }
+
+            @Override
+            public void onBinary(WebSocketSession session, byte[] data) {
+              session.sendBinary(data);
+            }
+
+            @Override
+            public void onClose(WebSocketSession session, int code, String reason) {
+              opened.remove(session);
+              closes.add(code + " " + reason);
+            }
+          });
+    }
+  }
+
+  public static class WebSocketAtReservedPath extends Adder {
+    public Map<String, WebSocketHandler> websocketEndpoints() {
+      return Map.of("/api/v1/perform", new WebSocketHandler() {});
+    }
+  }
+
+  public static class WebSocketNotAHandler extends Adder {
+    public Map<String, Object> websocketEndpoints() {
+      return Map.of("/ws", "not a handler");
+    }
+  }
 }

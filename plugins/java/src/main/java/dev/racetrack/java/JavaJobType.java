@@ -3,6 +3,7 @@ package dev.racetrack.java;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.racetrack.javawrapper.JobConfig;
 import dev.racetrack.javawrapper.JobMain;
 import dev.racetrack.model.error.ValidationException;
 import dev.racetrack.model.manifest.Manifest;
@@ -37,6 +38,59 @@ import java.util.stream.Stream;
 public final class JavaJobType implements JobType {
   public static final String VERSION = "1.0.0";
   private static final String WRAPPER_MAIN = JobMain.class.getName();
+
+  /**
+   * JVM options of every java job, chosen for a small resident size at full speed (the job's own
+   * {@code jvm_args} come after them and win; measured in docs/benchmarks.md): the serial collector
+   * with a small young generation and a heap that grows (and shrinks) only as the job needs; the C2
+   * compiler alone on one thread (tiered compilation keeps C1 code, profiles and a second compiler
+   * thread; C1 alone serves a third fewer requests); small thread stacks, code cache and direct
+   * memory; no perf-data file.
+   */
+  static final List<String> JVM_FLAGS =
+      List.of(
+          "-XX:+UseSerialGC",
+          "-Xms8m",
+          "-Xmn4m",
+          "-XX:MinHeapFreeRatio=10",
+          "-XX:MaxHeapFreeRatio=20",
+          "-XX:-TieredCompilation",
+          "-XX:CICompilerCount=1",
+          "-Xss512k",
+          "-XX:ReservedCodeCacheSize=32m",
+          "-XX:MaxDirectMemorySize=64m",
+          "-XX:-UsePerfData");
+
+  /** Gives freed native memory back to the OS every second (a product option from JDK 22). */
+  private static final String TRIM_NATIVE_HEAP = "-XX:TrimNativeHeapInterval=1000";
+
+  /**
+   * One malloc arena: the JVM's few threads do not contend on malloc, and each extra arena keeps
+   * freed memory of its own.
+   */
+  private static final Map<String, String> MALLOC_ENV = Map.of("MALLOC_ARENA_MAX", "1");
+
+  /**
+   * Classes whose jars the wrapper needs at run time: itself, Jackson and Netty (buffers,
+   * transport, HTTP and WebSocket codecs, the epoll transport); missing ones are skipped.
+   */
+  private static final List<String> RUNTIME_ANCHORS =
+      List.of(
+          "com.fasterxml.jackson.datatype.jdk8.Jdk8Module",
+          "io.netty.util.Version",
+          "io.netty.buffer.ByteBuf",
+          "io.netty.resolver.AddressResolver",
+          "io.netty.channel.Channel",
+          "io.netty.handler.timeout.IdleStateHandler",
+          "io.netty.handler.codec.ByteToMessageDecoder",
+          "io.netty.handler.codec.compression.ZlibCodecFactory",
+          "io.netty.handler.codec.http.HttpServerCodec",
+          "io.netty.channel.unix.Socket",
+          "io.netty.channel.epoll.Epoll");
+
+  /** The native library of Netty's epoll transport, in a jar of its own. */
+  private static final String EPOLL_LIBRARY =
+      "META-INF/native/libnetty_transport_native_epoll_x86_64.so";
 
   /** The platform's JDK: it compiles java jobs and runs them (mounted read-only in the sandbox). */
   private static final Path JAVA_HOME = realJavaHome();
@@ -121,7 +175,7 @@ public final class JavaJobType implements JobType {
     return new LaunchSpec(
         command(manifest, artifact, classpath, entrypoint),
         "job",
-        Map.of(),
+        environment(manifest),
         List.of(JAVA_HOME.toString()));
   }
 
@@ -129,9 +183,10 @@ public final class JavaJobType implements JobType {
       Manifest manifest, Path artifact, List<Path> classpath, String entrypoint) {
     List<String> command = new ArrayList<>();
     command.add(JAVA_HOME.resolve("bin").resolve("java").toString());
-    command.add("-XX:+UseSerialGC");
-    command.add("-Xss512k");
-    command.add("-XX:TieredStopAtLevel=1");
+    command.addAll(JVM_FLAGS);
+    if (Runtime.version().feature() >= 22) { // the platform's JDK runs the job
+      command.add(TRIM_NATIVE_HEAP);
+    }
     Optional.ofNullable(manifest.resources())
         .map(Manifest.Resources::memoryMax)
         .map(m -> Quantity.parse(m, "resources.memory_max").longValue())
@@ -149,6 +204,15 @@ public final class JavaJobType implements JobType {
     return command;
   }
 
+  /** The job's environment: its call timeout (read by the wrapper) and the malloc setting. */
+  static Map<String, String> environment(Manifest manifest) {
+    Map<String, String> env = new java.util.LinkedHashMap<>(MALLOC_ENV);
+    manifest
+        .callTimeoutDuration()
+        .ifPresent(t -> env.put(JobConfig.CALL_TIMEOUT_ENV, Long.toString(t.toSeconds())));
+    return env;
+  }
+
   /** The wrapper's jars (and Jackson's), plus the job's own {@code lib_path} jars. */
   private static List<Path> copyLibraries(JobBuild build, Path source, Path lib) {
     Set<Path> origins = new LinkedHashSet<>();
@@ -156,7 +220,7 @@ public final class JavaJobType implements JobType {
         List.of(JobMain.class, ObjectMapper.class, JsonFactory.class, JsonProperty.class)) {
       origins.add(origin(anchor));
     }
-    origins.addAll(jdk8ModuleOrigin());
+    origins.addAll(runtimeOrigins());
     build
         .manifest()
         .jobtypeExtraString("lib_path")
@@ -181,11 +245,31 @@ public final class JavaJobType implements JobType {
     return copied;
   }
 
-  private static List<Path> jdk8ModuleOrigin() {
+  private static List<Path> runtimeOrigins() {
+    List<Path> origins = new ArrayList<>();
+    ClassLoader loader = JavaJobType.class.getClassLoader();
+    for (String anchor : RUNTIME_ANCHORS) {
+      try {
+        origins.add(origin(Class.forName(anchor, false, loader)));
+      } catch (ClassNotFoundException e) {
+        // an optional part of the runtime: not on this platform's class path
+      }
+    }
+    Optional.ofNullable(loader.getResource(EPOLL_LIBRARY))
+        .flatMap(JavaJobType::jarOf)
+        .ifPresent(origins::add);
+    return origins;
+  }
+
+  private static Optional<Path> jarOf(java.net.URL resource) {
+    String url = resource.toString();
+    if (!url.startsWith("jar:file:") || !url.contains("!/")) {
+      return Optional.empty();
+    }
     try {
-      return List.of(origin(Class.forName("com.fasterxml.jackson.datatype.jdk8.Jdk8Module")));
-    } catch (ClassNotFoundException e) {
-      return List.of();
+      return Optional.of(Path.of(new java.net.URI(url.substring(4, url.indexOf("!/")))));
+    } catch (URISyntaxException e) {
+      return Optional.empty();
     }
   }
 

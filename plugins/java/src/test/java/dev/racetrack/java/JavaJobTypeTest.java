@@ -2,6 +2,7 @@ package dev.racetrack.java;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.racetrack.model.manifest.Manifest;
 import dev.racetrack.model.manifest.ManifestValidator;
@@ -10,10 +11,16 @@ import dev.racetrack.spi.BuildProgress;
 import dev.racetrack.spi.JobBuild;
 import dev.racetrack.spi.LaunchSpec;
 import dev.racetrack.spi.Sandbox;
+import dev.racetrack.testsupport.FreePort;
 import dev.racetrack.testsupport.Tools;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,7 +44,11 @@ class JavaJobTypeTest {
   private final List<String> log = new CopyOnWriteArrayList<>();
 
   private static Manifest manifest() {
-    Map<String, Object> raw = new HashMap<>();
+    return manifest(Map.of());
+  }
+
+  private static Manifest manifest(Map<String, Object> extra) {
+    Map<String, Object> raw = new HashMap<>(extra);
     raw.put("name", "adder");
     raw.put("owner_email", "a@example.com");
     raw.put("jobtype", "java:latest");
@@ -46,8 +57,12 @@ class JavaJobTypeTest {
   }
 
   private JobBuild build(Path source, Path artifact, Sandbox sandbox) {
+    return build(manifest(), source, artifact, sandbox);
+  }
+
+  private JobBuild build(Manifest manifest, Path source, Path artifact, Sandbox sandbox) {
     return new JobBuild(
-        manifest(),
+        manifest,
         source,
         artifact,
         Map.of(),
@@ -136,5 +151,54 @@ class JavaJobTypeTest {
         .isInstanceOf(BuildException.class)
         .hasMessageContaining("compiling the job failed");
     assertThat(String.join("\n", log)).contains("Adder.java:5: error: illegal start of expression");
+  }
+
+  @Test
+  void buildLocal_jobRunsFromItsArtifact_onTheNettyWrapper_withCallTimeoutAndSmallJvmFlags()
+      throws Exception {
+    Path source = source("Adder", ADDER);
+    Path artifact = Files.createDirectories(tmp.resolve("data/artifacts/adder/t3"));
+    Manifest manifest = manifest(Map.of("call_timeout", 7));
+
+    LaunchSpec spec =
+        new JavaJobType()
+            .buildLocal(build(manifest, source, artifact, bwrap()))
+            .resolve(artifact.toString());
+
+    assertThat(spec.env()).containsEntry("JOB_CALL_TIMEOUT", "7");
+    assertThat(spec.command()).containsSequence(JavaJobType.JVM_FLAGS);
+    int port = FreePort.find();
+    ProcessBuilder job =
+        new ProcessBuilder(spec.command())
+            .directory(artifact.resolve(spec.workingDir()).toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(tmp.resolve("job.log").toFile());
+    job.environment().putAll(spec.env());
+    job.environment()
+        .putAll(
+            Map.of(
+                "JOB_NAME", "adder",
+                "JOB_VERSION", "0.0.1",
+                "JOB_HTTP_ADDR", "127.0.0.1",
+                "JOB_HTTP_PORT", Integer.toString(port),
+                "RACETRACK_JOB_CALL_SECRET", "s3cret"));
+    Process process = job.start();
+    try (HttpClient client = HttpClient.newHttpClient()) {
+      HttpRequest perform =
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/perform"))
+              .header("X-Racetrack-Job-Secret", "s3cret")
+              .POST(HttpRequest.BodyPublishers.ofString("{\"a\": 40, \"b\": 2}"))
+              .build();
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .ignoreExceptions()
+          .untilAsserted(
+              () ->
+                  assertThat(client.send(perform, HttpResponse.BodyHandlers.ofString()).body())
+                      .isEqualTo("42"));
+      assertThat(Files.readString(tmp.resolve("job.log"))).contains("(epoll)");
+    } finally {
+      process.destroyForcibly().waitFor();
+    }
   }
 }
