@@ -5,6 +5,8 @@ import dev.racetrack.http.ClientAddress;
 import dev.racetrack.http.ConcurrencyLimit;
 import dev.racetrack.http.Metrics;
 import dev.racetrack.http.Routes;
+import dev.racetrack.lifecycle.asynccall.AsyncCallRepository;
+import dev.racetrack.lifecycle.asynccall.AsyncCallRoutes;
 import dev.racetrack.lifecycle.audit.AuditLog;
 import dev.racetrack.lifecycle.audit.AuditRepository;
 import dev.racetrack.lifecycle.audit.AuditRoutes;
@@ -207,6 +209,7 @@ public final class LifecycleApp implements AutoCloseable {
             metrics);
 
     Reconciler reconciler = new Reconciler(jobRepository, deployments);
+    AsyncCallRepository asyncCalls = new AsyncCallRepository(jdbi);
     if (runSupervisor) {
       Supervisor supervisor =
           new Supervisor(
@@ -216,7 +219,14 @@ public final class LifecycleApp implements AutoCloseable {
                   new StartupReconciler(jobRepository, deploymentRepository, targets),
                   new PrometheusTargets(
                       config.dataDir().resolve("metrics").resolve("sd_config_jobs.yaml")),
-                  new Cleanup(jdbi, config.dataDir().resolve("artifacts"), clock),
+                  new Cleanup(
+                      jdbi,
+                      asyncCalls,
+                      Duration.ofMinutes(
+                          new EnvReader(config.env())
+                              .positiveLong("ASYNC_JOB_CALL_LIFETIME_MINUTES", 240)),
+                      config.dataDir().resolve("artifacts"),
+                      clock),
                   config.reconciliationLoop() ? Optional.of(reconciler) : Optional.empty()),
               new Supervisor.Settings(
                   config.supervisorInterval(), Duration.ofMinutes(10), Duration.ofHours(1)));
@@ -241,6 +251,7 @@ public final class LifecycleApp implements AutoCloseable {
             new TokenRoutes(
                 new TokenRegeneration(jdbi, tokens, issuer, authorizer, audit, gateway),
                 requestAuth),
+            new AsyncCallRoutes(asyncCalls, config.internalToken()),
             new GatewayRoutes(
                 new JobCallAuthorizer(
                     jobs, publicEndpoints, authenticator, authorizer, maintenance),
