@@ -104,6 +104,7 @@ public final class AsyncCallClient implements TaskStore {
   private CompletableFuture<HttpResponse<byte[]>> send(String method, String path, Object body) {
     HttpRequest request =
         HttpRequest.newBuilder(URI.create(lifecycleUrl + path))
+            .version(HttpClient.Version.HTTP_1_1)
             .timeout(TIMEOUT)
             .header(ApiClient.INTERNAL_TOKEN_HEADER, internalToken)
             .header("Content-Type", "application/json")

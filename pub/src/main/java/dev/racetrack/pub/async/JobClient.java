@@ -79,6 +79,7 @@ public final class JobClient {
   private HttpRequest request(AsyncJobCall task, String address) {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(URI.create("http://" + address + target(task)))
+            .version(HttpClient.Version.HTTP_1_1)
             .timeout(timeout)
             .method(
                 task.requestMethod(), HttpRequest.BodyPublishers.ofByteArray(task.requestBody()));
