@@ -5,13 +5,10 @@ import dev.racetrack.pub.exchange.PubAnswer;
 import dev.racetrack.pub.exchange.PubRequest;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -30,17 +27,6 @@ public final class AsyncCalls implements AsyncEndpoint, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(AsyncCalls.class);
   private static final String NEW = "/pub/async/new/job/";
   private static final Pattern TASK = Pattern.compile("/pub/async/task/([^/]+)/(poll|status)/?");
-  private static final String TRACING_HEADER = "X-Request-Tracing-Id";
-  private static final String CALLER_HEADER = "X-Caller-Name";
-
-  /** Client headers not stored: PUB sets these itself (lower case). */
-  private static final Set<String> REPLACED =
-      Set.of(
-          "x-caller-name",
-          "x-request-tracing-id",
-          "x-forwarded-for",
-          "x-forwarded-host",
-          "x-forwarded-proto");
 
   private final AsyncConfig config;
   private final CallGate gate;
@@ -109,7 +95,8 @@ public final class AsyncCalls implements AsyncEndpoint, AutoCloseable {
       PubRequest request,
       CompletableFuture<PubAnswer> answer) {
     AsyncJobCall task =
-        newTask(jobName, jobVersion, jobPath, request, storedHeaders(request, Optional.empty()));
+        newTask(
+            jobName, jobVersion, jobPath, request, ForwardedHeaders.of(request, Optional.empty()));
     return store
         .create(task, config.lease())
         .thenApply(
@@ -150,7 +137,7 @@ public final class AsyncCalls implements AsyncEndpoint, AutoCloseable {
             admission.jobVersion(),
             jobPath,
             request,
-            storedHeaders(request, admission.caller()));
+            ForwardedHeaders.of(request, admission.caller()));
     return store
         .create(task, config.lease())
         .thenApply(
@@ -194,39 +181,6 @@ public final class AsyncCalls implements AsyncEndpoint, AutoCloseable {
         false,
         config.instanceId(),
         null);
-  }
-
-  /**
-   * The headers the job is called with, as a synchronous call forwards them: the client's
-   * (credentials dropped by {@link AsyncJobCall}, hop-by-hop ones by {@link JobClient}) plus PUB's
-   * forwarding headers, tracing id and the caller's name.
-   */
-  static Map<String, String> storedHeaders(PubRequest request, Optional<String> caller) {
-    Map<String, String> headers = new LinkedHashMap<>();
-    Map<String, String> names = new LinkedHashMap<>();
-    for (Map.Entry<String, String> h : request.headers()) {
-      String lower = h.getKey().toLowerCase(Locale.ROOT);
-      if (REPLACED.contains(lower) || JobClient.NOT_SENT.contains(lower)) {
-        continue;
-      }
-      String name = names.computeIfAbsent(lower, k -> h.getKey());
-      headers.merge(name, h.getValue(), (a, b) -> a + ", " + b);
-    }
-    String forwardedFor =
-        request.headers().stream()
-            .filter(h -> h.getKey().equalsIgnoreCase("X-Forwarded-For"))
-            .map(Map.Entry::getValue)
-            .reduce((a, b) -> a + ", " + b)
-            .map(f -> f + ", " + request.remoteAddress())
-            .orElse(request.remoteAddress());
-    headers.put("X-Forwarded-For", forwardedFor);
-    request.header("Host").ifPresent(host -> headers.put("X-Forwarded-Host", host));
-    headers.put("X-Forwarded-Proto", "http");
-    headers.put(
-        TRACING_HEADER,
-        request.header(TRACING_HEADER).orElseGet(() -> UUID.randomUUID().toString()));
-    caller.ifPresent(c -> headers.put(CALLER_HEADER, c));
-    return headers;
   }
 
   private CompletableFuture<PubAnswer> poll(String id, PubRequest request) {

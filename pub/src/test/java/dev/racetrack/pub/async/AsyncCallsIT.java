@@ -362,8 +362,9 @@ class AsyncCallsIT {
   @Test
   void twoPubsSharingTheStore_neverRunATaskTwice() {
     AsyncJobFixture job = job(true);
+    // leases of 1.5 s renewed every 0.5 s; the other PUB tries to claim every 50 ms
     Map<String, String> fast =
-        Map.of("ASYNC_LEASE_SECONDS", "0.6", "ASYNC_CLAIM_INTERVAL_SECONDS", "0.05");
+        Map.of("ASYNC_LEASE_SECONDS", "1.5", "ASYNC_CLAIM_INTERVAL_SECONDS", "0.05");
     Pub first = pub(job, fast);
     CountingStore watched = new CountingStore(store.store());
     Pub second = pub(job, fast, watched);
@@ -372,9 +373,10 @@ class AsyncCallsIT {
       ids.add(start(i % 2 == 0 ? first.calls() : second.calls()));
     }
     await().atMost(WAIT).until(() -> job.received().size() == 5);
-    // the tasks outlive several leases while the other PUB keeps trying to claim
+    // the tasks outlive two leases while the other PUB keeps trying to claim (at least 70
+    // claims, one after the other, every 50 ms: more than 3.5 s)
     int claimsBefore = watched.claims.get();
-    await().atMost(WAIT).until(() -> watched.claims.get() >= claimsBefore + 30);
+    await().atMost(WAIT).until(() -> watched.claims.get() >= claimsBefore + 70);
     job.release();
     for (String id : ids) {
       assertThat(poll(first.calls(), id, "good").status()).isEqualTo(200);
