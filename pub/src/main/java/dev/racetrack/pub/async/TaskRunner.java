@@ -24,6 +24,7 @@ import org.slf4j.LoggerFactory;
 final class TaskRunner implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(TaskRunner.class);
   private static final int CLAIM_BATCH = 10;
+  private static final int STORE_TRIES = 3;
 
   private final AsyncConfig config;
   private final CallGate gate;
@@ -208,11 +209,22 @@ final class TaskRunner implements AutoCloseable {
     if (AsyncJobCall.FAILED.equals(ended.status())) {
       metrics.error();
     }
+    keep(ended, running, STORE_TRIES);
+  }
+
+  /** Stores a task's end; tries again when the store fails (not when another PUB owns it). */
+  private void keep(AsyncJobCall ended, Running running, int tries) {
     store
         .update(ended, config.lease())
         .whenComplete(
             (stored, e) -> {
-              if (e != null || stored.isEmpty()) {
+              if (e != null && tries > 1 && !closed) {
+                LOG.warn("cannot store the end of async task {}: {}", ended.id(), e.toString());
+                CompletableFuture.runAsync(
+                    () -> keep(ended, running, tries - 1),
+                    CompletableFuture.delayedExecutor(
+                        config.retryInterval().toMillis(), TimeUnit.MILLISECONDS));
+              } else if (e != null || stored.isEmpty()) {
                 lose(ended.id(), running, e);
               } else {
                 running.renewal().cancel(false);

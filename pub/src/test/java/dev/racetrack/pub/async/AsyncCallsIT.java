@@ -318,10 +318,14 @@ class AsyncCallsIT {
     assertThat(job.received()).hasSize(1);
   }
 
-  /** A store that counts the claims a PUB makes. */
+  /**
+   * A store that counts the claims a PUB makes, and fails the first {@code failEnds} writes of a
+   * task's end (lifecycle unreachable for a moment).
+   */
   private static final class CountingStore implements TaskStore {
     private final TaskStore store;
     final AtomicInteger claims = new AtomicInteger();
+    final AtomicInteger failEnds = new AtomicInteger();
 
     CountingStore(TaskStore store) {
       this.store = store;
@@ -339,6 +343,9 @@ class AsyncCallsIT {
 
     @Override
     public CompletableFuture<Optional<AsyncJobCall>> update(AsyncJobCall task, Duration lease) {
+      if (!task.ongoing() && failEnds.getAndDecrement() > 0) {
+        return CompletableFuture.failedFuture(new IllegalStateException("lifecycle is down"));
+      }
       return store.update(task, lease);
     }
 
@@ -463,5 +470,20 @@ class AsyncCallsIT {
     assertThat(text(result)).isEqualTo("made");
     assertThat(header(result, "X-Late")).contains("yes");
     assertThat(job.received()).isEmpty();
+  }
+
+  @Test
+  void storeFailingWhenTheTaskEnds_isTriedAgain_withoutCallingTheJobAgain() {
+    AsyncJobFixture job = job(false);
+    CountingStore flaky = new CountingStore(store.store());
+    flaky.failEnds.set(2);
+    Pub pub = pub(job, Map.of(), flaky);
+    String id = start(pub.calls());
+
+    PubAnswer result = poll(pub.calls(), id, "good");
+    assertThat(result.status()).isEqualTo(200);
+    assertThat(stored(id).status()).isEqualTo("completed");
+    assertThat(flaky.failEnds.get()).isNegative();
+    assertThat(job.received()).hasSize(1);
   }
 }
