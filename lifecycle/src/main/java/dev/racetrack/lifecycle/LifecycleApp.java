@@ -330,7 +330,8 @@ public final class LifecycleApp implements AutoCloseable {
                 List.of("", "/lifecycle"),
                 uploadLimits.maxCompressedBytes() * 2,
                 new EnvReader(config.env()).positiveLong("MAX_JSON_BODY_KB", 256) << 10,
-                Set.of("/api/v1/deploy"),
+                // async call records carry a job call's request and answer bodies
+                Set.of("/api/v1/deploy", "/api/v1/job/async/call", "/api/v1/job/async/call/"),
                 ClientAddress.parse(
                     config.env().getOrDefault("TRUSTED_PROXIES", ""), "TRUSTED_PROXIES"),
                 (int) new EnvReader(config.env()).positiveLong("MAX_CONNECTIONS_PER_ADDRESS", 256)),

@@ -330,4 +330,45 @@ class AsyncCallStoreIT {
     assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
     return parseList(response.body());
   }
+
+  @Test
+  void callsWithLargeBodies_areStoredWhole() {
+    AsyncJobCall call = call("pub-a");
+    byte[] big = new byte[1 << 20];
+    for (int i = 0; i < big.length; i++) {
+      big[i] = (byte) i;
+    }
+    AsyncJobCall large =
+        new AsyncJobCall(
+            call.id(),
+            call.status(),
+            call.startedAt(),
+            null,
+            null,
+            call.jobName(),
+            call.jobVersion(),
+            call.jobPath(),
+            call.requestMethod(),
+            call.requestUrl(),
+            call.requestHeaders(),
+            big,
+            null,
+            Map.of(),
+            new byte[0],
+            1,
+            "",
+            false,
+            call.ownerId(),
+            null);
+    AsyncJobCall stored = create(large, "60");
+    assertThat(stored.requestBody()).isEqualTo(big);
+
+    AsyncJobCall done =
+        stored.ended(
+            AsyncJobCall.COMPLETED, stored.startedAt() + 1, null, false, 200, Map.of(), big);
+    HttpResponse<String> updated = send("PUT", BASE + "/" + stored.id(), done, INTERNAL);
+    assertThat(updated.statusCode()).as(updated.body()).isEqualTo(200);
+    assertThat(parse(send("GET", BASE + "/" + stored.id(), null, INTERNAL).body()).responseBody())
+        .isEqualTo(big);
+  }
 }
