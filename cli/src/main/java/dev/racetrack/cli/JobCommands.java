@@ -117,6 +117,13 @@ final class JobCommands {
         description = "Lifecycle URL or alias (default: the current remote).")
     Optional<String> remote;
 
+    @Option(
+        names = "--async",
+        description =
+            "Call as an async task: PUB runs the call, the client polls it (showing progress)"
+                + " until the answer comes; for calls longer than a connection may stay open.")
+    boolean async;
+
     @Override
     public Integer call() throws IOException, InterruptedException {
       CliContext context = root.context();
@@ -137,10 +144,7 @@ final class JobCommands {
         throw new CliException("job " + name + " v" + job.version() + " has no public URL");
       }
       String path = endpoint.startsWith("/") ? endpoint : "/" + endpoint;
-      HttpRequest.Builder request =
-          HttpRequest.newBuilder(URI.create(job.pubUrl() + path))
-              .timeout(Duration.ofMinutes(10))
-              .header(ApiClient.AUTH_HEADER, token);
+      HttpRequest.Builder request = HttpRequest.newBuilder();
       if (payload.isPresent()) {
         Object body = parsePayload(payload.get());
         request
@@ -149,9 +153,21 @@ final class JobCommands {
       } else {
         request.GET();
       }
-      HttpResponse<String> response =
-          context.http().send(request.build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> response;
+      if (async) {
+        response =
+            new AsyncCall(context.http(), token, context.err()).run(job.pubUrl(), path, request);
+      } else {
+        request
+            .uri(URI.create(job.pubUrl() + path))
+            .timeout(Duration.ofMinutes(10))
+            .header(ApiClient.AUTH_HEADER, token);
+        response = context.http().send(request.build(), HttpResponse.BodyHandlers.ofString());
+      }
       String body = response.body();
+      if (async && response.statusCode() == 500 && !AsyncCall.failure(body).isEmpty()) {
+        throw new CliException(AsyncCall.failure(body));
+      }
       if (response.statusCode() < 200 || response.statusCode() >= 300) {
         throw new CliException(
             "job " + name + " answered HTTP " + response.statusCode() + ": " + body.strip());

@@ -38,7 +38,8 @@ public final class ApiServer implements AutoCloseable {
    * @param maxRequestBytes largest request body accepted on the routes of {@code largeBodyPaths}
    * @param maxSmallBodyBytes largest request body on every other route (JSON APIs, anonymous
    *     routes): refused from its Content-Length before anything is read, and while reading
-   * @param largeBodyPaths routes (without base path) allowed {@code maxRequestBytes}
+   * @param largeBodyPaths routes (without base path) allowed {@code maxRequestBytes}; an entry
+   *     ending in {@code /} stands for every route under it
    * @param clientAddress which proxies' forwarding headers to trust
    * @param maxConnectionsPerAddress open connections one client address may hold (0: no limit)
    */
@@ -154,9 +155,12 @@ public final class ApiServer implements AutoCloseable {
   }
 
   private long bodyLimit(Context ctx) {
-    return settings.largeBodyPaths().contains(relativePath(ctx))
-        ? settings.maxRequestBytes()
-        : settings.maxSmallBodyBytes();
+    String path = relativePath(ctx);
+    boolean large =
+        settings.largeBodyPaths().contains(path)
+            || settings.largeBodyPaths().stream()
+                .anyMatch(p -> p.endsWith("/") && path.startsWith(p));
+    return large ? settings.maxRequestBytes() : settings.maxSmallBodyBytes();
   }
 
   private String relativePath(Context ctx) {

@@ -5,6 +5,8 @@ import dev.racetrack.http.ClientAddress;
 import dev.racetrack.http.ConcurrencyLimit;
 import dev.racetrack.http.Metrics;
 import dev.racetrack.http.Routes;
+import dev.racetrack.lifecycle.asynccall.AsyncCallRepository;
+import dev.racetrack.lifecycle.asynccall.AsyncCallRoutes;
 import dev.racetrack.lifecycle.audit.AuditLog;
 import dev.racetrack.lifecycle.audit.AuditRepository;
 import dev.racetrack.lifecycle.audit.AuditRoutes;
@@ -213,6 +215,7 @@ public final class LifecycleApp implements AutoCloseable {
             metrics);
 
     Reconciler reconciler = new Reconciler(jobRepository, deployments);
+    AsyncCallRepository asyncCalls = new AsyncCallRepository(jdbi);
     if (runSupervisor) {
       Supervisor supervisor =
           new Supervisor(
@@ -222,7 +225,14 @@ public final class LifecycleApp implements AutoCloseable {
                   new StartupReconciler(jobRepository, deploymentRepository, targets),
                   new PrometheusTargets(
                       config.dataDir().resolve("metrics").resolve("sd_config_jobs.yaml")),
-                  new Cleanup(jdbi, config.dataDir().resolve("artifacts"), clock),
+                  new Cleanup(
+                      jdbi,
+                      asyncCalls,
+                      Duration.ofMinutes(
+                          new EnvReader(config.env())
+                              .positiveLong("ASYNC_JOB_CALL_LIFETIME_MINUTES", 240)),
+                      config.dataDir().resolve("artifacts"),
+                      clock),
                   config.reconciliationLoop() ? Optional.of(reconciler) : Optional.empty()),
               new Supervisor.Settings(
                   config.supervisorInterval(), Duration.ofMinutes(10), Duration.ofHours(1)));
@@ -247,6 +257,7 @@ public final class LifecycleApp implements AutoCloseable {
             new TokenRoutes(
                 new TokenRegeneration(jdbi, tokens, issuer, authorizer, audit, gateway),
                 requestAuth),
+            new AsyncCallRoutes(asyncCalls, config.internalToken()),
             new GatewayRoutes(
                 new JobCallAuthorizer(
                     jobs, publicEndpoints, authenticator, authorizer, maintenance),
@@ -321,7 +332,8 @@ public final class LifecycleApp implements AutoCloseable {
                 List.of("", "/lifecycle"),
                 uploadLimits.maxCompressedBytes() * 2,
                 new EnvReader(config.env()).positiveLong("MAX_JSON_BODY_KB", 256) << 10,
-                Set.of("/api/v1/deploy"),
+                // async call records carry a job call's request and answer bodies
+                Set.of("/api/v1/deploy", "/api/v1/job/async/call", "/api/v1/job/async/call/"),
                 ClientAddress.parse(
                     config.env().getOrDefault("TRUSTED_PROXIES", ""), "TRUSTED_PROXIES"),
                 (int) new EnvReader(config.env()).positiveLong("MAX_CONNECTIONS_PER_ADDRESS", 256)),

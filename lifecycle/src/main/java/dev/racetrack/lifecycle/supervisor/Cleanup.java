@@ -1,5 +1,6 @@
 package dev.racetrack.lifecycle.supervisor;
 
+import dev.racetrack.lifecycle.asynccall.AsyncCallRepository;
 import dev.racetrack.model.FileTrees;
 import dev.racetrack.model.Job;
 import java.io.IOException;
@@ -23,28 +24,34 @@ import org.slf4j.LoggerFactory;
  */
 public final class Cleanup {
   private static final Logger LOG = LoggerFactory.getLogger(Cleanup.class);
-  private static final Duration ASYNC_CALL_LIFETIME = Duration.ofHours(4);
   private static final Duration GRACE = Duration.ofHours(1);
 
   private final Jdbi jdbi;
+  private final AsyncCallRepository asyncCalls;
+  private final Duration asyncCallLifetime;
   private final Path artifacts;
   private final Clock clock;
 
-  public Cleanup(Jdbi jdbi, Path artifacts, Clock clock) {
+  /**
+   * @param asyncCallLifetime how long an async call record is kept after it started ({@code
+   *     ASYNC_JOB_CALL_LIFETIME_MINUTES})
+   */
+  public Cleanup(
+      Jdbi jdbi,
+      AsyncCallRepository asyncCalls,
+      Duration asyncCallLifetime,
+      Path artifacts,
+      Clock clock) {
     this.jdbi = jdbi;
+    this.asyncCalls = asyncCalls;
+    this.asyncCallLifetime = asyncCallLifetime;
     this.artifacts = artifacts;
     this.clock = clock;
   }
 
   /** Runs the clean-up; returns how many artifacts were removed. */
   public int run(List<Job> jobs) {
-    int calls =
-        jdbi.withHandle(
-            h ->
-                h.createUpdate(
-                        "DELETE FROM registry_asyncjobcall WHERE started_at < now() - make_interval(secs => :s)")
-                    .bind("s", ASYNC_CALL_LIFETIME.toSeconds())
-                    .execute());
+    int calls = asyncCalls.deleteStartedBefore(asyncCallLifetime);
     if (calls > 0) {
       LOG.info("removed {} expired async job call record(s)", calls);
     }

@@ -1,0 +1,112 @@
+package dev.racetrack.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.racetrack.model.Json;
+import dev.racetrack.model.http.ApiClient;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Set;
+
+/**
+ * {@code racetrack call --async}: starts a job call as an async task through PUB (reference §14),
+ * then polls it, showing a progress line on stderr, until the job's answer comes.
+ */
+final class AsyncCall {
+  /** Poll answers meaning "still running, poll again". */
+  private static final Set<Integer> AGAIN = Set.of(202, 408, 504);
+
+  private final HttpClient http;
+  private final String token;
+  private final PrintStream progress;
+
+  AsyncCall(HttpClient http, String token, PrintStream progress) {
+    this.http = http;
+    this.token = token;
+    this.progress = progress;
+  }
+
+  /**
+   * Runs the call and returns the job's final answer.
+   *
+   * @param pubJobUrl the job's URL at PUB ({@code .../pub/job/NAME/VERSION})
+   * @param start the call's method and body, without URL and token
+   */
+  HttpResponse<String> run(String pubJobUrl, String path, HttpRequest.Builder start)
+      throws IOException, InterruptedException {
+    int at = pubJobUrl.indexOf("/pub/job/");
+    if (at < 0) {
+      throw new CliException("the job's URL " + pubJobUrl + " is not a PUB URL (/pub/job/...)");
+    }
+    String pub = pubJobUrl.substring(0, at);
+    String startUrl = pub + "/pub/async/new/job/" + pubJobUrl.substring(at + "/pub/job/".length());
+    HttpResponse<String> started =
+        http.send(
+            start
+                .uri(URI.create(startUrl + path))
+                .timeout(Duration.ofMinutes(1))
+                .header(ApiClient.AUTH_HEADER, token)
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    if (started.statusCode() != 201 && started.statusCode() != 202) {
+      throw new CliException(
+          "PUB refused to start the async call: HTTP "
+              + started.statusCode()
+              + ": "
+              + started.body().strip());
+    }
+    String taskId = json(started.body()).path("task_id").asText("");
+    if (taskId.isEmpty()) {
+      throw new CliException("PUB started an async call without a task_id: " + started.body());
+    }
+    return await(pub, taskId);
+  }
+
+  private HttpResponse<String> await(String pub, String taskId)
+      throws IOException, InterruptedException {
+    long begin = System.nanoTime();
+    HttpRequest poll =
+        HttpRequest.newBuilder(URI.create(pub + "/pub/async/task/" + taskId + "/poll"))
+            .timeout(Duration.ofMinutes(5))
+            .header(ApiClient.AUTH_HEADER, token)
+            .GET()
+            .build();
+    while (true) {
+      HttpResponse<String> answer = http.send(poll, HttpResponse.BodyHandlers.ofString());
+      if (!AGAIN.contains(answer.statusCode())) {
+        return answer;
+      }
+      long seconds = Duration.ofNanos(System.nanoTime() - begin).toSeconds();
+      progress.printf(
+          "async task %s: %s, %ds elapsed%n",
+          taskId, json(answer.body()).path("status").asText("ongoing"), seconds);
+    }
+  }
+
+  /** The error message of a failed task's 500 answer, if that is what {@code body} is. */
+  static String failure(String body) {
+    JsonNode failed = json(body);
+    if (!"failed".equals(failed.path("status").asText())) {
+      return "";
+    }
+    return "async task "
+        + failed.path("task_id").asText()
+        + " failed after "
+        + failed.path("attempts").asInt()
+        + " attempt(s): "
+        + failed.path("error").asText();
+  }
+
+  private static JsonNode json(String body) {
+    try {
+      JsonNode node = Json.mapper().readTree(body);
+      return node == null ? Json.mapper().missingNode() : node;
+    } catch (IOException e) {
+      return Json.mapper().missingNode();
+    }
+  }
+}
