@@ -34,9 +34,6 @@ final class PubFixture implements AutoCloseable {
           .connectTimeout(Duration.ofSeconds(5))
           .build();
 
-  /** Whether the event-loop front serves (the default); the build runs the tests both ways. */
-  static final boolean FRONT = !"false".equals(System.getProperty("racetrack.pub.front"));
-
   private PubFixture(String lifecycleUrl) {
     this(lifecycleUrl, Optional.empty(), Optional.empty());
   }
@@ -53,10 +50,10 @@ final class PubFixture implements AutoCloseable {
                 Duration.ofSeconds(2),
                 INTERNAL_TOKEN,
                 JOB_CALL_KEY,
-                FRONT,
                 Set.of(WEBVIEW_JOB),
                 externalUrl,
-                jobDomain),
+                jobDomain,
+                PubLimits.defaults()),
             clock,
             VERSION);
   }
