@@ -4,6 +4,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
@@ -131,12 +132,20 @@ final class Front extends ChannelInboundHandlerAdapter {
     answered = false;
     http10 = request.protocolVersion().equals(HttpVersion.HTTP_1_0);
     keepAlive = HttpUtil.isKeepAlive(request);
-    hasBody =
-        HttpUtil.isTransferEncodingChunked(request) || HttpUtil.getContentLength(request, 0L) > 0;
-    if (request.decoderResult().isFailure()) {
-      hasBody = true; // whatever follows is not to be read
-      keepAlive = false;
-      start(Exchange.reply(this, refusal(request.decoderResult().cause())));
+    hasBody = true;
+    Throwable refused = request.decoderResult().cause();
+    if (refused == null) {
+      try {
+        hasBody =
+            HttpUtil.isTransferEncodingChunked(request)
+                || HttpUtil.getContentLength(request, 0L) > 0;
+      } catch (NumberFormatException e) {
+        refused = e;
+      }
+    }
+    if (refused != null) {
+      keepAlive = false; // whatever follows is not to be read
+      start(Exchange.reply(this, refusal(refused)));
       return;
     }
     start(gateway.exchange(request, this));
@@ -300,6 +309,16 @@ final class Front extends ChannelInboundHandlerAdapter {
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    if (cause instanceof DecoderException && !answered && ctx.channel().isActive()) {
+      // the codec gave up on the request: refuse it, and read nothing after it
+      if (exchange != null) {
+        exchange.clientGone();
+      }
+      hasBody = true;
+      keepAlive = false;
+      start(Exchange.reply(this, refusal(cause)));
+      return;
+    }
     ctx.close();
   }
 }
