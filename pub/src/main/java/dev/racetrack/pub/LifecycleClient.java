@@ -113,13 +113,19 @@ final class LifecycleClient {
       return Optional.empty();
     }
     JsonNode caller = root.path("caller");
+    JsonNode timeout = job.path("call_timeout");
     return Optional.of(
         new CallPermit(
             job.path("name").asText(),
             job.path("version").asText(),
             job.path("internal_name").asText(""),
             job.path("status").asText(""),
-            caller.isTextual() ? Optional.of(caller.asText()) : Optional.empty()));
+            caller.isTextual() ? Optional.of(caller.asText()) : Optional.empty(),
+            timeout.canConvertToLong() && timeout.asLong() > 0
+                ? Optional.of(Duration.ofSeconds(timeout.asLong()))
+                : Optional.empty(),
+            Math.max(0, job.path("max_concurrency").asInt(0)),
+            Math.max(0, job.path("max_concurrency_queue").asInt(0))));
   }
 
   private static Optional<String> errorOf(String body) {

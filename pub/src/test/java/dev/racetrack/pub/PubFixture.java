@@ -3,6 +3,7 @@ package dev.racetrack.pub;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.racetrack.model.Json;
 import dev.racetrack.model.auth.JobCallSecrets;
+import dev.racetrack.pub.async.AsyncEndpoint;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -39,6 +40,15 @@ final class PubFixture implements AutoCloseable {
   }
 
   private PubFixture(String lifecycleUrl, Optional<URI> externalUrl, Optional<String> jobDomain) {
+    this(lifecycleUrl, externalUrl, jobDomain, PubLimits.defaults(), AsyncEndpoint.NONE);
+  }
+
+  private PubFixture(
+      String lifecycleUrl,
+      Optional<URI> externalUrl,
+      Optional<String> jobDomain,
+      PubLimits limits,
+      AsyncEndpoint async) {
     pub =
         PubServer.start(
             new PubConfig(
@@ -53,9 +63,15 @@ final class PubFixture implements AutoCloseable {
                 Set.of(WEBVIEW_JOB),
                 externalUrl,
                 jobDomain,
-                PubLimits.defaults()),
+                limits),
             clock,
-            VERSION);
+            VERSION,
+            async);
+  }
+
+  /** PUB with the given limits and async endpoint. */
+  static PubFixture start(FakeLifecycleFixture lifecycle, PubLimits limits, AsyncEndpoint async) {
+    return new PubFixture(lifecycle.url(), Optional.empty(), Optional.empty(), limits, async);
   }
 
   static PubFixture start(FakeLifecycleFixture lifecycle) {
