@@ -248,6 +248,34 @@ final class Front extends ChannelInboundHandlerAdapter {
     }
   }
 
+  /**
+   * Answers with the job's 101 and hands the connection over to a byte relay with {@code job}
+   * (websocket): PUB's HTTP handlers leave this connection.
+   */
+  void switchProtocols(FullHttpResponse switching, io.netty.channel.Channel job) {
+    switching.headers().set(TRACING_HEADER, tracingId);
+    answered = true;
+    exchange = null;
+    headDeadline.cancel(false);
+    ctx.channel().config().setAutoRead(false);
+    ctx.writeAndFlush(switching)
+        .addListener(
+            written -> {
+              if (!written.isSuccess()) {
+                ctx.close();
+                job.close();
+                return;
+              }
+              io.netty.channel.ChannelPipeline pipeline = ctx.pipeline();
+              pipeline.remove(io.netty.handler.codec.http.HttpServerExpectContinueHandler.class);
+              pipeline.remove(io.netty.handler.codec.http.HttpServerCodec.class);
+              pipeline.remove(this);
+              pending.forEach(ReferenceCountUtil::release);
+              pending.clear();
+              dev.racetrack.pub.upstream.RawRelay.join(ctx.channel(), job);
+            });
+  }
+
   /** The answer cannot be completed (its head is out): the connection is closed. */
   void abort() {
     answered = true;

@@ -1,6 +1,7 @@
 package dev.racetrack.pub;
 
 import dev.racetrack.model.auth.JobCallSecrets;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -111,6 +112,13 @@ final class JobRequests {
     headers.set(Front.TRACING_HEADER, tracingId);
     permit.caller().ifPresent(caller -> headers.set(CALLER_HEADER, caller));
     headers.set(JobCallSecrets.HEADER, secret);
+    if (isWebSocketUpgrade(client)) {
+      // the one upgrade PUB proxies: the job answers 101 and the connection carries websocket
+      // frames
+      headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
+      headers.set(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET);
+      return out;
+    }
     if (HttpUtil.isTransferEncodingChunked(client)) {
       headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
     } else {
@@ -179,6 +187,27 @@ final class JobRequests {
 
   private static boolean tokenListed(Set<String> tokens, CharSequence name) {
     return !tokens.isEmpty() && tokens.contains(name.toString().toLowerCase(Locale.ROOT));
+  }
+
+  /** Whether the request asks to switch the connection to websocket (RFC 6455 §4.1). */
+  static boolean isWebSocketUpgrade(HttpRequest request) {
+    HttpHeaders headers = request.headers();
+    return HttpMethod.GET.equals(request.method())
+        && headers.containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true)
+        && headers.containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true);
+  }
+
+  /** The job's 101 answer for the client: its websocket handshake fields, PUB's tracing id. */
+  static FullHttpResponse switching(HttpResponse job) {
+    FullHttpResponse out =
+        new DefaultFullHttpResponse(
+            HttpVersion.HTTP_1_1, job.status(), io.netty.buffer.Unpooled.EMPTY_BUFFER, false);
+    for (Map.Entry<CharSequence, CharSequence> field : iterable(job.headers())) {
+      if (!AsciiString.contentEqualsIgnoreCase(field.getKey(), Front.TRACING_HEADER)) {
+        out.headers().add(field.getKey(), field.getValue());
+      }
+    }
+    return out;
   }
 
   /** Whether the caller asked for an async task when the call takes too long (RFC 7240). */

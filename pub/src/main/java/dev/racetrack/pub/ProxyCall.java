@@ -169,6 +169,10 @@ final class ProxyCall implements UpstreamListener {
   @Override
   public void answer(HttpObject piece) {
     if (piece instanceof HttpResponse head) {
+      if (head.status().code() == 101 && JobRequests.isWebSocketUpgrade(request)) {
+        switchProtocols(head);
+        return;
+      }
       if (head.status().codeClass() == io.netty.handler.codec.http.HttpStatusClass.INFORMATIONAL) {
         return; // an interim answer (100 Continue): the real one follows
       }
@@ -211,6 +215,18 @@ final class ProxyCall implements UpstreamListener {
     if (!front.writable()) {
       upstream.config().setAutoRead(false);
     }
+  }
+
+  /**
+   * The job accepted a websocket upgrade: its 101 goes to the client, then both connections drop
+   * their HTTP handlers and relay bytes both ways until either side closes.
+   */
+  private void switchProtocols(HttpResponse head) {
+    cancelDeadline();
+    finish(101);
+    Channel job = upstream;
+    calls.pool().detach(job);
+    front.switchProtocols(JobRequests.switching(head), job);
   }
 
   private void finish(int status) {

@@ -150,6 +150,20 @@ public final class UpstreamPool {
             TimeUnit.NANOSECONDS);
   }
 
+  /**
+   * Takes a connection out of HTTP service for good (a protocol switch): its HTTP handlers are
+   * removed, bytes the codec still holds pass on to the next handler added.
+   */
+  public void detach(Channel channel) {
+    channel.config().setAutoRead(false);
+    UpstreamHandler handler = channel.pipeline().get(UpstreamHandler.class);
+    if (handler != null) {
+      handler.idle();
+      channel.pipeline().remove(handler);
+    }
+    channel.pipeline().remove(HttpClientCodec.class);
+  }
+
   /** Closes a connection that cannot serve another call. */
   public void discard(Channel channel) {
     UpstreamHandler handler = channel.pipeline().get(UpstreamHandler.class);
