@@ -44,6 +44,9 @@ final class Front extends ChannelInboundHandlerAdapter {
   private boolean hasBody;
   private boolean http10;
   private ScheduledFuture<?> headDeadline;
+  private long waitingSince;
+  private boolean waitingHead;
+  private boolean reading = true;
   private final ArrayDeque<Object> pending = new ArrayDeque<>();
   private boolean wanted;
   private boolean draining;
@@ -66,9 +69,30 @@ final class Front extends ChannelInboundHandlerAdapter {
 
   private void awaitRequest() {
     exchange = null;
-    headDeadline =
-        ctx.executor().schedule(this::headTooSlow, headTimeoutNanos, TimeUnit.NANOSECONDS);
+    waitingSince = System.nanoTime();
+    waitingHead = true;
+    if (headDeadline == null) {
+      headDeadline =
+          ctx.executor().schedule(this::checkHead, headTimeoutNanos, TimeUnit.NANOSECONDS);
+    }
     want();
+  }
+
+  /**
+   * One timer per connection (not one per request): while a head is awaited it fires when the
+   * head deadline passes, else it checks again a deadline later.
+   */
+  private void checkHead() {
+    if (!ctx.channel().isActive()) {
+      return;
+    }
+    long waited = System.nanoTime() - waitingSince;
+    if (waitingHead && waited >= headTimeoutNanos) {
+      headTooSlow();
+      return;
+    }
+    long next = waitingHead ? headTimeoutNanos - waited : headTimeoutNanos;
+    headDeadline = ctx.executor().schedule(this::checkHead, next, TimeUnit.NANOSECONDS);
   }
 
   private void headTooSlow() {
@@ -84,16 +108,21 @@ final class Front extends ChannelInboundHandlerAdapter {
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     pending.add(msg);
+    if (!wanted && reading) {
+      reading = false; // hold the connection until the message is asked for
+      ctx.channel().config().setAutoRead(false);
+    }
     drain();
   }
 
   /** Asks for the next message: a held one at once, else the next one read. */
   private void want() {
     wanted = true;
-    if (pending.isEmpty()) {
-      ctx.read();
-    } else {
+    if (!pending.isEmpty()) {
       drain();
+    } else if (!reading) {
+      reading = true;
+      ctx.channel().config().setAutoRead(true);
     }
   }
 
@@ -114,7 +143,7 @@ final class Front extends ChannelInboundHandlerAdapter {
 
   private void dispatch(Object msg) {
     if (msg instanceof HttpRequest request) {
-      headDeadline.cancel(false);
+      waitingHead = false;
       begin(request);
     }
     if (msg instanceof HttpContent content) {
@@ -257,6 +286,7 @@ final class Front extends ChannelInboundHandlerAdapter {
     answered = true;
     exchange = null;
     headDeadline.cancel(false);
+    reading = false;
     ctx.channel().config().setAutoRead(false);
     ctx.writeAndFlush(switching)
         .addListener(

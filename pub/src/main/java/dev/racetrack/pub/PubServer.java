@@ -145,7 +145,6 @@ public final class PubServer implements AutoCloseable {
             .group(group)
             .channel(serverType)
             .option(ChannelOption.SO_BACKLOG, 1024)
-            .childOption(ChannelOption.AUTO_READ, false)
             .childOption(ChannelOption.TCP_NODELAY, true)
             .childOption(
                 ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32_768, 131_072))
