@@ -33,6 +33,12 @@ import java.util.concurrent.TimeUnit;
 final class Front extends ChannelInboundHandlerAdapter {
   static final String TRACING_HEADER = "X-Request-Tracing-Id";
 
+  /**
+   * Messages held (decoded but not yet asked for) before the connection stops reading: a few
+   * socket reads' worth, so an ordinary call never toggles reading and a fast sender is bounded.
+   */
+  private static final int MAX_HELD = 8;
+
   private final Gateway gateway;
   private final long headTimeoutNanos;
   private ChannelHandlerContext ctx;
@@ -108,8 +114,8 @@ final class Front extends ChannelInboundHandlerAdapter {
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     pending.add(msg);
-    if (!wanted && reading) {
-      reading = false; // hold the connection until the message is asked for
+    if (!wanted && reading && pending.size() >= MAX_HELD) {
+      reading = false; // hold the connection until the held messages are asked for
       ctx.channel().config().setAutoRead(false);
     }
     drain();
