@@ -34,8 +34,8 @@ final class Front extends ChannelInboundHandlerAdapter {
   static final String TRACING_HEADER = "X-Request-Tracing-Id";
 
   /**
-   * Messages held (decoded but not yet asked for) before the connection stops reading: a few
-   * socket reads' worth, so an ordinary call never toggles reading and a fast sender is bounded.
+   * Messages held (decoded but not yet asked for) before the connection stops reading: a few socket
+   * reads' worth, so an ordinary call never toggles reading and a fast sender is bounded.
    */
   private static final int MAX_HELD = 8;
 
@@ -85,8 +85,8 @@ final class Front extends ChannelInboundHandlerAdapter {
   }
 
   /**
-   * One timer per connection (not one per request): while a head is awaited it fires when the
-   * head deadline passes, else it checks again a deadline later.
+   * One timer per connection (not one per request): while a head is awaited it fires when the head
+   * deadline passes, else it checks again a deadline later.
    */
   private void checkHead() {
     if (!ctx.channel().isActive()) {
