@@ -6,6 +6,9 @@
 # Throughput: wrk -t1 -c32 (median of RUNS runs); latency added by the hop: p50 with one
 # connection (-c1), PUB minus direct. The JVM is warmed up for WARMUP seconds first (the JIT
 # compiles on the same core as everything else), nginx and the job for a few seconds.
+# Also p99 at 32 connections, errors (socket errors + non-2xx) and CPU per request: utime+stime
+# of the proxy's processes (nginx master+worker; the platform JVM for PUB) over the -c32 runs
+# divided by the requests served.
 # Usage: bench/pub-vs-nginx.sh [DURATION_SECONDS] [RUNS] [WARMUP]  (needs wrk, nginx, python3)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -80,34 +83,51 @@ mac = hmac.new(key, b"bench-adder\0" + b"0.0.1", hashlib.sha256).digest()
 print(base64.urlsafe_b64encode(mac).rstrip(b"=").decode())' "$RACETRACK_DATA_DIR/keys/job_call_key")
 echo "wrk.headers[\"X-Racetrack-Job-Secret\"] = \"$JOB_SECRET\"" >>"$WORK/post.lua"
 
-declare -A RPS P50 P50_1
-p50ms() { # wrk output -> p50 in ms
-  awk '$1=="50%" {print $2}' | python3 -c '
+declare -A RPS P50 P50_1 P99 ERRORS CPU
+NGINX_MASTER=$(cat "$WORK/nginx.pid")
+ms() { # a wrk latency (e.g. 1.2ms, 830.00us) -> ms
+  python3 -c '
 import sys
-v=sys.stdin.read().strip()
+v=sys.argv[1].strip()
 for unit,f in (("us",0.001),("ms",1),("s",1000)):
-    if v.endswith(unit): print(f"{float(v[:-len(unit)])*f:.3f}"); break'
+    if v.endswith(unit): print(f"{float(v[:-len(unit)])*f:.3f}"); break' "$1"
+}
+median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+cpu_ticks() { # utime + stime (clock ticks) of the given processes
+  local total=0 p
+  for p in "$@"; do total=$((total + $(awk '{print $14 + $15}' "/proc/$p/stat"))); done
+  echo "$total"
+}
+proxy_pids() { # name -> the processes doing the proxying
+  case $1 in
+    nginx) echo "$NGINX_MASTER" $(pgrep -P "$NGINX_MASTER") ;;
+    pub) echo "$SERVER_PID" $(pgrep -P "$SERVER_PID") ;;
+    *) echo "$JOB_PID" ;;
+  esac
 }
 run() { # name url script warmup-seconds
-  local name=$1 url=$2 script=$3 warmup=$4 out rps p50 all_rps=() all_p50=()
+  local name=$1 url=$2 script=$3 warmup=$4 out all_rps=() all_p50=() all_p99=() errors=0 requests=0 t0 t1
   taskset -c 0 wrk -t1 -c32 -d"${warmup}s" -s "$script" "$url" >/dev/null
-  P50_1[$name]=$(taskset -c 0 wrk -t1 -c1 -d"${DURATION}s" --latency -s "$script" "$url" | p50ms)
+  P50_1[$name]=$(ms "$(taskset -c 0 wrk -t1 -c1 -d"${DURATION}s" --latency -s "$script" "$url" | awk '$1=="50%" {print $2}')")
   for _ in $(seq "$RUNS"); do
+    t0=$(cpu_ticks $(proxy_pids "$name"))
     out=$(taskset -c 0 wrk -t1 -c32 -d"${DURATION}s" --latency -s "$script" "$url")
-    rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
-    p50=$(awk '$1=="50%" {print $2}' <<<"$out")
-    all_rps+=("$rps"); all_p50+=("$p50")
+    t1=$(cpu_ticks $(proxy_pids "$name"))
+    all_rps+=("$(awk '/Requests\/sec/ {print $2}' <<<"$out")")
+    all_p50+=("$(ms "$(awk '$1=="50%" {print $2}' <<<"$out")")")
+    all_p99+=("$(ms "$(awk '$1=="99%" {print $2}' <<<"$out")")")
+    errors=$((errors + $(awk '/Socket errors/ {gsub(",", ""); s += $4 + $6 + $8 + $10} /Non-2xx/ {s += $5} END {print s + 0}' <<<"$out")))
+    requests=$((requests + $(awk '/requests in/ {print $1}' <<<"$out")))
+    CPU_TICKS[$name]=$(( ${CPU_TICKS[$name]:-0} + t1 - t0 ))
   done
-  RPS[$name]=$(printf '%s\n' "${all_rps[@]}" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
-  P50[$name]=$(printf '%s\n' "${all_p50[@]}" | python3 -c '
-import sys
-def ms(v):
-    v=v.strip()
-    for unit,f in (("us",0.001),("ms",1),("s",1000)):
-        if v.endswith(unit): return float(v[:-len(unit)])*f
-vals=sorted(ms(l) for l in sys.stdin if l.strip()); print(f"{vals[len(vals)//2]:.3f}")')
-  echo "$name: ${RPS[$name]} req/s (runs: ${all_rps[*]}), p50 ${P50[$name]} ms" >&2
+  RPS[$name]=$(printf '%s\n' "${all_rps[@]}" | median)
+  P50[$name]=$(printf '%s\n' "${all_p50[@]}" | median)
+  P99[$name]=$(printf '%s\n' "${all_p99[@]}" | median)
+  ERRORS[$name]=$errors
+  CPU[$name]=$(python3 -c "print(f'{${CPU_TICKS[$name]} * 1e6 / $(getconf CLK_TCK) / $requests:.1f}')")
+  echo "$name: ${RPS[$name]} req/s (runs: ${all_rps[*]}), p50 ${P50[$name]} ms (runs: ${all_p50[*]}), p99 ${P99[$name]} ms (runs: ${all_p99[*]}), errors $errors, CPU ${CPU[$name]} us/request" >&2
 }
+declare -A CPU_TICKS
 run direct "http://$INTERNAL/pub/job/bench-adder/0.0.1/api/v1/perform" "$WORK/post.lua" 5
 run nginx "http://127.0.0.1:$NGINX_PORT/pub/job/bench-adder/0.0.1/api/v1/perform" "$WORK/post.lua" 5
 run pub "http://127.0.0.1:$PUB_PORT/pub/job/bench-adder/latest/api/v1/perform" "$TOKEN_LUA" "$WARMUP"
@@ -117,12 +137,12 @@ NGINX_ADDED=$(python3 -c "print(f'{${P50_1[nginx]} - ${P50_1[direct]}:.3f}')")
 RATIO=$(python3 -c "print(f'{${RPS[pub]} / ${RPS[nginx]}:.2f}')")
 cat <<REPORT
 machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p'), $(free -g | awk '/^Mem:/ {print $2}') GB, Linux $(uname -r); $(. "$ROOT/scripts/find-jdk.sh" >/dev/null 2>&1; rt_find_jdk >/dev/null 2>&1; "${JAVA_HOME:-/nonexistent}/bin/java" -version 2>&1 | head -1 || true); $(nginx -v 2>&1); $(python3 --version)
-command: bench/pub-vs-nginx.sh $DURATION $RUNS $WARMUP  (wrk on core 0; job, nginx and the platform on core 1; throughput -t1 -c32 -d${DURATION}s, median of $RUNS runs; latency -c1)
-| path | req/s (32 connections) | p50 (32 connections) | p50 (1 connection) | p50 added (1 connection) |
-|---|---|---|---|---|
-| job directly | ${RPS[direct]} | ${P50[direct]} ms | ${P50_1[direct]} ms | — |
-| nginx proxy_pass, upstream keep-alive, no auth | ${RPS[nginx]} | ${P50[nginx]} ms | ${P50_1[nginx]} ms | ${NGINX_ADDED} ms |
-| PUB with auth | ${RPS[pub]} | ${P50[pub]} ms | ${P50_1[pub]} ms | ${ADDED} ms |
+command: bench/pub-vs-nginx.sh $DURATION $RUNS $WARMUP  (wrk on core 0; job, nginx and the platform on core 1; throughput -t1 -c32 -d${DURATION}s, median of $RUNS runs; latency -c1; CPU = utime+stime of the proxy's processes over the -c32 runs / requests served)
+| path | req/s (32 connections) | p50 (32) | p99 (32) | p50 (1 connection) | p50 added (1) | errors | CPU per request |
+|---|---|---|---|---|---|---|---|
+| job directly | ${RPS[direct]} | ${P50[direct]} ms | ${P99[direct]} ms | ${P50_1[direct]} ms | — | ${ERRORS[direct]} | ${CPU[direct]} us (job) |
+| nginx proxy_pass, upstream keep-alive, no auth | ${RPS[nginx]} | ${P50[nginx]} ms | ${P99[nginx]} ms | ${P50_1[nginx]} ms | ${NGINX_ADDED} ms | ${ERRORS[nginx]} | ${CPU[nginx]} us |
+| PUB with auth | ${RPS[pub]} | ${P50[pub]} ms | ${P99[pub]} ms | ${P50_1[pub]} ms | ${ADDED} ms | ${ERRORS[pub]} | ${CPU[pub]} us (platform JVM) |
 PUB / nginx throughput: ${RATIO}
 racetrack deploy (python, no requirements) to first 200 through PUB: ${DEPLOY_SECONDS} s
 REPORT

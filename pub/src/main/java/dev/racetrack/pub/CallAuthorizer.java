@@ -1,14 +1,13 @@
 package dev.racetrack.pub;
 
 import java.util.Optional;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Decides job calls: a fresh cached permit, else lifecycle's answer; when lifecycle is unreachable
- * a permit granted within the stale window is still honoured, anything else gets 503.
+ * Decides job calls: a fresh cached permit (decided at once, on the caller's event loop), else
+ * lifecycle's answer, asked without blocking; when lifecycle is unreachable a permit granted within
+ * the stale window is still honoured, anything else gets 503.
  */
 final class CallAuthorizer {
   private final LifecycleClient lifecycle;
@@ -22,17 +21,33 @@ final class CallAuthorizer {
     this.metrics = metrics;
   }
 
-  Decision authorize(
-      String job, String version, String path, Optional<String> token, String tracingId) {
-    String key = PermitCache.key(job, version, path, token);
+  /** A permit from the cache, decided on the calling thread; empty when lifecycle must be asked. */
+  Optional<CallPermit> cached(String key) {
     Optional<CallPermit> cached = cache.fresh(key);
     if (cached.isPresent()) {
       metrics.retrievedFromCache();
       metrics.authSucceeded();
-      return Decision.allow(cached.get());
     }
+    return cached;
+  }
+
+  /**
+   * Asks lifecycle (the cache had no fresh permit for {@code key}); the future completes on
+   * lifecycle's client thread, never blocking the caller.
+   */
+  CompletableFuture<Decision> ask(
+      String key,
+      String job,
+      String version,
+      String path,
+      Optional<String> token,
+      String tracingId) {
     long generation = cache.generation();
-    LifecycleClient.Answer answer = ask(key, generation, job, version, path, token, tracingId);
+    return question(key, generation, job, version, path, token, tracingId)
+        .thenApply(answer -> decide(key, generation, answer));
+  }
+
+  private Decision decide(String key, long generation, LifecycleClient.Answer answer) {
     Decision decision = answer.decision();
     if (decision.allowed()) {
       cache.putIfCurrent(key, decision.permit().orElseThrow(), generation);
@@ -55,11 +70,11 @@ final class CallAuthorizer {
   private record Flight(long generation, CompletableFuture<LifecycleClient.Answer> answer) {}
 
   /**
-   * Asks lifecycle, once for concurrent identical calls: when a permit expires under load, the
-   * calls waiting for the same answer share one question instead of each asking (they only join a
-   * question asked since the last invalidation, so none gets an answer older than a revocation).
+   * Asks lifecycle once for concurrent identical calls: when a permit expires under load, the calls
+   * waiting for the same answer share one question (one in-flight future per key); they only join a
+   * question asked since the last invalidation, so none gets an answer older than a revocation.
    */
-  private LifecycleClient.Answer ask(
+  private CompletableFuture<LifecycleClient.Answer> question(
       String key,
       long generation,
       String job,
@@ -67,32 +82,27 @@ final class CallAuthorizer {
       String path,
       Optional<String> token,
       String tracingId) {
-    Flight mine = new Flight(generation, new CompletableFuture<>());
-    Flight running = inFlight.putIfAbsent(key, mine);
-    if (running != null && running.generation() == generation) {
-      try {
-        return running.answer().join();
-      } catch (CompletionException | CancellationException e) {
-        // the leader failed unexpectedly: ask for this call alone
+    CompletableFuture<LifecycleClient.Answer> mine = new CompletableFuture<>();
+    Flight flight = new Flight(generation, mine);
+    Flight running = inFlight.putIfAbsent(key, flight);
+    if (running != null) {
+      if (running.generation() == generation) {
+        return running.answer();
       }
+      // asked before an invalidation: ask again for this call alone
+      return metrics.countLifecycleCall(lifecycle.canCall(job, version, path, token, tracingId));
     }
-    boolean leading = running == null;
-    try {
-      LifecycleClient.Answer answer =
-          metrics.timeLifecycleCall(() -> lifecycle.canCall(job, version, path, token, tracingId));
-      if (leading) {
-        mine.answer().complete(answer);
-      }
-      return answer;
-    } catch (RuntimeException e) {
-      if (leading) {
-        mine.answer().completeExceptionally(e);
-      }
-      throw e;
-    } finally {
-      if (leading) {
-        inFlight.remove(key, mine);
-      }
-    }
+    metrics
+        .countLifecycleCall(lifecycle.canCall(job, version, path, token, tracingId))
+        .whenComplete(
+            (answer, failure) -> {
+              inFlight.remove(key, flight);
+              if (failure != null) {
+                mine.completeExceptionally(failure);
+              } else {
+                mine.complete(answer);
+              }
+            });
+    return mine;
   }
 }

@@ -1,6 +1,7 @@
 package dev.racetrack.pub;
 
-import java.util.ArrayList;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -24,34 +25,24 @@ final class JobAnswerHeaders {
     this.webviewJobs = Set.copyOf(webviewJobs);
   }
 
-  /** The answer fields for the client, in order, plus PUB's own at the end. */
-  List<HttpHead.Field> apply(String jobName, List<HttpHead.Field> fields) {
-    return apply(jobName, false, fields);
-  }
-
   /**
-   * As {@link #apply(String, List)}; on the job's own host ({@link JobHost}) the job's cookies keep
-   * their path, as the whole host is the job's.
+   * Applies PUB's rules to the answer fields for the client, in place; on the job's own host
+   * ({@link JobHost}) the job's cookies keep their path, as the whole host is the job's.
    */
-  List<HttpHead.Field> apply(String jobName, boolean onJobHost, List<HttpHead.Field> fields) {
-    List<HttpHead.Field> out = new ArrayList<>(fields.size() + 2);
-    boolean webview = webviewJobs.contains(jobName);
-    for (HttpHead.Field field : fields) {
-      if (field.is("x-content-type-options")) {
-        continue;
+  void apply(String jobName, boolean onJobHost, HttpHeaders headers) {
+    headers.remove("X-Content-Type-Options");
+    if (headers.contains(HttpHeaderNames.SET_COOKIE)) {
+      List<String> cookies = headers.getAll(HttpHeaderNames.SET_COOKIE);
+      headers.remove(HttpHeaderNames.SET_COOKIE);
+      for (String cookie : cookies) {
+        cookie(jobName, onJobHost, cookie)
+            .ifPresent(c -> headers.add(HttpHeaderNames.SET_COOKIE, c));
       }
-      if (field.is("set-cookie")) {
-        cookie(jobName, onJobHost, field.value())
-            .ifPresent(c -> out.add(new HttpHead.Field(field.name(), c)));
-        continue;
-      }
-      out.add(field);
     }
-    out.add(new HttpHead.Field("X-Content-Type-Options", NOSNIFF));
-    if (!webview) {
-      out.add(new HttpHead.Field("Content-Security-Policy", SANDBOX));
+    headers.add("X-Content-Type-Options", NOSNIFF);
+    if (!webviewJobs.contains(jobName)) {
+      headers.add(HttpHeaderNames.CONTENT_SECURITY_POLICY, SANDBOX);
     }
-    return out;
   }
 
   /** The cookie path of a job: every version of it, nothing else. */

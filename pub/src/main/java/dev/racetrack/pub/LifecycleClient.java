@@ -12,6 +12,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /** Asks lifecycle whether a call may go through ({@code /api/v1/auth/can-call-job/...}). */
 final class LifecycleClient {
@@ -34,7 +35,7 @@ final class LifecycleClient {
    * Returns lifecycle's decision; transport failures and 5xx answers are reported as 503 with
    * {@code reachable=false} so a cached permit may stand in.
    */
-  Answer canCall(
+  CompletableFuture<Answer> canCall(
       String job, String version, String path, Optional<String> token, String tracingId) {
     String url =
         lifecycleUrl
@@ -50,16 +51,26 @@ final class LifecycleClient {
             .header(ApiClient.INTERNAL_TOKEN_HEADER, internalToken)
             .GET();
     token.ifPresent(t -> request.header("X-Racetrack-Auth", t));
-    HttpResponse<String> response;
-    try {
-      response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    } catch (IOException e) {
-      return new Answer(
-          Decision.refuse(503, "Racetrack lifecycle is unreachable: " + e.getMessage()), false);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return new Answer(Decision.refuse(503, "interrupted while asking lifecycle"), false);
+    return http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString())
+        .handle(
+            (response, failure) ->
+                failure == null
+                    ? answer(response)
+                    : new Answer(
+                        Decision.refuse(
+                            503, "Racetrack lifecycle is unreachable: " + rootMessage(failure)),
+                        false));
+  }
+
+  private static String rootMessage(Throwable failure) {
+    Throwable root = failure;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
     }
+    return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+  }
+
+  private static Answer answer(HttpResponse<String> response) {
     int status = response.statusCode();
     if (status == 200) {
       return permit(response.body())
@@ -102,13 +113,19 @@ final class LifecycleClient {
       return Optional.empty();
     }
     JsonNode caller = root.path("caller");
+    JsonNode timeout = job.path("call_timeout");
     return Optional.of(
         new CallPermit(
             job.path("name").asText(),
             job.path("version").asText(),
             job.path("internal_name").asText(""),
             job.path("status").asText(""),
-            caller.isTextual() ? Optional.of(caller.asText()) : Optional.empty()));
+            caller.isTextual() ? Optional.of(caller.asText()) : Optional.empty(),
+            timeout.canConvertToLong() && timeout.asLong() > 0
+                ? Optional.of(Duration.ofSeconds(timeout.asLong()))
+                : Optional.empty(),
+            Math.max(0, job.path("max_concurrency").asInt(0)),
+            Math.max(0, job.path("max_concurrency_queue").asInt(0))));
   }
 
   private static Optional<String> errorOf(String body) {

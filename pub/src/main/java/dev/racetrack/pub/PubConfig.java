@@ -23,14 +23,13 @@ import java.util.stream.Collectors;
  *     ({@code LIFECYCLE_CACHE_TTL_MAX}, at most {@link #MAX_STALE_TTL_SECONDS} seconds by default)
  * @param internalToken the secret lifecycle presents when it tells PUB to drop cached answers
  * @param jobCallKey the platform key the per-job secrets PUB presents to jobs derive from
- * @param eventLoopFront whether an event-loop front forwards cached job calls itself (see {@link
- *     FrontServer}); off, the gateway serves the port directly
  * @param webviewJobs jobs whose pages an admin approved to run with PUB's origin (no sandbox)
  * @param externalUrl PUB's address as browsers see it ({@code EXTERNAL_PUB_URL}, the variable
  *     lifecycle shows users): the only origin the token form accepts, and {@code https} makes PUB's
  *     cookies {@code Secure}; empty, the request's own {@code Host} is PUB's origin
  * @param jobDomain the domain whose subdomains are jobs' own hosts ({@code PUB_JOB_DOMAIN}, see
  *     {@link JobHost}); empty, jobs are served under PUB's host only
+ * @param limits what callers may hold and send, and the default call timeout
  */
 public record PubConfig(
     String host,
@@ -41,10 +40,10 @@ public record PubConfig(
     Duration connectTimeout,
     String internalToken,
     String jobCallKey,
-    boolean eventLoopFront,
     Set<String> webviewJobs,
     Optional<URI> externalUrl,
-    Optional<String> jobDomain) {
+    Optional<String> jobDomain,
+    PubLimits limits) {
 
   /** The default stale window: lifecycle's refusals reach PUB within a minute at worst. */
   public static final long MAX_STALE_TTL_SECONDS = 60;
@@ -57,6 +56,7 @@ public record PubConfig(
     Objects.requireNonNull(jobCallKey, "jobCallKey");
     webviewJobs = Set.copyOf(webviewJobs);
     Objects.requireNonNull(externalUrl, "externalUrl");
+    Objects.requireNonNull(limits, "limits");
     jobDomain = jobDomain.map(d -> d.strip().toLowerCase(Locale.ROOT));
     if (jobDomain.isPresent() && !DOMAIN.matcher(jobDomain.get()).matches()) {
       throw new ValidationException(
@@ -85,13 +85,13 @@ public record PubConfig(
         Duration.ofSeconds(e.positiveLong("PUB_CONNECT_TIMEOUT", 10)),
         internalToken,
         jobCallKey,
-        e.bool("PUB_EVENT_LOOP_FRONT", true),
         Arrays.stream(e.string("PUB_WEBVIEW_JOBS", "").split(","))
             .map(String::strip)
             .filter(s -> !s.isEmpty())
             .collect(Collectors.toSet()),
         e.optional("EXTERNAL_PUB_URL").map(url -> URI.create(e.url("EXTERNAL_PUB_URL", url))),
-        e.optional("PUB_JOB_DOMAIN"));
+        e.optional("PUB_JOB_DOMAIN"),
+        PubLimits.fromEnv(env));
   }
 
   private static Duration seconds(double seconds) {
@@ -104,10 +104,10 @@ public record PubConfig(
     out.put("lifecycle_url", lifecycleUrl);
     out.put("cache_ttl", cacheTtl);
     out.put("stale_ttl", staleTtl);
-    out.put("event_loop_front", eventLoopFront);
     out.put("webview_jobs", webviewJobs);
     out.put("external_url", externalUrl.map(URI::toString).orElse("(the request's host)"));
     out.put("job_domain", jobDomain.orElse("(none)"));
+    out.putAll(limits.describe());
     out.put("internal_token", "(redacted)");
     out.put("job_call_key", "(redacted)");
     return out;

@@ -12,8 +12,9 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Supplier;
+import java.util.concurrent.TimeUnit;
 
 /**
  * PUB's Prometheus metrics (§5.5 names; counters get {@code _total}, seconds {@code _seconds}),
@@ -136,7 +137,7 @@ final class PubMetrics {
     cacheRecovered.increment();
   }
 
-  /** A proxied call failed; {@code cause} is the classification of {@link JobProxy#cause}. */
+  /** A proxied call failed; {@code cause} is the classification of {@link ProxyFailures#cause}. */
   void proxyError(ProxyFailure cause) {
     proxyErrors.increment();
     switch (cause) {
@@ -157,7 +158,7 @@ final class PubMetrics {
     OTHER
   }
 
-  /** A job call the event-loop front forwarded itself (a cached permit). */
+  /** A job call decided from the permit cache on the event loop. */
   void frontCall() {
     frontCalls.increment();
   }
@@ -166,9 +167,12 @@ final class PubMetrics {
     healthRequests.increment();
   }
 
-  <T> T timeLifecycleCall(Supplier<T> call) {
+  /** Counts a question to lifecycle and times it until {@code answer} completes. */
+  <T> CompletableFuture<T> countLifecycleCall(CompletableFuture<T> answer) {
     lifecycleCallCount.increment();
-    return lifecycleCalls.record(call);
+    long started = System.nanoTime();
+    return answer.whenComplete(
+        (a, f) -> lifecycleCalls.record(System.nanoTime() - started, TimeUnit.NANOSECONDS));
   }
 
   String scrape() {

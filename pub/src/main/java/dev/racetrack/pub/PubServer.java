@@ -1,141 +1,180 @@
 package dev.racetrack.pub;
 
 import dev.racetrack.model.auth.JobCallSecrets;
+import dev.racetrack.pub.async.AsyncEndpoint;
+import dev.racetrack.pub.upstream.UpstreamPool;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.net.InetSocketAddress;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import org.eclipse.jetty.server.HttpConfiguration;
-import org.eclipse.jetty.server.HttpConnectionFactory;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** PUB's composition root: a Jetty server with the gateway handler in front of the job proxy. */
+/**
+ * PUB's composition root: one Netty pipeline on PUB's port (native epoll where available, NIO
+ * otherwise) whose event loops also own the pooled connections to jobs.
+ */
 public final class PubServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(PubServer.class);
-
-  /** Longest silence of a job in the middle of a call (between bytes) before a 504. */
-  private static final Duration JOB_READ_TIMEOUT = Duration.ofSeconds(90);
 
   /** Idle keep-alive connections are closed before jobs close them (the wrapper: 75 s). */
   private static final Duration UPSTREAM_MAX_IDLE = Duration.ofSeconds(50);
 
   private static final int MAX_IDLE_PER_JOB = 256;
-  private static final int MAX_THREADS = 2048;
 
-  private final JobProxy proxy;
-  private final FastPath fastPath;
-  private final PubMetrics metrics;
-  private final PermitCache cache;
-  private FrontServer front;
-  private final Server server;
-  private final ServerConnector connector;
-  private final ScheduledExecutorService sweeper =
-      Executors.newSingleThreadScheduledExecutor(
-          Thread.ofPlatform().name("pub-cache-sweeper").daemon().factory());
+  private final EventLoopGroup group;
+  private final HttpClient lifecycleHttp;
+  private Channel server;
 
-  private PubServer(PubConfig config, Clock clock, String version) {
-    LOG.info("pub configuration: {}", config.describe());
-    PubMetrics metrics = new PubMetrics();
-    PermitCache cache = new PermitCache(config.cacheTtl(), config.staleTtl(), clock);
-    HttpClient lifecycleHttp =
-        HttpClient.newBuilder().connectTimeout(config.connectTimeout()).build();
-    CallAuthorizer authorizer =
-        new CallAuthorizer(
-            new LifecycleClient(lifecycleHttp, config.lifecycleUrl(), config.internalToken()),
-            cache,
-            metrics);
-    UpstreamPool upstreams =
-        new UpstreamPool(
-            config.connectTimeout(), JOB_READ_TIMEOUT, UPSTREAM_MAX_IDLE, MAX_IDLE_PER_JOB);
-    JobCallSecrets secrets = new JobCallSecrets(config.jobCallKey());
-    JobAnswerHeaders answerHeaders = new JobAnswerHeaders(config.webviewJobs());
-    JobHost jobHosts = new JobHost(config.jobDomain());
-    proxy = new JobProxy(metrics, cache, upstreams, secrets, answerHeaders);
-    // a call waiting for its job holds a thread: allow many
-    QueuedThreadPool threads = new QueuedThreadPool(MAX_THREADS, 8);
-    threads.setName("pub");
-    server = new Server(threads);
-    HttpConfiguration http = new HttpConfiguration();
-    http.setSendServerVersion(false);
-    http.setSendDateHeader(false);
-    if (config.eventLoopFront()) {
-      http.addCustomizer(new FrontClientCustomizer());
-    }
-    connector = new ServerConnector(server, new HttpConnectionFactory(http));
-    if (config.eventLoopFront()) {
-      // only the front connects here; its pooled connections are closed by the front first
-      connector.setHost("127.0.0.1");
-      connector.setPort(0);
-      connector.setIdleTimeout(300_000);
-    } else {
-      connector.setHost(config.host());
-      connector.setPort(config.port());
-    }
-    server.addConnector(connector);
-    server.setHandler(
-        new GatewayHandler(
-            authorizer,
-            cache,
-            config.internalToken(),
-            proxy,
-            new SwaggerPages(),
-            metrics,
-            version,
-            jobHosts,
-            config.externalUrl()));
-    sweeper.scheduleWithFixedDelay(cache::sweep, 1, 1, TimeUnit.MINUTES);
-    sweeper.scheduleWithFixedDelay(upstreams::sweep, 10, 10, TimeUnit.SECONDS);
-    this.fastPath = new FastPath(cache, secrets, answerHeaders, jobHosts);
-    this.metrics = metrics;
-    this.cache = cache;
+  private PubServer(EventLoopGroup group, HttpClient lifecycleHttp) {
+    this.group = group;
+    this.lifecycleHttp = lifecycleHttp;
   }
 
-  /** Builds and starts PUB. */
+  /** Builds and starts PUB without async calls. */
   public static PubServer start(PubConfig config, Clock clock, String version) {
-    PubServer pub = new PubServer(config, clock, version);
+    return start(config, clock, version, AsyncEndpoint.NONE);
+  }
+
+  /** Builds and starts PUB; {@code async} serves {@code /pub/async/} and adopts late calls. */
+  public static PubServer start(
+      PubConfig config, Clock clock, String version, AsyncEndpoint async) {
+    LOG.info("pub configuration: {}", config.describe());
+    boolean epoll = Epoll.isAvailable();
+    IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+    EventLoopGroup group =
+        new MultiThreadIoEventLoopGroup(
+            config.limits().eventLoops(), new DefaultThreadFactory("pub", true), io);
+    HttpClient lifecycleHttp =
+        HttpClient.newBuilder().connectTimeout(config.connectTimeout()).build();
+    PubServer pub = new PubServer(group, lifecycleHttp);
     try {
-      pub.server.start();
-      if (config.eventLoopFront()) {
-        pub.front =
-            new FrontServer(
-                config.host(),
-                config.port(),
-                pub.connector.getLocalPort(),
-                pub.fastPath,
-                pub.metrics,
-                pub.cache);
-      }
-    } catch (Exception e) {
+      pub.bind(config, clock, version, async, epoll);
+    } catch (RuntimeException e) {
       pub.close();
       throw new IllegalStateException(
           "PUB could not start on " + config.host() + ":" + config.port() + ": " + e.getMessage(),
           e);
     }
-    LOG.info("pub listening on http://{}:{}/pub", config.host(), pub.port());
+    LOG.info(
+        "pub listening on http://{}:{}/pub ({})",
+        config.host(),
+        pub.port(),
+        epoll ? "epoll" : "nio");
     return pub;
   }
 
+  private void bind(
+      PubConfig config, Clock clock, String version, AsyncEndpoint async, boolean epoll) {
+    PubMetrics metrics = new PubMetrics();
+    PermitCache cache = new PermitCache(config.cacheTtl(), config.staleTtl(), clock);
+    CallAuthorizer authorizer =
+        new CallAuthorizer(
+            new LifecycleClient(lifecycleHttp, config.lifecycleUrl(), config.internalToken()),
+            cache,
+            metrics);
+    UpstreamPool pool =
+        new UpstreamPool(
+            epoll ? EpollSocketChannel.class : NioSocketChannel.class,
+            config.connectTimeout(),
+            UPSTREAM_MAX_IDLE,
+            MAX_IDLE_PER_JOB);
+    PubLimits limits = config.limits();
+    JobCalls jobCalls =
+        new JobCalls(
+            authorizer,
+            cache,
+            metrics,
+            new JobCalls.Jobs(
+                pool,
+                new JobCallSecrets(config.jobCallKey()),
+                new JobAnswerHeaders(config.webviewJobs())),
+            async,
+            limits.callTimeout(),
+            limits.maxBody());
+    Gateway gateway =
+        new Gateway(
+            jobCalls,
+            cache,
+            metrics,
+            new Gateway.Settings(
+                config.internalToken(),
+                version,
+                new JobHost(config.jobDomain()),
+                new TokenForm(config.externalUrl()),
+                async,
+                limits.maxBody()));
+    Connections connections =
+        new Connections(limits.maxConnections(), limits.maxConnectionsPerAddress());
+    HttpDecoderConfig strict =
+        new HttpDecoderConfig()
+            .setMaxInitialLineLength(8192)
+            .setMaxHeaderSize(limits.maxHeaderSize())
+            .setMaxChunkSize(65_536)
+            .setValidateHeaders(true)
+            .setStrictLineParsing(true)
+            .setUseRfc9112TransferEncoding(true)
+            .setAllowDuplicateContentLengths(false)
+            .setAllowPartialChunks(true);
+    long headTimeoutNanos = limits.headTimeout().toNanos();
+    Class<? extends ServerChannel> serverType =
+        epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+    server =
+        new ServerBootstrap()
+            .group(group)
+            .channel(serverType)
+            .option(ChannelOption.SO_BACKLOG, 1024)
+            .childOption(ChannelOption.TCP_NODELAY, true)
+            .childOption(
+                ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32_768, 131_072))
+            .childHandler(
+                new ChannelInitializer<>() {
+                  @Override
+                  protected void initChannel(Channel ch) {
+                    ch.pipeline()
+                        .addLast(new HttpServerCodec(strict.clone()))
+                        .addLast(connections)
+                        .addLast(new HttpServerExpectContinueHandler())
+                        .addLast(new Front(gateway, headTimeoutNanos));
+                  }
+                })
+            .bind(config.host(), config.port())
+            .syncUninterruptibly()
+            .channel();
+    group.next().scheduleWithFixedDelay(cache::sweep, 1, 1, TimeUnit.MINUTES);
+  }
+
   public int port() {
-    return front != null ? front.port() : connector.getLocalPort();
+    return ((InetSocketAddress) server.localAddress()).getPort();
   }
 
   @Override
   public void close() {
-    if (front != null) {
-      front.close();
+    if (server != null) {
+      server.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
     }
-    sweeper.shutdownNow();
-    try {
-      server.stop();
-    } catch (Exception e) {
-      LOG.warn("pub did not stop cleanly: {}", e.toString());
-    }
-    proxy.close();
+    group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
+    lifecycleHttp.shutdownNow();
   }
 }

@@ -114,6 +114,26 @@ final class FakeJobFixture implements AutoCloseable {
         };
   }
 
+  /** Answers {@code body} only after {@link #release()}: not even the head comes before. */
+  void answerAfterRelease(String body) {
+    answer =
+        exchange -> {
+          try {
+            if (!release.await(20, TimeUnit.SECONDS)) {
+              throw new IOException("the test never released the answer");
+            }
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(e);
+          }
+          byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+          exchange.sendResponseHeaders(200, bytes.length);
+          try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+          }
+        };
+  }
+
   void release() {
     release.countDown();
   }

@@ -69,6 +69,23 @@ final class FakeLifecycleFixture implements AutoCloseable {
                 caller);
   }
 
+  /**
+   * Grants every call with the job's call limits ({@code call_timeout}, {@code max_concurrency}).
+   */
+  void permitAllWith(String internalName, Map<String, Object> limits) {
+    replies =
+        call -> {
+          Map<String, Object> jobDto = new LinkedHashMap<>();
+          jobDto.put("name", call.job());
+          jobDto.put(
+              "version", call.version().equals("latest") ? RESOLVED_VERSION : call.version());
+          jobDto.put("internal_name", internalName);
+          jobDto.put("status", "running");
+          jobDto.putAll(limits);
+          return new Reply(200, Json.write(Map.of("job", jobDto)));
+        };
+  }
+
   void replyWith(Function<Call, Reply> newReplies) {
     replies = newReplies;
   }

@@ -2,7 +2,8 @@ package dev.racetrack.pub;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.List;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.HttpHeaders;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -33,25 +34,39 @@ class JobAnswerHeadersTest {
 
   @Test
   void apply_addsNosniffAndSandbox_replacingTheJobsNosniffChoice() {
-    List<HttpHead.Field> out =
-        new JobAnswerHeaders(Set.of())
-            .apply(
-                "adder",
-                List.of(
-                    new HttpHead.Field("Content-Type", "text/html"),
-                    new HttpHead.Field("x-content-type-options", "none")));
+    HttpHeaders headers =
+        new DefaultHttpHeaders()
+            .add("Content-Type", "text/html")
+            .add("x-content-type-options", "none");
 
-    assertThat(out)
-        .containsExactly(
-            new HttpHead.Field("Content-Type", "text/html"),
-            new HttpHead.Field("X-Content-Type-Options", "nosniff"),
-            new HttpHead.Field("Content-Security-Policy", "sandbox"));
+    new JobAnswerHeaders(Set.of()).apply("adder", false, headers);
+
+    assertThat(headers.getAll("Content-Type")).containsExactly("text/html");
+    assertThat(headers.getAll("X-Content-Type-Options")).containsExactly("nosniff");
+    assertThat(headers.getAll("Content-Security-Policy")).containsExactly("sandbox");
+    assertThat(headers.size()).isEqualTo(3);
   }
 
   @Test
   void apply_approvedWebview_isNotSandboxed() {
-    assertThat(new JobAnswerHeaders(Set.of("adder")).apply("adder", List.of()))
-        .containsExactly(new HttpHead.Field("X-Content-Type-Options", "nosniff"));
+    HttpHeaders headers = new DefaultHttpHeaders();
+
+    new JobAnswerHeaders(Set.of("adder")).apply("adder", false, headers);
+
+    assertThat(headers.getAll("X-Content-Type-Options")).containsExactly("nosniff");
+    assertThat(headers.size()).isEqualTo(1);
+  }
+
+  @Test
+  void apply_jobCookies_areConfinedAndAuthCookiesDropped() {
+    HttpHeaders headers =
+        new DefaultHttpHeaders()
+            .add("Set-Cookie", "s=1; Domain=evil.test")
+            .add("Set-Cookie", "X-Racetrack-Auth-adder=x");
+
+    new JobAnswerHeaders(Set.of()).apply("adder", false, headers);
+
+    assertThat(headers.getAll("Set-Cookie")).containsExactly("s=1; Path=/pub/job/adder/");
   }
 
   @Test

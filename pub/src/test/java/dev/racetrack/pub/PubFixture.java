@@ -3,6 +3,7 @@ package dev.racetrack.pub;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.racetrack.model.Json;
 import dev.racetrack.model.auth.JobCallSecrets;
+import dev.racetrack.pub.async.AsyncEndpoint;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -34,14 +35,20 @@ final class PubFixture implements AutoCloseable {
           .connectTimeout(Duration.ofSeconds(5))
           .build();
 
-  /** Whether the event-loop front serves (the default); the build runs the tests both ways. */
-  static final boolean FRONT = !"false".equals(System.getProperty("racetrack.pub.front"));
-
   private PubFixture(String lifecycleUrl) {
     this(lifecycleUrl, Optional.empty(), Optional.empty());
   }
 
   private PubFixture(String lifecycleUrl, Optional<URI> externalUrl, Optional<String> jobDomain) {
+    this(lifecycleUrl, externalUrl, jobDomain, PubLimits.defaults(), AsyncEndpoint.NONE);
+  }
+
+  private PubFixture(
+      String lifecycleUrl,
+      Optional<URI> externalUrl,
+      Optional<String> jobDomain,
+      PubLimits limits,
+      AsyncEndpoint async) {
     pub =
         PubServer.start(
             new PubConfig(
@@ -53,12 +60,18 @@ final class PubFixture implements AutoCloseable {
                 Duration.ofSeconds(2),
                 INTERNAL_TOKEN,
                 JOB_CALL_KEY,
-                FRONT,
                 Set.of(WEBVIEW_JOB),
                 externalUrl,
-                jobDomain),
+                jobDomain,
+                limits),
             clock,
-            VERSION);
+            VERSION,
+            async);
+  }
+
+  /** PUB with the given limits and async endpoint. */
+  static PubFixture start(FakeLifecycleFixture lifecycle, PubLimits limits, AsyncEndpoint async) {
+    return new PubFixture(lifecycle.url(), Optional.empty(), Optional.empty(), limits, async);
   }
 
   static PubFixture start(FakeLifecycleFixture lifecycle) {

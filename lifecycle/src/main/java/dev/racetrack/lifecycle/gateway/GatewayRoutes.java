@@ -4,14 +4,18 @@ import dev.racetrack.http.RouteTable;
 import dev.racetrack.http.Routes;
 import dev.racetrack.lifecycle.auth.RequestAuth;
 import dev.racetrack.model.Job;
+import dev.racetrack.model.Json;
 import dev.racetrack.model.error.UnauthorizedException;
 import dev.racetrack.model.http.ApiClient;
+import dev.racetrack.model.manifest.Manifest;
 import io.javalin.http.Context;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The question PUB asks for every call it has not cached (§3.6 {@code can-call-job}). Only PUB may
@@ -47,10 +51,43 @@ public final class GatewayRoutes implements Routes {
     permit.put("version", job.version());
     permit.put("internal_name", job.internalName());
     permit.put("status", job.status().wireName());
+    callLimits(job, permit);
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("job", permit);
     body.put("caller", data.caller().orElse(null));
     ctx.json(body);
+  }
+
+  /**
+   * The job's call limits PUB enforces: {@code call_timeout} (seconds) and {@code jobtype_extra}'s
+   * {@code max_concurrency} and {@code max_concurrency_queue}; absent when the manifest sets none.
+   */
+  private static void callLimits(Job job, Map<String, Object> permit) {
+    if (job.manifest() == null) {
+      return;
+    }
+    Manifest manifest;
+    try {
+      manifest = Json.mapper().convertValue(job.manifest(), Manifest.class);
+    } catch (IllegalArgumentException e) {
+      return; // a manifest stored by an older version: no limits of its own
+    }
+    manifest.callTimeoutDuration().ifPresent(t -> permit.put("call_timeout", t.toSeconds()));
+    for (String key : List.of("max_concurrency", "max_concurrency_queue")) {
+      manifest
+          .jobtypeExtraString(key)
+          .flatMap(GatewayRoutes::count)
+          .ifPresent(n -> permit.put(key, n));
+    }
+  }
+
+  private static Optional<Integer> count(String value) {
+    try {
+      int n = Integer.parseInt(value.strip());
+      return n >= 0 ? Optional.of(n) : Optional.empty();
+    } catch (NumberFormatException e) {
+      return Optional.empty();
+    }
   }
 
   private void requireGateway(Context ctx) {

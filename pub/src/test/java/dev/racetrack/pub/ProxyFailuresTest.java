@@ -9,10 +9,10 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Test;
 
-class JobProxyTest {
+class ProxyFailuresTest {
   @Test
   void cause_connectException_isConnectionRefused() {
-    assertThat(JobProxy.cause(new ConnectException("Connection refused")))
+    assertThat(ProxyFailures.cause(new ConnectException("Connection refused")))
         .isEqualTo("connection refused to a target job (job may be dead)");
   }
 
@@ -21,13 +21,13 @@ class JobProxyTest {
     Throwable failure =
         new ExecutionException(new IOException("wrapper", new ConnectException("refused")));
 
-    assertThat(JobProxy.cause(failure))
+    assertThat(ProxyFailures.cause(failure))
         .isEqualTo("connection refused to a target job (job may be dead)");
   }
 
   @Test
   void cause_eof_isConnectionBroken() {
-    assertThat(JobProxy.cause(new EOFException("HttpConnectionOverHTTP@1")))
+    assertThat(ProxyFailures.cause(new EOFException("HttpConnectionOverHTTP@1")))
         .isEqualTo("connection broken to a target job (job may have died)");
   }
 
@@ -36,33 +36,33 @@ class JobProxyTest {
     EOFException eof = new EOFException("closed");
     eof.initCause(new IOException("reset by peer"));
 
-    assertThat(JobProxy.cause(eof))
+    assertThat(ProxyFailures.cause(eof))
         .isEqualTo("connection broken to a target job (job may have died)");
   }
 
   @Test
   void cause_wrappedEof_isConnectionBroken() {
-    assertThat(JobProxy.cause(new IOException("x", new EOFException())))
+    assertThat(ProxyFailures.cause(new IOException("x", new EOFException())))
         .isEqualTo("connection broken to a target job (job may have died)");
   }
 
   @Test
   void cause_timeout_isTimedOut() {
-    assertThat(JobProxy.cause(new TimeoutException("Idle timeout 90000 ms")))
+    assertThat(ProxyFailures.cause(new TimeoutException("Idle timeout 90000 ms")))
         .isEqualTo("request to a job timed out");
-    assertThat(JobProxy.cause(new IOException("x", new TimeoutException())))
+    assertThat(ProxyFailures.cause(new IOException("x", new TimeoutException())))
         .isEqualTo("request to a job timed out");
   }
 
   @Test
   void cause_otherFailure_isItsRootMessage() {
-    assertThat(JobProxy.cause(new IOException("outer", new IllegalStateException("inner"))))
+    assertThat(ProxyFailures.cause(new IOException("outer", new IllegalStateException("inner"))))
         .isEqualTo("inner");
   }
 
   @Test
   void cause_otherFailureWithoutMessage_isItsClassName() {
-    assertThat(JobProxy.cause(new IOException("outer", new IllegalStateException())))
+    assertThat(ProxyFailures.cause(new IOException("outer", new IllegalStateException())))
         .isEqualTo("IllegalStateException");
   }
 
@@ -70,6 +70,6 @@ class JobProxyTest {
   void cause_selfCausedFailure_doesNotLoop() {
     IOException failure = new IOException("loop");
 
-    assertThat(JobProxy.cause(failure)).isEqualTo("loop");
+    assertThat(ProxyFailures.cause(failure)).isEqualTo("loop");
   }
 }

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-class GatewayHandlerTest {
+class RequestPathsTest {
   @ParameterizedTest(name = "{0} -> {1}")
   @CsvSource({
     "adder/1.0.0/api/v1/perform, false",
@@ -23,14 +23,14 @@ class GatewayHandlerTest {
     "'', false"
   })
   void dotSegments(String path, boolean expected) {
-    assertThat(GatewayHandler.hasDotSegment(path)).isEqualTo(expected);
+    assertThat(RequestPaths.hasDotSegment(path)).isEqualTo(expected);
   }
 
   @Test
   void tracingIds_areVersion4UuidsAndUnique() {
     Set<String> seen = new HashSet<>();
     for (int i = 0; i < 10_000; i++) {
-      String id = GatewayHandler.newTracingId();
+      String id = RequestPaths.newTracingId();
       UUID uuid = UUID.fromString(id);
       assertThat(uuid.version()).isEqualTo(4);
       assertThat(uuid.variant()).isEqualTo(2);

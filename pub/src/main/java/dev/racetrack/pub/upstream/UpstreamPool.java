@@ -1,0 +1,175 @@
+package dev.racetrack.pub.upstream;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.util.AttributeKey;
+import io.netty.util.concurrent.FastThreadLocal;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Keep-alive connections to jobs, pooled per event loop and per job address: a call borrows a
+ * connection on its caller's event loop (so both sides of a call run on one thread, without locks)
+ * and gives it back when the job's answer ended cleanly. A pooled connection found closed is
+ * skipped before any byte of the call is written to it, the only case where a call may go to
+ * another connection. Idle connections are closed after {@code maxIdle} (before jobs close them).
+ */
+public final class UpstreamPool {
+  private static final AttributeKey<Long> IDLE_SINCE = AttributeKey.valueOf("rt.idleSince");
+  private static final AttributeKey<String> ADDRESS = AttributeKey.valueOf("rt.address");
+
+  private final Class<? extends Channel> channelType;
+  private final Duration connectTimeout;
+  private final Duration maxIdle;
+  private final int maxIdlePerAddress;
+  private final FastThreadLocal<Map<String, ArrayDeque<Channel>>> idle =
+      new FastThreadLocal<>() {
+        @Override
+        protected Map<String, ArrayDeque<Channel>> initialValue() {
+          return new HashMap<>();
+        }
+      };
+
+  public UpstreamPool(
+      Class<? extends Channel> channelType,
+      Duration connectTimeout,
+      Duration maxIdle,
+      int maxIdlePerAddress) {
+    this.channelType = channelType;
+    this.connectTimeout = connectTimeout;
+    this.maxIdle = maxIdle;
+    this.maxIdlePerAddress = maxIdlePerAddress;
+  }
+
+  /**
+   * A connection to {@code host:port} serving {@code call}, on {@code loop} (the caller's); must be
+   * called on that loop. A refused or timed-out connect fails the future.
+   */
+  public Future<Channel> acquire(EventLoop loop, String address, UpstreamListener call) {
+    ArrayDeque<Channel> pooled = idle.get().get(address);
+    while (pooled != null && !pooled.isEmpty()) {
+      Channel channel = pooled.pollLast();
+      if (channel.isActive()) {
+        channel.pipeline().get(UpstreamHandler.class).serve(call);
+        return loop.newSucceededFuture(channel);
+      }
+    }
+    Promise<Channel> promise = loop.newPromise();
+    int colon = address.lastIndexOf(':');
+    String host = colon < 0 ? address : address.substring(0, colon);
+    int port;
+    try {
+      port = Integer.parseInt(address.substring(colon + 1));
+    } catch (NumberFormatException | StringIndexOutOfBoundsException e) {
+      return promise.setFailure(
+          new java.net.ConnectException("not a job address (host:port): " + address));
+    }
+    ChannelFuture connect =
+        new Bootstrap()
+            .group(loop)
+            .channel(channelType)
+            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) connectTimeout.toMillis())
+            .option(ChannelOption.TCP_NODELAY, true)
+            .option(
+                ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32_768, 131_072))
+            .handler(
+                new ChannelInitializer<>() {
+                  @Override
+                  protected void initChannel(Channel ch) {
+                    ch.pipeline()
+                        .addLast(
+                            new HttpClientCodec(
+                                new HttpDecoderConfig()
+                                    .setMaxInitialLineLength(8192)
+                                    .setMaxHeaderSize(65_536)
+                                    .setMaxChunkSize(65_536)
+                                    .setValidateHeaders(true)
+                                    .setStrictLineParsing(true)
+                                    .setUseRfc9112TransferEncoding(true)
+                                    .setAllowDuplicateContentLengths(false),
+                                false,
+                                false))
+                        .addLast(new UpstreamHandler());
+                  }
+                })
+            .connect(host, port);
+    connect.addListener(
+        f -> {
+          if (f.isSuccess()) {
+            Channel channel = connect.channel();
+            channel.attr(ADDRESS).set(address);
+            channel.pipeline().get(UpstreamHandler.class).serve(call);
+            promise.setSuccess(channel);
+          } else {
+            promise.setFailure(f.cause());
+          }
+        });
+    return promise;
+  }
+
+  /** Gives back a connection whose call ended cleanly (on its event loop); else closes it. */
+  public void release(Channel channel) {
+    UpstreamHandler handler = channel.pipeline().get(UpstreamHandler.class);
+    String address = channel.attr(ADDRESS).get();
+    if (handler == null || address == null || !channel.isActive()) {
+      channel.close();
+      return;
+    }
+    handler.idle();
+    channel.config().setAutoRead(true); // notice a close by the job while idle
+    ArrayDeque<Channel> pooled = idle.get().computeIfAbsent(address, a -> new ArrayDeque<>());
+    if (pooled.size() >= maxIdlePerAddress) {
+      channel.close();
+      return;
+    }
+    long now = System.nanoTime();
+    channel.attr(IDLE_SINCE).set(now);
+    pooled.addLast(channel);
+    channel
+        .eventLoop()
+        .schedule(
+            () -> {
+              if (!handler.serving() && Long.valueOf(now).equals(channel.attr(IDLE_SINCE).get())) {
+                pooled.remove(channel);
+                channel.close();
+              }
+            },
+            maxIdle.toNanos(),
+            TimeUnit.NANOSECONDS);
+  }
+
+  /**
+   * Takes a connection out of HTTP service for good (a protocol switch): its HTTP handlers are
+   * removed, bytes the codec still holds pass on to the next handler added.
+   */
+  public void detach(Channel channel) {
+    channel.config().setAutoRead(false);
+    UpstreamHandler handler = channel.pipeline().get(UpstreamHandler.class);
+    if (handler != null) {
+      handler.idle();
+      channel.pipeline().remove(handler);
+    }
+    channel.pipeline().remove(HttpClientCodec.class);
+  }
+
+  /** Closes a connection that cannot serve another call. */
+  public void discard(Channel channel) {
+    UpstreamHandler handler = channel.pipeline().get(UpstreamHandler.class);
+    if (handler != null) {
+      handler.idle();
+    }
+    channel.close();
+  }
+}
