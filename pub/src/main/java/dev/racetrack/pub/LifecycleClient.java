@@ -62,6 +62,51 @@ final class LifecycleClient {
                         false));
   }
 
+  /**
+   * The job's current internal address ({@code host:port}) from lifecycle, asked with the internal
+   * token alone; empty when the job is unknown or has no address; fails when lifecycle cannot be
+   * reached or answers otherwise.
+   */
+  CompletableFuture<Optional<String>> jobAddress(String job, String version) {
+    HttpRequest request =
+        HttpRequest.newBuilder(
+                URI.create(
+                    lifecycleUrl
+                        + "/api/v1/auth/job-address/"
+                        + encode(job)
+                        + "/"
+                        + encode(version)))
+            .timeout(Duration.ofSeconds(30))
+            .header(ApiClient.INTERNAL_TOKEN_HEADER, internalToken)
+            .GET()
+            .build();
+    return http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
+        .thenApply(
+            response -> {
+              if (response.statusCode() == 404) {
+                return Optional.<String>empty();
+              }
+              if (response.statusCode() != 200) {
+                throw new IllegalStateException(
+                    "lifecycle answered HTTP "
+                        + response.statusCode()
+                        + " to where job "
+                        + job
+                        + " v"
+                        + version
+                        + " is: "
+                        + errorOf(response.body()).orElse(""));
+              }
+              try {
+                String address =
+                    Json.mapper().readTree(response.body()).path("internal_name").asText("");
+                return address.isEmpty() ? Optional.<String>empty() : Optional.of(address);
+              } catch (IOException e) {
+                throw new IllegalStateException("lifecycle gave an unreadable job address", e);
+              }
+            });
+  }
+
   private static String rootMessage(Throwable failure) {
     Throwable root = failure;
     while (root.getCause() != null && root.getCause() != root) {

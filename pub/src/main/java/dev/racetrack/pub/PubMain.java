@@ -2,6 +2,7 @@ package dev.racetrack.pub;
 
 import dev.racetrack.model.config.EnvReader;
 import dev.racetrack.model.error.ValidationException;
+import dev.racetrack.pub.async.AsyncConfig;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
@@ -29,7 +30,10 @@ public final class PubMain {
                             + " the jobs' call secrets from: its data directory's keys/job_call_key)"));
     PubServer pub =
         PubServer.start(
-            PubConfig.fromEnv(System.getenv(), token, jobCallKey), Clock.systemUTC(), version);
+            PubConfig.fromEnv(System.getenv(), token, jobCallKey),
+            AsyncConfig.fromEnv(System.getenv()),
+            Clock.systemUTC(),
+            version);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(

@@ -178,4 +178,9 @@ final class PubMetrics {
   String scrape() {
     return registry.scrape();
   }
+
+  /** The registry PUB's {@code /metrics} shows (other PUB parts add their meters to it). */
+  io.micrometer.core.instrument.MeterRegistry registry() {
+    return registry;
+  }
 }

@@ -1,7 +1,11 @@
 package dev.racetrack.pub;
 
 import dev.racetrack.model.auth.JobCallSecrets;
+import dev.racetrack.pub.async.AsyncCallClient;
+import dev.racetrack.pub.async.AsyncCalls;
+import dev.racetrack.pub.async.AsyncConfig;
 import dev.racetrack.pub.async.AsyncEndpoint;
+import dev.racetrack.pub.async.JobClient;
 import dev.racetrack.pub.upstream.UpstreamPool;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -46,6 +50,7 @@ public final class PubServer implements AutoCloseable {
   private final EventLoopGroup group;
   private final HttpClient lifecycleHttp;
   private Channel server;
+  private AutoCloseable asyncCalls = () -> {};
 
   private PubServer(EventLoopGroup group, HttpClient lifecycleHttp) {
     this.group = group;
@@ -57,9 +62,47 @@ public final class PubServer implements AutoCloseable {
     return start(config, clock, version, AsyncEndpoint.NONE);
   }
 
+  /**
+   * Builds and starts PUB with its async job calls (reference §14), tasks kept in lifecycle's
+   * store.
+   */
+  public static PubServer start(
+      PubConfig config, AsyncConfig asyncConfig, Clock clock, String version) {
+    return start(
+        config,
+        clock,
+        version,
+        (authorizer, lifecycle, metrics) -> {
+          HttpClient http =
+              HttpClient.newBuilder()
+                  .version(HttpClient.Version.HTTP_1_1)
+                  .connectTimeout(config.connectTimeout())
+                  .build();
+          return new AsyncCalls(
+                  asyncConfig,
+                  new AsyncGate(authorizer, lifecycle),
+                  new AsyncCallClient(http, config.lifecycleUrl(), config.internalToken()),
+                  new JobClient(
+                      http, new JobCallSecrets(config.jobCallKey()), asyncConfig.callTimeout()),
+                  metrics.registry(),
+                  clock)
+              .start();
+        });
+  }
+
   /** Builds and starts PUB; {@code async} serves {@code /pub/async/} and adopts late calls. */
   public static PubServer start(
       PubConfig config, Clock clock, String version, AsyncEndpoint async) {
+    return start(config, clock, version, (authorizer, lifecycle, metrics) -> async);
+  }
+
+  /** Makes PUB's async endpoint from PUB's own parts. */
+  private interface AsyncFactory {
+    AsyncEndpoint make(CallAuthorizer authorizer, LifecycleClient lifecycle, PubMetrics metrics);
+  }
+
+  private static PubServer start(
+      PubConfig config, Clock clock, String version, AsyncFactory async) {
     LOG.info("pub configuration: {}", config.describe());
     boolean epoll = Epoll.isAvailable();
     IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
@@ -86,14 +129,16 @@ public final class PubServer implements AutoCloseable {
   }
 
   private void bind(
-      PubConfig config, Clock clock, String version, AsyncEndpoint async, boolean epoll) {
+      PubConfig config, Clock clock, String version, AsyncFactory asyncFactory, boolean epoll) {
     PubMetrics metrics = new PubMetrics();
     PermitCache cache = new PermitCache(config.cacheTtl(), config.staleTtl(), clock);
-    CallAuthorizer authorizer =
-        new CallAuthorizer(
-            new LifecycleClient(lifecycleHttp, config.lifecycleUrl(), config.internalToken()),
-            cache,
-            metrics);
+    LifecycleClient lifecycle =
+        new LifecycleClient(lifecycleHttp, config.lifecycleUrl(), config.internalToken());
+    CallAuthorizer authorizer = new CallAuthorizer(lifecycle, cache, metrics);
+    AsyncEndpoint async = asyncFactory.make(authorizer, lifecycle, metrics);
+    if (async instanceof AutoCloseable closeable) {
+      asyncCalls = closeable;
+    }
     UpstreamPool pool =
         new UpstreamPool(
             epoll ? EpollSocketChannel.class : NioSocketChannel.class,
@@ -173,6 +218,11 @@ public final class PubServer implements AutoCloseable {
   public void close() {
     if (server != null) {
       server.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+    }
+    try {
+      asyncCalls.close();
+    } catch (Exception e) {
+      LOG.warn("pub's async calls did not stop cleanly: {}", e.toString());
     }
     group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
     lifecycleHttp.shutdownNow();

@@ -8,6 +8,7 @@ import dev.racetrack.lifecycle.LifecycleMain;
 import dev.racetrack.model.config.EnvReader;
 import dev.racetrack.pub.PubConfig;
 import dev.racetrack.pub.PubServer;
+import dev.racetrack.pub.async.AsyncConfig;
 import dev.racetrack.spi.Plugins;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -55,6 +56,7 @@ public final class Platform implements AutoCloseable {
       PubServer pub =
           PubServer.start(
               PubConfig.fromEnv(env, internalToken, lifecycleConfig.jobCallKey()),
+              AsyncConfig.fromEnv(env),
               Clock.systemUTC(),
               version);
       components.add(pub);

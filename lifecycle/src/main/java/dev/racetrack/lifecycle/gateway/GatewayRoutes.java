@@ -38,6 +38,22 @@ public final class GatewayRoutes implements Routes {
     routes.get(
         "/api/v1/auth/can-call-job/{name}/{version}/<endpoint>",
         ctx -> canCall(ctx, ctx.pathParam("endpoint")));
+    routes.get("/api/v1/auth/job-address/{name}/{version}", this::jobAddress);
+  }
+
+  /**
+   * Where a job is now, with no caller involved: PUB's async calls re-run a task after a restart or
+   * a takeover with it. Only PUB may ask.
+   */
+  private void jobAddress(Context ctx) {
+    requireGateway(ctx);
+    Job job = callAuthorizer.locate(ctx.pathParam("name"), ctx.pathParam("version"));
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("name", job.name());
+    body.put("version", job.version());
+    body.put("internal_name", job.internalName());
+    body.put("status", job.status().wireName());
+    ctx.json(body);
   }
 
   private void canCall(Context ctx, String endpoint) {

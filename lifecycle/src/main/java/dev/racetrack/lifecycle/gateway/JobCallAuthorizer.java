@@ -58,6 +58,11 @@ public final class JobCallAuthorizer {
     return new JobCallAuthData(job, caller.callerName());
   }
 
+  /** The job {@code name} at {@code version} (an exact version or an alias); 404 when unknown. */
+  public Job locate(String name, String version) {
+    return jobs.get(name, version);
+  }
+
   private boolean isPublic(Job job, String endpoint) {
     return publicEndpoints.active(job.id()).stream()
         .anyMatch(prefix -> coversPath(normalize(prefix), endpoint));
