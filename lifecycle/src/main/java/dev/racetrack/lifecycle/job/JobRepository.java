@@ -20,7 +20,7 @@ import org.jdbi.v3.core.Jdbi;
 
 /** SQL for {@code registry_job} and {@code registry_jobfamily}. */
 public final class JobRepository {
-  private static final String COLUMNS =
+  static final String COLUMNS =
       """
       j.id, j.name, j.version, j.status, j.create_time, j.update_time, j.manifest, j.internal_name,
       j.error, j.notice, j.image_tag, j.deployed_by, j.last_call_time, j.infrastructure_target,
@@ -144,8 +144,9 @@ public final class JobRepository {
   /** Inserts or updates the job row of a deployment; status {@code running}. Returns the job id. */
   public String saveDeployed(Handle h, Deployed d) {
     String familyId = familyId(h, d.name());
-    return h.createQuery(
-            """
+    String id =
+        h.createQuery(
+                """
             INSERT INTO registry_job (id, family_id, name, version, status, create_time, update_time, manifest,
               internal_name, error, notice, image_tag, deployed_by, infrastructure_target, replica_internal_names,
               job_type_version, infrastructure_stats)
@@ -157,21 +158,23 @@ public final class JobRepository {
               job_type_version = :jobtype, infrastructure_stats = CAST(:stats AS JSONB)
             RETURNING id
             """)
-        .bind("id", UUID.randomUUID().toString())
-        .bind("family", familyId)
-        .bind("name", d.name())
-        .bind("version", d.version())
-        .bind("time", Timestamp.from(d.time()))
-        .bind("manifest", d.manifestYaml())
-        .bind("internal", d.internalName())
-        .bind("tag", d.imageTag())
-        .bind("by", d.deployedBy())
-        .bind("target", d.infrastructureTarget())
-        .bind("replicas", String.join(",", d.replicas()))
-        .bind("jobtype", d.jobTypeVersion())
-        .bind("stats", Json.write(d.stats()))
-        .mapTo(String.class)
-        .one();
+            .bind("id", UUID.randomUUID().toString())
+            .bind("family", familyId)
+            .bind("name", d.name())
+            .bind("version", d.version())
+            .bind("time", Timestamp.from(d.time()))
+            .bind("manifest", d.manifestYaml())
+            .bind("internal", d.internalName())
+            .bind("tag", d.imageTag())
+            .bind("by", d.deployedBy())
+            .bind("target", d.infrastructureTarget())
+            .bind("replicas", String.join(",", d.replicas()))
+            .bind("jobtype", d.jobTypeVersion())
+            .bind("stats", Json.write(d.stats()))
+            .mapTo(String.class)
+            .one();
+    NewerVersions.refresh(h, Optional.of(d.name()));
+    return id;
   }
 
   /** What the supervisor observed about a job. */
@@ -222,22 +225,30 @@ public final class JobRepository {
 
   /** Deletes a job version's row if it is still {@code starting}; returns whether it did. */
   public boolean deleteStarting(String name, String version) {
-    return jdbi.withHandle(
-            h ->
-                h.createUpdate(
-                        "DELETE FROM registry_job WHERE name = :name AND version = :version"
-                            + " AND status = 'starting'")
-                    .bind("name", name)
-                    .bind("version", version)
-                    .execute())
-        > 0;
+    return jdbi.inTransaction(
+        h -> {
+          boolean deleted =
+              h.createUpdate(
+                          "DELETE FROM registry_job WHERE name = :name AND version = :version"
+                              + " AND status = 'starting'")
+                      .bind("name", name)
+                      .bind("version", version)
+                      .execute()
+                  > 0;
+          NewerVersions.refresh(h, Optional.of(name));
+          return deleted;
+        });
   }
 
   public void delete(Handle h, String id) {
-    h.createUpdate("DELETE FROM registry_job WHERE id = :id").bind("id", id).execute();
+    h.createQuery("DELETE FROM registry_job WHERE id = :id RETURNING name")
+        .bind("id", id)
+        .mapTo(String.class)
+        .findOne()
+        .ifPresent(name -> NewerVersions.refresh(h, Optional.of(name)));
   }
 
-  private Job job(ResultSet rs) throws SQLException {
+  Job job(ResultSet rs) throws SQLException {
     String manifestYaml = rs.getString("manifest");
     String replicas = rs.getString("replica_internal_names");
     String name = rs.getString("name");
