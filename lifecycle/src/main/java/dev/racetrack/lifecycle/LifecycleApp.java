@@ -309,7 +309,8 @@ public final class LifecycleApp implements AutoCloseable {
             new AuditRoutes(new AuditRepository(jdbi, clock), authorizer, requestAuth),
             new PortfolioRoutes(jobListing, clock, requestAuth),
             new GraphRoutes(
-                new PermissionGraph(jdbi, jobs, authorizer, config.externalPubUrl()), requestAuth),
+                new PermissionGraph(jdbi, jobListing, authorizer, config.externalPubUrl()),
+                requestAuth),
             new PublicEndpointRoutes(
                 jdbi, publicEndpoints, jobs, authorizer, audit, gateway, requestAuth));
     server =

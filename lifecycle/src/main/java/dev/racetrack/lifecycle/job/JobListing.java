@@ -42,7 +42,16 @@ public final class JobListing {
       JobScoreRepository.Order order,
       long now,
       Consumer<ScoredJob> each) {
-    scores.forEach(new JobScoreRepository.Scan(reader(caller), now, whole, order), each);
+    scores.forEach(
+        new JobScoreRepository.Scan(reader(caller), now, whole, order, Optional.empty()), each);
+  }
+
+  /** Streams the list columns of the caller's jobs of one family or all, family by family. */
+  public void forEachByFamily(Caller caller, Optional<String> family, Consumer<ScoredJob> each) {
+    scores.forEach(
+        new JobScoreRepository.Scan(
+            reader(caller), 0, false, JobScoreRepository.Order.FAMILY, family),
+        each);
   }
 
   /** Whole rows of jobs found by a listing of the same caller, scored at {@code now}. */

@@ -24,6 +24,8 @@ public final class JobScoreRepository {
     NEWEST("j.update_time DESC, j.name"),
     /** The portfolio's order: purge score, highest first, then name, then newest. */
     PURGE_SCORE("purge_score DESC, j.name COLLATE \"C\", j.update_time DESC"),
+    /** By family (name), then newest first: a family's versions come together. */
+    FAMILY("j.name COLLATE \"C\", j.update_time DESC"),
     /** Whatever is cheapest (the caller sorts). */
     ANY("j.id");
 
@@ -78,26 +80,35 @@ public final class JobScoreRepository {
   }
 
   /** Which rows to read and how. */
-  public record Scan(Optional<String> readerSubject, long now, boolean whole, Order order) {}
+  public record Scan(
+      Optional<String> readerSubject,
+      long now,
+      boolean whole,
+      Order order,
+      Optional<String> family) {}
 
   /**
    * Streams the jobs a reader may read (all of them when {@code readerSubject} is empty) with their
    * score at {@code now} (epoch seconds), in the given order.
    *
-   * @param scan {@code whole} reads every column; otherwise only the list columns
+   * @param scan {@code whole} reads every column, otherwise only the list columns; {@code family}
+   *     keeps only that family's versions
    */
   public void forEach(Scan scan, Consumer<ScoredJob> each) {
     String sql =
         "SELECT "
             + (scan.whole() ? JobRepository.COLUMNS : LIST_COLUMNS)
             + SCORE
-            + (scan.readerSubject().isPresent() ? " WHERE " + READABLE_BY : "")
+            + " WHERE TRUE"
+            + (scan.readerSubject().isPresent() ? " AND " + READABLE_BY : "")
+            + (scan.family().isPresent() ? " AND j.name = :family" : "")
             + " ORDER BY "
             + scan.order().sql;
     jdbi.useTransaction(
         h -> {
           var query = h.createQuery(sql).setFetchSize(FETCH_SIZE).bind("now", scan.now());
           scan.readerSubject().ifPresent(subject -> query.bind("subject", subject));
+          scan.family().ifPresent(family -> query.bind("family", family));
           try (var rows = query.map((rs, ctx) -> scored(rs, scan.whole())).stream()) {
             rows.forEach(each);
           }
