@@ -275,6 +275,15 @@ class JobPagingIT {
     assertError("/api/v1/job?sort=newest&cursor=" + byName, "the cursor belongs to sort=name");
   }
 
+  @Test
+  void unpagedPortfolio_withAFilterOverItsTimeBudget_isAnswered400_notCutShort() {
+    job("a".repeat(28) + "b", "1.0.0", "running", NOW, Optional.empty());
+
+    assertError(
+        "/api/v1/job/portfolio?name=" + enc("rgx:((a+)+)+z"),
+        "filter of name: the regular expression takes too long to evaluate");
+  }
+
   private void assertError(String path, String message) {
     HttpResponse<String> response = lifecycle.get(path, admin);
     assertThat(response.statusCode()).as(path).isEqualTo(400);

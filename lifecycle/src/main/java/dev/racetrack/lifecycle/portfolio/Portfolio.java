@@ -7,7 +7,6 @@ import dev.racetrack.lifecycle.job.ScoredJob;
 import dev.racetrack.model.Job;
 import dev.racetrack.model.JobStatus;
 import dev.racetrack.model.error.ValidationException;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -32,11 +31,9 @@ public final class Portfolio {
   static final Map<String, Column> COLUMNS = columns();
 
   private final JobListing listing;
-  private final Clock clock;
 
-  public Portfolio(JobListing listing, Clock clock) {
+  public Portfolio(JobListing listing) {
     this.listing = listing;
-    this.clock = clock;
   }
 
   private static Map<String, Column> columns() {
@@ -108,12 +105,12 @@ public final class Portfolio {
    * first, then name), as {@code GET /api/v1/job/portfolio} always answered.
    */
   public void forEach(
-      Caller caller, Predicate<PortfolioEntry> filter, Consumer<PortfolioEntry> each) {
+      Caller caller, long now, Predicate<PortfolioEntry> filter, Consumer<PortfolioEntry> each) {
     listing.forEach(
         caller,
         true,
         JobScoreRepository.Order.PURGE_SCORE,
-        clock.instant().getEpochSecond(),
+        now,
         scored -> {
           PortfolioEntry entry = entry(scored);
           if (filter.test(entry)) {

@@ -13,6 +13,7 @@ import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,7 +46,7 @@ public final class PortfolioRoutes implements Routes {
 
   public PortfolioRoutes(JobListing listing, Clock clock, RequestAuth auth) {
     this.listing = listing;
-    this.portfolio = new Portfolio(listing, clock);
+    this.portfolio = new Portfolio(listing);
     this.pages = new JobPages(listing, clock);
     this.auth = auth;
     this.clock = clock;
@@ -93,13 +94,33 @@ public final class PortfolioRoutes implements Routes {
       ctx.json(pages.page(caller, paged.get()));
       return;
     }
-    Predicate<PortfolioEntry> filter = Portfolio.filter(filters(ctx));
+    Map<String, String> filters = filters(ctx);
+    Predicate<PortfolioEntry> filter = Portfolio.filter(filters);
+    long now = clock.instant().getEpochSecond();
+    Predicate<PortfolioEntry> matches = filter;
+    if (!filters.isEmpty()) {
+      // Filter first on the list columns, so that a filter failing (a regular expression over its
+      // time budget) is answered with 400 before the answer starts.
+      Set<String> matching = new HashSet<>();
+      listing.forEach(
+          caller,
+          false,
+          JobScoreRepository.Order.ANY,
+          now,
+          scored -> {
+            if (filter.test(Portfolio.entry(scored))) {
+              matching.add(scored.job().id());
+            }
+          });
+      matches = entry -> matching.contains(entry.job().id());
+    }
+    Predicate<PortfolioEntry> streamed = matches;
     listing.reader(caller);
     StreamedJson.write(
         ctx,
         json -> {
           json.writeStartArray();
-          portfolio.forEach(caller, filter, entry -> write(json, entry));
+          portfolio.forEach(caller, now, streamed, entry -> write(json, entry));
           json.writeEndArray();
         });
   }
