@@ -48,13 +48,14 @@ PGPORT=$(sed -n 4p "$DATA/postgres/postmaster.pid")
 export PGHOST=127.0.0.1 PGPORT PGUSER=postgres PGDATABASE=postgres PGPASSWORD
 PGPASSWORD=$(cat "$DATA/keys/postgres-password")
 sql() { psql -X -q -v ON_ERROR_STOP=1 -c "SET search_path TO racetrack" "$@"; }
+sql_stdin() { psql -X -q -v ON_ERROR_STOP=1 -c "SET search_path TO racetrack" -f -; }
 
 rss_mb() { awk '/VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$JVM/status"; }
 IDLE_START=$(rss_mb)
 
 echo "seeding 10,000 jobs and 1,000,000 audit events..." >&2
 seed_start=$(date +%s.%N)
-sql <<'SQL'
+sql_stdin <<'SQL'
 INSERT INTO registry_jobfamily (id, name)
 SELECT 'bench-family-' || f, 'bench-job-' || f FROM generate_series(1, 2000) AS f;
 INSERT INTO registry_job (id, family_id, name, version, status, create_time, update_time, manifest,
