@@ -35,8 +35,14 @@ final class JobCommands {
     return URLEncoder.encode(text, StandardCharsets.UTF_8).replace("+", "%20");
   }
 
-  @Command(name = "list", description = "List the jobs you may see.")
+  @Command(
+      name = "list",
+      description =
+          "List the jobs you may see (NAME, VERSION, STATUS and the columns asked for), page by page.")
   static final class ListJobs implements Callable<Integer> {
+    /** Jobs asked for per request; the server allows up to 100. */
+    static final int PAGE_SIZE = 100;
+
     @ParentCommand RacetrackCli root;
 
     @Option(
@@ -50,32 +56,63 @@ final class JobCommands {
         defaultValue = "table")
     String output;
 
+    @Option(
+        names = {"-c", "--column"},
+        paramLabel = "COLUMN",
+        description =
+            "Extra column to show (repeatable): ${COMPLETION-CANDIDATES}, or all for every one.")
+    List<ListColumn> columns = new ArrayList<>();
+
     @Override
     public Integer call() {
+      if (!"json".equals(output) && !"table".equals(output)) {
+        throw new CliException("--output must be table or json, got '" + output + "'");
+      }
       CliContext context = root.context();
-      List<Job> jobs =
-          context.api(context.remote(remote)).get("/api/v1/job", new TypeReference<List<Job>>() {});
+      List<Job> jobs = fetch(context.api(context.remote(remote)));
       if ("json".equals(output)) {
         context.out().println(Json.write(jobs));
         return 0;
       }
-      if (!"table".equals(output)) {
-        throw new CliException("--output must be table or json, got '" + output + "'");
-      }
+      List<ListColumn> shown = ListColumn.expand(columns);
       List<String[]> rows = new ArrayList<>();
-      rows.add(new String[] {"NAME", "VERSION", "STATUS", "UPDATED", "URL"});
+      List<String> header = new ArrayList<>(List.of("NAME", "VERSION", "STATUS"));
+      shown.forEach(c -> header.add(c.header()));
+      rows.add(header.toArray(String[]::new));
       for (Job job : jobs) {
-        rows.add(
-            new String[] {
-              job.name(),
-              job.version(),
-              job.status().wireName(),
-              Instant.ofEpochSecond(job.updateTime()).toString(),
-              job.pubUrl() == null ? "" : job.pubUrl()
-            });
+        List<String> row =
+            new ArrayList<>(List.of(job.name(), job.version(), job.status().wireName()));
+        shown.forEach(c -> row.add(c.cell(job)));
+        rows.add(row.toArray(String[]::new));
       }
       Table.print(context.out(), rows);
       return 0;
+    }
+
+    /**
+     * Every job, following the paged API's cursors; a server without paging answers the whole list
+     * at once, which is taken as it is.
+     */
+    static List<Job> fetch(ApiClient api) {
+      List<Job> jobs = new ArrayList<>();
+      String path = "/api/v1/job?limit=" + PAGE_SIZE + "&sort=newest";
+      while (true) {
+        JsonNode answer = api.get(path, JsonNode.class);
+        if (answer.isArray()) {
+          return Json.mapper().convertValue(answer, new TypeReference<List<Job>>() {});
+        }
+        jobs.addAll(
+            Json.mapper().convertValue(answer.path("items"), new TypeReference<List<Job>>() {}));
+        JsonNode next = answer.path("next_cursor");
+        if (!next.isTextual()) {
+          return jobs;
+        }
+        path =
+            "/api/v1/job?limit="
+                + PAGE_SIZE
+                + "&sort=newest&cursor="
+                + URLEncoder.encode(next.asText(), StandardCharsets.UTF_8);
+      }
     }
   }
 

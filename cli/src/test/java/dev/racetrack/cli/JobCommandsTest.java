@@ -52,44 +52,144 @@ class JobCommandsTest extends LoggedInCliTest {
 
   // --- list ---
 
+  private static Map<String, Object> page(List<Map<String, Object>> items, String next) {
+    Map<String, Object> page = new java.util.LinkedHashMap<>();
+    page.put("items", items);
+    page.put("total", 3);
+    page.put("limit", 100);
+    page.put("sort", "newest");
+    page.put("next_cursor", next);
+    return page;
+  }
+
   @Test
   void list_asTable_printsAlignedRowsAndSendsToken() {
     lifecycle.onApi(
         "GET",
         "/api/v1/job",
         Response.json(
-            List.of(
-                job("adder", "1.0.0", "running", pubUrl("adder", "1.0.0")),
-                job("long-job-name", "10.20.30-rc.1", "error", pubUrl("x", "y")))));
+            page(
+                List.of(
+                    job("adder", "1.0.0", "running", pubUrl("adder", "1.0.0")),
+                    job("long-job-name", "10.20.30-rc.1", "error", pubUrl("x", "y"))),
+                null)));
 
     CliFixture.Result result = cli.run("list");
 
     assertThat(result.exitCode()).as(result.toString()).isZero();
     List<String> lines = result.out().lines().toList();
     assertThat(lines).hasSize(3);
-    assertThat(lines.get(0).split("\\s+"))
-        .containsExactly("NAME", "VERSION", "STATUS", "UPDATED", "URL");
-    assertThat(lines.get(1).split("\\s+"))
-        .containsExactly(
-            "adder", "1.0.0", "running", "2023-11-14T22:23:20Z", pubUrl("adder", "1.0.0"));
+    assertThat(lines.get(0).split("\\s+")).containsExactly("NAME", "VERSION", "STATUS");
+    assertThat(lines.get(1).split("\\s+")).containsExactly("adder", "1.0.0", "running");
     assertThat(lines.get(2)).startsWith("long-job-name  10.20.30-rc.1  error");
-    for (String column : List.of("VERSION", "STATUS", "UPDATED", "URL")) {
+    for (String column : List.of("VERSION", "STATUS")) {
       int at = lines.get(0).indexOf(column);
       assertThat(lines.get(1).charAt(at - 1)).as(column).isEqualTo(' ');
       assertThat(lines.get(1).charAt(at)).as(column).isNotEqualTo(' ');
       assertThat(lines.get(2).charAt(at)).as(column).isNotEqualTo(' ');
     }
-    assertThat(lifecycle.onlyApiRequest("GET", "/api/v1/job").header("X-Racetrack-Auth"))
-        .isEqualTo(TOKEN);
+    Recorded request = lifecycle.onlyApiRequest("GET", "/api/v1/job");
+    assertThat(request.header("X-Racetrack-Auth")).isEqualTo(TOKEN);
+    assertThat(request.query()).isEqualTo("limit=100&sort=newest");
+  }
+
+  @Test
+  void list_followsCursorsOfThePagedApi_untilTheLastPage() {
+    lifecycle.onApi(
+        "GET",
+        "/api/v1/job",
+        Response.json(page(List.of(job("a", "1.0.0", "running", "u")), "c1+/=")),
+        Response.json(page(List.of(job("b", "1.0.0", "running", "u")), "c2")),
+        Response.json(page(List.of(job("c", "1.0.0", "lost", "u")), null)));
+
+    CliFixture.Result result = cli.run("list");
+
+    assertThat(result.exitCode()).as(result.toString()).isZero();
+    assertThat(result.out().lines().skip(1).map(l -> l.split("\\s+")[0]))
+        .containsExactly("a", "b", "c");
+    assertThat(lifecycle.apiRequests("GET", "/api/v1/job").stream().map(Recorded::query))
+        .containsExactly(
+            "limit=100&sort=newest",
+            "limit=100&sort=newest&cursor=c1%2B%2F%3D",
+            "limit=100&sort=newest&cursor=c2");
+  }
+
+  @Test
+  void list_againstAServerWithoutPaging_takesTheWholeList() {
+    lifecycle.onApi(
+        "GET", "/api/v1/job", Response.json(List.of(job("adder", "1.0.0", "running", "u"))));
+
+    CliFixture.Result result = cli.run("list");
+
+    assertThat(result.out()).isEqualTo("NAME   VERSION  STATUS\nadder  1.0.0    running\n");
+  }
+
+  @Test
+  void list_withColumns_addsThemInTheOrderAsked() {
+    lifecycle.onApi(
+        "GET",
+        "/api/v1/job",
+        Response.json(page(List.of(job("adder", "1.0.0", "running", "http://x/pub")), null)));
+
+    CliFixture.Result result = cli.run("list", "-c", "pub_url", "--column", "deployed_by");
+
+    assertThat(result.exitCode()).as(result.toString()).isZero();
+    List<String> lines = result.out().lines().toList();
+    assertThat(lines.get(0)).isEqualTo("NAME   VERSION  STATUS   PUB URL       DEPLOYED BY");
+    assertThat(lines.get(1).split("\\s+"))
+        .containsExactly("adder", "1.0.0", "running", "http://x/pub", "alice");
+  }
+
+  @Test
+  void list_withColumnAll_showsEveryColumn_andADashForEmptyCells() {
+    lifecycle.onApi(
+        "GET",
+        "/api/v1/job",
+        Response.json(page(List.of(job("adder", "1.0.0", "running", "http://x/pub")), null)));
+
+    CliFixture.Result result = cli.run("list", "-c", "all");
+
+    List<String> lines = result.out().lines().toList();
+    assertThat(lines.get(0).split("\\s{2,}"))
+        .containsExactly(
+            "NAME",
+            "VERSION",
+            "STATUS",
+            "JOB TYPE",
+            "INFRASTRUCTURE",
+            "DEPLOYED BY",
+            "UPDATED AT",
+            "LAST CALL AT",
+            "PUB URL");
+    assertThat(lines.get(1).split("\\s+"))
+        .containsExactly(
+            "adder",
+            "1.0.0",
+            "running",
+            "-",
+            "local",
+            "alice",
+            "2023-11-14T22:23:20Z",
+            "never",
+            "http://x/pub");
+  }
+
+  @Test
+  void list_withUnknownColumn_failsNamingIt() {
+    CliFixture.Result result = cli.run("list", "-c", "colour");
+
+    assertThat(result.exitCode()).isNotZero();
+    assertThat(result.err()).contains("colour", "job_type");
+    assertThat(lifecycle.requests()).isEmpty();
   }
 
   @Test
   void list_withNoJobs_printsHeaderOnly() {
-    lifecycle.onApi("GET", "/api/v1/job", Response.json("[]"));
+    lifecycle.onApi("GET", "/api/v1/job", Response.json(page(List.of(), null)));
 
     CliFixture.Result result = cli.run("list");
 
-    assertThat(result.out()).isEqualTo("NAME  VERSION  STATUS  UPDATED  URL\n");
+    assertThat(result.out()).isEqualTo("NAME  VERSION  STATUS\n");
   }
 
   @Test

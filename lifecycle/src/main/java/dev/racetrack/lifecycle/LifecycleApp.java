@@ -49,9 +49,11 @@ import dev.racetrack.lifecycle.graph.GraphRoutes;
 import dev.racetrack.lifecycle.graph.PermissionGraph;
 import dev.racetrack.lifecycle.info.InfoRoutes;
 import dev.racetrack.lifecycle.infra.Targets;
+import dev.racetrack.lifecycle.job.JobListing;
 import dev.racetrack.lifecycle.job.JobRemoval;
 import dev.racetrack.lifecycle.job.JobRepository;
 import dev.racetrack.lifecycle.job.JobRoutes;
+import dev.racetrack.lifecycle.job.JobScoreRepository;
 import dev.racetrack.lifecycle.job.Jobs;
 import dev.racetrack.lifecycle.job.PublicEndpointRepository;
 import dev.racetrack.lifecycle.job.PublicEndpointRoutes;
@@ -62,7 +64,6 @@ import dev.racetrack.lifecycle.permission.PermissionRoutes;
 import dev.racetrack.lifecycle.permission.Permissions;
 import dev.racetrack.lifecycle.plugin.PluginInventory;
 import dev.racetrack.lifecycle.plugin.PluginRoutes;
-import dev.racetrack.lifecycle.portfolio.Portfolio;
 import dev.racetrack.lifecycle.portfolio.PortfolioRoutes;
 import dev.racetrack.lifecycle.supervisor.Cleanup;
 import dev.racetrack.lifecycle.supervisor.JobStatusSync;
@@ -156,6 +157,8 @@ public final class LifecycleApp implements AutoCloseable {
     JobRepository jobRepository = new JobRepository(jdbi, config.externalPubUrl());
     TrashRepository trash = new TrashRepository(jdbi);
     Jobs jobs = new Jobs(jobRepository, authorizer);
+    JobScoreRepository jobScores = new JobScoreRepository(jdbi, jobRepository);
+    JobListing jobListing = new JobListing(jobScores, authorizer);
     EscRepository escRepository = new EscRepository(jdbi);
     PublicEndpointRepository publicEndpoints = new PublicEndpointRepository(jdbi);
     DeploymentRepository deploymentRepository = new DeploymentRepository(jdbi);
@@ -317,9 +320,10 @@ public final class LifecycleApp implements AutoCloseable {
             new PluginRoutes(pluginInventory, requestAuth),
             new ReconcileRoutes(reconciler, authorizer, maintenance, requestAuth),
             new AuditRoutes(new AuditRepository(jdbi, clock), authorizer, requestAuth),
-            new PortfolioRoutes(new Portfolio(jobs, clock), requestAuth),
+            new PortfolioRoutes(jobListing, clock, requestAuth),
             new GraphRoutes(
-                new PermissionGraph(jdbi, jobs, authorizer, config.externalPubUrl()), requestAuth),
+                new PermissionGraph(jdbi, jobListing, authorizer, config.externalPubUrl()),
+                requestAuth),
             new PublicEndpointRoutes(
                 jdbi, publicEndpoints, jobs, authorizer, audit, gateway, requestAuth));
     server =

@@ -7,7 +7,9 @@ import java.util.Optional;
  * Which events to list.
  *
  * @param relatedTo only events this user did or that affected this user
- * @param offset how many of the newest matching events to skip (paging)
+ * @param offset how many of the newest matching events to skip (the old way of paging; the index is
+ *     still walked over the skipped events, so deep offsets cost more than a cursor)
+ * @param cursor where the previous page ended (keyset paging); excludes {@code offset}
  * @param reader when present, only events this reader may see: those it did or that affected it,
  *     and those of jobs it may read; absent for callers who read everything
  */
@@ -17,6 +19,7 @@ public record AuditQuery(
     Optional<String> relatedTo,
     int offset,
     int limit,
+    Optional<AuditCursor> cursor,
     Optional<Reader> reader) {
 
   /** A caller limited to what it may read: its auth subject and its username. */
@@ -31,6 +34,9 @@ public record AuditQuery(
     }
     if (limit < 1 || limit > MAX_LIMIT) {
       throw new ValidationException("limit must be between 1 and " + MAX_LIMIT);
+    }
+    if (offset > 0 && cursor.isPresent()) {
+      throw new ValidationException("give either offset or cursor, not both");
     }
   }
 }

@@ -17,10 +17,15 @@ import java.util.Optional;
 
 /**
  * The audit log (§3.10): everything, or only what is related to the caller, a whole job family or
- * one job version; newest first, {@code limit} (default 100) events from {@code offset}.
+ * one job version; newest first, {@code limit} (default 100) events after {@code cursor} (keyset
+ * paging: {@code next_cursor} of the activity answer, or the {@value #NEXT_CURSOR_HEADER} header of
+ * the others) or from {@code offset} (the original's paging, kept for old clients).
  */
 public final class AuditRoutes implements Routes {
   private static final List<String> TRUE = List.of("true", "yes", "1");
+
+  /** The header of the array answers that holds the next page's cursor. */
+  public static final String NEXT_CURSOR_HEADER = "X-Racetrack-Next-Cursor";
 
   private final AuditRepository audit;
   private final Authorizer authorizer;
@@ -37,14 +42,15 @@ public final class AuditRoutes implements Routes {
     routes.get("/api/v1/audit/activity", this::activity);
     routes.get(
         "/api/v1/audit/user_events",
-        ctx -> ctx.json(events(ctx, true, Optional.empty(), Optional.empty())));
+        ctx -> list(ctx, events(ctx, true, Optional.empty(), Optional.empty())));
     routes.get(
         "/api/v1/audit/user_events/job/{name}",
-        ctx -> ctx.json(events(ctx, true, Optional.of(ctx.pathParam("name")), Optional.empty())));
+        ctx -> list(ctx, events(ctx, true, Optional.of(ctx.pathParam("name")), Optional.empty())));
     routes.get(
         "/api/v1/audit/user_events/job/{name}/{version}",
         ctx ->
-            ctx.json(
+            list(
+                ctx,
                 events(
                     ctx,
                     true,
@@ -52,19 +58,26 @@ public final class AuditRoutes implements Routes {
                     Optional.of(ctx.pathParam("version")))));
     routes.get(
         "/api/v1/audit/events",
-        ctx -> ctx.json(events(ctx, false, Optional.empty(), Optional.empty())));
+        ctx -> list(ctx, events(ctx, false, Optional.empty(), Optional.empty())));
     routes.get(
         "/api/v1/audit/events/job/{name}",
-        ctx -> ctx.json(events(ctx, false, Optional.of(ctx.pathParam("name")), Optional.empty())));
+        ctx -> list(ctx, events(ctx, false, Optional.of(ctx.pathParam("name")), Optional.empty())));
     routes.get(
         "/api/v1/audit/events/job/{name}/{version}",
         ctx ->
-            ctx.json(
+            list(
+                ctx,
                 events(
                     ctx,
                     false,
                     Optional.of(ctx.pathParam("name")),
                     Optional.of(ctx.pathParam("version")))));
+  }
+
+  /** The original's array answer; the next page's cursor, if any, in a header. */
+  private static void list(Context ctx, AuditRepository.Page page) {
+    page.next().ifPresent(next -> ctx.header(NEXT_CURSOR_HEADER, next.encode()));
+    ctx.json(page.events());
   }
 
   private void activity(Context ctx) {
@@ -80,11 +93,13 @@ public final class AuditRoutes implements Routes {
     body.put("filter_related_to_me", relatedToMe);
     body.put("offset", intParam(ctx, "offset", 0));
     body.put("limit", intParam(ctx, "limit", AuditQuery.DEFAULT_LIMIT));
-    body.put("events", events(ctx, relatedToMe, name, version));
+    AuditRepository.Page page = events(ctx, relatedToMe, name, version);
+    body.put("events", page.events());
+    body.put("next_cursor", page.next().map(AuditCursor::encode).orElse(null));
     ctx.json(body);
   }
 
-  private List<AuditEvent> events(
+  private AuditRepository.Page events(
       Context ctx, boolean relatedToCaller, Optional<String> name, Optional<String> version) {
     Caller caller = auth.caller(ctx);
     Optional<String> related = Optional.empty();
@@ -95,13 +110,14 @@ public final class AuditRoutes implements Routes {
       }
       related = Optional.of(caller.username());
     }
-    return audit.list(
+    return audit.page(
         new AuditQuery(
             name,
             version,
             related,
             intParam(ctx, "offset", 0),
             intParam(ctx, "limit", AuditQuery.DEFAULT_LIMIT),
+            query(ctx, "cursor").map(AuditCursor::decode),
             reader(caller)));
   }
 

@@ -5,6 +5,7 @@ import dev.racetrack.lifecycle.auth.SubjectType;
 import dev.racetrack.lifecycle.auth.TokenIssuer;
 import dev.racetrack.lifecycle.infra.Targets;
 import dev.racetrack.lifecycle.job.JobRepository;
+import dev.racetrack.lifecycle.job.NewerVersions;
 import dev.racetrack.model.Job;
 import dev.racetrack.model.auth.JobCallSecrets;
 import dev.racetrack.spi.DeployedJob;
@@ -123,6 +124,7 @@ final class ProvisionStep {
                 .bind("target", task.target())
                 .bind("jobtype", task.jobType().key())
                 .execute());
+    jdbi.useTransaction(h -> NewerVersions.refresh(h, Optional.of(task.jobName())));
   }
 
   /**
@@ -153,5 +155,6 @@ final class ProvisionStep {
                 .bind("name", task.jobName())
                 .bind("version", task.jobVersion())
                 .execute());
+    jdbi.useTransaction(h -> NewerVersions.refresh(h, Optional.of(task.jobName())));
   }
 }

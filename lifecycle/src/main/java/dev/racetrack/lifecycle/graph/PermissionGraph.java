@@ -3,19 +3,25 @@ package dev.racetrack.lifecycle.graph;
 import dev.racetrack.lifecycle.auth.Authorizer;
 import dev.racetrack.lifecycle.auth.Caller;
 import dev.racetrack.lifecycle.auth.SubjectType;
-import dev.racetrack.lifecycle.job.Jobs;
+import dev.racetrack.lifecycle.job.JobListing;
 import dev.racetrack.model.Job;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Collectors;
 import org.jdbi.v3.core.Jdbi;
 
 /**
  * The permission graph (§10.6): job families with their jobs, ESCs and users, and who may call
  * what. A page can show a node with its neighbours when it is clicked, from {@code edges} alone.
+ *
+ * <p>Nodes and edges go to a {@link Sink} as they are made: the whole graph is written while two
+ * passes over the jobs' list columns stream from the database (nodes family by family, then the
+ * {@code contains} edges); only the call permissions and the ids of the visible jobs are held.
  */
 public final class PermissionGraph {
   /** A node: {@code job-family}, {@code job}, {@code esc}, {@code user}, or {@code all-jobs}. */
@@ -29,158 +35,219 @@ public final class PermissionGraph {
 
   public record Graph(List<Node> nodes, List<Edge> edges) {}
 
+  /** Where the graph goes: every node is given before the first edge. */
+  public interface Sink {
+    void node(Node node);
+
+    void edge(Edge edge);
+  }
+
   private record CallPermission(
       String subjectKind, String subjectId, String subjectName, String family, String jobId) {}
 
   private final Jdbi jdbi;
-  private final Jobs jobs;
+  private final JobListing jobs;
   private final Authorizer authorizer;
   private final String externalPubUrl;
 
-  public PermissionGraph(Jdbi jdbi, Jobs jobs, Authorizer authorizer, String externalPubUrl) {
+  public PermissionGraph(Jdbi jdbi, JobListing jobs, Authorizer authorizer, String externalPubUrl) {
     this.jdbi = jdbi;
     this.jobs = jobs;
     this.authorizer = authorizer;
     this.externalPubUrl = externalPubUrl;
   }
 
-  /**
-   * The graph of the jobs the caller may read. Other users appear only to staff: everyone else sees
-   * ESCs, families and themselves.
-   */
-  public Graph build(Caller caller) {
-    List<Job> visible = jobs.list(caller);
-    boolean staff = authorizer.isStaff(caller);
-    Set<String> families = visible.stream().map(Job::name).collect(Collectors.toSet());
-    Set<String> jobIds = visible.stream().map(Job::id).collect(Collectors.toSet());
-    Map<String, Node> nodes = new LinkedHashMap<>();
-    List<Edge> edges = new ArrayList<>();
-    Map<String, List<Job>> byFamily =
-        visible.stream()
-            .collect(Collectors.groupingBy(Job::name, LinkedHashMap::new, Collectors.toList()));
-    byFamily.forEach(
-        (family, familyJobs) -> {
-          String subtitle =
-              familyJobs.stream()
-                  .map(
-                      j ->
-                          "- "
-                              + j.name()
-                              + " v"
-                              + j.version()
-                              + " - "
-                              + externalPubUrl
-                              + "/job/"
-                              + j.name()
-                              + "/"
-                              + j.version())
-                  .collect(Collectors.joining("\n"));
-          nodes.put(
-              familyId(family),
-              new Node(familyId(family), "job-family", family, "Job family\n" + subtitle));
-          for (Job job : familyJobs) {
-            nodes.put(
-                "job-" + job.id(),
-                new Node(
-                    "job-" + job.id(),
-                    "job",
-                    job.name() + " v" + job.version(),
-                    job.status().wireName()
-                        + " - "
-                        + externalPubUrl
-                        + "/job/"
-                        + job.name()
-                        + "/"
-                        + job.version()));
-            edges.add(new Edge(familyId(family), "job-" + job.id(), "contains"));
-          }
-        });
-    for (CallPermission permission : callPermissions()) {
-      if (permission.subjectKind().equals("user")
-          && !staff
-          && !(caller.type() == SubjectType.USER
-              && caller.subject().equals(permission.subjectName()))) {
-        continue;
-      }
-      String target;
-      if (permission.jobId() != null) {
-        if (!jobIds.contains(permission.jobId())) {
-          continue;
-        }
-        target = "job-" + permission.jobId();
-      } else if (permission.family() != null) {
-        if (!families.contains(permission.family())) {
-          continue;
-        }
-        target = familyId(permission.family());
-      } else {
-        nodes.putIfAbsent(
-            "all-jobs",
-            new Node(
-                "all-jobs", "all-jobs", "every job", "Callers with permission to call any job"));
-        target = "all-jobs";
-      }
-      String source = subjectNode(permission, nodes);
-      if (!source.equals(target)) {
-        Edge edge = new Edge(source, target, "can_call");
-        if (!edges.contains(edge)) {
-          edges.add(edge);
-        }
-      }
-    }
-    return new Graph(List.copyOf(nodes.values()), edges);
+  /** Checks that the caller may read the graph at all (before an answer starts). */
+  public void requireReader(Caller caller) {
+    jobs.reader(caller);
   }
 
-  private String subjectNode(CallPermission permission, Map<String, Node> nodes) {
+  /**
+   * The graph of the jobs the caller may read (of one family, or all), given to {@code sink}. Other
+   * users appear only to staff: everyone else sees ESCs, families and themselves. With a family,
+   * the graph holds that family, its jobs, and who may call them.
+   */
+  public void write(Caller caller, Optional<String> family, Sink sink) {
+    Set<String> families = new HashSet<>();
+    Set<String> jobIds = new HashSet<>();
+    List<Job> current = new ArrayList<>();
+    jobs.forEachByFamily(
+        caller,
+        family,
+        scored -> {
+          Job job = scored.job();
+          if (!current.isEmpty() && !current.getFirst().name().equals(job.name())) {
+            writeFamily(current, sink);
+            current.clear();
+          }
+          current.add(job);
+          families.add(job.name());
+          jobIds.add(job.id());
+        });
+    if (!current.isEmpty()) {
+      writeFamily(current, sink);
+    }
+    Map<String, Node> subjects = new LinkedHashMap<>();
+    Set<Edge> calls = new LinkedHashSet<>();
+    for (CallPermission permission : callPermissions(family)) {
+      canCall(caller, permission, families, jobIds, subjects).ifPresent(calls::add);
+    }
+    subjects.values().forEach(sink::node);
+    jobs.forEachByFamily(
+        caller,
+        family,
+        scored -> {
+          if (jobIds.contains(scored.job().id())) {
+            sink.edge(
+                new Edge(familyId(scored.job().name()), "job-" + scored.job().id(), "contains"));
+          }
+        });
+    calls.forEach(sink::edge);
+  }
+
+  /** The whole graph (of one family, or all) in memory. */
+  public Graph build(Caller caller, Optional<String> family) {
+    List<Node> nodes = new ArrayList<>();
+    List<Edge> edges = new ArrayList<>();
+    write(
+        caller,
+        family,
+        new Sink() {
+          @Override
+          public void node(Node node) {
+            nodes.add(node);
+          }
+
+          @Override
+          public void edge(Edge edge) {
+            edges.add(edge);
+          }
+        });
+    return new Graph(nodes, edges);
+  }
+
+  private void writeFamily(List<Job> familyJobs, Sink sink) {
+    String family = familyJobs.getFirst().name();
+    StringBuilder subtitle = new StringBuilder("Job family");
+    for (Job j : familyJobs) {
+      subtitle.append("\n- ").append(j.name()).append(" v").append(j.version()).append(" - ");
+      subtitle.append(pubUrl(j));
+    }
+    sink.node(new Node(familyId(family), "job-family", family, subtitle.toString()));
+    for (Job job : familyJobs) {
+      sink.node(
+          new Node(
+              "job-" + job.id(),
+              "job",
+              job.name() + " v" + job.version(),
+              job.status().wireName() + " - " + pubUrl(job)));
+    }
+  }
+
+  private String pubUrl(Job job) {
+    return externalPubUrl + "/job/" + job.name() + "/" + job.version();
+  }
+
+  /** The edge of a permission the caller may see, adding its subject's node when new. */
+  private Optional<Edge> canCall(
+      Caller caller,
+      CallPermission permission,
+      Set<String> families,
+      Set<String> jobIds,
+      Map<String, Node> subjects) {
+    if (permission.subjectKind().equals("user")
+        && !authorizer.isStaff(caller)
+        && !(caller.type() == SubjectType.USER
+            && caller.subject().equals(permission.subjectName()))) {
+      return Optional.empty();
+    }
+    String target;
+    if (permission.jobId() != null) {
+      if (!jobIds.contains(permission.jobId())) {
+        return Optional.empty();
+      }
+      target = "job-" + permission.jobId();
+    } else if (permission.family() != null) {
+      if (!families.contains(permission.family())) {
+        return Optional.empty();
+      }
+      target = familyId(permission.family());
+    } else {
+      subjects.putIfAbsent(
+          "all-jobs",
+          new Node("all-jobs", "all-jobs", "every job", "Callers with permission to call any job"));
+      target = "all-jobs";
+    }
+    String source = subjectNode(permission, families, subjects);
+    return source.equals(target)
+        ? Optional.empty()
+        : Optional.of(new Edge(source, target, "can_call"));
+  }
+
+  private static String subjectNode(
+      CallPermission permission, Set<String> families, Map<String, Node> subjects) {
     return switch (permission.subjectKind()) {
       case "esc" -> {
         String id = "esc-" + permission.subjectId();
-        nodes.putIfAbsent(
+        subjects.putIfAbsent(
             id, new Node(id, "esc", permission.subjectName(), "ESC:\n" + permission.subjectId()));
         yield id;
       }
       case "user" -> {
         String id = "user-" + permission.subjectName();
-        nodes.putIfAbsent(id, new Node(id, "user", permission.subjectName(), "User"));
+        subjects.putIfAbsent(id, new Node(id, "user", permission.subjectName(), "User"));
         yield id;
       }
       default -> {
         String id = familyId(permission.subjectName());
-        nodes.putIfAbsent(id, new Node(id, "job-family", permission.subjectName(), "Job family"));
+        if (!families.contains(permission.subjectName())) {
+          subjects.putIfAbsent(
+              id, new Node(id, "job-family", permission.subjectName(), "Job family"));
+        }
         yield id;
       }
     };
   }
 
-  private static String familyId(String family) {
+  static String familyId(String family) {
     return "job-family-" + family;
   }
 
-  private List<CallPermission> callPermissions() {
+  /** Call permissions, those about one family's jobs only when a family is given. */
+  private List<CallPermission> callPermissions(Optional<String> family) {
     return jdbi.withHandle(
-        h ->
-            h.createQuery(
-                    """
-                    SELECT CASE WHEN s.user_id IS NOT NULL THEN 'user' WHEN s.esc_id IS NOT NULL THEN 'esc' ELSE 'job_family' END AS kind,
-                      COALESCE(CAST(s.user_id AS VARCHAR), s.esc_id, s.job_family_id) AS subject_id,
-                      COALESCE(u.username, e.name, sf.name) AS subject_name, f.name AS family, p.job_id
-                    FROM registry_authresourcepermission p
-                    JOIN registry_authsubject s ON s.id = p.auth_subject_id
-                    LEFT JOIN auth_user u ON u.id = s.user_id
-                    LEFT JOIN registry_esc e ON e.id = s.esc_id
-                    LEFT JOIN registry_jobfamily sf ON sf.id = s.job_family_id
-                    LEFT JOIN registry_jobfamily f ON f.id = p.job_family_id
-                    WHERE p.scope IN ('call_job', 'full_access')
-                    ORDER BY kind, subject_name
-                    """)
-                .map(
-                    (rs, ctx) ->
-                        new CallPermission(
-                            rs.getString("kind"),
-                            rs.getString("subject_id"),
-                            rs.getString("subject_name"),
-                            rs.getString("family"),
-                            rs.getString("job_id")))
-                .list());
+        h -> {
+          var query =
+              h.createQuery(
+                  """
+                  SELECT CASE WHEN s.user_id IS NOT NULL THEN 'user' WHEN s.esc_id IS NOT NULL THEN 'esc' ELSE 'job_family' END AS kind,
+                    COALESCE(CAST(s.user_id AS VARCHAR), s.esc_id, s.job_family_id) AS subject_id,
+                    COALESCE(u.username, e.name, sf.name) AS subject_name, f.name AS family, p.job_id
+                  FROM registry_authresourcepermission p
+                  JOIN registry_authsubject s ON s.id = p.auth_subject_id
+                  LEFT JOIN auth_user u ON u.id = s.user_id
+                  LEFT JOIN registry_esc e ON e.id = s.esc_id
+                  LEFT JOIN registry_jobfamily sf ON sf.id = s.job_family_id
+                  LEFT JOIN registry_jobfamily f ON f.id = p.job_family_id
+                  LEFT JOIN registry_job pj ON pj.id = p.job_id
+                  WHERE p.scope IN ('call_job', 'full_access')
+                  """
+                      + (family.isPresent()
+                          ? " AND (f.name = :family OR pj.name = :family"
+                              + " OR (p.job_id IS NULL AND p.job_family_id IS NULL))"
+                          : "")
+                      + " ORDER BY kind, subject_name");
+          family.ifPresent(f -> query.bind("family", f));
+          return query
+              .map(
+                  (rs, ctx) ->
+                      new CallPermission(
+                          rs.getString("kind"),
+                          rs.getString("subject_id"),
+                          rs.getString("subject_name"),
+                          rs.getString("family"),
+                          rs.getString("job_id")))
+              .list();
+        });
   }
 }

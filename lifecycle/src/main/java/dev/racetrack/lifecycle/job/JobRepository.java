@@ -17,10 +17,11 @@ import java.util.Optional;
 import java.util.UUID;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.PreparedBatch;
 
 /** SQL for {@code registry_job} and {@code registry_jobfamily}. */
 public final class JobRepository {
-  private static final String COLUMNS =
+  static final String COLUMNS =
       """
       j.id, j.name, j.version, j.status, j.create_time, j.update_time, j.manifest, j.internal_name,
       j.error, j.notice, j.image_tag, j.deployed_by, j.last_call_time, j.infrastructure_target,
@@ -71,6 +72,42 @@ public final class JobRepository {
                         + " FROM registry_job j ORDER BY j.update_time DESC, j.name")
                 .map((rs, ctx) -> job(rs))
                 .list());
+  }
+
+  /**
+   * All jobs without their manifests (neither read nor parsed): what the supervisor's pass needs,
+   * cheap for 10,000 rows.
+   */
+  public List<Job> listWithoutManifests() {
+    return jdbi.withHandle(
+        h ->
+            h.createQuery(
+                    "SELECT "
+                        + COLUMNS.replace("j.manifest,", "CAST(NULL AS TEXT) AS manifest,")
+                        + " FROM registry_job j ORDER BY j.update_time DESC, j.name")
+                .setFetchSize(1000)
+                .map((rs, ctx) -> job(rs))
+                .list());
+  }
+
+  /** How many jobs have each status. */
+  public Map<JobStatus, Long> countByStatus() {
+    return jdbi.withHandle(
+        h ->
+            h.createQuery("SELECT status, count(*) AS n FROM registry_job GROUP BY status")
+                .reduceRows(
+                    new java.util.EnumMap<JobStatus, Long>(JobStatus.class),
+                    (counts, row) -> {
+                      counts.put(
+                          JobStatus.fromWire(row.getColumn("status", String.class)),
+                          row.getColumn("n", Long.class));
+                      return counts;
+                    }));
+  }
+
+  /** Recomputes every family's newer-version counts; returns how many rows changed. */
+  public int refreshNewerVersions() {
+    return jdbi.inTransaction(h -> NewerVersions.refresh(h, Optional.empty()));
   }
 
   /** Jobs a subject may read through family or job permissions. */
@@ -144,8 +181,9 @@ public final class JobRepository {
   /** Inserts or updates the job row of a deployment; status {@code running}. Returns the job id. */
   public String saveDeployed(Handle h, Deployed d) {
     String familyId = familyId(h, d.name());
-    return h.createQuery(
-            """
+    String id =
+        h.createQuery(
+                """
             INSERT INTO registry_job (id, family_id, name, version, status, create_time, update_time, manifest,
               internal_name, error, notice, image_tag, deployed_by, infrastructure_target, replica_internal_names,
               job_type_version, infrastructure_stats)
@@ -157,21 +195,23 @@ public final class JobRepository {
               job_type_version = :jobtype, infrastructure_stats = CAST(:stats AS JSONB)
             RETURNING id
             """)
-        .bind("id", UUID.randomUUID().toString())
-        .bind("family", familyId)
-        .bind("name", d.name())
-        .bind("version", d.version())
-        .bind("time", Timestamp.from(d.time()))
-        .bind("manifest", d.manifestYaml())
-        .bind("internal", d.internalName())
-        .bind("tag", d.imageTag())
-        .bind("by", d.deployedBy())
-        .bind("target", d.infrastructureTarget())
-        .bind("replicas", String.join(",", d.replicas()))
-        .bind("jobtype", d.jobTypeVersion())
-        .bind("stats", Json.write(d.stats()))
-        .mapTo(String.class)
-        .one();
+            .bind("id", UUID.randomUUID().toString())
+            .bind("family", familyId)
+            .bind("name", d.name())
+            .bind("version", d.version())
+            .bind("time", Timestamp.from(d.time()))
+            .bind("manifest", d.manifestYaml())
+            .bind("internal", d.internalName())
+            .bind("tag", d.imageTag())
+            .bind("by", d.deployedBy())
+            .bind("target", d.infrastructureTarget())
+            .bind("replicas", String.join(",", d.replicas()))
+            .bind("jobtype", d.jobTypeVersion())
+            .bind("stats", Json.write(d.stats()))
+            .mapTo(String.class)
+            .one();
+    NewerVersions.refresh(h, Optional.of(d.name()));
+    return id;
   }
 
   /** What the supervisor observed about a job. */
@@ -184,60 +224,85 @@ public final class JobRepository {
       Map<String, Object> stats,
       Optional<Instant> lastCallTime) {}
 
+  private static final String APPLY_OBSERVED =
+      """
+      UPDATE registry_job SET status = :status, error = CAST(:error AS TEXT),
+        notice = CAST(:notice AS TEXT),
+        internal_name = COALESCE(CAST(:internal AS VARCHAR), internal_name),
+        replica_internal_names = COALESCE(CAST(:replicas AS TEXT), replica_internal_names),
+        infrastructure_stats = COALESCE(CAST(:stats AS JSONB), infrastructure_stats),
+        last_call_time = GREATEST(last_call_time, CAST(:last_call AS TIMESTAMPTZ))
+      WHERE id = :id AND status <> 'starting' AND (
+        status <> :status
+        OR error IS DISTINCT FROM CAST(:error AS TEXT)
+        OR notice IS DISTINCT FROM CAST(:notice AS TEXT)
+        OR (CAST(:internal AS VARCHAR) IS NOT NULL AND internal_name IS DISTINCT FROM CAST(:internal AS VARCHAR))
+        OR (CAST(:replicas AS TEXT) IS NOT NULL AND replica_internal_names IS DISTINCT FROM CAST(:replicas AS TEXT))
+        OR (CAST(:stats AS JSONB) IS NOT NULL AND infrastructure_stats IS DISTINCT FROM CAST(:stats AS JSONB))
+        OR (CAST(:last_call AS TIMESTAMPTZ) IS NOT NULL
+            AND (last_call_time IS NULL OR last_call_time < CAST(:last_call AS TIMESTAMPTZ))))
+      """;
+
   /** Applies an observation; returns true when something changed. */
   public boolean applyObserved(String id, Observed o) {
-    return jdbi.withHandle(
-            h ->
-                h.createUpdate(
-                        """
-                        UPDATE registry_job SET status = :status, error = CAST(:error AS TEXT),
-                          notice = CAST(:notice AS TEXT),
-                          internal_name = COALESCE(CAST(:internal AS VARCHAR), internal_name),
-                          replica_internal_names = COALESCE(CAST(:replicas AS TEXT), replica_internal_names),
-                          infrastructure_stats = COALESCE(CAST(:stats AS JSONB), infrastructure_stats),
-                          last_call_time = GREATEST(last_call_time, CAST(:last_call AS TIMESTAMPTZ))
-                        WHERE id = :id AND status <> 'starting' AND (
-                          status <> :status
-                          OR error IS DISTINCT FROM CAST(:error AS TEXT)
-                          OR notice IS DISTINCT FROM CAST(:notice AS TEXT)
-                          OR (CAST(:internal AS VARCHAR) IS NOT NULL AND internal_name IS DISTINCT FROM CAST(:internal AS VARCHAR))
-                          OR (CAST(:replicas AS TEXT) IS NOT NULL AND replica_internal_names IS DISTINCT FROM CAST(:replicas AS TEXT))
-                          OR (CAST(:stats AS JSONB) IS NOT NULL AND infrastructure_stats IS DISTINCT FROM CAST(:stats AS JSONB))
-                          OR (CAST(:last_call AS TIMESTAMPTZ) IS NOT NULL
-                              AND (last_call_time IS NULL OR last_call_time < CAST(:last_call AS TIMESTAMPTZ))))
-                        """)
-                    .bind("id", id)
-                    .bind("status", o.status().wireName())
-                    .bind("error", o.error().orElse(null))
-                    .bind("notice", o.notice().orElse(null))
-                    .bind("internal", o.internalName().orElse(null))
-                    .bind(
-                        "replicas",
-                        o.internalName().isPresent() ? String.join(",", o.replicas()) : null)
-                    .bind("stats", o.internalName().isPresent() ? Json.write(o.stats()) : null)
-                    .bind("last_call", o.lastCallTime().map(Timestamp::from).orElse(null))
-                    .execute())
-        > 0;
+    return applyObserved(Map.of(id, o)) > 0;
+  }
+
+  /**
+   * Applies observations of many jobs (job id → observation) in one batch; returns how many rows
+   * changed.
+   */
+  public int applyObserved(Map<String, Observed> observations) {
+    if (observations.isEmpty()) {
+      return 0;
+    }
+    return jdbi.inTransaction(
+        h -> {
+          PreparedBatch batch = h.prepareBatch(APPLY_OBSERVED);
+          observations.forEach(
+              (id, o) ->
+                  batch
+                      .bind("id", id)
+                      .bind("status", o.status().wireName())
+                      .bind("error", o.error().orElse(null))
+                      .bind("notice", o.notice().orElse(null))
+                      .bind("internal", o.internalName().orElse(null))
+                      .bind(
+                          "replicas",
+                          o.internalName().isPresent() ? String.join(",", o.replicas()) : null)
+                      .bind("stats", o.internalName().isPresent() ? Json.write(o.stats()) : null)
+                      .bind("last_call", o.lastCallTime().map(Timestamp::from).orElse(null))
+                      .add());
+          return Arrays.stream(batch.execute()).map(n -> Math.max(n, 0)).sum();
+        });
   }
 
   /** Deletes a job version's row if it is still {@code starting}; returns whether it did. */
   public boolean deleteStarting(String name, String version) {
-    return jdbi.withHandle(
-            h ->
-                h.createUpdate(
-                        "DELETE FROM registry_job WHERE name = :name AND version = :version"
-                            + " AND status = 'starting'")
-                    .bind("name", name)
-                    .bind("version", version)
-                    .execute())
-        > 0;
+    return jdbi.inTransaction(
+        h -> {
+          boolean deleted =
+              h.createUpdate(
+                          "DELETE FROM registry_job WHERE name = :name AND version = :version"
+                              + " AND status = 'starting'")
+                      .bind("name", name)
+                      .bind("version", version)
+                      .execute()
+                  > 0;
+          NewerVersions.refresh(h, Optional.of(name));
+          return deleted;
+        });
   }
 
   public void delete(Handle h, String id) {
-    h.createUpdate("DELETE FROM registry_job WHERE id = :id").bind("id", id).execute();
+    h.createQuery("DELETE FROM registry_job WHERE id = :id RETURNING name")
+        .bind("id", id)
+        .mapTo(String.class)
+        .findOne()
+        .ifPresent(name -> NewerVersions.refresh(h, Optional.of(name)));
   }
 
-  private Job job(ResultSet rs) throws SQLException {
+  Job job(ResultSet rs) throws SQLException {
     String manifestYaml = rs.getString("manifest");
     String replicas = rs.getString("replica_internal_names");
     String name = rs.getString("name");

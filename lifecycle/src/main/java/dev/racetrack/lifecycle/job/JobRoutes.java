@@ -64,7 +64,7 @@ public final class JobRoutes implements Routes {
 
   @Override
   public void register(RouteTable routes) {
-    routes.get("/api/v1/job", ctx -> ctx.json(jobs.list(auth.caller(ctx))));
+    // GET /api/v1/job (the list, paged or streamed) is registered by PortfolioRoutes.
     routes.get(
         "/api/v1/job/{name}/{version}",
         ctx ->

@@ -1,28 +1,27 @@
 package dev.racetrack.lifecycle.portfolio;
 
 import dev.racetrack.lifecycle.auth.Caller;
-import dev.racetrack.lifecycle.job.Jobs;
+import dev.racetrack.lifecycle.job.JobListing;
+import dev.racetrack.lifecycle.job.JobScoreRepository;
+import dev.racetrack.lifecycle.job.ScoredJob;
 import dev.racetrack.model.Job;
 import dev.racetrack.model.JobStatus;
 import dev.racetrack.model.error.ValidationException;
-import dev.racetrack.model.version.SemVer;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
- * The portfolio of jobs with their purge score (§10.5), filtered per column on the server with the
- * admin guide's operators (see {@link ColumnFilter} and docs/portfolio.md).
+ * The portfolio of jobs with their purge score (§10.5, computed in SQL), filtered per column on the
+ * server with the admin guide's operators (see {@link ColumnFilter} and docs/portfolio.md).
  */
 public final class Portfolio {
-  private static final double DAY = 86_400;
   private static final Duration REGEX_BUDGET = Duration.ofMillis(500);
 
   /** A filterable column: how it compares and what a cell holds. */
@@ -31,12 +30,10 @@ public final class Portfolio {
   /** The filterable columns, by query parameter name. */
   static final Map<String, Column> COLUMNS = columns();
 
-  private final Jobs jobs;
-  private final Clock clock;
+  private final JobListing listing;
 
-  public Portfolio(Jobs jobs, Clock clock) {
-    this.jobs = jobs;
-    this.clock = clock;
+  public Portfolio(JobListing listing) {
+    this.listing = listing;
   }
 
   private static Map<String, Column> columns() {
@@ -73,13 +70,14 @@ public final class Portfolio {
   }
 
   /**
-   * The jobs the caller may read, scored, filtered and sorted by purge score (highest first).
+   * Parses the column filters of a request into one test (all must hold).
    *
    * @param filters column name → expression; {@code q} filters across every column
+   * @throws ValidationException naming the column of a malformed filter or an unknown column
    */
-  public List<PortfolioEntry> list(Caller caller, Map<String, String> filters) {
+  public static Predicate<PortfolioEntry> filter(Map<String, String> filters) {
     RegexBudget budget = new RegexBudget(REGEX_BUDGET);
-    List<Function<PortfolioEntry, Boolean>> tests = new ArrayList<>();
+    List<Predicate<PortfolioEntry>> tests = new ArrayList<>();
     filters.forEach(
         (column, expression) -> {
           if (column.equals("q")) {
@@ -99,78 +97,61 @@ public final class Portfolio {
           ColumnFilter filter = ColumnFilter.parse(expression, col.type(), column, budget);
           tests.add(e -> filter.test(col.cell().apply(e)));
         });
-    return score(jobs.list(caller)).stream()
-        .filter(e -> tests.stream().allMatch(t -> t.apply(e)))
-        .sorted(
-            Comparator.comparingDouble(PortfolioEntry::purgeScore)
-                .reversed()
-                .thenComparing(e -> e.job().name()))
-        .toList();
+    return e -> tests.stream().allMatch(t -> t.test(e));
   }
 
   /**
-   * Scores every job (§10.5): lost +50 or error +20; unused or idle up to +10; newer versions up to
-   * +5.
+   * Streams the jobs the caller may read, scored, filtered and sorted by purge score (highest
+   * first, then name), as {@code GET /api/v1/job/portfolio} always answered.
    */
-  List<PortfolioEntry> score(List<Job> all) {
-    double now = clock.instant().getEpochSecond();
-    List<PortfolioEntry> entries = new ArrayList<>();
-    for (Job job : all) {
-      double score = 0;
-      List<String> reasons = new ArrayList<>();
-      if (job.status() == JobStatus.LOST) {
-        score += 50;
-        reasons.add(
-            "Job is lost - can't be found in a cluster. It should be redeployed or removed.");
-      } else if (job.status() == JobStatus.ERROR) {
-        score += 20;
-        reasons.add("Job is failing. It should be fixed or removed.");
-      }
-      double updatedDaysAgo = (now - job.updateTime()) / DAY;
-      Double lastCallDaysAgo =
-          Optional.ofNullable(job.lastCallTime())
-              .filter(t -> t > 0)
-              .map(t -> (now - t) / DAY)
-              .orElse(null);
-      if (updatedDaysAgo >= 1) {
-        if (lastCallDaysAgo == null) {
-          score += 10;
-          reasons.add("Job seems to be unused as it was never called.");
-        } else if (lastCallDaysAgo > 1) {
-          score += 10 * Math.min(1, lastCallDaysAgo / 30);
-          reasons.add(
-              String.format(Locale.ROOT, "Job hasn't been called for %.1f days.", lastCallDaysAgo));
-        }
-      }
-      int newer = newerVersions(job, all);
-      if (newer > 0) {
-        score += 5 * Math.min(1, newer / 5.0);
-        reasons.add("Job has " + newer + " newer versions.");
-      }
-      entries.add(
-          new PortfolioEntry(
-              job,
-              Math.round(score * 1000) / 1000.0,
-              String.join("\n", reasons),
-              newer,
-              round(updatedDaysAgo),
-              lastCallDaysAgo == null ? null : round(lastCallDaysAgo)));
-    }
-    return entries;
+  public void forEach(
+      Caller caller, long now, Predicate<PortfolioEntry> filter, Consumer<PortfolioEntry> each) {
+    listing.forEach(
+        caller,
+        true,
+        JobScoreRepository.Order.PURGE_SCORE,
+        now,
+        scored -> {
+          PortfolioEntry entry = entry(scored);
+          if (filter.test(entry)) {
+            each.accept(entry);
+          }
+        });
   }
 
-  private static int newerVersions(Job job, List<Job> all) {
-    Optional<SemVer> version = SemVer.tryParse(job.version());
-    if (version.isEmpty()) {
-      return 0;
+  /**
+   * A scored job with the reasons of its score (§10.5): lost +50 or error +20; unused or idle up to
+   * +10; newer versions up to +5.
+   */
+  public static PortfolioEntry entry(ScoredJob scored) {
+    Job job = scored.job();
+    List<String> reasons = new ArrayList<>();
+    if (job.status() == JobStatus.LOST) {
+      reasons.add("Job is lost - can't be found in a cluster. It should be redeployed or removed.");
+    } else if (job.status() == JobStatus.ERROR) {
+      reasons.add("Job is failing. It should be fixed or removed.");
     }
-    return (int)
-        all.stream()
-            .filter(other -> other.name().equals(job.name()))
-            .map(other -> SemVer.tryParse(other.version()))
-            .flatMap(Optional::stream)
-            .filter(other -> other.compareTo(version.get()) > 0)
-            .count();
+    if (scored.updatedDaysAgo() >= 1) {
+      if (scored.lastCallDaysAgo().isEmpty()) {
+        reasons.add("Job seems to be unused as it was never called.");
+      } else if (scored.lastCallDaysAgo().get() > 1) {
+        reasons.add(
+            String.format(
+                Locale.ROOT,
+                "Job hasn't been called for %.1f days.",
+                scored.lastCallDaysAgo().get()));
+      }
+    }
+    if (scored.newerVersions() > 0) {
+      reasons.add("Job has " + scored.newerVersions() + " newer versions.");
+    }
+    return new PortfolioEntry(
+        job,
+        scored.purgeScore(),
+        String.join("\n", reasons),
+        scored.newerVersions(),
+        round(scored.updatedDaysAgo()),
+        scored.lastCallDaysAgo().map(Portfolio::round).orElse(null));
   }
 
   private static double round(double days) {

@@ -8,6 +8,7 @@ import dev.racetrack.spi.InfrastructureTarget;
 import dev.racetrack.spi.JobState;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.EnumMap;
@@ -36,6 +37,7 @@ public final class JobStatusSync {
   private final Targets targets;
   private final Collection<String> installedJobTypes;
   private final Map<JobStatus, AtomicLong> countByStatus = new EnumMap<>(JobStatus.class);
+  private final Timer passTimer;
 
   public JobStatusSync(
       JobRepository jobs,
@@ -45,6 +47,10 @@ public final class JobStatusSync {
     this.jobs = jobs;
     this.targets = targets;
     this.installedJobTypes = List.copyOf(installedJobTypes);
+    this.passTimer =
+        Timer.builder("supervisor_sync_pass")
+            .description("One pass of the job status sync over every job and target")
+            .register(metrics);
     for (JobStatus status : JobStatus.values()) {
       AtomicLong count = new AtomicLong();
       countByStatus.put(status, count);
@@ -54,8 +60,15 @@ public final class JobStatusSync {
     }
   }
 
-  /** One pass over every target; returns how many job rows changed. */
+  /**
+   * One pass over every target; returns how many job rows changed. The registry is read once
+   * (without manifests) and the observations written in one batch, whatever the number of jobs.
+   */
   public int sync() {
+    return passTimer.record(this::pass);
+  }
+
+  private int pass() {
     Map<String, JobState> observed = new HashMap<>();
     Set<String> reachableTargets = new HashSet<>();
     for (InfrastructureTarget target : targets.all()) {
@@ -68,19 +81,18 @@ public final class JobStatusSync {
         LOG.warn("cannot list jobs of infrastructure target {}: {}", target.name(), e.toString());
       }
     }
-    int changed = 0;
     Set<String> known = new HashSet<>();
-    for (Job job : jobs.list()) {
+    Map<String, JobRepository.Observed> observations = new HashMap<>();
+    for (Job job : jobs.listWithoutManifests()) {
       String key = key(job.infrastructureTarget(), job.name(), job.version());
       known.add(key);
       if (job.status() != JobStatus.STARTING
           && reachableTargets.contains(job.infrastructureTarget())) {
-        if (jobs.applyObserved(
-            job.id(), observation(Optional.ofNullable(observed.get(key)), notice(job)))) {
-          changed++;
-        }
+        observations.put(
+            job.id(), observation(Optional.ofNullable(observed.get(key)), notice(job)));
       }
     }
+    int changed = jobs.applyObserved(observations);
     observed.keySet().stream()
         .filter(key -> !known.contains(key))
         .forEach(
@@ -88,9 +100,9 @@ public final class JobStatusSync {
                 LOG.warn(
                     "orphaned job found on infrastructure (not in the registry, left alone): {}",
                     key.replace('\n', ' ')));
-    Map<JobStatus, Long> counts = new EnumMap<>(JobStatus.class);
-    jobs.list().forEach(job -> counts.merge(job.status(), 1L, Long::sum));
+    Map<JobStatus, Long> counts = jobs.countByStatus();
     countByStatus.forEach((status, gauge) -> gauge.set(counts.getOrDefault(status, 0L)));
+    jobs.refreshNewerVersions();
     return changed;
   }
 

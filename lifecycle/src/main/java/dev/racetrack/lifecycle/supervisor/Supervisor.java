@@ -56,7 +56,7 @@ public final class Supervisor implements AutoCloseable {
                     settings.reconcileInterval()));
     schedule(
         "clean-up",
-        () -> p.cleanup().run(p.jobs().list()),
+        () -> p.cleanup().run(p.jobs().listWithoutManifests()),
         Duration.ofMinutes(1),
         settings.cleanupInterval());
   }
@@ -66,7 +66,7 @@ public final class Supervisor implements AutoCloseable {
     if (changed > 0) {
       LOG.debug("job status sync updated {} job(s)", changed);
     }
-    p.prometheusTargets().write(p.jobs().list());
+    p.prometheusTargets().write(p.jobs().listWithoutManifests());
   }
 
   private void schedule(String name, Runnable task, Duration initialDelay, Duration period) {

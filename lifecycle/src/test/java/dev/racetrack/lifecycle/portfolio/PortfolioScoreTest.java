@@ -2,31 +2,27 @@ package dev.racetrack.lifecycle.portfolio;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.racetrack.lifecycle.job.ScoredJob;
 import dev.racetrack.model.Job;
 import dev.racetrack.model.JobStatus;
-import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-/** The purge score of §10.5: status, idleness and newer versions, with their reasons. */
+/**
+ * The reasons of the purge score (§10.5) from the parts PostgreSQL computed (the score itself is
+ * checked against the database in JobPagingIT).
+ */
 class PortfolioScoreTest {
-  private static final long NOW = Instant.parse("2026-06-01T00:00:00Z").getEpochSecond();
-  private static final long DAY = 86_400;
-  private final Portfolio portfolio =
-      new Portfolio(null, Clock.fixed(Instant.ofEpochSecond(NOW), ZoneOffset.UTC));
-
-  private static Job job(String name, String version, JobStatus status, long updated, Long call) {
+  private static Job job(JobStatus status) {
     return new Job(
-        name + "-" + version,
-        name,
-        version,
+        "id",
+        "a",
+        "1.0.0",
         status,
-        updated,
-        updated,
+        0,
+        0,
         Map.of(),
         "",
         null,
@@ -35,30 +31,30 @@ class PortfolioScoreTest {
         null,
         null,
         "admin",
-        call,
+        null,
         "local",
         List.of(),
         "python3:1.0.0",
         Map.of());
   }
 
-  private PortfolioEntry only(Job job) {
-    return portfolio.score(List.of(job)).getFirst();
+  private static PortfolioEntry entry(
+      JobStatus status, double score, int newer, double updated, Optional<Double> called) {
+    return Portfolio.entry(new ScoredJob(job(status), score, newer, updated, called));
   }
 
   @Test
-  void freshRunningJob_scoresZero() {
-    PortfolioEntry entry = only(job("a", "1.0.0", JobStatus.RUNNING, NOW - 3600, null));
+  void entry_freshRunningJob_hasNoReasons_andRoundsDays() {
+    PortfolioEntry entry = entry(JobStatus.RUNNING, 0, 0, 0.0416666, Optional.empty());
 
-    assertThat(entry.purgeScore()).isZero();
     assertThat(entry.purgeReasons()).isEmpty();
-    assertThat(entry.updateTimeDaysAgo().doubleValue()).isEqualTo(0.042);
+    assertThat(entry.updateTimeDaysAgo()).isEqualTo(0.042);
     assertThat(entry.lastCallTimeDaysAgo()).isNull();
   }
 
   @Test
-  void lostJob_neverCalled_scores60() {
-    PortfolioEntry entry = only(job("a", "1.0.0", JobStatus.LOST, NOW - 2 * DAY, null));
+  void entry_lostAndNeverCalled_explainsBoth() {
+    PortfolioEntry entry = entry(JobStatus.LOST, 60, 0, 2, Optional.empty());
 
     assertThat(entry.purgeScore()).isEqualTo(60);
     assertThat(entry.purgeReasons())
@@ -68,54 +64,28 @@ class PortfolioScoreTest {
   }
 
   @Test
-  void failingJob_scores20() {
-    PortfolioEntry entry = only(job("a", "1.0.0", JobStatus.ERROR, NOW - 3600, null));
-
-    assertThat(entry.purgeScore()).isEqualTo(20);
-    assertThat(entry.purgeReasons()).isEqualTo("Job is failing. It should be fixed or removed.");
+  void entry_failing_explainsIt() {
+    assertThat(entry(JobStatus.ERROR, 20, 0, 0.04, Optional.empty()).purgeReasons())
+        .isEqualTo("Job is failing. It should be fixed or removed.");
   }
 
   @Test
-  void idleJob_scoresLinearlyUpTo10At30Days() {
-    PortfolioEntry fifteen =
-        only(job("a", "1.0.0", JobStatus.RUNNING, NOW - 40 * DAY, NOW - 15 * DAY));
-    PortfolioEntry sixty =
-        only(job("a", "1.0.0", JobStatus.RUNNING, NOW - 90 * DAY, NOW - 60 * DAY));
-    PortfolioEntry yesterday =
-        only(job("a", "1.0.0", JobStatus.RUNNING, NOW - 90 * DAY, NOW - DAY / 2));
-
-    assertThat(fifteen.purgeScore()).isEqualTo(5);
-    assertThat(fifteen.purgeReasons()).isEqualTo("Job hasn't been called for 15.0 days.");
-    assertThat(fifteen.lastCallTimeDaysAgo().doubleValue()).isEqualTo(15);
-    assertThat(sixty.purgeScore()).isEqualTo(10);
-    assertThat(yesterday.purgeScore()).isZero();
+  void entry_idle_saysForHowLong_butNotWhenCalledWithinADay() {
+    assertThat(entry(JobStatus.RUNNING, 5, 0, 40, Optional.of(15.0)).purgeReasons())
+        .isEqualTo("Job hasn't been called for 15.0 days.");
+    assertThat(entry(JobStatus.RUNNING, 5, 0, 40, Optional.of(15.0)).lastCallTimeDaysAgo())
+        .isEqualTo(15.0);
+    assertThat(entry(JobStatus.RUNNING, 0, 0, 90, Optional.of(0.5)).purgeReasons()).isEmpty();
   }
 
   @Test
-  void newlyDeployedJob_isNotPenalisedForNoCallsYet() {
-    assertThat(only(job("a", "1.0.0", JobStatus.RUNNING, NOW - DAY / 2, null)).purgeScore())
-        .isZero();
+  void entry_newlyDeployed_isNotBlamedForNoCallsYet() {
+    assertThat(entry(JobStatus.RUNNING, 0, 0, 0.5, Optional.empty()).purgeReasons()).isEmpty();
   }
 
   @Test
-  void newerVersions_addUpTo5_preReleasesRankBelowTheRelease() {
-    List<Job> family =
-        List.of(
-            job("a", "1.0.0", JobStatus.RUNNING, NOW, NOW),
-            job("a", "1.1.0", JobStatus.RUNNING, NOW, NOW),
-            job("a", "2.0.0-rc1", JobStatus.RUNNING, NOW, NOW),
-            job("a", "2.0.0", JobStatus.RUNNING, NOW, NOW),
-            job("b", "9.0.0", JobStatus.RUNNING, NOW, NOW));
-
-    Map<String, PortfolioEntry> byVersion =
-        portfolio.score(family).stream()
-            .filter(e -> e.job().name().equals("a"))
-            .collect(Collectors.toMap(e -> e.job().version(), e -> e));
-
-    assertThat(byVersion.get("1.0.0").purgeNewerVersions()).isEqualTo(3);
-    assertThat(byVersion.get("1.0.0").purgeScore()).isEqualTo(3);
-    assertThat(byVersion.get("1.0.0").purgeReasons()).isEqualTo("Job has 3 newer versions.");
-    assertThat(byVersion.get("2.0.0-rc1").purgeNewerVersions()).isEqualTo(1);
-    assertThat(byVersion.get("2.0.0").purgeScore()).isZero();
+  void entry_newerVersions_areCounted() {
+    assertThat(entry(JobStatus.RUNNING, 3, 3, 0, Optional.of(0.0)).purgeReasons())
+        .isEqualTo("Job has 3 newer versions.");
   }
 }

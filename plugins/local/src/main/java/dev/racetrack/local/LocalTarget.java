@@ -28,8 +28,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -303,40 +307,67 @@ public final class LocalTarget implements InfrastructureTarget {
     }
   }
 
+  /** Health probes run at once by {@link #list()} (each waits up to a few seconds). */
+  static final int PROBE_CONCURRENCY = 16;
+
+  /**
+   * Every job's state; running jobs are probed in parallel, at most {@link #PROBE_CONCURRENCY} at a
+   * time, so one pass over many jobs takes about (jobs / concurrency) probes, not one per job.
+   */
   @Override
   public List<JobState> list() {
     List<JobState> states = new ArrayList<>();
-    for (ManagedJob job : jobs.values()) {
-      job.log().rotateIfNeeded();
-      LocalJobState state = job.state();
-      String address = "127.0.0.1:" + state.port();
-      Map<String, Object> stats = Map.of("number_of_restarts", state.restarts());
-      boolean alive = job.process().map(ProcessHandle::isAlive).orElse(false);
-      if (!alive) {
-        String problem = job.problem().isEmpty() ? "job process is not running" : job.problem();
-        states.add(
-            new JobState(
-                state.name(),
-                state.version(),
-                JobStatus.ERROR,
-                Optional.of(problem),
-                address,
-                List.of(address),
-                stats,
-                OptionalLong.empty()));
-        continue;
+    List<Future<JobState>> probed = new ArrayList<>();
+    Semaphore slots = new Semaphore(PROBE_CONCURRENCY);
+    try (ExecutorService probes = Executors.newVirtualThreadPerTaskExecutor()) {
+      for (ManagedJob job : jobs.values()) {
+        job.log().rotateIfNeeded();
+        LocalJobState state = job.state();
+        String address = "127.0.0.1:" + state.port();
+        Map<String, Object> stats = Map.of("number_of_restarts", state.restarts());
+        boolean alive = job.process().map(ProcessHandle::isAlive).orElse(false);
+        if (!alive) {
+          String problem = job.problem().isEmpty() ? "job process is not running" : job.problem();
+          states.add(
+              new JobState(
+                  state.name(),
+                  state.version(),
+                  JobStatus.ERROR,
+                  Optional.of(problem),
+                  address,
+                  List.of(address),
+                  stats,
+                  OptionalLong.empty()));
+          continue;
+        }
+        probed.add(
+            probes.submit(
+                () -> {
+                  slots.acquire();
+                  try {
+                    JobProbe.Health health = probe.probe("http://" + address);
+                    return new JobState(
+                        state.name(),
+                        state.version(),
+                        health.ready() ? JobStatus.RUNNING : JobStatus.ERROR,
+                        health.error(),
+                        address,
+                        List.of(address),
+                        stats,
+                        health.lastCallTime());
+                  } finally {
+                    slots.release();
+                  }
+                }));
       }
-      JobProbe.Health health = probe.probe("http://" + address);
-      states.add(
-          new JobState(
-              state.name(),
-              state.version(),
-              health.ready() ? JobStatus.RUNNING : JobStatus.ERROR,
-              health.error(),
-              address,
-              List.of(address),
-              stats,
-              health.lastCallTime()));
+      for (Future<JobState> state : probed) {
+        states.add(state.get());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while probing jobs", e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("probing a job failed: " + e.getCause(), e.getCause());
     }
     return states;
   }

@@ -1,0 +1,163 @@
+#!/usr/bin/env bash
+# Control plane at scale (issue 10): starts `./racetrack server` of a checkout with a fresh data
+# directory, seeds its embedded PostgreSQL with 2,000 families x 5 versions = 10,000 jobs and
+# 1,000,000 audit events (generated rows, SQL generate_series), calls each read path CALLS times
+# with an admin token and prints p50, p95 and the answer size per path, the JVM's RSS (PostgreSQL is
+# other processes and not counted) at idle and after the calls, and the supervisor's pass time.
+# Usage: bench/control-plane-at-scale.sh [CHECKOUT=.] [CALLS=20]   (needs curl, psql, python3)
+# Run it under the build lock on a shared machine: flock /tmp/rt-build.lock bench/...
+set -euo pipefail
+ROOT=$(cd "${1:-$(dirname "$0")/..}" && pwd)
+CALLS=${2:-20}
+BASE=${BENCH_PORT_BASE:-18400}
+WORK=$(mktemp -d /tmp/rt-scale.XXXXXX)
+DATA="$WORK/data"
+LIFECYCLE="http://127.0.0.1:$((BASE + 2))"
+SERVER_PID=""
+cleanup() {
+  if [ -n "$SERVER_PID" ]; then
+    kill "$SERVER_PID" 2>/dev/null || true
+    wait "$SERVER_PID" 2>/dev/null || true
+  fi
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+for tool in curl psql python3; do
+  command -v "$tool" >/dev/null || { echo "bench: '$tool' is needed" >&2; exit 1; }
+done
+
+"$ROOT/racetrack" --version >/dev/null # builds the distribution when needed, outside the timing
+(
+  export RACETRACK_DATA_DIR="$DATA" RACETRACK_CONFIG="$WORK/config.yaml" RACETRACK_ADMIN_PASSWORD=bench-password
+  export IMAGE_BUILDER_PORT=$((BASE + 1)) LIFECYCLE_PORT=$((BASE + 2)) PUB_PORT=$((BASE + 5))
+  exec "$ROOT/racetrack" server >"$WORK/server.log" 2>&1
+) &
+SERVER_PID=$!
+until curl -sf "$LIFECYCLE/ready" >/dev/null; do
+  kill -0 "$SERVER_PID" 2>/dev/null || { echo "bench: the server died:" >&2; tail -30 "$WORK/server.log" >&2; exit 1; }
+  sleep 0.3
+done
+# The launcher execs java, but find the JVM by its data dir in case a wrapper stays in between.
+JVM=$(pgrep -f "java.*RacetrackMain" | while read -r p; do
+  tr '\0' '\n' <"/proc/$p/environ" 2>/dev/null | grep -qx "RACETRACK_DATA_DIR=$DATA" && echo "$p"; done | head -1)
+TOKEN=$(curl -sf -H 'Content-Type: application/json' -d '{"username":"admin","password":"bench-password"}' \
+  "$LIFECYCLE/api/v1/users/login" | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
+
+PGPORT=$(sed -n 4p "$DATA/postgres/postmaster.pid")
+export PGHOST=127.0.0.1 PGPORT PGUSER=postgres PGDATABASE=postgres PGPASSWORD
+PGPASSWORD=$(cat "$DATA/keys/postgres-password")
+sql() { psql -X -q -v ON_ERROR_STOP=1 -c "SET search_path TO racetrack" "$@"; }
+sql_stdin() { psql -X -q -v ON_ERROR_STOP=1 -c "SET search_path TO racetrack" -f -; }
+
+rss_mb() { awk '/VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$JVM/status"; }
+IDLE_START=$(rss_mb)
+
+echo "seeding 10,000 jobs and 1,000,000 audit events..." >&2
+seed_start=$(date +%s.%N)
+sql_stdin <<'SQL'
+INSERT INTO registry_jobfamily (id, name)
+SELECT 'bench-family-' || f, 'bench-job-' || f FROM generate_series(1, 2000) AS f;
+INSERT INTO registry_job (id, family_id, name, version, status, create_time, update_time, manifest,
+  internal_name, image_tag, deployed_by, last_call_time, infrastructure_target, replica_internal_names,
+  job_type_version, infrastructure_stats)
+SELECT 'bench-' || f || '-' || v, 'bench-family-' || f, 'bench-job-' || f, v || '.0.0',
+  CASE (f * 5 + v) % 20 WHEN 0 THEN 'lost' WHEN 1 THEN 'error' ELSE 'running' END,
+  now() - ((f * 5 + v) % 120) * INTERVAL '1 day', now() - ((f * 5 + v) % 90) * INTERVAL '1 day',
+  'name: bench-job-' || f || E'\nowner_email: team-' || (f % 40) || E'@example.com\njobtype: python3:latest\n'
+    || E'git:\n  remote: https://git.example.com/team/bench-job-' || f || E'.git\n  directory: jobs/bench\n'
+    || E'jobtype_extra:\n  entrypoint_path: job.py\n  entrypoint_class: Job\n  requirements_path: requirements.txt\n'
+    || E'resources:\n  memory_max: 1Gi\n  cpu_max: 1\nlabels:\n  team: team-' || (f % 40) || E'\n  tier: bench\n'
+    || E'runtime_env:\n  LOG_LEVEL: info\n  FEATURE_FLAGS: a,b,c\n',
+  'bench-job-' || f || '-v-' || v || '-0-0', 'bench-job-' || f || ':' || v || '.0.0', 'user' || (f % 50),
+  CASE WHEN v % 3 = 0 THEN NULL ELSE now() - (f % 60) * INTERVAL '1 day' END, 'bench-target',
+  '127.0.0.1:' || (20000 + f), 'python3:2.15.1', '{"number_of_restarts": 0}'
+FROM generate_series(1, 2000) AS f, generate_series(1, 5) AS v;
+INSERT INTO registry_auditlogevent (id, version, timestamp, event_type, properties, username_executor,
+  username_subject, job_name, job_version)
+SELECT 'bench-event-' || i, 1, now() - i * INTERVAL '2 seconds',
+  CASE i % 4 WHEN 0 THEN 'job_deployed' WHEN 1 THEN 'job_redeployed' WHEN 2 THEN 'job_deleted' ELSE 'job_moved' END,
+  '{}', CASE WHEN i % 10 = 0 THEN 'admin' ELSE 'user' || (i % 50) END, 'user' || (i % 40),
+  'bench-job-' || (i % 2000 + 1), (i % 5 + 1) || '.0.0'
+FROM generate_series(1, 1000000) AS i;
+VACUUM ANALYZE registry_job;
+VACUUM ANALYZE registry_auditlogevent;
+SQL
+seed_end=$(date +%s.%N)
+echo "seeded in $(python3 -c "print(f'{$seed_end - $seed_start:.1f}')") s" >&2
+
+# newer_versions is refreshed by every supervisor pass: wait for the first pass after seeding.
+HAS_NEWER=$(sql -tA -c "SELECT count(*) FROM information_schema.columns WHERE table_schema = 'racetrack' AND table_name = 'registry_job' AND column_name = 'newer_versions'" | tail -1)
+if [ "$HAS_NEWER" = 1 ]; then
+  until [ "$(sql -tA -c "SELECT count(*) FROM registry_job WHERE newer_versions > 0" | tail -1)" -gt 0 ]; do sleep 0.5; done
+fi
+IDLE_SEEDED=$(rss_mb)
+
+# A cursor deep in the audit log (the 500,000th event): what a client has after following pages.
+DEEP_AUDIT=$(sql -tA -c "SELECT (EXTRACT(EPOCH FROM timestamp) * 1000000)::bigint || ':' || id FROM registry_auditlogevent ORDER BY timestamp DESC, id DESC OFFSET 499999 LIMIT 1" | tail -1 | tr -d '\n' | base64 -w0 | tr '+/' '-_' | tr -d '=')
+
+measure() { # label path
+  local label=$1 path=$2 i out
+  out="$WORK/times"
+  : >"$out"
+  for ((i = 0; i < CALLS; i++)); do
+    curl -s -o /dev/null -H "X-Racetrack-Auth: $TOKEN" -w '%{time_total} %{size_download} %{http_code}\n' \
+      "$LIFECYCLE$path" >>"$out"
+  done
+  python3 - "$label" "$out" <<'PY'
+import statistics, sys
+label, path = sys.argv[1], sys.argv[2]
+rows = [line.split() for line in open(path)]
+times = sorted(float(r[0]) * 1000 for r in rows)
+codes = {r[2] for r in rows}
+size = int(rows[-1][1])
+def pct(p):
+    k = (len(times) - 1) * p
+    lo, hi = int(k), min(int(k) + 1, len(times) - 1)
+    return times[lo] + (times[hi] - times[lo]) * (k - lo)
+human = f"{size / 1e6:.1f} MB" if size >= 1e6 else f"{size / 1e3:.0f} KB" if size >= 1e3 else f"{size} B"
+status = "" if codes == {"200"} else f" (HTTP {','.join(sorted(codes))})"
+print(f"| {label} | {pct(0.5):,.0f} ms | {pct(0.95):,.0f} ms | {human}{status} |")
+PY
+}
+
+FIRST_CURSOR=$(curl -s -H "X-Racetrack-Auth: $TOKEN" "$LIFECYCLE/api/v1/job?limit=100&sort=name" |
+  python3 -c 'import json,sys; print(json.load(sys.stdin).get("next_cursor") or "")')
+
+echo
+echo "| read path | p50 | p95 | answer size |"
+echo "|---|---|---|---|"
+measure '`GET /api/v1/job` (unpaged, streamed)' '/api/v1/job'
+measure '`GET /api/v1/job/portfolio` (unpaged, streamed)' '/api/v1/job/portfolio'
+measure '`GET /api/v1/job/graph` (whole, streamed)' '/api/v1/job/graph'
+measure '`GET /api/v1/audit/activity?offset=500000&limit=100`' '/api/v1/audit/activity?offset=500000&limit=100'
+measure '`GET /api/v1/audit/activity` (newest 100)' '/api/v1/audit/activity'
+measure '`GET /api/v1/job?limit=100` (newest)' '/api/v1/job?limit=100'
+measure '`GET /api/v1/job?limit=100&sort=name&cursor=...` (2nd page)' "/api/v1/job?limit=100&sort=name&cursor=$FIRST_CURSOR"
+measure '`GET /api/v1/job?limit=100&sort=status&name=*job-1&version=rgx:^[2-4]\.`' '/api/v1/job?limit=100&sort=status&name=*job-1&version=rgx:%5E%5B2-4%5D%5C.'
+measure '`GET /api/v1/job/portfolio?limit=100` (purge score)' '/api/v1/job/portfolio?limit=100'
+measure '`GET /api/v1/job/portfolio?limit=100&sort=last_call&purge_score=>=10&status==LOST||=ERROR`' '/api/v1/job/portfolio?limit=100&sort=last_call&purge_score=%3E%3D10&status=%3DLOST%7C%7C%3DERROR'
+measure '`GET /api/v1/job/graph?family=bench-job-7`' '/api/v1/job/graph?family=bench-job-7'
+measure '`GET /api/v1/job/graph?node=job-family-bench-job-7&depth=2`' '/api/v1/job/graph?node=job-family-bench-job-7&depth=2'
+measure '`GET /api/v1/audit/activity?limit=100&cursor=...` (after 500,000)' "/api/v1/audit/activity?limit=100&cursor=$DEEP_AUDIT"
+measure '`GET /api/v1/audit/activity?related_to_me=true`' '/api/v1/audit/activity?related_to_me=true'
+measure '`GET /api/v1/audit/activity?job_name=bench-job-7`' '/api/v1/audit/activity?job_name=bench-job-7'
+measure '`GET /api/v1/audit/events/job/bench-job-7/3.0.0`' '/api/v1/audit/events/job/bench-job-7/3.0.0'
+AFTER=$(rss_mb)
+sleep "${BENCH_IDLE_SECONDS:-60}"
+IDLE_AFTER=$(rss_mb)
+
+METRICS=$(curl -s "$LIFECYCLE/metrics")
+pass_stat() { echo "$METRICS" | awk -v m="supervisor_sync_pass_seconds_$1" '$1 == m {print $2}'; }
+echo
+echo "JVM RSS (without PostgreSQL): idle after start-up ${IDLE_START} MB; idle after seeding ${IDLE_SEEDED} MB;" \
+  "after the calls ${AFTER} MB; after ${BENCH_IDLE_SECONDS:-60} s idle ${IDLE_AFTER} MB"
+echo "JVM options: $(tr '\0' ' ' <"/proc/$JVM/cmdline" | grep -o -- '-X[^ ]*' | tr '\n' ' ')"
+if [ -n "$(pass_stat count)" ]; then
+  python3 - "$(pass_stat count)" "$(pass_stat sum)" "$(pass_stat max)" <<'PY'
+import sys
+count, total, peak = float(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3])
+print(f"supervisor passes over 10,000 jobs: {count:.0f}, mean {total / count * 1000:.0f} ms, "
+      f"max of the last minutes {peak * 1000:.0f} ms (default interval 5,000 ms)")
+PY
+fi
