@@ -154,6 +154,42 @@ class PlatformE2EIT {
   }
 
   @Test
+  @Order(4)
+  void asyncCall_throughPub_startsATaskWhoseResultThePollGives_onlyWithAToken() throws Exception {
+    HttpResponse<String> started =
+        http.send(
+            HttpRequest.newBuilder(
+                    URI.create(
+                        platform.pubUrl() + "/async/new/job/python-adder/latest/api/v1/perform"))
+                .header("X-Racetrack-Auth", token)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"numbers\": [40, 2]}"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(started.statusCode()).as(started.body()).isEqualTo(201);
+    String task = json(started.body()).path("task_id").asText();
+    assertThat(task).isNotBlank();
+
+    URI poll = URI.create(platform.pubUrl() + "/async/task/" + task + "/poll");
+    HttpResponse<String> anonymous =
+        http.send(HttpRequest.newBuilder(poll).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(anonymous.statusCode()).as(anonymous.body()).isEqualTo(401);
+
+    HttpResponse<String> result =
+        http.send(
+            HttpRequest.newBuilder(poll).header("X-Racetrack-Auth", token).build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(result.statusCode()).as(result.body()).isEqualTo(200);
+    assertThat(result.body()).isEqualTo("42");
+
+    PlatformProcess.CliResult call =
+        platform.cli(
+            "", "call", "--async", "python-adder", "/api/v1/perform", "{\"numbers\": [1, 2.5]}");
+    assertThat(call.exitCode()).as(call.output()).isZero();
+    assertThat(call.output().strip().lines().reduce((a, b) -> b)).hasValue("3.5");
+  }
+
+  @Test
   @Order(5)
   void call_withoutTokenOrWithWrongArguments_isRefused() throws Exception {
     HttpResponse<String> anonymous = perform("python-adder", "latest", "{\"numbers\": [1]}", null);
