@@ -1,7 +1,9 @@
 package dev.racetrack.cli;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import dev.racetrack.model.DeployRequest;
 import dev.racetrack.model.Json;
+import dev.racetrack.spi.SecretBox;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -127,6 +129,111 @@ final class ClientConfig {
     boolean removed = auths.remove(lifecycleUrl) != null;
     data.put("user_auths", auths);
     return removed;
+  }
+
+  /**
+   * Stores read credentials for git repositories under {@code repo} (a URL or a prefix of one), the
+   * token encrypted with the client key ({@code client.key} next to this file, mode 600).
+   */
+  void setGitCredentials(String repo, String username, String token) {
+    Map<String, Object> all = new LinkedHashMap<>(rawSection("git_credentials"));
+    Map<String, String> entry = new LinkedHashMap<>();
+    entry.put("username", username);
+    entry.put("password", secretBox().encrypt(token));
+    all.put(repo, entry);
+    data.put("git_credentials", all);
+  }
+
+  /**
+   * The git credentials for a repository URL (§11.2): stored for exactly that URL, else for the
+   * longest stored prefix of it, else for its host.
+   */
+  Optional<DeployRequest.GitCredentials> gitCredentials(String repoUrl) {
+    Map<String, Object> all = rawSection("git_credentials");
+    String host = hostOf(repoUrl);
+    Optional<String> key =
+        all.containsKey(repoUrl)
+            ? Optional.of(repoUrl)
+            : all.keySet().stream()
+                .filter(k -> repoUrl.startsWith(k.endsWith("/") ? k : k + "/"))
+                .max(java.util.Comparator.comparingInt(String::length))
+                .or(() -> Optional.of(host).filter(all::containsKey));
+    return key.map(k -> credentials(k, all.get(k)));
+  }
+
+  private DeployRequest.GitCredentials credentials(String key, Object value) {
+    if (!(value instanceof Map<?, ?> entry)
+        || entry.get("username") == null
+        || entry.get("password") == null) {
+      throw new CliException("git_credentials for " + key + " in " + file + " are incomplete");
+    }
+    String password = String.valueOf(entry.get("password"));
+    try {
+      // entries written by the original client hold the token in clear
+      String plain = password.startsWith("v1:") ? secretBox().decrypt(password) : password;
+      return new DeployRequest.GitCredentials(String.valueOf(entry.get("username")), plain);
+    } catch (IllegalStateException e) {
+      throw new CliException(
+          "cannot decrypt the git credentials for "
+              + key
+              + " with "
+              + keyFile()
+              + "; store them again: racetrack set credentials");
+    }
+  }
+
+  private static String hostOf(String url) {
+    try {
+      return Optional.ofNullable(java.net.URI.create(url).getHost()).orElse(url);
+    } catch (IllegalArgumentException e) {
+      return url;
+    }
+  }
+
+  private Path keyFile() {
+    return file.toAbsolutePath().resolveSibling("client.key");
+  }
+
+  private SecretBox secretBox() {
+    return SecretBox.fromKeyFile(keyFile());
+  }
+
+  /** The whole config, with tokens and git passwords replaced by {@code ***}, as YAML. */
+  String describeRedacted() {
+    Map<String, Object> copy = new LinkedHashMap<>(data);
+    Map<String, String> auths = new LinkedHashMap<>();
+    section("user_auths").keySet().forEach(url -> auths.put(url, "***"));
+    if (copy.containsKey("user_auths")) {
+      copy.put("user_auths", auths);
+    }
+    Map<String, Object> git = new LinkedHashMap<>();
+    rawSection("git_credentials")
+        .forEach(
+            (repo, v) ->
+                git.put(
+                    repo,
+                    v instanceof Map<?, ?> m
+                        ? Map.of("username", String.valueOf(m.get("username")), "password", "***")
+                        : "***"));
+    if (copy.containsKey("git_credentials")) {
+      copy.put("git_credentials", git);
+    }
+    try {
+      return Json.yaml().writeValueAsString(copy);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private Map<String, Object> rawSection(String key) {
+    Object value = data.get(key);
+    if (!(value instanceof Map)) {
+      return Map.of();
+    }
+    Map<String, Object> result = new LinkedHashMap<>();
+    ((Map<Object, Object>) value).forEach((k, v) -> result.put(String.valueOf(k), v));
+    return result;
   }
 
   @SuppressWarnings("unchecked")

@@ -15,7 +15,7 @@ final class ConfigCommands {
   @Command(
       name = "set",
       description = "Change client settings.",
-      subcommands = {SetRemote.class, SetAlias.class})
+      subcommands = {SetRemote.class, SetAlias.class, SetCredentials.class})
   static final class Set {
     @ParentCommand RacetrackCli root;
   }
@@ -67,7 +67,7 @@ final class ConfigCommands {
   @Command(
       name = "get",
       description = "Show client settings.",
-      subcommands = {GetRemote.class, GetAuthToken.class, GetPub.class})
+      subcommands = {GetRemote.class, GetAuthToken.class, GetPub.class, GetConfig.class})
   static final class Get {
     @ParentCommand RacetrackCli root;
   }
@@ -126,6 +126,53 @@ final class ConfigCommands {
       CliContext context = parent.root.context();
       JsonNode info = context.anonymous(context.remote(remote)).get("/api/v1/info", JsonNode.class);
       context.out().println(info.path("external_pub_url").asText());
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "credentials",
+      description =
+          "Store read credentials for private git repositories under REPO_URL (a repository URL"
+              + " or a prefix of one, e.g. https://github.com/my-org); deploy sends them when the"
+              + " platform builds from git. The token is kept encrypted.")
+  static final class SetCredentials implements Callable<Integer> {
+    @ParentCommand Set parent;
+
+    @Parameters(index = "0", paramLabel = "REPO_URL")
+    String repo;
+
+    @Parameters(index = "1", paramLabel = "USERNAME")
+    String username;
+
+    @Parameters(index = "2", paramLabel = "TOKEN")
+    String token;
+
+    @Override
+    public Integer call() {
+      String trimmed = repo.strip().replaceAll("/+$", "");
+      if (trimmed.isEmpty() || username.isBlank() || token.isBlank()) {
+        throw new CliException("REPO_URL, USERNAME and TOKEN must not be empty");
+      }
+      ClientConfig config = parent.root.context().config();
+      config.setGitCredentials(trimmed, username.strip(), token.strip());
+      config.save();
+      parent.root.context().out().println("git credentials stored for " + trimmed);
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "config",
+      description = "Print the client config (tokens and git passwords shown as ***).")
+  static final class GetConfig implements Callable<Integer> {
+    @ParentCommand Get parent;
+
+    @Override
+    public Integer call() {
+      ClientConfig config = parent.root.context().config();
+      parent.root.context().out().println("# " + config.file());
+      parent.root.context().out().print(config.describeRedacted());
       return 0;
     }
   }

@@ -82,7 +82,9 @@ final class DeployCommand implements Callable<Integer> {
     DeployRequest request =
         new DeployRequest(
             manifest.toMap(),
-            null,
+            context64 == null
+                ? context.config().gitCredentials(manifest.git().remote()).orElse(null)
+                : null,
             secrets,
             context64,
             force,

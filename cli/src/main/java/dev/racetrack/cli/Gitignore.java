@@ -8,23 +8,23 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.eclipse.jgit.ignore.FastIgnoreRule;
 
 /**
  * The {@code .gitignore} rules of a job directory (the root file and nested ones), so a local build
- * context leaves out what git would: comments, negation, directory-only and anchored patterns,
- * {@code *}, {@code ?}, {@code **} and character classes. {@code .git} (at any depth, as in nested
- * clones) is always left out. When the job directory is inside a git repository, the {@code
- * .gitignore} files of its parent directories up to the repository's root apply too, as in git.
+ * context leaves out what git would; each line is parsed and matched by JGit's {@link
+ * FastIgnoreRule} (comments, negation, directory-only and anchored patterns, {@code *}, {@code ?},
+ * {@code **} and character classes). {@code .git} (at any depth, as in nested clones) is always
+ * left out. When the job directory is inside a git repository, the {@code .gitignore} files of its
+ * parent directories up to the repository's root apply too, as in git.
  */
 final class Gitignore {
   /**
    * @param outerPrefix for a rule of a parent directory, the path from that directory down to the
    *     job directory; empty for rules inside the job directory
    */
-  private record Rule(
-      String baseDir, String outerPrefix, Pattern pattern, boolean negate, boolean dirOnly) {}
+  private record Rule(String baseDir, String outerPrefix, FastIgnoreRule rule) {}
 
   private final List<Rule> rules;
 
@@ -77,9 +77,7 @@ final class Gitignore {
       if (Files.isRegularFile(file)) {
         String prefix = slashes(dir.relativize(root).toString());
         for (String line : Files.readAllLines(file)) {
-          parse(line, "")
-              .map(r -> new Rule(r.baseDir(), prefix, r.pattern(), r.negate(), r.dirOnly()))
-              .ifPresent(rules::add);
+          parse(line, "").map(r -> new Rule(r.baseDir(), prefix, r.rule())).ifPresent(rules::add);
         }
       }
     }
@@ -100,9 +98,6 @@ final class Gitignore {
     }
     boolean ignored = false;
     for (Rule rule : rules) {
-      if (rule.dirOnly() && !isDirectory) {
-        continue;
-      }
       String local;
       if (!rule.outerPrefix().isEmpty()) {
         local = rule.outerPrefix() + "/" + path;
@@ -114,68 +109,16 @@ final class Gitignore {
       } else {
         continue;
       }
-      if (rule.pattern().matcher(local).matches()) {
-        ignored = !rule.negate();
+      if (rule.rule().isMatch(local, isDirectory, true)) {
+        ignored = rule.rule().getResult();
       }
     }
     return ignored;
   }
 
   private static Optional<Rule> parse(String raw, String baseDir) {
-    String line = raw.replaceAll("(?<!\\\\)\\s+$", "");
-    if (line.isEmpty() || line.startsWith("#")) {
-      return Optional.empty();
-    }
-    boolean negate = line.startsWith("!");
-    if (negate) {
-      line = line.substring(1);
-    }
-    if (line.startsWith("\\#") || line.startsWith("\\!")) {
-      line = line.substring(1);
-    }
-    boolean dirOnly = line.endsWith("/");
-    if (dirOnly) {
-      line = line.substring(0, line.length() - 1);
-    }
-    boolean anchored = line.contains("/");
-    if (line.startsWith("/")) {
-      line = line.substring(1);
-    }
-    String regex = (anchored ? "" : "(?:.*/)?") + translate(line);
-    return Optional.of(new Rule(baseDir, "", Pattern.compile(regex), negate, dirOnly));
-  }
-
-  private static String translate(String glob) {
-    StringBuilder regex = new StringBuilder();
-    for (int i = 0; i < glob.length(); i++) {
-      char c = glob.charAt(i);
-      if (c == '*') {
-        boolean doubleStar = i + 1 < glob.length() && glob.charAt(i + 1) == '*';
-        if (doubleStar) {
-          boolean followedBySlash = i + 2 < glob.length() && glob.charAt(i + 2) == '/';
-          regex.append(followedBySlash ? "(?:.*/)?" : ".*");
-          i += followedBySlash ? 2 : 1;
-        } else {
-          regex.append("[^/]*");
-        }
-      } else if (c == '?') {
-        regex.append("[^/]");
-      } else if (c == '[') {
-        int end = glob.indexOf(']', i + 1);
-        if (end < 0) {
-          regex.append("\\[");
-        } else {
-          String set = glob.substring(i + 1, end);
-          regex.append('[').append(set.startsWith("!") ? "^" + set.substring(1) : set).append(']');
-          i = end;
-        }
-      } else if (c == '\\' && i + 1 < glob.length()) {
-        regex.append(Pattern.quote(String.valueOf(glob.charAt(++i))));
-      } else {
-        regex.append(Pattern.quote(String.valueOf(c)));
-      }
-    }
-    return regex.toString();
+    FastIgnoreRule rule = new FastIgnoreRule(raw);
+    return rule.isEmpty() ? Optional.empty() : Optional.of(new Rule(baseDir, "", rule));
   }
 
   private static String slashes(String path) {

@@ -161,6 +161,16 @@ final class JobCommands {
                 + " until the answer comes; for calls longer than a connection may stay open.")
     boolean async;
 
+    @Option(
+        names = "--curl",
+        description =
+            "Print the equivalent curl command instead of calling; the token is left to"
+                + " $(racetrack get auth-token) unless --show-token.")
+    boolean curl;
+
+    @Option(names = "--show-token", description = "With --curl: put the token itself in it.")
+    boolean showToken;
+
     @Override
     public Integer call() throws IOException, InterruptedException {
       CliContext context = root.context();
@@ -181,6 +191,19 @@ final class JobCommands {
         throw new CliException("job " + name + " v" + job.version() + " has no public URL");
       }
       String path = endpoint.startsWith("/") ? endpoint : "/" + endpoint;
+      if (curl) {
+        context
+            .out()
+            .println(
+                CurlCommand.of(
+                    job.pubUrl() + path,
+                    showToken ? token : "$(racetrack get auth-token --remote " + lifecycle + ")",
+                    showToken,
+                    payload.map(
+                        p ->
+                            new String(Json.writeBytes(parsePayload(p)), StandardCharsets.UTF_8))));
+        return 0;
+      }
       HttpRequest.Builder request = HttpRequest.newBuilder();
       if (payload.isPresent()) {
         Object body = parsePayload(payload.get());

@@ -38,6 +38,8 @@ import picocli.CommandLine.Option;
       PublicEndpointCommands.PublicEndpoint.class,
       ConfigCommands.Set.class,
       ConfigCommands.Get.class,
+      VersionCommand.class,
+      CompletionCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class RacetrackCli implements Runnable {
@@ -116,11 +118,12 @@ public final class RacetrackCli implements Runnable {
   static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
-      return new String[] {
-        "racetrack "
-            + Optional.ofNullable(RacetrackCli.class.getPackage().getImplementationVersion())
-                .orElse("dev")
-      };
+      return new String[] {"racetrack " + number()};
+    }
+
+    static String number() {
+      return Optional.ofNullable(RacetrackCli.class.getPackage().getImplementationVersion())
+          .orElse("dev");
     }
   }
 }

@@ -150,6 +150,33 @@ class DeployCommandTest {
   }
 
   @Test
+  void deploy_fromGit_withStoredCredentialsForTheOrg_sendsThemDecrypted() throws IOException {
+    acceptDeployment(done());
+    CliFixture.Result set =
+        cli.run("set", "credentials", "https://github.com/example/", "bot", "ghp-secret");
+    assertThat(set.exitCode()).as(set.toString()).isZero();
+    assertThat(Files.readString(cli.configFile())).doesNotContain("ghp-secret").contains("bot");
+
+    CliFixture.Result result = cli.run("deploy", jobDir.toString(), "--build-context", "git");
+
+    assertThat(result.exitCode()).as(result.toString()).isZero();
+    assertThat(deployBody().path("git_credentials").path("username").asText()).isEqualTo("bot");
+    assertThat(deployBody().path("git_credentials").path("password").asText())
+        .isEqualTo("ghp-secret");
+  }
+
+  @Test
+  void deploy_fromGit_withCredentialsForAnotherRepo_sendsNone() {
+    acceptDeployment(done());
+    cli.run("set", "credentials", "https://github.com/example/adder-other", "bot", "t");
+
+    CliFixture.Result result = cli.run("deploy", jobDir.toString(), "--build-context", "git");
+
+    assertThat(result.exitCode()).as(result.toString()).isZero();
+    assertThat(deployBody().path("git_credentials").isNull()).isTrue();
+  }
+
+  @Test
   void deploy_withoutFlags_sendsForceFalseNoBuildFlagsAndEmptySecrets() {
     acceptDeployment(done());
 

@@ -109,6 +109,8 @@ public final class ApiServer implements AutoCloseable {
               cfg.jetty.host = settings.host();
               cfg.jetty.port = settings.port();
               cfg.router.ignoreTrailingSlashes = true;
+              cfg.jetty.modifyServletContextHandler(
+                  context -> features.forEach(f -> f.mountServlets(context, settings.basePaths())));
               cfg.contextResolver.ip = ctx -> settings.clientAddress().client(ctx);
               cfg.contextResolver.scheme = ctx -> settings.clientAddress().scheme(ctx);
               cfg.routes.before(

@@ -134,6 +134,7 @@ public final class Builder {
     progress.phase("preparing job type builder");
     JobType jobType = plugins.jobType(manifest.jobtype());
     jobType.validate(manifest);
+    SystemPackages.dpkg().requireInstalled(manifest.systemDependencies());
     progress.log("job type " + jobType.key());
     progress.phase("building image (1/1)");
     Path artifact =

@@ -42,6 +42,8 @@ import dev.racetrack.lifecycle.deployment.ImageBuilderClient;
 import dev.racetrack.lifecycle.esc.EscRepository;
 import dev.racetrack.lifecycle.esc.EscRoutes;
 import dev.racetrack.lifecycle.esc.Escs;
+import dev.racetrack.lifecycle.event.EventBus;
+import dev.racetrack.lifecycle.event.JobWatcher;
 import dev.racetrack.lifecycle.gateway.GatewayNotifier;
 import dev.racetrack.lifecycle.gateway.GatewayRoutes;
 import dev.racetrack.lifecycle.gateway.JobCallAuthorizer;
@@ -65,6 +67,8 @@ import dev.racetrack.lifecycle.permission.Permissions;
 import dev.racetrack.lifecycle.plugin.PluginInventory;
 import dev.racetrack.lifecycle.plugin.PluginRoutes;
 import dev.racetrack.lifecycle.portfolio.PortfolioRoutes;
+import dev.racetrack.lifecycle.stream.LogStreamServer;
+import dev.racetrack.lifecycle.stream.StreamRoutes;
 import dev.racetrack.lifecycle.supervisor.Cleanup;
 import dev.racetrack.lifecycle.supervisor.JobStatusSync;
 import dev.racetrack.lifecycle.supervisor.PrometheusTargets;
@@ -249,8 +253,24 @@ public final class LifecycleApp implements AutoCloseable {
             requestAuth,
             config.externalLifecycleUrl().startsWith("https:"),
             authConfig.sessionLifetime());
+    ConcurrencyLimit logStreams =
+        new ConcurrencyLimit(
+            "log streams",
+            "MAX_LOG_STREAMS_PER_USER",
+            (int) new EnvReader(config.env()).positiveLong("MAX_LOG_STREAMS_PER_USER", 4));
+    LogStreamServer socketIoLogs = new LogStreamServer(authenticator, jobs, targets, logStreams);
+    resources.add(socketIoLogs);
+    EventBus events = new EventBus();
+    JobWatcher jobWatcher =
+        new JobWatcher(
+            jobRepository::list,
+            events,
+            Duration.ofMillis(
+                new EnvReader(config.env()).positiveLong("JOB_WATCHER_INTERVAL_MS", 3000)));
+    resources.add(jobWatcher);
     List<Routes> routes =
         List.of(
+            new StreamRoutes(socketIoLogs, authenticator, events, jobWatcher),
             new InfoRoutes(
                 database,
                 LifecycleMain.version(),
@@ -312,10 +332,7 @@ public final class LifecycleApp implements AutoCloseable {
                 targets,
                 deploymentRepository,
                 requestAuth,
-                new ConcurrencyLimit(
-                    "log streams",
-                    "MAX_LOG_STREAMS_PER_USER",
-                    (int) new EnvReader(config.env()).positiveLong("MAX_LOG_STREAMS_PER_USER", 4))),
+                logStreams),
             new MaintenanceRoutes(maintenance, requestAuth),
             new PluginRoutes(pluginInventory, requestAuth),
             new ReconcileRoutes(reconciler, authorizer, maintenance, requestAuth),

@@ -28,6 +28,7 @@ import java.util.regex.Pattern;
  */
 public final class Python3JobType implements JobType {
   public static final String VERSION = "1.0.0";
+  private static final Pattern PYTHON_VERSION = Pattern.compile("3\\.\\d{1,2}(\\.\\d{1,3})?");
   private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
   private static final Set<String> EXTRA_KEYS =
       Set.of(
@@ -87,8 +88,66 @@ public final class Python3JobType implements JobType {
         problems.add("jobtype_extra." + key + ": must be a positive whole number");
       }
     }
+    problems.addAll(unsupported(manifest));
     if (!problems.isEmpty()) {
       throw new ValidationException("invalid manifest: " + String.join("; ", problems));
+    }
+  }
+
+  /** Options this job type accepts for compatibility but cannot honour: refused, not ignored. */
+  private static List<String> unsupported(Manifest manifest) {
+    List<String> problems = new ArrayList<>();
+    Object memray = manifest.jobtypeExtra().get("memray_profiler");
+    if (memray != null && !Boolean.FALSE.equals(memray)) {
+      problems.add(
+          "jobtype_extra.memray_profiler: the memray profiler is not supported by this platform's"
+              + " python3 job type; remove the option (or set it to false)");
+    }
+    manifest
+        .jobtypeExtraString("home_page")
+        .filter(h -> !h.startsWith("/") || h.startsWith("//") || h.contains("\\"))
+        .ifPresent(
+            h ->
+                problems.add(
+                    "jobtype_extra.home_page: '"
+                        + h
+                        + "' must be a path of the job starting with '/', e.g. /docs"));
+    if (manifest.jobtypeExtra().get("python_version") instanceof Number n
+        && n.toString().equals("3.1")) {
+      problems.add(
+          "jobtype_extra.python_version: write it quoted, e.g. \"3.10\" (unquoted, 3.10 is the"
+              + " number 3.1)");
+    }
+    manifest
+        .jobtypeExtraString("python_version")
+        .filter(v -> !PYTHON_VERSION.matcher(v).matches())
+        .ifPresent(
+            v ->
+                problems.add(
+                    "jobtype_extra.python_version: '" + v + "' is not a Python version like 3.11"));
+    return problems;
+  }
+
+  /**
+   * Fails the build when the manifest asks for a Python ({@code jobtype_extra.python_version}, e.g.
+   * {@code 3.9} or {@code 3.9.18}) that is not the interpreter this machine runs jobs with.
+   */
+  static void requirePythonVersion(Optional<String> wanted, String actual) {
+    if (wanted.isEmpty()) {
+      return;
+    }
+    String want = wanted.get().strip();
+    boolean matches = actual.equals(want) || actual.startsWith(want + ".");
+    if (!matches) {
+      throw new BuildException(
+          "jobtype_extra.python_version "
+              + want
+              + " was asked for, but this machine runs python3 jobs with Python "
+              + actual
+              + "; remove the option, ask for "
+              + actual.substring(0, actual.lastIndexOf('.'))
+              + ", or have the platform's PYTHON3_BIN point at a Python "
+              + want);
     }
   }
 
@@ -108,17 +167,8 @@ public final class Python3JobType implements JobType {
         artifact.resolve("job"),
         p -> SKIPPED.contains(p.getFileName().toString()));
     BuildTools.copyResourceDir(Python3JobType.class, "wrapper", artifact.resolve("wrapper"));
-    manifest
-        .jobtypeExtraString("python_version")
-        .ifPresent(
-            v ->
-                build
-                    .progress()
-                    .warning(
-                        "jobtype_extra.python_version "
-                            + v
-                            + " is ignored by the local target, which runs the python3 found on PATH (or PYTHON3_BIN)"));
     Interpreter interpreter = interpreter(build);
+    requirePythonVersion(manifest.jobtypeExtraString("python_version"), interpreter.version());
     String python = interpreter.executable();
     Optional<String> requirements = manifest.jobtypeExtraString("requirements_path");
     if (requirements.isPresent()) {
@@ -148,7 +198,7 @@ public final class Python3JobType implements JobType {
    * A python interpreter: its real executable and the real install prefix ({@code sys.base_prefix})
    * a sandbox must mount for it to run.
    */
-  private record Interpreter(String executable, String prefix) {}
+  private record Interpreter(String executable, String prefix, String version) {}
 
   /**
    * The interpreter's real path (skipping shims such as pyenv's, which cost ~50 ms per start) and
@@ -167,7 +217,8 @@ public final class Python3JobType implements JobType {
                 "-I",
                 "-c",
                 "import os, sys, pathlib; pathlib.Path(sys.argv[1]).write_text("
-                    + "sys.executable + '\\n' + os.path.realpath(sys.base_prefix))",
+                    + "sys.executable + '\\n' + os.path.realpath(sys.base_prefix) + '\\n'"
+                    + " + '.'.join(map(str, sys.version_info[:3])))",
                 resolved.toString()),
             build.artifactDir(),
             build.toolEnv(),
@@ -179,10 +230,10 @@ public final class Python3JobType implements JobType {
     try {
       List<String> lines = Files.readAllLines(resolved);
       Files.delete(resolved);
-      if (lines.size() != 2 || lines.get(0).isBlank() || lines.get(1).isBlank()) {
+      if (lines.size() != 3 || lines.get(0).isBlank() || lines.get(1).isBlank()) {
         throw new BuildException("cannot find the python3 interpreter's path: got " + lines);
       }
-      return new Interpreter(lines.get(0).strip(), lines.get(1).strip());
+      return new Interpreter(lines.get(0).strip(), lines.get(1).strip(), lines.get(2).strip());
     } catch (IOException e) {
       throw new BuildException("cannot read the python3 interpreter path: " + e.getMessage(), e);
     }

@@ -1,0 +1,67 @@
+package dev.racetrack.lifecycle.stream;
+
+import io.socket.engineio.server.EngineIoServer;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import org.eclipse.jetty.ee10.websocket.server.JettyWebSocketServlet;
+import org.eclipse.jetty.ee10.websocket.server.JettyWebSocketServletFactory;
+
+/**
+ * Serves an Engine.IO v4 server on one path: long polling through {@link
+ * EngineIoServer#handleRequest} and the websocket transport (an upgrade on the same path) through
+ * {@link JettyEngineIoSocket}.
+ */
+final class SocketIoServlet extends JettyWebSocketServlet {
+  private static final long serialVersionUID = 1L;
+
+  @SuppressWarnings("serial") // never serialised: the servlet lives in one Jetty server
+  private final EngineIoServer engine;
+
+  @SuppressWarnings("serial")
+  private final Predicate<Map<String, List<String>>> authenticates;
+
+  /**
+   * @param authenticates whether a request's headers carry an acceptable token; a websocket upgrade
+   *     without one is answered 403 before upgrading
+   */
+  SocketIoServlet(EngineIoServer engine, Predicate<Map<String, List<String>>> authenticates) {
+    this.engine = engine;
+    this.authenticates = authenticates;
+  }
+
+  @Override
+  protected void configure(JettyWebSocketServletFactory factory) {
+    factory.setIdleTimeout(Duration.ofMinutes(2));
+    factory.setCreator(
+        (request, response) -> {
+          if (!authenticates.test(request.getHeaders())) {
+            response.sendError(HttpServletResponse.SC_FORBIDDEN, "a valid token is required");
+            return null;
+          }
+          return new JettyEngineIoSocket(engine, request.getQueryString(), request.getHeaders());
+        });
+  }
+
+  @Override
+  protected void doGet(HttpServletRequest request, HttpServletResponse response)
+      throws IOException {
+    engine.handleRequest(request, response);
+  }
+
+  @Override
+  protected void doPost(HttpServletRequest request, HttpServletResponse response)
+      throws IOException {
+    engine.handleRequest(request, response);
+  }
+
+  @Override
+  protected void doOptions(HttpServletRequest request, HttpServletResponse response)
+      throws IOException {
+    engine.handleRequest(request, response);
+  }
+}

@@ -1,0 +1,221 @@
+package dev.racetrack.lifecycle;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.racetrack.model.manifest.Manifest;
+import io.socket.client.Ack;
+import io.socket.client.IO;
+import io.socket.client.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.UUID;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import org.json.JSONObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The streaming interfaces against a running lifecycle: the Socket.IO log stream of the original
+ * client's {@code racetrack logs --follow} (Socket.IO v5 over Engine.IO v4, the protocol of
+ * python-socketio 5, spoken here by the Java socket.io-client 2), following a job's real log file
+ * on the local target, and the job-change event stream.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class StreamsIT {
+  private LifecycleFixture lifecycle;
+  private String admin;
+  private Path logFile;
+
+  @BeforeAll
+  void start() throws Exception {
+    lifecycle = new LifecycleFixture(Map.of("JOB_WATCHER_INTERVAL_MS", "100"));
+    admin = lifecycle.adminToken();
+    insertJob("chatty", "1.2.0");
+    logFile =
+        lifecycle
+            .dataDir()
+            .resolve("infrastructure/local/jobs")
+            .resolve(Manifest.resourceName("chatty", "1.2.0"))
+            .resolve("logs/job.log");
+    Files.createDirectories(logFile.getParent());
+    Files.writeString(logFile, "an old line\n");
+  }
+
+  @AfterAll
+  void stop() {
+    lifecycle.close();
+  }
+
+  private void insertJob(String name, String version) {
+    lifecycle
+        .jdbi()
+        .useHandle(
+            h -> {
+              String family = UUID.randomUUID().toString();
+              h.execute("INSERT INTO registry_jobfamily (id, name) VALUES (?, ?)", family, name);
+              h.execute(
+                  "INSERT INTO registry_job (id, family_id, name, version, status,"
+                      + " infrastructure_target) VALUES (?, ?, ?, ?, 'running', 'local')",
+                  UUID.randomUUID().toString(),
+                  family,
+                  name,
+                  version);
+            });
+  }
+
+  private Socket socketIo(List<String> transports, Map<String, List<String>> headers) {
+    IO.Options options =
+        IO.Options.builder()
+            .setPath("/lifecycle/socket.io")
+            .setTransports(transports.toArray(String[]::new))
+            .setExtraHeaders(headers)
+            .setReconnection(false)
+            .build();
+    return IO.socket(URI.create(lifecycle.url("")), options);
+  }
+
+  private void followsNewLines(List<String> transports, String marker) throws Exception {
+    Socket socket = socketIo(transports, Map.of("X-Racetrack-Auth", List.of(admin)));
+    Queue<String> lines = new ConcurrentLinkedQueue<>();
+    Queue<Object> acks = new ConcurrentLinkedQueue<>();
+    socket.on("logs_nextline", args -> lines.add(((JSONObject) args[0]).getString("line")));
+    try {
+      socket.connect();
+      await().atMost(Duration.ofSeconds(10)).until(socket::connected);
+      socket.emit(
+          "subscribe_for_logs",
+          new Object[] {
+            new JSONObject()
+                .put(
+                    "resource_properties",
+                    new JSONObject()
+                        .put("job_name", "chatty")
+                        .put("job_version", "latest")
+                        .put("tail", 0))
+          },
+          (Ack) args -> acks.add(args[0]));
+      await().atMost(Duration.ofSeconds(10)).until(() -> !acks.isEmpty());
+      assertThat(acks.peek().toString()).isEqualTo(socket.id() + "_chatty_1.2.0");
+
+      Files.writeString(logFile, marker + " \u001B[31mred\u001B[0m\n", StandardOpenOption.APPEND);
+
+      await().atMost(Duration.ofSeconds(15)).until(() -> lines.contains(marker + " red"));
+      assertThat(lines).doesNotContain("an old line");
+    } finally {
+      socket.close();
+    }
+  }
+
+  @Test
+  void socketIo_pollingThenUpgrade_likeThePythonClient_followsNewLogLines() throws Exception {
+    followsNewLines(List.of("polling", "websocket"), "line-after-polling");
+  }
+
+  @Test
+  void socketIo_websocketOnly_followsNewLogLines() throws Exception {
+    followsNewLines(List.of("websocket"), "line-after-websocket");
+  }
+
+  @Test
+  void socketIo_withoutToken_isRefusedAtTheHandshake() {
+    for (List<String> transports : List.of(List.of("polling"), List.of("websocket"))) {
+      Socket socket = socketIo(transports, Map.of());
+      Queue<Object> errors = new ConcurrentLinkedQueue<>();
+      socket.on(Socket.EVENT_CONNECT_ERROR, args -> errors.add(args.length > 0 ? args[0] : ""));
+      try {
+        socket.connect();
+        await().atMost(Duration.ofSeconds(10)).until(() -> !errors.isEmpty());
+        assertThat(socket.connected()).isFalse();
+      } finally {
+        socket.close();
+      }
+    }
+  }
+
+  @Test
+  void socketIo_withWrongToken_orUnknownJob_isRefused() {
+    Socket wrong = socketIo(List.of("polling"), Map.of("X-Racetrack-Auth", List.of("a.b.c")));
+    Queue<Object> errors = new ConcurrentLinkedQueue<>();
+    wrong.on(Socket.EVENT_CONNECT_ERROR, args -> errors.add("refused"));
+    wrong.connect();
+    await().atMost(Duration.ofSeconds(10)).until(() -> !errors.isEmpty());
+    wrong.close();
+
+    Socket socket = socketIo(List.of("websocket"), Map.of("X-Racetrack-Auth", List.of(admin)));
+    Queue<Object> acks = new ConcurrentLinkedQueue<>();
+    try {
+      socket.connect();
+      await().atMost(Duration.ofSeconds(10)).until(socket::connected);
+      socket.emit(
+          "subscribe_for_logs",
+          new Object[] {
+            new JSONObject()
+                .put(
+                    "resource_properties",
+                    new JSONObject().put("job_name", "nosuchjob").put("job_version", "latest"))
+          },
+          (Ack) args -> acks.add(args[0]));
+      await().atMost(Duration.ofSeconds(10)).until(() -> !acks.isEmpty());
+      assertThat(acks.peek().toString()).contains("error").contains("nosuchjob");
+    } finally {
+      socket.close();
+    }
+  }
+
+  private CompletionStage<WebSocket> events(Map<String, String> headers, Queue<String> received) {
+    WebSocket.Builder builder = HttpClient.newHttpClient().newWebSocketBuilder();
+    headers.forEach(builder::header);
+    return builder.buildAsync(
+        URI.create(lifecycle.url("/lifecycle/websocket/events").replace("http:", "ws:")),
+        new WebSocket.Listener() {
+          @Override
+          public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+            received.add(data.toString());
+            ws.request(1);
+            return null;
+          }
+        });
+  }
+
+  @Test
+  void eventStream_whenAJobAppears_sendsJobModelsChanged() {
+    Queue<String> received = new ConcurrentLinkedQueue<>();
+    WebSocket ws = events(Map.of("X-Racetrack-Auth", admin), received).toCompletableFuture().join();
+    try {
+      insertJob("newcomer", "0.1.0");
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> received.contains("{\"event\":\"job_models_changed\"}"));
+    } finally {
+      ws.sendClose(WebSocket.NORMAL_CLOSURE, "bye").join();
+    }
+  }
+
+  @Test
+  void eventStream_withoutToken_isRefused401() {
+    assertThatThrownBy(
+            () -> events(Map.of(), new ConcurrentLinkedQueue<>()).toCompletableFuture().join())
+        .isInstanceOf(CompletionException.class)
+        .cause()
+        .isInstanceOf(WebSocketHandshakeException.class)
+        .satisfies(
+            e ->
+                assertThat(((WebSocketHandshakeException) e).getResponse().statusCode())
+                    .isEqualTo(401));
+  }
+}
