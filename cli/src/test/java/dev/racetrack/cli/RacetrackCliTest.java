@@ -75,10 +75,14 @@ class RacetrackCliTest {
           "set",
           "set remote",
           "set alias",
+          "set credentials",
           "get",
           "get remote",
           "get auth-token",
           "get pub",
+          "get config",
+          "version",
+          "completion",
           "help");
 
   @TempDir Path dir;
