@@ -10,6 +10,8 @@
 # of the proxy's processes (nginx master+worker; the platform JVM for PUB) over the -c32 runs
 # divided by the requests served.
 # Usage: bench/pub-vs-nginx.sh [DURATION_SECONDS] [RUNS] [WARMUP]  (needs wrk, nginx, python3)
+# PUB_BENCH_JFR=FILE also records the platform JVM with Java Flight Recorder (profile settings)
+# during PUB's runs and writes the recording to FILE (read it with `jfr print`/`jfr summary`).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 DURATION=${1:-10}
@@ -130,7 +132,13 @@ run() { # name url script warmup-seconds
 declare -A CPU_TICKS
 run direct "http://$INTERNAL/pub/job/bench-adder/0.0.1/api/v1/perform" "$WORK/post.lua" 5
 run nginx "http://127.0.0.1:$NGINX_PORT/pub/job/bench-adder/0.0.1/api/v1/perform" "$WORK/post.lua" 5
+if [ -n "${PUB_BENCH_JFR:-}" ]; then
+  "$JAVA_HOME/bin/jcmd" "$SERVER_PID" JFR.start name=pubbench settings=profile >/dev/null
+fi
 run pub "http://127.0.0.1:$PUB_PORT/pub/job/bench-adder/latest/api/v1/perform" "$TOKEN_LUA" "$WARMUP"
+if [ -n "${PUB_BENCH_JFR:-}" ]; then
+  "$JAVA_HOME/bin/jcmd" "$SERVER_PID" JFR.dump name=pubbench filename="$PUB_BENCH_JFR" >/dev/null
+fi
 
 ADDED=$(python3 -c "print(f'{${P50_1[pub]} - ${P50_1[direct]}:.3f}')")
 NGINX_ADDED=$(python3 -c "print(f'{${P50_1[nginx]} - ${P50_1[direct]}:.3f}')")

@@ -56,6 +56,7 @@ final class Front extends ChannelInboundHandlerAdapter {
   private final ArrayDeque<Object> pending = new ArrayDeque<>();
   private boolean wanted;
   private boolean draining;
+  private final TokenHashMemo tokenHashes = new TokenHashMemo();
 
   Front(Gateway gateway, long headTimeoutNanos) {
     this.gateway = gateway;
@@ -242,6 +243,11 @@ final class Front extends ChannelInboundHandlerAdapter {
     }
   }
 
+  /** The permit-cache hash of a token presented on this connection. */
+  String tokenHash(java.util.Optional<String> token) {
+    return tokenHashes.hash(token);
+  }
+
   /** The tracing id of the request being served. */
   String tracingId() {
     return tracingId;
@@ -366,6 +372,7 @@ final class Front extends ChannelInboundHandlerAdapter {
       exchange.clientGone();
     }
     exchange = null;
+    tokenHashes.clear();
     pending.forEach(ReferenceCountUtil::release);
     pending.clear();
     ctx.fireChannelInactive();

@@ -86,7 +86,7 @@ final class JobCall implements Exchange {
 
   private void authorize(String job, String jobVersion, String jobPath) {
     Optional<String> token = token(request.headers(), job);
-    String key = PermitCache.key(job, jobVersion, jobPath, token);
+    String key = PermitCache.keyOfHash(job, jobVersion, jobPath, front.tokenHash(token));
     Optional<CallPermit> cached = calls.authorizer().cached(key);
     if (cached.isPresent()) {
       calls.metrics().frontCall();

@@ -43,14 +43,17 @@ final class PermitCache {
   }
 
   static String key(String job, String version, String path, Optional<String> token) {
-    String tokenHash =
-        token
-            .map(
-                t ->
-                    HexFormat.of()
-                        .formatHex(SHA256.get().digest(t.getBytes(StandardCharsets.UTF_8))))
-            .orElse("-");
+    return keyOfHash(job, version, path, token.map(PermitCache::tokenHash).orElse("-"));
+  }
+
+  /** The key of a call whose token hashes to {@code tokenHash} ({@code "-"}: no token). */
+  static String keyOfHash(String job, String version, String path, String tokenHash) {
     return job + '\n' + version + '\n' + path + '\n' + tokenHash;
+  }
+
+  /** What the cache keeps of a token: its SHA-256, never the token itself. */
+  static String tokenHash(String token) {
+    return HexFormat.of().formatHex(SHA256.get().digest(token.getBytes(StandardCharsets.UTF_8)));
   }
 
   Optional<CallPermit> fresh(String key) {

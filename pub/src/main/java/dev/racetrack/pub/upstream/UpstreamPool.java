@@ -28,7 +28,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class UpstreamPool {
   private static final AttributeKey<Long> IDLE_SINCE = AttributeKey.valueOf("rt.idleSince");
-  private static final AttributeKey<String> ADDRESS = AttributeKey.valueOf("rt.address");
+  static final AttributeKey<String> ADDRESS = AttributeKey.valueOf("rt.address");
+  private static final AttributeKey<Boolean> IDLE_TIMER = AttributeKey.valueOf("rt.idleTimer");
 
   private final Class<? extends Channel> channelType;
   private final Duration connectTimeout;
@@ -134,19 +135,41 @@ public final class UpstreamPool {
       channel.close();
       return;
     }
-    long now = System.nanoTime();
-    channel.attr(IDLE_SINCE).set(now);
+    channel.attr(IDLE_SINCE).set(channel.eventLoop().ticker().nanoTime());
     pooled.addLast(channel);
+    if (channel.attr(IDLE_TIMER).setIfAbsent(Boolean.TRUE) == null) {
+      scheduleIdleCheck(channel, handler, pooled, maxIdle.toNanos());
+    }
+  }
+
+  /**
+   * One idle timer per connection (not one per call, which under load would pile up a call rate
+   * times {@code maxIdle} of scheduled tasks): when it fires, a connection idle for {@code maxIdle}
+   * is closed, else the timer is set again for when it could be.
+   */
+  private void scheduleIdleCheck(
+      Channel channel, UpstreamHandler handler, ArrayDeque<Channel> pooled, long delayNanos) {
     channel
         .eventLoop()
         .schedule(
             () -> {
-              if (!handler.serving() && Long.valueOf(now).equals(channel.attr(IDLE_SINCE).get())) {
-                pooled.remove(channel);
-                channel.close();
+              if (!channel.isActive() || channel.pipeline().get(UpstreamHandler.class) != handler) {
+                return; // closed, or detached for a protocol switch: no longer pooled
               }
+              long next = maxIdle.toNanos();
+              if (!handler.serving()) {
+                long idleFor =
+                    channel.eventLoop().ticker().nanoTime() - channel.attr(IDLE_SINCE).get();
+                if (idleFor >= maxIdle.toNanos()) {
+                  pooled.remove(channel);
+                  channel.close();
+                  return;
+                }
+                next = maxIdle.toNanos() - idleFor;
+              }
+              scheduleIdleCheck(channel, handler, pooled, next);
             },
-            maxIdle.toNanos(),
+            delayNanos,
             TimeUnit.NANOSECONDS);
   }
 
