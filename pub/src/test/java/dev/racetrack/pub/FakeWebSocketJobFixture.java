@@ -18,14 +18,8 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
-/**
- * A job with a websocket endpoint at its perform path that greets first, then echoes text frames,
- * upper-cased.
- */
+/** A job with a websocket endpoint at its perform path that echoes text frames, upper-cased. */
 final class FakeWebSocketJobFixture implements AutoCloseable {
-  /** What the job sends first, right after the handshake. */
-  static final String GREETING = "welcome";
-
   static final String PATH = "/pub/job/adder/1.2.3/ws";
 
   private final EventLoopGroup group =
@@ -60,17 +54,6 @@ final class FakeWebSocketJobFixture implements AutoCloseable {
                         .addLast(new WebSocketServerProtocolHandler(PATH))
                         .addLast(
                             new SimpleChannelInboundHandler<TextWebSocketFrame>() {
-                              @Override
-                              public void userEventTriggered(
-                                  ChannelHandlerContext ctx, Object event) {
-                                // a job may speak first: its greeting follows the 101 at once
-                                if (event
-                                    instanceof WebSocketServerProtocolHandler.HandshakeComplete) {
-                                  ctx.writeAndFlush(new TextWebSocketFrame(GREETING));
-                                }
-                                ctx.fireUserEventTriggered(event);
-                              }
-
                               @Override
                               protected void channelRead0(
                                   ChannelHandlerContext ctx, TextWebSocketFrame frame) {

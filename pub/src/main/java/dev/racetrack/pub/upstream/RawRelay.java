@@ -51,12 +51,8 @@ public final class RawRelay extends ChannelInboundHandlerAdapter {
     ctx.close();
   }
 
-  /**
-   * Joins two channels whose HTTP handlers are removed: bytes flow both ways. {@code b} is the job:
-   * what it sent before the relay started goes to {@code a} first.
-   */
+  /** Joins two channels whose HTTP handlers are removed: bytes flow both ways. */
   public static void join(Channel a, Channel b) {
-    EarlyBytes.handOver(b, a);
     a.pipeline().addLast(new RawRelay(b));
     b.pipeline().addLast(new RawRelay(a));
     a.config().setAutoRead(true);

@@ -182,9 +182,7 @@ public final class UpstreamPool {
     UpstreamHandler handler = channel.pipeline().get(UpstreamHandler.class);
     if (handler != null) {
       handler.idle();
-      // what the job sends after its 101 (decoded in the same read, or still in the codec) is
-      // kept for the relay instead of being dropped
-      channel.pipeline().replace(handler, "early-bytes", new EarlyBytes());
+      channel.pipeline().remove(handler);
     }
     channel.pipeline().remove(HttpClientCodec.class);
   }
