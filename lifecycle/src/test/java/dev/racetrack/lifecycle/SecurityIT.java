@@ -259,6 +259,25 @@ class SecurityIT {
   }
 
   @Test
+  void jobAddress_answersOnlyTheGateway_andNamesWhereTheJobIs() {
+    insertAdminJob("adder", "1.0.0");
+    String path = "/api/v1/auth/job-address/adder/1.0.0";
+
+    assertStatus(lifecycle.get(path, null), 401);
+    assertStatus(lifecycle.get(path, admin), 401);
+    assertStatus(gatewayAsks(path, "not-the-internal-token", null), 401);
+    assertStatus(gatewayAsks("/api/v1/auth/job-address/nope/1.0.0", INTERNAL_TOKEN, null), 404);
+    HttpResponse<String> answer = gatewayAsks(path, INTERNAL_TOKEN, null);
+
+    assertStatus(answer, 200);
+    JsonNode body = json(answer.body());
+    assertThat(fieldNames(body)).containsExactly("name", "version", "internal_name", "status");
+    assertThat(body.path("name").asText()).isEqualTo("adder");
+    assertThat(gatewayAsks("/api/v1/auth/job-address/adder/latest", INTERNAL_TOKEN, null).body())
+        .contains("\"version\":\"1.0.0\"");
+  }
+
+  @Test
   void publicEndpoints_matchOnPathSegmentBoundaries() {
     String job = insertAdminJob("adder", "1.0.0");
     for (String endpoint : List.of("/api/v1/perf", "/api/v1/webview")) {
