@@ -24,10 +24,15 @@ final class Answers {
 
   /** PUB's JSON error naming the call's tracing id. */
   static FullHttpResponse error(int status, String message, String tracingId) {
+    return bytes(status, JSON, errorJson(message, tracingId));
+  }
+
+  /** The body of {@link #error}: {@code {"error": message, "requestId": tracingId}}. */
+  static byte[] errorJson(String message, String tracingId) {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("error", message);
     body.put("requestId", tracingId);
-    return json(status, body);
+    return Json.writeBytes(body);
   }
 
   /** A failed call to a job (502, or 504 on a time-out): the cause and the job it was meant for. */

@@ -1,12 +1,10 @@
 package dev.racetrack.pub;
 
-import dev.racetrack.model.Json;
 import dev.racetrack.pub.async.CallGate;
 import dev.racetrack.pub.exchange.PubAnswer;
 import dev.racetrack.pub.exchange.PubRequest;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaders;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -34,14 +32,9 @@ final class AsyncGate implements CallGate {
             .header(Front.TRACING_HEADER)
             .filter(RequestPaths::safeId)
             .orElseGet(RequestPaths::newTracingId);
-    String whole = name + "/" + version + path;
-    if (RequestPaths.hasDotSegment(whole) || RequestPaths.ambiguous(whole)) {
-      return CompletableFuture.completedFuture(
-          rejection(
-              400,
-              "Proxy request error: a job path must not contain dot segments or hide separators"
-                  + " in percent-encoding",
-              tracingId));
+    Optional<String> refused = RequestPaths.refusal(name + "/" + version + path);
+    if (refused.isPresent()) {
+      return CompletableFuture.completedFuture(rejection(400, refused.get(), tracingId));
     }
     HttpHeaders headers = new DefaultHttpHeaders();
     request.headers().forEach(h -> headers.add(h.getKey(), h.getValue()));
@@ -83,13 +76,12 @@ final class AsyncGate implements CallGate {
     return lifecycle.jobAddress(name, version);
   }
 
-  /** PUB's JSON error, as {@link Answers#error} renders it for synchronous calls. */
+  /** PUB's JSON error, the body {@link Answers#error} gives synchronous calls. */
   private static Rejection rejection(int status, String message, String tracingId) {
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("error", message);
-    body.put("requestId", tracingId);
     return new Rejection(
         new PubAnswer(
-            status, List.of(Map.entry("Content-Type", Answers.JSON)), Json.writeBytes(body)));
+            status,
+            List.of(Map.entry("Content-Type", Answers.JSON)),
+            Answers.errorJson(message, tracingId)));
   }
 }

@@ -55,21 +55,9 @@ final class JobCall implements Exchange {
               404, "Proxy request error: a job path must be /pub/job/NAME/VERSION/...", tracingId));
       return;
     }
-    if (RequestPaths.hasDotSegment(rest)) {
-      // Lifecycle and the job would resolve "..", each in its own way, to another endpoint than
-      // the one authorized here; such paths are refused rather than guessed at.
-      front.respond(
-          Answers.error(
-              400, "Proxy request error: a job path must not contain . or .. segments", tracingId));
-      return;
-    }
-    if (RequestPaths.ambiguous(rest)) {
-      front.respond(
-          Answers.error(
-              400,
-              "Proxy request error: a job path must not hide separators or dot segments in"
-                  + " percent-encoding or path parameters",
-              tracingId));
+    Optional<String> refused = RequestPaths.refusal(rest);
+    if (refused.isPresent()) {
+      front.respond(Answers.error(400, refused.get(), tracingId));
       return;
     }
     String job = parts[0];

@@ -1,6 +1,7 @@
 package dev.racetrack.pub;
 
 import java.util.Locale;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
@@ -64,5 +65,22 @@ final class RequestPaths {
       }
     }
     return false;
+  }
+
+  /**
+   * Why PUB refuses the job path {@code rest} ({@code NAME/VERSION/...}) before authorizing it, if
+   * it does: lifecycle and the job would resolve dot segments or hidden separators, each in its own
+   * way, to another endpoint than the one authorized.
+   */
+  static Optional<String> refusal(String rest) {
+    if (hasDotSegment(rest)) {
+      return Optional.of("Proxy request error: a job path must not contain . or .. segments");
+    }
+    if (ambiguous(rest)) {
+      return Optional.of(
+          "Proxy request error: a job path must not hide separators or dot segments in"
+              + " percent-encoding or path parameters");
+    }
+    return Optional.empty();
   }
 }
