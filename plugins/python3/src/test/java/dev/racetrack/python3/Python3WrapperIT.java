@@ -12,7 +12,6 @@ import dev.racetrack.spi.Sandbox;
 import dev.racetrack.testsupport.FreePort;
 import dev.racetrack.testsupport.Tools;
 import java.io.IOException;
-import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -102,9 +101,15 @@ class Python3WrapperIT {
     builder.environment().clear();
     builder.environment().putAll(env);
     job = builder.start();
+    // Until the wrapper listens, a connect fails in more than one way (refused, or a channel
+    // closed under the client): any IOException means "not yet"; a dead process fails at once.
     await()
         .atMost(Duration.ofSeconds(30))
         .pollInterval(Duration.ofMillis(50))
+        .ignoreExceptionsInstanceOf(IOException.class)
+        .failFast(
+            "the job exited before it was ready; its log:\n" + tmp.resolve("job.log"),
+            () -> !job.isAlive())
         .until(() -> get("/ready").statusCode() == 200);
   }
 
@@ -128,15 +133,11 @@ class Python3WrapperIT {
   }
 
   private HttpResponse<String> get(String path) throws IOException, InterruptedException {
-    try {
-      return http.send(
-          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-              .header("X-Racetrack-Job-Secret", SECRET)
-              .build(),
-          HttpResponse.BodyHandlers.ofString());
-    } catch (ConnectException e) {
-      throw new IOException("job not listening yet: " + e.getMessage(), e);
-    }
+    return http.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            .header("X-Racetrack-Job-Secret", SECRET)
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   private HttpResponse<String> post(String path, String body)
