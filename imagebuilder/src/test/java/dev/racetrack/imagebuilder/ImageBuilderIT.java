@@ -121,7 +121,8 @@ class ImageBuilderIT {
                 null,
                 Map.of("PIP_TOKEN", "sekret-value"),
                 "2026-01-01T000000",
-                List.of()),
+                List.of(),
+                null),
             TOKEN);
 
     assertThat(events.stream().filter(e -> e[0].equals("phase")).map(e -> e[1]))
@@ -165,7 +166,14 @@ class ImageBuilderIT {
     List<String[]> events =
         build(
             new BuildRequest(
-                "dep-2", manifest(remote, "jobs/built"), null, null, Map.of(), "t1", List.of()),
+                "dep-2",
+                manifest(remote, "jobs/built"),
+                null,
+                null,
+                Map.of(),
+                "t1",
+                List.of(),
+                null),
             TOKEN);
 
     JsonNode result = result(events);
@@ -198,7 +206,8 @@ class ImageBuilderIT {
                     new GitCredentials("u", "p4ssw0rd"),
                     Map.of(),
                     "t1",
-                    List.of()),
+                    List.of(),
+                    null),
                 TOKEN));
     assertThat(result.path("error").asText()).contains("git.directory 'nope' does not exist");
     assertThat(result.toString()).doesNotContain("p4ssw0rd");
@@ -217,7 +226,8 @@ class ImageBuilderIT {
                     null,
                     Map.of(),
                     "t1",
-                    List.of()),
+                    List.of(),
+                    null),
                 TOKEN));
     assertThat(result.path("error").asText()).contains("cannot clone");
   }
@@ -233,7 +243,8 @@ class ImageBuilderIT {
             null,
             Map.of(),
             "t1",
-            List.of()),
+            List.of(),
+            null),
         TOKEN);
     build(
         new BuildRequest(
@@ -243,7 +254,8 @@ class ImageBuilderIT {
             null,
             Map.of(),
             "t2",
-            List.of()),
+            List.of(),
+            null),
         TOKEN);
 
     String metrics =
@@ -296,7 +308,8 @@ class ImageBuilderIT {
                     null,
                     Map.of(),
                     "t1",
-                    List.of()),
+                    List.of(),
+                    null),
                 TOKEN));
     assertThat(result.path("error").asText()).isEqualTo("invalid deployment id or tag");
   }

@@ -15,6 +15,15 @@ public interface InfrastructureTarget extends AutoCloseable {
   String name();
 
   /**
+   * Whether this target runs OCI images (Docker, Kubernetes): then builds for it produce an image
+   * in the registry and {@link JobProvision#imageName()} is an image reference pinned by digest;
+   * otherwise (the local target) it is an artifact directory.
+   */
+  default boolean runsImages() {
+    return false;
+  }
+
+  /**
    * Starts (or replaces) a job version and waits until it is alive and ready. A replaced version
    * keeps serving until the new one is ready; if the new one fails, the previous one stays.
    *

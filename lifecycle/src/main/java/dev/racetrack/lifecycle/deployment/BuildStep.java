@@ -34,7 +34,8 @@ final class BuildStep {
             task.secrets().gitCredentials().orElse(null),
             task.secrets().buildEnv(),
             TAG.format(clock.instant()),
-            task.buildFlags());
+            task.buildFlags(),
+            BuildRequest.Output.DIRECTORY);
     BuildResult result =
         imageBuilder.build(
             request,

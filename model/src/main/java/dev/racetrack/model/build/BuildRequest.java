@@ -1,5 +1,6 @@
 package dev.racetrack.model.build;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.racetrack.model.DeployRequest.GitCredentials;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +14,9 @@ import org.jspecify.annotations.Nullable;
  * @param buildContext base64 .tar.gz of the job directory, or null to clone {@code git.remote}
  * @param secretBuildEnv secret build variables; visible to the build only, never logged
  * @param tag image tag ({@code YYYY-MM-DDTHHMMSS})
+ * @param buildFlags extra flags of the job type's build ({@code --build-flag})
+ * @param output what to produce: an artifact directory for the local target, or an OCI image in the
+ *     configured registry for container targets (absent in JSON: a directory)
  */
 public record BuildRequest(
     String deploymentId,
@@ -21,7 +25,18 @@ public record BuildRequest(
     @Nullable GitCredentials gitCredentials,
     Map<String, String> secretBuildEnv,
     String tag,
-    List<String> buildFlags) {
+    List<String> buildFlags,
+    @Nullable Output output) {
+
+  /** What a build produces. */
+  public enum Output {
+    /** An artifact directory on the builder's disk that the local target runs. */
+    @JsonProperty("directory")
+    DIRECTORY,
+    /** An OCI image pushed to the registry, named by digest, that container targets run. */
+    @JsonProperty("image")
+    IMAGE
+  }
 
   public BuildRequest {
     Objects.requireNonNull(deploymentId, "deploymentId");
@@ -29,6 +44,7 @@ public record BuildRequest(
     secretBuildEnv = secretBuildEnv == null ? Map.of() : Map.copyOf(secretBuildEnv);
     Objects.requireNonNull(tag, "tag");
     buildFlags = buildFlags == null ? List.of() : List.copyOf(buildFlags);
+    output = output == null ? Output.DIRECTORY : output;
   }
 
   @Override
