@@ -80,6 +80,7 @@ import dev.racetrack.model.archive.BuildContext;
 import dev.racetrack.model.auth.JobCallSecrets;
 import dev.racetrack.model.config.EnvReader;
 import dev.racetrack.model.manifest.ManifestValidator;
+import dev.racetrack.model.manifest.ResourcePolicy;
 import dev.racetrack.spi.InfrastructurePlugin;
 import dev.racetrack.spi.InfrastructureTarget;
 import dev.racetrack.spi.PluginContext;
@@ -170,6 +171,7 @@ public final class LifecycleApp implements AutoCloseable {
     BuildContexts contexts = new BuildContexts(config.dataDir().resolve("contexts"));
     ExecutorService deploymentExecutor = Executors.newVirtualThreadPerTaskExecutor();
     resources.add(deploymentExecutor::shutdownNow);
+    ResourcePolicy resourcePolicy = ResourcePolicy.fromEnv(config.env());
     DeploymentPipeline pipeline =
         new DeploymentPipeline(
             new DeploymentPipeline.Parts(
@@ -191,7 +193,8 @@ public final class LifecycleApp implements AutoCloseable {
                 config.internalPubUrl(),
                 new JobCallSecrets(config.jobCallKey()),
                 config.readinessTimeout(),
-                config.allowJobOverwrite()),
+                config.allowJobOverwrite(),
+                resourcePolicy),
             clock,
             metrics);
     BuildContext.Limits uploadLimits =
@@ -205,7 +208,8 @@ public final class LifecycleApp implements AutoCloseable {
         new Deployments(
             new Deployments.Parts(
                 jdbi,
-                new ManifestValidator(config.gitAllowedSchemes()),
+                new ManifestValidator(config.gitAllowedSchemes())
+                    .withResourcePolicy(resourcePolicy),
                 plugins,
                 targets,
                 deploymentRepository,

@@ -281,6 +281,12 @@ class LifecycleApiIT {
     Map<String, Object> noEntrypoint = manifest("ok-name");
     noEntrypoint.remove("jobtype_extra");
     assertError(deploy(noEntrypoint, null), 400, "jobtype_extra.entrypoint_path: is required");
+    Map<String, Object> greedy = manifest("ok-name");
+    greedy.put("resources", Map.of("memory_max", "16Gi"));
+    assertError(
+        deploy(greedy, null),
+        400,
+        "resources.memory_max: 16Gi is more than this platform allows a job (8Gi");
     Map<String, Object> flags =
         new HashMap<>(Map.of("manifest", manifest("ok-name"), "build_flags", List.of("--squash")));
     assertError(

@@ -15,6 +15,7 @@ import dev.racetrack.model.Job;
 import dev.racetrack.model.auth.JobCallSecrets;
 import dev.racetrack.model.error.AlreadyExistsException;
 import dev.racetrack.model.error.RacetrackException;
+import dev.racetrack.model.manifest.ResourcePolicy;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -64,7 +65,8 @@ public final class DeploymentPipeline {
       String internalPubUrl,
       JobCallSecrets jobSecrets,
       Duration readinessTimeout,
-      boolean allowOverwrite) {}
+      boolean allowOverwrite,
+      ResourcePolicy resources) {}
 
   private final Parts p;
   private final Settings settings;

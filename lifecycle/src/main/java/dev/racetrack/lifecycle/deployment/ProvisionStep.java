@@ -8,6 +8,8 @@ import dev.racetrack.lifecycle.job.JobRepository;
 import dev.racetrack.lifecycle.job.NewerVersions;
 import dev.racetrack.model.Job;
 import dev.racetrack.model.auth.JobCallSecrets;
+import dev.racetrack.model.manifest.Manifest;
+import dev.racetrack.model.manifest.ResourcePolicy;
 import dev.racetrack.spi.DeployedJob;
 import dev.racetrack.spi.InfrastructureTarget;
 import dev.racetrack.spi.JobProvision;
@@ -39,6 +41,7 @@ final class ProvisionStep {
   private final String internalPubUrl;
   private final JobCallSecrets jobSecrets;
   private final Duration readinessTimeout;
+  private final ResourcePolicy resources;
   private final Clock clock;
 
   ProvisionStep(DeploymentPipeline.Parts parts, DeploymentPipeline.Settings settings, Clock clock) {
@@ -51,6 +54,7 @@ final class ProvisionStep {
     this.internalPubUrl = settings.internalPubUrl();
     this.jobSecrets = settings.jobSecrets();
     this.readinessTimeout = settings.readinessTimeout();
+    this.resources = settings.resources();
     this.clock = clock;
   }
 
@@ -80,8 +84,12 @@ final class ProvisionStep {
   private JobProvision request(
       DeploymentTask task, String imageName, Instant now, String familyToken) {
     long timestamp = now.getEpochSecond();
+    // The target applies the effective resources (the platform's defaults fill what the manifest
+    // leaves out); the stored manifest keeps what its author wrote.
+    Manifest manifest =
+        task.manifest().withResources(resources.effective(task.manifest().resources()));
     return new JobProvision(
-        task.manifest(),
+        manifest,
         imageName,
         timestamp,
         JobEnvironment.withCallSecret(

@@ -12,9 +12,10 @@ import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
-/** A target whose jobs start at once; it remembers what it was asked to delete. */
+/** A target whose jobs start at once; it remembers what it was asked to start and delete. */
 public final class RecordingTarget implements InfrastructureTarget {
   public final List<String> deleted = new CopyOnWriteArrayList<>();
+  public final List<JobProvision> provisioned = new CopyOnWriteArrayList<>();
 
   @Override
   public String name() {
@@ -23,6 +24,7 @@ public final class RecordingTarget implements InfrastructureTarget {
 
   @Override
   public DeployedJob deploy(JobProvision provision, Consumer<String> phases) {
+    provisioned.add(provision);
     return new DeployedJob(provision.manifest().resourceName(), List.of(), Map.of());
   }
 

@@ -24,6 +24,7 @@ import dev.racetrack.model.DeploymentStatus;
 import dev.racetrack.model.auth.JobCallSecrets;
 import dev.racetrack.model.manifest.Manifest;
 import dev.racetrack.model.manifest.ManifestValidator;
+import dev.racetrack.model.manifest.ResourcePolicy;
 import dev.racetrack.spi.JobSecrets;
 import dev.racetrack.spi.Plugins;
 import dev.racetrack.spi.SecretBox;
@@ -99,6 +100,20 @@ class RegistrationIT {
     assertThat(contexts.load("adder", "1.0.0")).contains("Y29udGV4dA==");
     assertThat(auditEvents()).contains(AuditLog.JOB_DEPLOYED);
     assertThat(target.deleted).isEmpty();
+    assertThat(target.provisioned)
+        .singleElement()
+        .satisfies(
+            p ->
+                assertThat(p.manifest().resources())
+                    .as("the target applies the platform's defaults for what the manifest omits")
+                    .isEqualTo(new Manifest.Resources("256Mi", "1Gi", "10m", "1000m")));
+    assertThat(
+            new JobRepository(database.jdbi(), "http://pub")
+                .find("adder", "1.0.0")
+                .orElseThrow()
+                .manifestYaml())
+        .as("the stored manifest keeps what its author wrote")
+        .doesNotContain("resources");
   }
 
   private String deploy(BuildContexts contexts, DeploymentRepository deployments) {
@@ -165,7 +180,8 @@ class RegistrationIT {
             "http://127.0.0.1:1/pub",
             new JobCallSecrets("registration-it-job-call-key-of-32-characters"),
             Duration.ofSeconds(5),
-            false),
+            false,
+            ResourcePolicy.defaults()),
         Clock.systemUTC(),
         new SimpleMeterRegistry());
   }

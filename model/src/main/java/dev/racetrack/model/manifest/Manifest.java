@@ -74,6 +74,29 @@ public record Manifest(
       @Nullable String cpuMin,
       @Nullable String cpuMax) {}
 
+  /** This manifest with other {@code resources} (the effective ones a target applies). */
+  public Manifest withResources(Resources effective) {
+    return new Manifest(
+        name,
+        ownerEmail,
+        git,
+        version,
+        jobtype,
+        imageType,
+        systemDependencies,
+        buildEnv,
+        runtimeEnv,
+        secretBuildEnvFile,
+        secretRuntimeEnvFile,
+        labels,
+        publicEndpoints,
+        replicas,
+        Objects.requireNonNull(effective, "effective"),
+        jobtypeExtra,
+        infrastructureTarget,
+        callTimeout);
+  }
+
   /** Name of the job type, e.g. {@code python3} of {@code python3:latest}. */
   @JsonIgnore
   public String jobtypeName() {

@@ -24,6 +24,10 @@ final class ManifestProblems {
     problems.add(key + ": " + message);
   }
 
+  boolean any() {
+    return !problems.isEmpty();
+  }
+
   void throwIfAny() {
     if (!problems.isEmpty()) {
       throw new ValidationException(

@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Validates a raw manifest (parsed YAML or JSON) into a {@link Manifest}: required fields, types,
@@ -59,6 +60,7 @@ public final class ManifestValidator {
   public static final String DEFAULT_VERSION = "0.0.1";
 
   private final Set<String> allowedGitSchemes;
+  private final Optional<ResourcePolicy> resourcePolicy;
 
   /** A validator that accepts only {@code https://} git remotes. */
   public ManifestValidator() {
@@ -70,10 +72,24 @@ public final class ManifestValidator {
    *     server may add {@code file} or {@code http} for local development.
    */
   public ManifestValidator(Set<String> allowedGitSchemes) {
+    this(allowedGitSchemes, Optional.empty());
+  }
+
+  private ManifestValidator(Set<String> allowedGitSchemes, Optional<ResourcePolicy> policy) {
     if (allowedGitSchemes.isEmpty()) {
       throw new IllegalArgumentException("at least one git scheme must be allowed");
     }
     this.allowedGitSchemes = Set.copyOf(allowedGitSchemes);
+    this.resourcePolicy = policy;
+  }
+
+  /**
+   * This validator, also refusing {@code resources} the platform's policy does not allow (e.g. a
+   * {@code memory_max} above its ceiling). Without a policy (the CLI, which does not know the
+   * platform's) only the manifest's own consistency is checked.
+   */
+  public ManifestValidator withResourcePolicy(ResourcePolicy policy) {
+    return new ManifestValidator(allowedGitSchemes, Optional.of(policy));
   }
 
   /**
@@ -112,6 +128,7 @@ public final class ManifestValidator {
     List<String> endpoints = publicEndpoints(raw, problems);
     int replicas = replicas(raw, problems);
     Manifest.Resources resources = resources(raw, problems);
+    checkPolicy(resources, problems);
     Map<String, Object> extra = jobtypeExtra(raw, problems, warnings);
     Integer callTimeout = callTimeout(raw, problems);
     problems.throwIfAny();
@@ -312,6 +329,19 @@ public final class ManifestValidator {
         text(parsed, "memory_max"),
         text(parsed, "cpu_min"),
         text(parsed, "cpu_max"));
+  }
+
+  private void checkPolicy(Manifest.@Nullable Resources resources, ManifestProblems problems) {
+    if (resourcePolicy.isEmpty() || problems.any()) {
+      return;
+    }
+    try {
+      resourcePolicy.get().effective(resources);
+    } catch (ValidationException e) {
+      String message = e.getMessage();
+      int colon = message.indexOf(": ");
+      problems.add(message.substring(0, colon), message.substring(colon + 2));
+    }
   }
 
   private static void checkOrder(

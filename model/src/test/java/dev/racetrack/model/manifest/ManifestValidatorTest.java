@@ -194,4 +194,23 @@ class ManifestValidatorTest {
     assertThat(m.toYaml()).contains("call_timeout: 120");
     assertThat(m.toMap()).containsEntry("call_timeout", 120);
   }
+
+  @Test
+  void validate_withThePlatformsResourcePolicy_refusesMemoryAboveItsCeiling() {
+    Map<String, Object> raw = minimal();
+    raw.put("resources", Map.of("memory_max", "16Gi"));
+    assertThat(validator.validate(raw, "job.yaml").manifest().resources().memoryMax())
+        .as("without a policy (the CLI) only the manifest's own consistency is checked")
+        .isEqualTo("16Gi");
+    ManifestValidator platform = validator.withResourcePolicy(ResourcePolicy.defaults());
+    assertThatThrownBy(() -> platform.validate(raw, "job.yaml"))
+        .isInstanceOf(ValidationException.class)
+        .hasMessageContaining("job.yaml")
+        .hasMessageContaining("resources.memory_max: 16Gi is more than this platform allows")
+        .hasMessageContaining("8Gi");
+    raw.put("resources", Map.of("memory_max", "2Gi"));
+    assertThat(platform.validate(raw, "job.yaml").manifest().resources().memoryMax())
+        .as("the manifest keeps what was written; targets get the effective values")
+        .isEqualTo("2Gi");
+  }
 }

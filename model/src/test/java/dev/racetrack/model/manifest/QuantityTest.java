@@ -25,4 +25,27 @@ class QuantityTest {
         .hasMessageContaining("resources.memory_max")
         .hasMessageContaining("12XB");
   }
+
+  @Test
+  void parse_exponentsAndFractions_asKubernetesDoes() {
+    assertThat(Quantity.parse("1e3", "c").value()).isEqualByComparingTo("1000");
+    assertThat(Quantity.parse("1.5Gi", "m").longValue()).isEqualTo(1536L * 1024 * 1024);
+    assertThat(Quantity.parse(".5", "c").value()).isEqualByComparingTo("0.5");
+  }
+
+  @Test
+  void parse_whenNegativeOrSigned_isRefused() {
+    assertThatThrownBy(() -> Quantity.parse("-1Gi", "resources.memory_max"))
+        .isInstanceOf(ValidationException.class)
+        .hasMessageContaining("-1Gi");
+    assertThatThrownBy(() -> Quantity.parse("+1", "resources.cpu_max"))
+        .isInstanceOf(ValidationException.class);
+  }
+
+  @Test
+  void ofBytes_usesTheLargestBinarySuffixThatDividesIt() {
+    assertThat(Quantity.ofBytes(java.math.BigInteger.valueOf(1L << 30)).text()).isEqualTo("1Gi");
+    assertThat(Quantity.ofBytes(java.math.BigInteger.valueOf(3L << 20)).text()).isEqualTo("3Mi");
+    assertThat(Quantity.ofBytes(java.math.BigInteger.valueOf(1000)).text()).isEqualTo("1000");
+  }
 }
