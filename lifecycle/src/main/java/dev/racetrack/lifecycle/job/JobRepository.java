@@ -29,11 +29,15 @@ public final class JobRepository {
       """;
 
   private final Jdbi jdbi;
-  private final String externalPubUrl;
+  private final JobUrls urls;
 
   public JobRepository(Jdbi jdbi, String externalPubUrl) {
+    this(jdbi, JobUrls.underPub(externalPubUrl));
+  }
+
+  public JobRepository(Jdbi jdbi, JobUrls urls) {
     this.jdbi = jdbi;
-    this.externalPubUrl = externalPubUrl;
+    this.urls = urls;
   }
 
   public Optional<Job> find(String name, String version) {
@@ -318,7 +322,7 @@ public final class JobRepository {
         manifestYaml == null ? null : parseManifest(manifestYaml),
         manifestYaml,
         rs.getString("internal_name"),
-        externalPubUrl + "/job/" + name + "/" + version,
+        urls.of(name, version),
         rs.getString("error"),
         rs.getString("notice"),
         rs.getString("image_tag"),
