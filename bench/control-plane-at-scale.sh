@@ -21,6 +21,10 @@ cleanup() {
     kill "$SERVER_PID" 2>/dev/null || true
     wait "$SERVER_PID" 2>/dev/null || true
   fi
+  if [ -n "${BENCH_DIAG_DIR:-}" ] && [ -f "$WORK/server.log" ]; then
+    mkdir -p "$BENCH_DIAG_DIR" && cp "$WORK/server.log" "$BENCH_DIAG_DIR/"
+    cp "$DATA/logs/racetrack.log" "$BENCH_DIAG_DIR/" 2>/dev/null || true
+  fi
   rm -rf "$WORK"
 }
 trap cleanup EXIT

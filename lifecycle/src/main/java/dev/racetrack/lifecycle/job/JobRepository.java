@@ -94,6 +94,32 @@ public final class JobRepository {
                 .list());
   }
 
+  /**
+   * Streams every job without its manifest and statistics (neither read nor parsed), most recently
+   * updated first: what the supervisor's pass reads every few seconds, without holding 10,000 rows
+   * in memory at once.
+   */
+  public void forEachWithoutManifests(java.util.function.Consumer<Job> each) {
+    String columns =
+        COLUMNS
+            .replace("j.manifest,", "CAST(NULL AS TEXT) AS manifest,")
+            .replace("j.infrastructure_stats", "CAST(NULL AS JSONB) AS infrastructure_stats");
+    jdbi.useTransaction(
+        h -> {
+          try (var rows =
+              h
+                  .createQuery(
+                      "SELECT "
+                          + columns
+                          + " FROM registry_job j ORDER BY j.update_time DESC, j.name")
+                  .setFetchSize(500)
+                  .map((rs, ctx) -> job(rs))
+                  .stream()) {
+            rows.forEach(each);
+          }
+        });
+  }
+
   /** How many jobs have each status. */
   public Map<JobStatus, Long> countByStatus() {
     return jdbi.withHandle(
