@@ -5,6 +5,8 @@
 # with an admin token and prints p50, p95 and the answer size per path, the JVM's RSS (PostgreSQL is
 # other processes and not counted) at idle and after the calls, and the supervisor's pass time.
 # Usage: bench/control-plane-at-scale.sh [CHECKOUT=.] [CALLS=20]   (needs curl, psql, python3)
+# BENCH_DIAG_DIR=DIR also writes the JVM's heap, native memory (the JVM is started with
+# -XX:NativeMemoryTracking=summary) and class histogram after the calls and after the idle time.
 # Run it under the build lock on a shared machine: flock /tmp/rt-build.lock bench/...
 set -euo pipefail
 ROOT=$(cd "${1:-$(dirname "$0")/..}" && pwd)
@@ -19,6 +21,10 @@ cleanup() {
     kill "$SERVER_PID" 2>/dev/null || true
     wait "$SERVER_PID" 2>/dev/null || true
   fi
+  if [ -n "${BENCH_DIAG_DIR:-}" ] && [ -f "$WORK/server.log" ]; then
+    mkdir -p "$BENCH_DIAG_DIR" && cp "$WORK/server.log" "$BENCH_DIAG_DIR/"
+    cp "$DATA/logs/racetrack.log" "$BENCH_DIAG_DIR/" 2>/dev/null || true
+  fi
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -31,6 +37,9 @@ done
 (
   export RACETRACK_DATA_DIR="$DATA" RACETRACK_CONFIG="$WORK/config.yaml" RACETRACK_ADMIN_PASSWORD=bench-password
   export IMAGE_BUILDER_PORT=$((BASE + 1)) LIFECYCLE_PORT=$((BASE + 2)) PUB_PORT=$((BASE + 5))
+  if [ -n "${BENCH_DIAG_DIR:-}" ]; then
+    export RACETRACK_JAVA_OPTS="${RACETRACK_JAVA_OPTS:-} -XX:NativeMemoryTracking=summary"
+  fi
   exec "$ROOT/racetrack" server >"$WORK/server.log" 2>&1
 ) &
 SERVER_PID=$!
@@ -51,7 +60,21 @@ sql() { psql -X -q -v ON_ERROR_STOP=1 -c "SET search_path TO racetrack" "$@"; }
 sql_stdin() { psql -X -q -v ON_ERROR_STOP=1 -c "SET search_path TO racetrack" -f -; }
 
 rss_mb() { awk '/VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$JVM/status"; }
+diag() { # when
+  [ -n "${BENCH_DIAG_DIR:-}" ] || return 0
+  mkdir -p "$BENCH_DIAG_DIR"
+  local jcmd="${JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "/proc/$JVM/exe")")")}/bin/jcmd"
+  [ -x "$jcmd" ] || jcmd="$(dirname "$(readlink -f "/proc/$JVM/exe")")/jcmd"
+  {
+    echo "== RSS $(rss_mb) MB"; grep -E 'VmRSS|RssAnon|RssFile|RssShmem|Threads' "/proc/$JVM/status"
+    echo "== GC.heap_info"; "$jcmd" "$JVM" GC.heap_info
+    echo "== VM.native_memory summary"; "$jcmd" "$JVM" VM.native_memory summary
+    # -all: every object, unreachable ones too, without the full collection a histogram makes
+    echo "== GC.class_histogram -all (top 30)"; "$jcmd" "$JVM" GC.class_histogram -all | head -33
+  } >"$BENCH_DIAG_DIR/$1.txt" 2>&1 || true
+}
 IDLE_START=$(rss_mb)
+diag start
 
 echo "seeding 10,000 jobs and 1,000,000 audit events..." >&2
 seed_start=$(date +%s.%N)
@@ -96,12 +119,12 @@ IDLE_SEEDED=$(rss_mb)
 # A cursor deep in the audit log (the 500,000th event): what a client has after following pages.
 DEEP_AUDIT=$(sql -tA -c "SELECT (EXTRACT(EPOCH FROM timestamp) * 1000000)::bigint || ':' || id FROM registry_auditlogevent ORDER BY timestamp DESC, id DESC OFFSET 499999 LIMIT 1" | tail -1 | tr -d '\n' | base64 -w0 | tr '+/' '-_' | tr -d '=')
 
-measure() { # label path
-  local label=$1 path=$2 i out
+measure() { # label path [token]
+  local label=$1 path=$2 token=${3:-$TOKEN} i out
   out="$WORK/times"
   : >"$out"
   for ((i = 0; i < CALLS; i++)); do
-    curl -s -o /dev/null -H "X-Racetrack-Auth: $TOKEN" -w '%{time_total} %{size_download} %{http_code}\n' \
+    curl -s -o /dev/null -H "X-Racetrack-Auth: $token" -w '%{time_total} %{size_download} %{http_code}\n' \
       "$LIFECYCLE$path" >>"$out"
   done
   python3 - "$label" "$out" <<'PY'
@@ -120,6 +143,17 @@ status = "" if codes == {"200"} else f" (HTTP {','.join(sorted(codes))})"
 print(f"| {label} | {pct(0.5):,.0f} ms | {pct(0.95):,.0f} ms | {human}{status} |")
 PY
 }
+
+# An ordinary (non-staff) user with the default permissions (read_job on every job): the audit log and
+# job pages restricted per row to what a reader may see.
+READER=bench-reader@example.com
+curl -sf -o /dev/null -H 'Content-Type: application/json' \
+  -d "{\"username\":\"$READER\",\"password\":\"Bench-Reader-Password-1\"}" "$LIFECYCLE/api/v1/users/register"
+curl -sf -o /dev/null -X PUT -H 'Content-Type: application/json' -H "X-Racetrack-Auth: $TOKEN" \
+  -d '{"is_active":true}' "$LIFECYCLE/api/v1/users/$READER"
+READER_TOKEN=$(curl -sf -H 'Content-Type: application/json' \
+  -d "{\"username\":\"$READER\",\"password\":\"Bench-Reader-Password-1\"}" "$LIFECYCLE/api/v1/users/login" |
+  python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
 
 FIRST_CURSOR=$(curl -s -H "X-Racetrack-Auth: $TOKEN" "$LIFECYCLE/api/v1/job?limit=100&sort=name" |
   python3 -c 'import json,sys; print(json.load(sys.stdin).get("next_cursor") or "")')
@@ -143,9 +177,14 @@ measure '`GET /api/v1/audit/activity?limit=100&cursor=...` (after 500,000)' "/ap
 measure '`GET /api/v1/audit/activity?related_to_me=true`' '/api/v1/audit/activity?related_to_me=true'
 measure '`GET /api/v1/audit/activity?job_name=bench-job-7`' '/api/v1/audit/activity?job_name=bench-job-7'
 measure '`GET /api/v1/audit/events/job/bench-job-7/3.0.0`' '/api/v1/audit/events/job/bench-job-7/3.0.0'
+measure '`GET /api/v1/job?limit=100&sort=name` (non-staff reader)' '/api/v1/job?limit=100&sort=name' "$READER_TOKEN"
+measure '`GET /api/v1/audit/activity` (non-staff reader, newest 100)' '/api/v1/audit/activity' "$READER_TOKEN"
+measure '`GET /api/v1/audit/activity?cursor=...` (non-staff reader, after 500,000)' "/api/v1/audit/activity?limit=100&cursor=$DEEP_AUDIT" "$READER_TOKEN"
 AFTER=$(rss_mb)
+diag after-calls
 sleep "${BENCH_IDLE_SECONDS:-60}"
 IDLE_AFTER=$(rss_mb)
+diag after-idle
 
 METRICS=$(curl -s "$LIFECYCLE/metrics")
 pass_stat() { echo "$METRICS" | awk -v m="supervisor_sync_pass_seconds_$1" '$1 == m {print $2}'; }

@@ -56,6 +56,7 @@ import dev.racetrack.lifecycle.job.JobRemoval;
 import dev.racetrack.lifecycle.job.JobRepository;
 import dev.racetrack.lifecycle.job.JobRoutes;
 import dev.racetrack.lifecycle.job.JobScoreRepository;
+import dev.racetrack.lifecycle.job.JobUrls;
 import dev.racetrack.lifecycle.job.Jobs;
 import dev.racetrack.lifecycle.job.PublicEndpointRepository;
 import dev.racetrack.lifecycle.job.PublicEndpointRoutes;
@@ -159,7 +160,8 @@ public final class LifecycleApp implements AutoCloseable {
                 authConfig));
     generatedAdminPassword = accounts.ensureAdmin(config.adminPassword());
 
-    JobRepository jobRepository = new JobRepository(jdbi, config.externalPubUrl());
+    JobUrls jobUrls = new JobUrls(config.externalPubUrl(), config.jobDomain());
+    JobRepository jobRepository = new JobRepository(jdbi, jobUrls);
     TrashRepository trash = new TrashRepository(jdbi);
     Jobs jobs = new Jobs(jobRepository, authorizer);
     JobScoreRepository jobScores = new JobScoreRepository(jdbi, jobRepository);
@@ -343,8 +345,7 @@ public final class LifecycleApp implements AutoCloseable {
             new AuditRoutes(new AuditRepository(jdbi, clock), authorizer, requestAuth),
             new PortfolioRoutes(jobListing, clock, requestAuth),
             new GraphRoutes(
-                new PermissionGraph(jdbi, jobListing, authorizer, config.externalPubUrl()),
-                requestAuth),
+                new PermissionGraph(jdbi, jobListing, authorizer, jobUrls), requestAuth),
             new PublicEndpointRoutes(
                 jdbi, publicEndpoints, jobs, authorizer, audit, gateway, requestAuth));
     server =

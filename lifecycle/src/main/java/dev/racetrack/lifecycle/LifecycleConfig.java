@@ -20,6 +20,8 @@ import java.util.stream.Collectors;
  * @param dataDir where the platform keeps its data (database, keys, artifacts, logs)
  * @param authKey secret the tokens are signed with ({@code AUTH_KEY}); generated once when unset
  * @param internalToken shared secret the components present to each other (INTERNAL_TOKEN)
+ * @param jobDomain {@code PUB_JOB_DOMAIN}: jobs' own hosts are its subdomains, and their URLs
+ *     ({@code pub_url}) name those hosts
  * @param jobCallKey key of the per-job secrets PUB presents to jobs ({@code JOB_CALL_KEY}); kept in
  *     the data directory's {@code keys/job_call_key}, generated once, when unset
  */
@@ -35,6 +37,7 @@ public record LifecycleConfig(
     String externalPubUrl,
     String internalPubUrl,
     String externalLifecycleUrl,
+    Optional<String> jobDomain,
     Optional<String> adminPassword,
     Optional<String> infrastructureTarget,
     Set<String> gitAllowedSchemes,
@@ -80,6 +83,7 @@ public record LifecycleConfig(
         e.url("EXTERNAL_PUB_URL", pubUrl),
         e.url("INTERNAL_PUB_URL", pubUrl),
         e.url("EXTERNAL_LIFECYCLE_URL", "http://127.0.0.1:" + port + "/lifecycle"),
+        e.optional("PUB_JOB_DOMAIN"),
         e.optional("RACETRACK_ADMIN_PASSWORD"),
         e.optional("INFRASTRUCTURE_TARGET"),
         Arrays.stream(e.string("GIT_ALLOWED_SCHEMES", "https").split(","))
@@ -103,6 +107,7 @@ public record LifecycleConfig(
     out.put("image_builder_url", imageBuilderUrl);
     out.put("external_pub_url", externalPubUrl);
     out.put("internal_pub_url", internalPubUrl);
+    out.put("job_domain", jobDomain.orElse("(none)"));
     out.put("infrastructure_target", infrastructureTarget.orElse("(single installed target)"));
     out.put("git_allowed_schemes", gitAllowedSchemes);
     out.put("max_build_context_mb", maxBuildContextBytes >> 20);

@@ -4,6 +4,7 @@ import dev.racetrack.lifecycle.auth.Authorizer;
 import dev.racetrack.lifecycle.auth.Caller;
 import dev.racetrack.lifecycle.auth.SubjectType;
 import dev.racetrack.lifecycle.job.JobListing;
+import dev.racetrack.lifecycle.job.JobUrls;
 import dev.racetrack.model.Job;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -48,13 +49,13 @@ public final class PermissionGraph {
   private final Jdbi jdbi;
   private final JobListing jobs;
   private final Authorizer authorizer;
-  private final String externalPubUrl;
+  private final JobUrls urls;
 
-  public PermissionGraph(Jdbi jdbi, JobListing jobs, Authorizer authorizer, String externalPubUrl) {
+  public PermissionGraph(Jdbi jdbi, JobListing jobs, Authorizer authorizer, JobUrls urls) {
     this.jdbi = jdbi;
     this.jobs = jobs;
     this.authorizer = authorizer;
-    this.externalPubUrl = externalPubUrl;
+    this.urls = urls;
   }
 
   /** Checks that the caller may read the graph at all (before an answer starts). */
@@ -145,7 +146,7 @@ public final class PermissionGraph {
   }
 
   private String pubUrl(Job job) {
-    return externalPubUrl + "/job/" + job.name() + "/" + job.version();
+    return urls.of(job.name(), job.version());
   }
 
   /** The edge of a permission the caller may see, adding its subject's node when new. */

@@ -54,6 +54,11 @@ public final class JobListing {
         each);
   }
 
+  /** A page cut by PostgreSQL (see {@link JobScoreRepository#page}); empty: filter in Java. */
+  public Optional<JobScoreRepository.PageRows> page(JobScoreRepository.PageQuery query) {
+    return scores.page(query);
+  }
+
   /** Whole rows of jobs found by a listing of the same caller, scored at {@code now}. */
   public List<ScoredJob> whole(List<String> ids, long now) {
     return scores.byIds(ids, now);

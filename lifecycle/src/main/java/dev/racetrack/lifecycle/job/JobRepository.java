@@ -29,11 +29,15 @@ public final class JobRepository {
       """;
 
   private final Jdbi jdbi;
-  private final String externalPubUrl;
+  private final JobUrls urls;
 
   public JobRepository(Jdbi jdbi, String externalPubUrl) {
+    this(jdbi, JobUrls.underPub(externalPubUrl));
+  }
+
+  public JobRepository(Jdbi jdbi, JobUrls urls) {
     this.jdbi = jdbi;
-    this.externalPubUrl = externalPubUrl;
+    this.urls = urls;
   }
 
   public Optional<Job> find(String name, String version) {
@@ -88,6 +92,32 @@ public final class JobRepository {
                 .setFetchSize(1000)
                 .map((rs, ctx) -> job(rs))
                 .list());
+  }
+
+  /**
+   * Streams every job without its manifest and statistics (neither read nor parsed), most recently
+   * updated first: what the supervisor's pass reads every few seconds, without holding 10,000 rows
+   * in memory at once.
+   */
+  public void forEachWithoutManifests(java.util.function.Consumer<Job> each) {
+    String columns =
+        COLUMNS
+            .replace("j.manifest,", "CAST(NULL AS TEXT) AS manifest,")
+            .replace("j.infrastructure_stats", "CAST(NULL AS JSONB) AS infrastructure_stats");
+    jdbi.useTransaction(
+        h -> {
+          try (var rows =
+              h
+                  .createQuery(
+                      "SELECT "
+                          + columns
+                          + " FROM registry_job j ORDER BY j.update_time DESC, j.name")
+                  .setFetchSize(500)
+                  .map((rs, ctx) -> job(rs))
+                  .stream()) {
+            rows.forEach(each);
+          }
+        });
   }
 
   /** How many jobs have each status. */
@@ -318,7 +348,7 @@ public final class JobRepository {
         manifestYaml == null ? null : parseManifest(manifestYaml),
         manifestYaml,
         rs.getString("internal_name"),
-        externalPubUrl + "/job/" + name + "/" + version,
+        urls.of(name, version),
         rs.getString("error"),
         rs.getString("notice"),
         rs.getString("image_tag"),

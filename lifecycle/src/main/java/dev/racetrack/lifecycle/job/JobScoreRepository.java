@@ -5,13 +5,17 @@ import dev.racetrack.model.JobStatus;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.JdbiException;
+import org.jdbi.v3.core.statement.Query;
 
 /**
  * Reads jobs with their purge score (§10.5) computed by PostgreSQL at a given instant, streamed row
@@ -70,6 +74,157 @@ public final class JobScoreRepository {
       """;
 
   private static final int FETCH_SIZE = 500;
+
+  /**
+   * The list columns of every job with its score, its version's sort key and the number a page
+   * sorts by ({@code :now} is the instant scored at): the rows a page query filters, sorts and
+   * cuts. {@code :reader} is empty or the restriction to what a subject may read.
+   */
+  private static final String PAGE_ROWS =
+      "SELECT " + LIST_COLUMNS + ", j.version_key" + SCORE + " WHERE TRUE";
+
+  /** The order of every page: its sort's number and text, then name, then newest version. */
+  private static final String PAGE_ORDER =
+      "sort_n, sort_t COLLATE \"C\", name COLLATE \"C\", version_key COLLATE \"C\" DESC,"
+          + " version COLLATE \"C\" DESC";
+
+  /** Rows strictly after the cursor's row in {@link #PAGE_ORDER}. */
+  private static final String AFTER_CURSOR =
+      """
+      (sort_n > :after_n OR (sort_n = :after_n AND (sort_t COLLATE "C" > :after_t
+        OR (sort_t = :after_t AND (name COLLATE "C" > :after_name
+          OR (name = :after_name AND (version_key COLLATE "C" < racetrack_version_key(:after_v)
+            OR (version_key = racetrack_version_key(:after_v)
+              AND version COLLATE "C" < :after_v))))))))
+      """;
+
+  /**
+   * A page to read: the rows of {@code readerSubject} (all when empty) scored at {@code now}, kept
+   * by {@code where} (SQL over the page row columns, with its bind values), sorted by the SQL
+   * expressions {@code sortNumber} and {@code sortText}, then name and newest version, after the
+   * row {@code after}.
+   *
+   * @param statementTimeout a limit for the queries (a regular expression filter); zero for none
+   */
+  public record PageQuery(
+      Optional<String> readerSubject,
+      long now,
+      String where,
+      Map<String, Object> binds,
+      String sortNumber,
+      String sortText,
+      Optional<PageRow> after,
+      int limit,
+      Duration statementTimeout) {
+    public PageQuery {
+      binds = Map.copyOf(binds);
+    }
+  }
+
+  /** A row of a page: its id and its place in the page order. */
+  public record PageRow(
+      String id, double sortNumber, String sortText, String name, String version) {}
+
+  /**
+   * A page as PostgreSQL cut it.
+   *
+   * @param rows up to {@code limit + 1} rows (one more tells that there is a next page)
+   * @param total how many rows the filter keeps
+   */
+  public record PageRows(List<PageRow> rows, long total) {}
+
+  /** Thrown when the statement timeout of a {@link PageQuery} ran out. */
+  public static final class PageTimeoutException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    PageTimeoutException(Throwable cause) {
+      super("the page query ran out of its time", cause);
+    }
+  }
+
+  /**
+   * Reads a page: filtered, counted, sorted and cut in SQL. Empty when PostgreSQL refused a regular
+   * expression of the filter (its dialect differs from Java's): the caller filters in Java then.
+   *
+   * @throws PageTimeoutException when the statement timeout ran out
+   */
+  public Optional<PageRows> page(PageQuery q) {
+    String filtered =
+        "SELECT s.*, "
+            + q.sortNumber()
+            + " AS sort_n, "
+            + q.sortText()
+            + " AS sort_t FROM ("
+            + PAGE_ROWS
+            + (q.readerSubject().isPresent() ? " AND " + READABLE_BY : "")
+            + ") s WHERE "
+            + q.where();
+    String pageSql =
+        "SELECT id, sort_n, sort_t, name, version, total FROM (SELECT f.*, count(*) OVER () AS total"
+            + " FROM ("
+            + filtered
+            + ") f) w"
+            + (q.after().isPresent() ? " WHERE " + AFTER_CURSOR : "")
+            + " ORDER BY "
+            + PAGE_ORDER
+            + " LIMIT :limit";
+    try {
+      return Optional.of(
+          jdbi.inTransaction(
+              h -> {
+                if (!q.statementTimeout().isZero()) {
+                  h.execute("SET LOCAL statement_timeout = " + q.statementTimeout().toMillis());
+                }
+                long[] total = {-1};
+                var query = bindPage(h.createQuery(pageSql), q).bind("limit", q.limit() + 1);
+                q.after()
+                    .ifPresent(
+                        a ->
+                            query
+                                .bind("after_n", a.sortNumber())
+                                .bind("after_t", a.sortText())
+                                .bind("after_name", a.name())
+                                .bind("after_v", a.version()));
+                List<PageRow> rows =
+                    query
+                        .map(
+                            (rs, ctx) -> {
+                              total[0] = rs.getLong("total");
+                              return new PageRow(
+                                  rs.getString("id"),
+                                  rs.getDouble("sort_n"),
+                                  rs.getString("sort_t"),
+                                  rs.getString("name"),
+                                  rs.getString("version"));
+                            })
+                        .list();
+                if (total[0] < 0) { // an empty page: count on its own
+                  total[0] =
+                      bindPage(h.createQuery("SELECT count(*) FROM (" + filtered + ") f"), q)
+                          .mapTo(Long.class)
+                          .one();
+                }
+                return new PageRows(rows, total[0]);
+              }));
+    } catch (JdbiException e) {
+      String state =
+          e.getCause() instanceof SQLException sql ? Objects.toString(sql.getSQLState(), "") : "";
+      if (state.equals("57014")) {
+        throw new PageTimeoutException(e);
+      }
+      if (state.equals("2201B")) {
+        return Optional.empty();
+      }
+      throw e;
+    }
+  }
+
+  private static Query bindPage(Query query, PageQuery q) {
+    query.bind("now", q.now());
+    q.readerSubject().ifPresent(subject -> query.bind("subject", subject));
+    q.binds().forEach(query::bind);
+    return query;
+  }
 
   private final Jdbi jdbi;
   private final JobRepository jobs;

@@ -175,7 +175,7 @@ public final class ColumnFilter {
     return cell -> budget.find(compiled, cell.text(), column);
   }
 
-  private static Optional<Double> number(String text) {
+  static Optional<Double> number(String text) {
     try {
       return Optional.of(Double.parseDouble(text.strip()));
     } catch (NumberFormatException e) {
@@ -184,7 +184,7 @@ public final class ColumnFilter {
   }
 
   /** A date or date-time (UTC), or Unix seconds, as epoch seconds. */
-  private static Optional<Double> date(String text) {
+  static Optional<Double> date(String text) {
     String value = text.strip();
     try {
       return Optional.of((double) Instant.parse(value).getEpochSecond());

@@ -6,6 +6,7 @@ import dev.racetrack.lifecycle.job.JobScoreRepository;
 import dev.racetrack.lifecycle.job.ScoredJob;
 import dev.racetrack.model.error.ValidationException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -61,10 +62,80 @@ public final class JobPages {
     this.clock = clock;
   }
 
-  /** A page of portfolio entries (jobs with their purge score and reasons). */
+  /**
+   * A page of portfolio entries (jobs with their purge score and reasons): filtered, counted,
+   * sorted and cut by PostgreSQL when every filter has an SQL form ({@link FilterSql}), else in
+   * Java.
+   */
   public Page<PortfolioEntry> page(Caller caller, Request request) {
-    Predicate<PortfolioEntry> filter = Portfolio.filter(request.filters());
+    Predicate<PortfolioEntry> filter = Portfolio.filter(request.filters()); // validates them
     long asOf = request.cursor().map(PageCursor::asOf).orElse(clock.instant().getEpochSecond());
+    Optional<String> reader = listing.reader(caller);
+    Optional<FilterSql> sql = FilterSql.of(request.filters());
+    if (sql.isPresent()) {
+      Optional<Page<PortfolioEntry>> page = sqlPage(reader, request, sql.get(), asOf);
+      if (page.isPresent()) {
+        return page.get();
+      }
+    }
+    return javaPage(caller, request, filter, asOf);
+  }
+
+  private Optional<Page<PortfolioEntry>> sqlPage(
+      Optional<String> reader, Request request, FilterSql sql, long asOf) {
+    JobSort sort = request.sort();
+    JobScoreRepository.PageQuery query =
+        new JobScoreRepository.PageQuery(
+            reader,
+            asOf,
+            sql.where(),
+            sql.binds(),
+            sort.sqlNumber(),
+            sort.sqlText(),
+            request
+                .cursor()
+                .map(PageCursor::after)
+                .map(
+                    a ->
+                        new JobScoreRepository.PageRow(
+                            "", a.number(), a.text(), a.name(), a.version())),
+            request.limit(),
+            sql.regexColumn().isPresent() ? Portfolio.REGEX_BUDGET : Duration.ZERO);
+    Optional<JobScoreRepository.PageRows> rows;
+    try {
+      rows = listing.page(query);
+    } catch (JobScoreRepository.PageTimeoutException e) {
+      throw new ValidationException(
+          "filter of "
+              + sql.regexColumn().orElse("the page")
+              + ": the regular expression takes too long to evaluate (over "
+              + Portfolio.REGEX_BUDGET.toMillis()
+              + " ms); simplify it");
+    }
+    return rows.map(r -> sqlPage(r, request, asOf));
+  }
+
+  private Page<PortfolioEntry> sqlPage(
+      JobScoreRepository.PageRows rows, Request request, long asOf) {
+    List<JobScoreRepository.PageRow> page =
+        rows.rows().subList(0, Math.min(request.limit(), rows.rows().size()));
+    List<PortfolioEntry> items =
+        listing.whole(page.stream().map(JobScoreRepository.PageRow::id).toList(), asOf).stream()
+            .map(Portfolio::entry)
+            .toList();
+    Optional<String> next = Optional.empty();
+    if (rows.rows().size() > page.size()) {
+      JobScoreRepository.PageRow last = page.getLast();
+      JobSort.Position position =
+          new JobSort.Position(last.sortNumber(), last.sortText(), last.name(), last.version());
+      next = Optional.of(new PageCursor(request.sort(), asOf, position).encode());
+    }
+    return new Page<>(items, rows.total(), request.limit(), request.sort().wireName(), next);
+  }
+
+  /** The page filtered and sorted in Java, over the list columns of every readable job. */
+  private Page<PortfolioEntry> javaPage(
+      Caller caller, Request request, Predicate<PortfolioEntry> filter, long asOf) {
     Optional<JobSort.Position> after = request.cursor().map(PageCursor::after);
     long[] total = {0};
     List<Found> rest = new ArrayList<>();

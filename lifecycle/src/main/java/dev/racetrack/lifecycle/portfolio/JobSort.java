@@ -11,20 +11,28 @@ import java.util.function.Function;
 /** The orders a page of jobs can be sorted in; ties go by name, then newest version first. */
 public enum JobSort {
   /** Last deployed first (the order of the unpaged job list). */
-  NEWEST(e -> position(e, -e.job().updateTime(), "")),
+  NEWEST(e -> position(e, -e.job().updateTime(), ""), "-" + Sql.UPDATED, "''"),
   /** Last deployed last. */
-  OLDEST(e -> position(e, e.job().updateTime(), "")),
+  OLDEST(e -> position(e, e.job().updateTime(), ""), Sql.UPDATED, "''"),
   /** By name, then newest version first. */
-  NAME(e -> position(e, 0, "")),
+  NAME(e -> position(e, 0, ""), "0", "''"),
   /** By status (alphabetically), then name. */
-  STATUS(e -> position(e, 0, e.job().status().wireName())),
+  STATUS(e -> position(e, 0, e.job().status().wireName()), "0", "s.status"),
   /** Best candidate for removal first (the order of the unpaged portfolio). */
-  PURGE_SCORE(e -> position(e, -e.purgeScore(), "")),
+  PURGE_SCORE(e -> position(e, -e.purgeScore(), ""), "-s.purge_score", "''"),
   /** Most recently called first, never called last. */
   LAST_CALL(
       e ->
           position(
-              e, e.job().lastCallTime() == null ? Long.MAX_VALUE : -e.job().lastCallTime(), ""));
+              e, e.job().lastCallTime() == null ? Long.MAX_VALUE : -e.job().lastCallTime(), ""),
+      "CASE WHEN s.last_call_time IS NULL THEN 9223372036854775807 ELSE -" + Sql.CALLED + " END",
+      "''");
+
+  /** SQL over a page row: epoch seconds as Java's {@code Instant.getEpochSecond()}. */
+  private static final class Sql {
+    static final String UPDATED = "FLOOR(EXTRACT(EPOCH FROM s.update_time))";
+    static final String CALLED = "FLOOR(EXTRACT(EPOCH FROM s.last_call_time))";
+  }
 
   /**
    * Where a row falls: a number and a text that sort ascending (descending sorts negate the
@@ -37,7 +45,8 @@ public enum JobSort {
         Comparator.comparingDouble(Position::number)
             .thenComparing(Position::text)
             .thenComparing(Position::name)
-            .thenComparing(Position::version, (a, b) -> SemVer.compareText(b, a));
+            .thenComparing(Position::version, (a, b) -> SemVer.compareText(b, a))
+            .thenComparing(Position::version, Comparator.reverseOrder());
 
     @Override
     public int compareTo(Position other) {
@@ -46,9 +55,23 @@ public enum JobSort {
   }
 
   private final Function<PortfolioEntry, Position> position;
+  private final String sqlNumber;
+  private final String sqlText;
 
-  JobSort(Function<PortfolioEntry, Position> position) {
+  JobSort(Function<PortfolioEntry, Position> position, String sqlNumber, String sqlText) {
     this.position = position;
+    this.sqlNumber = "CAST(" + sqlNumber + " AS DOUBLE PRECISION)";
+    this.sqlText = sqlText;
+  }
+
+  /** The position's number as SQL over a page row (the same value as {@link #of}). */
+  String sqlNumber() {
+    return sqlNumber;
+  }
+
+  /** The position's text as SQL over a page row. */
+  String sqlText() {
+    return sqlText;
   }
 
   public Position of(PortfolioEntry entry) {

@@ -22,7 +22,7 @@ import java.util.function.Predicate;
  * server with the admin guide's operators (see {@link ColumnFilter} and docs/portfolio.md).
  */
 public final class Portfolio {
-  private static final Duration REGEX_BUDGET = Duration.ofMillis(500);
+  static final Duration REGEX_BUDGET = Duration.ofMillis(500);
 
   /** A filterable column: how it compares and what a cell holds. */
   private record Column(ColumnFilter.Type type, Function<PortfolioEntry, ColumnFilter.Cell> cell) {}

@@ -81,20 +81,20 @@ public final class JobStatusSync {
         LOG.warn("cannot list jobs of infrastructure target {}: {}", target.name(), e.toString());
       }
     }
-    Set<String> known = new HashSet<>();
+    Set<String> orphans = new HashSet<>(observed.keySet());
     Map<String, JobRepository.Observed> observations = new HashMap<>();
-    for (Job job : jobs.listWithoutManifests()) {
-      String key = key(job.infrastructureTarget(), job.name(), job.version());
-      known.add(key);
-      if (job.status() != JobStatus.STARTING
-          && reachableTargets.contains(job.infrastructureTarget())) {
-        observations.put(
-            job.id(), observation(Optional.ofNullable(observed.get(key)), notice(job)));
-      }
-    }
+    jobs.forEachWithoutManifests(
+        job -> {
+          String key = key(job.infrastructureTarget(), job.name(), job.version());
+          orphans.remove(key);
+          if (job.status() != JobStatus.STARTING
+              && reachableTargets.contains(job.infrastructureTarget())) {
+            observations.put(
+                job.id(), observation(Optional.ofNullable(observed.get(key)), notice(job)));
+          }
+        });
     int changed = jobs.applyObserved(observations);
-    observed.keySet().stream()
-        .filter(key -> !known.contains(key))
+    orphans.stream()
         .forEach(
             key ->
                 LOG.warn(

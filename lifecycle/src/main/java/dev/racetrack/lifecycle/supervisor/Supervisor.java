@@ -66,7 +66,7 @@ public final class Supervisor implements AutoCloseable {
     if (changed > 0) {
       LOG.debug("job status sync updated {} job(s)", changed);
     }
-    p.prometheusTargets().write(p.jobs().listWithoutManifests());
+    p.prometheusTargets().write(p.jobs()::forEachWithoutManifests);
   }
 
   private void schedule(String name, Runnable task, Duration initialDelay, Duration period) {

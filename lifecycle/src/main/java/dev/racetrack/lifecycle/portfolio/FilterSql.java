@@ -1,0 +1,267 @@
+package dev.racetrack.lifecycle.portfolio;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The portfolio's column filters (docs/portfolio.md, {@link ColumnFilter}) as a SQL predicate over
+ * a page row, with the same meaning as the Java filter, so that PostgreSQL filters, counts and cuts
+ * a page. Filters without an exact SQL form ({@code q}, {@code purge_reasons}, text operators on
+ * number and date columns, regular expressions outside the dialect Java and PostgreSQL share) are
+ * not translated: the page is then filtered in Java. Expressions must have passed {@link
+ * Portfolio#filter} (which reports malformed ones).
+ *
+ * @param where SQL: every bind is a named parameter of {@code binds}
+ * @param regexColumn the first column filtered by a regular expression (the query gets a time
+ *     limit)
+ */
+record FilterSql(String where, Map<String, Object> binds, Optional<String> regexColumn) {
+  private enum Kind {
+    TEXT,
+    NUMBER,
+    DATE
+  }
+
+  private record Column(Kind kind, String sql) {}
+
+  private static final Map<String, Column> COLUMNS =
+      Map.ofEntries(
+          Map.entry("name", new Column(Kind.TEXT, "s.name")),
+          Map.entry("version", new Column(Kind.TEXT, "s.version")),
+          Map.entry("status", new Column(Kind.TEXT, "s.status")),
+          Map.entry("job_type_version", new Column(Kind.TEXT, "s.job_type_version")),
+          Map.entry("deployed_by", new Column(Kind.TEXT, "s.deployed_by")),
+          Map.entry("infrastructure_target", new Column(Kind.TEXT, "s.infrastructure_target")),
+          Map.entry(
+              "update_time_days_ago",
+              new Column(Kind.NUMBER, "(FLOOR(s.updated_days * 1000 + 0.5) / 1000)")),
+          Map.entry(
+              "last_call_time_days_ago",
+              new Column(Kind.NUMBER, "(FLOOR(s.call_days * 1000 + 0.5) / 1000)")),
+          Map.entry(
+              "purge_score", new Column(Kind.NUMBER, "CAST(s.purge_score AS DOUBLE PRECISION)")),
+          Map.entry("purge_newer_versions", new Column(Kind.NUMBER, "s.newer_versions")),
+          Map.entry("last_call_time", new Column(Kind.DATE, epoch("s.last_call_time"))),
+          Map.entry("update_time", new Column(Kind.DATE, epoch("s.update_time"))),
+          Map.entry("create_time", new Column(Kind.DATE, epoch("s.create_time"))));
+
+  private static final String COMPARISONS = "<=|>=|<|>";
+
+  FilterSql {
+    binds = Map.copyOf(binds);
+  }
+
+  private static String epoch(String column) {
+    return "FLOOR(EXTRACT(EPOCH FROM " + column + "))";
+  }
+
+  /** The filters as SQL, or empty when one of them has no exact SQL form. */
+  static Optional<FilterSql> of(Map<String, String> filters) {
+    Builder builder = new Builder();
+    List<String> all = new ArrayList<>();
+    all.add("TRUE");
+    for (Map.Entry<String, String> filter : filters.entrySet()) {
+      Column column = COLUMNS.get(filter.getKey());
+      if (column == null) {
+        return Optional.empty();
+      }
+      Optional<String> sql = builder.expression(filter.getValue(), column, filter.getKey());
+      if (sql.isEmpty()) {
+        return Optional.empty();
+      }
+      all.add(sql.get());
+    }
+    return Optional.of(new FilterSql(String.join(" AND ", all), builder.binds, builder.regex));
+  }
+
+  /** Collects the bind values of the terms (named f0, f1, ...). */
+  private static final class Builder {
+    private final Map<String, Object> binds = new HashMap<>();
+    private Optional<String> regex = Optional.empty();
+
+    private String bind(Object value) {
+      String name = "f" + binds.size();
+      binds.put(name, value);
+      return ":" + name;
+    }
+
+    Optional<String> expression(String expression, Column column, String name) {
+      List<String> alternatives = new ArrayList<>();
+      for (String alternative : expression.split("\\|\\|", -1)) {
+        List<String> terms = new ArrayList<>();
+        for (String term : alternative.split("&&", -1)) {
+          Optional<String> sql = term(term.strip(), column, name);
+          if (sql.isEmpty()) {
+            return Optional.empty();
+          }
+          terms.add("COALESCE(" + sql.get() + ", FALSE)");
+        }
+        alternatives.add("(" + String.join(" AND ", terms) + ")");
+      }
+      return Optional.of("(" + String.join(" OR ", alternatives) + ")");
+    }
+
+    private Optional<String> term(String term, Column column, String name) {
+      return switch (column.kind()) {
+        case TEXT -> text(term, "COALESCE(" + column.sql() + ", '')", name);
+        case NUMBER -> number(term, column.sql());
+        case DATE -> date(term, column.sql());
+      };
+    }
+
+    private Optional<String> text(String term, String cell, String name) {
+      String lower = "LOWER(" + cell + ")";
+      if (term.equals("[empty]")) {
+        return Optional.of(cell + " ~ '^[[:space:]]*$'");
+      }
+      if (term.equals("[nonempty]")) {
+        return Optional.of("NOT (" + cell + " ~ '^[[:space:]]*$')");
+      }
+      if (term.startsWith("rgx:")) {
+        String pattern = term.substring(4);
+        if (!Regexes.portable(pattern)) {
+          return Optional.empty();
+        }
+        regex = regex.or(() -> Optional.of(name));
+        return Optional.of(cell + " ~* " + bind(pattern));
+      }
+      for (String op : COMPARISONS.split("\\|")) {
+        if (term.startsWith(op)) {
+          String value = term.substring(op.length()).strip();
+          return Optional.of(
+              cell
+                  + " <> '' AND "
+                  + lower
+                  + " COLLATE \"C\" "
+                  + op
+                  + " LOWER("
+                  + bind(value)
+                  + ")");
+        }
+      }
+      String rest = term.substring(1);
+      return Optional.of(
+          switch (term.charAt(0)) {
+            case '=' -> lower + " = LOWER(" + bind(rest) + ")";
+            case '*' -> "STRPOS(" + lower + ", LOWER(" + bind(rest) + ")) > 0";
+            case '!' -> "STRPOS(" + lower + ", LOWER(" + bind(rest) + ")) = 0";
+            case '{' -> "STARTS_WITH(" + lower + ", LOWER(" + bind(rest) + "))";
+            case '}' -> endsWith(lower, bind(rest));
+            default -> "STRPOS(" + lower + ", LOWER(" + bind(term) + ")) > 0";
+          });
+    }
+
+    private static String endsWith(String lower, String value) {
+      return "RIGHT(" + lower + ", CHAR_LENGTH(" + value + ")) = LOWER(" + value + ")";
+    }
+
+    private Optional<String> number(String term, String cell) {
+      Optional<String> presence = presence(term, cell);
+      if (presence.isPresent()) {
+        return presence;
+      }
+      for (String op : COMPARISONS.split("\\|")) {
+        if (term.startsWith(op)) {
+          return finite(ColumnFilter.number(term.substring(op.length())))
+              .map(v -> cell + " " + op + " " + bind(v));
+        }
+      }
+      if (term.startsWith("=")) {
+        String rest = term.substring(1);
+        if (rest.isEmpty()) {
+          return Optional.of(cell + " IS NULL");
+        }
+        Optional<Double> wanted = ColumnFilter.number(rest);
+        if (wanted.isEmpty()) {
+          return Optional.of("FALSE"); // a number's text is a number
+        }
+        return finite(wanted).map(v -> cell + " = " + bind(v));
+      }
+      return Optional.empty(); // text operators on a number's text: Java
+    }
+
+    private Optional<String> date(String term, String cell) {
+      Optional<String> presence = presence(term, cell);
+      if (presence.isPresent()) {
+        return presence;
+      }
+      for (String op : COMPARISONS.split("\\|")) {
+        if (term.startsWith(op)) {
+          return finite(ColumnFilter.date(term.substring(op.length())))
+              .map(v -> cell + " " + op + " " + bind(v));
+        }
+      }
+      return Optional.empty(); // text operators on a date's text: Java
+    }
+
+    /** {@code [empty]} and {@code [nonempty]} of a number or date: its text is empty when null. */
+    private static Optional<String> presence(String term, String cell) {
+      return switch (term) {
+        case "[empty]" -> Optional.of(cell + " IS NULL");
+        case "[nonempty]" -> Optional.of(cell + " IS NOT NULL");
+        default -> Optional.empty();
+      };
+    }
+
+    private static Optional<Double> finite(Optional<Double> value) {
+      return value.filter(Double::isFinite);
+    }
+  }
+
+  /** Which regular expressions mean the same to Java and to PostgreSQL. */
+  static final class Regexes {
+    private Regexes() {}
+
+    /**
+     * True for patterns of printable ASCII made of literals, {@code . ^ $ | ( ) * + ? {m,n}},
+     * bracket expressions without nesting or POSIX classes, and escapes of punctuation or of {@code
+     * d D w W s S}; no groups with {@code (?}, possessive quantifiers, back references or Java-only
+     * escapes ({@code \b}, {@code \Q}, {@code \p}, ...).
+     */
+    static boolean portable(String pattern) {
+      boolean inClass = false;
+      for (int i = 0; i < pattern.length(); i++) {
+        char c = pattern.charAt(i);
+        if (c < 0x20 || c > 0x7e) {
+          return false;
+        }
+        if (c == '\\') {
+          if (i + 1 == pattern.length()) {
+            return false;
+          }
+          char next = pattern.charAt(++i);
+          if (Character.isLetterOrDigit(next) && "dDwWsS".indexOf(next) < 0) {
+            return false;
+          }
+          continue;
+        }
+        if (inClass) {
+          if (c == '[' || (c == '&' && i + 1 < pattern.length() && pattern.charAt(i + 1) == '&')) {
+            return false;
+          }
+          if (c == ']') {
+            inClass = false;
+          }
+          continue;
+        }
+        if (c == '[') {
+          String rest = pattern.substring(i + 1);
+          if (rest.startsWith("]") || rest.startsWith("^]")) {
+            return false; // a leading ']' is literal to PostgreSQL only
+          }
+          inClass = true;
+        } else if (c == '(' && i + 1 < pattern.length() && pattern.charAt(i + 1) == '?') {
+          return false;
+        } else if ("*+?}".indexOf(c) >= 0
+            && i + 1 < pattern.length()
+            && pattern.charAt(i + 1) == '+') {
+          return false;
+        }
+      }
+      return !inClass;
+    }
+  }
+}
