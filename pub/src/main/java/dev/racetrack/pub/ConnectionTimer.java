@@ -3,9 +3,9 @@ package dev.racetrack.pub;
 import java.util.function.LongSupplier;
 
 /**
- * The one timer of a client connection, for both of its deadlines: the request head's (while a
- * head is awaited) and the current call's (its job's call timeout, until the job starts answering).
- * A call does not schedule a task of its own: the timer is armed no later than the nearest deadline
+ * The one timer of a client connection, for both of its deadlines: the request head's (while a head
+ * is awaited) and the current call's (its job's call timeout, until the job starts answering). A
+ * call does not schedule a task of its own: the timer is armed no later than the nearest deadline
  * and, when it fires, runs what expired and arms itself again. It never fires later than {@code
  * period} after it last fired, where {@code period} is the shortest timeout seen on the connection,
  * so a new deadline (now plus a timeout at least that long) is never nearer than the armed timer

@@ -71,8 +71,8 @@ final class JobRequests {
   /**
    * Turns the client's request head into the job's, in place (a call copies no header map): the
    * caller's credentials, hop-by-hop fields and the fields PUB sets itself are removed, then PUB's
-   * forwarding fields, tracing id, caller and the job's secret are set. The head is the client's
-   * no more afterwards: whatever else needs the client's fields reads them first.
+   * forwarding fields, tracing id, caller and the job's secret are set. The head is the client's no
+   * more afterwards: whatever else needs the client's fields reads them first.
    */
   static HttpRequest forJob(
       HttpRequest client,

@@ -46,6 +46,7 @@ final class ProxyCall implements UpstreamListener {
 
   /** The client's head as it came, kept only for a call an async task may take over. */
   private final HttpRequest original;
+
   private Channel upstream;
   private HttpResponse answerHead;
   private boolean upstreamKeepAlive;

@@ -37,7 +37,9 @@ class ConnectionTimerTest {
       while (true) {
         Task next = null;
         for (Task task : tasks) {
-          if (!task.cancelled()[0] && task.dueAt() <= t && (next == null || task.dueAt() < next.dueAt())) {
+          if (!task.cancelled()[0]
+              && task.dueAt() <= t
+              && (next == null || task.dueAt() < next.dueAt())) {
             next = task;
           }
         }

@@ -8,9 +8,9 @@ import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioSocketChannel;
-import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.util.concurrent.AbstractScheduledEventExecutor;
 import java.lang.reflect.Field;
@@ -67,7 +67,8 @@ class UpstreamPoolTest {
       EventLoop loop = group.next();
       String address = "127.0.0.1:" + job.getLocalPort();
       Channel channel =
-          loop.submit(() -> own.acquire(loop, address, CALL)).get(10, TimeUnit.SECONDS)
+          loop.submit(() -> own.acquire(loop, address, CALL))
+              .get(10, TimeUnit.SECONDS)
               .get(10, TimeUnit.SECONDS);
 
       assertThat(channel.alloc()).isSameAs(allocator);
