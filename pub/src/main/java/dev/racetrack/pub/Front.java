@@ -49,14 +49,13 @@ final class Front extends ChannelInboundHandlerAdapter {
   private boolean keepAlive;
   private boolean hasBody;
   private boolean http10;
-  private ScheduledFuture<?> headDeadline;
-  private long waitingSince;
-  private boolean waitingHead;
+  private ConnectionTimer timer;
   private boolean reading = true;
   private final ArrayDeque<Object> pending = new ArrayDeque<>();
   private boolean wanted;
   private boolean draining;
   private final TokenHashMemo tokenHashes = new TokenHashMemo();
+  private String clientAddress;
 
   Front(Gateway gateway, long headTimeoutNanos) {
     this.gateway = gateway;
@@ -66,6 +65,16 @@ final class Front extends ChannelInboundHandlerAdapter {
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     this.ctx = ctx;
+    this.timer =
+        new ConnectionTimer(
+            (task, delayNanos) -> {
+              ScheduledFuture<?> scheduled =
+                  ctx.executor().schedule(task, delayNanos, TimeUnit.NANOSECONDS);
+              return () -> scheduled.cancel(false);
+            },
+            System::nanoTime,
+            headTimeoutNanos,
+            this::headTooSlow);
   }
 
   @Override
@@ -76,30 +85,21 @@ final class Front extends ChannelInboundHandlerAdapter {
 
   private void awaitRequest() {
     exchange = null;
-    waitingSince = System.nanoTime();
-    waitingHead = true;
-    if (headDeadline == null) {
-      headDeadline =
-          ctx.executor().schedule(this::checkHead, headTimeoutNanos, TimeUnit.NANOSECONDS);
-    }
+    timer.awaitHead();
     want();
   }
 
   /**
-   * One timer per connection (not one per request): while a head is awaited it fires when the head
-   * deadline passes, else it checks again a deadline later.
+   * The current call's job must start answering within {@code timeoutNanos}, else {@code expired}
+   * runs: the connection's one timer keeps this deadline too (see {@link ConnectionTimer}).
    */
-  private void checkHead() {
-    if (!ctx.channel().isActive()) {
-      return;
-    }
-    long waited = System.nanoTime() - waitingSince;
-    if (waitingHead && waited >= headTimeoutNanos) {
-      headTooSlow();
-      return;
-    }
-    long next = waitingHead ? headTimeoutNanos - waited : headTimeoutNanos;
-    headDeadline = ctx.executor().schedule(this::checkHead, next, TimeUnit.NANOSECONDS);
+  void callDeadline(Object call, long timeoutNanos, Runnable expired) {
+    timer.callDeadline(call, timeoutNanos, expired);
+  }
+
+  /** {@code call} needs its deadline no more. */
+  void clearCallDeadline(Object call) {
+    timer.clearCallDeadline(call);
   }
 
   private void headTooSlow() {
@@ -150,7 +150,7 @@ final class Front extends ChannelInboundHandlerAdapter {
 
   private void dispatch(Object msg) {
     if (msg instanceof HttpRequest request) {
-      waitingHead = false;
+      timer.headArrived();
       begin(request);
     }
     if (msg instanceof HttpContent content) {
@@ -248,6 +248,14 @@ final class Front extends ChannelInboundHandlerAdapter {
     return tokenHashes.hash(token);
   }
 
+  /** The client's address as PUB forwards it (worked out once per connection). */
+  String clientAddress() {
+    if (clientAddress == null) {
+      clientAddress = Gateway.clientAddress(this);
+    }
+    return clientAddress;
+  }
+
   /** The tracing id of the request being served. */
   String tracingId() {
     return tracingId;
@@ -297,7 +305,7 @@ final class Front extends ChannelInboundHandlerAdapter {
     switching.headers().set(TRACING_HEADER, tracingId);
     answered = true;
     exchange = null;
-    headDeadline.cancel(false);
+    timer.stop();
     reading = false;
     ctx.channel().config().setAutoRead(false);
     ctx.writeAndFlush(switching)
@@ -365,9 +373,7 @@ final class Front extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
-    if (headDeadline != null) {
-      headDeadline.cancel(false);
-    }
+    timer.stop();
     if (exchange != null && !answered) {
       exchange.clientGone();
     }

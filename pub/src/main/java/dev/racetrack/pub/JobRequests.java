@@ -2,8 +2,6 @@ package dev.racetrack.pub;
 
 import dev.racetrack.model.auth.JobCallSecrets;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.DefaultHttpRequest;
-import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
@@ -60,9 +58,22 @@ final class JobRequests {
           AsciiString.cached(Front.TRACING_HEADER.toLowerCase(Locale.ROOT)),
           HttpHeaderNames.COOKIE);
 
+  private static final AsciiString X_FORWARDED_FOR = AsciiString.cached("X-Forwarded-For");
+  private static final AsciiString X_FORWARDED_HOST = AsciiString.cached("X-Forwarded-Host");
+  private static final AsciiString X_FORWARDED_PROTO = AsciiString.cached("X-Forwarded-Proto");
+  private static final AsciiString HTTP = AsciiString.cached("http");
+  private static final AsciiString TRACING = AsciiString.cached(Front.TRACING_HEADER);
+  private static final AsciiString CALLER = AsciiString.cached(CALLER_HEADER);
+  private static final AsciiString SECRET = AsciiString.cached(JobCallSecrets.HEADER);
+
   private JobRequests() {}
 
-  /** The request head for the job. */
+  /**
+   * Turns the client's request head into the job's, in place (a call copies no header map): the
+   * caller's credentials, hop-by-hop fields and the fields PUB sets itself are removed, then PUB's
+   * forwarding fields, tracing id, caller and the job's secret are set. The head is the client's no
+   * more afterwards: whatever else needs the client's fields reads them first.
+   */
   static HttpRequest forJob(
       HttpRequest client,
       CallPermit permit,
@@ -70,88 +81,110 @@ final class JobRequests {
       String tracingId,
       String clientAddress,
       String secret) {
-    String query = target.routed().query();
-    String uri =
-        "/pub/job/"
-            + permit.jobName()
-            + "/"
-            + permit.jobVersion()
-            + target.jobPath()
-            + (query == null ? "" : "?" + query);
-    HttpRequest out = new DefaultHttpRequest(HttpVersion.HTTP_1_1, client.method(), uri, false);
-    HttpHeaders in = client.headers();
-    HttpHeaders headers = out.headers();
-    headers.set(HttpHeaderNames.HOST, permit.internalName());
-    Set<String> connectionTokens = connectionTokens(in);
-    for (Map.Entry<CharSequence, CharSequence> field : iterable(in)) {
-      CharSequence name = field.getKey();
-      if (listed(HOP_BY_HOP, name)
-          || listed(NOT_FORWARDED, name)
-          || tokenListed(connectionTokens, name)) {
-        continue;
-      }
-      headers.add(name, field.getValue());
+    HttpHeaders headers = client.headers();
+    boolean upgrade = isWebSocketUpgrade(client);
+    boolean chunked = !upgrade && HttpUtil.isTransferEncodingChunked(client);
+    long length = upgrade || chunked ? 0 : HttpUtil.getContentLength(client, 0L);
+    String host = headers.get(HttpHeaderNames.HOST);
+    String forwardedFor = forwardedFor(headers, clientAddress);
+    List<String> cookies =
+        headers.contains(HttpHeaderNames.COOKIE)
+            ? headers.getAll(HttpHeaderNames.COOKIE)
+            : List.of();
+    removeConnectionTokens(headers);
+    for (AsciiString name : HOP_BY_HOP) {
+      headers.remove(name);
     }
-    for (String cookies : in.getAll(HttpHeaderNames.COOKIE)) {
-      String kept = ForwardedRequest.withoutAuthCookie(cookies);
+    for (AsciiString name : NOT_FORWARDED) {
+      headers.remove(name);
+    }
+    headers.set(HttpHeaderNames.HOST, permit.internalName());
+    for (String cookie : cookies) {
+      String kept = ForwardedRequest.withoutAuthCookie(cookie);
       if (!kept.isEmpty()) {
         headers.add(HttpHeaderNames.COOKIE, kept);
       }
     }
-    List<String> forwardedFor = in.getAll("X-Forwarded-For");
-    headers.set(
-        "X-Forwarded-For",
-        forwardedFor.isEmpty()
-            ? clientAddress
-            : String.join(", ", forwardedFor) + ", " + clientAddress);
-    String host = in.get(HttpHeaderNames.HOST);
+    headers.set(X_FORWARDED_FOR, forwardedFor);
     if (host != null) {
-      headers.set("X-Forwarded-Host", host);
+      headers.set(X_FORWARDED_HOST, host);
     }
-    headers.set("X-Forwarded-Proto", "http");
-    headers.set(Front.TRACING_HEADER, tracingId);
-    permit.caller().ifPresent(caller -> headers.set(CALLER_HEADER, caller));
-    headers.set(JobCallSecrets.HEADER, secret);
-    if (isWebSocketUpgrade(client)) {
+    headers.set(X_FORWARDED_PROTO, HTTP);
+    headers.set(TRACING, tracingId);
+    permit.caller().ifPresent(caller -> headers.set(CALLER, caller));
+    headers.set(SECRET, secret);
+    if (upgrade) {
       // the one upgrade PUB proxies: the job answers 101 and the connection carries websocket
       // frames
       headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
       headers.set(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET);
-      return out;
-    }
-    if (HttpUtil.isTransferEncodingChunked(client)) {
+    } else if (chunked) {
       headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
     } else {
-      headers.set(
-          HttpHeaderNames.CONTENT_LENGTH, Long.toString(HttpUtil.getContentLength(client, 0L)));
+      headers.set(HttpHeaderNames.CONTENT_LENGTH, length);
     }
-    return out;
+    client.setUri(jobUri(permit, target));
+    client.setProtocolVersion(HttpVersion.HTTP_1_1);
+    return client;
+  }
+
+  private static String jobUri(CallPermit permit, ProxyCall.Target target) {
+    String query = target.routed().query();
+    StringBuilder uri =
+        new StringBuilder(
+                16
+                    + permit.jobName().length()
+                    + permit.jobVersion().length()
+                    + target.jobPath().length()
+                    + (query == null ? 0 : query.length() + 1))
+            .append("/pub/job/")
+            .append(permit.jobName())
+            .append('/')
+            .append(permit.jobVersion())
+            .append(target.jobPath());
+    if (query != null) {
+      uri.append('?').append(query);
+    }
+    return uri.toString();
+  }
+
+  private static String forwardedFor(HttpHeaders headers, String clientAddress) {
+    if (!headers.contains(X_FORWARDED_FOR)) {
+      return clientAddress;
+    }
+    return String.join(", ", headers.getAll(X_FORWARDED_FOR)) + ", " + clientAddress;
+  }
+
+  /** Removes the fields the {@code Connection} field names (RFC 9110 §7.6.1). */
+  private static void removeConnectionTokens(HttpHeaders headers) {
+    if (headers.contains(HttpHeaderNames.CONNECTION)) {
+      for (String token : connectionTokens(headers)) {
+        headers.remove(token);
+      }
+    }
   }
 
   private static Iterable<Map.Entry<CharSequence, CharSequence>> iterable(HttpHeaders headers) {
     return headers::iteratorCharSequence;
   }
 
-  /** The job's answer head for the client. */
+  /**
+   * Turns the job's answer head into the client's, in place: hop-by-hop fields and the job's
+   * tracing id removed, PUB's browser rules applied ({@link JobAnswerHeaders}), chunked framing
+   * where the job's answer has no length.
+   */
   static HttpResponse forClient(
       HttpResponse job,
       HttpRequest client,
       CallPermit permit,
       ProxyCall.Target target,
       JobAnswerHeaders answerHeaders) {
-    HttpResponse out = new DefaultHttpResponse(HttpVersion.HTTP_1_1, job.status(), false);
-    HttpHeaders in = job.headers();
-    HttpHeaders headers = out.headers();
-    Set<String> connectionTokens = connectionTokens(in);
-    for (Map.Entry<CharSequence, CharSequence> field : iterable(in)) {
-      CharSequence name = field.getKey();
-      if (listed(HOP_BY_HOP, name)
-          || tokenListed(connectionTokens, name)
-          || AsciiString.contentEqualsIgnoreCase(name, Front.TRACING_HEADER)) {
-        continue;
-      }
-      headers.add(name, field.getValue());
+    HttpHeaders headers = job.headers();
+    removeConnectionTokens(headers);
+    for (AsciiString name : HOP_BY_HOP) {
+      headers.remove(name);
     }
+    headers.remove(TRACING);
     answerHeaders.apply(permit.jobName(), target.routed().hostJob().isPresent(), headers);
     int code = job.status().code();
     boolean bodyless =
@@ -159,16 +192,8 @@ final class JobRequests {
     if (!bodyless && !headers.contains(HttpHeaderNames.CONTENT_LENGTH)) {
       headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
     }
-    return out;
-  }
-
-  private static boolean listed(List<AsciiString> names, CharSequence name) {
-    for (AsciiString listed : names) {
-      if (listed.contentEqualsIgnoreCase(name)) {
-        return true;
-      }
-    }
-    return false;
+    job.setProtocolVersion(HttpVersion.HTTP_1_1);
+    return job;
   }
 
   private static Set<String> connectionTokens(HttpHeaders headers) {
@@ -183,10 +208,6 @@ final class JobRequests {
       }
     }
     return tokens;
-  }
-
-  private static boolean tokenListed(Set<String> tokens, CharSequence name) {
-    return !tokens.isEmpty() && tokens.contains(name.toString().toLowerCase(Locale.ROOT));
   }
 
   /** Whether the request asks to switch the connection to websocket (RFC 6455 §4.1). */

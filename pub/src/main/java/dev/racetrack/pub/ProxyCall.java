@@ -7,6 +7,7 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
@@ -19,8 +20,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One authorized call streamed to its job and back on the caller's event loop: the request head and
@@ -43,8 +42,12 @@ final class ProxyCall implements UpstreamListener {
   private final PubMetrics.JobMeters meters;
   private final long started = System.nanoTime();
   private final boolean preferAsync;
+  private final boolean upgrade;
+
+  /** The client's head as it came, kept only for a call an async task may take over. */
+  private final HttpRequest original;
+
   private Channel upstream;
-  private ScheduledFuture<?> deadline;
   private HttpResponse answerHead;
   private boolean upstreamKeepAlive;
   private boolean requestSent;
@@ -64,6 +67,15 @@ final class ProxyCall implements UpstreamListener {
     this.tracingId = front.tracingId();
     this.meters = calls.metrics().job(permit.jobName(), permit.jobVersion());
     this.preferAsync = JobRequests.prefersAsync(request.headers());
+    this.upgrade = JobRequests.isWebSocketUpgrade(request);
+    this.original =
+        preferAsync
+            ? new DefaultHttpRequest(
+                request.protocolVersion(),
+                request.method(),
+                request.uri(),
+                request.headers().copy())
+            : request;
   }
 
   void start() {
@@ -100,15 +112,10 @@ final class ProxyCall implements UpstreamListener {
     String secret = calls.secrets().secret(permit.jobName(), permit.jobVersion());
     upstream
         .write(
-            JobRequests.forJob(
-                request, permit, target, tracingId, Gateway.clientAddress(front), secret))
+            JobRequests.forJob(request, permit, target, tracingId, front.clientAddress(), secret))
         .addListener(this::written);
     Duration timeout = permit.callTimeout().orElse(calls.defaultCallTimeout());
-    deadline =
-        front
-            .context()
-            .executor()
-            .schedule(() -> timedOut(timeout), timeout.toNanos(), TimeUnit.NANOSECONDS);
+    front.callDeadline(this, timeout.toNanos(), () -> timedOut(timeout));
     front.more();
   }
 
@@ -169,7 +176,7 @@ final class ProxyCall implements UpstreamListener {
   @Override
   public void answer(HttpObject piece) {
     if (piece instanceof HttpResponse head) {
-      if (head.status().code() == 101 && JobRequests.isWebSocketUpgrade(request)) {
+      if (head.status().code() == 101 && upgrade) {
         switchProtocols(head);
         return;
       }
@@ -178,10 +185,10 @@ final class ProxyCall implements UpstreamListener {
       }
       cancelDeadline();
       upstreamKeepAlive = HttpUtil.isKeepAlive(head);
-      answerHead = JobRequests.forClient(head, request, permit, target, calls.answerHeaders());
       if (adoption != null) {
-        adoption.head(head);
+        adoption.head(head); // as the job sent it (the client's head is made from it in place)
       }
+      answerHead = JobRequests.forClient(head, request, permit, target, calls.answerHeaders());
     }
     if (!(piece instanceof HttpContent content)) {
       return;
@@ -311,7 +318,7 @@ final class ProxyCall implements UpstreamListener {
   private void adopt(String limit) {
     adoption = new Adoption();
     byte[] body = ByteBufUtil.getBytes(kept);
-    PubRequest pubRequest = Gateway.pubRequest(request, front, target.routed(), body);
+    PubRequest pubRequest = Gateway.pubRequest(original, front, target.routed(), body);
     finish(202);
     CompletableFuture<PubAnswer> task;
     try {
@@ -348,9 +355,7 @@ final class ProxyCall implements UpstreamListener {
   }
 
   private void cancelDeadline() {
-    if (deadline != null) {
-      deadline.cancel(false);
-    }
+    front.clearCallDeadline(this);
   }
 
   /** The client went away: the call is dropped (unless an async task took it over). */

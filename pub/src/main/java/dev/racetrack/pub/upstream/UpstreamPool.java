@@ -1,6 +1,7 @@
 package dev.racetrack.pub.upstream;
 
 import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
@@ -32,6 +33,7 @@ public final class UpstreamPool {
   private static final AttributeKey<Boolean> IDLE_TIMER = AttributeKey.valueOf("rt.idleTimer");
 
   private final Class<? extends Channel> channelType;
+  private final ByteBufAllocator allocator;
   private final Duration connectTimeout;
   private final Duration maxIdle;
   private final int maxIdlePerAddress;
@@ -43,12 +45,15 @@ public final class UpstreamPool {
         }
       };
 
+  /** {@code allocator}: the buffers of job connections (PUB's own, see {@code PubServer}). */
   public UpstreamPool(
       Class<? extends Channel> channelType,
+      ByteBufAllocator allocator,
       Duration connectTimeout,
       Duration maxIdle,
       int maxIdlePerAddress) {
     this.channelType = channelType;
+    this.allocator = allocator;
     this.connectTimeout = connectTimeout;
     this.maxIdle = maxIdle;
     this.maxIdlePerAddress = maxIdlePerAddress;
@@ -81,6 +86,7 @@ public final class UpstreamPool {
         new Bootstrap()
             .group(loop)
             .channel(channelType)
+            .option(ChannelOption.ALLOCATOR, allocator)
             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) connectTimeout.toMillis())
             .option(ChannelOption.TCP_NODELAY, true)
             .option(

@@ -2,11 +2,20 @@ package dev.racetrack.pub.upstream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.util.concurrent.AbstractScheduledEventExecutor;
 import java.lang.reflect.Field;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.concurrent.TimeUnit;
@@ -27,7 +36,12 @@ class UpstreamPoolTest {
       };
 
   private final UpstreamPool pool =
-      new UpstreamPool(EmbeddedChannel.class, Duration.ofSeconds(1), Duration.ofSeconds(50), 8);
+      new UpstreamPool(
+          EmbeddedChannel.class,
+          PooledByteBufAllocator.DEFAULT,
+          Duration.ofSeconds(1),
+          Duration.ofSeconds(50),
+          8);
 
   private static EmbeddedChannel jobConnection() {
     EmbeddedChannel channel = new EmbeddedChannel(new UpstreamHandler());
@@ -40,6 +54,28 @@ class UpstreamPoolTest {
     queue.setAccessible(true);
     Collection<?> tasks = (Collection<?>) queue.get(channel.eventLoop());
     return tasks == null ? 0 : tasks.size();
+  }
+
+  @Test
+  void acquire_newConnection_usesThePoolsAllocator() throws Exception {
+    ByteBufAllocator allocator = new PooledByteBufAllocator(false);
+    UpstreamPool own =
+        new UpstreamPool(
+            NioSocketChannel.class, allocator, Duration.ofSeconds(5), Duration.ofSeconds(50), 8);
+    EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    try (ServerSocket job = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      EventLoop loop = group.next();
+      String address = "127.0.0.1:" + job.getLocalPort();
+      Channel channel =
+          loop.submit(() -> own.acquire(loop, address, CALL))
+              .get(10, TimeUnit.SECONDS)
+              .get(10, TimeUnit.SECONDS);
+
+      assertThat(channel.alloc()).isSameAs(allocator);
+      channel.close().sync();
+    } finally {
+      group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+    }
   }
 
   @Test
