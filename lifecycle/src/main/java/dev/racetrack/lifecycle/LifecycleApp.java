@@ -172,7 +172,7 @@ public final class LifecycleApp implements AutoCloseable {
     Maintenance maintenance = new Maintenance(jdbi, authorizer, audit, gateway);
     BuildContexts contexts = new BuildContexts(config.dataDir().resolve("contexts"));
     ExecutorService deploymentExecutor = Executors.newVirtualThreadPerTaskExecutor();
-    resources.add(deploymentExecutor::shutdownNow);
+    resources.add(() -> stopDeployments(deploymentExecutor, deploymentRepository));
     ResourcePolicy resourcePolicy = ResourcePolicy.fromEnv(config.env());
     DeploymentPipeline pipeline =
         new DeploymentPipeline(
@@ -393,6 +393,22 @@ public final class LifecycleApp implements AutoCloseable {
   }
 
   /** The secrets key: {@code RACETRACK_SECRETS_KEY} (base64), or a key file in the data dir. */
+  /**
+   * At shutdown: interrupts the deployments running here and marks those left in progress failed
+   * (the error says the platform stopped), so none stays "in progress" for ever.
+   */
+  private static void stopDeployments(ExecutorService executor, DeploymentRepository deployments)
+      throws InterruptedException {
+    executor.shutdownNow();
+    if (!executor.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS)) {
+      LOG.warn("deployments did not stop within 5 s of the shutdown");
+    }
+    int failed = deployments.failInterrupted();
+    if (failed > 0) {
+      LOG.warn("marked {} deployment(s) in progress at shutdown as failed", failed);
+    }
+  }
+
   public static SecretBox secretBox(LifecycleConfig config) {
     return Optional.ofNullable(config.env().get("RACETRACK_SECRETS_KEY"))
         .filter(k -> !k.isBlank())

@@ -56,8 +56,12 @@ public final class PubServer implements AutoCloseable {
    */
   static final ByteBufAllocator BUFFERS = PooledByteBufAllocator.DEFAULT;
 
+  /** How long {@link #close()} lets calls in flight finish. */
+  public static final Duration DEFAULT_DRAIN = Duration.ofSeconds(30);
+
   private final EventLoopGroup group;
   private final HttpClient lifecycleHttp;
+  private final Drain drain = new Drain();
   private Channel server;
   private AutoCloseable asyncCalls = () -> {};
 
@@ -211,6 +215,7 @@ public final class PubServer implements AutoCloseable {
                   protected void initChannel(Channel ch) {
                     ch.pipeline()
                         .addLast(new HttpServerCodec(strict.clone()))
+                        .addLast(drain)
                         .addLast(connections)
                         .addLast(new HttpServerExpectContinueHandler())
                         .addLast(new Front(gateway, headTimeoutNanos));
@@ -226,10 +231,25 @@ public final class PubServer implements AutoCloseable {
     return ((InetSocketAddress) server.localAddress()).getPort();
   }
 
+  /** Stops gracefully, letting calls in flight finish for up to {@link #DEFAULT_DRAIN}. */
   @Override
   public void close() {
+    close(DEFAULT_DRAIN);
+  }
+
+  /**
+   * Stops accepting connections, lets the calls in flight finish for up to {@code drainLimit} (idle
+   * keep-alive connections are closed at once), then closes everything.
+   */
+  public void close(Duration drainLimit) {
     if (server != null) {
       server.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+      int cut = drain.drain(drainLimit);
+      if (cut > 0) {
+        LOG.warn("pub stopping with {} call(s) still in flight after {}", cut, drainLimit);
+      } else {
+        LOG.info("pub stopped accepting; no call in flight");
+      }
     }
     try {
       asyncCalls.close();

@@ -148,6 +148,12 @@ final class PubFixture implements AutoCloseable {
     return get("/pub/metrics").body();
   }
 
+  /** Stops PUB as on SIGTERM, letting calls in flight finish for up to {@code limit}. */
+  void closeGracefully(Duration limit) {
+    pub.close(limit);
+    http.shutdownNow();
+  }
+
   @Override
   public void close() {
     pub.close();

@@ -12,6 +12,7 @@ import dev.racetrack.pub.async.AsyncConfig;
 import dev.racetrack.spi.Plugins;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
@@ -27,6 +28,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Platform implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Platform.class);
+
+  static final long DEFAULT_DRAIN_SECONDS = 30;
 
   private final List<AutoCloseable> components = new ArrayList<>();
   private final LifecycleConfig lifecycleConfig;
@@ -59,7 +62,9 @@ public final class Platform implements AutoCloseable {
               AsyncConfig.fromEnv(env),
               Clock.systemUTC(),
               version);
-      components.add(pub);
+      Duration drain =
+          Duration.ofSeconds(reader.positiveLong("SHUTDOWN_DRAIN_SECONDS", DEFAULT_DRAIN_SECONDS));
+      components.add(() -> pub.close(drain)); // first: no new calls, the ones in flight finish
       pubPort = pub.port();
     } catch (RuntimeException e) {
       close();
@@ -103,7 +108,11 @@ public final class Platform implements AutoCloseable {
     return generatedAdminPassword;
   }
 
-  /** Stops the components in reverse order; jobs keep running. */
+  /**
+   * Stops the components in reverse order, jobs keep running: PUB first (it stops accepting and
+   * lets calls in flight finish for up to {@code SHUTDOWN_DRAIN_SECONDS}), then the image builder,
+   * then lifecycle (deployments in progress are marked failed) and its embedded PostgreSQL last.
+   */
   @Override
   public void close() {
     for (AutoCloseable component : components.reversed()) {

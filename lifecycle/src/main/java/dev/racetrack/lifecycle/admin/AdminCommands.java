@@ -46,7 +46,10 @@ import picocli.CommandLine.ParentCommand;
       AdminCommands.ChangePassword.class,
       AdminCommands.CreateSuperuser.class,
       AdminCommands.GenerateAuth.class,
-      AdminCommands.RevokeAuth.class
+      AdminCommands.RevokeAuth.class,
+      BackupCommands.BackupCommand.class,
+      BackupCommands.RestoreCommand.class,
+      RedeployMissing.class
     })
 public final class AdminCommands {
   private final AdminContext context;

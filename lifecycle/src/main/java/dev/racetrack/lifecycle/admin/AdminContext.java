@@ -59,6 +59,17 @@ public final class AdminContext {
     return line(prompt);
   }
 
+  /** A secret typed once at the terminal (not echoed), or one line of standard input. */
+  String secretOnce(String prompt) {
+    Optional<Console> terminal = Terminal.interactive(in);
+    if (terminal.isPresent()) {
+      return Optional.ofNullable(terminal.get().readPassword("%s: ", prompt))
+          .map(String::valueOf)
+          .orElse("");
+    }
+    return line(prompt);
+  }
+
   /** One line of input (a prompt is shown at a terminal). */
   String line(String prompt) {
     Optional<Console> terminal = Terminal.interactive(in);

@@ -60,7 +60,7 @@ final class AdminDatabase implements AutoCloseable {
   }
 
   /** The port of the embedded PostgreSQL a running platform has (line 4 of postmaster.pid). */
-  private static Optional<Integer> runningEmbeddedPort(Path pgData) {
+  static Optional<Integer> runningEmbeddedPort(Path pgData) {
     Path pidFile = pgData.resolve("postmaster.pid");
     try {
       if (!Files.exists(pidFile)) {

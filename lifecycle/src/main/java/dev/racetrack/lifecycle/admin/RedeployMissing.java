@@ -1,0 +1,125 @@
+package dev.racetrack.lifecycle.admin;
+
+import dev.racetrack.lifecycle.LifecycleApp;
+import dev.racetrack.lifecycle.LifecycleConfig;
+import dev.racetrack.lifecycle.auth.AuthTokenRepository;
+import dev.racetrack.lifecycle.auth.InternalTokenRepository;
+import dev.racetrack.lifecycle.auth.Jwt;
+import dev.racetrack.lifecycle.auth.TokenIssuer;
+import dev.racetrack.lifecycle.job.JobRepository;
+import dev.racetrack.model.Job;
+import dev.racetrack.model.JobStatus;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import org.jdbi.v3.core.Jdbi;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/**
+ * {@code racetrack admin redeploy-missing}: after a restore without the jobs' images or artifacts,
+ * the jobs the running platform shows as lost or failed ("glowing red") are rebuilt and deployed
+ * again, each from its stored manifest and build context, through lifecycle's redeploy endpoint
+ * with a one-hour internal token that is revoked when done.
+ */
+@Command(
+    name = "redeploy-missing",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Redeploy every job the running platform reports as lost or in error (after a restore",
+      "whose images or artifacts are gone): rebuilt from its stored build context."
+    })
+final class RedeployMissing implements Callable<Integer> {
+  private static final Set<JobStatus> MISSING = Set.of(JobStatus.LOST, JobStatus.ERROR);
+
+  @ParentCommand AdminCommands admin;
+
+  @Option(
+      names = "--url",
+      paramLabel = "URL",
+      description = "Lifecycle's address (default: http://127.0.0.1:LIFECYCLE_PORT).")
+  String url;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    AdminContext context = admin.context();
+    LifecycleConfig config = AdminCommands.config(context);
+    String lifecycle = url != null ? url : "http://127.0.0.1:" + config.port();
+    try (AdminDatabase db = AdminDatabase.open(config.database(), config.dataDir())) {
+      Jdbi jdbi = db.database().jdbi();
+      List<Job> missing =
+          new JobRepository(jdbi, config.externalPubUrl())
+              .list().stream().filter(job -> MISSING.contains(job.status())).toList();
+      if (missing.isEmpty()) {
+        context.out().println("No job needs a redeploy.");
+        return 0;
+      }
+      InternalTokenRepository internal = new InternalTokenRepository(jdbi);
+      TokenIssuer.Internal token =
+          new TokenIssuer(
+                  new Jwt(config.authKey()),
+                  new AuthTokenRepository(jdbi, LifecycleApp.secretBox(config)),
+                  internal,
+                  Clock.systemUTC())
+              .internal("redeploy-missing", List.of("full_access"), Duration.ofHours(1));
+      int failed = 0;
+      try {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        for (Job job : missing) {
+          failed += redeploy(context, http, lifecycle, token.token(), job) ? 0 : 1;
+        }
+      } finally {
+        internal.revoke(token.seed());
+      }
+      return failed == 0 ? 0 : 1;
+    }
+  }
+
+  private static boolean redeploy(
+      AdminContext context, HttpClient http, String lifecycle, String token, Job job)
+      throws InterruptedException {
+    String path =
+        "/api/v1/job/"
+            + URLEncoder.encode(job.name(), StandardCharsets.UTF_8)
+            + "/"
+            + URLEncoder.encode(job.version(), StandardCharsets.UTF_8)
+            + "/redeploy";
+    String what =
+        job.name()
+            + " v"
+            + job.version()
+            + " ("
+            + job.status().name().toLowerCase(java.util.Locale.ROOT)
+            + ")";
+    try {
+      HttpResponse<String> response =
+          http.send(
+              HttpRequest.newBuilder(URI.create(lifecycle + path))
+                  .header("X-Racetrack-Auth", token)
+                  .POST(HttpRequest.BodyPublishers.noBody())
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      if (response.statusCode() / 100 == 2) {
+        context.out().println("redeploying " + what + ": " + response.body());
+        return true;
+      }
+      context
+          .err()
+          .println(
+              "cannot redeploy " + what + ": " + response.statusCode() + " " + response.body());
+    } catch (IOException e) {
+      context.err().println("cannot reach lifecycle at " + lifecycle + ": " + e.getMessage());
+    }
+    return false;
+  }
+}

@@ -1,0 +1,301 @@
+package dev.racetrack.lifecycle;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.racetrack.lifecycle.admin.AdminCommands;
+import dev.racetrack.lifecycle.admin.AdminContext;
+import dev.racetrack.model.FileTrees;
+import dev.racetrack.spi.Plugins;
+import dev.racetrack.testsupport.PostgresFixture;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/**
+ * {@code admin backup} of a running lifecycle and {@code admin restore} into a fresh schema and
+ * data directory: rows, sequences, keys, contexts, encrypted job state and artifacts come back, the
+ * old tokens work, and a damaged backup or wrong passphrase changes nothing.
+ */
+class BackupRestoreIT {
+  private static final String PASSPHRASE = "backup passphrase for the test";
+
+  private LifecycleFixture source;
+  private PostgresFixture targetDb;
+  private Path targetDir;
+  private Path work;
+  private String admin;
+
+  @BeforeEach
+  void setUp() throws IOException {
+    source = new LifecycleFixture(Map.of());
+    targetDb = PostgresFixture.start();
+    targetDir = Files.createTempDirectory("restore-target");
+    work = Files.createTempDirectory("backup-work");
+    admin = source.adminToken();
+    source.post("/api/v1/escs", Map.of("name", "billing", "id", "billing-esc"), admin);
+    Path data = source.dataDir();
+    write(data.resolve("contexts/adder-1.0.0/context.tar.gz"), "build context bytes");
+    write(data.resolve("infrastructure/local/jobs/adder-v-1-0-0/secrets.enc"), "v1:ciphertext");
+    write(data.resolve("infrastructure/local/jobs/adder-v-1-0-0/env.enc"), "v1:env-ciphertext");
+    write(data.resolve("infrastructure/local/jobs/adder-v-1-0-0/logs/job.log"), "a log line");
+    Path job = data.resolve("artifacts/adder-1.0.0/job");
+    write(job, "#!/bin/sh\necho hi\n");
+    Files.setPosixFilePermissions(job, PosixFilePermissions.fromString("rwxr-x---"));
+    Files.createSymbolicLink(
+        data.resolve("artifacts/adder-1.0.0/python"), Path.of("/usr/bin/python3"));
+  }
+
+  @AfterEach
+  void tearDown() {
+    source.close();
+    targetDb.close();
+    FileTrees.delete(targetDir);
+    FileTrees.delete(work);
+  }
+
+  @Test
+  void restore_ofABackupOfARunningPlatform_bringsBackRowsFilesAndTokens() throws Exception {
+    Path file = work.resolve("platform.rtbackup");
+    Run backup = run(sourceEnv(), "backup", file.toString());
+    assertThat(backup.exit()).as(backup.err()).isZero();
+    assertThat(backup.out()).contains("table auth_user: 1 rows", "Done: ");
+    assertThat(file).exists();
+    assertThat(work.resolve("platform.rtbackup.partial")).doesNotExist();
+    assertThat(Files.readString(file, StandardCharsets.ISO_8859_1))
+        .doesNotContain("build context bytes", "billing-esc", "v1:ciphertext");
+
+    Run restore = run(targetEnv(), "restore", file.toString());
+    assertThat(restore.exit()).as(restore.err()).isZero();
+    assertThat(restore.out()).contains("Verified: ", "checksums match", "Restored.");
+
+    assertThat(tableCounts(targetDb.schema())).isEqualTo(tableCounts(source.schema()));
+    assertThat(sequences(targetDb.schema())).isEqualTo(sequences(source.schema()));
+    assertThat(targetDir.resolve("keys/secrets.key"))
+        .hasSameTextualContentAs(source.dataDir().resolve("keys/secrets.key"));
+    assertThat(targetDir.resolve("contexts/adder-1.0.0/context.tar.gz"))
+        .hasContent("build context bytes");
+    Path jobDir = targetDir.resolve("infrastructure/local/jobs/adder-v-1-0-0");
+    assertThat(jobDir.resolve("secrets.enc")).hasContent("v1:ciphertext");
+    assertThat(jobDir.resolve("env.enc")).hasContent("v1:env-ciphertext");
+    assertThat(jobDir.resolve("logs")).doesNotExist();
+    Path artifact = targetDir.resolve("artifacts/adder-1.0.0");
+    assertThat(Files.getPosixFilePermissions(artifact.resolve("job")))
+        .isEqualTo(PosixFilePermissions.fromString("rwxr-x---"));
+    assertThat(Files.readSymbolicLink(artifact.resolve("python")))
+        .isEqualTo(Path.of("/usr/bin/python3"));
+    assertThat(Stream.of(targetDir.toFile().list())).noneMatch(n -> n.startsWith(".restore-"));
+
+    try (LifecycleApp restored = startOn(targetDb, targetDir)) {
+      HttpResponse<String> escs =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(
+                          URI.create("http://127.0.0.1:" + restored.port() + "/api/v1/escs"))
+                      .header("X-Racetrack-Auth", admin)
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
+      assertThat(escs.statusCode()).as(escs.body()).isEqualTo(200);
+      JsonNode list = LifecycleFixture.json(escs.body());
+      assertThat(list.findValuesAsText("id")).contains("billing-esc");
+    }
+  }
+
+  @Test
+  void restore_ofADamagedBackupOrWithAWrongPassphrase_changesNothing() throws Exception {
+    Path file = work.resolve("platform.rtbackup");
+    assertThat(run(sourceEnv(), "backup", file.toString()).exit()).isZero();
+    byte[] bytes = Files.readAllBytes(file);
+
+    Map<String, String> wrong = new HashMap<>(targetEnv());
+    wrong.put("RACETRACK_BACKUP_PASSPHRASE", "not the passphrase");
+    assertRefused(run(wrong, "restore", file.toString()), "wrong passphrase");
+
+    Path truncated = work.resolve("truncated.rtbackup");
+    Files.write(truncated, java.util.Arrays.copyOf(bytes, bytes.length - 5000));
+    assertRefused(run(targetEnv(), "restore", truncated.toString()), "truncated");
+
+    Path corrupted = work.resolve("corrupted.rtbackup");
+    byte[] flipped = bytes.clone();
+    flipped[flipped.length / 2] ^= 0x40;
+    Files.write(corrupted, flipped);
+    assertRefused(run(targetEnv(), "restore", corrupted.toString()), "corrupted");
+
+    Run intoSource = run(sourceEnv(), "restore", file.toString());
+    assertThat(intoSource.exit()).isEqualTo(1);
+    assertThat(intoSource.err())
+        .contains("is not fresh", "keys/secrets.key", "nothing was changed");
+  }
+
+  @Test
+  void restore_ofABackupFromANewerSchema_isRefusedAndChangesNothing() throws Exception {
+    try (Connection c = connect(source.schema());
+        Statement s = c.createStatement()) {
+      s.execute(
+          "INSERT INTO flyway_schema_history (installed_rank, version, description, type, script,"
+              + " installed_by, execution_time, success) VALUES (999, '999', 'future', 'SQL',"
+              + " 'V999__future.sql', 'test', 0, true)");
+    }
+    Path file = work.resolve("future.rtbackup");
+    assertThat(run(sourceEnv(), "backup", file.toString()).exit()).isZero();
+    assertRefused(run(targetEnv(), "restore", file.toString()), "newer than this platform's");
+  }
+
+  @Test
+  void redeployMissing_withALostJob_asksLifecycleToRedeployIt() throws Exception {
+    assertThat(run(sourceEnv(), "redeploy-missing", "--url", source.url("")).out())
+        .contains("No job needs a redeploy.");
+    try (Connection c = connect(source.schema());
+        Statement s = c.createStatement()) {
+      s.execute("INSERT INTO registry_jobfamily (id, name) VALUES ('f1', 'adder')");
+      s.execute(
+          "INSERT INTO registry_job (id, family_id, name, version, status, manifest)"
+              + " VALUES ('j1', 'f1', 'adder', '1.0.0', 'lost', 'name: adder')");
+    }
+    Run run = run(sourceEnv(), "redeploy-missing", "--url", source.url(""));
+    // lifecycle accepted the caller (not 401) and answered for this job
+    assertThat(run.out() + run.err()).contains("adder v1.0.0 (lost)").doesNotContain(" 401 ");
+  }
+
+  private void assertRefused(Run run, String message) throws SQLException, IOException {
+    assertThat(run.exit()).as(run.out()).isEqualTo(1);
+    assertThat(run.err()).contains("error: ", message);
+    assertThat(tableCounts(targetDb.schema())).isEmpty();
+    try (Stream<Path> files = Files.list(targetDir)) {
+      assertThat(files.toList()).isEmpty();
+    }
+  }
+
+  private Map<String, String> sourceEnv() {
+    Map<String, String> env = new HashMap<>();
+    env.put("RACETRACK_DATA_DIR", source.dataDir().toString());
+    env.put("DATABASE_URL", source.jdbcUrl());
+    env.put("POSTGRES_USER", "postgres");
+    env.put("POSTGRES_PASSWORD", "");
+    env.put("POSTGRES_SCHEMA", source.schema());
+    env.put("AUTH_KEY", LifecycleFixture.AUTH_KEY);
+    env.put("RACETRACK_BACKUP_PASSPHRASE", PASSPHRASE);
+    return env;
+  }
+
+  private Map<String, String> targetEnv() {
+    Map<String, String> env = new HashMap<>(sourceEnv());
+    env.put("RACETRACK_DATA_DIR", targetDir.toString());
+    env.put("POSTGRES_SCHEMA", targetDb.schema());
+    return env;
+  }
+
+  private record Run(int exit, String out, String err) {}
+
+  private static Run run(Map<String, String> env, String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    AdminContext context =
+        new AdminContext(
+            env,
+            new ByteArrayInputStream(new byte[0]),
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8));
+    CommandLine line = new CommandLine(new AdminCommands(context));
+    line.setExecutionExceptionHandler(
+        (ex, cmd, parsed) -> {
+          ex.printStackTrace(new PrintStream(err, true, StandardCharsets.UTF_8));
+          return 2;
+        });
+    int exit = line.execute(args);
+    return new Run(
+        exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+
+  private LifecycleApp startOn(PostgresFixture db, Path dataDir) {
+    Map<String, String> env = new HashMap<>();
+    env.put("RACETRACK_DATA_DIR", dataDir.toString());
+    env.put("LIFECYCLE_PORT", "0");
+    env.put("DATABASE_URL", db.jdbcUrl());
+    env.put("POSTGRES_USER", db.user());
+    env.put("POSTGRES_PASSWORD", db.password());
+    env.put("POSTGRES_SCHEMA", db.schema());
+    env.put("IMAGE_BUILDER_URL", "http://127.0.0.1:1");
+    env.put("INTERNAL_PUB_URL", "http://127.0.0.1:1/pub");
+    return LifecycleApp.start(
+        LifecycleConfig.fromEnv(env, LifecycleFixture.AUTH_KEY, "internal-token"),
+        Plugins.discover(),
+        Clock.systemUTC(),
+        false);
+  }
+
+  private Connection connect(String schema) throws SQLException {
+    Connection c = DriverManager.getConnection(source.jdbcUrl(), "postgres", "");
+    c.setSchema(schema);
+    return c;
+  }
+
+  /** Row count of every table of the schema but Flyway's (empty when the schema has none). */
+  private Map<String, Long> tableCounts(String schema) throws SQLException {
+    Map<String, Long> counts = new TreeMap<>();
+    try (Connection c = connect(schema);
+        Statement s = c.createStatement();
+        ResultSet tables =
+            s.executeQuery(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = '"
+                    + schema
+                    + "' AND table_name <> 'flyway_schema_history'")) {
+      java.util.List<String> names = new java.util.ArrayList<>();
+      while (tables.next()) {
+        names.add(tables.getString(1));
+      }
+      for (String name : names) {
+        try (Statement q = c.createStatement();
+            ResultSet r = q.executeQuery("SELECT count(*) FROM \"" + name + "\"")) {
+          r.next();
+          counts.put(name, r.getLong(1));
+        }
+      }
+    }
+    return counts;
+  }
+
+  private Map<String, Long> sequences(String schema) throws SQLException {
+    Map<String, Long> values = new TreeMap<>();
+    try (Connection c = connect(schema);
+        Statement s = c.createStatement();
+        ResultSet r =
+            s.executeQuery(
+                "SELECT sequencename, coalesce(last_value, 0) FROM pg_sequences WHERE schemaname = '"
+                    + schema
+                    + "'")) {
+      while (r.next()) {
+        values.put(r.getString(1), r.getLong(2));
+      }
+    }
+    return values;
+  }
+
+  private static void write(Path file, String content) throws IOException {
+    Files.createDirectories(file.getParent());
+    Files.writeString(file, content);
+  }
+}
