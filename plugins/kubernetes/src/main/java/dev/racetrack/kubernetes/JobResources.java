@@ -121,8 +121,9 @@ final class JobResources {
         .withContainerPort(KubernetesConfig.JOB_PORT)
         .endPort()
         .withResources(resources(provision.manifest(), config.defaults()))
-        .withLivenessProbe(probe(LIVE_PATH, 3))
-        .withReadinessProbe(probe(READY_PATH, 1))
+        .withStartupProbe(probe(LIVE_PATH, 5, 10))
+        .withLivenessProbe(probe(LIVE_PATH, 10, 5))
+        .withReadinessProbe(probe(READY_PATH, 10, 3))
         .withNewSecurityContext()
         .withAllowPrivilegeEscalation(false)
         .withReadOnlyRootFilesystem(true)
@@ -138,13 +139,14 @@ final class JobResources {
         .build();
   }
 
-  private static Probe probe(String path, int failureThreshold) {
+  /** An HTTP probe; the wrapper answers these paths without the job-call secret. */
+  private static Probe probe(String path, int periodSeconds, int failureThreshold) {
     return new ProbeBuilder()
         .withNewHttpGet()
         .withPath(path)
         .withPort(new IntOrString("http"))
         .endHttpGet()
-        .withPeriodSeconds(10)
+        .withPeriodSeconds(periodSeconds)
         .withTimeoutSeconds(3)
         .withFailureThreshold(failureThreshold)
         .build();
@@ -238,8 +240,14 @@ final class JobResources {
   }
 
   /** The address PUB forwards calls to: the Service's cluster DNS name and port. */
-  static String address(String objectName, String namespace) {
-    return objectName + "." + namespace + ".svc:" + KubernetesConfig.JOB_PORT;
+  static String address(String objectName, KubernetesConfig config) {
+    return objectName
+        + "."
+        + config.namespace()
+        + ".svc."
+        + config.clusterDomain()
+        + ":"
+        + KubernetesConfig.JOB_PORT;
   }
 
   /** Names of the containers in a job pod (for logs). */

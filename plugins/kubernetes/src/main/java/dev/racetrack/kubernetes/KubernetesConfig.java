@@ -19,13 +19,16 @@ import java.util.Objects;
  * @param defaults resources for manifests that set none ({@code KUBERNETES_JOB_MEMORY_MIN}, {@code
  *     _MEMORY_MAX}, {@code _CPU_MIN}, {@code _CPU_MAX})
  * @param pollInterval {@code KUBERNETES_POLL_MILLIS}: how often a rollout is checked
+ * @param clusterDomain {@code KUBERNETES_CLUSTER_DOMAIN}: the cluster's DNS domain, in the job
+ *     addresses PUB calls ({@code job-NAME-v-VERSION.NAMESPACE.svc.DOMAIN:7000})
  */
 public record KubernetesConfig(
     String namespace,
     List<String> imagePullSecrets,
     long runAsUser,
     DefaultResources defaults,
-    Duration pollInterval) {
+    Duration pollInterval,
+    String clusterDomain) {
 
   /** Resources applied where the manifest is silent. */
   public record DefaultResources(
@@ -39,6 +42,7 @@ public record KubernetesConfig(
     imagePullSecrets = List.copyOf(imagePullSecrets);
     Objects.requireNonNull(defaults, "defaults");
     Objects.requireNonNull(pollInterval, "pollInterval");
+    Objects.requireNonNull(clusterDomain, "clusterDomain");
   }
 
   /** Reads the settings; an error names the bad variable. */
@@ -56,7 +60,7 @@ public record KubernetesConfig(
             .toList();
     DefaultResources defaults =
         new DefaultResources(
-            quantity(env, "KUBERNETES_JOB_MEMORY_MIN", "150Mi"),
+            quantity(env, "KUBERNETES_JOB_MEMORY_MIN", "256Mi"),
             quantity(env, "KUBERNETES_JOB_MEMORY_MAX", "1Gi"),
             quantity(env, "KUBERNETES_JOB_CPU_MIN", "10m"),
             quantity(env, "KUBERNETES_JOB_CPU_MAX", "1"));
@@ -65,7 +69,8 @@ public record KubernetesConfig(
         pullSecrets,
         env.positiveLong("KUBERNETES_JOB_RUN_AS_USER", 100_000),
         defaults,
-        Duration.ofMillis(env.positiveLong("KUBERNETES_POLL_MILLIS", 1000)));
+        Duration.ofMillis(env.positiveLong("KUBERNETES_POLL_MILLIS", 1000)),
+        env.string("KUBERNETES_CLUSTER_DOMAIN", "cluster.local"));
   }
 
   private static String quantity(EnvReader env, String name, String fallback) {

@@ -9,7 +9,7 @@ import java.util.Map;
 
 /** Names and labels of the objects the target keeps for a job version. */
 final class KubernetesNames {
-  /** Every object of every job carries this label (value {@code "true"}). */
+  /** Every object of every job carries this label (value: the object name, as the original). */
   static final String JOB_LABEL = "racetrack/job";
 
   static final String NAME_LABEL = "racetrack/job-name";
@@ -61,7 +61,7 @@ final class KubernetesNames {
   static Map<String, String> labels(String jobName, String jobVersion) {
     return Map.of(
         JOB_LABEL,
-        "true",
+        objectName(jobName, jobVersion),
         NAME_LABEL,
         labelValue(jobName),
         VERSION_LABEL,

@@ -109,7 +109,7 @@ public final class KubernetesTarget implements InfrastructureTarget {
       }
       LOG.info("job {} v{} is ready on {} ({})", jobName, jobVersion, name, object);
       return new DeployedJob(
-          JobResources.address(object, config.namespace()),
+          JobResources.address(object, config),
           replicaAddresses(object, ready),
           Map.of("number_of_restarts", ready.stream().mapToInt(PodProblems::restarts).sum()));
     }
@@ -156,9 +156,7 @@ public final class KubernetesTarget implements InfrastructureTarget {
             .filter(ip -> ip != null && !ip.isBlank())
             .map(ip -> ip + ":" + KubernetesConfig.JOB_PORT)
             .toList();
-    return addresses.isEmpty()
-        ? List.of(JobResources.address(object, config.namespace()))
-        : addresses;
+    return addresses.isEmpty() ? List.of(JobResources.address(object, config)) : addresses;
   }
 
   @Override
@@ -207,12 +205,7 @@ public final class KubernetesTarget implements InfrastructureTarget {
   public List<JobState> list() {
     String ns = config.namespace();
     List<Pod> pods =
-        client
-            .pods()
-            .inNamespace(ns)
-            .withLabel(KubernetesNames.JOB_LABEL, "true")
-            .list()
-            .getItems();
+        client.pods().inNamespace(ns).withLabel(KubernetesNames.JOB_LABEL).list().getItems();
     List<Event> events = client.v1().events().inNamespace(ns).list().getItems();
     List<JobState> states = new ArrayList<>();
     for (Deployment deployment :
@@ -220,7 +213,7 @@ public final class KubernetesTarget implements InfrastructureTarget {
             .apps()
             .deployments()
             .inNamespace(ns)
-            .withLabel(KubernetesNames.JOB_LABEL, "true")
+            .withLabel(KubernetesNames.JOB_LABEL)
             .list()
             .getItems()) {
       states.add(state(deployment, pods, events));
@@ -245,7 +238,7 @@ public final class KubernetesTarget implements InfrastructureTarget {
             .toList();
     List<Pod> ready = pods.stream().filter(PodProblems::ready).toList();
     int desired = Optional.ofNullable(deployment.getSpec().getReplicas()).orElse(1);
-    String address = JobResources.address(object, config.namespace());
+    String address = JobResources.address(object, config);
     boolean running = desired > 0 && ready.size() >= desired;
     Optional<String> error =
         running

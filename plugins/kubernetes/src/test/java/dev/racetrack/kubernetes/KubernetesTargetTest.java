@@ -114,7 +114,8 @@ class KubernetesTargetTest {
 
     DeployedJob job = target.deploy(provision(m, 100, Duration.ofSeconds(10)), phases::add);
 
-    assertThat(job.internalName()).isEqualTo("job-adder-v-1-0-0.racetrack-test.svc:7000");
+    assertThat(job.internalName())
+        .isEqualTo("job-adder-v-1-0-0.racetrack-test.svc.cluster.local:7000");
     assertThat(job.replicaInternalNames()).hasSize(2).allMatch(a -> a.startsWith("10.1.0."));
     assertThat(phases).containsExactly("starting Job server", "initializing Job entrypoint");
     Deployment d = deploymentOf(m);
@@ -151,7 +152,7 @@ class KubernetesTargetTest {
                 .getMetadata()
                 .getLabels())) {
       assertThat(labels)
-          .containsEntry("racetrack/job", "true")
+          .containsEntry("racetrack/job", "job-adder-v-1-0-0")
           .containsEntry("racetrack/job-name", "adder")
           .containsEntry("racetrack/job-version", "1.0.0");
     }
@@ -247,7 +248,7 @@ class KubernetesTargetTest {
               assertThat(s.version()).isEqualTo("2.1.0");
               assertThat(s.status()).isEqualTo(JobStatus.RUNNING);
               assertThat(s.internalName())
-                  .isEqualTo("job-survivor-v-2-1-0.racetrack-test.svc:7000");
+                  .isEqualTo("job-survivor-v-2-1-0.racetrack-test.svc.cluster.local:7000");
               assertThat(s.lastCallTime()).hasValue(42);
             });
 
@@ -305,7 +306,7 @@ class KubernetesTargetTest {
     assertThat(target.secrets("vault", "1.0.0")).contains(secrets);
     assertThat(target.secrets("vault", "9.9.9")).isEmpty();
     Secret stored = cluster.client.secrets().withName("job-vault-v-1-0-0-secrets").get();
-    assertThat(stored.getMetadata().getLabels()).containsEntry("racetrack/job", "true");
+    assertThat(stored.getMetadata().getLabels()).containsKey("racetrack/job");
   }
 
   @Test
