@@ -27,7 +27,7 @@ endif
 
 .PHONY: docker-push
 docker-push:
-	MAVEN_OPTS="$$MAVEN_OPTS -Djib.sendCredentialsOverHttp=$(INSECURE)" $(MVN) -B -Pimages -Dmaven.test.skip=true -Dspotless.check.skip=true \
+	MAVEN_OPTS="$$MAVEN_OPTS -DsendCredentialsOverHttp=$(INSECURE)" $(MVN) -B -Pimages -Dmaven.test.skip=true -Dspotless.check.skip=true \
 	  -Dimage.registry=$(REGISTRY) -Dimage.tag=$(TAG) -Dimage.base=$(BASE_IMAGE) \
 	  -Dimage.insecureRegistries=$(INSECURE) \
 	  $(AUTH) -pl $(COMPONENTS) -am package
