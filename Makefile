@@ -1,0 +1,33 @@
+# Racetrack for the JVM: the platform as images.
+#
+#   make docker-push REGISTRY=registry.example.com/racetrack TAG=1.2.3
+#
+# builds one image per component with Jib (no Dockerfile, no Docker daemon) and pushes it to
+# $(REGISTRY)/<component>:$(TAG): lifecycle (API, supervisor and `racetrack admin`), pub and
+# image-builder. kustomize/dev refers to them by these names (see docs/admin.md).
+#
+# BASE_IMAGE is the Java runtime the images start from (a public Temurin 21 JRE by default; CI uses
+# a local one). Registry credentials: `docker login` / a credential helper, or
+# REGISTRY_USER and REGISTRY_PASSWORD. INSECURE=true allows a plain-HTTP registry (a local one).
+
+REGISTRY ?= localhost:5000/racetrack
+TAG ?= latest
+BASE_IMAGE ?= eclipse-temurin:21-jre
+INSECURE ?= false
+COMPONENTS ?= lifecycle,pub,imagebuilder
+MVN ?= ./mvnw
+
+AUTH :=
+ifneq ($(REGISTRY_USER),)
+AUTH += -Djib.to.auth.username=$(REGISTRY_USER) -Djib.to.auth.password=$(REGISTRY_PASSWORD)
+endif
+ifneq ($(BASE_USER),)
+AUTH += -Djib.from.auth.username=$(BASE_USER) -Djib.from.auth.password=$(BASE_PASSWORD)
+endif
+
+.PHONY: docker-push
+docker-push:
+	MAVEN_OPTS="$$MAVEN_OPTS -DsendCredentialsOverHttp=$(INSECURE)" $(MVN) -B -Pimages -Dmaven.test.skip=true -Dspotless.check.skip=true \
+	  -Dimage.registry=$(REGISTRY) -Dimage.tag=$(TAG) -Dimage.base=$(BASE_IMAGE) \
+	  -Dimage.insecureRegistries=$(INSECURE) \
+	  $(AUTH) -pl $(COMPONENTS) -am package

@@ -1,0 +1,348 @@
+package dev.racetrack.kubernetes;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.racetrack.testsupport.Tools;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Renders {@code kustomize/dev} offline with {@code kubectl kustomize} and checks the objects: the
+ * platform images are those {@code make docker-push} produces, third-party images are pinned,
+ * selectors match pod labels, references resolve, probes hit real endpoints and the lifecycle's
+ * RBAC is exactly what the Kubernetes target uses.
+ */
+class KustomizeDevTest {
+  private static Path root;
+  private static List<JsonNode> objects;
+
+  @BeforeAll
+  static void render() throws Exception {
+    Path kubectl = Tools.require("kubectl");
+    root = repositoryRoot();
+    Process process =
+        new ProcessBuilder(
+                kubectl.toString(), "kustomize", root.resolve("kustomize/dev").toString())
+            .redirectErrorStream(true)
+            .start();
+    String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(process.exitValue()).as(out).isZero();
+    objects = new ArrayList<>();
+    try (MappingIterator<JsonNode> docs =
+        new YAMLMapper().readerFor(JsonNode.class).readValues(out)) {
+      while (docs.hasNext()) {
+        JsonNode doc = docs.next();
+        if (doc != null && !doc.isEmpty()) {
+          objects.add(doc);
+        }
+      }
+    }
+  }
+
+  private static Path repositoryRoot() {
+    Path dir = Path.of("").toAbsolutePath();
+    while (dir != null && !Files.isDirectory(dir.resolve("kustomize/dev"))) {
+      dir = dir.getParent();
+    }
+    assertThat(dir).as("a parent directory holding kustomize/dev").isNotNull();
+    return dir;
+  }
+
+  private static List<JsonNode> ofKind(String... kinds) {
+    Set<String> wanted = Set.of(kinds);
+    return objects.stream().filter(o -> wanted.contains(o.path("kind").asText())).toList();
+  }
+
+  private static Optional<JsonNode> named(String kind, String name) {
+    return ofKind(kind).stream()
+        .filter(o -> o.path("metadata").path("name").asText().equals(name))
+        .findFirst();
+  }
+
+  private static List<JsonNode> podTemplates() {
+    return ofKind("Deployment", "StatefulSet").stream()
+        .map(w -> w.path("spec").path("template"))
+        .toList();
+  }
+
+  private static List<JsonNode> containers(JsonNode template) {
+    List<JsonNode> all = new ArrayList<>();
+    template.path("spec").path("initContainers").forEach(all::add);
+    template.path("spec").path("containers").forEach(all::add);
+    return all;
+  }
+
+  /** What `make docker-push` pushes with its defaults: REGISTRY/<image.name>:TAG per component. */
+  private static Set<String> makefileImages() throws IOException {
+    String makefile = Files.readString(root.resolve("Makefile"));
+    String registry = makeVariable(makefile, "REGISTRY");
+    String tag = makeVariable(makefile, "TAG");
+    Set<String> images = new HashSet<>();
+    for (String module : makeVariable(makefile, "COMPONENTS").split(",")) {
+      String pom = Files.readString(root.resolve(module.strip()).resolve("pom.xml"));
+      Matcher name = Pattern.compile("<image.name>([^<]+)</image.name>").matcher(pom);
+      assertThat(name.find()).as(module + " sets image.name").isTrue();
+      images.add(registry + "/" + name.group(1) + ":" + tag);
+    }
+    return images;
+  }
+
+  private static String makeVariable(String makefile, String name) {
+    Matcher m = Pattern.compile("(?m)^" + name + " \\?= (\\S+)$").matcher(makefile);
+    assertThat(m.find()).as("Makefile sets " + name).isTrue();
+    return m.group(1);
+  }
+
+  @Test
+  void images_ofThePlatform_areExactlyThoseMakeDockerPushProduces() throws IOException {
+    Set<String> expected = makefileImages();
+    String registry = makeVariable(Files.readString(root.resolve("Makefile")), "REGISTRY");
+    Set<String> platform = new HashSet<>();
+    for (JsonNode template : podTemplates()) {
+      for (JsonNode c : containers(template)) {
+        String image = c.path("image").asText();
+        if (image.startsWith(registry + "/")) {
+          platform.add(image);
+        }
+      }
+    }
+    assertThat(platform).isEqualTo(expected);
+  }
+
+  @Test
+  void images_ofThirdParties_arePinnedToAnExactVersion() {
+    Pattern pinned = Pattern.compile("[^:@]+(:[^:]*[0-9][^:]*|@sha256:[0-9a-f]{64})");
+    for (JsonNode template : podTemplates()) {
+      for (JsonNode c : containers(template)) {
+        String image = c.path("image").asText();
+        if (!image.startsWith("localhost:5000/racetrack/")) {
+          assertThat(image)
+              .as("third-party image pinned")
+              .matches(pinned)
+              .doesNotEndWith(":latest");
+        }
+      }
+    }
+  }
+
+  @Test
+  void selectors_ofWorkloadsAndServices_matchPodLabels() {
+    List<Map<String, String>> podLabels = new ArrayList<>();
+    for (JsonNode workload : ofKind("Deployment", "StatefulSet")) {
+      Map<String, String> labels =
+          strings(workload.path("spec").path("template").path("metadata").path("labels"));
+      assertThat(labels)
+          .as(workload.path("metadata").path("name").asText())
+          .containsAllEntriesOf(
+              strings(workload.path("spec").path("selector").path("matchLabels")));
+      podLabels.add(labels);
+    }
+    for (JsonNode service : ofKind("Service")) {
+      Map<String, String> selector = strings(service.path("spec").path("selector"));
+      assertThat(selector).isNotEmpty();
+      assertThat(podLabels)
+          .as("pods selected by Service " + service.path("metadata").path("name").asText())
+          .anySatisfy(labels -> assertThat(labels).containsAllEntriesOf(selector));
+    }
+  }
+
+  @Test
+  void references_toSecretsConfigMapsVolumesAndAccounts_allResolve() {
+    for (JsonNode workload : ofKind("Deployment", "StatefulSet")) {
+      JsonNode spec = workload.path("spec").path("template").path("spec");
+      Set<String> claimTemplates = new HashSet<>();
+      workload
+          .path("spec")
+          .path("volumeClaimTemplates")
+          .forEach(t -> claimTemplates.add(t.path("metadata").path("name").asText()));
+      Set<String> volumes = new HashSet<>(claimTemplates);
+      for (JsonNode volume : spec.path("volumes")) {
+        volumes.add(volume.path("name").asText());
+        if (volume.has("configMap")) {
+          assertThat(named("ConfigMap", volume.path("configMap").path("name").asText()))
+              .isPresent();
+        }
+        if (volume.has("secret")) {
+          JsonNode secret =
+              named("Secret", volume.path("secret").path("secretName").asText()).orElseThrow();
+          volume
+              .path("secret")
+              .path("items")
+              .forEach(i -> assertThat(secret.path("data").has(i.path("key").asText())).isTrue());
+        }
+        if (volume.has("persistentVolumeClaim")) {
+          assertThat(
+                  named(
+                      "PersistentVolumeClaim",
+                      volume.path("persistentVolumeClaim").path("claimName").asText()))
+              .isPresent();
+        }
+      }
+      if (spec.has("serviceAccountName")) {
+        assertThat(named("ServiceAccount", spec.path("serviceAccountName").asText())).isPresent();
+      }
+      for (JsonNode c : containers(workload.path("spec").path("template"))) {
+        c.path("volumeMounts").forEach(m -> assertThat(volumes).contains(m.path("name").asText()));
+        for (JsonNode from : c.path("envFrom")) {
+          if (from.has("configMapRef")) {
+            assertThat(named("ConfigMap", from.path("configMapRef").path("name").asText()))
+                .isPresent();
+          }
+          if (from.has("secretRef")) {
+            assertThat(named("Secret", from.path("secretRef").path("name").asText())).isPresent();
+          }
+        }
+        for (JsonNode env : c.path("env")) {
+          JsonNode ref = env.path("valueFrom").path("secretKeyRef");
+          if (!ref.isMissingNode()) {
+            JsonNode secret = named("Secret", ref.path("name").asText()).orElseThrow();
+            assertThat(secret.path("data").has(ref.path("key").asText()))
+                .as(env.path("name").asText())
+                .isTrue();
+          }
+        }
+      }
+    }
+    for (JsonNode binding : ofKind("RoleBinding")) {
+      assertThat(named("Role", binding.path("roleRef").path("name").asText())).isPresent();
+      binding
+          .path("subjects")
+          .forEach(s -> assertThat(named("ServiceAccount", s.path("name").asText())).isPresent());
+    }
+    for (JsonNode ingress : ofKind("Ingress")) {
+      for (JsonNode rule : ingress.path("spec").path("rules")) {
+        for (JsonNode path : rule.path("http").path("paths")) {
+          JsonNode backend = path.path("backend").path("service");
+          JsonNode service = named("Service", backend.path("name").asText()).orElseThrow();
+          List<String> ports = new ArrayList<>();
+          service.path("spec").path("ports").forEach(p -> ports.add(p.path("name").asText()));
+          assertThat(ports).contains(backend.path("port").path("name").asText());
+        }
+      }
+    }
+  }
+
+  /** Where each component's health routes are registered, and the prefix its probes add. */
+  private record Routes(String image, String source, String prefix, String pattern) {}
+
+  @Test
+  void probes_ofPlatformContainers_hitEndpointsTheComponentsServe() throws IOException {
+    List<Routes> components =
+        List.of(
+            new Routes(
+                "/lifecycle:",
+                "lifecycle/src/main/java/dev/racetrack/lifecycle/info/InfoRoutes.java",
+                "",
+                "routes.get(\"%s\""),
+            new Routes(
+                "/image-builder:",
+                "imagebuilder/src/main/java/dev/racetrack/imagebuilder/BuildRoutes.java",
+                "",
+                "routes.get(\"%s\""),
+            new Routes(
+                "/pub:",
+                "pub/src/main/java/dev/racetrack/pub/Gateway.java",
+                "/pub",
+                "case \"%s\""));
+    int checked = 0;
+    for (JsonNode template : podTemplates()) {
+      for (JsonNode c : template.path("spec").path("containers")) {
+        for (Routes routes : components) {
+          if (!c.path("image").asText().contains(routes.image())) {
+            continue;
+          }
+          String source = Files.readString(root.resolve(routes.source()));
+          Set<String> ports = new HashSet<>();
+          c.path("ports").forEach(p -> ports.add(p.path("name").asText()));
+          for (String probe : List.of("livenessProbe", "readinessProbe")) {
+            JsonNode http = c.path(probe).path("httpGet");
+            assertThat(http.isMissingNode()).as(probe + " of " + c.path("name")).isFalse();
+            String path = http.path("path").asText();
+            assertThat(path).startsWith(routes.prefix());
+            assertThat(source)
+                .contains(routes.pattern().formatted(path.substring(routes.prefix().length())));
+            assertThat(ports).contains(http.path("port").asText());
+            checked++;
+          }
+        }
+      }
+    }
+    assertThat(checked).isEqualTo(6);
+  }
+
+  @Test
+  void rbac_ofLifecycle_grantsExactlyTheVerbsTheTargetUses() {
+    JsonNode role = named("Role", "lifecycle-jobs").orElseThrow();
+    Set<String> granted = new HashSet<>();
+    for (JsonNode rule : role.path("rules")) {
+      for (JsonNode group : rule.path("apiGroups")) {
+        for (JsonNode resource : rule.path("resources")) {
+          for (JsonNode verb : rule.path("verbs")) {
+            granted.add(group.asText() + "|" + resource.asText() + "|" + verb.asText());
+          }
+        }
+      }
+    }
+    Set<String> required = new HashSet<>();
+    for (ApiAccess access : ApiAccess.REQUIRED) {
+      access
+          .verbs()
+          .forEach(v -> required.add(access.apiGroup() + "|" + access.resource() + "|" + v));
+    }
+    assertThat(granted).isEqualTo(required);
+    JsonNode binding = named("RoleBinding", "lifecycle-jobs").orElseThrow();
+    JsonNode lifecycle = named("Deployment", "lifecycle").orElseThrow();
+    assertThat(binding.path("subjects").get(0).path("name").asText())
+        .isEqualTo(
+            lifecycle
+                .path("spec")
+                .path("template")
+                .path("spec")
+                .path("serviceAccountName")
+                .asText());
+  }
+
+  @Test
+  void grafana_dashboards_areThoseOfUtils() throws IOException {
+    Path copies = root.resolve("kustomize/dev/monitoring/dashboards");
+    try (var files = Files.list(root.resolve("utils/grafana/dashboards"))) {
+      for (Path original : files.toList()) {
+        assertThat(copies.resolve(original.getFileName())).hasSameTextualContentAs(original);
+      }
+    }
+    JsonNode dashboards = named("ConfigMap", configMapName("grafana-dashboards")).orElseThrow();
+    assertThat(dashboards.path("data").size()).isEqualTo(3);
+  }
+
+  private static String configMapName(String prefix) {
+    return ofKind("ConfigMap").stream()
+        .map(o -> o.path("metadata").path("name").asText())
+        .filter(n -> n.startsWith(prefix + "-"))
+        .findFirst()
+        .orElseThrow();
+  }
+
+  private static Map<String, String> strings(JsonNode node) {
+    Map<String, String> map = new HashMap<>();
+    node.properties().forEach(e -> map.put(e.getKey(), e.getValue().asText()));
+    return map;
+  }
+}
