@@ -111,6 +111,15 @@ final class DockerStore {
     }
   }
 
+  /** Whether no job version has anything stored here. */
+  boolean isEmpty() {
+    try (var dirs = Files.list(root)) {
+      return dirs.findAny().isEmpty();
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
   /** Removes everything kept for a job version. */
   void deleteAll(String resource) {
     FileTrees.delete(dir(resource));

@@ -166,11 +166,23 @@ public final class DockerTarget implements InfrastructureTarget {
         .ifPresent(n -> store.deleteContainerSecrets(resource, n[0].replaceFirst("^/", "")));
   }
 
+  /**
+   * The state of every job version this target runs. An unreachable engine is an error, except
+   * while this target has never been given a job (a machine without an engine stays quiet).
+   */
   @Override
   public List<JobState> list() {
+    List<Container> all;
+    try {
+      all = containers.list(name, Optional.empty(), Optional.empty());
+    } catch (RuntimeException e) {
+      if (store.isEmpty()) {
+        return List.of();
+      }
+      throw e;
+    }
     Map<String, List<Container>> byJob =
-        containers.list(name, Optional.empty(), Optional.empty()).stream()
-            .collect(Collectors.groupingBy(DockerTarget::resource));
+        all.stream().collect(Collectors.groupingBy(DockerTarget::resource));
     List<JobState> states = new ArrayList<>();
     byJob.forEach(
         (resource, list) -> {
