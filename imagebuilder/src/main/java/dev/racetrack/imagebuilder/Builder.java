@@ -134,6 +134,10 @@ public final class Builder {
     progress.phase("preparing job type builder");
     JobType jobType = plugins.jobType(manifest.jobtype());
     jobType.validate(manifest);
+    if (ContainerBuilds.handles(jobType)) {
+      return new ContainerBuilds(config.docker())
+          .build(request, manifest, source.jobDir(), progress);
+    }
     SystemPackages.dpkg().requireInstalled(manifest.systemDependencies());
     progress.log("job type " + jobType.key());
     progress.phase("building image (1/1)");

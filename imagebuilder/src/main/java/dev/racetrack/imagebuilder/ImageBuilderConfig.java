@@ -1,5 +1,6 @@
 package dev.racetrack.imagebuilder;
 
+import dev.racetrack.docker.DockerConfig;
 import dev.racetrack.model.config.EnvReader;
 import dev.racetrack.spi.Sandbox;
 import java.nio.file.Path;
@@ -20,6 +21,8 @@ import java.util.stream.Collectors;
  * @param toolEnv the part of the environment build tools see (PATH, HOME, PIP_*, ...)
  * @param sandbox what confines build steps ({@code RACETRACK_SANDBOX}: {@code bwrap} or {@code
  *     none})
+ * @param docker the engine and registry {@code dockerfile} and {@code docker-image} jobs are built
+ *     with ({@code DOCKER_HOST}, {@code DOCKER_REGISTRY}, ...)
  */
 public record ImageBuilderConfig(
     Path dataDir,
@@ -31,7 +34,8 @@ public record ImageBuilderConfig(
     int concurrentBuilds,
     boolean cleanUpWorkspaces,
     Map<String, String> toolEnv,
-    Sandbox.Mode sandbox) {
+    Sandbox.Mode sandbox,
+    DockerConfig docker) {
 
   /** Variables build tools inherit; prefixes end with {@code *}. */
   static final List<String> TOOL_ENV =
@@ -61,6 +65,7 @@ public record ImageBuilderConfig(
     gitAllowedSchemes = Set.copyOf(gitAllowedSchemes);
     toolEnv = Map.copyOf(toolEnv);
     Objects.requireNonNull(sandbox, "sandbox");
+    Objects.requireNonNull(docker, "docker");
   }
 
   public static ImageBuilderConfig fromEnv(Map<String, String> env, String token) {
@@ -78,7 +83,8 @@ public record ImageBuilderConfig(
         (int) e.positiveLong("IMAGE_BUILDER_CONCURRENCY", 2),
         e.bool("CLEAN_UP_WORKSPACES", true),
         toolEnv(env),
-        Sandbox.Mode.fromEnv(e));
+        Sandbox.Mode.fromEnv(e),
+        DockerConfig.fromEnv(env));
   }
 
   static Map<String, String> toolEnv(Map<String, String> env) {
@@ -120,6 +126,8 @@ public record ImageBuilderConfig(
     out.put("git_allowed_schemes", gitAllowedSchemes);
     out.put("concurrent_builds", concurrentBuilds);
     out.put("sandbox", sandbox.name().toLowerCase(Locale.ROOT));
+    out.put("docker", docker.dockerHost());
+    out.put("registry", docker.registry().map(Object::toString).orElse("(none)"));
     out.put("token", "(redacted)");
     return out;
   }

@@ -34,11 +34,24 @@ final class PlatformFixture implements AutoCloseable {
   private final Map<String, String> env = new HashMap<>();
   private final HttpClient http = HttpClient.newHttpClient();
   private final Path home;
+  private final Plugins plugins;
   private Platform platform;
   private String admin;
 
   PlatformFixture(Path home, Map<String, String> extra) {
+    this(
+        home,
+        extra,
+        new Plugins(
+            List.of(new Python3JobType(), new JavaJobType()),
+            List.of(
+                new LocalInfrastructurePlugin("local"), new LocalInfrastructurePlugin("local-b"))));
+  }
+
+  /** A platform with the given plugins. */
+  PlatformFixture(Path home, Map<String, String> extra, Plugins plugins) {
     this.home = home;
+    this.plugins = plugins;
     env.put("RACETRACK_DATA_DIR", home.resolve("data").toString());
     env.put("LIFECYCLE_PORT", Integer.toString(FreePort.find()));
     env.put("PUB_PORT", Integer.toString(FreePort.find()));
@@ -53,14 +66,7 @@ final class PlatformFixture implements AutoCloseable {
   }
 
   void start() {
-    platform =
-        Platform.start(
-            env,
-            new Plugins(
-                List.of(new Python3JobType(), new JavaJobType()),
-                List.of(
-                    new LocalInfrastructurePlugin("local"),
-                    new LocalInfrastructurePlugin("local-b"))));
+    platform = Platform.start(env, plugins);
     admin =
         json(post(
                     "/api/v1/users/login",

@@ -1,5 +1,6 @@
 package dev.racetrack.lifecycle.deployment;
 
+import dev.racetrack.lifecycle.infra.Targets;
 import dev.racetrack.model.build.BuildRequest;
 import dev.racetrack.model.build.BuildResult;
 import dev.racetrack.model.error.RacetrackException;
@@ -16,14 +17,23 @@ final class BuildStep {
   private final ImageBuilderClient imageBuilder;
   private final DeploymentRepository deployments;
   private final Clock clock;
+  private final Targets targets;
 
-  BuildStep(ImageBuilderClient imageBuilder, DeploymentRepository deployments, Clock clock) {
+  BuildStep(
+      ImageBuilderClient imageBuilder,
+      DeploymentRepository deployments,
+      Clock clock,
+      Targets targets) {
     this.imageBuilder = imageBuilder;
     this.deployments = deployments;
     this.clock = clock;
+    this.targets = targets;
   }
 
-  /** Builds and returns the artifact (image) name. */
+  /**
+   * Builds and returns the artifact: an OCI image reference pinned by digest when the task's target
+   * runs images, else an artifact directory.
+   */
   String build(DeploymentTask task) {
     deployments.setPhase(task.id(), "building image");
     BuildRequest request =
@@ -35,7 +45,9 @@ final class BuildStep {
             task.secrets().buildEnv(),
             TAG.format(clock.instant()),
             task.buildFlags(),
-            BuildRequest.Output.DIRECTORY);
+            targets.get(task.target()).runsImages()
+                ? BuildRequest.Output.IMAGE
+                : BuildRequest.Output.DIRECTORY);
     BuildResult result =
         imageBuilder.build(
             request,

@@ -79,7 +79,7 @@ public final class DeploymentPipeline {
   public DeploymentPipeline(Parts parts, Settings settings, Clock clock, MeterRegistry metrics) {
     this.p = parts;
     this.settings = settings;
-    this.build = new BuildStep(parts.imageBuilder(), parts.deployments(), clock);
+    this.build = new BuildStep(parts.imageBuilder(), parts.deployments(), clock, parts.targets());
     this.provision = new ProvisionStep(parts, settings, clock);
     this.register = new RegisterStep(parts);
     this.done = Counter.builder("done_job_deployments").register(metrics);
@@ -93,8 +93,10 @@ public final class DeploymentPipeline {
         checkOverwrite(task);
       }
       checkPermission(task);
-      String image = task.image().isPresent() ? task.image().get() : build.build(task);
-      if (task.image().isPresent()) {
+      // a move between a process target and an image target needs the other kind of artifact
+      Optional<String> reusable = task.image().filter(i -> p.targets().fits(task.target(), i));
+      String image = reusable.isPresent() ? reusable.get() : build.build(task);
+      if (reusable.isPresent()) {
         p.deployments().setImage(task.id(), image);
       }
       p.maintenance().ensureOff();

@@ -168,7 +168,7 @@ public final class Deployments {
             manifest,
             jobType(manifest),
             target,
-            Optional.empty(),
+            p.contexts().load(job.name(), job.version()),
             secrets(job, job.infrastructureTarget()),
             Optional.of(lastImage(job)),
             Optional.ofNullable(job.infrastructureTarget()),

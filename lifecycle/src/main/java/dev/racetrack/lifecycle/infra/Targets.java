@@ -13,6 +13,8 @@ import org.slf4j.LoggerFactory;
 public final class Targets implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Targets.class);
 
+  private static final String LOCAL = "local";
+
   private final Map<String, InfrastructureTarget> targets;
   private final Optional<String> configuredDefault;
 
@@ -25,7 +27,8 @@ public final class Targets implements AutoCloseable {
 
   /**
    * The target a manifest selects: its {@code infrastructure_target}, else the only installed one,
-   * else the configured default.
+   * else the configured default ({@code INFRASTRUCTURE_TARGET}), else {@code local} when it is
+   * installed.
    */
   public String choose(Optional<String> requested) {
     if (targets.isEmpty()) {
@@ -37,6 +40,9 @@ public final class Targets implements AutoCloseable {
     }
     if (targets.size() == 1) {
       return targets.keySet().iterator().next();
+    }
+    if (configuredDefault.isEmpty() && targets.containsKey(LOCAL)) {
+      return LOCAL; // the embedded default stays the default until the operator picks another
     }
     return configuredDefault.orElseThrow(
         () ->
@@ -54,6 +60,14 @@ public final class Targets implements AutoCloseable {
           "infrastructure target '" + name + "' is not available; available: " + targets.keySet());
     }
     return target;
+  }
+
+  /**
+   * Whether an artifact built before can run on a target: an image reference on a target that runs
+   * images, an artifact directory (an absolute path) on one that runs processes.
+   */
+  public boolean fits(String target, String artifact) {
+    return get(target).runsImages() != artifact.startsWith("/");
   }
 
   public Collection<InfrastructureTarget> all() {

@@ -1,0 +1,154 @@
+package dev.racetrack.imagebuilder;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.command.BuildImageResultCallback;
+import com.github.dockerjava.api.exception.DockerException;
+import com.github.dockerjava.api.model.AuthConfigurations;
+import com.github.dockerjava.api.model.BuildResponseItem;
+import dev.racetrack.docker.ContainerJobTypes;
+import dev.racetrack.docker.DockerConfig;
+import dev.racetrack.docker.DockerInfrastructurePlugin;
+import dev.racetrack.docker.Images;
+import dev.racetrack.model.build.BuildRequest;
+import dev.racetrack.model.error.RacetrackException;
+import dev.racetrack.model.manifest.Manifest;
+import dev.racetrack.spi.BuildException;
+import dev.racetrack.spi.BuildProgress;
+import dev.racetrack.spi.BuildTools;
+import dev.racetrack.spi.JobType;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The builds of the two container job types: a {@code dockerfile} job is built by the Docker engine
+ * (classic builder, host network), pushed to the configured registry with its credentials and named
+ * by digest; a {@code docker-image} job is pulled and pinned to its digest (nothing is built).
+ */
+final class ContainerBuilds {
+  private static final Set<String> HANDLED =
+      Set.of(ContainerJobTypes.Dockerfile.NAME, ContainerJobTypes.PrebuiltImage.NAME);
+  private static final long BUILD_MINUTES = 30;
+
+  private final DockerConfig config;
+
+  ContainerBuilds(DockerConfig config) {
+    this.config = config;
+  }
+
+  /** Whether this class builds jobs of {@code jobType}. */
+  static boolean handles(JobType jobType) {
+    return HANDLED.contains(jobType.name());
+  }
+
+  /** Builds (or resolves) the job's image; returns its reference pinned by digest. */
+  String build(BuildRequest request, Manifest manifest, Path jobDir, BuildProgress progress) {
+    if (request.output() != BuildRequest.Output.IMAGE) {
+      throw new BuildException(
+          "job type "
+              + manifest.jobtypeName()
+              + " runs only on a container infrastructure target (set infrastructure_target:"
+              + " docker)");
+    }
+    try (DockerClient docker = DockerInfrastructurePlugin.client(config)) {
+      return manifest.jobtypeName().equals(ContainerJobTypes.Dockerfile.NAME)
+          ? dockerfile(docker, request, manifest, jobDir, progress)
+          : prebuilt(docker, manifest, progress);
+    } catch (java.io.IOException e) {
+      throw new RacetrackException("closing the Docker client failed: " + e.getMessage(), e);
+    } catch (DockerException e) {
+      throw new BuildException("the Docker engine refused: " + e.getMessage(), e);
+    }
+  }
+
+  private String prebuilt(DockerClient docker, Manifest manifest, BuildProgress progress) {
+    String image = ContainerJobTypes.PrebuiltImage.image(manifest);
+    progress.phase("resolving image (1/1)");
+    Images.pull(docker, config, image);
+    String pinned = Images.pinned(docker, image);
+    progress.log("image " + image + " is " + pinned);
+    return pinned;
+  }
+
+  private String dockerfile(
+      DockerClient docker,
+      BuildRequest request,
+      Manifest manifest,
+      Path jobDir,
+      BuildProgress progress) {
+    if (!request.secretBuildEnv().isEmpty()) {
+      throw new BuildException(
+          "dockerfile jobs take no secret build variables: Docker's classic builder would keep"
+              + " them in the image's history");
+    }
+    DockerConfig.Registry registry =
+        config
+            .registry()
+            .orElseThrow(
+                () ->
+                    new BuildException(
+                        "no registry to push the image to: the operator must set DOCKER_REGISTRY"));
+    Path dockerfile =
+        BuildTools.inside(
+            jobDir,
+            manifest.jobtypeExtraString(ContainerJobTypes.DOCKERFILE_PATH).orElse("Dockerfile"),
+            "jobtype_extra.dockerfile_path");
+    if (!Files.isRegularFile(dockerfile)) {
+      throw new BuildException("the job has no Dockerfile at " + jobDir.relativize(dockerfile));
+    }
+    String repository =
+        registry.address()
+            + "/"
+            + config.registryNamespace()
+            + "/job-dockerfile/"
+            + manifest.name();
+    String image = repository + ":" + request.tag();
+    progress.phase("building image (1/1)");
+    AuthConfigurations auths = new AuthConfigurations();
+    Images.auth(config, image).ifPresent(auths::addConfig);
+    var build =
+        docker
+            .buildImageCmd(jobDir.toFile())
+            .withDockerfile(dockerfile.toFile())
+            .withTags(Set.of(image))
+            .withNetworkMode("host")
+            .withNoCache(request.buildFlags().contains("--no-cache"))
+            .withBuildAuthConfigs(auths)
+            .withLabels(labels(manifest));
+    manifest.buildEnv().forEach(build::withBuildArg);
+    build
+        .exec(
+            new BuildImageResultCallback() {
+              @Override
+              public void onNext(BuildResponseItem item) {
+                if (item.getStream() != null) {
+                  item.getStream().lines().forEach(progress::log);
+                }
+                super.onNext(item);
+              }
+            })
+        .awaitImageId(BUILD_MINUTES, TimeUnit.MINUTES);
+    progress.phase("pushing image (1/1)");
+    var push = docker.pushImageCmd(repository).withTag(request.tag());
+    Images.auth(config, image).ifPresent(push::withAuthConfig);
+    try {
+      push.start().awaitCompletion(BUILD_MINUTES, TimeUnit.MINUTES);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new BuildException("interrupted while pushing " + image, e);
+    }
+    String pinned = Images.pinned(docker, image);
+    progress.log("image pushed: " + pinned);
+    return pinned;
+  }
+
+  private static Map<String, String> labels(Manifest manifest) {
+    Map<String, String> labels = new TreeMap<>();
+    labels.put("racetrack.job.name", manifest.name());
+    labels.put("racetrack.job.version", manifest.version());
+    return labels;
+  }
+}
