@@ -20,6 +20,7 @@ import java.util.stream.Collectors;
  * @param toolEnv the part of the environment build tools see (PATH, HOME, PIP_*, ...)
  * @param sandbox what confines build steps ({@code RACETRACK_SANDBOX}: {@code bwrap} or {@code
  *     none})
+ * @param images the registry job images go to and their base images
  */
 public record ImageBuilderConfig(
     Path dataDir,
@@ -31,7 +32,8 @@ public record ImageBuilderConfig(
     int concurrentBuilds,
     boolean cleanUpWorkspaces,
     Map<String, String> toolEnv,
-    Sandbox.Mode sandbox) {
+    Sandbox.Mode sandbox,
+    ImageSettings images) {
 
   /** Variables build tools inherit; prefixes end with {@code *}. */
   static final List<String> TOOL_ENV =
@@ -61,6 +63,7 @@ public record ImageBuilderConfig(
     gitAllowedSchemes = Set.copyOf(gitAllowedSchemes);
     toolEnv = Map.copyOf(toolEnv);
     Objects.requireNonNull(sandbox, "sandbox");
+    Objects.requireNonNull(images, "images");
   }
 
   public static ImageBuilderConfig fromEnv(Map<String, String> env, String token) {
@@ -78,7 +81,8 @@ public record ImageBuilderConfig(
         (int) e.positiveLong("IMAGE_BUILDER_CONCURRENCY", 2),
         e.bool("CLEAN_UP_WORKSPACES", true),
         toolEnv(env),
-        Sandbox.Mode.fromEnv(e));
+        Sandbox.Mode.fromEnv(e),
+        ImageSettings.fromEnv(env));
   }
 
   static Map<String, String> toolEnv(Map<String, String> env) {
@@ -107,6 +111,11 @@ public record ImageBuilderConfig(
     return dataDir.resolve("artifacts");
   }
 
+  /** Jib's caches of base and job layers. */
+  public Path imageCache() {
+    return dataDir.resolve("image-cache");
+  }
+
   public Path buildLogs() {
     return dataDir.resolve("build-logs");
   }
@@ -120,6 +129,7 @@ public record ImageBuilderConfig(
     out.put("git_allowed_schemes", gitAllowedSchemes);
     out.put("concurrent_builds", concurrentBuilds);
     out.put("sandbox", sandbox.name().toLowerCase(Locale.ROOT));
+    out.put("images", images.describe());
     out.put("token", "(redacted)");
     return out;
   }
