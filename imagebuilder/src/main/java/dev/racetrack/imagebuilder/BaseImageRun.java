@@ -55,7 +55,7 @@ final class BaseImageRun {
               "run",
               "--rm",
               "--pull",
-              "missing",
+              "always", // the same base jib builds on, not a stale local copy
               "--network",
               "host",
               "--user",

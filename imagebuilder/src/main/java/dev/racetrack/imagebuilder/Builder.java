@@ -213,7 +213,6 @@ public final class Builder {
       labels.put("racetrack.job.type", jobType.key());
       labels.put("racetrack.git.ref", source.revision());
       labels.put("racetrack.platform.version", platformVersion);
-      labels.put("racetrack.deployment", request.deploymentId());
       return images.build(
           new JobImages.Job(
               manifest.name(), manifest.version(), jobType.name(), request.tag(), labels),

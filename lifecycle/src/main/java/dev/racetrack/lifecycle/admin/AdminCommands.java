@@ -46,7 +46,8 @@ import picocli.CommandLine.ParentCommand;
       AdminCommands.ChangePassword.class,
       AdminCommands.CreateSuperuser.class,
       AdminCommands.GenerateAuth.class,
-      AdminCommands.RevokeAuth.class
+      AdminCommands.RevokeAuth.class,
+      RegistryClean.class
     })
 public final class AdminCommands {
   private final AdminContext context;
@@ -78,6 +79,14 @@ public final class AdminCommands {
     LifecycleConfig config = config(context);
     try (AdminDatabase db = AdminDatabase.open(config.database(), config.dataDir())) {
       work.accept(issuer(db.database().jdbi(), config));
+    }
+  }
+
+  /** Runs {@code work} with the database's Jdbi. */
+  <T> T withJdbi(java.util.function.Function<Jdbi, T> work) {
+    LifecycleConfig config = config(context);
+    try (AdminDatabase db = AdminDatabase.open(config.database(), config.dataDir())) {
+      return work.apply(db.database().jdbi());
     }
   }
 
