@@ -9,6 +9,7 @@ import dev.racetrack.model.manifest.Manifest;
 import dev.racetrack.model.manifest.ManifestFiles;
 import dev.racetrack.model.manifest.ManifestValidator;
 import dev.racetrack.spi.BuildProgress;
+import dev.racetrack.spi.ImagePlan;
 import dev.racetrack.spi.JobBuild;
 import dev.racetrack.spi.JobType;
 import dev.racetrack.spi.LaunchSpec;
@@ -26,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.Semaphore;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -52,6 +54,8 @@ public final class Builder {
   private final Semaphore slots;
   private final BuildMetrics metrics;
   private final Sandbox sandbox;
+  private final JobImages images;
+  private final String platformVersion;
 
   public Builder(
       ImageBuilderConfig config,
@@ -59,8 +63,11 @@ public final class Builder {
       SourceFetcher fetcher,
       Clock clock,
       MeterRegistry metrics,
-      Sandbox sandbox) {
+      Sandbox sandbox,
+      String platformVersion) {
     this.config = config;
+    this.images = new JobImages(config.images(), config.imageCache());
+    this.platformVersion = platformVersion;
     this.sandbox = sandbox;
     this.plugins = plugins;
     this.fetcher = fetcher;
@@ -138,6 +145,11 @@ public final class Builder {
       return new ContainerBuilds(config.docker())
           .build(request, manifest, source.jobDir(), progress);
     }
+    Map<String, String> buildEnv = new HashMap<>(manifest.buildEnv());
+    buildEnv.putAll(request.secretBuildEnv());
+    if (request.output() == BuildRequest.Output.IMAGE) {
+      return buildImage(request, manifest, jobType, source, buildEnv, progress);
+    }
     SystemPackages.dpkg().requireInstalled(manifest.systemDependencies());
     progress.log("job type " + jobType.key());
     progress.phase("building image (1/1)");
@@ -148,8 +160,6 @@ public final class Builder {
             .resolve(manifest.version())
             .resolve(request.tag());
     prepareEmpty(artifact);
-    Map<String, String> buildEnv = new HashMap<>(manifest.buildEnv());
-    buildEnv.putAll(request.secretBuildEnv());
     LaunchSpec launch =
         jobType.buildLocal(
             new JobBuild(
@@ -164,6 +174,60 @@ public final class Builder {
     progress.phase("finalizing the build");
     progress.log("artifact ready: " + artifact);
     return artifact.toString();
+  }
+
+  /**
+   * Builds an OCI image: the job type stages its files and plans the layers; the files are staged
+   * in a directory of their own next to the workspace and removed afterwards.
+   */
+  private String buildImage(
+      BuildRequest request,
+      Manifest manifest,
+      JobType jobType,
+      SourceFetcher.Fetched source,
+      Map<String, String> buildEnv,
+      BuildProgress progress) {
+    if (!manifest.systemDependencies().isEmpty()) {
+      throw new RacetrackException(
+          "system_dependencies are not supported in job images yet; use a base image that has"
+              + " them (PYTHON3_BASE_IMAGE / JAVA_BASE_IMAGE)");
+    }
+    progress.log("job type " + jobType.key() + ", building an OCI image");
+    progress.phase("building image (1/1)");
+    Path staging = config.workspaces().resolve(request.deploymentId() + ".image");
+    prepareEmpty(staging);
+    try {
+      ImagePlan plan =
+          jobType.buildImage(
+              new JobBuild(
+                  manifest,
+                  source.jobDir(),
+                  staging.resolve("files"),
+                  buildEnv,
+                  config.toolEnv(),
+                  progress,
+                  sandbox));
+      Map<String, String> labels = new TreeMap<>();
+      labels.put("org.opencontainers.image.title", manifest.name());
+      labels.put("org.opencontainers.image.version", manifest.version());
+      labels.put("org.opencontainers.image.revision", source.revision());
+      labels.put("racetrack.job.name", manifest.name());
+      labels.put("racetrack.job.version", manifest.version());
+      labels.put("racetrack.job.owner", String.valueOf(manifest.ownerEmail()));
+      labels.put("racetrack.job.type", jobType.key());
+      labels.put("racetrack.git.ref", source.revision());
+      labels.put("racetrack.platform.version", platformVersion);
+      return images.build(
+          new JobImages.Job(
+              manifest.name(), manifest.version(), jobType.name(), request.tag(), labels),
+          plan,
+          staging,
+          progress);
+    } finally {
+      if (config.cleanUpWorkspaces()) {
+        FileTrees.delete(staging);
+      }
+    }
   }
 
   /** Warns when the repository's job.yaml differs from the manifest submitted (§7.3). */

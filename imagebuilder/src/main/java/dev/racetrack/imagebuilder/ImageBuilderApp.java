@@ -37,7 +37,7 @@ public final class ImageBuilderApp implements AutoCloseable {
           Sandbox.VARIABLE);
     }
     Builder builder =
-        new Builder(config, plugins, new SourceFetcher(limits), clock, metrics, sandbox);
+        new Builder(config, plugins, new SourceFetcher(limits), clock, metrics, sandbox, version);
     server =
         new ApiServer(
             new ApiServer.Settings(

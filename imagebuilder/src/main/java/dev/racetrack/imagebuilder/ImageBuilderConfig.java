@@ -23,6 +23,7 @@ import java.util.stream.Collectors;
  *     none})
  * @param docker the engine and registry {@code dockerfile} and {@code docker-image} jobs are built
  *     with ({@code DOCKER_HOST}, {@code DOCKER_REGISTRY}, ...)
+ * @param images the registry job images go to and their base images
  */
 public record ImageBuilderConfig(
     Path dataDir,
@@ -35,7 +36,9 @@ public record ImageBuilderConfig(
     boolean cleanUpWorkspaces,
     Map<String, String> toolEnv,
     Sandbox.Mode sandbox,
-    DockerConfig docker) {
+    DockerConfig docker,
+
+    ImageSettings images) {
 
   /** Variables build tools inherit; prefixes end with {@code *}. */
   static final List<String> TOOL_ENV =
@@ -66,6 +69,7 @@ public record ImageBuilderConfig(
     toolEnv = Map.copyOf(toolEnv);
     Objects.requireNonNull(sandbox, "sandbox");
     Objects.requireNonNull(docker, "docker");
+    Objects.requireNonNull(images, "images");
   }
 
   public static ImageBuilderConfig fromEnv(Map<String, String> env, String token) {
@@ -84,7 +88,9 @@ public record ImageBuilderConfig(
         e.bool("CLEAN_UP_WORKSPACES", true),
         toolEnv(env),
         Sandbox.Mode.fromEnv(e),
-        DockerConfig.fromEnv(env));
+        DockerConfig.fromEnv(env),
+
+        ImageSettings.fromEnv(env));
   }
 
   static Map<String, String> toolEnv(Map<String, String> env) {
@@ -113,6 +119,11 @@ public record ImageBuilderConfig(
     return dataDir.resolve("artifacts");
   }
 
+  /** Jib's caches of base and job layers. */
+  public Path imageCache() {
+    return dataDir.resolve("image-cache");
+  }
+
   public Path buildLogs() {
     return dataDir.resolve("build-logs");
   }
@@ -128,6 +139,7 @@ public record ImageBuilderConfig(
     out.put("sandbox", sandbox.name().toLowerCase(Locale.ROOT));
     out.put("docker", docker.dockerHost());
     out.put("registry", docker.registry().map(Object::toString).orElse("(none)"));
+    out.put("images", images.describe());
     out.put("token", "(redacted)");
     return out;
   }

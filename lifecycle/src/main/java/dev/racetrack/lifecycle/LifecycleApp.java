@@ -49,6 +49,10 @@ import dev.racetrack.lifecycle.gateway.GatewayRoutes;
 import dev.racetrack.lifecycle.gateway.JobCallAuthorizer;
 import dev.racetrack.lifecycle.graph.GraphRoutes;
 import dev.racetrack.lifecycle.graph.PermissionGraph;
+import dev.racetrack.lifecycle.imageregistry.ImagesInUseRepository;
+import dev.racetrack.lifecycle.imageregistry.RegistryCleaner;
+import dev.racetrack.lifecycle.imageregistry.RegistryClient;
+import dev.racetrack.lifecycle.imageregistry.RegistryConfig;
 import dev.racetrack.lifecycle.info.InfoRoutes;
 import dev.racetrack.lifecycle.infra.Targets;
 import dev.racetrack.lifecycle.job.JobListing;
@@ -250,6 +254,7 @@ public final class LifecycleApp implements AutoCloseable {
               new Supervisor.Settings(
                   config.supervisorInterval(), Duration.ofMinutes(10), Duration.ofHours(1)));
       supervisor.start();
+      scheduleRegistryClean(supervisor, RegistryConfig.fromEnv(config.env()), jdbi);
       resources.add(supervisor);
     }
 
@@ -365,6 +370,23 @@ public final class LifecycleApp implements AutoCloseable {
                 (int) new EnvReader(config.env()).positiveLong("MAX_CONNECTIONS_PER_ADDRESS", 256)),
             metrics,
             routes);
+  }
+
+  /** The supervisor's registry clean ({@code REGISTRY_CLEAN_INTERVAL_MINUTES}; off by default). */
+  private static void scheduleRegistryClean(
+      Supervisor supervisor, RegistryConfig registry, Jdbi jdbi) {
+    if (registry.interval().isEmpty()) {
+      return;
+    }
+    RegistryCleaner cleaner =
+        new RegistryCleaner(
+            new RegistryClient(HttpClient.newHttpClient(), registry),
+            registry,
+            new ImagesInUseRepository(jdbi)::imagesInUse);
+    supervisor.every(
+        "registry clean",
+        registry.interval().get(),
+        () -> cleaner.clean(registry.keep(), true, line -> LOG.info("registry clean: {}", line)));
   }
 
   /**

@@ -34,4 +34,15 @@ public interface JobType {
    * @throws BuildException when the build fails (compiler errors, dependency installation)
    */
   LaunchSpec buildLocal(JobBuild build);
+
+  /**
+   * Builds the job's source into files staged under {@link JobBuild#artifactDir()} and says how to
+   * lay them out as an OCI image: dependency, wrapper and code layers, the container command. The
+   * image must run with nothing of the builder's machine (no host interpreter or JDK path).
+   *
+   * @throws BuildException when the build fails, or this job type cannot be built as an image
+   */
+  default ImagePlan buildImage(JobBuild build) {
+    throw new BuildException("job type " + key() + " cannot be built into a container image");
+  }
 }

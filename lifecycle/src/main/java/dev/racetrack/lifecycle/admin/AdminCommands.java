@@ -49,7 +49,8 @@ import picocli.CommandLine.ParentCommand;
       AdminCommands.RevokeAuth.class,
       BackupCommands.BackupCommand.class,
       BackupCommands.RestoreCommand.class,
-      RedeployMissing.class
+      RedeployMissing.class,
+      RegistryClean.class
     })
 public final class AdminCommands {
   private final AdminContext context;
@@ -81,6 +82,14 @@ public final class AdminCommands {
     LifecycleConfig config = config(context);
     try (AdminDatabase db = AdminDatabase.open(config.database(), config.dataDir())) {
       work.accept(issuer(db.database().jdbi(), config));
+    }
+  }
+
+  /** Runs {@code work} with the database's Jdbi. */
+  <T> T withJdbi(java.util.function.Function<Jdbi, T> work) {
+    LifecycleConfig config = config(context);
+    try (AdminDatabase db = AdminDatabase.open(config.database(), config.dataDir())) {
+      return work.apply(db.database().jdbi());
     }
   }
 

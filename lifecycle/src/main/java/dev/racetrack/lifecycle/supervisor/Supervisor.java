@@ -61,6 +61,13 @@ public final class Supervisor implements AutoCloseable {
         settings.cleanupInterval());
   }
 
+  /**
+   * Also runs {@code task} every {@code period} (first after one period), e.g. the registry clean.
+   */
+  public void every(String name, Duration period, Runnable task) {
+    schedule(name, task, period, period);
+  }
+
   private void sync() {
     int changed = p.statusSync().sync();
     if (changed > 0) {

@@ -10,6 +10,7 @@ import dev.racetrack.model.manifest.Manifest;
 import dev.racetrack.model.manifest.Quantity;
 import dev.racetrack.spi.BuildException;
 import dev.racetrack.spi.BuildTools;
+import dev.racetrack.spi.ImagePlan;
 import dev.racetrack.spi.JobBuild;
 import dev.racetrack.spi.JobType;
 import dev.racetrack.spi.LaunchSpec;
@@ -37,7 +38,7 @@ import java.util.stream.Stream;
  */
 public final class JavaJobType implements JobType {
   public static final String VERSION = "1.0.0";
-  private static final String WRAPPER_MAIN = JobMain.class.getName();
+  static final String WRAPPER_MAIN = JobMain.class.getName();
 
   /**
    * JVM options of every java job, chosen for a small resident size at full speed (the job's own
@@ -146,6 +147,32 @@ public final class JavaJobType implements JobType {
   public LaunchSpec buildLocal(JobBuild build) {
     Manifest manifest = build.manifest();
     Path source = build.sourceDir();
+    List<Path> sources = sources(manifest, source);
+    Path artifact = build.artifactDir();
+    Set<Path> origins = new LinkedHashSet<>(wrapperOrigins());
+    origins.addAll(jobJars(manifest, source));
+    List<Path> classpath = copyInto(origins, artifact.resolve("lib"));
+    Path classes = artifact.resolve("classes");
+    compile(sources, classpath, classes, build, List.of());
+    copyResources(source, classes);
+    copyJobDir(source, artifact.resolve("job"));
+    String entrypoint =
+        manifest.jobtypeExtraString("entrypoint_class").orElseGet(() -> detectEntrypoint(sources));
+    build.progress().log("entrypoint class " + entrypoint);
+    return new LaunchSpec(
+        command(manifest, artifact, classpath, entrypoint),
+        "job",
+        environment(manifest),
+        List.of(JAVA_HOME.toString()));
+  }
+
+  @Override
+  public ImagePlan buildImage(JobBuild build) {
+    return JavaImage.plan(build);
+  }
+
+  /** The job's .java files (under source_path, src/main/java or the job directory). */
+  static List<Path> sources(Manifest manifest, Path source) {
     Path sourceRoot =
         manifest
             .jobtypeExtraString("source_path")
@@ -160,40 +187,38 @@ public final class JavaJobType implements JobType {
       throw new BuildException(
           "no .java files found under " + source.relativize(sourceRoot) + " of the job directory");
     }
-    Path artifact = build.artifactDir();
-    List<Path> classpath = copyLibraries(build, source, artifact.resolve("lib"));
-    Path classes = artifact.resolve("classes");
-    compile(sources, classpath, classes, build);
-    copyResources(source, classes);
+    return sources;
+  }
+
+  static void copyJobDir(Path source, Path to) {
     BuildTools.copyTree(
         source,
-        artifact.resolve("job"),
+        to,
         p -> p.getFileName().toString().equals(".git") || p.toString().startsWith("target"));
-    String entrypoint =
-        manifest.jobtypeExtraString("entrypoint_class").orElseGet(() -> detectEntrypoint(sources));
-    build.progress().log("entrypoint class " + entrypoint);
-    return new LaunchSpec(
-        command(manifest, artifact, classpath, entrypoint),
-        "job",
-        environment(manifest),
-        List.of(JAVA_HOME.toString()));
+  }
+
+  /** JVM options of a java job, the job's own ones and its heap limit last. */
+  static List<String> jvmOptions(Manifest manifest, boolean trimNativeHeap) {
+    List<String> options = new ArrayList<>(JVM_FLAGS);
+    if (trimNativeHeap) {
+      options.add(TRIM_NATIVE_HEAP);
+    }
+    Optional.ofNullable(manifest.resources())
+        .map(Manifest.Resources::memoryMax)
+        .map(m -> Quantity.parse(m, "resources.memory_max").longValue())
+        .ifPresent(bytes -> options.add("-Xmx" + Math.max(32, bytes * 3 / 4 / (1 << 20)) + "m"));
+    if (manifest.jobtypeExtra().get("jvm_args") instanceof List<?> args) {
+      args.forEach(a -> options.add(String.valueOf(a)));
+    }
+    return options;
   }
 
   private static List<String> command(
       Manifest manifest, Path artifact, List<Path> classpath, String entrypoint) {
     List<String> command = new ArrayList<>();
     command.add(JAVA_HOME.resolve("bin").resolve("java").toString());
-    command.addAll(JVM_FLAGS);
-    if (Runtime.version().feature() >= 22) { // the platform's JDK runs the job
-      command.add(TRIM_NATIVE_HEAP);
-    }
-    Optional.ofNullable(manifest.resources())
-        .map(Manifest.Resources::memoryMax)
-        .map(m -> Quantity.parse(m, "resources.memory_max").longValue())
-        .ifPresent(bytes -> command.add("-Xmx" + Math.max(32, bytes * 3 / 4 / (1 << 20)) + "m"));
-    if (manifest.jobtypeExtra().get("jvm_args") instanceof List<?> args) {
-      args.forEach(a -> command.add(String.valueOf(a)));
-    }
+    // the platform's JDK runs the job
+    command.addAll(jvmOptions(manifest, Runtime.version().feature() >= 22));
     List<String> entries = new ArrayList<>();
     entries.add(LaunchSpec.ARTIFACT + "/classes");
     classpath.forEach(p -> entries.add(LaunchSpec.ARTIFACT + "/" + artifact.relativize(p)));
@@ -213,20 +238,27 @@ public final class JavaJobType implements JobType {
     return env;
   }
 
-  /** The wrapper's jars (and Jackson's), plus the job's own {@code lib_path} jars. */
-  private static List<Path> copyLibraries(JobBuild build, Path source, Path lib) {
+  /** The wrapper's jars: itself, Jackson and Netty. */
+  static Set<Path> wrapperOrigins() {
     Set<Path> origins = new LinkedHashSet<>();
     for (Class<?> anchor :
         List.of(JobMain.class, ObjectMapper.class, JsonFactory.class, JsonProperty.class)) {
       origins.add(origin(anchor));
     }
     origins.addAll(runtimeOrigins());
-    build
-        .manifest()
+    return origins;
+  }
+
+  /** The job's own {@code lib_path} jars. */
+  static List<Path> jobJars(Manifest manifest, Path source) {
+    return manifest
         .jobtypeExtraString("lib_path")
-        .ifPresent(
-            libPath ->
-                origins.addAll(jars(BuildTools.inside(source, libPath, "jobtype_extra.lib_path"))));
+        .map(libPath -> jars(BuildTools.inside(source, libPath, "jobtype_extra.lib_path")))
+        .orElse(List.of());
+  }
+
+  /** Copies jars (or class directories) into {@code lib}; returns the copies. */
+  static List<Path> copyInto(java.util.Collection<Path> origins, Path lib) {
     List<Path> copied = new ArrayList<>();
     try {
       Files.createDirectories(lib);
@@ -309,8 +341,12 @@ public final class JavaJobType implements JobType {
    * the job's, so the compiler (and anything it loads from the job's jars) never runs inside the
    * platform.
    */
-  private static void compile(
-      List<Path> sources, List<Path> classpath, Path classes, JobBuild build) {
+  static void compile(
+      List<Path> sources,
+      List<Path> classpath,
+      Path classes,
+      JobBuild build,
+      List<String> options) {
     Path javac = JAVA_HOME.resolve("bin").resolve("javac");
     if (!Files.isExecutable(javac)) {
       throw new BuildException(
@@ -328,6 +364,7 @@ public final class JavaJobType implements JobType {
                 "UTF-8",
                 "-d",
                 classes.toString()));
+    command.addAll(options);
     command.add("-cp");
     command.add(String.join(File.pathSeparator, classpath.stream().map(Path::toString).toList()));
     sources.forEach(s -> command.add(s.toString()));
@@ -356,7 +393,7 @@ public final class JavaJobType implements JobType {
   }
 
   /** Files under src/main/resources (if any) become class-path resources. */
-  private static void copyResources(Path source, Path classes) {
+  static void copyResources(Path source, Path classes) {
     Path resources = source.resolve("src/main/resources");
     if (Files.isDirectory(resources)) {
       BuildTools.copyTree(resources, classes, p -> false);

@@ -4,6 +4,7 @@ import dev.racetrack.model.error.ValidationException;
 import dev.racetrack.model.manifest.Manifest;
 import dev.racetrack.spi.BuildException;
 import dev.racetrack.spi.BuildTools;
+import dev.racetrack.spi.ImagePlan;
 import dev.racetrack.spi.JobBuild;
 import dev.racetrack.spi.JobType;
 import dev.racetrack.spi.LaunchSpec;
@@ -192,6 +193,11 @@ public final class Python3JobType implements JobType {
         .callTimeoutDuration()
         .ifPresent(t -> env.put("JOB_CALL_TIMEOUT", Long.toString(t.toSeconds())));
     return new LaunchSpec(command, "job", env, List.of(interpreter.prefix()));
+  }
+
+  @Override
+  public ImagePlan buildImage(JobBuild build) {
+    return Python3Image.plan(build, SKIPPED);
   }
 
   /**

@@ -1,0 +1,129 @@
+package dev.racetrack.imagebuilder;
+
+import com.google.cloud.tools.jib.api.ImageReference;
+import com.google.cloud.tools.jib.api.InvalidImageReferenceException;
+import dev.racetrack.model.config.EnvReader;
+import dev.racetrack.model.error.ValidationException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Where job images go and what they are built on (the original's {@code docker_registry} and {@code
+ * docker_registry_namespace}, here from environment variables).
+ *
+ * @param registry {@code DOCKER_REGISTRY}: {@code host[:port]} job images are pushed to; absent:
+ *     the builder makes no images (artifact directories for the local target only)
+ * @param namespace {@code DOCKER_REGISTRY_NAMESPACE}: the repository prefix, e.g. {@code
+ *     racetrack}; a job's images are {@code <registry>/<namespace>/job-entrypoint/<name>}
+ * @param username {@code DOCKER_REGISTRY_USERNAME}, with {@code password} ({@code
+ *     DOCKER_REGISTRY_PASSWORD}); also used for base images in the same registry
+ * @param insecure {@code DOCKER_REGISTRY_INSECURE}: the registry speaks plain HTTP (a registry on
+ *     the loopback interface; credentials then travel unencrypted)
+ * @param baseImages base image per job type: {@code PYTHON3_BASE_IMAGE}, {@code JAVA_BASE_IMAGE}
+ * @param dockerHost {@code DOCKER_HOST}: the engine that runs dependency steps in base images
+ */
+public record ImageSettings(
+    Optional<String> registry,
+    String namespace,
+    Optional<String> username,
+    Optional<String> password,
+    boolean insecure,
+    Map<String, String> baseImages,
+    Optional<String> dockerHost) {
+
+  public static final String DEFAULT_PYTHON3_BASE = "python:3.11-slim-bookworm";
+  public static final String DEFAULT_JAVA_BASE = "eclipse-temurin:21-jre";
+  private static final Pattern REGISTRY =
+      Pattern.compile("[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?(:[0-9]{1,5})?");
+  private static final Pattern NAMESPACE =
+      Pattern.compile("[a-z0-9]+([._-][a-z0-9]+)*(/[a-z0-9]+([._-][a-z0-9]+)*)*");
+
+  public ImageSettings {
+    Objects.requireNonNull(registry, "registry");
+    Objects.requireNonNull(namespace, "namespace");
+    Objects.requireNonNull(username, "username");
+    Objects.requireNonNull(password, "password");
+    baseImages = Map.copyOf(baseImages);
+    Objects.requireNonNull(dockerHost, "dockerHost");
+  }
+
+  /** Reads and validates the settings; errors name the bad variable. */
+  public static ImageSettings fromEnv(Map<String, String> env) {
+    EnvReader e = new EnvReader(env);
+    Optional<String> registry = e.optional("DOCKER_REGISTRY");
+    registry
+        .filter(r -> !REGISTRY.matcher(r).matches())
+        .ifPresent(
+            r -> {
+              throw new ValidationException(
+                  "environment variable DOCKER_REGISTRY must be a registry's host[:port] (e.g."
+                      + " registry.example.com or 127.0.0.1:5000), got '"
+                      + r
+                      + "'");
+            });
+    String namespace = e.string("DOCKER_REGISTRY_NAMESPACE", "racetrack");
+    if (!NAMESPACE.matcher(namespace).matches()) {
+      throw new ValidationException(
+          "environment variable DOCKER_REGISTRY_NAMESPACE must be a repository path of lower-case"
+              + " letters, digits and . _ - separated by /, got '"
+              + namespace
+              + "'");
+    }
+    Optional<String> username = e.optional("DOCKER_REGISTRY_USERNAME");
+    Optional<String> password = e.optional("DOCKER_REGISTRY_PASSWORD");
+    if (username.isPresent() != password.isPresent()) {
+      throw new ValidationException(
+          "environment variables DOCKER_REGISTRY_USERNAME and DOCKER_REGISTRY_PASSWORD must be set"
+              + " together ("
+              + (username.isPresent() ? "DOCKER_REGISTRY_PASSWORD" : "DOCKER_REGISTRY_USERNAME")
+              + " is missing)");
+    }
+    Map<String, String> bases = new LinkedHashMap<>();
+    bases.put("python3", imageReference(e, "PYTHON3_BASE_IMAGE", DEFAULT_PYTHON3_BASE));
+    bases.put("java", imageReference(e, "JAVA_BASE_IMAGE", DEFAULT_JAVA_BASE));
+    return new ImageSettings(
+        registry,
+        namespace,
+        username,
+        password,
+        e.bool("DOCKER_REGISTRY_INSECURE", false),
+        bases,
+        e.optional("DOCKER_HOST"));
+  }
+
+  private static String imageReference(EnvReader env, String variable, String fallback) {
+    String value = env.string(variable, fallback);
+    try {
+      ImageReference.parse(value);
+      return value;
+    } catch (InvalidImageReferenceException ex) {
+      throw new ValidationException(
+          "environment variable " + variable + " is not an image reference: '" + value + "'", ex);
+    }
+  }
+
+  /** The repository of a job's images, e.g. {@code 127.0.0.1:5000/racetrack/job-entrypoint/x}. */
+  public String repository(String jobName) {
+    return registry.orElseThrow() + "/" + namespace + "/job-entrypoint/" + jobName;
+  }
+
+  /** For the start-up log, password redacted. */
+  public Map<String, Object> describe() {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("docker_registry", registry.orElse("(none: no images are built)"));
+    out.put("docker_registry_namespace", namespace);
+    out.put("docker_registry_username", username.orElse("(none)"));
+    out.put("docker_registry_password", password.isPresent() ? "(redacted)" : "(none)");
+    out.put("docker_registry_insecure", insecure);
+    out.put("base_images", baseImages);
+    return out;
+  }
+
+  @Override
+  public String toString() {
+    return "ImageSettings" + describe();
+  }
+}

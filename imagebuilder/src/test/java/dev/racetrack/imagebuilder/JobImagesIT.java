@@ -1,0 +1,100 @@
+package dev.racetrack.imagebuilder;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Job images against a real registry and Docker engine ({@code .ci/containers.sh}): the python and
+ * java adder samples built into images, run with {@code docker run} and called; layers shared
+ * between builds that differ in code only; build secrets absent from every layer and the config.
+ */
+class JobImagesIT {
+  private static final String SECRET = "JOBIMAGES-SECRET-MARKER-7d41c2";
+  private static final String NAMESPACE = JobImagesFixture.NAMESPACE;
+
+  @TempDir Path tmp;
+  private JobImagesFixture images;
+
+  @BeforeEach
+  void setUp() {
+    images = new JobImagesFixture(tmp, tmp.resolve("data"));
+  }
+
+  @AfterEach
+  void cleanUp() throws Exception {
+    images.close();
+  }
+
+  @Test
+  void build_pythonAdder_pushesAnImageByDigest_thatRunsAndAdds() throws Exception {
+    String image = images.buildImage(JobImagesFixture.SAMPLES.resolve("python-adder"), Map.of());
+
+    assertThat(image)
+        .startsWith(
+            images.containers.registry()
+                + "/"
+                + NAMESPACE
+                + "/job-entrypoint/python-adder@sha256:");
+    JsonNode config = images.config(image);
+    assertThat(config.at("/config/User").asText()).isEqualTo(JobImages.USER);
+    assertThat(config.at("/config/Labels/racetrack.job.name").asText()).isEqualTo("python-adder");
+    assertThat(config.at("/config/Labels/racetrack.job.version").asText()).isEqualTo("0.0.1");
+    assertThat(config.at("/config/Labels/racetrack.platform.version").asText())
+        .isEqualTo("test-version");
+    assertThat(config.at("/config/Labels/org.opencontainers.image.revision").asText()).isNotBlank();
+    assertThat(images.callPerform(image, "python-adder")).isEqualTo("3");
+  }
+
+  @Test
+  void build_javaAdder_pushesAnImage_thatRunsOnTheJreBaseAndAdds() throws Exception {
+    String image = images.buildImage(JobImagesFixture.SAMPLES.resolve("java-adder"), Map.of());
+
+    assertThat(image).contains("/job-entrypoint/java-adder@sha256:");
+    assertThat(images.config(image).at("/config/User").asText()).isEqualTo(JobImages.USER);
+    assertThat(images.callPerform(image, "java-adder")).isEqualTo("3.0");
+  }
+
+  @Test
+  void build_twoBuildsDifferingInCodeOnly_shareAllLayersButTheLast() throws Exception {
+    Path job = images.copyOf(JobImagesFixture.SAMPLES.resolve("python-adder"));
+    List<String> first = images.layers(images.buildImage(job, Map.of()));
+    Files.writeString(
+        job.resolve("adder.py"), Files.readString(job.resolve("adder.py")) + "\n# changed\n");
+    List<String> second = images.layers(images.buildImage(job, Map.of()));
+
+    assertThat(second).hasSameSizeAs(first);
+    assertThat(second.subList(0, second.size() - 1)).isEqualTo(first.subList(0, first.size() - 1));
+    assertThat(second.getLast()).isNotEqualTo(first.getLast());
+  }
+
+  @Test
+  void build_withSecretBuildEnv_leavesTheSecretInNoLayerAndNotInTheConfig() throws Exception {
+    Path job = images.copyOf(JobImagesFixture.SAMPLES.resolve("python-adder"));
+    // the dependency step runs with the secret in its environment
+    Files.writeString(job.resolve("requirements.txt"), "# no requirements\n");
+    Files.writeString(
+        job.resolve("job.yaml"),
+        Files.readString(job.resolve("job.yaml")) + "  requirements_path: requirements.txt\n");
+    String image = images.buildImage(job, Map.of("PIP_SECRET_TOKEN", SECRET));
+
+    assertThat(images.log).anyMatch(l -> l.contains("pip"));
+    String config =
+        images.registryText(
+            "/v2/" + images.repository(image) + "/blobs/" + images.configDigest(image));
+    assertThat(config).doesNotContain(SECRET).contains("racetrack.job.name");
+    List<String> layers = images.layers(image);
+    for (String layer : layers) {
+      assertThat(images.layerText(image, layer)).as("layer " + layer).doesNotContain(SECRET);
+    }
+    assertThat(String.join("\n", images.log)).doesNotContain(SECRET);
+  }
+}
