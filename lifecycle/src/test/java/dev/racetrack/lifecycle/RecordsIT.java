@@ -103,8 +103,7 @@ class RecordsIT {
     assertThat(lifecycle.get("/api/v1/records/secrets", admin).statusCode()).isEqualTo(404);
     assertThat(lifecycle.get("/api/v1/records/users?limit=1000", admin).statusCode())
         .isEqualTo(400);
-    assertThat(lifecycle.get("/api/v1/records/users?offset=-1", admin).statusCode())
-        .isEqualTo(400);
+    assertThat(lifecycle.get("/api/v1/records/users?offset=-1", admin).statusCode()).isEqualTo(400);
     assertThat(lifecycle.post("/api/v1/records/users", Map.of(), admin).statusCode())
         .isIn(404, 405);
   }

@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The whole platform in one JVM (the embedded default): lifecycle with its supervisor loop, the
- * image builder, PUB and the dashboard. They talk to each other over HTTP exactly as separate processes do.
+ * image builder, PUB and the dashboard. They talk to each other over HTTP exactly as separate
+ * processes do.
  */
 public final class Platform implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Platform.class);

@@ -43,8 +43,7 @@ public final class AccountRoutes implements PageRoutes {
   }
 
   private void loginPage(Context ctx, Optional<String> error, String username) {
-    web.render(
-        ctx, "login.jte", "Log in", "login", Map.of("error", error, "username", username));
+    web.render(ctx, "login.jte", "Log in", "login", Map.of("error", error, "username", username));
   }
 
   private void login(Context ctx) {
@@ -158,6 +157,7 @@ public final class AccountRoutes implements PageRoutes {
   private void regenerateToken(Context ctx) {
     Login login = web.login(ctx);
     web.lifecycle().post(login.token(), "/api/v1/auth/token/user/regenerate", Map.of());
-    profile(ctx, Optional.of("A new token was made; the old one no longer works."), Optional.empty());
+    profile(
+        ctx, Optional.of("A new token was made; the old one no longer works."), Optional.empty());
   }
 }

@@ -164,8 +164,7 @@ public final class AdminRoutes implements PageRoutes {
 
   private void revoke(Context ctx) {
     Login login = staff(web, ctx);
-    web.lifecycle()
-        .delete(login.token(), "/api/v1/auth/permissions/" + seg(ctx.pathParam("id")));
+    web.lifecycle().delete(login.token(), "/api/v1/auth/permissions/" + seg(ctx.pathParam("id")));
     Web.seeOther(ctx, "/admin/permissions");
   }
 }

@@ -61,7 +61,10 @@ public final class EscPages implements PageRoutes {
     String id = ctx.pathParam("id");
     JsonNode data = web.lifecycle().get(login.token(), "/api/v1/escs/" + seg(id) + "/auth_data");
     String caller =
-        web.lifecycle().get(login.token(), "/api/v1/auth/token/esc/" + seg(id)).path("token").asText();
+        web.lifecycle()
+            .get(login.token(), "/api/v1/auth/token/esc/" + seg(id))
+            .path("token")
+            .asText();
     Map<String, Object> params = new HashMap<>();
     params.put("esc", data);
     params.put("callerToken", caller);

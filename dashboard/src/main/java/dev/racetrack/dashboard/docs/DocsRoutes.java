@@ -21,7 +21,8 @@ public final class DocsRoutes implements PageRoutes {
   public static final Map<String, String> PAGES = pages();
   private final Web web;
   private final Parser parser = Parser.builder().build();
-  private final HtmlRenderer renderer = HtmlRenderer.builder().escapeHtml(true).sanitizeUrls(true).build();
+  private final HtmlRenderer renderer =
+      HtmlRenderer.builder().escapeHtml(true).sanitizeUrls(true).build();
 
   public DocsRoutes(Web web) {
     this.web = web;

@@ -126,8 +126,8 @@ public final class JobPages implements PageRoutes {
     JsonNode job =
         web.lifecycle()
             .get(web.token(ctx), jobPath(ctx.pathParam("name"), ctx.pathParam("version")));
-    web.render(ctx, "job_delete.jte", "Delete " + job.path("name").asText(), "jobs",
-        Map.of("job", job));
+    web.render(
+        ctx, "job_delete.jte", "Delete " + job.path("name").asText(), "jobs", Map.of("job", job));
   }
 
   private void delete(Context ctx) {
@@ -146,22 +146,30 @@ public final class JobPages implements PageRoutes {
     String yaml = Optional.ofNullable(ctx.formParam("manifest_yaml")).orElse("");
     String token = web.token(ctx);
     try {
-      web.lifecycle().put(token, jobPath(name, version) + "/manifest", Map.of("manifest_yaml", yaml));
+      web.lifecycle()
+          .put(token, jobPath(name, version) + "/manifest", Map.of("manifest_yaml", yaml));
     } catch (LifecycleException e) {
       if (e.status() != 400) {
         throw e;
       }
       ctx.status(400);
-      show(ctx, web.lifecycle().get(token, jobPath(name, version)), Optional.empty(),
-          Optional.of(e.getMessage()), Optional.of(yaml));
+      show(
+          ctx,
+          web.lifecycle().get(token, jobPath(name, version)),
+          Optional.empty(),
+          Optional.of(e.getMessage()),
+          Optional.of(yaml));
       return;
     }
     if ("redeploy".equals(ctx.formParam("then"))) {
       deployment(ctx, "redeploy");
       return;
     }
-    show(ctx, web.lifecycle().get(token, jobPath(name, version)),
-        Optional.of("Manifest saved. It takes effect at the next redeploy."), Optional.empty(),
+    show(
+        ctx,
+        web.lifecycle().get(token, jobPath(name, version)),
+        Optional.of("Manifest saved. It takes effect at the next redeploy."),
+        Optional.empty(),
         Optional.empty());
   }
 

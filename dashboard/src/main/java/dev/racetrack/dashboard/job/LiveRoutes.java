@@ -48,10 +48,14 @@ public final class LiveRoutes implements PageRoutes {
         "Logs of " + ctx.pathParam("name"),
         "jobs",
         Map.of(
-            "name", ctx.pathParam("name"),
-            "version", ctx.pathParam("version"),
-            "build", false,
-            "text", text));
+            "name",
+            ctx.pathParam("name"),
+            "version",
+            ctx.pathParam("version"),
+            "build",
+            false,
+            "text",
+            text));
   }
 
   private void buildLogs(Context ctx) {
@@ -63,10 +67,14 @@ public final class LiveRoutes implements PageRoutes {
         "Build logs of " + ctx.pathParam("name"),
         "jobs",
         Map.of(
-            "name", ctx.pathParam("name"),
-            "version", ctx.pathParam("version"),
-            "build", true,
-            "text", text));
+            "name",
+            ctx.pathParam("name"),
+            "version",
+            ctx.pathParam("version"),
+            "build",
+            true,
+            "text",
+            text));
   }
 
   /** Relays lifecycle's log stream: every {@code data:} line becomes an escaped HTML line. */
@@ -101,8 +109,7 @@ public final class LiveRoutes implements PageRoutes {
                 token,
                 new WebSocket.Listener() {
                   @Override
-                  public CompletionStage<?> onText(
-                      WebSocket ws, CharSequence data, boolean last) {
+                  public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
                     changes.offer(data.toString());
                     ws.request(1);
                     return null;

@@ -111,7 +111,8 @@ public final class LifecycleClient {
       if (response.statusCode() != 200) {
         try (InputStream body = response.body()) {
           throw new LifecycleException(
-              response.statusCode(), error(new String(body.readAllBytes(), StandardCharsets.UTF_8)));
+              response.statusCode(),
+              error(new String(body.readAllBytes(), StandardCharsets.UTF_8)));
         }
       }
       return response.body();

@@ -1,8 +1,8 @@
 package dev.racetrack.dashboard.session;
 
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
@@ -80,8 +80,7 @@ public final class SessionStore {
       // refuse to grow without bound under a flood of cookie-less requests: drop anonymous ones
       sessions.values().removeIf(s -> s.login().isEmpty());
     }
-    Session session =
-        new Session(randomId(), randomId(), login, clock.instant().plus(lifetime));
+    Session session = new Session(randomId(), randomId(), login, clock.instant().plus(lifetime));
     sessions.put(session.id(), session);
     return session;
   }

@@ -13,10 +13,11 @@ import org.jdbi.v3.core.Jdbi;
  */
 public final class RecordRepository {
   /** A page of one record type; times are Unix seconds. */
-  public record Page(String type, long total, int limit, int offset, List<Map<String, Object>> rows) {}
+  public record Page(
+      String type, long total, int limit, int offset, List<Map<String, Object>> rows) {}
 
   private static final String EPOCH = "EXTRACT(EPOCH FROM %s)::bigint AS %s";
-  private static final Map<String, String[]> TYPES = types();
+  private static final Map<String, String[]> TYPES = definitions();
 
   private final Jdbi jdbi;
 
@@ -29,7 +30,7 @@ public final class RecordRepository {
     return List.copyOf(TYPES.keySet());
   }
 
-  private static Map<String, String[]> types() {
+  private static Map<String, String[]> definitions() {
     Map<String, String[]> types = new LinkedHashMap<>();
     types.put(
         "users",
@@ -87,9 +88,12 @@ public final class RecordRepository {
         });
     types.put(
         "job_families",
-        new String[] {"SELECT id, name FROM registry_jobfamily ORDER BY name, id", "registry_jobfamily"});
+        new String[] {
+          "SELECT id, name FROM registry_jobfamily ORDER BY name, id", "registry_jobfamily"
+        });
     types.put(
-        "escs", new String[] {"SELECT id, name FROM registry_esc ORDER BY name, id", "registry_esc"});
+        "escs",
+        new String[] {"SELECT id, name FROM registry_esc ORDER BY name, id", "registry_esc"});
     return types;
   }
 
@@ -105,8 +109,7 @@ public final class RecordRepository {
     }
     return jdbi.withHandle(
         h -> {
-          long total =
-              h.createQuery("SELECT count(*) FROM " + query[1]).mapTo(Long.class).one();
+          long total = h.createQuery("SELECT count(*) FROM " + query[1]).mapTo(Long.class).one();
           List<Map<String, Object>> rows =
               h.createQuery(query[0] + " LIMIT :limit OFFSET :offset")
                   .bind("limit", limit)

@@ -9,8 +9,9 @@ import io.javalin.http.Context;
 import java.util.Map;
 
 /**
- * {@code GET /api/v1/records} (the record types) and {@code GET /api/v1/records/{type}?limit=&offset=}
- * (a page of them): the staff-only, read-only record browser's API.
+ * {@code GET /api/v1/records} (the record types) and {@code GET
+ * /api/v1/records/{type}?limit=&offset=} (a page of them): the staff-only, read-only record
+ * browser's API.
  */
 public final class RecordRoutes implements Routes {
   static final int MAX_LIMIT = 100;
