@@ -48,7 +48,9 @@ class RecordsIT {
   @Test
   void records_listsEveryTypeTheGuideNames() {
     List<String> types =
-        page("/api/v1/records").path("types").valueStream().map(JsonNode::asText).toList();
+        java.util.stream.StreamSupport.stream(page("/api/v1/records").path("types").spliterator(), false)
+            .map(JsonNode::asText)
+            .toList();
     assertThat(types)
         .containsExactly(
             "users", "auth_subjects", "permissions", "deployments", "jobs", "job_families", "escs");
