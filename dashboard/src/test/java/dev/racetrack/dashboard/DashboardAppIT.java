@@ -137,7 +137,13 @@ class DashboardAppIT {
 
   @Test
   void assets_comeFromTheWebjars() throws IOException, InterruptedException {
-    for (String asset : new String[] {"/assets/htmx.min.js", "/assets/sse.js", "/assets/cytoscape.min.js", "/static/dashboard.js"}) {
+    for (String asset :
+        new String[] {
+          "/assets/htmx.min.js",
+          "/assets/sse.js",
+          "/assets/cytoscape.min.js",
+          "/static/dashboard.js"
+        }) {
       HttpResponse<String> response =
           http.send(
               HttpRequest.newBuilder(URI.create(url(asset))).build(),

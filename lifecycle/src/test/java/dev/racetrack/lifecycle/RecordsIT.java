@@ -48,7 +48,8 @@ class RecordsIT {
   @Test
   void records_listsEveryTypeTheGuideNames() {
     List<String> types =
-        java.util.stream.StreamSupport.stream(page("/api/v1/records").path("types").spliterator(), false)
+        java.util.stream.StreamSupport.stream(
+                page("/api/v1/records").path("types").spliterator(), false)
             .map(JsonNode::asText)
             .toList();
     assertThat(types)
