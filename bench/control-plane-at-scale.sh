@@ -36,7 +36,7 @@ done
 "$ROOT/racetrack" --version >/dev/null # builds the distribution when needed, outside the timing
 (
   export RACETRACK_DATA_DIR="$DATA" RACETRACK_CONFIG="$WORK/config.yaml" RACETRACK_ADMIN_PASSWORD=bench-password
-  export IMAGE_BUILDER_PORT=$((BASE + 1)) LIFECYCLE_PORT=$((BASE + 2)) PUB_PORT=$((BASE + 5))
+  export IMAGE_BUILDER_PORT=$((BASE + 1)) LIFECYCLE_PORT=$((BASE + 2)) DASHBOARD_PORT=$((BASE + 3)) PUB_PORT=$((BASE + 5))
   if [ -n "${BENCH_DIAG_DIR:-}" ]; then
     export RACETRACK_JAVA_OPTS="${RACETRACK_JAVA_OPTS:-} -XX:NativeMemoryTracking=summary"
   fi

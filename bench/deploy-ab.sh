@@ -25,7 +25,7 @@ start() { # name checkout port-base
   mkdir -p "$dir"
   (
     export RACETRACK_DATA_DIR="$dir/data" RACETRACK_CONFIG="$dir/config.yaml" RACETRACK_ADMIN_PASSWORD=bench-password
-    export IMAGE_BUILDER_PORT=$((base + 1)) LIFECYCLE_PORT=$((base + 2)) PUB_PORT=$((base + 5))
+    export IMAGE_BUILDER_PORT=$((base + 1)) LIFECYCLE_PORT=$((base + 2)) DASHBOARD_PORT=$((base + 3)) PUB_PORT=$((base + 5))
     exec "$root/racetrack" server >"$dir/server.log" 2>&1
   ) &
   PIDS+=($!)

@@ -42,6 +42,7 @@ final class PlatformProcess implements AutoCloseable {
     env.put("LIFECYCLE_PORT", Integer.toString(FreePort.find()));
     env.put("PUB_PORT", Integer.toString(FreePort.find()));
     env.put("IMAGE_BUILDER_PORT", Integer.toString(FreePort.find()));
+    env.put("DASHBOARD_PORT", Integer.toString(FreePort.find()));
     env.put("SUPERVISOR_INTERVAL_SECONDS", "1");
     env.putAll(extraEnv);
   }

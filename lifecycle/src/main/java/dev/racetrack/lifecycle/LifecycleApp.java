@@ -72,6 +72,8 @@ import dev.racetrack.lifecycle.permission.Permissions;
 import dev.racetrack.lifecycle.plugin.PluginInventory;
 import dev.racetrack.lifecycle.plugin.PluginRoutes;
 import dev.racetrack.lifecycle.portfolio.PortfolioRoutes;
+import dev.racetrack.lifecycle.records.RecordRepository;
+import dev.racetrack.lifecycle.records.RecordRoutes;
 import dev.racetrack.lifecycle.stream.LogStreamServer;
 import dev.racetrack.lifecycle.stream.StreamRoutes;
 import dev.racetrack.lifecycle.supervisor.Cleanup;
@@ -351,6 +353,7 @@ public final class LifecycleApp implements AutoCloseable {
             new PortfolioRoutes(jobListing, clock, requestAuth),
             new GraphRoutes(
                 new PermissionGraph(jdbi, jobListing, authorizer, jobUrls), requestAuth),
+            new RecordRoutes(new RecordRepository(jdbi), authorizer, requestAuth),
             new PublicEndpointRoutes(
                 jdbi, publicEndpoints, jobs, authorizer, audit, gateway, requestAuth));
     server =

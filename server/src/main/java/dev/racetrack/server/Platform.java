@@ -1,5 +1,7 @@
 package dev.racetrack.server;
 
+import dev.racetrack.dashboard.DashboardApp;
+import dev.racetrack.dashboard.DashboardConfig;
 import dev.racetrack.imagebuilder.ImageBuilderApp;
 import dev.racetrack.imagebuilder.ImageBuilderConfig;
 import dev.racetrack.lifecycle.LifecycleApp;
@@ -24,7 +26,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The whole platform in one JVM (the embedded default): lifecycle with its supervisor loop, the
- * image builder and PUB. They talk to each other over HTTP exactly as separate processes do.
+ * image builder, PUB and the dashboard. They talk to each other over HTTP exactly as separate
+ * processes do.
  */
 public final class Platform implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Platform.class);
@@ -36,6 +39,7 @@ public final class Platform implements AutoCloseable {
   private final int lifecyclePort;
   private final int pubPort;
   private final int imageBuilderPort;
+  private final int dashboardPort;
   private final Optional<String> generatedAdminPassword;
 
   private Platform(Map<String, String> environment, Plugins plugins) {
@@ -66,6 +70,13 @@ public final class Platform implements AutoCloseable {
           Duration.ofSeconds(reader.positiveLong("SHUTDOWN_DRAIN_SECONDS", DEFAULT_DRAIN_SECONDS));
       components.add(() -> pub.close(drain)); // first: no new calls, the ones in flight finish
       pubPort = pub.port();
+      Map<String, String> dashboardEnv = new HashMap<>(env);
+      dashboardEnv.putIfAbsent("LIFECYCLE_URL", "http://127.0.0.1:" + lifecyclePort);
+      dashboardEnv.putIfAbsent("PUB_PORT", Integer.toString(pubPort));
+      DashboardApp dashboard =
+          DashboardApp.start(DashboardConfig.fromEnv(dashboardEnv), Clock.systemUTC());
+      components.add(dashboard);
+      dashboardPort = dashboard.port();
     } catch (RuntimeException e) {
       close();
       throw e;
@@ -102,6 +113,10 @@ public final class Platform implements AutoCloseable {
 
   public int imageBuilderPort() {
     return imageBuilderPort;
+  }
+
+  public int dashboardPort() {
+    return dashboardPort;
   }
 
   public Optional<String> generatedAdminPassword() {

@@ -56,6 +56,7 @@ final class PlatformFixture implements AutoCloseable {
     env.put("LIFECYCLE_PORT", Integer.toString(FreePort.find()));
     env.put("PUB_PORT", Integer.toString(FreePort.find()));
     env.put("IMAGE_BUILDER_PORT", Integer.toString(FreePort.find()));
+    env.put("DASHBOARD_PORT", Integer.toString(FreePort.find()));
     env.put("RACETRACK_ADMIN_PASSWORD", ADMIN_PASSWORD);
     env.put("INFRASTRUCTURE_TARGET", "local");
     env.put("SUPERVISOR_INTERVAL_SECONDS", "0.5");
@@ -92,6 +93,10 @@ final class PlatformFixture implements AutoCloseable {
 
   String lifecycle(String path) {
     return "http://127.0.0.1:" + platform.lifecyclePort() + path;
+  }
+
+  String dashboard(String path) {
+    return "http://127.0.0.1:" + platform.dashboardPort() + "/dashboard" + path;
   }
 
   String pub(String path) {

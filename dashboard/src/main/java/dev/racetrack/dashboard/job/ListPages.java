@@ -1,0 +1,110 @@
+package dev.racetrack.dashboard.job;
+
+import static dev.racetrack.dashboard.web.Web.seg;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.racetrack.dashboard.lifecycle.LifecycleException;
+import dev.racetrack.dashboard.web.PageRoutes;
+import dev.racetrack.dashboard.web.Web;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Deployments history, the portfolio table (column filters evaluated by lifecycle) and graph. */
+public final class ListPages implements PageRoutes {
+  /** Portfolio columns: the API's filter name and the heading. */
+  public static final Map<String, String> COLUMNS = columns();
+
+  private final Web web;
+
+  public ListPages(Web web) {
+    this.web = web;
+  }
+
+  private static Map<String, String> columns() {
+    Map<String, String> columns = new LinkedHashMap<>();
+    columns.put("name", "Name");
+    columns.put("version", "Version");
+    columns.put("status", "Status");
+    columns.put("purge_score", "Purge score");
+    columns.put("purge_reasons", "Purge reasons");
+    columns.put("deployed_by", "Deployed by");
+    columns.put("update_time_days_ago", "Updated (days ago)");
+    columns.put("last_call_time_days_ago", "Last call (days ago)");
+    columns.put("job_type_version", "Job type");
+    columns.put("infrastructure_target", "Target");
+    return columns;
+  }
+
+  @Override
+  public void register(RoutesConfig routes) {
+    routes.get(Web.BASE + "/deployments", this::deployments);
+    routes.get(Web.BASE + "/portfolio", this::portfolio);
+    routes.get(Web.BASE + "/graph", this::graph);
+    routes.get(Web.BASE + "/graph.json", this::graphJson);
+  }
+
+  private void deployments(Context ctx) {
+    JsonNode list = web.lifecycle().get(web.token(ctx), "/api/v1/deploy?limit=100");
+    web.render(
+        ctx,
+        "deployments.jte",
+        "Deployments",
+        "deployments",
+        Map.of("deployments", list, "started", Web.query(ctx, "started").orElse("")));
+  }
+
+  private void portfolio(Context ctx) {
+    Map<String, String> filters = new LinkedHashMap<>();
+    StringBuilder path = new StringBuilder("/api/v1/job/portfolio?limit=100&sort=purge_score");
+    for (String column : COLUMNS.keySet()) {
+      Web.query(ctx, column)
+          .ifPresent(
+              value -> {
+                filters.put(column, value);
+                path.append('&').append(column).append('=').append(seg(value));
+              });
+    }
+    Web.query(ctx, "cursor").ifPresent(c -> path.append("&cursor=").append(seg(c)));
+    List<String> shown = new ArrayList<>(ctx.queryParams("col"));
+    shown.retainAll(COLUMNS.keySet());
+    if (shown.isEmpty()) {
+      shown = List.of("name", "version", "status", "purge_score", "purge_reasons", "deployed_by");
+    }
+    Map<String, Object> params = new HashMap<>();
+    params.put("filters", filters);
+    params.put("shown", shown);
+    params.put("error", Optional.empty());
+    try {
+      JsonNode page = web.lifecycle().get(web.token(ctx), path.toString());
+      params.put("items", page.path("items"));
+      params.put("total", page.path("total").asLong());
+      params.put("next", Optional.ofNullable(page.path("next_cursor").textValue()));
+    } catch (LifecycleException e) {
+      if (e.status() != 400) {
+        throw e;
+      }
+      ctx.status(400);
+      params.put("items", dev.racetrack.model.Json.mapper().createArrayNode());
+      params.put("total", 0L);
+      params.put("next", Optional.empty());
+      params.put("error", Optional.of(e.getMessage()));
+    }
+    web.render(ctx, "portfolio.jte", "Portfolio", "portfolio", params);
+  }
+
+  private void graph(Context ctx) {
+    web.login(ctx);
+    web.render(ctx, "graph.jte", "Graph", "graph", Map.of());
+  }
+
+  private void graphJson(Context ctx) {
+    JsonNode graph = web.lifecycle().get(web.token(ctx), "/api/v1/job/graph");
+    ctx.contentType("application/json").result(graph.toString());
+  }
+}
