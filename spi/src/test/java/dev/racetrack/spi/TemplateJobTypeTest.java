@@ -67,4 +67,40 @@ class TemplateJobTypeTest {
         .isInstanceOf(BuildException.class)
         .hasMessageContaining("shell-http:1.0.0 builds container images only");
   }
+
+  @Test
+  void renderBuildContext_shellSample_rendersDockerfileOfTheSampleJob() throws Exception {
+    PluginStore store =
+        new PluginStore(tmp.resolve("plugins"), PluginBundle.Limits.standard(), Clock.systemUTC());
+    store.install(
+        dev.racetrack.testsupport.PluginBundleFixture.directory(
+                tmp, Path.of("../samples/plugins/shell-job-type"))
+            .zip("shell.zip"),
+        false);
+    TemplateJobType shell =
+        (TemplateJobType)
+            store.load(Set.of("image-builder"), getClass().getClassLoader()).getFirst().jobTypes().getFirst();
+    Manifest manifest =
+        new ManifestValidator()
+            .validate(
+                dev.racetrack.model.manifest.ManifestFiles.read(Path.of("../samples/shell-hello/job.yaml")).content(),
+                "job.yaml")
+            .manifest();
+    Path context = tmp.resolve("ctx");
+
+    Path dockerfile =
+        shell
+            .renderBuildContext(
+                manifest, Path.of("../samples/shell-hello"), context, new TemplateJobType.Values("tar", "1.0"))
+            .getFirst();
+
+    assertThat(shell.key()).isEqualTo("shell:1.0.0");
+    assertThat(Files.readString(dockerfile))
+        .contains("FROM 127.0.0.1:5000/racetrack-base/python:3.11")
+        .contains("JOB_SCRIPT=\"perform.sh\"")
+        .contains("JOB_TYPE_VERSION=\"1.0.0\"")
+        .doesNotContain("{{");
+    assertThat(context.resolve("perform.sh")).isRegularFile();
+    assertThat(context.resolve(".jobtype/wrapper.py")).isRegularFile();
+  }
 }

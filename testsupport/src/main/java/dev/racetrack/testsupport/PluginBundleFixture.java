@@ -38,6 +38,21 @@ public final class PluginBundleFixture {
         .file("plugin-manifest.yaml", "name: " + name + "\nversion: " + version + "\n" + extra);
   }
 
+  /** A bundle of every file of a plugin directory (a declarative plugin such as a sample). */
+  public static PluginBundleFixture directory(Path workDir, Path pluginDir) {
+    PluginBundleFixture fixture = new PluginBundleFixture(workDir);
+    try (Stream<Path> all = Files.walk(pluginDir)) {
+      for (Path file : all.filter(Files::isRegularFile).sorted().toList()) {
+        fixture.files.put(
+            pluginDir.relativize(file).toString().replace(java.io.File.separatorChar, '/'),
+            Files.readAllBytes(file));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return fixture;
+  }
+
   /** A bundle with exactly the given entries (names are written as given, unchecked). */
   public static Path rawZip(Path target, Map<String, String> entries) {
     PluginBundleFixture fixture = new PluginBundleFixture(target.getParent());

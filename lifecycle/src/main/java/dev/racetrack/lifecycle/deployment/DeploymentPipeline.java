@@ -8,6 +8,8 @@ import dev.racetrack.lifecycle.auth.PermissionRepository;
 import dev.racetrack.lifecycle.auth.TokenIssuer;
 import dev.racetrack.lifecycle.gateway.GatewayNotifier;
 import dev.racetrack.lifecycle.infra.Targets;
+import dev.racetrack.lifecycle.plugin.PluginHooks;
+import dev.racetrack.spi.JobChange;
 import dev.racetrack.lifecycle.job.JobRepository;
 import dev.racetrack.lifecycle.job.TrashRepository;
 import dev.racetrack.lifecycle.maintenance.Maintenance;
@@ -53,7 +55,8 @@ public final class DeploymentPipeline {
       ImageBuilderClient imageBuilder,
       GatewayNotifier gateway,
       Maintenance maintenance,
-      BuildContexts contexts) {}
+      BuildContexts contexts,
+      PluginHooks hooks) {}
 
   /**
    * Settings that shape a deployment.
@@ -91,6 +94,7 @@ public final class DeploymentPipeline {
         checkOverwrite(task);
       }
       checkPermission(task);
+      p.hooks().validateManifest(task.manifest(), task.jobType().key());
       String image = task.image().isPresent() ? task.image().get() : build.build(task);
       if (task.image().isPresent()) {
         p.deployments().setImage(task.id(), image);
@@ -106,6 +110,9 @@ public final class DeploymentPipeline {
         leavePreviousTarget(task);
       }
       p.deployments().setPhase(task.id(), "post-deploy hooks");
+      for (String error : p.hooks().afterDeploy(change(task, job, image))) {
+        p.deployments().addWarning(task.id(), error);
+      }
       p.gateway()
           .invalidate(
               "job "
@@ -230,7 +237,29 @@ public final class DeploymentPipeline {
       p.deployments()
           .addWarning(
               task.id(), "the job could not be removed from " + previous + ": " + e.getMessage());
+      return;
     }
+    JobChange left =
+        new JobChange(
+            task.jobName(),
+            task.jobVersion(),
+            task.caller().username(),
+            Optional.of(previous),
+            Optional.empty(),
+            Optional.of(task.jobType().key()));
+    for (String error : p.hooks().afterDelete(left)) {
+      p.deployments().addWarning(task.id(), error);
+    }
+  }
+
+  private static JobChange change(DeploymentTask task, Job job, String image) {
+    return new JobChange(
+        job.name(),
+        job.version(),
+        task.caller().username(),
+        Optional.of(task.target()),
+        Optional.of(image),
+        Optional.of(task.jobType().key()));
   }
 
   private void fail(DeploymentTask task, RuntimeException e) {

@@ -40,6 +40,7 @@ final class ProvisionStep {
   private final JobCallSecrets jobSecrets;
   private final Duration readinessTimeout;
   private final Clock clock;
+  private final dev.racetrack.lifecycle.plugin.PluginHooks hooks;
 
   ProvisionStep(DeploymentPipeline.Parts parts, DeploymentPipeline.Settings settings, Clock clock) {
     this.jdbi = parts.jdbi();
@@ -52,6 +53,7 @@ final class ProvisionStep {
     this.jobSecrets = settings.jobSecrets();
     this.readinessTimeout = settings.readinessTimeout();
     this.clock = clock;
+    this.hooks = parts.hooks();
   }
 
   Provisioned provision(DeploymentTask task, String imageName) {
@@ -84,10 +86,12 @@ final class ProvisionStep {
         task.manifest(),
         imageName,
         timestamp,
-        JobEnvironment.withCallSecret(
-            JobEnvironment.reserved(
-                task.manifest(), internalPubUrl, familyToken, timestamp, task.jobType().key()),
-            jobSecrets.secret(task.jobName(), task.jobVersion())),
+        JobEnvironment.withPluginVars(
+            hooks.runtimeEnvVars(),
+            JobEnvironment.withCallSecret(
+                JobEnvironment.reserved(
+                    task.manifest(), internalPubUrl, familyToken, timestamp, task.jobType().key()),
+                jobSecrets.secret(task.jobName(), task.jobVersion()))),
         JobEnvironment.runtime(task.manifest(), task.secrets().buildEnv()),
         task.secrets().runtimeEnv(),
         readinessTimeout);
