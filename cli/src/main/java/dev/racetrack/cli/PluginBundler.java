@@ -26,8 +26,8 @@ import javax.tools.ToolProvider;
  * Makes a plugin ZIP from a directory: {@code plugin-manifest.yaml} (with {@code build_date}, and
  * the version overridden if asked), every other file except those matched by {@code
  * .racetrackignore} (gitignore syntax), {@code target/} and {@code .git}, and, when the directory
- * has Java sources in {@code src/main/java}, those compiled against the platform's {@code spi}
- * into {@code lib/NAME.jar} with {@code src/main/resources} (its {@code META-INF/services}).
+ * has Java sources in {@code src/main/java}, those compiled against the platform's {@code spi} into
+ * {@code lib/NAME.jar} with {@code src/main/resources} (its {@code META-INF/services}).
  */
 final class PluginBundler {
   private static final DateTimeFormatter BUILD_DATE =
@@ -139,15 +139,27 @@ final class PluginBundler {
     try {
       List<String> args =
           new ArrayList<>(
-              List.of("-d", classes.toString(), "-classpath", platformClassPath(), "--release", "21", "-proc:none"));
+              List.of(
+                  "-d",
+                  classes.toString(),
+                  "-classpath",
+                  platformClassPath(),
+                  "--release",
+                  "21",
+                  "-proc:none"));
       try (Stream<Path> sources = Files.walk(dir.resolve("src/main/java"))) {
-        sources.filter(f -> f.toString().endsWith(".java")).sorted().forEach(f -> args.add(f.toString()));
+        sources
+            .filter(f -> f.toString().endsWith(".java"))
+            .sorted()
+            .forEach(f -> args.add(f.toString()));
       }
       ByteArrayOutputStream errors = new ByteArrayOutputStream();
-      int status = javac.run(null, OutputStream.nullOutputStream(), errors, args.toArray(String[]::new));
+      int status =
+          javac.run(null, OutputStream.nullOutputStream(), errors, args.toArray(String[]::new));
       if (status != 0) {
         throw new CliException(
-            "the plugin's Java sources do not compile:\n" + errors.toString(StandardCharsets.UTF_8));
+            "the plugin's Java sources do not compile:\n"
+                + errors.toString(StandardCharsets.UTF_8));
       }
       Path resources = dir.resolve("src/main/resources");
       ByteArrayOutputStream bytes = new ByteArrayOutputStream();
@@ -158,7 +170,10 @@ final class PluginBundler {
           }
           try (Stream<Path> files = Files.walk(root)) {
             for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
-              put(jar, root.relativize(f).toString().replace(File.separatorChar, '/'), Files.readAllBytes(f));
+              put(
+                  jar,
+                  root.relativize(f).toString().replace(File.separatorChar, '/'),
+                  Files.readAllBytes(f));
             }
           }
         }
@@ -176,7 +191,8 @@ final class PluginBundler {
     List<String> entries = new ArrayList<>();
     for (Class<?> type : List.of(PluginManifest.class, dev.racetrack.model.Json.class)) {
       try {
-        entries.add(Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI()).toString());
+        entries.add(
+            Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI()).toString());
       } catch (URISyntaxException e) {
         throw new IllegalStateException(e);
       }

@@ -33,8 +33,15 @@ final class PluginCommands {
 
   @Command(
       name = "plugin",
-      description = "Install, list, remove and bundle plugins (installing and removing: admins only).",
-      subcommands = {Install.class, Uninstall.class, ListPlugins.class, Download.class, Bundle.class})
+      description =
+          "Install, list, remove and bundle plugins (installing and removing: admins only).",
+      subcommands = {
+        Install.class,
+        Uninstall.class,
+        ListPlugins.class,
+        Download.class,
+        Bundle.class
+      })
   static final class Plugin {
     @ParentCommand RacetrackCli root;
 
@@ -110,7 +117,10 @@ final class PluginCommands {
             context
                 .http()
                 .send(
-                    HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofMinutes(2)).GET().build(),
+                    HttpRequest.newBuilder(URI.create(url))
+                        .timeout(Duration.ofMinutes(2))
+                        .GET()
+                        .build(),
                     HttpResponse.BodyHandlers.ofByteArray());
         if (response.statusCode() != 200) {
           throw new CliException("downloading " + url + " failed: HTTP " + response.statusCode());
@@ -149,7 +159,10 @@ final class PluginCommands {
               .orElseGet(
                   () ->
                       api.get(PATH, new TypeReference<List<Map<String, Object>>>() {}).stream()
-                          .filter(p -> name.equals(p.get("name")) && !Boolean.TRUE.equals(p.get("built_in")))
+                          .filter(
+                              p ->
+                                  name.equals(p.get("name"))
+                                      && !Boolean.TRUE.equals(p.get("built_in")))
                           .map(p -> String.valueOf(p.get("version")))
                           .toList());
       if (versions.isEmpty()) {
@@ -163,7 +176,9 @@ final class PluginCommands {
     }
   }
 
-  @Command(name = "list", description = "List the installed plugins and built-in job types and targets.")
+  @Command(
+      name = "list",
+      description = "List the installed plugins and built-in job types and targets.")
   static final class ListPlugins implements Callable<Integer> {
     @ParentCommand Plugin parent;
 

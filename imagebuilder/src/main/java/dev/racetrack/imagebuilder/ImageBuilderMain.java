@@ -5,11 +5,11 @@ import dev.racetrack.model.error.ValidationException;
 import dev.racetrack.spi.PluginBundle;
 import dev.racetrack.spi.PluginStore;
 import dev.racetrack.spi.Plugins;
-import java.time.Duration;
-import java.util.Set;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 
 /** Runs the image builder as its own process. */

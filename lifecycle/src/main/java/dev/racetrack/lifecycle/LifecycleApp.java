@@ -84,9 +84,9 @@ import dev.racetrack.model.config.EnvReader;
 import dev.racetrack.model.manifest.ManifestValidator;
 import dev.racetrack.spi.InfrastructurePlugin;
 import dev.racetrack.spi.InfrastructureTarget;
-import dev.racetrack.spi.PluginContext;
 import dev.racetrack.spi.PluginBundle;
 import dev.racetrack.spi.PluginCalls;
+import dev.racetrack.spi.PluginContext;
 import dev.racetrack.spi.PluginStore;
 import dev.racetrack.spi.Plugins;
 import dev.racetrack.spi.SecretBox;
@@ -357,8 +357,7 @@ public final class LifecycleApp implements AutoCloseable {
                 requestAuth,
                 logStreams),
             new MaintenanceRoutes(maintenance, requestAuth),
-            new PluginRoutes(
-                pluginInventory, pluginLibrary, plugins, requestAuth, maxPluginBytes),
+            new PluginRoutes(pluginInventory, pluginLibrary, plugins, requestAuth, maxPluginBytes),
             new ReconcileRoutes(reconciler, authorizer, maintenance, requestAuth),
             new AuditRoutes(new AuditRepository(jdbi, clock), authorizer, requestAuth),
             new PortfolioRoutes(jobListing, clock, requestAuth),

@@ -103,8 +103,10 @@ class PluginApiIT {
   /** Registers a user, has the admin activate it, and returns its token. */
   private String activeUser(String username, String password) throws Exception {
     Map<String, String> credentials = Map.of("username", username, "password", password);
-    assertThat(lifecycle.post("/api/v1/users/register", credentials, null).statusCode()).isEqualTo(200);
-    assertThat(send("PUT", "/api/v1/users/" + username, "{\"is_active\": true}", admin).statusCode())
+    assertThat(lifecycle.post("/api/v1/users/register", credentials, null).statusCode())
+        .isEqualTo(200);
+    assertThat(
+            send("PUT", "/api/v1/users/" + username, "{\"is_active\": true}", admin).statusCode())
         .isEqualTo(200);
     return json(lifecycle.post("/api/v1/users/login", credentials, null)).path("token").asText();
   }
@@ -129,7 +131,11 @@ class PluginApiIT {
     Path python =
         PluginBundleFixture.rawZip(
             tmp.resolve("py.zip"),
-            Map.of("plugin-manifest.yaml", "name: py\nversion: 1.0.0\n", "plugin.py", "class Plugin: pass"));
+            Map.of(
+                "plugin-manifest.yaml",
+                "name: py\nversion: 1.0.0\n",
+                "plugin.py",
+                "class Plugin: pass"));
     HttpResponse<String> refused = upload("py.zip", python, admin);
     assertThat(refused.statusCode()).as(refused.body()).isEqualTo(400);
     assertThat(json(refused).path("error").asText()).contains("plugin.py").contains("lib/*.jar");
@@ -138,7 +144,8 @@ class PluginApiIT {
         PluginBundleFixture.rawZip(
             tmp.resolve("t.zip"),
             Map.of("plugin-manifest.yaml", "name: t\nversion: 1.0.0\n", "../../escape", "x"));
-    assertThat(json(upload("t.zip", traversal, admin)).path("error").asText()).contains("unsafe entry name");
+    assertThat(json(upload("t.zip", traversal, admin)).path("error").asText())
+        .contains("unsafe entry name");
 
     Path notZip = Files.writeString(tmp.resolve("n.zip"), "hello");
     assertThat(upload("n.zip", notZip, admin).statusCode()).isEqualTo(400);
@@ -169,19 +176,21 @@ class PluginApiIT {
     assertThat(json(installed).path("name").asText()).isEqualTo("notes");
     JsonNode list = json(send("GET", "/api/v1/plugin", null, admin));
     assertThat(list.findValuesAsText("name")).contains("notes", "python3", "local");
-    assertThat(json(lifecycle.get("/api/v1/audit/events", admin)).path("events").get(0))
-        .satisfies(
-            e -> {
-              assertThat(e.path("event_type").asText()).isEqualTo("plugin_installed");
-              assertThat(e.path("explanation").asText()).isEqualTo("Plugin notes 1.0.0 installed by admin");
-            });
+    JsonNode event = json(lifecycle.get("/api/v1/audit/activity", admin)).path("events").get(0);
+    assertThat(event.path("event_type").asText()).isEqualTo("plugin_installed");
+    assertThat(event.path("explanation").asText())
+        .isEqualTo("Plugin notes 1.0.0 installed by admin");
   }
 
   @Test
   @Order(4)
   void config_invalidIsRefusedByThePlugin_validIsStoredAndSeen() throws Exception {
     HttpResponse<String> refused =
-        send("PUT", "/api/v1/plugin/notes/1.0.0/config", "{\"config_data\": \"other: 1\\n\"}", admin);
+        send(
+            "PUT",
+            "/api/v1/plugin/notes/1.0.0/config",
+            "{\"config_data\": \"other: 1\\n\"}",
+            admin);
     assertThat(refused.statusCode()).isEqualTo(400);
     assertThat(json(refused).path("error").asText())
         .isEqualTo("plugin notes-1.0.0 refused the configuration: url is required");
@@ -213,7 +222,8 @@ class PluginApiIT {
     assertThat(json(ok).path("echo").path("x").asText()).isEqualTo("1");
     assertThat(json(ok).path("echo").path("y").asInt()).isEqualTo(2);
 
-    HttpResponse<String> failed = send("POST", "/api/v1/plugin/notes/run", "{\"fail\": true}", admin);
+    HttpResponse<String> failed =
+        send("POST", "/api/v1/plugin/notes/run", "{\"fail\": true}", admin);
     assertThat(failed.statusCode()).isEqualTo(502);
     assertThat(json(failed).path("error").asText())
         .isEqualTo("plugin notes-1.0.0 failed in admin action: asked to fail");
@@ -236,10 +246,12 @@ class PluginApiIT {
             HttpResponse.BodyHandlers.ofByteArray());
 
     assertThat(zip.statusCode()).isEqualTo(200);
-    assertThat(zip.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/zip"));
+    assertThat(zip.headers().firstValue("Content-Type"))
+        .hasValueSatisfying(t -> assertThat(t).startsWith("application/zip"));
     assertThat(zip.body())
         .isEqualTo(Files.readAllBytes(lifecycle.dataDir().resolve("plugins/notes-1.0.0.zip")));
-    assertThat(send("GET", "/api/v1/plugin/notes/9.9.9/download", null, admin).statusCode()).isEqualTo(404);
+    assertThat(send("GET", "/api/v1/plugin/notes/9.9.9/download", null, admin).statusCode())
+        .isEqualTo(404);
   }
 
   @Test
@@ -248,10 +260,14 @@ class PluginApiIT {
     HttpResponse<String> deleted = send("DELETE", "/api/v1/plugin/notes/1.0.0", null, admin);
 
     assertThat(deleted.statusCode()).as(deleted.body()).isEqualTo(200);
-    assertThat(json(send("GET", "/api/v1/plugin", null, admin)).findValuesAsText("name")).doesNotContain("notes");
-    assertThat(send("DELETE", "/api/v1/plugin/notes/1.0.0", null, admin).statusCode()).isEqualTo(404);
+    assertThat(json(send("GET", "/api/v1/plugin", null, admin)).findValuesAsText("name"))
+        .doesNotContain("notes");
+    assertThat(send("DELETE", "/api/v1/plugin/notes/1.0.0", null, admin).statusCode())
+        .isEqualTo(404);
     List<String> explanations =
-        json(lifecycle.get("/api/v1/audit/events", admin)).path("events").findValuesAsText("explanation");
+        json(lifecycle.get("/api/v1/audit/activity", admin))
+            .path("events")
+            .findValuesAsText("explanation");
     assertThat(explanations).contains("Plugin notes 1.0.0 uninstalled by admin");
   }
 }

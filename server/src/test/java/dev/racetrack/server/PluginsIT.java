@@ -32,15 +32,16 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Plugins end to end on a platform in this JVM, driven through the CLI: the webhook-notifier
- * sample is bundled from its sources, installed, configured, notifies a real HTTP receiver on
- * deploy and delete, and is uninstalled; two versions of the declarative shell job type sample
- * are installed side by side and {@code 1.x} resolves.
+ * Plugins end to end on a platform in this JVM, driven through the CLI: the webhook-notifier sample
+ * is bundled from its sources, installed, configured, notifies a real HTTP receiver on deploy and
+ * delete, and is uninstalled; two versions of the declarative shell job type sample are installed
+ * side by side and {@code 1.x} resolves.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PluginsIT {
-  private static final Path SAMPLES = Path.of(System.getProperty("racetrack.samples", "../samples"));
+  private static final Path SAMPLES =
+      Path.of(System.getProperty("racetrack.samples", "../samples"));
   private static final String ADDER =
       """
       class Adder:
@@ -65,14 +66,21 @@ class PluginsIT {
     receiver.createContext(
         "/hook",
         exchange -> {
-          notifications.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+          notifications.add(
+              new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
           tokens.add(String.valueOf(exchange.getRequestHeaders().getFirst("X-Token")));
           exchange.sendResponseHeaders(204, -1);
           exchange.close();
         });
     receiver.start();
     Cli login =
-        cli(PlatformFixture.ADMIN_PASSWORD + "\n", "login", "--username", "admin", "--remote", remote());
+        cli(
+            PlatformFixture.ADMIN_PASSWORD + "\n",
+            "login",
+            "--username",
+            "admin",
+            "--remote",
+            remote());
     assertThat(login.exitCode()).as(login.toString()).isZero();
   }
 
@@ -102,7 +110,8 @@ class PluginsIT {
             HttpClient.newHttpClient());
     try {
       int code = RacetrackCli.commandLine(context).execute(args);
-      return new Cli(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+      return new Cli(
+          code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     } finally {
       context.close();
     }
@@ -110,7 +119,10 @@ class PluginsIT {
 
   private Path bundle(String sample, String... extra) throws IOException {
     Path out = Files.createTempDirectory(home, "bundle");
-    List<String> args = new java.util.ArrayList<>(List.of("plugin", "bundle", SAMPLES.resolve(sample).toString(), "--out", out.toString()));
+    List<String> args =
+        new java.util.ArrayList<>(
+            List.of(
+                "plugin", "bundle", SAMPLES.resolve(sample).toString(), "--out", out.toString()));
     args.addAll(List.of(extra));
     Cli bundled = cli("", args.toArray(String[]::new));
     assertThat(bundled.exitCode()).as(bundled.toString()).isZero();
@@ -121,11 +133,16 @@ class PluginsIT {
 
   private static Map<String, Object> manifest(String name, String jobtype) {
     return Map.of(
-        "name", name,
-        "owner_email", "dev@example.com",
-        "jobtype", jobtype,
-        "git", Map.of("remote", "https://example.com/jobs"),
-        "jobtype_extra", Map.of("entrypoint_path", "adder.py"));
+        "name",
+        name,
+        "owner_email",
+        "dev@example.com",
+        "jobtype",
+        jobtype,
+        "git",
+        Map.of("remote", "https://example.com/jobs"),
+        "jobtype_extra",
+        Map.of("entrypoint_path", "adder.py"));
   }
 
   @Test
@@ -143,13 +160,17 @@ class PluginsIT {
     var configured =
         platform.put(
             "/api/v1/plugin/webhook-notifier/1.0.0/config",
-            Map.of("config_data", "webhook_url: " + hook + "\nheaders:\n  X-Token: sample-token\n"));
+            Map.of(
+                "config_data", "webhook_url: " + hook + "\nheaders:\n  X-Token: sample-token\n"));
     assertThat(configured.statusCode()).as(configured.body()).isEqualTo(200);
     var refused =
-        platform.put("/api/v1/plugin/webhook-notifier/1.0.0/config", Map.of("config_data", "webhook_url: ftp://x\n"));
+        platform.put(
+            "/api/v1/plugin/webhook-notifier/1.0.0/config",
+            Map.of("config_data", "webhook_url: ftp://x\n"));
     assertThat(json(refused.body()).path("error").asText()).contains("webhook_url");
 
-    String id = platform.deploy(manifest("noted", "python3:latest"), Map.of("adder.py", ADDER), Map.of());
+    String id =
+        platform.deploy(manifest("noted", "python3:latest"), Map.of("adder.py", ADDER), Map.of());
     assertThat(platform.awaitDeployment(id).path("status").asText()).isEqualTo("done");
     await().atMost(Duration.ofSeconds(10)).until(() -> notifications.size() == 1);
     JsonNode deployed = json(notifications.getFirst());
@@ -164,20 +185,26 @@ class PluginsIT {
 
     Cli uninstall = cli("", "plugin", "uninstall", "webhook-notifier", "--remote", remote());
     assertThat(uninstall.exitCode()).as(uninstall.toString()).isZero();
-    assertThat(cli("", "plugin", "list", "--remote", remote()).out()).doesNotContain("webhook-notifier");
-    assertThat(json(platform.get("/api/v1/audit/events").body()).path("events").findValuesAsText("explanation"))
+    assertThat(cli("", "plugin", "list", "--remote", remote()).out())
+        .doesNotContain("webhook-notifier");
+    assertThat(
+            json(platform.get("/api/v1/audit/activity").body())
+                .path("events")
+                .findValuesAsText("explanation"))
         .contains(
             "Plugin webhook-notifier 1.0.0 installed by admin",
             "Plugin webhook-notifier 1.0.0 uninstalled by admin");
 
-    String again = platform.deploy(manifest("unnoted", "python3:latest"), Map.of("adder.py", ADDER), Map.of());
+    String again =
+        platform.deploy(manifest("unnoted", "python3:latest"), Map.of("adder.py", ADDER), Map.of());
     assertThat(platform.awaitDeployment(again).path("status").asText()).isEqualTo("done");
     assertThat(notifications).hasSize(2);
   }
 
   @Test
   @Order(2)
-  void shellJobType_twoVersionsSideBySide_wildcardResolvesAndLocalTargetSaysImagesOnly() throws Exception {
+  void shellJobType_twoVersionsSideBySide_wildcardResolvesAndLocalTargetSaysImagesOnly()
+      throws Exception {
     for (String version : List.of("1.0.0", "2.0.0")) {
       Path zip = bundle("plugins/shell-job-type", "--plugin-version", version);
       Cli install = cli("", "plugin", "install", zip.toString(), "--remote", remote());
@@ -186,7 +213,8 @@ class PluginsIT {
     assertThat(platform.get("/api/v1/plugin/job_type/versions").body())
         .contains("\"shell:1.0.0\"", "\"shell:2.0.0\"", "\"python3:");
 
-    String id = platform.deploy(manifest("shelled", "shell:1.x"), Map.of("perform.sh", "cat\n"), Map.of());
+    String id =
+        platform.deploy(manifest("shelled", "shell:1.x"), Map.of("perform.sh", "cat\n"), Map.of());
     JsonNode deployment = platform.awaitDeployment(id);
 
     assertThat(deployment.path("status").asText()).isEqualTo("failed");
@@ -194,10 +222,21 @@ class PluginsIT {
 
     Path downloaded = home.resolve("shell-2.0.0.zip");
     Cli download =
-        cli("", "plugin", "download", "shell", "--version", "2.0.0", "--out", downloaded.toString(), "--remote", remote());
+        cli(
+            "",
+            "plugin",
+            "download",
+            "shell",
+            "--version",
+            "2.0.0",
+            "--out",
+            downloaded.toString(),
+            "--remote",
+            remote());
     assertThat(download.exitCode()).as(download.toString()).isZero();
     assertThat(downloaded).isRegularFile();
-    Cli uninstall = cli("", "plugin", "uninstall", "shell", "--version", "1.0.0", "--remote", remote());
+    Cli uninstall =
+        cli("", "plugin", "uninstall", "shell", "--version", "1.0.0", "--remote", remote());
     assertThat(uninstall.exitCode()).as(uninstall.toString()).isZero();
     assertThat(platform.get("/api/v1/plugin/job_type/versions").body())
         .doesNotContain("shell:1.0.0")

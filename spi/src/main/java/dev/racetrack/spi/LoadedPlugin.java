@@ -16,8 +16,8 @@ import java.util.stream.Stream;
 
 /**
  * A plugin bundle loaded from its extracted directory: the job types, infrastructure plugins and
- * hooks it provides, or the error that kept it from loading (a malformed plugin is listed with
- * its error and provides nothing).
+ * hooks it provides, or the error that kept it from loading (a malformed plugin is listed with its
+ * error and provides nothing).
  */
 public final class LoadedPlugin implements AutoCloseable {
   private static final PluginCalls INIT = new PluginCalls(java.time.Duration.ofSeconds(10));
@@ -47,8 +47,8 @@ public final class LoadedPlugin implements AutoCloseable {
   }
 
   /**
-   * Loads an extracted bundle. Never throws for a fault of the plugin: the result carries the
-   * error instead.
+   * Loads an extracted bundle. Never throws for a fault of the plugin: the result carries the error
+   * instead.
    *
    * @param configFile the plugin's configuration file (may not exist)
    * @param platform the loader the shared packages come from

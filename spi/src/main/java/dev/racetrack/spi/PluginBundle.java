@@ -100,7 +100,8 @@ public final class PluginBundle {
         return new PluginBundle(zip, manifest, names, limits);
       }
     } catch (ZipException e) {
-      throw new ValidationException("the plugin bundle is not a valid ZIP archive: " + e.getMessage());
+      throw new ValidationException(
+          "the plugin bundle is not a valid ZIP archive: " + e.getMessage());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read plugin bundle " + zip, e);
     }

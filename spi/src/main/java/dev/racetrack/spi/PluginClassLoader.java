@@ -9,8 +9,8 @@ import java.util.List;
 
 /**
  * The class loader of one plugin: its own jars, the JDK, and from the platform only the {@code
- * dev.racetrack.spi} and {@code dev.racetrack.model} packages (the interfaces it implements and
- * the records they use). Anything else of the platform (its libraries, lifecycle internals) is
+ * dev.racetrack.spi} and {@code dev.racetrack.model} packages (the interfaces it implements and the
+ * records they use). Anything else of the platform (its libraries, lifecycle internals) is
  * invisible, so a plugin bundles the libraries it needs and cannot clash with the platform's.
  */
 final class PluginClassLoader extends URLClassLoader {

@@ -6,10 +6,10 @@ import java.util.Optional;
 
 /**
  * Hooks a plugin bundle offers, found with {@link java.util.ServiceLoader} in the plugin's own
- * class loader ({@code META-INF/services/dev.racetrack.spi.PluginHook}). Every method has a
- * default that does nothing, so a plugin implements only what it needs. The platform calls hooks
- * one at a time with a time limit; an exception or a timeout is reported naming the plugin and
- * does not stop the platform or the other plugins.
+ * class loader ({@code META-INF/services/dev.racetrack.spi.PluginHook}). Every method has a default
+ * that does nothing, so a plugin implements only what it needs. The platform calls hooks one at a
+ * time with a time limit; an exception or a timeout is reported naming the plugin and does not stop
+ * the platform or the other plugins.
  */
 public interface PluginHook {
 

@@ -51,7 +51,12 @@ public record PluginManifest(
     }
     if (version == null || !VERSION.matcher(version).matches() || version.contains("..")) {
       throw new ValidationException(
-          FILE + ": version should look like 1.2.0 (of plugin " + name + "), got '" + version + "'");
+          FILE
+              + ": version should look like 1.2.0 (of plugin "
+              + name
+              + "), got '"
+              + version
+              + "'");
     }
     Objects.requireNonNull(category, "category");
     category.ifPresent(

@@ -15,8 +15,8 @@ import java.util.Objects;
  *
  * @param manifest its manifest
  * @param pluginDir the directory its bundle was extracted to (read only)
- * @param configFile its configuration ({@code config.yaml}, written through the API); may not
- *     exist yet
+ * @param configFile its configuration ({@code config.yaml}, written through the API); may not exist
+ *     yet
  */
 public record PluginSetup(PluginManifest manifest, Path pluginDir, Path configFile) {
   public PluginSetup {

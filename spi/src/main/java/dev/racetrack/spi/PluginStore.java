@@ -156,7 +156,8 @@ public final class PluginStore {
     return installed().stream()
         .filter(m -> m.name().equals(name) && m.version().equals(version))
         .findFirst()
-        .orElseThrow(() -> new NotFoundException("plugin " + name + " " + version + " is not installed"));
+        .orElseThrow(
+            () -> new NotFoundException("plugin " + name + " " + version + " is not installed"));
   }
 
   /** Removes a plugin (its ZIP and extracted files; its configuration is kept). */
@@ -170,7 +171,9 @@ public final class PluginStore {
     try {
       manifest = PluginManifest.parse(Files.readAllBytes(extracted.resolve(PluginManifest.FILE)));
     } catch (IOException | RuntimeException e) {
-      manifest = new PluginManifest(name, version, Optional.empty(), 0, List.of(), Optional.empty(), Optional.empty());
+      manifest =
+          new PluginManifest(
+              name, version, Optional.empty(), 0, List.of(), Optional.empty(), Optional.empty());
     }
     remove(name + "-" + version);
     touch();
@@ -254,7 +257,8 @@ public final class PluginStore {
     List<LoadedPlugin> loaded = new ArrayList<>();
     for (PluginManifest manifest : installed()) {
       if (components.stream().anyMatch(manifest::runsIn)) {
-        loaded.add(LoadedPlugin.load(manifest, extractedDir(manifest), configFile(manifest), platform));
+        loaded.add(
+            LoadedPlugin.load(manifest, extractedDir(manifest), configFile(manifest), platform));
       }
     }
     return List.copyOf(loaded);

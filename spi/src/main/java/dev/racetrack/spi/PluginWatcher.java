@@ -9,9 +9,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reloads the plugin bundles when {@code last-change.txt} of the plugins directory changes. A
- * short poll of one small file works the same for components in one JVM, in separate processes
- * and on a shared volume (where file change notifications do not cross machines).
+ * Reloads the plugin bundles when {@code last-change.txt} of the plugins directory changes. A short
+ * poll of one small file works the same for components in one JVM, in separate processes and on a
+ * shared volume (where file change notifications do not cross machines).
  */
 final class PluginWatcher implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(PluginWatcher.class);

@@ -142,7 +142,10 @@ public final class Plugins implements AutoCloseable {
       }
     }
     return new Installed(
-        List.copyOf(plugins), Map.copyOf(jobTypes), Map.copyOf(owners), Map.copyOf(infrastructures));
+        List.copyOf(plugins),
+        Map.copyOf(jobTypes),
+        Map.copyOf(owners),
+        Map.copyOf(infrastructures));
   }
 
   /** The installed job types, each version on its own, sorted by key. */

@@ -152,7 +152,9 @@ public final class TemplateJobType implements JobType {
 
   private Map<String, Object> scope(Manifest manifest, Values values) {
     Map<String, Object> scope = new LinkedHashMap<>();
-    scope.put("manifest", Json.mapper().convertValue(manifest, new TypeReference<Map<String, Object>>() {}));
+    scope.put(
+        "manifest",
+        Json.mapper().convertValue(manifest, new TypeReference<Map<String, Object>>() {}));
     scope.put("resource_name", Manifest.resourceName(manifest.name(), manifest.version()));
     scope.put("job_type_version", version);
     scope.put("git_version", values.gitVersion());

@@ -26,7 +26,14 @@ class PluginBundleTest {
   @Test
   void read_declarativeJobType_returnsManifest() {
     PluginBundle bundle =
-        read(Map.of("plugin-manifest.yaml", MANIFEST, "job-type.yaml", JOB_TYPE, "job.Dockerfile", "FROM x"));
+        read(
+            Map.of(
+                "plugin-manifest.yaml",
+                MANIFEST,
+                "job-type.yaml",
+                JOB_TYPE,
+                "job.Dockerfile",
+                "FROM x"));
 
     assertThat(bundle.manifest().id()).isEqualTo("demo-1.0.0");
     assertThat(bundle.entries()).contains("job.Dockerfile");
@@ -51,15 +58,28 @@ class PluginBundleTest {
 
   @Test
   void read_invalidManifest_namesTheProblem() {
-    assertThatThrownBy(() -> read(Map.of("plugin-manifest.yaml", "name: demo\n", "job-type.yaml", JOB_TYPE)))
+    assertThatThrownBy(
+            () -> read(Map.of("plugin-manifest.yaml", "name: demo\n", "job-type.yaml", JOB_TYPE)))
         .isInstanceOf(ValidationException.class)
         .hasMessageContaining("version");
     assertThatThrownBy(
-            () -> read(Map.of("plugin-manifest.yaml", MANIFEST + "colour: red\n", "job-type.yaml", JOB_TYPE)))
+            () ->
+                read(
+                    Map.of(
+                        "plugin-manifest.yaml",
+                        MANIFEST + "colour: red\n",
+                        "job-type.yaml",
+                        JOB_TYPE)))
         .isInstanceOf(ValidationException.class)
         .hasMessageContaining("unknown field 'colour'");
     assertThatThrownBy(
-            () -> read(Map.of("plugin-manifest.yaml", "name: ../x\nversion: 1\n", "job-type.yaml", JOB_TYPE)))
+            () ->
+                read(
+                    Map.of(
+                        "plugin-manifest.yaml",
+                        "name: ../x\nversion: 1\n",
+                        "job-type.yaml",
+                        JOB_TYPE)))
         .isInstanceOf(ValidationException.class)
         .hasMessageContaining("name should be");
   }
@@ -67,12 +87,28 @@ class PluginBundleTest {
   @Test
   void read_pathTraversalEntry_isRefused() {
     assertThatThrownBy(
-            () -> read(Map.of("plugin-manifest.yaml", MANIFEST, "job-type.yaml", JOB_TYPE, "../evil.sh", "x")))
+            () ->
+                read(
+                    Map.of(
+                        "plugin-manifest.yaml",
+                        MANIFEST,
+                        "job-type.yaml",
+                        JOB_TYPE,
+                        "../evil.sh",
+                        "x")))
         .isInstanceOf(ValidationException.class)
         .hasMessageContaining("unsafe entry name")
         .hasMessageContaining("../evil.sh");
     assertThatThrownBy(
-            () -> read(Map.of("plugin-manifest.yaml", MANIFEST, "job-type.yaml", JOB_TYPE, "/etc/x", "x")))
+            () ->
+                read(
+                    Map.of(
+                        "plugin-manifest.yaml",
+                        MANIFEST,
+                        "job-type.yaml",
+                        JOB_TYPE,
+                        "/etc/x",
+                        "x")))
         .isInstanceOf(ValidationException.class)
         .hasMessageContaining("unsafe entry name");
   }
@@ -80,7 +116,8 @@ class PluginBundleTest {
   @Test
   void read_originalPythonPlugin_isRefusedSayingWhatIsSupported() {
     assertThatThrownBy(
-            () -> read(Map.of("plugin-manifest.yaml", MANIFEST, "plugin.py", "class Plugin: pass\n")))
+            () ->
+                read(Map.of("plugin-manifest.yaml", MANIFEST, "plugin.py", "class Plugin: pass\n")))
         .isInstanceOf(ValidationException.class)
         .hasMessageContaining("plugin.py")
         .hasMessageContaining("lib/*.jar")
@@ -99,7 +136,13 @@ class PluginBundleTest {
     Path zip =
         PluginBundleFixture.rawZip(
             tmp.resolve("big.zip"),
-            Map.of("plugin-manifest.yaml", MANIFEST, "job-type.yaml", JOB_TYPE, "big", "x".repeat(10_000)));
+            Map.of(
+                "plugin-manifest.yaml",
+                MANIFEST,
+                "job-type.yaml",
+                JOB_TYPE,
+                "big",
+                "x".repeat(10_000)));
 
     assertThatThrownBy(() -> PluginBundle.read(zip, new PluginBundle.Limits(100, 1 << 20, 100)))
         .isInstanceOf(PayloadTooLargeException.class);

@@ -19,7 +19,8 @@ class PluginStoreTest {
   @TempDir Path tmp;
 
   private PluginStore store() {
-    return new PluginStore(tmp.resolve("plugins"), PluginBundle.Limits.standard(), Clock.systemUTC());
+    return new PluginStore(
+        tmp.resolve("plugins"), PluginBundle.Limits.standard(), Clock.systemUTC());
   }
 
   private static long filesUnder(Path dir) throws Exception {
@@ -39,7 +40,9 @@ class PluginStoreTest {
     assertThat(manifest.id()).isEqualTo("shell-http-1.0.0");
     assertThat(store.dir().resolve("shell-http-1.0.0.zip")).isRegularFile();
     assertThat(store.extractedDir(manifest).resolve("wrapper.sh")).isRegularFile();
-    assertThat(store.installed()).extracting(PluginManifest::id).containsExactly("shell-http-1.0.0");
+    assertThat(store.installed())
+        .extracting(PluginManifest::id)
+        .containsExactly("shell-http-1.0.0");
     assertThat(store.lastChange()).isNotEqualTo(before).isNotEmpty();
   }
 
@@ -66,7 +69,8 @@ class PluginStoreTest {
     Path python =
         PluginBundleFixture.rawZip(
             tmp.resolve("py.zip"),
-            java.util.Map.of("plugin-manifest.yaml", "name: p\nversion: 1.0.0\n", "plugin.py", "x"));
+            java.util.Map.of(
+                "plugin-manifest.yaml", "name: p\nversion: 1.0.0\n", "plugin.py", "x"));
 
     assertThatThrownBy(() -> store.install(python, false)).hasMessageContaining("plugin.py");
     assertThat(Files.exists(store.dir()) ? filesUnder(store.dir()) : 0).isZero();
@@ -77,7 +81,9 @@ class PluginStoreTest {
     PluginStore store = store();
     store.install(PluginTestBundles.templateJobType(tmp, "shell-http", "1.0.0"), false);
     store.install(PluginTestBundles.templateJobType(tmp, "shell-http", "2.0.0"), false);
-    assertThat(store.installed()).extracting(PluginManifest::version).containsExactly("1.0.0", "2.0.0");
+    assertThat(store.installed())
+        .extracting(PluginManifest::version)
+        .containsExactly("1.0.0", "2.0.0");
 
     store.install(PluginTestBundles.templateJobType(tmp, "shell-http", "3.0.0"), true);
 
@@ -124,7 +130,8 @@ class PluginStoreTest {
 
     assertThat(store.config("notes", "1.0.0")).contains("url:");
     LoadedPlugin plugin = store.load(Set.of("lifecycle"), getClass().getClassLoader()).getFirst();
-    assertThat(plugin.hooks().getFirst().markdownDocs()).hasValueSatisfying(d -> assertThat(d).contains("config: url:"));
+    assertThat(plugin.hooks().getFirst().markdownDocs())
+        .hasValueSatisfying(d -> assertThat(d).contains("config: url:"));
     plugin.close();
   }
 

@@ -17,12 +17,14 @@ import org.junit.jupiter.api.io.TempDir;
 
 class PluginsTest {
   private static final JobChange CHANGE =
-      new JobChange("adder", "1.0.0", "admin", Optional.of("local"), Optional.empty(), Optional.empty());
+      new JobChange(
+          "adder", "1.0.0", "admin", Optional.of("local"), Optional.empty(), Optional.empty());
 
   @TempDir Path tmp;
 
   private PluginStore store() {
-    return new PluginStore(tmp.resolve("plugins"), PluginBundle.Limits.standard(), Clock.systemUTC());
+    return new PluginStore(
+        tmp.resolve("plugins"), PluginBundle.Limits.standard(), Clock.systemUTC());
   }
 
   private LoadedPlugin loadOnly(PluginStore store) {
@@ -40,8 +42,12 @@ class PluginsTest {
 
       writer.install(PluginTestBundles.templateJobType(tmp, "shell-http", "1.0.0"), false);
 
-      await().atMost(Duration.ofSeconds(5)).until(() -> lifecycle.jobTypeKeys().contains("shell-http:1.0.0"));
-      await().atMost(Duration.ofSeconds(5)).until(() -> imageBuilder.jobTypeKeys().contains("shell-http:1.0.0"));
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .until(() -> lifecycle.jobTypeKeys().contains("shell-http:1.0.0"));
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .until(() -> imageBuilder.jobTypeKeys().contains("shell-http:1.0.0"));
 
       writer.uninstall("shell-http", "1.0.0");
 
@@ -63,7 +69,9 @@ class PluginsTest {
       assertThat(plugins.jobType("shell-http:1.x").version()).isEqualTo("1.2.0");
       assertThat(plugins.jobType("shell-http:1.*").version()).isEqualTo("1.2.0");
       assertThat(plugins.jobType("shell-http:2.0.0").version()).isEqualTo("2.0.0");
-      assertThat(plugins.jobTypeOwner("shell-http:1.2.0")).map(p -> p.manifest().id()).hasValue("shell-http-1.2.0");
+      assertThat(plugins.jobTypeOwner("shell-http:1.2.0"))
+          .map(p -> p.manifest().id())
+          .hasValue("shell-http-1.2.0");
       assertThatThrownBy(() -> plugins.jobType("shell-http:3.x"))
           .isInstanceOf(ValidationException.class)
           .hasMessageContaining("installed versions: [1.2.0, 2.0.0]");
@@ -98,23 +106,33 @@ class PluginsTest {
     try (LoadedPlugin plugin = loadOnly(store)) {
       PluginHook hook = plugin.hooks().getFirst();
 
-      assertThat(hook.runAction(java.util.Map.of("class", "dev.racetrack.spi.JobType"))).isEqualTo("visible");
-      assertThat(hook.runAction(java.util.Map.of("class", "dev.racetrack.model.Json"))).isEqualTo("visible");
-      assertThat(hook.runAction(java.util.Map.of("class", "java.net.http.HttpClient"))).isEqualTo("visible");
+      assertThat(hook.runAction(java.util.Map.of("class", "dev.racetrack.spi.JobType")))
+          .isEqualTo("visible");
+      assertThat(hook.runAction(java.util.Map.of("class", "dev.racetrack.model.Json")))
+          .isEqualTo("visible");
+      assertThat(hook.runAction(java.util.Map.of("class", "java.net.http.HttpClient")))
+          .isEqualTo("visible");
       assertThat(hook.runAction(java.util.Map.of("class", "org.slf4j.Logger"))).isEqualTo("hidden");
-      assertThat(hook.runAction(java.util.Map.of("class", "dev.racetrack.testsupport.FreePort"))).isEqualTo("hidden");
-      assertThat(hook.runAction(java.util.Map.of("class", "org.junit.jupiter.api.Test"))).isEqualTo("hidden");
+      assertThat(hook.runAction(java.util.Map.of("class", "dev.racetrack.testsupport.FreePort")))
+          .isEqualTo("hidden");
+      assertThat(hook.runAction(java.util.Map.of("class", "org.junit.jupiter.api.Test")))
+          .isEqualTo("hidden");
     }
   }
 
   @Test
   void calls_hookThrows_errorNamesPluginAndHook() {
     PluginStore store = store();
-    store.install(PluginTestBundles.javaHook(tmp, "thrower", "throw new IllegalStateException(\"boom\");"), false);
+    store.install(
+        PluginTestBundles.javaHook(tmp, "thrower", "throw new IllegalStateException(\"boom\");"),
+        false);
     try (LoadedPlugin plugin = loadOnly(store)) {
       PluginCalls calls = new PluginCalls(Duration.ofSeconds(5));
 
-      assertThatThrownBy(() -> calls.run(plugin, "after deploy", () -> plugin.hooks().getFirst().afterDeploy(CHANGE)))
+      assertThatThrownBy(
+              () ->
+                  calls.run(
+                      plugin, "after deploy", () -> plugin.hooks().getFirst().afterDeploy(CHANGE)))
           .isInstanceOf(PluginException.class)
           .hasMessage("plugin thrower-1.0.0 failed in after deploy: boom");
     }
@@ -131,7 +149,10 @@ class PluginsTest {
       PluginCalls calls = new PluginCalls(Duration.ofMillis(300));
       long start = System.nanoTime();
 
-      assertThatThrownBy(() -> calls.run(plugin, "after deploy", () -> plugin.hooks().getFirst().afterDeploy(CHANGE)))
+      assertThatThrownBy(
+              () ->
+                  calls.run(
+                      plugin, "after deploy", () -> plugin.hooks().getFirst().afterDeploy(CHANGE)))
           .isInstanceOf(PluginException.class)
           .hasMessageContaining("plugin sleeper-1.0.0: after deploy did not finish within 300 ms");
       assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
@@ -153,7 +174,10 @@ class PluginsTest {
       assertThat(plugins.bundles())
           .filteredOn(p -> p.manifest().name().equals("soon-broken"))
           .singleElement()
-          .satisfies(p -> assertThat(p.error()).hasValueSatisfying(e -> assertThat(e).contains("soon-broken-1.0.0")));
+          .satisfies(
+              p ->
+                  assertThat(p.error())
+                      .hasValueSatisfying(e -> assertThat(e).contains("soon-broken-1.0.0")));
     }
   }
 }

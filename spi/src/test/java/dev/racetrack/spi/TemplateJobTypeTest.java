@@ -18,9 +18,15 @@ class TemplateJobTypeTest {
   @TempDir Path tmp;
 
   private TemplateJobType install() {
-    PluginStore store = new PluginStore(tmp.resolve("plugins"), PluginBundle.Limits.standard(), Clock.systemUTC());
+    PluginStore store =
+        new PluginStore(tmp.resolve("plugins"), PluginBundle.Limits.standard(), Clock.systemUTC());
     store.install(PluginTestBundles.templateJobType(tmp, "shell-http", "1.0.0"), false);
-    return (TemplateJobType) store.load(Set.of("image-builder"), getClass().getClassLoader()).getFirst().jobTypes().getFirst();
+    return (TemplateJobType)
+        store
+            .load(Set.of("image-builder"), getClass().getClassLoader())
+            .getFirst()
+            .jobTypes()
+            .getFirst();
   }
 
   private static Manifest manifest() {
@@ -46,13 +52,15 @@ class TemplateJobTypeTest {
     Path context = tmp.resolve("ctx");
 
     List<Path> dockerfiles =
-        jobType.renderBuildContext(manifest(), source, context, new TemplateJobType.Values("abc123", "0.9.0"));
+        jobType.renderBuildContext(
+            manifest(), source, context, new TemplateJobType.Values("abc123", "0.9.0"));
 
     assertThat(dockerfiles).containsExactly(context.resolve(".jobtype-0.Dockerfile"));
     String dockerfile = Files.readString(dockerfiles.getFirst());
     assertThat(dockerfile)
         .contains("ENV GREETING=\"hello <world> & \"all\"\"")
-        .contains("LABEL racetrack-job=\"greeter\" version=\"0.1.0\" jobtype=\"1.0.0\" git=\"abc123\"")
+        .contains(
+            "LABEL racetrack-job=\"greeter\" version=\"0.1.0\" jobtype=\"1.0.0\" git=\"abc123\"")
         .contains("CMD [\"/opt/wrapper.sh\", \"serve.sh\"]")
         .doesNotContain("{{");
     assertThat(context.resolve("serve.sh")).hasContent("echo hi");
@@ -79,11 +87,17 @@ class TemplateJobTypeTest {
         false);
     TemplateJobType shell =
         (TemplateJobType)
-            store.load(Set.of("image-builder"), getClass().getClassLoader()).getFirst().jobTypes().getFirst();
+            store
+                .load(Set.of("image-builder"), getClass().getClassLoader())
+                .getFirst()
+                .jobTypes()
+                .getFirst();
     Manifest manifest =
         new ManifestValidator()
             .validate(
-                dev.racetrack.model.manifest.ManifestFiles.read(Path.of("../samples/shell-hello/job.yaml")).content(),
+                dev.racetrack.model.manifest.ManifestFiles.read(
+                        Path.of("../samples/shell-hello/job.yaml"))
+                    .content(),
                 "job.yaml")
             .manifest();
     Path context = tmp.resolve("ctx");
@@ -91,7 +105,10 @@ class TemplateJobTypeTest {
     Path dockerfile =
         shell
             .renderBuildContext(
-                manifest, Path.of("../samples/shell-hello"), context, new TemplateJobType.Values("tar", "1.0"))
+                manifest,
+                Path.of("../samples/shell-hello"),
+                context,
+                new TemplateJobType.Values("tar", "1.0"))
             .getFirst();
 
     assertThat(shell.key()).isEqualTo("shell:1.0.0");

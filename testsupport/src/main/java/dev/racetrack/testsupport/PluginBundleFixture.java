@@ -19,8 +19,8 @@ import javax.tools.ToolProvider;
 
 /**
  * Builds plugin ZIPs for tests: a manifest, files, and Java sources compiled (against the {@code
- * spi} and {@code model} classes of the running test) into {@code lib/plugin.jar} with their
- * {@code META-INF/services} entries.
+ * spi} and {@code model} classes of the running test) into {@code lib/plugin.jar} with their {@code
+ * META-INF/services} entries.
  */
 public final class PluginBundleFixture {
   private final Path workDir;
@@ -32,8 +32,11 @@ public final class PluginBundleFixture {
     this.workDir = workDir;
   }
 
-  /** A bundle with {@code plugin-manifest.yaml} of the given name and version plus {@code extra}. */
-  public static PluginBundleFixture plugin(Path workDir, String name, String version, String extra) {
+  /**
+   * A bundle with {@code plugin-manifest.yaml} of the given name and version plus {@code extra}.
+   */
+  public static PluginBundleFixture plugin(
+      Path workDir, String name, String version, String extra) {
     return new PluginBundleFixture(workDir)
         .file("plugin-manifest.yaml", "name: " + name + "\nversion: " + version + "\n" + extra);
   }
@@ -107,7 +110,16 @@ public final class PluginBundleFixture {
       Path build = Files.createTempDirectory(workDir, "plugin-build");
       Path src = build.resolve("src");
       Path classes = build.resolve("classes");
-      List<String> args = new ArrayList<>(List.of("-d", classes.toString(), "-classpath", classPath(), "--release", "21", "-proc:none"));
+      List<String> args =
+          new ArrayList<>(
+              List.of(
+                  "-d",
+                  classes.toString(),
+                  "-classpath",
+                  classPath(),
+                  "--release",
+                  "21",
+                  "-proc:none"));
       for (Map.Entry<String, String> e : sources.entrySet()) {
         Path file = src.resolve(e.getKey().replace('.', '/') + ".java");
         Files.createDirectories(file.getParent());
@@ -144,9 +156,11 @@ public final class PluginBundleFixture {
     for (String anchor : List.of("dev.racetrack.spi.PluginHook", "dev.racetrack.model.Json")) {
       try {
         Class<?> type = Class.forName(anchor);
-        entries.add(Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI()).toString());
+        entries.add(
+            Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI()).toString());
       } catch (ClassNotFoundException | URISyntaxException e) {
-        throw new IllegalStateException("plugin sources need " + anchor + " on the test class path", e);
+        throw new IllegalStateException(
+            "plugin sources need " + anchor + " on the test class path", e);
       }
     }
     return String.join(java.io.File.pathSeparator, entries);

@@ -35,7 +35,8 @@ public final class PluginHooks {
 
   /** Hooks of no plugin (tests). */
   public static PluginHooks none() {
-    return new PluginHooks(new Plugins(List.of(), List.of()), new PluginCalls(Duration.ofSeconds(1)));
+    return new PluginHooks(
+        new Plugins(List.of(), List.of()), new PluginCalls(Duration.ofSeconds(1)));
   }
 
   private interface Call {
@@ -91,7 +92,8 @@ public final class PluginHooks {
     for (LoadedPlugin plugin : plugins.bundles()) {
       for (PluginHook hook : plugin.hooks()) {
         try {
-          calls.run(plugin, "manifest validation", () -> hook.validateManifest(manifest, jobTypeKey));
+          calls.run(
+              plugin, "manifest validation", () -> hook.validateManifest(manifest, jobTypeKey));
         } catch (PluginException e) {
           throw new ValidationException(
               "invalid manifest according to plugin "

@@ -130,7 +130,10 @@ public final class PluginLibrary {
         p.calls().run(loaded.get(), "config validation", () -> hook.validateConfig(yaml));
       } catch (PluginException e) {
         throw new ValidationException(
-            "plugin " + manifest.id() + " refused the configuration: " + PluginHooks.rootMessage(e));
+            "plugin "
+                + manifest.id()
+                + " refused the configuration: "
+                + PluginHooks.rootMessage(e));
       }
     }
     p.store().writeConfig(name, version, yaml);
@@ -170,7 +173,9 @@ public final class PluginLibrary {
   private LoadedPlugin newest(String name) {
     return p.plugins().bundles().stream()
         .filter(b -> b.manifest().name().equals(name))
-        .max(Comparator.comparing(b -> b.manifest().version(), dev.racetrack.model.version.SemVer::compareText))
+        .max(
+            Comparator.comparing(
+                b -> b.manifest().version(), dev.racetrack.model.version.SemVer::compareText))
         .orElseThrow(() -> new NotFoundException("plugin " + name + " is not installed"));
   }
 

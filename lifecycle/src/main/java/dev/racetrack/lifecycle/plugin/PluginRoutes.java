@@ -151,7 +151,8 @@ public final class PluginRoutes implements Routes {
   }
 
   private static boolean truthy(String value) {
-    return value != null && List.of("1", "true", "yes").contains(value.toLowerCase(java.util.Locale.ROOT));
+    return value != null
+        && List.of("1", "true", "yes").contains(value.toLowerCase(java.util.Locale.ROOT));
   }
 
   private void delete(Context ctx) {
@@ -168,7 +169,8 @@ public final class PluginRoutes implements Routes {
 
   private void config(Context ctx) {
     Caller caller = auth.caller(ctx);
-    ctx.json(library.config(caller, ctx.pathParam("name"), ctx.pathParam("version")));
+    String yaml = library.config(caller, ctx.pathParam("name"), ctx.pathParam("version"));
+    ctx.contentType("application/json").result(Json.write(yaml)); // a JSON string, as in §3.9
   }
 
   private void writeConfig(Context ctx) {
@@ -201,12 +203,14 @@ public final class PluginRoutes implements Routes {
     Map<String, Object> arguments = new LinkedHashMap<>();
     if (!text.isBlank()) {
       try {
-        arguments.putAll(Json.mapper().readValue(text, new TypeReference<Map<String, Object>>() {}));
+        arguments.putAll(
+            Json.mapper().readValue(text, new TypeReference<Map<String, Object>>() {}));
       } catch (IOException e) {
         throw new ValidationException("the body of an admin action should be a JSON object");
       }
     }
     ctx.queryParamMap().forEach((k, v) -> arguments.put(k, v.size() == 1 ? v.getFirst() : v));
-    ctx.json(library.run(caller, ctx.pathParam("name"), arguments));
+    Object result = library.run(caller, ctx.pathParam("name"), arguments);
+    ctx.contentType("application/json").result(Json.write(result));
   }
 }

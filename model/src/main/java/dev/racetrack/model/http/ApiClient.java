@@ -87,7 +87,8 @@ public final class ApiClient {
     try {
       response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
     } catch (IOException e) {
-      throw new UnavailableException("request to " + request.uri() + " failed: " + e.getMessage(), e);
+      throw new UnavailableException(
+          "request to " + request.uri() + " failed: " + e.getMessage(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new UnavailableException("interrupted while calling " + request.uri(), e);
