@@ -36,6 +36,7 @@ import picocli.CommandLine.Option;
       PermissionCommands.Permission.class,
       AllowCommands.Allow.class,
       PublicEndpointCommands.PublicEndpoint.class,
+      PluginCommands.Plugin.class,
       ConfigCommands.Set.class,
       ConfigCommands.Get.class,
       VersionCommand.class,

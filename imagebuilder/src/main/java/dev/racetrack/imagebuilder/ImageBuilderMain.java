@@ -2,10 +2,14 @@ package dev.racetrack.imagebuilder;
 
 import dev.racetrack.model.config.EnvReader;
 import dev.racetrack.model.error.ValidationException;
+import dev.racetrack.spi.PluginBundle;
+import dev.racetrack.spi.PluginStore;
 import dev.racetrack.spi.Plugins;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 
 /** Runs the image builder as its own process. */
@@ -24,9 +28,16 @@ public final class ImageBuilderMain {
     String version =
         Optional.ofNullable(ImageBuilderMain.class.getPackage().getImplementationVersion())
             .orElse("dev");
-    ImageBuilderApp app =
-        ImageBuilderApp.start(
-            ImageBuilderConfig.fromEnv(env, token), Plugins.discover(), Clock.systemUTC(), version);
+    ImageBuilderConfig config = ImageBuilderConfig.fromEnv(env, token);
+    Plugins plugins = Plugins.discover();
+    plugins.watch(
+        new PluginStore(
+            PluginStore.directory(env, config.dataDir()),
+            PluginBundle.Limits.standard(),
+            Clock.systemUTC()),
+        Set.of("image-builder"),
+        Duration.ofSeconds(1));
+    ImageBuilderApp app = ImageBuilderApp.start(config, plugins, Clock.systemUTC(), version);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(

@@ -69,7 +69,9 @@ import dev.racetrack.lifecycle.maintenance.Maintenance;
 import dev.racetrack.lifecycle.maintenance.MaintenanceRoutes;
 import dev.racetrack.lifecycle.permission.PermissionRoutes;
 import dev.racetrack.lifecycle.permission.Permissions;
+import dev.racetrack.lifecycle.plugin.PluginHooks;
 import dev.racetrack.lifecycle.plugin.PluginInventory;
+import dev.racetrack.lifecycle.plugin.PluginLibrary;
 import dev.racetrack.lifecycle.plugin.PluginRoutes;
 import dev.racetrack.lifecycle.portfolio.PortfolioRoutes;
 import dev.racetrack.lifecycle.records.RecordRepository;
@@ -90,7 +92,10 @@ import dev.racetrack.model.manifest.ManifestValidator;
 import dev.racetrack.model.manifest.ResourcePolicy;
 import dev.racetrack.spi.InfrastructurePlugin;
 import dev.racetrack.spi.InfrastructureTarget;
+import dev.racetrack.spi.PluginBundle;
+import dev.racetrack.spi.PluginCalls;
 import dev.racetrack.spi.PluginContext;
+import dev.racetrack.spi.PluginStore;
 import dev.racetrack.spi.Plugins;
 import dev.racetrack.spi.SecretBox;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -148,6 +153,22 @@ public final class LifecycleApp implements AutoCloseable {
     AuditLog audit = new AuditLog();
     PluginInventory pluginInventory = new PluginInventory(plugins, LifecycleMain.version());
     pluginInventory.record(jdbi, audit);
+    long maxPluginBytes = config.maxBuildContextBytes() * 2;
+    PluginStore pluginStore =
+        new PluginStore(
+            PluginStore.directory(config.env(), config.dataDir()),
+            new PluginBundle.Limits(maxPluginBytes, maxPluginBytes * 4, 10_000),
+            clock);
+    plugins.watch(pluginStore, Set.of("lifecycle"), Duration.ofSeconds(1));
+    resources.add(plugins);
+    PluginCalls pluginCalls =
+        new PluginCalls(
+            Duration.ofMillis(
+                new EnvReader(config.env()).positiveLong("PLUGIN_HOOK_TIMEOUT_MS", 10_000)));
+    PluginHooks pluginHooks = new PluginHooks(plugins, pluginCalls);
+    PluginLibrary pluginLibrary =
+        new PluginLibrary(
+            new PluginLibrary.Parts(pluginStore, plugins, pluginCalls, jdbi, audit, authorizer));
     Accounts accounts =
         new Accounts(
             new Accounts.Parts(
@@ -196,7 +217,8 @@ public final class LifecycleApp implements AutoCloseable {
                 new ImageBuilderClient(http, config.imageBuilderUrl(), config.internalToken()),
                 gateway,
                 maintenance,
-                contexts),
+                contexts,
+                pluginHooks),
             new DeploymentPipeline.Settings(
                 config.internalPubUrl(),
                 new JobCallSecrets(config.jobCallKey()),
@@ -239,7 +261,7 @@ public final class LifecycleApp implements AutoCloseable {
       Supervisor supervisor =
           new Supervisor(
               new Supervisor.Parts(
-                  new JobStatusSync(jobRepository, targets, plugins.jobTypeKeys(), metrics),
+                  new JobStatusSync(jobRepository, targets, plugins::jobTypeKeys, metrics),
                   jobRepository,
                   new StartupReconciler(jobRepository, deploymentRepository, targets),
                   new PrometheusTargets(
@@ -340,14 +362,15 @@ public final class LifecycleApp implements AutoCloseable {
                         audit,
                         gateway,
                         maintenance,
-                        contexts)),
+                        contexts,
+                        pluginHooks)),
                 deployments,
                 targets,
                 deploymentRepository,
                 requestAuth,
                 logStreams),
             new MaintenanceRoutes(maintenance, requestAuth),
-            new PluginRoutes(pluginInventory, requestAuth),
+            new PluginRoutes(pluginInventory, pluginLibrary, plugins, requestAuth, maxPluginBytes),
             new ReconcileRoutes(reconciler, authorizer, maintenance, requestAuth),
             new AuditRoutes(new AuditRepository(jdbi, clock), authorizer, requestAuth),
             new PortfolioRoutes(jobListing, clock, requestAuth),
@@ -367,7 +390,12 @@ public final class LifecycleApp implements AutoCloseable {
                 uploadLimits.maxCompressedBytes() * 2,
                 new EnvReader(config.env()).positiveLong("MAX_JSON_BODY_KB", 256) << 10,
                 // async call records carry a job call's request and answer bodies
-                Set.of("/api/v1/deploy", "/api/v1/job/async/call", "/api/v1/job/async/call/"),
+                Set.of(
+                    "/api/v1/deploy",
+                    "/api/v1/job/async/call",
+                    "/api/v1/job/async/call/",
+                    "/api/v1/plugin/upload",
+                    "/api/v1/plugin/upload/"),
                 ClientAddress.parse(
                     config.env().getOrDefault("TRUSTED_PROXIES", ""), "TRUSTED_PROXIES"),
                 (int) new EnvReader(config.env()).positiveLong("MAX_CONNECTIONS_PER_ADDRESS", 256)),

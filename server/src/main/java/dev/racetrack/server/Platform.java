@@ -11,6 +11,8 @@ import dev.racetrack.model.config.EnvReader;
 import dev.racetrack.pub.PubConfig;
 import dev.racetrack.pub.PubServer;
 import dev.racetrack.pub.async.AsyncConfig;
+import dev.racetrack.spi.PluginBundle;
+import dev.racetrack.spi.PluginStore;
 import dev.racetrack.spi.Plugins;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -21,6 +23,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,6 +58,14 @@ public final class Platform implements AutoCloseable {
       components.add(lifecycle);
       lifecyclePort = lifecycle.port();
       generatedAdminPassword = lifecycle.generatedAdminPassword();
+      // the lifecycle watches the plugins directory; in one JVM the image builder shares the set
+      plugins.watch(
+          new PluginStore(
+              PluginStore.directory(env, reader.dataDir()),
+              PluginBundle.Limits.standard(),
+              Clock.systemUTC()),
+          Set.of("image-builder"),
+          Duration.ofSeconds(1));
       ImageBuilderApp builder =
           ImageBuilderApp.start(
               ImageBuilderConfig.fromEnv(env, internalToken), plugins, Clock.systemUTC(), version);

@@ -1,23 +1,51 @@
 package dev.racetrack.spi;
 
-import dev.racetrack.model.error.ValidationException;
 import dev.racetrack.model.version.JobTypeVersions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.ServiceLoader;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** The job types and infrastructure plugins installed on the class path. */
-public final class Plugins {
-  private final Map<String, JobType> jobTypes;
-  private final Map<String, InfrastructurePlugin> infrastructures;
+/**
+ * The job types, infrastructure plugins and hooks the platform runs with: the built-in ones found
+ * on the class path, plus the plugin bundles installed in the plugins directory ({@link
+ * PluginStore}), which are reloaded while the platform runs ({@link #watch}). Thread-safe: readers
+ * see one consistent set of installed bundles.
+ */
+public final class Plugins implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Plugins.class);
+
+  /** Where a job type comes from, for listings. */
+  public record Source(String pluginName, String pluginVersion, boolean builtIn) {}
+
+  private final Map<String, JobType> builtInJobTypes;
+  private final Map<String, InfrastructurePlugin> builtInInfrastructures;
+  private volatile Installed installed = Installed.NONE;
+  private PluginWatcher watcher;
+
+  /** The bundles loaded now and what they provide, merged with the built-in ones. */
+  private record Installed(
+      List<LoadedPlugin> plugins,
+      Map<String, JobType> jobTypes,
+      Map<String, LoadedPlugin> jobTypeOwners,
+      Map<String, InfrastructurePlugin> infrastructures) {
+    static final Installed NONE = new Installed(List.of(), Map.of(), Map.of(), Map.of());
+  }
 
   public Plugins(List<JobType> jobTypes, List<InfrastructurePlugin> infrastructures) {
-    this.jobTypes = index(jobTypes, JobType::key, "job type");
-    this.infrastructures =
+    this.builtInJobTypes = index(jobTypes, JobType::key, "job type");
+    this.builtInInfrastructures =
         index(infrastructures, InfrastructurePlugin::name, "infrastructure target");
+    this.installed = merge(List.of());
   }
 
   /** Plugins found with {@link ServiceLoader} on the class path. */
@@ -47,27 +75,128 @@ public final class Plugins {
                 Map.Entry::getKey, e -> e.getValue().getFirst(), (a, b) -> a, TreeMap::new));
   }
 
-  /** Installed job type keys {@code name:version}, sorted. */
-  /** The installed job types, each version on its own. */
-  public List<JobType> jobTypes() {
-    return List.copyOf(jobTypes.values());
+  /**
+   * Loads the bundles of {@code store} now and reloads them whenever {@code last-change.txt}
+   * changes (polled every {@code interval}). Watching again adds the components (in one JVM every
+   * component shares this set) and reloads.
+   *
+   * @param components the components whose plugins to load ({@code lifecycle}, ...)
+   */
+  public synchronized void watch(PluginStore store, Set<String> components, Duration interval) {
+    if (watcher != null) {
+      watcher.addComponents(components);
+      return;
+    }
+    watcher = new PluginWatcher(store, components, this::replace, interval);
+    watcher.start();
   }
 
+  /** Reloads the watched plugins directory now if it changed (after this process changed it). */
+  public void reloadNow() {
+    PluginWatcher current;
+    synchronized (this) {
+      current = watcher;
+    }
+    if (current != null) {
+      current.reloadIfChanged();
+    }
+  }
+
+  /** Replaces the installed bundles (closing the previous ones' class loaders). */
+  public void replace(List<LoadedPlugin> plugins) {
+    Installed previous;
+    synchronized (this) {
+      previous = installed;
+      installed = merge(plugins);
+    }
+    for (LoadedPlugin plugin : previous.plugins()) {
+      if (!plugins.contains(plugin)) {
+        plugin.close();
+      }
+    }
+  }
+
+  private Installed merge(List<LoadedPlugin> plugins) {
+    Map<String, JobType> jobTypes = new TreeMap<>(builtInJobTypes);
+    Map<String, LoadedPlugin> owners = new LinkedHashMap<>();
+    Map<String, InfrastructurePlugin> infrastructures = new TreeMap<>(builtInInfrastructures);
+    for (LoadedPlugin plugin : plugins) {
+      plugin.error().ifPresent(e -> LOG.warn("{}", e));
+      for (JobType jobType : plugin.jobTypes()) {
+        if (jobTypes.putIfAbsent(jobType.key(), jobType) == null) {
+          owners.put(jobType.key(), plugin);
+        } else {
+          LOG.warn(
+              "plugin {}: job type {} is already provided; ignored",
+              plugin.manifest().id(),
+              jobType.key());
+        }
+      }
+      for (InfrastructurePlugin infrastructure : plugin.infrastructures()) {
+        if (infrastructures.putIfAbsent(infrastructure.name(), infrastructure) != null) {
+          LOG.warn(
+              "plugin {}: infrastructure target {} is already provided; ignored",
+              plugin.manifest().id(),
+              infrastructure.name());
+        }
+      }
+    }
+    return new Installed(
+        List.copyOf(plugins),
+        Map.copyOf(jobTypes),
+        Map.copyOf(owners),
+        Map.copyOf(infrastructures));
+  }
+
+  /** The installed job types, each version on its own, sorted by key. */
+  public List<JobType> jobTypes() {
+    return List.copyOf(new TreeMap<>(installed.jobTypes()).values());
+  }
+
+  /** Installed job type keys {@code name:version}, sorted. */
   public List<String> jobTypeKeys() {
-    return List.copyOf(jobTypes.keySet());
+    return List.copyOf(new TreeMap<>(installed.jobTypes()).keySet());
   }
 
   /**
    * The job type a manifest's {@code jobtype} selects ({@code latest} and wildcards allowed).
    *
-   * @throws ValidationException when none matches
+   * @throws dev.racetrack.model.error.ValidationException when none matches
    */
   public JobType jobType(String requested) {
-    return jobTypes.get(JobTypeVersions.resolve(requested, jobTypes.keySet()));
+    Map<String, JobType> all = installed.jobTypes();
+    return all.get(JobTypeVersions.resolve(requested, all.keySet()));
   }
 
-  /** Installed infrastructure plugins by target name. */
+  /** The plugin bundle a job type comes from (none for a built-in one). */
+  public java.util.Optional<LoadedPlugin> jobTypeOwner(String key) {
+    return java.util.Optional.ofNullable(installed.jobTypeOwners().get(key));
+  }
+
+  /** Infrastructure plugins by target name (built-in and from bundles). */
   public Map<String, InfrastructurePlugin> infrastructures() {
-    return infrastructures;
+    return new TreeMap<>(installed.infrastructures());
+  }
+
+  /** The plugin bundles loaded now (including those that failed to load, with their error). */
+  public List<LoadedPlugin> bundles() {
+    return installed.plugins();
+  }
+
+  /** Stops watching and releases the bundles' class loaders. */
+  @Override
+  public synchronized void close() {
+    if (watcher != null) {
+      watcher.close();
+      watcher = null;
+    }
+    List<LoadedPlugin> plugins = new ArrayList<>(installed.plugins());
+    installed = merge(List.of());
+    plugins.forEach(LoadedPlugin::close);
+  }
+
+  @Override
+  public String toString() {
+    return "Plugins" + Objects.toString(jobTypeKeys());
   }
 }

@@ -11,11 +11,13 @@ import dev.racetrack.lifecycle.infra.Targets;
 import dev.racetrack.lifecycle.job.JobRepository;
 import dev.racetrack.lifecycle.job.TrashRepository;
 import dev.racetrack.lifecycle.maintenance.Maintenance;
+import dev.racetrack.lifecycle.plugin.PluginHooks;
 import dev.racetrack.model.Job;
 import dev.racetrack.model.auth.JobCallSecrets;
 import dev.racetrack.model.error.AlreadyExistsException;
 import dev.racetrack.model.error.RacetrackException;
 import dev.racetrack.model.manifest.ResourcePolicy;
+import dev.racetrack.spi.JobChange;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -54,7 +56,8 @@ public final class DeploymentPipeline {
       ImageBuilderClient imageBuilder,
       GatewayNotifier gateway,
       Maintenance maintenance,
-      BuildContexts contexts) {}
+      BuildContexts contexts,
+      PluginHooks hooks) {}
 
   /**
    * Settings that shape a deployment.
@@ -93,6 +96,7 @@ public final class DeploymentPipeline {
         checkOverwrite(task);
       }
       checkPermission(task);
+      p.hooks().validateManifest(task.manifest(), task.jobType().key());
       // a move between a process target and an image target needs the other kind of artifact
       Optional<String> reusable = task.image().filter(i -> p.targets().fits(task.target(), i));
       String image = reusable.isPresent() ? reusable.get() : build.build(task);
@@ -110,6 +114,9 @@ public final class DeploymentPipeline {
         leavePreviousTarget(task);
       }
       p.deployments().setPhase(task.id(), "post-deploy hooks");
+      for (String error : p.hooks().afterDeploy(change(task, job, image))) {
+        p.deployments().addWarning(task.id(), error);
+      }
       p.gateway()
           .invalidate(
               "job "
@@ -234,7 +241,29 @@ public final class DeploymentPipeline {
       p.deployments()
           .addWarning(
               task.id(), "the job could not be removed from " + previous + ": " + e.getMessage());
+      return;
     }
+    JobChange left =
+        new JobChange(
+            task.jobName(),
+            task.jobVersion(),
+            task.caller().username(),
+            Optional.of(previous),
+            Optional.empty(),
+            Optional.of(task.jobType().key()));
+    for (String error : p.hooks().afterDelete(left)) {
+      p.deployments().addWarning(task.id(), error);
+    }
+  }
+
+  private static JobChange change(DeploymentTask task, Job job, String image) {
+    return new JobChange(
+        job.name(),
+        job.version(),
+        task.caller().username(),
+        Optional.of(task.target()),
+        Optional.of(image),
+        Optional.of(task.jobType().key()));
   }
 
   private void fail(DeploymentTask task, RuntimeException e) {

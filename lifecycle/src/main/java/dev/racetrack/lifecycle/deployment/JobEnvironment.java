@@ -42,6 +42,14 @@ public final class JobEnvironment {
     return env;
   }
 
+  /** Variables plugins give every job, under the reserved ones (which they cannot override). */
+  public static Map<String, String> withPluginVars(
+      Map<String, String> pluginVars, Map<String, String> reserved) {
+    Map<String, String> env = new LinkedHashMap<>(pluginVars);
+    env.putAll(reserved);
+    return env;
+  }
+
   /**
    * The manifest's runtime variables, plus every build variable not set at runtime shadowed with an
    * empty value, so build secrets never leak into the running job.

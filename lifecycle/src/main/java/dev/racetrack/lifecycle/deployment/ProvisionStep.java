@@ -43,6 +43,7 @@ final class ProvisionStep {
   private final Duration readinessTimeout;
   private final ResourcePolicy resources;
   private final Clock clock;
+  private final dev.racetrack.lifecycle.plugin.PluginHooks hooks;
 
   ProvisionStep(DeploymentPipeline.Parts parts, DeploymentPipeline.Settings settings, Clock clock) {
     this.jdbi = parts.jdbi();
@@ -56,6 +57,7 @@ final class ProvisionStep {
     this.readinessTimeout = settings.readinessTimeout();
     this.resources = settings.resources();
     this.clock = clock;
+    this.hooks = parts.hooks();
   }
 
   Provisioned provision(DeploymentTask task, String imageName) {
@@ -92,10 +94,12 @@ final class ProvisionStep {
         manifest,
         imageName,
         timestamp,
-        JobEnvironment.withCallSecret(
-            JobEnvironment.reserved(
-                task.manifest(), internalPubUrl, familyToken, timestamp, task.jobType().key()),
-            jobSecrets.secret(task.jobName(), task.jobVersion())),
+        JobEnvironment.withPluginVars(
+            hooks.runtimeEnvVars(),
+            JobEnvironment.withCallSecret(
+                JobEnvironment.reserved(
+                    task.manifest(), internalPubUrl, familyToken, timestamp, task.jobType().key()),
+                jobSecrets.secret(task.jobName(), task.jobVersion()))),
         JobEnvironment.runtime(task.manifest(), task.secrets().buildEnv()),
         task.secrets().runtimeEnv(),
         readinessTimeout);

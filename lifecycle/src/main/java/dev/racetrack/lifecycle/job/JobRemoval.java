@@ -8,8 +8,10 @@ import dev.racetrack.lifecycle.deployment.BuildContexts;
 import dev.racetrack.lifecycle.gateway.GatewayNotifier;
 import dev.racetrack.lifecycle.infra.Targets;
 import dev.racetrack.lifecycle.maintenance.Maintenance;
+import dev.racetrack.lifecycle.plugin.PluginHooks;
 import dev.racetrack.model.Job;
 import dev.racetrack.model.JobStatus;
+import dev.racetrack.spi.JobChange;
 import java.util.Map;
 import java.util.Optional;
 import org.jdbi.v3.core.Jdbi;
@@ -34,7 +36,8 @@ public final class JobRemoval {
       AuditLog audit,
       GatewayNotifier gateway,
       Maintenance maintenance,
-      BuildContexts contexts) {}
+      BuildContexts contexts,
+      PluginHooks hooks) {}
 
   private final Parts p;
 
@@ -68,6 +71,15 @@ public final class JobRemoval {
     p.contexts().delete(job.name(), job.version());
     p.gateway().invalidate("job " + job.name() + " v" + job.version() + " deleted");
     LOG.info("job {} v{} deleted by {}", job.name(), job.version(), caller.username());
+    p.hooks()
+        .afterDelete(
+            new JobChange(
+                job.name(),
+                job.version(),
+                caller.username(),
+                Optional.ofNullable(job.infrastructureTarget()),
+                Optional.empty(),
+                Optional.ofNullable(job.jobTypeVersion()).filter(v -> !v.isEmpty())));
     return job;
   }
 }

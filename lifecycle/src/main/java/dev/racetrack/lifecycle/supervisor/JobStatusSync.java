@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,18 +36,18 @@ public final class JobStatusSync {
 
   private final JobRepository jobs;
   private final Targets targets;
-  private final Collection<String> installedJobTypes;
+  private final Supplier<? extends Collection<String>> installedJobTypes;
   private final Map<JobStatus, AtomicLong> countByStatus = new EnumMap<>(JobStatus.class);
   private final Timer passTimer;
 
   public JobStatusSync(
       JobRepository jobs,
       Targets targets,
-      Collection<String> installedJobTypes,
+      Supplier<? extends Collection<String>> installedJobTypes,
       MeterRegistry metrics) {
     this.jobs = jobs;
     this.targets = targets;
-    this.installedJobTypes = List.copyOf(installedJobTypes);
+    this.installedJobTypes = installedJobTypes;
     this.passTimer =
         Timer.builder("supervisor_sync_pass")
             .description("One pass of the job status sync over every job and target")
@@ -113,7 +114,7 @@ public final class JobStatusSync {
   private Optional<String> notice(Job job) {
     return job.jobTypeVersion() != null
             && !job.jobTypeVersion().isEmpty()
-            && !installedJobTypes.contains(job.jobTypeVersion())
+            && !installedJobTypes.get().contains(job.jobTypeVersion())
         ? Optional.of(OBSOLETE_JOB_TYPE)
         : Optional.empty();
   }

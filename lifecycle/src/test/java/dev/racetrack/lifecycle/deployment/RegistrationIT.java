@@ -175,7 +175,8 @@ class RegistrationIT {
             new ImageBuilderClient(http, "http://127.0.0.1:1", "internal"),
             gateway,
             new Maintenance(jdbi, authorizer, audit, gateway),
-            contexts),
+            contexts,
+            dev.racetrack.lifecycle.plugin.PluginHooks.none()),
         new DeploymentPipeline.Settings(
             "http://127.0.0.1:1/pub",
             new JobCallSecrets("registration-it-job-call-key-of-32-characters"),

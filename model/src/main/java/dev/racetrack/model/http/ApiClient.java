@@ -71,6 +71,37 @@ public final class ApiClient {
     return parse(send(request(path).POST(json(body))), Json.mapper().constructType(type));
   }
 
+  /** POST of raw bytes (e.g. a ZIP) with the given content type. */
+  public <T> T postBytes(String path, byte[] body, String contentType, Class<T> type) {
+    HttpRequest.Builder builder =
+        request(path)
+            .setHeader("Content-Type", contentType)
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+    return parse(send(builder), Json.mapper().constructType(type));
+  }
+
+  /** GET returning the raw body bytes (e.g. a ZIP download). */
+  public byte[] getBytes(String path) {
+    HttpRequest request = request(path).setHeader("Accept", "*/*").GET().build();
+    HttpResponse<byte[]> response;
+    try {
+      response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+    } catch (IOException e) {
+      throw new UnavailableException(
+          "request to " + request.uri() + " failed: " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new UnavailableException("interrupted while calling " + request.uri(), e);
+    }
+    if (response.statusCode() >= 400) {
+      throw new ApiException(
+          response.statusCode(),
+          new String(response.body(), java.nio.charset.StandardCharsets.UTF_8),
+          "GET " + request.uri().getPath());
+    }
+    return response.body();
+  }
+
   public <T> T put(String path, Object body, Class<T> type) {
     return parse(send(request(path).PUT(json(body))), Json.mapper().constructType(type));
   }

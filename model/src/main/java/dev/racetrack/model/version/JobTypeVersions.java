@@ -8,7 +8,7 @@ import java.util.regex.Pattern;
 
 /**
  * Resolves a manifest's {@code jobtype} ({@code name:version}, {@code name:latest}, {@code
- * name:1.2.*}) against the installed job types (§12.4).
+ * name:1.2.*}, {@code name:1.x}) against the installed job types (§12.4).
  */
 public final class JobTypeVersions {
 
@@ -44,8 +44,8 @@ public final class JobTypeVersions {
     if (VersionAlias.LATEST.equals(version)) {
       return name + ":" + versions.getLast();
     }
-    if (version.contains("*")) {
-      Pattern pattern = wildcardPattern(version);
+    if (version.contains("*") || hasXSegment(version)) {
+      Pattern pattern = wildcardPattern(xToStar(version));
       return versions.reversed().stream()
           .filter(v -> pattern.matcher(v).matches())
           .findFirst()
@@ -56,6 +56,21 @@ public final class JobTypeVersions {
       return requested;
     }
     throw noMatch(requested, versions);
+  }
+
+  /** {@code 1.x} and {@code 1.2.x}: a segment {@code x} (or {@code X}) stands for {@code *}. */
+  private static boolean hasXSegment(String version) {
+    return version.matches("(.*\\.)?[xX](\\..*)?");
+  }
+
+  private static String xToStar(String version) {
+    String[] parts = version.split("\\.", -1);
+    for (int i = 0; i < parts.length; i++) {
+      if (parts[i].equals("x") || parts[i].equals("X")) {
+        parts[i] = "*";
+      }
+    }
+    return String.join(".", parts);
   }
 
   private static Pattern wildcardPattern(String version) {

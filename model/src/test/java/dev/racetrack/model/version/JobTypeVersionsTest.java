@@ -32,6 +32,17 @@ class JobTypeVersionsTest {
   }
 
   @Test
+  void resolve_xSegment_actsAsWildcard() {
+    assertThat(JobTypeVersions.resolve("python3:1.x", INSTALLED))
+        .isEqualTo("python3:1.2.1-3.9-bullseye");
+    assertThat(JobTypeVersions.resolve("python3:1.0.x", INSTALLED)).isEqualTo("python3:1.0.0");
+    assertThat(JobTypeVersions.resolve("java:1.X", INSTALLED)).isEqualTo("java:1.0.0");
+    assertThatThrownBy(() -> JobTypeVersions.resolve("python3:3.x", INSTALLED))
+        .isInstanceOf(ValidationException.class)
+        .hasMessageContaining("there is no version matching");
+  }
+
+  @Test
   void resolve_exact_requiresInstalledVersion() {
     assertThat(JobTypeVersions.resolve("python3:1.2.0", INSTALLED)).isEqualTo("python3:1.2.0");
     assertThatThrownBy(() -> JobTypeVersions.resolve("python3:9.9.9", INSTALLED))

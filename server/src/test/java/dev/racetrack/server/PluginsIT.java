@@ -1,0 +1,245 @@
+package dev.racetrack.server;
+
+import static dev.racetrack.server.PlatformFixture.json;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpServer;
+import dev.racetrack.cli.CliContext;
+import dev.racetrack.cli.RacetrackCli;
+import dev.racetrack.testsupport.Tools;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Plugins end to end on a platform in this JVM, driven through the CLI: the webhook-notifier sample
+ * is bundled from its sources, installed, configured, notifies a real HTTP receiver on deploy and
+ * delete, and is uninstalled; two versions of the declarative shell job type sample are installed
+ * side by side and {@code 1.x} resolves.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class PluginsIT {
+  private static final Path SAMPLES =
+      Path.of(System.getProperty("racetrack.samples", "../samples"));
+  private static final String ADDER =
+      """
+      class Adder:
+          def perform(self, numbers: list) -> float:
+              return sum(numbers)
+      """;
+
+  @TempDir static Path home;
+  private PlatformFixture platform;
+  private HttpServer receiver;
+  private final List<String> notifications = new CopyOnWriteArrayList<>();
+  private final List<String> tokens = new CopyOnWriteArrayList<>();
+
+  record Cli(int exitCode, String out, String err) {}
+
+  @BeforeAll
+  void start() throws IOException {
+    Tools.require("python3");
+    Tools.require("bwrap"); // jobs run in the sandbox
+    platform = new PlatformFixture(home, Map.of("PLUGIN_HOOK_TIMEOUT_MS", "5000"));
+    receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    receiver.createContext(
+        "/hook",
+        exchange -> {
+          notifications.add(
+              new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+          tokens.add(String.valueOf(exchange.getRequestHeaders().getFirst("X-Token")));
+          exchange.sendResponseHeaders(204, -1);
+          exchange.close();
+        });
+    receiver.start();
+    Cli login =
+        cli(
+            PlatformFixture.ADMIN_PASSWORD + "\n",
+            "login",
+            "--username",
+            "admin",
+            "--remote",
+            remote());
+    assertThat(login.exitCode()).as(login.toString()).isZero();
+  }
+
+  @AfterAll
+  void stop() {
+    if (receiver != null) {
+      receiver.stop(0);
+    }
+    if (platform != null) {
+      platform.close();
+    }
+  }
+
+  private String remote() {
+    return platform.lifecycle("");
+  }
+
+  private Cli cli(String stdin, String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    CliContext context =
+        new CliContext(
+            Map.of("RACETRACK_CONFIG", home.resolve("client/config.yaml").toString()),
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8),
+            new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
+            HttpClient.newHttpClient());
+    try {
+      int code = RacetrackCli.commandLine(context).execute(args);
+      return new Cli(
+          code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    } finally {
+      context.close();
+    }
+  }
+
+  private Path bundle(String sample, String... extra) throws IOException {
+    Path out = Files.createTempDirectory(home, "bundle");
+    List<String> args =
+        new java.util.ArrayList<>(
+            List.of(
+                "plugin", "bundle", SAMPLES.resolve(sample).toString(), "--out", out.toString()));
+    args.addAll(List.of(extra));
+    Cli bundled = cli("", args.toArray(String[]::new));
+    assertThat(bundled.exitCode()).as(bundled.toString()).isZero();
+    try (var files = Files.list(out)) {
+      return files.filter(f -> f.toString().endsWith(".zip")).findFirst().orElseThrow();
+    }
+  }
+
+  private static Map<String, Object> manifest(String name, String jobtype) {
+    return Map.of(
+        "name",
+        name,
+        "owner_email",
+        "dev@example.com",
+        "jobtype",
+        jobtype,
+        "git",
+        Map.of("remote", "https://example.com/jobs"),
+        "jobtype_extra",
+        Map.of("entrypoint_path", "adder.py"));
+  }
+
+  @Test
+  @Order(1)
+  void webhookNotifier_bundledInstalledConfigured_notifiesOnDeployAndDelete() throws Exception {
+    Path zip = bundle("plugins/webhook-notifier");
+    assertThat(zip.getFileName().toString()).isEqualTo("webhook-notifier-1.0.0.zip");
+
+    Cli install = cli("", "plugin", "install", zip.toString(), "--remote", remote());
+    assertThat(install.exitCode()).as(install.toString()).isZero();
+    assertThat(install.out()).contains("plugin webhook-notifier 1.0.0 installed");
+    assertThat(cli("", "plugin", "list", "--remote", remote()).out()).contains("webhook-notifier");
+
+    String hook = "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook";
+    var configured =
+        platform.put(
+            "/api/v1/plugin/webhook-notifier/1.0.0/config",
+            Map.of(
+                "config_data", "webhook_url: " + hook + "\nheaders:\n  X-Token: sample-token\n"));
+    assertThat(configured.statusCode()).as(configured.body()).isEqualTo(200);
+    var refused =
+        platform.put(
+            "/api/v1/plugin/webhook-notifier/1.0.0/config",
+            Map.of("config_data", "webhook_url: ftp://x\n"));
+    assertThat(json(refused.body()).path("error").asText()).contains("webhook_url");
+
+    String id =
+        platform.deploy(manifest("noted", "python3:latest"), Map.of("adder.py", ADDER), Map.of());
+    assertThat(platform.awaitDeployment(id).path("status").asText()).isEqualTo("done");
+    await().atMost(Duration.ofSeconds(10)).until(() -> notifications.size() == 1);
+    JsonNode deployed = json(notifications.getFirst());
+    assertThat(deployed.path("event").asText()).isEqualTo("deployed");
+    assertThat(deployed.path("job_name").asText()).isEqualTo("noted");
+    assertThat(deployed.path("username").asText()).isEqualTo("admin");
+    assertThat(tokens).containsOnly("sample-token");
+
+    assertThat(platform.delete("/api/v1/job/noted/0.0.1").statusCode()).isEqualTo(200);
+    await().atMost(Duration.ofSeconds(10)).until(() -> notifications.size() == 2);
+    assertThat(json(notifications.get(1)).path("event").asText()).isEqualTo("deleted");
+
+    Cli uninstall = cli("", "plugin", "uninstall", "webhook-notifier", "--remote", remote());
+    assertThat(uninstall.exitCode()).as(uninstall.toString()).isZero();
+    assertThat(cli("", "plugin", "list", "--remote", remote()).out())
+        .doesNotContain("webhook-notifier");
+    assertThat(
+            json(platform.get("/api/v1/audit/activity").body())
+                .path("events")
+                .findValuesAsText("explanation"))
+        .contains(
+            "Plugin webhook-notifier 1.0.0 installed by admin",
+            "Plugin webhook-notifier 1.0.0 uninstalled by admin");
+
+    String again =
+        platform.deploy(manifest("unnoted", "python3:latest"), Map.of("adder.py", ADDER), Map.of());
+    assertThat(platform.awaitDeployment(again).path("status").asText()).isEqualTo("done");
+    assertThat(notifications).hasSize(2);
+  }
+
+  @Test
+  @Order(2)
+  void shellJobType_twoVersionsSideBySide_wildcardResolvesAndLocalTargetSaysImagesOnly()
+      throws Exception {
+    for (String version : List.of("1.0.0", "2.0.0")) {
+      Path zip = bundle("plugins/shell-job-type", "--plugin-version", version);
+      Cli install = cli("", "plugin", "install", zip.toString(), "--remote", remote());
+      assertThat(install.exitCode()).as(install.toString()).isZero();
+    }
+    assertThat(platform.get("/api/v1/plugin/job_type/versions").body())
+        .contains("\"shell:1.0.0\"", "\"shell:2.0.0\"", "\"python3:");
+
+    String id =
+        platform.deploy(manifest("shelled", "shell:1.x"), Map.of("perform.sh", "cat\n"), Map.of());
+    JsonNode deployment = platform.awaitDeployment(id);
+
+    assertThat(deployment.path("status").asText()).isEqualTo("failed");
+    assertThat(deployment.toString()).contains("job type shell:1.0.0 builds container images only");
+
+    Path downloaded = home.resolve("shell-2.0.0.zip");
+    Cli download =
+        cli(
+            "",
+            "plugin",
+            "download",
+            "shell",
+            "--version",
+            "2.0.0",
+            "--out",
+            downloaded.toString(),
+            "--remote",
+            remote());
+    assertThat(download.exitCode()).as(download.toString()).isZero();
+    assertThat(downloaded).isRegularFile();
+    Cli uninstall =
+        cli("", "plugin", "uninstall", "shell", "--version", "1.0.0", "--remote", remote());
+    assertThat(uninstall.exitCode()).as(uninstall.toString()).isZero();
+    assertThat(platform.get("/api/v1/plugin/job_type/versions").body())
+        .doesNotContain("shell:1.0.0")
+        .contains("shell:2.0.0");
+  }
+}

@@ -1,0 +1,171 @@
+package dev.racetrack.spi;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.MalformedURLException;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
+import java.util.stream.Stream;
+
+/**
+ * A plugin bundle loaded from its extracted directory: the job types, infrastructure plugins and
+ * hooks it provides, or the error that kept it from loading (a malformed plugin is listed with its
+ * error and provides nothing).
+ */
+public final class LoadedPlugin implements AutoCloseable {
+  private static final PluginCalls INIT = new PluginCalls(java.time.Duration.ofSeconds(10));
+  private final PluginManifest manifest;
+  private final Path dir;
+  private final List<JobType> jobTypes;
+  private final List<InfrastructurePlugin> infrastructures;
+  private final List<PluginHook> hooks;
+  private final Optional<String> error;
+  private final Optional<ClassLoader> loader;
+
+  private LoadedPlugin(
+      PluginManifest manifest,
+      Path dir,
+      List<JobType> jobTypes,
+      List<InfrastructurePlugin> infrastructures,
+      List<PluginHook> hooks,
+      Optional<String> error,
+      Optional<ClassLoader> loader) {
+    this.manifest = Objects.requireNonNull(manifest, "manifest");
+    this.dir = Objects.requireNonNull(dir, "dir");
+    this.jobTypes = List.copyOf(jobTypes);
+    this.infrastructures = List.copyOf(infrastructures);
+    this.hooks = List.copyOf(hooks);
+    this.error = error;
+    this.loader = loader;
+  }
+
+  /**
+   * Loads an extracted bundle. Never throws for a fault of the plugin: the result carries the error
+   * instead.
+   *
+   * @param configFile the plugin's configuration file (may not exist)
+   * @param platform the loader the shared packages come from
+   */
+  public static LoadedPlugin load(
+      PluginManifest manifest, Path dir, Path configFile, ClassLoader platform) {
+    List<JobType> jobTypes = new ArrayList<>();
+    Optional<ClassLoader> loader = Optional.empty();
+    try {
+      if (Files.isRegularFile(dir.resolve(PluginBundle.JOB_TYPE_FILE))) {
+        jobTypes.add(TemplateJobType.load(manifest, dir));
+      }
+      URL[] jars = jars(dir.resolve(PluginBundle.LIB_DIR));
+      if (jars.length == 0) {
+        return new LoadedPlugin(
+            manifest, dir, jobTypes, List.of(), List.of(), Optional.empty(), loader);
+      }
+      PluginClassLoader classes = new PluginClassLoader(manifest.id(), jars, platform);
+      loader = Optional.of(classes);
+      List<InfrastructurePlugin> infrastructures = new ArrayList<>();
+      List<PluginHook> hooks = new ArrayList<>();
+      Thread thread = Thread.currentThread();
+      ClassLoader previous = thread.getContextClassLoader();
+      thread.setContextClassLoader(classes);
+      try {
+        ServiceLoader.load(JobType.class, classes).forEach(jobTypes::add);
+        ServiceLoader.load(InfrastructurePlugin.class, classes).forEach(infrastructures::add);
+        ServiceLoader.load(PluginHook.class, classes).forEach(hooks::add);
+        PluginSetup setup = new PluginSetup(manifest, dir, configFile);
+        for (PluginHook hook : hooks) {
+          INIT.run(manifest.id(), loader, "init", () -> hook.init(setup));
+        }
+      } finally {
+        thread.setContextClassLoader(previous);
+      }
+      if (jobTypes.isEmpty() && infrastructures.isEmpty() && hooks.isEmpty()) {
+        throw new PluginException(
+            "its jars provide no dev.racetrack.spi service (JobType, InfrastructurePlugin or"
+                + " PluginHook in META-INF/services)");
+      }
+      return new LoadedPlugin(
+          manifest, dir, jobTypes, infrastructures, hooks, Optional.empty(), loader);
+    } catch (RuntimeException | ServiceConfigurationError | LinkageError e) {
+      loader.ifPresent(LoadedPlugin::closeQuietly);
+      String message = e.getMessage() == null ? e.toString() : e.getMessage();
+      return new LoadedPlugin(
+          manifest,
+          dir,
+          List.of(),
+          List.of(),
+          List.of(),
+          Optional.of("plugin " + manifest.id() + " cannot be loaded: " + message),
+          Optional.empty());
+    }
+  }
+
+  private static URL[] jars(Path lib) {
+    if (!Files.isDirectory(lib)) {
+      return new URL[0];
+    }
+    try (Stream<Path> files = Files.list(lib)) {
+      List<Path> jars =
+          files.filter(f -> f.getFileName().toString().endsWith(".jar")).sorted().toList();
+      URL[] urls = new URL[jars.size()];
+      for (int i = 0; i < urls.length; i++) {
+        urls[i] = jars.get(i).toUri().toURL();
+      }
+      return urls;
+    } catch (MalformedURLException e) {
+      throw new IllegalStateException(e);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list " + lib, e);
+    }
+  }
+
+  public PluginManifest manifest() {
+    return manifest;
+  }
+
+  public Path dir() {
+    return dir;
+  }
+
+  public List<JobType> jobTypes() {
+    return jobTypes;
+  }
+
+  public List<InfrastructurePlugin> infrastructures() {
+    return infrastructures;
+  }
+
+  public List<PluginHook> hooks() {
+    return hooks;
+  }
+
+  /** Why the plugin could not be loaded, if it could not. */
+  public Optional<String> error() {
+    return error;
+  }
+
+  /** The plugin's class loader (Java plugins only): hooks run with it as context loader. */
+  public Optional<ClassLoader> classLoader() {
+    return loader;
+  }
+
+  @Override
+  public void close() {
+    loader.ifPresent(LoadedPlugin::closeQuietly);
+  }
+
+  private static void closeQuietly(ClassLoader loader) {
+    if (loader instanceof AutoCloseable closeable) {
+      try {
+        closeable.close();
+      } catch (Exception e) {
+        // its jars may already be gone; nothing else to release
+      }
+    }
+  }
+}
