@@ -23,8 +23,8 @@ final class BuildStep {
     this.clock = clock;
   }
 
-  /** Builds and returns the artifact (image) name. */
-  String build(DeploymentTask task) {
+  /** Builds {@code output} and returns its name (an artifact directory or an image reference). */
+  String build(DeploymentTask task, BuildRequest.Output output) {
     deployments.setPhase(task.id(), "building image");
     BuildRequest request =
         new BuildRequest(
@@ -35,7 +35,7 @@ final class BuildStep {
             task.secrets().buildEnv(),
             TAG.format(clock.instant()),
             task.buildFlags(),
-            BuildRequest.Output.DIRECTORY);
+            output);
     BuildResult result =
         imageBuilder.build(
             request,

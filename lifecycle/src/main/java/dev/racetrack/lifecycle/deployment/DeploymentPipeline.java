@@ -13,6 +13,7 @@ import dev.racetrack.lifecycle.job.TrashRepository;
 import dev.racetrack.lifecycle.maintenance.Maintenance;
 import dev.racetrack.model.Job;
 import dev.racetrack.model.auth.JobCallSecrets;
+import dev.racetrack.model.build.BuildRequest;
 import dev.racetrack.model.error.AlreadyExistsException;
 import dev.racetrack.model.error.RacetrackException;
 import dev.racetrack.model.manifest.ResourcePolicy;
@@ -93,7 +94,13 @@ public final class DeploymentPipeline {
         checkOverwrite(task);
       }
       checkPermission(task);
-      String image = task.image().isPresent() ? task.image().get() : build.build(task);
+      if (task.kind() == DeploymentKind.BUILD) {
+        build.build(task, BuildRequest.Output.IMAGE);
+        p.deployments().markDone(task.id());
+        return;
+      }
+      String image =
+          task.image().isPresent() ? task.image().get() : build.build(task, output(task));
       if (task.image().isPresent()) {
         p.deployments().setImage(task.id(), image);
       }
@@ -129,6 +136,13 @@ public final class DeploymentPipeline {
     } finally {
       done.increment();
     }
+  }
+
+  /** An OCI image for targets that run images (Docker, Kubernetes), else an artifact directory. */
+  private BuildRequest.Output output(DeploymentTask task) {
+    return p.targets().get(task.target()).runsImages()
+        ? BuildRequest.Output.IMAGE
+        : BuildRequest.Output.DIRECTORY;
   }
 
   private Job register(DeploymentTask task, ProvisionStep.Provisioned provisioned, String image) {
