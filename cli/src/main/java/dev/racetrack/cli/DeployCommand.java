@@ -2,24 +2,14 @@ package dev.racetrack.cli;
 
 import dev.racetrack.model.DeployRequest;
 import dev.racetrack.model.Deployment;
-import dev.racetrack.model.archive.BuildContext;
 import dev.racetrack.model.http.ApiClient;
 import dev.racetrack.model.manifest.Manifest;
 import java.io.PrintStream;
-import java.net.InetAddress;
-import java.net.URI;
-import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
-import java.util.Locale;
-import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -72,21 +62,12 @@ final class DeployCommand implements Callable<Integer> {
     String lifecycle = context.remote(remote);
     ApiClient api = context.api(lifecycle);
     DeploymentProgress progress = new DeploymentProgress(api, out);
-    DeployRequest.SecretVars secrets =
-        new DeployRequest.SecretVars(
-            job.secretEnv(
-                Optional.ofNullable(manifest.secretBuildEnvFile()), "secret_build_env_file"),
-            job.secretEnv(
-                Optional.ofNullable(manifest.secretRuntimeEnvFile()), "secret_runtime_env_file"));
-    String context64 = useLocalContext(lifecycle) ? pack(job, out) : null;
     DeployRequest request =
-        new DeployRequest(
-            manifest.toMap(),
-            context64 == null
-                ? context.config().gitCredentials(manifest.git().remote()).orElse(null)
-                : null,
-            secrets,
-            context64,
+        JobUpload.request(
+            context,
+            job,
+            lifecycle,
+            buildContext,
             force,
             noCache ? List.of("--no-cache") : List.of());
     out.println("deploying " + manifest.name() + " v" + manifest.version() + " to " + lifecycle);
@@ -94,49 +75,5 @@ final class DeployCommand implements Callable<Integer> {
     Deployment done = progress.awaitDone(id);
     out.println(DeploymentProgress.runningLine(manifest.name(), manifest.version(), done));
     return 0;
-  }
-
-  private boolean useLocalContext(String lifecycle) {
-    return switch (buildContext) {
-      case "local" -> true;
-      case "git" -> false;
-      case "auto" -> isLoopback(URI.create(lifecycle).getHost());
-      default ->
-          throw new CliException(
-              "--build-context must be local, git or auto, got '" + buildContext + "'");
-    };
-  }
-
-  static boolean isLoopback(String host) {
-    try {
-      return host != null && InetAddress.getByName(host).isLoopbackAddress();
-    } catch (UnknownHostException e) {
-      return false;
-    }
-  }
-
-  /**
-   * Packs the job directory, leaving out what .gitignore excludes and the secret env files the
-   * manifest names (they travel as secrets, never inside the build context).
-   */
-  private static String pack(JobDirectory job, PrintStream out) {
-    Gitignore gitignore = Gitignore.load(job.dir());
-    Manifest manifest = job.manifest().manifest();
-    Set<Path> secretFiles =
-        Stream.of(manifest.secretBuildEnvFile(), manifest.secretRuntimeEnvFile())
-            .filter(Objects::nonNull)
-            .map(f -> job.dir().relativize(job.dir().resolve(f).normalize()))
-            .collect(Collectors.toSet());
-    byte[] archive =
-        BuildContext.pack(
-            job.dir(),
-            path -> !secretFiles.contains(path.normalize()) && job.includes(gitignore, path));
-
-    out.printf(
-        Locale.ROOT,
-        "packed %s (%.1f KiB, .gitignore respected)%n",
-        job.dir(),
-        archive.length / 1024.0);
-    return Base64.getEncoder().encodeToString(archive);
   }
 }

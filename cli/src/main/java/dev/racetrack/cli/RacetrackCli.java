@@ -15,6 +15,7 @@ import picocli.CommandLine.Option;
     description = "Deploy, call and manage jobs on a Racetrack platform.",
     subcommands = {
       DeployCommand.class,
+      RunLocalCommand.class,
       ValidateCommand.class,
       JobCommands.ListJobs.class,
       JobCommands.Call.class,

@@ -71,11 +71,18 @@ final class CliFixture implements AutoCloseable {
   }
 
   private final Path configFile;
+  private final Map<String, String> extraEnv = new java.util.HashMap<>();
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   CliFixture(Path dir) {
     this.configFile = dir.resolve("home/.racetrack/config.yaml");
+  }
+
+  /** Adds a variable to the environment the CLI sees. */
+  CliFixture withEnv(String name, String value) {
+    extraEnv.put(name, value);
+    return this;
   }
 
   Path configFile() {
@@ -114,8 +121,10 @@ final class CliFixture implements AutoCloseable {
   }
 
   private CliContext context(String stdin, ByteArrayOutputStream out, ByteArrayOutputStream err) {
+    Map<String, String> env = new java.util.HashMap<>(extraEnv);
+    env.put("RACETRACK_CONFIG", configFile.toString());
     return new CliContext(
-        Map.of("RACETRACK_CONFIG", configFile.toString()),
+        env,
         new PrintStream(out, true, StandardCharsets.UTF_8),
         new PrintStream(err, true, StandardCharsets.UTF_8),
         new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),

@@ -370,7 +370,7 @@ class DeployCommandTest {
     "'', false",
   })
   void isLoopback_host_tellsWhetherItIsThisMachine(String host, boolean expected) {
-    assertThat(DeployCommand.isLoopback(host.isEmpty() ? null : host)).isEqualTo(expected);
+    assertThat(JobUpload.isLoopback(host.isEmpty() ? null : host)).isEqualTo(expected);
   }
 
   // --- following the deployment ---

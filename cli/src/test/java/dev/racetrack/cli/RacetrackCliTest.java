@@ -26,6 +26,7 @@ class RacetrackCliTest {
   private static final List<String> COMMANDS =
       List.of(
           "deploy",
+          "run-local",
           "validate",
           "list",
           "call",

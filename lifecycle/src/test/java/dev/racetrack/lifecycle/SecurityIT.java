@@ -65,6 +65,25 @@ class SecurityIT {
   }
 
   @Test
+  void build_forRunLocal_asksForAnImage_registersNoJob_andNeedsTheRightsOfADeploy() {
+    insertAdminJob("adder", "1.0.0");
+    Map<String, Object> payload = Map.of("manifest", manifest("adder", "2.0.0"));
+    assertStatus(lifecycle.post("/api/v1/build", payload, bob), 401);
+    assertThat(imageBuilder.requests()).isEmpty();
+
+    JsonNode built =
+        awaitFinished(
+            id(
+                lifecycle.post(
+                    "/api/v1/build", Map.of("manifest", manifest("bobs-tool", "1.0.0")), bob)));
+
+    assertThat(built.path("status").asText()).as(built.toString()).isEqualTo("done");
+    assertThat(built.path("image_name").asText()).isEqualTo("/nonexistent/fake-artifact");
+    assertThat(lastBuild().path("output").asText()).isEqualTo("image");
+    assertStatus(lifecycle.get("/api/v1/job/bobs-tool/1.0.0", admin), 404);
+  }
+
+  @Test
   void firstDeployer_ofANewFamily_ownsIt_andOtherUsersMayNotDeployIntoIt() {
     String carol = activeUser("carol@example.com");
 

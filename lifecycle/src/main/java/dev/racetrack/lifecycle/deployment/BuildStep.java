@@ -35,6 +35,15 @@ final class BuildStep {
    * runs images, else an artifact directory.
    */
   String build(DeploymentTask task) {
+    return build(
+        task,
+        targets.get(task.target()).runsImages()
+            ? BuildRequest.Output.IMAGE
+            : BuildRequest.Output.DIRECTORY);
+  }
+
+  /** Builds {@code output} and returns its name (an artifact directory or an image reference). */
+  String build(DeploymentTask task, BuildRequest.Output output) {
     deployments.setPhase(task.id(), "building image");
     BuildRequest request =
         new BuildRequest(
@@ -45,9 +54,7 @@ final class BuildStep {
             task.secrets().buildEnv(),
             TAG.format(clock.instant()),
             task.buildFlags(),
-            targets.get(task.target()).runsImages()
-                ? BuildRequest.Output.IMAGE
-                : BuildRequest.Output.DIRECTORY);
+            output);
     BuildResult result =
         imageBuilder.build(
             request,

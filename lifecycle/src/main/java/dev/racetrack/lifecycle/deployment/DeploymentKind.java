@@ -9,5 +9,7 @@ public enum DeploymentKind {
   /** Start the already built artifact again (new environment, e.g. a new family token). */
   REPROVISION,
   /** Start the built artifact on another infrastructure target, then remove it from the old one. */
-  MOVE
+  MOVE,
+  /** Only build the submitted source into an image (for {@code run-local}); nothing starts. */
+  BUILD
 }

@@ -14,6 +14,7 @@ import dev.racetrack.lifecycle.maintenance.Maintenance;
 import dev.racetrack.lifecycle.plugin.PluginHooks;
 import dev.racetrack.model.Job;
 import dev.racetrack.model.auth.JobCallSecrets;
+import dev.racetrack.model.build.BuildRequest;
 import dev.racetrack.model.error.AlreadyExistsException;
 import dev.racetrack.model.error.RacetrackException;
 import dev.racetrack.model.manifest.ResourcePolicy;
@@ -96,6 +97,11 @@ public final class DeploymentPipeline {
         checkOverwrite(task);
       }
       checkPermission(task);
+      if (task.kind() == DeploymentKind.BUILD) {
+        build.build(task, BuildRequest.Output.IMAGE);
+        p.deployments().markDone(task.id());
+        return;
+      }
       p.hooks().validateManifest(task.manifest(), task.jobType().key());
       // a move between a process target and an image target needs the other kind of artifact
       Optional<String> reusable = task.image().filter(i -> p.targets().fits(task.target(), i));

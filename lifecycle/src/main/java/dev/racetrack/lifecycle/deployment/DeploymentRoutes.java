@@ -24,6 +24,7 @@ public final class DeploymentRoutes implements Routes {
   @Override
   public void register(RouteTable routes) {
     routes.post("/api/v1/deploy", this::deploy);
+    routes.post("/api/v1/build", this::build);
     routes.get("/api/v1/deploy", this::list);
     routes.get("/api/v1/deploy/{id}", this::get);
   }
@@ -34,6 +35,14 @@ public final class DeploymentRoutes implements Routes {
     quota.ensureRoom(caller.username()); // before reading a possibly large body
     DeployRequest request = JsonBodies.read(ctx, DeployRequest.class);
     ctx.json(Map.of("id", deployments.deploy(caller, request)));
+  }
+
+  /** Starts a build-only deployment (an image for {@code run-local}); same limits as deploy. */
+  private void build(Context ctx) {
+    var caller = auth.caller(ctx);
+    quota.ensureRoom(caller.username());
+    DeployRequest request = JsonBodies.read(ctx, DeployRequest.class);
+    ctx.json(Map.of("id", deployments.build(caller, request)));
   }
 
   private void list(Context ctx) {

@@ -67,6 +67,19 @@ public final class Deployments {
 
   /** Checks a deployment request and starts it; returns the deployment id to poll. */
   public String deploy(Caller caller, DeployRequest request) {
+    return accept(caller, request, DeploymentKind.DEPLOY);
+  }
+
+  /**
+   * Checks a build request ({@code POST /api/v1/build}, for {@code run-local}: the deploy payload)
+   * and starts a build of an image that nothing deploys; returns the id to poll for its {@code
+   * image_name}. Needs the same permission as deploying the job.
+   */
+  public String build(Caller caller, DeployRequest request) {
+    return accept(caller, request, DeploymentKind.BUILD);
+  }
+
+  private String accept(Caller caller, DeployRequest request, DeploymentKind kind) {
     p.maintenance().ensureOff();
     quota.ensureRoom(caller.username());
     Manifest manifest = p.validator().validate(request.manifest(), "manifest").manifest();
@@ -88,7 +101,7 @@ public final class Deployments {
     DeploymentTask task =
         new DeploymentTask(
             "pending",
-            DeploymentKind.DEPLOY,
+            kind,
             caller,
             manifest,
             jobType,
@@ -100,7 +113,9 @@ public final class Deployments {
             Optional.empty(),
             request.isForced(),
             request.buildFlags());
-    p.pipeline().checkOverwrite(task);
+    if (kind == DeploymentKind.DEPLOY) {
+      p.pipeline().checkOverwrite(task);
+    }
     p.pipeline().checkPermission(task);
     return start(task);
   }

@@ -80,6 +80,7 @@ final class RegisterStep {
             properties.put("to", task.target());
             yield AuditLog.JOB_MOVED;
           }
+          case BUILD -> throw new IllegalStateException("a build-only deployment registers no job");
         };
     p.audit()
         .record(
