@@ -37,7 +37,6 @@ public record ImageBuilderConfig(
     Map<String, String> toolEnv,
     Sandbox.Mode sandbox,
     DockerConfig docker,
-
     ImageSettings images) {
 
   /** Variables build tools inherit; prefixes end with {@code *}. */
@@ -89,7 +88,6 @@ public record ImageBuilderConfig(
         toolEnv(env),
         Sandbox.Mode.fromEnv(e),
         DockerConfig.fromEnv(env),
-
         ImageSettings.fromEnv(env));
   }
 

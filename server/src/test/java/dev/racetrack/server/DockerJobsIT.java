@@ -13,6 +13,7 @@ import dev.racetrack.docker.DockerConfig;
 import dev.racetrack.docker.DockerInfrastructurePlugin;
 import dev.racetrack.local.LocalInfrastructurePlugin;
 import dev.racetrack.model.Json;
+import dev.racetrack.python3.Python3JobType;
 import dev.racetrack.spi.Plugins;
 import dev.racetrack.testsupport.Containers;
 import java.net.URI;
@@ -58,7 +59,10 @@ class DockerJobsIT {
             home,
             extra,
             new Plugins(
-                List.of(new ContainerJobTypes.Dockerfile(), new ContainerJobTypes.PrebuiltImage()),
+                List.of(
+                    new ContainerJobTypes.Dockerfile(),
+                    new ContainerJobTypes.PrebuiltImage(),
+                    new Python3JobType()),
                 List.of(
                     new DockerInfrastructurePlugin(TARGET),
                     new LocalInfrastructurePlugin("local"))));
@@ -78,7 +82,9 @@ class DockerJobsIT {
         "DOCKER_REGISTRY_USERNAME", env.registryUser(),
         "DOCKER_REGISTRY_PASSWORD", env.registryPassword(),
         "DOCKER_REGISTRY_NAMESPACE", "srv-it",
-        "DOCKER_TARGET_NETWORK", "host");
+        "DOCKER_TARGET_NETWORK", "host",
+        "DOCKER_REGISTRY_INSECURE", "true",
+        "PYTHON3_BASE_IMAGE", env.pythonBase());
   }
 
   private static Map<String, Object> sampleManifest(String sample) throws Exception {
@@ -138,6 +144,41 @@ class DockerJobsIT {
         "BENCHMARK dockerfile-job: deploy request to first 200 through PUB: %.2f s%n",
         (System.nanoTime() - start) / 1e9);
     assertThat(directCall("dockerfile-job", "0.0.1")).isEqualTo(401);
+  }
+
+  @Test
+  void pythonAdder_isBuiltAsAJobImage_runsOnTheDockerTarget_andMovesToTheLocalTarget()
+      throws Exception {
+    Map<String, Object> manifest = sampleManifest("python-adder");
+
+    JsonNode done = deploy(manifest, files("python-adder", "adder.py"));
+
+    assertThat(done.path("image_name").asText())
+        .startsWith(env.registry() + "/srv-it/job-entrypoint/python-adder@sha256:");
+    HttpResponse<String> answer =
+        platform.perform("python-adder", "0.0.1", "{\"numbers\": [40, 2]}");
+    assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+    assertThat(answer.body().strip()).isEqualTo("42");
+    assertThat(directCall("python-adder", "0.0.1")).isEqualTo(401);
+
+    // the image cannot run as a local process: the move rebuilds the job for the local target
+    JsonNode move =
+        platform.awaitDeployment(
+            json(platform
+                    .post(
+                        "/api/v1/job/python-adder/0.0.1/move",
+                        Map.of("infrastructure_target", "local"))
+                    .body())
+                .path("id")
+                .asText());
+    assertThat(move.path("status").asText()).as(move.toString()).isEqualTo("done");
+    assertThat(
+            json(platform.get("/api/v1/job/python-adder/0.0.1").body())
+                .path("infrastructure_target")
+                .asText())
+        .isEqualTo("local");
+    assertThat(platform.perform("python-adder", "0.0.1", "{\"numbers\": [1, 2]}").body().strip())
+        .isEqualTo("3");
   }
 
   @Test
