@@ -71,7 +71,8 @@ public final class JobPages implements PageRoutes {
     params.put("q", filter);
     params.put("sort", sort);
     params.put("error", error);
-    params.put("pubUrl", web.config().pubUrl());
+    params.put("jobUrl", JobLinks.url(job, web.config().pubUrl()));
+    params.put("homePage", JobLinks.homePage(job));
     if (fragment) {
       web.fragment(ctx, "jobs_table.jte", params);
     } else {
