@@ -71,8 +71,7 @@ public final class JobPages implements PageRoutes {
     params.put("q", filter);
     params.put("sort", sort);
     params.put("error", error);
-    params.put("jobUrl", JobLinks.url(job, web.config().pubUrl()));
-    params.put("homePage", JobLinks.homePage(job));
+    params.put("pubUrl", web.config().pubUrl());
     if (fragment) {
       web.fragment(ctx, "jobs_table.jte", params);
     } else {
@@ -103,7 +102,8 @@ public final class JobPages implements PageRoutes {
       Optional<String> draft) {
     Map<String, Object> params = new HashMap<>();
     params.put("job", job);
-    params.put("pubUrl", web.config().pubUrl());
+    params.put("jobUrl", JobLinks.url(job, web.config().pubUrl()));
+    params.put("homePage", JobLinks.homePage(job));
     params.put("message", message);
     params.put("error", error);
     params.put("manifest", draft.orElse(job.path("manifest_yaml").asText("")));
