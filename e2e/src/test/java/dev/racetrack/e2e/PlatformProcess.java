@@ -155,10 +155,19 @@ final class PlatformProcess implements AutoCloseable {
 
   /** Runs the racetrack client of the distribution. */
   CliResult cli(String stdin, String... args) {
+    return cli(Map.of(), stdin, args);
+  }
+
+  /**
+   * Runs the racetrack client with variables added for this command only (a passphrase the platform
+   * itself must not get).
+   */
+  CliResult cli(Map<String, String> extraEnv, String stdin, String... args) {
     List<String> command = new ArrayList<>(java());
     command.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
     builder.environment().putAll(env);
+    builder.environment().putAll(extraEnv);
     try {
       Process cli = builder.start();
       cli.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
@@ -189,6 +198,17 @@ final class PlatformProcess implements AutoCloseable {
     } catch (IOException e) {
       return "(no log: " + e.getMessage() + ")";
     }
+  }
+
+  /**
+   * Kills every process working in the data directory (the local target's jobs, sandboxes included)
+   * and waits until they are gone; returns how many there were.
+   */
+  int killJobs() {
+    List<ProcessHandle> inside = processesIn(dataDir());
+    inside.forEach(ProcessHandle::destroyForcibly);
+    inside.forEach(p -> p.onExit().join());
+    return inside.size();
   }
 
   /** Stops the platform and every job process started from its data directory. */

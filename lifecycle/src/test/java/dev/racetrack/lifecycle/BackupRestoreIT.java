@@ -165,6 +165,30 @@ class BackupRestoreIT {
   }
 
   @Test
+  void restore_intoTheEmbeddedDatabase_refusedAfterItStarted_leavesNoDataDirectoryBehind()
+      throws Exception {
+    try (Connection c = connect(source.schema());
+        Statement s = c.createStatement()) {
+      s.execute(
+          "INSERT INTO flyway_schema_history (installed_rank, version, description, type, script,"
+              + " installed_by, execution_time, success) VALUES (999, '999', 'future', 'SQL',"
+              + " 'V999__future.sql', 'test', 0, true)");
+    }
+    Path file = work.resolve("future.rtbackup");
+    assertThat(run(sourceEnv(), "backup", file.toString()).exit()).isZero();
+    Path fresh = targetDir.resolve("data");
+    Map<String, String> embedded = new HashMap<>();
+    embedded.put("RACETRACK_DATA_DIR", fresh.toString());
+    embedded.put("RACETRACK_BACKUP_PASSPHRASE", PASSPHRASE);
+
+    Run refused = run(embedded, "restore", file.toString());
+
+    assertThat(refused.exit()).as(refused.out() + refused.err()).isEqualTo(1);
+    assertThat(refused.err()).contains("error: ", "newer than this platform's");
+    assertThat(fresh).as("the embedded database was started, then removed").doesNotExist();
+  }
+
+  @Test
   void redeployMissing_withALostJob_asksLifecycleToRedeployIt() throws Exception {
     assertThat(run(sourceEnv(), "redeploy-missing", "--url", source.url("")).out())
         .contains("No job needs a redeploy.");

@@ -174,19 +174,21 @@ final class BackupCommands {
         throw new BackupException(
             "the platform of " + dataDir + " is running: stop it first; nothing was changed");
       }
-      List<Path> created = new ArrayList<>();
-      for (Path path :
-          List.of(
-              dataDir.resolve("postgres"),
-              dataDir.resolve("keys").resolve("postgres-password"),
-              dataDir.resolve("cache"))) {
-        if (!Files.exists(path)) {
-          created.add(path);
-        }
-      }
+      // what the embedded database's start creates, removed again if the restore fails
+      Path keys = dataDir.resolve("keys");
+      Path logs = dataDir.resolve("logs");
+      List<Path> created =
+          missing(
+              List.of(
+                  dataDir,
+                  dataDir.resolve("postgres"),
+                  keys,
+                  keys.resolve("postgres-password"),
+                  dataDir.resolve("cache"),
+                  logs,
+                  logs.resolve("postgres.log")));
       boolean done = false;
-      EmbeddedPostgresServer server = EmbeddedPostgresServer.start(dataDir);
-      try {
+      try (EmbeddedPostgresServer server = EmbeddedPostgresServer.start(dataDir)) {
         restoreInto(
             server.target(DatabaseSettings.DEFAULT_SCHEMA),
             restore,
@@ -196,11 +198,21 @@ final class BackupCommands {
             sink);
         done = true;
       } finally {
-        server.close();
         if (!done) {
           created.forEach(FileTrees::delete);
         }
       }
+    }
+
+    /** The paths (outermost first) that do not exist, without those inside one listed before. */
+    static List<Path> missing(List<Path> paths) {
+      List<Path> missing = new ArrayList<>();
+      for (Path path : paths) {
+        if (!Files.exists(path) && missing.stream().noneMatch(path::startsWith)) {
+          missing.add(path);
+        }
+      }
+      return missing;
     }
 
     private void restoreInto(
