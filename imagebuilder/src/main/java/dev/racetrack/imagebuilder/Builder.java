@@ -15,6 +15,7 @@ import dev.racetrack.spi.JobType;
 import dev.racetrack.spi.LaunchSpec;
 import dev.racetrack.spi.Plugins;
 import dev.racetrack.spi.Sandbox;
+import dev.racetrack.spi.TemplateJobType;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -145,6 +146,10 @@ public final class Builder {
       return new ContainerBuilds(config.docker())
           .build(request, manifest, source.jobDir(), progress);
     }
+    if (jobType instanceof TemplateJobType template
+        && request.output() == BuildRequest.Output.IMAGE) {
+      return buildTemplate(request, manifest, template, source, progress);
+    }
     Map<String, String> buildEnv = new HashMap<>(manifest.buildEnv());
     buildEnv.putAll(request.secretBuildEnv());
     if (request.output() == BuildRequest.Output.IMAGE) {
@@ -226,6 +231,35 @@ public final class Builder {
     } finally {
       if (config.cleanUpWorkspaces()) {
         FileTrees.delete(staging);
+      }
+    }
+  }
+
+  /**
+   * Builds a job of a declarative job type with the engine: its build context (the job's source,
+   * the bundle's files and the rendered Dockerfile) is prepared next to the workspace and removed
+   * afterwards.
+   */
+  private String buildTemplate(
+      BuildRequest request,
+      Manifest manifest,
+      TemplateJobType jobType,
+      SourceFetcher.Fetched source,
+      BuildProgress progress) {
+    Path context = config.workspaces().resolve(request.deploymentId() + ".context");
+    prepareEmpty(context);
+    try {
+      List<Path> dockerfiles =
+          jobType.renderBuildContext(
+              manifest,
+              source.jobDir(),
+              context,
+              new TemplateJobType.Values(source.revision(), platformVersion));
+      return new ContainerBuilds(config.docker())
+          .template(request, manifest, jobType, context, dockerfiles, progress);
+    } finally {
+      if (config.cleanUpWorkspaces()) {
+        FileTrees.delete(context);
       }
     }
   }

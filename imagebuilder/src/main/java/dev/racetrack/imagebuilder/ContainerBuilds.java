@@ -16,17 +16,21 @@ import dev.racetrack.spi.BuildException;
 import dev.racetrack.spi.BuildProgress;
 import dev.racetrack.spi.BuildTools;
 import dev.racetrack.spi.JobType;
+import dev.racetrack.spi.TemplateJobType;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
- * The builds of the two container job types: a {@code dockerfile} job is built by the Docker engine
- * (classic builder, host network), pushed to the configured registry with its credentials and named
- * by digest; a {@code docker-image} job is pulled and pinned to its digest (nothing is built).
+ * The builds of the container job types: a {@code dockerfile} job, and a job of a declarative
+ * (template) job type from its rendered build context, are built by the Docker engine (classic
+ * builder, host network), pushed to the configured registry with its credentials and named by
+ * digest; a {@code docker-image} job is pulled and pinned to its digest (nothing is built).
  */
 final class ContainerBuilds {
   private static final Set<String> HANDLED =
@@ -46,6 +50,60 @@ final class ContainerBuilds {
 
   /** Builds (or resolves) the job's image; returns its reference pinned by digest. */
   String build(BuildRequest request, Manifest manifest, Path jobDir, BuildProgress progress) {
+    requireImageOutput(request, manifest);
+    return withDocker(
+        docker ->
+            manifest.jobtypeName().equals(ContainerJobTypes.Dockerfile.NAME)
+                ? dockerfile(docker, request, manifest, jobDir, progress)
+                : prebuilt(docker, manifest, progress));
+  }
+
+  /**
+   * Builds the image of a declarative job type from its rendered build context (see {@link
+   * TemplateJobType#renderBuildContext}) with the engine, pushes it and returns it pinned by
+   * digest.
+   *
+   * @param dockerfiles the rendered Dockerfiles, each inside {@code context}
+   */
+  String template(
+      BuildRequest request,
+      Manifest manifest,
+      TemplateJobType jobType,
+      Path context,
+      List<Path> dockerfiles,
+      BuildProgress progress) {
+    requireImageOutput(request, manifest);
+    progress.log("job type " + jobType.key() + ", building its Dockerfile template");
+    if (dockerfiles.size() != 1) {
+      throw new BuildException(
+          "job type "
+              + jobType.key()
+              + " declares "
+              + dockerfiles.size()
+              + " images; the container targets run one image per job");
+    }
+    refuseSecretBuildEnv(request, "jobs of declarative job types");
+    DockerConfig.Registry registry = registry();
+    String repository =
+        registry.address() + "/" + config.registryNamespace() + "/job-template/" + manifest.name();
+    Map<String, String> labels = labels(manifest);
+    labels.put("racetrack.job.type", jobType.key());
+    return withDocker(
+        docker ->
+            buildAndPush(
+                docker,
+                new EngineBuild(
+                    context,
+                    dockerfiles.getFirst(),
+                    repository,
+                    request.tag(),
+                    request.buildFlags().contains("--no-cache"),
+                    Map.of(),
+                    labels),
+                progress));
+  }
+
+  private static void requireImageOutput(BuildRequest request, Manifest manifest) {
     if (request.output() != BuildRequest.Output.IMAGE) {
       throw new BuildException(
           "job type "
@@ -53,14 +111,33 @@ final class ContainerBuilds {
               + " runs only on a container infrastructure target (set infrastructure_target:"
               + " docker)");
     }
+  }
+
+  private String withDocker(Function<DockerClient, String> work) {
     try (DockerClient docker = DockerInfrastructurePlugin.client(config)) {
-      return manifest.jobtypeName().equals(ContainerJobTypes.Dockerfile.NAME)
-          ? dockerfile(docker, request, manifest, jobDir, progress)
-          : prebuilt(docker, manifest, progress);
+      return work.apply(docker);
     } catch (java.io.IOException e) {
       throw new RacetrackException("closing the Docker client failed: " + e.getMessage(), e);
     } catch (DockerException e) {
       throw new BuildException("the Docker engine refused: " + e.getMessage(), e);
+    }
+  }
+
+  private DockerConfig.Registry registry() {
+    return config
+        .registry()
+        .orElseThrow(
+            () ->
+                new BuildException(
+                    "no registry to push the image to: the operator must set DOCKER_REGISTRY"));
+  }
+
+  private static void refuseSecretBuildEnv(BuildRequest request, String what) {
+    if (!request.secretBuildEnv().isEmpty()) {
+      throw new BuildException(
+          what
+              + " take no secret build variables: Docker's classic builder would keep"
+              + " them in the image's history");
     }
   }
 
@@ -79,18 +156,8 @@ final class ContainerBuilds {
       Manifest manifest,
       Path jobDir,
       BuildProgress progress) {
-    if (!request.secretBuildEnv().isEmpty()) {
-      throw new BuildException(
-          "dockerfile jobs take no secret build variables: Docker's classic builder would keep"
-              + " them in the image's history");
-    }
-    DockerConfig.Registry registry =
-        config
-            .registry()
-            .orElseThrow(
-                () ->
-                    new BuildException(
-                        "no registry to push the image to: the operator must set DOCKER_REGISTRY"));
+    refuseSecretBuildEnv(request, "dockerfile jobs");
+    DockerConfig.Registry registry = registry();
     Path dockerfile =
         BuildTools.inside(
             jobDir,
@@ -105,20 +172,45 @@ final class ContainerBuilds {
             + config.registryNamespace()
             + "/job-dockerfile/"
             + manifest.name();
-    String image = repository + ":" + request.tag();
+    return buildAndPush(
+        docker,
+        new EngineBuild(
+            jobDir,
+            dockerfile,
+            repository,
+            request.tag(),
+            request.buildFlags().contains("--no-cache"),
+            manifest.buildEnv(),
+            labels(manifest)),
+        progress);
+  }
+
+  /** One build with the engine: a context directory, its Dockerfile and where to push. */
+  private record EngineBuild(
+      Path context,
+      Path dockerfile,
+      String repository,
+      String tag,
+      boolean noCache,
+      Map<String, String> buildArgs,
+      Map<String, String> labels) {}
+
+  private String buildAndPush(DockerClient docker, EngineBuild spec, BuildProgress progress) {
+    String image = spec.repository() + ":" + spec.tag();
     progress.phase("building image (1/1)");
     AuthConfigurations auths = new AuthConfigurations();
     Images.auth(config, image).ifPresent(auths::addConfig);
     var build =
         docker
-            .buildImageCmd(jobDir.toFile())
-            .withDockerfile(dockerfile.toFile())
+            .buildImageCmd() // (a directory argument would require a file named Dockerfile in it)
+            .withBaseDirectory(spec.context().toFile())
+            .withDockerfile(spec.dockerfile().toFile())
             .withTags(Set.of(image))
             .withNetworkMode("host")
-            .withNoCache(request.buildFlags().contains("--no-cache"))
+            .withNoCache(spec.noCache())
             .withBuildAuthConfigs(auths)
-            .withLabels(labels(manifest));
-    manifest.buildEnv().forEach(build::withBuildArg);
+            .withLabels(spec.labels());
+    spec.buildArgs().forEach(build::withBuildArg);
     build
         .exec(
             new BuildImageResultCallback() {
@@ -132,7 +224,7 @@ final class ContainerBuilds {
             })
         .awaitImageId(BUILD_MINUTES, TimeUnit.MINUTES);
     progress.phase("pushing image (1/1)");
-    var push = docker.pushImageCmd(repository).withTag(request.tag());
+    var push = docker.pushImageCmd(spec.repository()).withTag(spec.tag());
     Images.auth(config, image).ifPresent(push::withAuthConfig);
     try {
       push.start().awaitCompletion(BUILD_MINUTES, TimeUnit.MINUTES);

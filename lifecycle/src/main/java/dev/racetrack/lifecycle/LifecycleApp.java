@@ -132,11 +132,6 @@ public final class LifecycleApp implements AutoCloseable {
     PrometheusMeterRegistry metrics = Metrics.registry();
     database.registerMetrics(metrics);
 
-    Targets targets =
-        new Targets(
-            createTargets(config, plugins, secrets, clock, http), config.infrastructureTarget());
-    resources.add(targets);
-
     GatewayNotifier gateway =
         new GatewayNotifier(http, config.internalPubUrl(), config.internalToken());
     Jwt jwt = new Jwt(config.authKey());
@@ -161,6 +156,13 @@ public final class LifecycleApp implements AutoCloseable {
             clock);
     plugins.watch(pluginStore, Set.of("lifecycle"), Duration.ofSeconds(1));
     resources.add(plugins);
+    // targets from bundles installed later are created on their first use, without a restart
+    Targets targets =
+        new Targets(
+            plugins::infrastructures,
+            plugin -> createTarget(plugin, config, secrets, clock, http),
+            config.infrastructureTarget());
+    resources.add(targets);
     PluginCalls pluginCalls =
         new PluginCalls(
             Duration.ofMillis(
@@ -470,20 +472,19 @@ public final class LifecycleApp implements AutoCloseable {
             () -> SecretBox.fromKeyFile(config.dataDir().resolve("keys").resolve("secrets.key")));
   }
 
-  private List<InfrastructureTarget> createTargets(
-      LifecycleConfig config, Plugins plugins, SecretBox secrets, Clock clock, HttpClient http) {
-    List<InfrastructureTarget> targets = new ArrayList<>();
-    for (InfrastructurePlugin plugin : plugins.infrastructures().values()) {
-      PluginContext context =
-          new PluginContext(
-              config.dataDir().resolve("infrastructure").resolve(plugin.name()),
-              secrets,
-              config.env(),
-              clock,
-              http);
-      targets.add(plugin.create(context));
-    }
-    return targets;
+  private static InfrastructureTarget createTarget(
+      InfrastructurePlugin plugin,
+      LifecycleConfig config,
+      SecretBox secrets,
+      Clock clock,
+      HttpClient http) {
+    return plugin.create(
+        new PluginContext(
+            config.dataDir().resolve("infrastructure").resolve(plugin.name()),
+            secrets,
+            config.env(),
+            clock,
+            http));
   }
 
   public int port() {

@@ -103,7 +103,7 @@ class ShellJobTypeImageIT {
             + "python3 -c \"import time,urllib.request\n"
             + "for i in range(100):\n"
             + "  try:\n"
-            + "    r=urllib.request.urlopen(urllib.request.Request('http://127.0.0.1:7000/pub/job/shell-hello/0.0.1/api/v1/perform', data=b'\\\"world\\\"\\n'))\n"
+            + "    r=urllib.request.urlopen(urllib.request.Request('http://127.0.0.1:7000/pub/job/shell-hello/0.0.1/api/v1/perform', data=b'\\\"world\\\"\\n', headers={'X-Racetrack-Job-Secret': 'sample-secret'}))\n"
             + "    print(r.read().decode()); break\n"
             + "  except OSError: time.sleep(0.1)\n\"";
     Result run =
@@ -114,6 +114,8 @@ class ShellJobTypeImageIT {
             "none",
             "-e",
             "JOB_NAME=shell-hello",
+            "-e",
+            "RACETRACK_JOB_CALL_SECRET=sample-secret",
             image,
             "sh",
             "-c",

@@ -4,10 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.racetrack.model.error.ValidationException;
+import dev.racetrack.spi.InfrastructurePlugin;
 import dev.racetrack.spi.InfrastructureTarget;
+import dev.racetrack.spi.PluginContext;
 import java.lang.reflect.Proxy;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Test;
 
 class TargetsTest {
@@ -61,5 +66,88 @@ class TargetsTest {
     assertThat(localAndDocker.fits("docker", directory)).isFalse();
     assertThat(localAndDocker.fits("local", directory)).isTrue();
     assertThat(localAndDocker.fits("local", image)).isFalse();
+  }
+
+  private static InfrastructurePlugin plugin(String name) {
+    return new InfrastructurePlugin() {
+      @Override
+      public String name() {
+        return name;
+      }
+
+      @Override
+      public InfrastructureTarget create(PluginContext context) {
+        throw new UnsupportedOperationException("made by the test's factory");
+      }
+
+      @Override
+      public String toString() {
+        return name;
+      }
+    };
+  }
+
+  @Test
+  void get_afterAPluginIsInstalledOrRemoved_createsOrClosesItsTargetWithoutRestart() {
+    Map<String, InfrastructurePlugin> installed = new ConcurrentHashMap<>();
+    installed.put("local", plugin("local"));
+    List<String> created = new ArrayList<>();
+    List<String> closed = new ArrayList<>();
+    Targets targets =
+        new Targets(
+            () -> Map.copyOf(installed),
+            p -> {
+              created.add(p.name());
+              return closable(p.name(), closed);
+            },
+            Optional.empty());
+    assertThatThrownBy(() -> targets.get("docker")).hasMessageContaining("not available");
+
+    installed.put("docker", plugin("docker"));
+    assertThat(targets.get("docker").name()).isEqualTo("docker");
+    assertThat(targets.all()).hasSize(2);
+    assertThat(created).containsExactly("local", "docker");
+
+    installed.remove("docker");
+    assertThatThrownBy(() -> targets.get("docker")).hasMessageContaining("not available");
+    assertThat(closed).containsExactly("docker");
+    assertThat(created).containsExactly("local", "docker"); // local kept, not remade
+  }
+
+  @Test
+  void get_whenANewPluginCannotCreateItsTarget_leavesItOutAndKeepsTheOthers() {
+    Map<String, InfrastructurePlugin> installed = new ConcurrentHashMap<>();
+    installed.put("local", plugin("local"));
+    Targets targets =
+        new Targets(
+            () -> Map.copyOf(installed),
+            p -> {
+              if (p.name().equals("broken")) {
+                throw new IllegalStateException("misconfigured");
+              }
+              return target(p.name(), false);
+            },
+            Optional.empty());
+
+    installed.put("broken", plugin("broken"));
+
+    assertThat(targets.choose(Optional.empty())).isEqualTo("local");
+    assertThatThrownBy(() -> targets.get("broken")).hasMessageContaining("not available");
+  }
+
+  private static InfrastructureTarget closable(String name, List<String> closed) {
+    return (InfrastructureTarget)
+        Proxy.newProxyInstance(
+            TargetsTest.class.getClassLoader(),
+            new Class<?>[] {InfrastructureTarget.class},
+            (proxy, method, args) ->
+                switch (method.getName()) {
+                  case "name" -> name;
+                  case "close" -> {
+                    closed.add(name);
+                    yield null;
+                  }
+                  default -> throw new UnsupportedOperationException(method.getName());
+                });
   }
 }

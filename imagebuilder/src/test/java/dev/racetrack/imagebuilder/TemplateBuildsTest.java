@@ -1,0 +1,129 @@
+package dev.racetrack.imagebuilder;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import dev.racetrack.model.Json;
+import dev.racetrack.model.archive.BuildContext;
+import dev.racetrack.model.build.BuildRequest;
+import dev.racetrack.model.build.BuildResult;
+import dev.racetrack.spi.BuildProgress;
+import dev.racetrack.spi.PluginBundle;
+import dev.racetrack.spi.PluginStore;
+import dev.racetrack.spi.Plugins;
+import dev.racetrack.spi.Sandbox;
+import dev.racetrack.testsupport.PluginBundleFixture;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * How the image builder routes a job of a declarative (template) job type, without an engine: an
+ * image build renders the template and goes to the engine build (which needs a registry), a build
+ * for the local target keeps its clear refusal. The engine build itself is proven by the server's
+ * {@code TemplateJobTypeDockerIT}.
+ */
+class TemplateBuildsTest {
+  private static final Path SAMPLES = Path.of("..", "samples").toAbsolutePath().normalize();
+
+  @TempDir Path tmp;
+  private Plugins plugins;
+  private Builder builder;
+  private final List<String> log = new ArrayList<>();
+
+  @BeforeEach
+  void setUp() {
+    PluginStore store =
+        new PluginStore(tmp.resolve("plugins"), PluginBundle.Limits.standard(), Clock.systemUTC());
+    store.install(
+        PluginBundleFixture.directory(tmp, SAMPLES.resolve("plugins/shell-job-type"))
+            .zip("shell-1.0.0.zip"),
+        false);
+    plugins = new Plugins(List.of(), List.of());
+    plugins.replace(store.load(Set.of("image-builder"), getClass().getClassLoader()));
+    Map<String, String> env = new HashMap<>();
+    env.put("RACETRACK_DATA_DIR", tmp.resolve("data").toString());
+    env.put("PATH", System.getenv("PATH"));
+    env.put("HOME", System.getProperty("user.home"));
+    builder =
+        new Builder(
+            ImageBuilderConfig.fromEnv(env, "token"),
+            plugins,
+            new SourceFetcher(BuildContext.Limits.DEFAULT),
+            Clock.systemUTC(),
+            new SimpleMeterRegistry(),
+            Sandbox.none(),
+            "test-version");
+  }
+
+  @AfterEach
+  void tearDown() {
+    plugins.close();
+  }
+
+  private BuildResult build(BuildRequest.Output output, Map<String, String> secrets)
+      throws Exception {
+    Path job = SAMPLES.resolve("shell-hello");
+    Map<String, Object> manifest =
+        Json.yaml()
+            .readValue(
+                job.resolve("job.yaml").toFile(), new TypeReference<Map<String, Object>>() {});
+    String context = Base64.getEncoder().encodeToString(BuildContext.pack(job, p -> true));
+    return builder.build(
+        new BuildRequest("template-1", manifest, context, null, secrets, "t1", List.of(), output),
+        new BuildProgress() {
+          @Override
+          public void phase(String phase) {
+            log.add("phase " + phase);
+          }
+
+          @Override
+          public void warning(String warning) {
+            log.add("warning " + warning);
+          }
+
+          @Override
+          public void log(String line) {
+            log.add(line);
+          }
+        });
+  }
+
+  @Test
+  void build_templateJobTypeAsImage_rendersTheTemplateAndAsksForARegistry() throws Exception {
+    BuildResult result = build(BuildRequest.Output.IMAGE, Map.of());
+
+    assertThat(result.error()).contains("no registry to push the image to");
+    assertThat(log).contains("job type shell:1.0.0, building its Dockerfile template");
+    try (Stream<Path> left = Files.list(tmp.resolve("data/workspaces"))) {
+      assertThat(left).as("the rendered context is removed").isEmpty();
+    }
+  }
+
+  @Test
+  void build_templateJobTypeWithSecretBuildEnv_isRefusedBeforeAnyBuild() throws Exception {
+    BuildResult result = build(BuildRequest.Output.IMAGE, Map.of("TOKEN", "s3cr3t-value"));
+
+    assertThat(result.error()).contains("take no secret build variables");
+    assertThat(result.logs()).doesNotContain("s3cr3t-value");
+  }
+
+  @Test
+  void build_templateJobTypeForTheLocalTarget_isRefusedWithImagesOnly() throws Exception {
+    BuildResult result = build(BuildRequest.Output.DIRECTORY, Map.of());
+
+    assertThat(result.error()).contains("job type shell:1.0.0 builds container images only");
+  }
+}
