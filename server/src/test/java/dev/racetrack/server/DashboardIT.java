@@ -37,7 +37,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The dashboard in a real browser (the system Chromium driven by Playwright) on a platform running
  * in this JVM: the admin guide's steps, plus escaping, CSRF, keyboard-only use and a phone width.
- * Screenshots of the main pages go to docs/screenshots.
+ * Screenshots of the main pages go to target/screenshots; with {@code
+ * -Dracetrack.screenshots.update=true} they replace the committed ones in docs/screenshots (a test
+ * run never changes tracked files otherwise).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -50,7 +52,10 @@ class DashboardIT {
               return text
       """;
   private static final String MARKUP = "<img src=x onerror=\"window.pwned=1\">";
-  private static final Path SCREENSHOTS = Path.of("..", "docs", "screenshots");
+  private static final Path SCREENSHOTS =
+      Boolean.getBoolean("racetrack.screenshots.update")
+          ? Path.of("..", "docs", "screenshots")
+          : Path.of("target", "screenshots");
 
   @TempDir static Path home;
   private PlatformFixture platform;
