@@ -151,6 +151,7 @@ class DockerJobsIT {
       throws Exception {
     Map<String, Object> manifest = sampleManifest("python-adder");
 
+    long start = System.nanoTime();
     JsonNode done = deploy(manifest, files("python-adder", "adder.py"));
 
     assertThat(done.path("image_name").asText())
@@ -159,7 +160,26 @@ class DockerJobsIT {
         platform.perform("python-adder", "0.0.1", "{\"numbers\": [40, 2]}");
     assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
     assertThat(answer.body().strip()).isEqualTo("42");
+    System.out.printf(
+        "BENCHMARK python-adder on the docker target: deploy request to first 200 through PUB:"
+            + " %.2f s%n",
+        (System.nanoTime() - start) / 1e9);
     assertThat(directCall("python-adder", "0.0.1")).isEqualTo(401);
+    long again = System.nanoTime();
+    JsonNode redeployed =
+        platform.awaitDeployment(
+            json(platform.post("/api/v1/job/python-adder/0.0.1/redeploy", Map.of()).body())
+                .path("id")
+                .asText());
+    assertThat(redeployed.path("status").asText()).as(redeployed.toString()).isEqualTo("done");
+    assertThat(redeployed.path("image_name").asText())
+        .as("an unchanged redeploy rebuilds the same image")
+        .isEqualTo(done.path("image_name").asText());
+    assertThat(platform.perform("python-adder", "0.0.1", "{\"numbers\": [2, 2]}").body().strip())
+        .isEqualTo("4");
+    System.out.printf(
+        "BENCHMARK python-adder on the docker target: unchanged redeploy to first 200: %.2f s%n",
+        (System.nanoTime() - again) / 1e9);
 
     // the image cannot run as a local process: the move rebuilds the job for the local target
     JsonNode move =
