@@ -14,7 +14,7 @@ REGISTRY ?= localhost:5000/racetrack
 TAG ?= latest
 BASE_IMAGE ?= eclipse-temurin:21-jre
 INSECURE ?= false
-COMPONENTS ?= lifecycle,pub,imagebuilder
+COMPONENTS ?= lifecycle,pub,imagebuilder,dashboard
 MVN ?= ./mvnw
 
 AUTH :=

@@ -258,10 +258,12 @@ class KustomizeDevTest {
                 "",
                 "routes.get(\"%s\""),
             new Routes(
-                "/pub:",
-                "pub/src/main/java/dev/racetrack/pub/Gateway.java",
-                "/pub",
-                "case \"%s\""));
+                "/pub:", "pub/src/main/java/dev/racetrack/pub/Gateway.java", "/pub", "case \"%s\""),
+            new Routes(
+                "/dashboard:",
+                "dashboard/src/main/java/dev/racetrack/dashboard/DashboardApp.java",
+                "/dashboard",
+                "Web.BASE + \"%s\""));
     int checked = 0;
     for (JsonNode template : podTemplates()) {
       for (JsonNode c : template.path("spec").path("containers")) {
@@ -285,7 +287,7 @@ class KustomizeDevTest {
         }
       }
     }
-    assertThat(checked).isEqualTo(6);
+    assertThat(checked).isEqualTo(8);
   }
 
   @Test
