@@ -31,6 +31,33 @@ final class AsyncCall {
   }
 
   /**
+   * The job's URL at PUB's own host, where PUB serves its async endpoints: the platform's {@code
+   * external_pub_url} (from {@code /api/v1/info}) with the job's {@code /job/NAME/VERSION}. A job's
+   * {@code pub_url} may be on its own host ({@code PUB_JOB_DOMAIN}), where PUB serves only the job;
+   * a platform that does not say keeps the job's URL.
+   */
+  static String pubJobUrl(CliContext context, String lifecycle, String jobPubUrl) {
+    int at = jobPubUrl.indexOf("/pub/job/");
+    if (at < 0) {
+      return jobPubUrl;
+    }
+    try {
+      String external =
+          context
+              .anonymous(lifecycle)
+              .get("/api/v1/info", com.fasterxml.jackson.databind.JsonNode.class)
+              .path("external_pub_url")
+              .asText("");
+      if (external.endsWith("/pub")) {
+        return external + jobPubUrl.substring(at + "/pub".length());
+      }
+    } catch (RuntimeException e) {
+      // an older platform without /api/v1/info: the job's own URL
+    }
+    return jobPubUrl;
+  }
+
+  /**
    * Runs the call and returns the job's final answer.
    *
    * @param pubJobUrl the job's URL at PUB ({@code .../pub/job/NAME/VERSION})

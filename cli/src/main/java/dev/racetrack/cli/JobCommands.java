@@ -216,7 +216,8 @@ final class JobCommands {
       HttpResponse<String> response;
       if (async) {
         response =
-            new AsyncCall(context.http(), token, context.err()).run(job.pubUrl(), path, request);
+            new AsyncCall(context.http(), token, context.err())
+                .run(AsyncCall.pubJobUrl(context, lifecycle, job.pubUrl()), path, request);
       } else {
         request
             .uri(URI.create(job.pubUrl() + path))

@@ -68,6 +68,26 @@ class AsyncCallCommandTest extends LoggedInCliTest {
   }
 
   @Test
+  void callAsync_whenTheJobHasItsOwnHost_usesPubsOwnHostForTheTask() {
+    lifecycle.onApi(
+        "GET",
+        "/api/v1/job/adder/latest",
+        Response.json(
+            job("adder", "1.0.0", "running", "http://adder.jobs.invalid:1/pub/job/adder/1.0.0")));
+    lifecycle.onApi(
+        "GET",
+        "/api/v1/info",
+        Response.json(Map.of("external_pub_url", lifecycle.base() + "/pub")));
+    started();
+    lifecycle.on("GET", POLL, Response.json(Map.of("sum", 3)));
+
+    CliFixture.Result result = cli.run("call", "adder", PERFORM, "{}", "--async");
+
+    assertThat(result.exitCode()).as(result.toString()).isZero();
+    assertThat(result.out()).isEqualTo("{\n  \"sum\" : 3\n}\n");
+  }
+
+  @Test
   void callAsync_whenTheTaskFailed_exitsWithItsError() {
     jobAt("1.0.0");
     started();
