@@ -7,7 +7,6 @@ import dev.racetrack.model.http.ApiClient;
 import dev.racetrack.model.manifest.Manifest;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -18,8 +17,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 /**
@@ -38,30 +37,10 @@ final class RunLocalCommand implements Callable<Integer> {
 
   @ParentCommand RacetrackCli root;
 
-  @Parameters(
-      arity = "0..1",
-      defaultValue = ".",
-      paramLabel = "WORKDIR",
-      description = "Job directory or manifest file (default: .).")
-  Path workdir;
-
-  @Option(names = "--remote", description = "Lifecycle URL or alias (default: the current remote).")
-  Optional<String> remote;
+  @Mixin JobSourceOptions source;
 
   @Option(names = "--port", defaultValue = "7000", description = "Local port (default: 7000).")
   int port;
-
-  @Option(
-      names = "--build-context",
-      defaultValue = "auto",
-      description = "local, git or auto (default), as for deploy.")
-  String buildContext;
-
-  @Option(
-      names = {"-e", "--extra-vars"},
-      paramLabel = "KEY=VALUE",
-      description = "Override a manifest value (dotted key; value parsed as YAML).")
-  List<String> extraVars = new ArrayList<>();
 
   @Option(
       names = "--cmd",
@@ -75,13 +54,13 @@ final class RunLocalCommand implements Callable<Integer> {
     }
     CliContext context = root.context();
     PrintStream out = context.out();
-    JobDirectory job = JobDirectory.load(workdir, extraVars);
+    JobDirectory job = source.load();
     job.manifest().warnings().forEach(w -> context.err().println("warning: " + w));
     Manifest manifest = job.manifest().manifest();
-    String lifecycle = context.remote(remote);
+    String lifecycle = context.remote(source.remote);
     ApiClient api = context.api(lifecycle);
     DeployRequest request =
-        JobUpload.request(context, job, lifecycle, buildContext, false, List.of());
+        JobUpload.request(context, job, lifecycle, source.buildContext, false, List.of());
     out.println("building " + manifest.name() + " v" + manifest.version() + " on " + lifecycle);
     String id = api.post("/api/v1/build", request, DeploymentProgress.Started.class).id();
     Deployment built = new DeploymentProgress(api, out).awaitDone(id);
