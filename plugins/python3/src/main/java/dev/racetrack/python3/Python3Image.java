@@ -7,7 +7,6 @@ import dev.racetrack.spi.ImagePlan;
 import dev.racetrack.spi.JobBuild;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,22 +39,8 @@ final class Python3Image {
         staged.resolve("job"),
         p -> skipped.contains(p.getFileName().toString()));
     BuildTools.copyResourceDir(Python3JobType.class, "wrapper", staged.resolve("wrapper"));
-    List<String> command =
-        new ArrayList<>(List.of("python3", "-u", "-m", "racetrack_job_wrapper", "run", entrypoint));
-    manifest.jobtypeExtraString("entrypoint_class").ifPresent(command::add);
-    Map<String, String> env = new LinkedHashMap<>();
-    env.put("PYTHONPATH", WRAPPER + ":" + DEPS);
-    env.put("PYTHONUNBUFFERED", "1");
-    env.put("PYTHONDONTWRITEBYTECODE", "1");
-    manifest
-        .jobtypeExtraString("max_concurrency")
-        .ifPresent(v -> env.put("JOB_MAX_CONCURRENCY", v));
-    manifest
-        .jobtypeExtraString("max_concurrency_queue")
-        .ifPresent(v -> env.put("JOB_MAX_CONCURRENCY_QUEUE", v));
-    manifest
-        .callTimeoutDuration()
-        .ifPresent(t -> env.put("JOB_CALL_TIMEOUT", Long.toString(t.toSeconds())));
+    List<String> command = Python3JobType.wrapperCommand("python3", entrypoint, manifest);
+    Map<String, String> env = Python3JobType.wrapperEnv(WRAPPER + ":" + DEPS, manifest);
     return new ImagePlan(
         manifest.jobtypeExtraString("requirements_path").map(r -> pipInstall(build, r)),
         List.of(

@@ -175,11 +175,27 @@ public final class Python3JobType implements JobType {
     if (requirements.isPresent()) {
       python = installRequirements(build, interpreter, requirements.get());
     }
+    List<String> command = wrapperCommand(python, entrypoint, manifest);
+    Map<String, String> env = wrapperEnv(LaunchSpec.ARTIFACT + "/wrapper", manifest);
+    return new LaunchSpec(command, "job", env, List.of(interpreter.prefix()));
+  }
+
+  /** The wrapper's command line for the job's entrypoint (and class), run by {@code python}. */
+  static List<String> wrapperCommand(String python, String entrypoint, Manifest manifest) {
     List<String> command =
         new ArrayList<>(List.of(python, "-u", "-m", "racetrack_job_wrapper", "run", entrypoint));
     manifest.jobtypeExtraString("entrypoint_class").ifPresent(command::add);
+    return command;
+  }
+
+  /**
+   * The wrapper's environment: its {@code PYTHONPATH}, unbuffered output, and the manifest's
+   * concurrency limits and {@code call_timeout} (the wrapper stops waiting for a job call then,
+   * answering 504, as PUB does).
+   */
+  static Map<String, String> wrapperEnv(String pythonPath, Manifest manifest) {
     Map<String, String> env = new LinkedHashMap<>();
-    env.put("PYTHONPATH", LaunchSpec.ARTIFACT + "/wrapper");
+    env.put("PYTHONPATH", pythonPath);
     env.put("PYTHONUNBUFFERED", "1");
     env.put("PYTHONDONTWRITEBYTECODE", "1");
     manifest
@@ -188,11 +204,10 @@ public final class Python3JobType implements JobType {
     manifest
         .jobtypeExtraString("max_concurrency_queue")
         .ifPresent(v -> env.put("JOB_MAX_CONCURRENCY_QUEUE", v));
-    // The wrapper stops waiting for a job call at the manifest's call_timeout (504), as PUB does.
     manifest
         .callTimeoutDuration()
         .ifPresent(t -> env.put("JOB_CALL_TIMEOUT", Long.toString(t.toSeconds())));
-    return new LaunchSpec(command, "job", env, List.of(interpreter.prefix()));
+    return env;
   }
 
   @Override
