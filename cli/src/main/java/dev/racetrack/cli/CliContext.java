@@ -1,6 +1,8 @@
 package dev.racetrack.cli;
 
 import dev.racetrack.model.http.ApiClient;
+import dev.racetrack.tls.TlsException;
+import dev.racetrack.tls.TrustedCa;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -12,7 +14,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Supplier;
+import java.util.function.Function;
 
 /**
  * What every command works with: environment, streams, the config file and HTTP. A class rather
@@ -21,19 +23,20 @@ import java.util.function.Supplier;
  */
 public final class CliContext {
   static final String USER_AGENT = "racetrack-cli";
+  static final String CA_CERT_VARIABLE = "RACETRACK_CA_CERT";
   private static final PrintStream NO_WARNINGS = new PrintStream(OutputStream.nullOutputStream());
 
   private final Map<String, String> env;
   private final PrintStream out;
   private final PrintStream err;
   private final InputStream in;
-  private final Supplier<HttpClient> httpFactory;
+  private final Function<CliContext, HttpClient> httpFactory;
   private HttpClient http;
   private final Set<Path> warnedConfigFiles = ConcurrentHashMap.newKeySet();
 
   public CliContext(
       Map<String, String> env, PrintStream out, PrintStream err, InputStream in, HttpClient http) {
-    this(env, out, err, in, () -> Objects.requireNonNull(http, "http"));
+    this(env, out, err, in, context -> Objects.requireNonNull(http, "http"));
   }
 
   private CliContext(
@@ -41,7 +44,7 @@ public final class CliContext {
       PrintStream out,
       PrintStream err,
       InputStream in,
-      Supplier<HttpClient> httpFactory) {
+      Function<CliContext, HttpClient> httpFactory) {
     this.env = Map.copyOf(env);
     this.out = Objects.requireNonNull(out, "out");
     this.err = Objects.requireNonNull(err, "err");
@@ -68,7 +71,7 @@ public final class CliContext {
   /** The HTTP client, created on first use (commands without calls start no threads). */
   public synchronized HttpClient http() {
     if (http == null) {
-      http = httpFactory.get();
+      http = httpFactory.apply(this);
     }
     return http;
   }
@@ -85,12 +88,43 @@ public final class CliContext {
 
   /** The real process context. */
   public static CliContext system() {
+    return standalone(System.getenv(), System.out, System.err, System.in);
+  }
+
+  /**
+   * A context making its own HTTP client, trusting the CA certificate of {@code RACETRACK_CA_CERT}
+   * or {@code racetrack set ca-cert} besides the JDK's authorities.
+   */
+  public static CliContext standalone(
+      Map<String, String> env, PrintStream out, PrintStream err, InputStream in) {
     return new CliContext(
-        System.getenv(),
-        System.out,
-        System.err,
-        System.in,
-        () -> HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build());
+        env,
+        out,
+        err,
+        in,
+        context -> {
+          HttpClient.Builder builder =
+              HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10));
+          Optional<Path> ca = context.caCert();
+          try {
+            return TrustedCa.trusting(builder, ca).build();
+          } catch (TlsException e) {
+            throw new CliException(
+                "cannot use the CA certificate "
+                    + ca.map(Path::toString).orElse("")
+                    + ": "
+                    + e.getMessage());
+          }
+        });
+  }
+
+  /** The CA certificate file to trust: {@code RACETRACK_CA_CERT}, else the client config's. */
+  Optional<Path> caCert() {
+    return Optional.ofNullable(env.get(CA_CERT_VARIABLE))
+        .map(String::strip)
+        .filter(v -> !v.isEmpty())
+        .map(Path::of)
+        .or(() -> config().caCert());
   }
 
   ClientConfig config() {

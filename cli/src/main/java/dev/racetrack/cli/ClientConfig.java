@@ -104,6 +104,15 @@ final class ClientConfig {
     data.put("lifecycle_url", remote);
   }
 
+  /** The CA certificate file the client trusts ({@code racetrack set ca-cert}). */
+  Optional<Path> caCert() {
+    return Optional.ofNullable(data.get("ca_cert")).map(Object::toString).map(Path::of);
+  }
+
+  void setCaCert(Path file) {
+    data.put("ca_cert", file.toString());
+  }
+
   Map<String, String> aliases() {
     return section("lifecycle_url_aliases");
   }

@@ -1,6 +1,8 @@
 package dev.racetrack.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.racetrack.tls.PemFiles;
+import dev.racetrack.tls.TlsException;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -15,7 +17,7 @@ final class ConfigCommands {
   @Command(
       name = "set",
       description = "Change client settings.",
-      subcommands = {SetRemote.class, SetAlias.class, SetCredentials.class})
+      subcommands = {SetRemote.class, SetAlias.class, SetCredentials.class, SetCaCert.class})
   static final class Set {
     @ParentCommand RacetrackCli root;
   }
@@ -33,6 +35,38 @@ final class ConfigCommands {
       config.setCurrentRemote(remote);
       config.save();
       parent.root.context().out().println("current remote is " + config.resolve(remote));
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "ca-cert",
+      description =
+          "Trust the CA certificate (PEM) that signed the platform's HTTPS certificate"
+              + " (RACETRACK_CA_CERT overrides it).")
+  static final class SetCaCert implements Callable<Integer> {
+    @ParentCommand Set parent;
+
+    @Parameters(paramLabel = "FILE")
+    java.nio.file.Path file;
+
+    @Override
+    public Integer call() {
+      java.nio.file.Path absolute = file.toAbsolutePath().normalize();
+      int count;
+      try {
+        count = PemFiles.certificates(absolute).size();
+      } catch (TlsException e) {
+        throw new CliException(e.getMessage());
+      }
+      ClientConfig config = parent.root.context().config();
+      config.setCaCert(absolute);
+      config.save();
+      parent
+          .root
+          .context()
+          .out()
+          .println("trusting " + count + " CA certificate(s) from " + absolute);
       return 0;
     }
   }

@@ -82,6 +82,7 @@ class RacetrackCliTest {
           "set",
           "set remote",
           "set alias",
+          "set ca-cert",
           "set credentials",
           "get",
           "get remote",

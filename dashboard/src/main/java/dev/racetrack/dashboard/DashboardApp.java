@@ -18,6 +18,8 @@ import dev.racetrack.dashboard.web.LoginRequiredException;
 import dev.racetrack.dashboard.web.PageRoutes;
 import dev.racetrack.dashboard.web.Web;
 import dev.racetrack.dashboard.web.WebException;
+import dev.racetrack.http.TlsConnectors;
+import dev.racetrack.tls.TrustedCa;
 import gg.jte.ContentType;
 import gg.jte.TemplateEngine;
 import io.javalin.Javalin;
@@ -37,14 +39,18 @@ public final class DashboardApp implements AutoCloseable {
 
   private final Javalin app;
   private final Web web;
+  private final TlsConnectors tls;
 
   private DashboardApp(DashboardConfig config, Clock clock) {
     SessionStore sessions = new SessionStore(clock, config.sessionLifetime());
     HttpClient http =
-        HttpClient.newBuilder()
-            .connectTimeout(Duration.ofSeconds(10))
-            .executor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor())
+        TrustedCa.trusting(
+                HttpClient.newBuilder()
+                    .connectTimeout(Duration.ofSeconds(10))
+                    .executor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()),
+                config.tls().clientTrust())
             .build();
+    this.tls = new TlsConnectors(config.tls());
     LifecycleClient lifecycle = new LifecycleClient(http, config.lifecycleUrl());
     TemplateEngine templates = TemplateEngine.createPrecompiled(ContentType.Html);
     this.web = new Web(config, sessions, lifecycle, templates);
@@ -68,8 +74,7 @@ public final class DashboardApp implements AutoCloseable {
               cfg.startup.showOldJavalinVersionWarning = false;
               cfg.concurrency.useVirtualThreads = true;
               cfg.http.defaultContentType = "text/html; charset=utf-8";
-              cfg.jetty.host = config.host();
-              cfg.jetty.port = config.port();
+              tls.install(cfg.jetty, config.host(), config.port(), List.of("/dashboard"));
               cfg.router.ignoreTrailingSlashes = true;
               cfg.routes.before(guard::before);
               cfg.routes.get(Web.BASE + "/live", ctx -> ctx.contentType("text/plain").result("ok"));
@@ -93,8 +98,10 @@ public final class DashboardApp implements AutoCloseable {
   public static DashboardApp start(DashboardConfig config, Clock clock) {
     DashboardApp dashboard = new DashboardApp(config, clock);
     dashboard.app.start();
+    dashboard.tls.startReloading();
     LOG.info(
-        "dashboard listening on http://{}:{}{} (lifecycle at {})",
+        "dashboard listening on {}://{}:{}{} (lifecycle at {})",
+        config.tls().scheme(),
         config.host(),
         dashboard.port(),
         Web.BASE,
@@ -145,6 +152,7 @@ public final class DashboardApp implements AutoCloseable {
 
   @Override
   public void close() {
+    tls.close();
     app.stop();
   }
 }

@@ -1,6 +1,7 @@
 package dev.racetrack.dashboard;
 
 import dev.racetrack.model.config.EnvReader;
+import dev.racetrack.tls.TlsConfig;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
@@ -20,7 +21,10 @@ import java.util.regex.Pattern;
  * @param siteColour the header colour, {@code #rrggbb} or test / preprod / prod ({@code
  *     SITE_COLOR})
  * @param sessionLifetime how long a dashboard session lasts ({@code SESSION_TTL_HOURS})
- * @param secureCookies whether the session cookie is {@code Secure} ({@code DASHBOARD_HTTPS})
+ * @param secureCookies whether the session cookie is {@code Secure} ({@code DASHBOARD_HTTPS},
+ *     always with TLS on)
+ * @param tls HTTPS on the dashboard's port ({@code TLS_CERT_FILE}, {@code TLS_KEY_FILE}, {@code
+ *     HEALTH_PORT}) and the CA it trusts when calling lifecycle ({@code TLS_CA_FILE})
  */
 public record DashboardConfig(
     String host,
@@ -31,7 +35,8 @@ public record DashboardConfig(
     String siteName,
     String siteColour,
     Duration sessionLifetime,
-    boolean secureCookies) {
+    boolean secureCookies,
+    TlsConfig tls) {
   private static final Pattern HEX = Pattern.compile("#[0-9a-fA-F]{6}");
   private static final Map<String, String> NAMED =
       Map.of("test", "#2f7d32", "preprod", "#b26a00", "prod", "#b3261e");
@@ -43,6 +48,8 @@ public record DashboardConfig(
     Objects.requireNonNull(pubUrl, "pubUrl");
     Objects.requireNonNull(siteName, "siteName");
     Objects.requireNonNull(sessionLifetime, "sessionLifetime");
+    Objects.requireNonNull(tls, "tls");
+    secureCookies = secureCookies || tls.enabled();
     if (!HEX.matcher(siteColour).matches()) {
       throw new IllegalArgumentException(
           "SITE_COLOR must be #rrggbb or one of test, preprod, prod, got '" + siteColour + "'");
@@ -53,18 +60,22 @@ public record DashboardConfig(
     EnvReader reader = new EnvReader(env);
     int lifecyclePort = reader.port("LIFECYCLE_PORT", 7202);
     int pubPort = reader.port("PUB_PORT", 7205);
-    String lifecycle = reader.url("LIFECYCLE_URL", "http://127.0.0.1:" + lifecyclePort);
+    TlsConfig tls = TlsConfig.fromEnv(env);
+    String scheme = tls.scheme();
+    String lifecycle = reader.url("LIFECYCLE_URL", scheme + "://127.0.0.1:" + lifecyclePort);
     String colour = reader.string("SITE_COLOR", "#1f4e79").strip();
     double hours = reader.positiveDouble("SESSION_TTL_HOURS", 12);
     return new DashboardConfig(
         reader.string("DASHBOARD_HOST", "127.0.0.1"),
         reader.port("DASHBOARD_PORT", 7203),
         URI.create(lifecycle),
-        reader.url("EXTERNAL_LIFECYCLE_URL", "http://127.0.0.1:" + lifecyclePort + "/lifecycle"),
-        reader.url("EXTERNAL_PUB_URL", "http://127.0.0.1:" + pubPort + "/pub"),
+        reader.url(
+            "EXTERNAL_LIFECYCLE_URL", scheme + "://127.0.0.1:" + lifecyclePort + "/lifecycle"),
+        reader.url("EXTERNAL_PUB_URL", scheme + "://127.0.0.1:" + pubPort + "/pub"),
         reader.string("SITE_NAME", "Racetrack"),
         NAMED.getOrDefault(colour.toLowerCase(java.util.Locale.ROOT), colour),
         Duration.ofMinutes(Math.round(hours * 60)),
-        reader.bool("DASHBOARD_HTTPS", false));
+        reader.bool("DASHBOARD_HTTPS", false),
+        tls);
   }
 }

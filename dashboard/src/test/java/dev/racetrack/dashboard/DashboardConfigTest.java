@@ -3,8 +3,11 @@ package dev.racetrack.dashboard;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.racetrack.testsupport.TlsFixture;
+import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class DashboardConfigTest {
   @Test
@@ -29,5 +32,23 @@ class DashboardConfigTest {
     assertThatThrownBy(() -> DashboardConfig.fromEnv(Map.of("SITE_COLOR", "red;} body{x")))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("SITE_COLOR");
+  }
+
+  @Test
+  void fromEnv_withTls_servesHttpsWithSecureCookiesAndHttpsDefaults(@TempDir Path dir) {
+    TlsFixture ca = TlsFixture.create(dir);
+
+    DashboardConfig config =
+        DashboardConfig.fromEnv(
+            Map.of(
+                "TLS_CERT_FILE",
+                ca.certFile().toString(),
+                "TLS_KEY_FILE",
+                ca.keyFile().toString()));
+
+    assertThat(config.tls().enabled()).isTrue();
+    assertThat(config.secureCookies()).isTrue();
+    assertThat(config.lifecycleUrl()).hasToString("https://127.0.0.1:7202");
+    assertThat(config.pubUrl()).isEqualTo("https://127.0.0.1:7205/pub");
   }
 }

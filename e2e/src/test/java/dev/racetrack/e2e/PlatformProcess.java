@@ -3,6 +3,7 @@ package dev.racetrack.e2e;
 import static org.awaitility.Awaitility.await;
 
 import dev.racetrack.testsupport.FreePort;
+import dev.racetrack.tls.TrustedCa;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -29,7 +30,7 @@ final class PlatformProcess implements AutoCloseable {
   private final Path dist;
   private final Path home;
   private final Map<String, String> env = new HashMap<>();
-  private final HttpClient http = HttpClient.newHttpClient();
+  private final HttpClient http;
   private Process process;
   private int starts;
 
@@ -45,6 +46,16 @@ final class PlatformProcess implements AutoCloseable {
     env.put("DASHBOARD_PORT", Integer.toString(FreePort.find()));
     env.put("SUPERVISOR_INTERVAL_SECONDS", "1");
     env.putAll(extraEnv);
+    // with TLS on (TLS_CERT_FILE), the harness trusts the platform's CA (TLS_CA_FILE)
+    http =
+        TrustedCa.trusting(
+                HttpClient.newBuilder(), Optional.ofNullable(env.get("TLS_CA_FILE")).map(Path::of))
+            .build();
+  }
+
+  /** {@code https} when the platform serves TLS, else {@code http}. */
+  String scheme() {
+    return env.containsKey("TLS_CERT_FILE") ? "https" : "http";
   }
 
   /** Changes a variable for the next start (e.g. another AUTH_KEY). */
@@ -53,11 +64,11 @@ final class PlatformProcess implements AutoCloseable {
   }
 
   String lifecycleUrl() {
-    return "http://127.0.0.1:" + env.get("LIFECYCLE_PORT") + "/lifecycle";
+    return scheme() + "://127.0.0.1:" + env.get("LIFECYCLE_PORT") + "/lifecycle";
   }
 
   String pubUrl() {
-    return "http://127.0.0.1:" + env.get("PUB_PORT") + "/pub";
+    return scheme() + "://127.0.0.1:" + env.get("PUB_PORT") + "/pub";
   }
 
   int imageBuilderPort() {
@@ -93,7 +104,8 @@ final class PlatformProcess implements AutoCloseable {
               () ->
                   ok(lifecycleUrl() + "/ready")
                       && ok(pubUrl() + "/ready")
-                      && ok("http://127.0.0.1:" + env.get("IMAGE_BUILDER_PORT") + "/health"));
+                      && ok(
+                          scheme() + "://127.0.0.1:" + env.get("IMAGE_BUILDER_PORT") + "/health"));
     } catch (RuntimeException e) {
       throw new AssertionError("platform did not start; its log:\n" + tail(serverLog()), e);
     }

@@ -2,6 +2,7 @@ package dev.racetrack.http;
 
 import dev.racetrack.model.Json;
 import dev.racetrack.model.error.PayloadTooLargeException;
+import dev.racetrack.tls.TlsConfig;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.json.JavalinJackson;
@@ -28,6 +29,7 @@ public final class ApiServer implements AutoCloseable {
 
   private final Javalin app;
   private final Settings settings;
+  private final TlsConnectors tls;
 
   /**
    * @param service component name, used in logs and as the title of its API docs
@@ -89,7 +91,14 @@ public final class ApiServer implements AutoCloseable {
   }
 
   public ApiServer(Settings settings, PrometheusMeterRegistry metrics, List<Routes> features) {
+    this(settings, TlsConfig.OFF, metrics, features);
+  }
+
+  /** A server serving HTTPS when {@code tls} says so (see {@link TlsConnectors}). */
+  public ApiServer(
+      Settings settings, TlsConfig tls, PrometheusMeterRegistry metrics, List<Routes> features) {
     this.settings = settings;
+    this.tls = new TlsConnectors(tls);
     Counter started = Counter.builder("commons_requests_started").register(metrics);
     Counter done = Counter.builder("commons_requests_done").register(metrics);
     Counter serverErrors = Counter.builder("commons_internal_server_errors").register(metrics);
@@ -106,8 +115,7 @@ public final class ApiServer implements AutoCloseable {
               cfg.jsonMapper(new JavalinJackson(Json.mapper(), false));
               cfg.http.maxRequestSize = settings.maxRequestBytes();
               cfg.http.defaultContentType = "application/json";
-              cfg.jetty.host = settings.host();
-              cfg.jetty.port = settings.port();
+              this.tls.install(cfg.jetty, settings.host(), settings.port(), settings.basePaths());
               cfg.router.ignoreTrailingSlashes = true;
               cfg.jetty.modifyServletContextHandler(
                   context -> features.forEach(f -> f.mountServlets(context, settings.basePaths())));
@@ -201,9 +209,11 @@ public final class ApiServer implements AutoCloseable {
         connector.addEventListener(limit);
       }
     }
+    tls.startReloading();
     LOG.info(
-        "{} listening on http://{}:{}{}",
+        "{} listening on {}://{}:{}{}",
         settings.service(),
+        tls.scheme(),
         settings.host(),
         port(),
         settings.basePaths().getLast());
@@ -215,8 +225,17 @@ public final class ApiServer implements AutoCloseable {
     return app.port();
   }
 
+  /** The plain HTTP port serving health endpoints, when TLS is on and one was configured. */
+  public java.util.Optional<Integer> healthPort() {
+    return java.util.Arrays.stream(app.jettyServer().server().getConnectors())
+        .filter(c -> "health".equals(c.getName()))
+        .map(c -> ((org.eclipse.jetty.server.ServerConnector) c).getLocalPort())
+        .findFirst();
+  }
+
   @Override
   public void close() {
+    tls.close();
     app.stop();
   }
 }

@@ -47,6 +47,7 @@ public final class ImageBuilderApp implements AutoCloseable {
                 config.port(),
                 List.of("", "/image-builder"),
                 config.maxBuildContextBytes() * 2),
+            config.tls(),
             metrics,
             List.of(new BuildRoutes(builder, config.token(), version)));
   }

@@ -3,6 +3,7 @@ package dev.racetrack.imagebuilder;
 import dev.racetrack.docker.DockerConfig;
 import dev.racetrack.model.config.EnvReader;
 import dev.racetrack.spi.Sandbox;
+import dev.racetrack.tls.TlsConfig;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -24,6 +25,8 @@ import java.util.stream.Collectors;
  * @param docker the engine and registry {@code dockerfile} and {@code docker-image} jobs are built
  *     with ({@code DOCKER_HOST}, {@code DOCKER_REGISTRY}, ...)
  * @param images the registry job images go to and their base images
+ * @param tls HTTPS on the image builder's port ({@code TLS_CERT_FILE}, {@code TLS_KEY_FILE}, {@code
+ *     HEALTH_PORT})
  */
 public record ImageBuilderConfig(
     Path dataDir,
@@ -37,7 +40,8 @@ public record ImageBuilderConfig(
     Map<String, String> toolEnv,
     Sandbox.Mode sandbox,
     DockerConfig docker,
-    ImageSettings images) {
+    ImageSettings images,
+    TlsConfig tls) {
 
   /** Variables build tools inherit; prefixes end with {@code *}. */
   static final List<String> TOOL_ENV =
@@ -69,6 +73,7 @@ public record ImageBuilderConfig(
     Objects.requireNonNull(sandbox, "sandbox");
     Objects.requireNonNull(docker, "docker");
     Objects.requireNonNull(images, "images");
+    Objects.requireNonNull(tls, "tls");
   }
 
   public static ImageBuilderConfig fromEnv(Map<String, String> env, String token) {
@@ -88,7 +93,8 @@ public record ImageBuilderConfig(
         toolEnv(env),
         Sandbox.Mode.fromEnv(e),
         DockerConfig.fromEnv(env),
-        ImageSettings.fromEnv(env));
+        ImageSettings.fromEnv(env),
+        TlsConfig.fromEnv(env));
   }
 
   static Map<String, String> toolEnv(Map<String, String> env) {
@@ -138,6 +144,7 @@ public record ImageBuilderConfig(
     out.put("docker", docker.dockerHost());
     out.put("registry", docker.registry().map(Object::toString).orElse("(none)"));
     out.put("images", images.describe());
+    out.putAll(tls.describe());
     out.put("token", "(redacted)");
     return out;
   }

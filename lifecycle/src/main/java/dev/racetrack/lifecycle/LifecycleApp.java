@@ -98,6 +98,8 @@ import dev.racetrack.spi.PluginContext;
 import dev.racetrack.spi.PluginStore;
 import dev.racetrack.spi.Plugins;
 import dev.racetrack.spi.SecretBox;
+import dev.racetrack.tls.TlsConfig;
+import dev.racetrack.tls.TrustedCa;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.http.HttpClient;
 import java.time.Clock;
@@ -128,7 +130,11 @@ public final class LifecycleApp implements AutoCloseable {
     resources.add(database);
     Jdbi jdbi = database.jdbi();
     SecretBox secrets = secretBox(config);
-    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    TlsConfig tls = TlsConfig.fromEnv(config.env());
+    HttpClient http =
+        TrustedCa.trusting(
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)), tls.clientTrust())
+            .build();
     PrometheusMeterRegistry metrics = Metrics.registry();
     database.registerMetrics(metrics);
 
@@ -401,6 +407,7 @@ public final class LifecycleApp implements AutoCloseable {
                 ClientAddress.parse(
                     config.env().getOrDefault("TRUSTED_PROXIES", ""), "TRUSTED_PROXIES"),
                 (int) new EnvReader(config.env()).positiveLong("MAX_CONNECTIONS_PER_ADDRESS", 256)),
+            tls,
             metrics,
             routes);
   }

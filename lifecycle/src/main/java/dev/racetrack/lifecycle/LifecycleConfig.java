@@ -3,6 +3,7 @@ package dev.racetrack.lifecycle;
 import dev.racetrack.lifecycle.database.DatabaseSettings;
 import dev.racetrack.model.config.EnvReader;
 import dev.racetrack.spi.SecretBox;
+import dev.racetrack.tls.TlsConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -67,14 +68,16 @@ public record LifecycleConfig(
     Path dataDir = e.dataDir();
     int port = e.port("LIFECYCLE_PORT", 7202);
     int pubPort = e.port("PUB_PORT", 7205);
-    String pubUrl = e.string("EXTERNAL_PUB_URL", "http://127.0.0.1:" + pubPort + "/pub");
+    // with TLS on (one certificate for the platform) the other components serve HTTPS too
+    String scheme = TlsConfig.fromEnv(env).scheme();
+    String pubUrl = e.string("EXTERNAL_PUB_URL", scheme + "://127.0.0.1:" + pubPort + "/pub");
     return new LifecycleConfig(
         dataDir,
         e.string("LIFECYCLE_HOST", "127.0.0.1"),
         port,
         authKey,
         DatabaseSettings.fromEnv(env),
-        e.url("IMAGE_BUILDER_URL", "http://127.0.0.1:" + e.port("IMAGE_BUILDER_PORT", 7201)),
+        e.url("IMAGE_BUILDER_URL", scheme + "://127.0.0.1:" + e.port("IMAGE_BUILDER_PORT", 7201)),
         internalToken,
         e.optional("JOB_CALL_KEY")
             .orElseGet(
@@ -82,7 +85,7 @@ public record LifecycleConfig(
                     SecretBox.readOrCreateKey(dataDir.resolve("keys").resolve("job_call_key"), 32)),
         e.url("EXTERNAL_PUB_URL", pubUrl),
         e.url("INTERNAL_PUB_URL", pubUrl),
-        e.url("EXTERNAL_LIFECYCLE_URL", "http://127.0.0.1:" + port + "/lifecycle"),
+        e.url("EXTERNAL_LIFECYCLE_URL", scheme + "://127.0.0.1:" + port + "/lifecycle"),
         e.optional("PUB_JOB_DOMAIN"),
         e.optional("RACETRACK_ADMIN_PASSWORD"),
         e.optional("INFRASTRUCTURE_TARGET"),

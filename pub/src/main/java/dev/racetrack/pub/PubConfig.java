@@ -2,6 +2,7 @@ package dev.racetrack.pub;
 
 import dev.racetrack.model.config.EnvReader;
 import dev.racetrack.model.error.ValidationException;
+import dev.racetrack.tls.TlsConfig;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Arrays;
@@ -30,6 +31,8 @@ import java.util.stream.Collectors;
  * @param jobDomain the domain whose subdomains are jobs' own hosts ({@code PUB_JOB_DOMAIN}, see
  *     {@link JobHost}); empty, jobs are served under PUB's host only
  * @param limits what callers may hold and send, and the default call timeout
+ * @param tls HTTPS on PUB's port ({@code TLS_CERT_FILE}, {@code TLS_KEY_FILE}, {@code HEALTH_PORT})
+ *     and the CA PUB trusts when it calls lifecycle ({@code TLS_CA_FILE})
  */
 public record PubConfig(
     String host,
@@ -43,7 +46,8 @@ public record PubConfig(
     Set<String> webviewJobs,
     Optional<URI> externalUrl,
     Optional<String> jobDomain,
-    PubLimits limits) {
+    PubLimits limits,
+    TlsConfig tls) {
 
   /** The default stale window: lifecycle's refusals reach PUB within a minute at worst. */
   public static final long MAX_STALE_TTL_SECONDS = 60;
@@ -57,6 +61,7 @@ public record PubConfig(
     webviewJobs = Set.copyOf(webviewJobs);
     Objects.requireNonNull(externalUrl, "externalUrl");
     Objects.requireNonNull(limits, "limits");
+    Objects.requireNonNull(tls, "tls");
     jobDomain = jobDomain.map(d -> d.strip().toLowerCase(Locale.ROOT));
     if (jobDomain.isPresent() && !DOMAIN.matcher(jobDomain.get()).matches()) {
       throw new ValidationException(
@@ -76,10 +81,11 @@ public record PubConfig(
       Map<String, String> env, String internalToken, String jobCallKey) {
     EnvReader e = new EnvReader(env);
     int lifecyclePort = e.port("LIFECYCLE_PORT", 7202);
+    TlsConfig tls = TlsConfig.fromEnv(env);
     return new PubConfig(
         e.string("PUB_HOST", "127.0.0.1"),
         e.port("PUB_PORT", 7205),
-        e.url("LIFECYCLE_URL", "http://127.0.0.1:" + lifecyclePort + "/lifecycle"),
+        e.url("LIFECYCLE_URL", tls.scheme() + "://127.0.0.1:" + lifecyclePort + "/lifecycle"),
         seconds(e.positiveDouble("LIFECYCLE_CACHE_TTL_MIN", 5)),
         seconds(e.positiveDouble("LIFECYCLE_CACHE_TTL_MAX", MAX_STALE_TTL_SECONDS)),
         Duration.ofSeconds(e.positiveLong("PUB_CONNECT_TIMEOUT", 10)),
@@ -91,7 +97,8 @@ public record PubConfig(
             .collect(Collectors.toSet()),
         e.optional("EXTERNAL_PUB_URL").map(url -> URI.create(e.url("EXTERNAL_PUB_URL", url))),
         e.optional("PUB_JOB_DOMAIN"),
-        PubLimits.fromEnv(env));
+        PubLimits.fromEnv(env),
+        tls);
   }
 
   private static Duration seconds(double seconds) {
@@ -108,6 +115,7 @@ public record PubConfig(
     out.put("external_url", externalUrl.map(URI::toString).orElse("(the request's host)"));
     out.put("job_domain", jobDomain.orElse("(none)"));
     out.putAll(limits.describe());
+    out.putAll(tls.describe());
     out.put("internal_token", "(redacted)");
     out.put("job_call_key", "(redacted)");
     return out;

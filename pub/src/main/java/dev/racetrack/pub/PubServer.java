@@ -7,6 +7,8 @@ import dev.racetrack.pub.async.AsyncConfig;
 import dev.racetrack.pub.async.AsyncEndpoint;
 import dev.racetrack.pub.async.JobClient;
 import dev.racetrack.pub.upstream.UpstreamPool;
+import dev.racetrack.tls.TlsConfig;
+import dev.racetrack.tls.TrustedCa;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
@@ -33,6 +35,7 @@ import java.net.InetSocketAddress;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,7 +66,9 @@ public final class PubServer implements AutoCloseable {
   private final HttpClient lifecycleHttp;
   private final Drain drain = new Drain();
   private Channel server;
+  private Optional<Channel> healthServer = Optional.empty();
   private AutoCloseable asyncCalls = () -> {};
+  private AutoCloseable tls = () -> {};
 
   private PubServer(EventLoopGroup group, HttpClient lifecycleHttp) {
     this.group = group;
@@ -87,9 +92,11 @@ public final class PubServer implements AutoCloseable {
         version,
         (authorizer, lifecycle, metrics) -> {
           HttpClient http =
-              HttpClient.newBuilder()
-                  .version(HttpClient.Version.HTTP_1_1)
-                  .connectTimeout(config.connectTimeout())
+              TrustedCa.trusting(
+                      HttpClient.newBuilder()
+                          .version(HttpClient.Version.HTTP_1_1)
+                          .connectTimeout(config.connectTimeout()),
+                      config.tls().clientTrust())
                   .build();
           return new AsyncCalls(
                   asyncConfig,
@@ -123,7 +130,10 @@ public final class PubServer implements AutoCloseable {
         new MultiThreadIoEventLoopGroup(
             config.limits().eventLoops(), new DefaultThreadFactory("pub", true), io);
     HttpClient lifecycleHttp =
-        HttpClient.newBuilder().connectTimeout(config.connectTimeout()).build();
+        TrustedCa.trusting(
+                HttpClient.newBuilder().connectTimeout(config.connectTimeout()),
+                config.tls().clientTrust())
+            .build();
     PubServer pub = new PubServer(group, lifecycleHttp);
     try {
       pub.bind(config, clock, version, async, epoll);
@@ -134,10 +144,12 @@ public final class PubServer implements AutoCloseable {
           e);
     }
     LOG.info(
-        "pub listening on http://{}:{}/pub ({})",
+        "pub listening on {}://{}:{}/pub ({}){}",
+        config.tls().scheme(),
         config.host(),
         pub.port(),
-        epoll ? "epoll" : "nio");
+        epoll ? "epoll" : "nio",
+        pub.healthPort().map(p -> ", health on http://" + config.host() + ":" + p).orElse(""));
     return pub;
   }
 
@@ -181,7 +193,7 @@ public final class PubServer implements AutoCloseable {
                 config.internalToken(),
                 version,
                 new JobHost(config.jobDomain()),
-                new TokenForm(config.externalUrl()),
+                new TokenForm(config.externalUrl(), config.tls().enabled()),
                 async,
                 limits.maxBody()));
     Connections connections =
@@ -199,36 +211,72 @@ public final class PubServer implements AutoCloseable {
     long headTimeoutNanos = limits.headTimeout().toNanos();
     Class<? extends ServerChannel> serverType =
         epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+    PubTls pubTls = PubTls.of(config.tls());
+    tls = pubTls;
+    Pipeline pipeline = new Pipeline(strict, gateway, connections, drain, headTimeoutNanos);
     server =
-        new ServerBootstrap()
-            .group(group)
-            .channel(serverType)
-            .option(ChannelOption.SO_BACKLOG, 1024)
-            .option(ChannelOption.ALLOCATOR, BUFFERS)
-            .childOption(ChannelOption.ALLOCATOR, BUFFERS)
-            .childOption(ChannelOption.TCP_NODELAY, true)
-            .childOption(
-                ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32_768, 131_072))
-            .childHandler(
-                new ChannelInitializer<>() {
-                  @Override
-                  protected void initChannel(Channel ch) {
-                    ch.pipeline()
-                        .addLast(new HttpServerCodec(strict.clone()))
-                        .addLast(drain)
-                        .addLast(connections)
-                        .addLast(new HttpServerExpectContinueHandler())
-                        .addLast(new Front(gateway, headTimeoutNanos));
-                  }
-                })
+        bootstrap(serverType, pipeline.initializer(pubTls, false))
             .bind(config.host(), config.port())
             .syncUninterruptibly()
             .channel();
+    if (config.tls().healthPort().isPresent()) {
+      healthServer =
+          Optional.of(
+              bootstrap(serverType, pipeline.initializer(PubTls.of(TlsConfig.OFF), true))
+                  .bind(config.host(), config.tls().healthPort().get())
+                  .syncUninterruptibly()
+                  .channel());
+    }
     group.next().scheduleWithFixedDelay(cache::sweep, 1, 1, TimeUnit.MINUTES);
+  }
+
+  /** The parts of every connection's pipeline. */
+  private record Pipeline(
+      HttpDecoderConfig strict,
+      Gateway gateway,
+      Connections connections,
+      Drain drain,
+      long headTimeoutNanos) {
+    ChannelInitializer<Channel> initializer(PubTls tls, boolean healthOnly) {
+      return new ChannelInitializer<>() {
+        @Override
+        protected void initChannel(Channel ch) {
+          tls.addTo(ch);
+          ch.pipeline().addLast(new HttpServerCodec(strict.clone()));
+          if (healthOnly) {
+            ch.pipeline().addLast(new HealthOnly());
+          }
+          ch.pipeline()
+              .addLast(drain)
+              .addLast(connections)
+              .addLast(new HttpServerExpectContinueHandler())
+              .addLast(new Front(gateway, headTimeoutNanos));
+        }
+      };
+    }
+  }
+
+  private ServerBootstrap bootstrap(
+      Class<? extends ServerChannel> serverType, ChannelInitializer<Channel> initializer) {
+    return new ServerBootstrap()
+        .group(group)
+        .channel(serverType)
+        .option(ChannelOption.SO_BACKLOG, 1024)
+        .option(ChannelOption.ALLOCATOR, BUFFERS)
+        .childOption(ChannelOption.ALLOCATOR, BUFFERS)
+        .childOption(ChannelOption.TCP_NODELAY, true)
+        .childOption(
+            ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32_768, 131_072))
+        .childHandler(initializer);
   }
 
   public int port() {
     return ((InetSocketAddress) server.localAddress()).getPort();
+  }
+
+  /** The plain HTTP port serving only health probes, when TLS is on and one is configured. */
+  public Optional<Integer> healthPort() {
+    return healthServer.map(c -> ((InetSocketAddress) c.localAddress()).getPort());
   }
 
   /** Stops gracefully, letting calls in flight finish for up to {@link #DEFAULT_DRAIN}. */
@@ -242,6 +290,12 @@ public final class PubServer implements AutoCloseable {
    * keep-alive connections are closed at once), then closes everything.
    */
   public void close(Duration drainLimit) {
+    healthServer.ifPresent(c -> c.close().awaitUninterruptibly(5, TimeUnit.SECONDS));
+    try {
+      tls.close();
+    } catch (Exception e) {
+      LOG.warn("pub's certificate reloading did not stop cleanly: {}", e.toString());
+    }
     if (server != null) {
       server.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
       int cut = drain.drain(drainLimit);

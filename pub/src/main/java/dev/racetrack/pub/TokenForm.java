@@ -20,9 +20,16 @@ final class TokenForm {
   static final int MAX_BODY = 16 * 1024;
 
   private final Optional<URI> externalUrl;
+  private final boolean tls;
 
   TokenForm(Optional<URI> externalUrl) {
+    this(externalUrl, false);
+  }
+
+  /** {@code tls}: PUB itself serves HTTPS, so its cookies are {@code Secure}. */
+  TokenForm(Optional<URI> externalUrl, boolean tls) {
     this.externalUrl = externalUrl;
+    this.tls = tls;
   }
 
   /** The answer to a posted form of {@code job} (the body already read). */
@@ -38,7 +45,8 @@ final class TokenForm {
             .parameters();
     String token = first(form, "token").orElse("").strip();
     boolean secure =
-        externalUrl.map(url -> "https".equals(url.getScheme())).orElse(false)
+        tls
+            || externalUrl.map(url -> "https".equals(url.getScheme())).orElse(false)
             || "https".equalsIgnoreCase(headers.get("X-Forwarded-Proto"));
     // on the job's own host the cookie is the host's (no Domain), for every path
     String cookiePath = onJobHost ? "/" : JobAnswerHeaders.cookiePath(job);

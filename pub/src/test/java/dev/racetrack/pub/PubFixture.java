@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.racetrack.model.Json;
 import dev.racetrack.model.auth.JobCallSecrets;
 import dev.racetrack.pub.async.AsyncEndpoint;
+import dev.racetrack.tls.TlsConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -63,7 +64,8 @@ final class PubFixture implements AutoCloseable {
                 Set.of(WEBVIEW_JOB),
                 externalUrl,
                 jobDomain,
-                limits),
+                limits,
+                TlsConfig.OFF),
             clock,
             VERSION,
             async);

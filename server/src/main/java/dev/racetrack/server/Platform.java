@@ -14,6 +14,7 @@ import dev.racetrack.pub.async.AsyncConfig;
 import dev.racetrack.spi.PluginBundle;
 import dev.racetrack.spi.PluginStore;
 import dev.racetrack.spi.Plugins;
+import dev.racetrack.tls.TlsConfig;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -66,14 +67,21 @@ public final class Platform implements AutoCloseable {
               Clock.systemUTC()),
           Set.of("image-builder"),
           Duration.ofSeconds(1));
+      // one JVM, one health port: lifecycle's (the other components share its process)
+      Map<String, String> others = new HashMap<>(env);
+      others.remove("HEALTH_PORT");
+      String scheme = TlsConfig.fromEnv(env).scheme();
       ImageBuilderApp builder =
           ImageBuilderApp.start(
-              ImageBuilderConfig.fromEnv(env, internalToken), plugins, Clock.systemUTC(), version);
+              ImageBuilderConfig.fromEnv(others, internalToken),
+              plugins,
+              Clock.systemUTC(),
+              version);
       components.add(builder);
       imageBuilderPort = builder.port();
       PubServer pub =
           PubServer.start(
-              PubConfig.fromEnv(env, internalToken, lifecycleConfig.jobCallKey()),
+              PubConfig.fromEnv(others, internalToken, lifecycleConfig.jobCallKey()),
               AsyncConfig.fromEnv(env),
               Clock.systemUTC(),
               version);
@@ -81,8 +89,8 @@ public final class Platform implements AutoCloseable {
           Duration.ofSeconds(reader.positiveLong("SHUTDOWN_DRAIN_SECONDS", DEFAULT_DRAIN_SECONDS));
       components.add(() -> pub.close(drain)); // first: no new calls, the ones in flight finish
       pubPort = pub.port();
-      Map<String, String> dashboardEnv = new HashMap<>(env);
-      dashboardEnv.putIfAbsent("LIFECYCLE_URL", "http://127.0.0.1:" + lifecyclePort);
+      Map<String, String> dashboardEnv = new HashMap<>(others);
+      dashboardEnv.putIfAbsent("LIFECYCLE_URL", scheme + "://127.0.0.1:" + lifecyclePort);
       dashboardEnv.putIfAbsent("PUB_PORT", Integer.toString(pubPort));
       DashboardApp dashboard =
           DashboardApp.start(DashboardConfig.fromEnv(dashboardEnv), Clock.systemUTC());

@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import javax.net.ssl.SSLHandshakeException;
 
 /**
  * A small JSON client for the platform's own APIs: sends JSON, parses JSON, and turns error
@@ -133,6 +134,15 @@ public final class ApiClient {
       throw new UnavailableException("request to " + request.uri() + " timed out", e);
     } catch (ConnectException e) {
       throw new UnavailableException("cannot connect to " + baseUrl + " (is it running?)", e);
+    } catch (SSLHandshakeException e) {
+      throw new UnavailableException(
+          "the TLS certificate of "
+              + baseUrl
+              + " is not trusted ("
+              + e.getMessage()
+              + "); trust the CA that signed it with: racetrack set ca-cert CA.pem"
+              + " (or RACETRACK_CA_CERT=CA.pem)",
+          e);
     } catch (IOException e) {
       throw new UnavailableException(
           "request to " + request.uri() + " failed: " + e.getMessage(), e);
