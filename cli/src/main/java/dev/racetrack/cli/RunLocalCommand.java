@@ -133,8 +133,10 @@ final class RunLocalCommand implements Callable<Integer> {
                 "--label",
                 "job-version=" + manifest.version()));
     env.keySet().forEach(k -> args.addAll(List.of("-e", k)));
+    // job images start the wrapper from their entrypoint: --cmd replaces it with a shell
+    cmd.ifPresent(c -> args.addAll(List.of("--entrypoint", "sh")));
     args.add(image);
-    cmd.ifPresent(c -> args.addAll(List.of("sh", "-c", c)));
+    cmd.ifPresent(c -> args.addAll(List.of("-c", c)));
     return args;
   }
 

@@ -115,6 +115,18 @@ class RunLocalCommandTest {
   }
 
   @Test
+  void runLocal_withCmd_replacesTheImagesEntrypointWithAShell() throws IOException {
+    acceptBuild(IMAGE);
+
+    CliFixture.Result result =
+        cli.run("run-local", jobDir.toString(), "--build-context", "local", "--cmd", "ls -la /src");
+
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    String run = Files.readAllLines(dockerLog).get(1);
+    assertThat(run).contains("|--entrypoint|sh|" + IMAGE + "|-c|ls -la /src|env:");
+  }
+
+  @Test
   void runLocal_whenThePullFails_namesTheImageAndHowToLogIn() throws IOException {
     acceptBuild(IMAGE);
     cli.withEnv("PULL_EXIT", "1");

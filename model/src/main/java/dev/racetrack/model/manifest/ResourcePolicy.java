@@ -14,9 +14,10 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>The effective resources of a manifest: every missing value takes the default; when {@code
  * memory_max} (or {@code cpu_max}) is missing and the default is below the given minimum, the
- * maximum is the minimum; {@code memory_min} is raised to a quarter of {@code memory_max} when it
- * is lower (a job may not burst to more than four times what it reserves); {@code memory_max} may
- * not exceed the ceiling.
+ * maximum is the minimum, and when a minimum is missing and its default is above the given maximum,
+ * the minimum is the maximum; {@code memory_min} is raised to a quarter of {@code memory_max} when
+ * it is lower (a job may not burst to more than four times what it reserves); {@code memory_max}
+ * may not exceed the ceiling.
  *
  * @param memoryMin default {@code memory_min} ({@code DEFAULT_JOB_MEMORY_MIN}, 256Mi)
  * @param memoryMax default {@code memory_max} ({@code DEFAULT_JOB_MEMORY_MAX}, 1Gi)
@@ -98,9 +99,9 @@ public record ResourcePolicy(
     Quantity askedMemoryMax = given(given.map(Manifest.Resources::memoryMax), "memory_max");
     Quantity askedCpuMin = given(given.map(Manifest.Resources::cpuMin), "cpu_min");
     Quantity askedCpuMax = given(given.map(Manifest.Resources::cpuMax), "cpu_max");
-    Quantity minMemory = askedMemoryMin == null ? memoryMin : askedMemoryMin;
+    Quantity minMemory = minOf(askedMemoryMin, memoryMin, askedMemoryMax);
     Quantity maxMemory = maxOf(askedMemoryMax, memoryMax, minMemory);
-    Quantity minCpu = askedCpuMin == null ? cpuMin : askedCpuMin;
+    Quantity minCpu = minOf(askedCpuMin, cpuMin, askedCpuMax);
     Quantity maxCpu = maxOf(askedCpuMax, cpuMax, minCpu);
     if (maxMemory.compareTo(memoryLimit) > 0) {
       throw new ValidationException(
@@ -119,6 +120,15 @@ public record ResourcePolicy(
 
   private static @Nullable Quantity given(Optional<String> text, String key) {
     return text.map(t -> Quantity.parse(t, "resources." + key)).orElse(null);
+  }
+
+  /** The asked minimum; else the default, unless that is above the asked maximum, then that. */
+  private static Quantity minOf(
+      @Nullable Quantity asked, Quantity byDefault, @Nullable Quantity askedMax) {
+    if (asked != null) {
+      return asked;
+    }
+    return askedMax != null && byDefault.compareTo(askedMax) > 0 ? askedMax : byDefault;
   }
 
   /** The asked maximum; else the default, unless that is below the minimum, then the minimum. */

@@ -29,6 +29,12 @@ class ResourcePolicyTest {
   }
 
   @Test
+  void effective_whenTheMaximumIsBelowTheDefaultMinimum_theMinimumIsTheMaximum() {
+    assertThat(policy.effective(new Manifest.Resources(null, "128Mi", null, "5m")))
+        .isEqualTo(new Manifest.Resources("128Mi", "128Mi", "5m", "5m"));
+  }
+
+  @Test
   void effective_raisesMemoryMinToAQuarterOfMemoryMax() {
     assertThat(policy.effective(new Manifest.Resources("100Mi", "4Gi", null, null)).memoryMin())
         .isEqualTo("1Gi");
