@@ -166,9 +166,5 @@ rt_ci_containers() {
     "bases=$RACETRACK_TEST_PYTHON_BASE $RACETRACK_TEST_JAVA_BASE"
 }
 
-if [ "${BASH_SOURCE[0]}" = "$0" ]; then
-  rt_ci_containers
-else
-  rt_ci_containers
-  set +e +u +o pipefail
-fi
+# Sourced or run, the same: the caller (.ci/run) keeps its own strict mode.
+rt_ci_containers
