@@ -3,12 +3,12 @@ package dev.racetrack.imagebuilder;
 import com.google.cloud.tools.jib.api.ImageReference;
 import com.google.cloud.tools.jib.api.InvalidImageReferenceException;
 import dev.racetrack.model.config.EnvReader;
+import dev.racetrack.model.config.RegistrySettings;
 import dev.racetrack.model.error.ValidationException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * Where job images go and what they are built on (the original's {@code docker_registry} and {@code
@@ -36,10 +36,6 @@ public record ImageSettings(
 
   public static final String DEFAULT_PYTHON3_BASE = "python:3.11-slim-bookworm";
   public static final String DEFAULT_JAVA_BASE = "eclipse-temurin:21-jre";
-  private static final Pattern REGISTRY =
-      Pattern.compile("[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?(:[0-9]{1,5})?");
-  private static final Pattern NAMESPACE =
-      Pattern.compile("[a-z0-9]+([._-][a-z0-9]+)*(/[a-z0-9]+([._-][a-z0-9]+)*)*");
 
   public ImageSettings {
     Objects.requireNonNull(registry, "registry");
@@ -53,43 +49,16 @@ public record ImageSettings(
   /** Reads and validates the settings; errors name the bad variable. */
   public static ImageSettings fromEnv(Map<String, String> env) {
     EnvReader e = new EnvReader(env);
-    Optional<String> registry = e.optional("DOCKER_REGISTRY");
-    registry
-        .filter(r -> !REGISTRY.matcher(r).matches())
-        .ifPresent(
-            r -> {
-              throw new ValidationException(
-                  "environment variable DOCKER_REGISTRY must be a registry's host[:port] (e.g."
-                      + " registry.example.com or 127.0.0.1:5000), got '"
-                      + r
-                      + "'");
-            });
-    String namespace = e.string("DOCKER_REGISTRY_NAMESPACE", "racetrack");
-    if (!NAMESPACE.matcher(namespace).matches()) {
-      throw new ValidationException(
-          "environment variable DOCKER_REGISTRY_NAMESPACE must be a repository path of lower-case"
-              + " letters, digits and . _ - separated by /, got '"
-              + namespace
-              + "'");
-    }
-    Optional<String> username = e.optional("DOCKER_REGISTRY_USERNAME");
-    Optional<String> password = e.optional("DOCKER_REGISTRY_PASSWORD");
-    if (username.isPresent() != password.isPresent()) {
-      throw new ValidationException(
-          "environment variables DOCKER_REGISTRY_USERNAME and DOCKER_REGISTRY_PASSWORD must be set"
-              + " together ("
-              + (username.isPresent() ? "DOCKER_REGISTRY_PASSWORD" : "DOCKER_REGISTRY_USERNAME")
-              + " is missing)");
-    }
+    RegistrySettings registry = RegistrySettings.fromEnv(env);
     Map<String, String> bases = new LinkedHashMap<>();
     bases.put("python3", imageReference(e, "PYTHON3_BASE_IMAGE", DEFAULT_PYTHON3_BASE));
     bases.put("java", imageReference(e, "JAVA_BASE_IMAGE", DEFAULT_JAVA_BASE));
     return new ImageSettings(
-        registry,
-        namespace,
-        username,
-        password,
-        e.bool("DOCKER_REGISTRY_INSECURE", false),
+        registry.registry(),
+        registry.namespace(),
+        registry.username(),
+        registry.password(),
+        registry.insecure(),
         bases,
         e.optional("DOCKER_HOST"));
   }

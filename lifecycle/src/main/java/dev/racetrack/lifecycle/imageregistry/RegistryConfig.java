@@ -1,12 +1,12 @@
 package dev.racetrack.lifecycle.imageregistry;
 
 import dev.racetrack.model.config.EnvReader;
+import dev.racetrack.model.config.RegistrySettings;
 import dev.racetrack.model.error.ValidationException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * The registry job images live in (the image builder's {@code DOCKER_REGISTRY*} settings) and the
@@ -28,8 +28,6 @@ public record RegistryConfig(
     boolean insecure,
     int keep,
     Optional<Duration> interval) {
-  private static final Pattern REGISTRY =
-      Pattern.compile("[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?(:[0-9]{1,5})?");
 
   public RegistryConfig {
     Objects.requireNonNull(registry, "registry");
@@ -41,20 +39,8 @@ public record RegistryConfig(
 
   public static RegistryConfig fromEnv(Map<String, String> env) {
     EnvReader e = new EnvReader(env);
-    Optional<String> registry = e.optional("DOCKER_REGISTRY");
-    if (registry.isPresent() && !REGISTRY.matcher(registry.get()).matches()) {
-      throw new ValidationException(
-          "environment variable DOCKER_REGISTRY must be a registry's host[:port], got '"
-              + registry.get()
-              + "'");
-    }
-    Optional<String> username = e.optional("DOCKER_REGISTRY_USERNAME");
-    Optional<String> password = e.optional("DOCKER_REGISTRY_PASSWORD");
-    if (username.isPresent() != password.isPresent()) {
-      throw new ValidationException(
-          "environment variables DOCKER_REGISTRY_USERNAME and DOCKER_REGISTRY_PASSWORD must be set"
-              + " together");
-    }
+    RegistrySettings settings = RegistrySettings.fromEnv(env);
+    Optional<String> registry = settings.registry();
     String keep = e.string("REGISTRY_CLEAN_KEEP", "10");
     int keepCount;
     try {
@@ -89,10 +75,10 @@ public record RegistryConfig(
     }
     return new RegistryConfig(
         registry,
-        e.string("DOCKER_REGISTRY_NAMESPACE", "racetrack"),
-        username,
-        password,
-        e.bool("DOCKER_REGISTRY_INSECURE", false),
+        settings.namespace(),
+        settings.username(),
+        settings.password(),
+        settings.insecure(),
         keepCount,
         interval == 0 ? Optional.empty() : Optional.of(Duration.ofMinutes(interval)));
   }

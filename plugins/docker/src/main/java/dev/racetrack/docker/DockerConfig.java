@@ -1,6 +1,7 @@
 package dev.racetrack.docker;
 
 import dev.racetrack.model.config.EnvReader;
+import dev.racetrack.model.config.RegistrySettings;
 import dev.racetrack.model.error.ValidationException;
 import java.util.Locale;
 import java.util.Map;
@@ -74,14 +75,14 @@ public record DockerConfig(
   /** Reads the settings; every variable is optional. */
   public static DockerConfig fromEnv(Map<String, String> environment) {
     EnvReader env = new EnvReader(environment);
+    RegistrySettings settings = RegistrySettings.fromEnv(environment);
     Optional<Registry> registry =
-        env.optional("DOCKER_REGISTRY")
+        settings
+            .registry()
             .map(
                 address ->
                     new Registry(
-                        address,
-                        env.string("DOCKER_REGISTRY_USERNAME", ""),
-                        env.string("DOCKER_REGISTRY_PASSWORD", "")));
+                        address, settings.username().orElse(""), settings.password().orElse("")));
     return new DockerConfig(
         env.string("DOCKER_HOST", "unix:///var/run/docker.sock"),
         registry,
@@ -90,7 +91,7 @@ public record DockerConfig(
         env.string("DOCKER_TARGET_USER", "65534:65534"),
         env.string("DOCKER_TARGET_RESTART", "unless-stopped").toLowerCase(Locale.ROOT),
         env.positiveLong("DOCKER_TARGET_MAX_PROCESSES", 256),
-        env.string("DOCKER_REGISTRY_NAMESPACE", "racetrack"));
+        settings.namespace());
   }
 
   /** Whether containers share the host's network (no bridge on the engine). */

@@ -143,6 +143,12 @@ class ContainerPlanTest {
 
   @Test
   void fromEnv_withARootUser_isRefused() {
+    assertThatThrownBy(
+            () ->
+                DockerConfig.fromEnv(
+                    Map.of("DOCKER_REGISTRY", "127.0.0.1:5000", "DOCKER_REGISTRY_USERNAME", "bot")))
+        .as("the target reads the registry as the image builder does: credentials come in pairs")
+        .hasMessageContaining("DOCKER_REGISTRY_PASSWORD is missing");
     assertThatThrownBy(() -> DockerConfig.fromEnv(Map.of("DOCKER_TARGET_USER", "0:0")))
         .isInstanceOf(ValidationException.class)
         .hasMessageContaining("DOCKER_TARGET_USER");
