@@ -5,6 +5,7 @@ import dev.racetrack.dashboard.admin.AdminRoutes;
 import dev.racetrack.dashboard.admin.EscPages;
 import dev.racetrack.dashboard.admin.RecordPages;
 import dev.racetrack.dashboard.audit.AuditRoutes;
+import dev.racetrack.dashboard.config.DashboardConfig;
 import dev.racetrack.dashboard.docs.DocsRoutes;
 import dev.racetrack.dashboard.job.JobPages;
 import dev.racetrack.dashboard.job.ListPages;

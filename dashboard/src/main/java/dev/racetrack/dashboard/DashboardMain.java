@@ -1,5 +1,6 @@
 package dev.racetrack.dashboard;
 
+import dev.racetrack.dashboard.config.DashboardConfig;
 import java.time.Clock;
 import java.util.concurrent.CountDownLatch;
 

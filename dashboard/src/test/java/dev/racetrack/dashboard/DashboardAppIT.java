@@ -2,6 +2,7 @@ package dev.racetrack.dashboard;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.racetrack.dashboard.config.DashboardConfig;
 import dev.racetrack.testsupport.FreePort;
 import java.io.IOException;
 import java.net.URI;

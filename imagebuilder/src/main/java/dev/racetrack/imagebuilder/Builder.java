@@ -1,13 +1,13 @@
 package dev.racetrack.imagebuilder;
 
 import dev.racetrack.model.FileTrees;
-import dev.racetrack.model.Json;
 import dev.racetrack.model.build.BuildRequest;
 import dev.racetrack.model.build.BuildResult;
 import dev.racetrack.model.error.RacetrackException;
 import dev.racetrack.model.manifest.Manifest;
 import dev.racetrack.model.manifest.ManifestFiles;
 import dev.racetrack.model.manifest.ManifestValidator;
+import dev.racetrack.spi.ArtifactStore;
 import dev.racetrack.spi.BuildProgress;
 import dev.racetrack.spi.ImagePlan;
 import dev.racetrack.spi.JobBuild;
@@ -158,12 +158,7 @@ public final class Builder {
     SystemPackages.dpkg().requireInstalled(manifest.systemDependencies());
     progress.log("job type " + jobType.key());
     progress.phase("building image (1/1)");
-    Path artifact =
-        config
-            .artifacts()
-            .resolve(manifest.name())
-            .resolve(manifest.version())
-            .resolve(request.tag());
+    Path artifact = config.artifacts().dir(manifest.name(), manifest.version(), request.tag());
     prepareEmpty(artifact);
     LaunchSpec launch =
         jobType.buildLocal(
@@ -175,7 +170,7 @@ public final class Builder {
                 config.toolEnv(),
                 progress,
                 sandbox));
-    writeLaunchSpec(artifact, launch);
+    ArtifactStore.writeLaunch(artifact, launch);
     progress.phase("finalizing the build");
     progress.log("artifact ready: " + artifact);
     return artifact.toString();
@@ -307,14 +302,6 @@ public final class Builder {
       FileTrees.delete(workspace);
     } catch (UncheckedIOException e) {
       progress.warning("could not clean up the workspace: " + e.getMessage());
-    }
-  }
-
-  private static void writeLaunchSpec(Path artifact, LaunchSpec launch) {
-    try {
-      Files.writeString(artifact.resolve("launch.json"), Json.write(launch));
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write launch.json: " + e.getMessage(), e);
     }
   }
 

@@ -2,6 +2,7 @@ package dev.racetrack.imagebuilder;
 
 import dev.racetrack.docker.DockerConfig;
 import dev.racetrack.model.config.EnvReader;
+import dev.racetrack.spi.ArtifactStore;
 import dev.racetrack.spi.Sandbox;
 import dev.racetrack.tls.TlsConfig;
 import java.nio.file.Path;
@@ -119,8 +120,8 @@ public record ImageBuilderConfig(
     return dataDir.resolve("workspaces");
   }
 
-  public Path artifacts() {
-    return dataDir.resolve("artifacts");
+  public ArtifactStore artifacts() {
+    return ArtifactStore.in(dataDir);
   }
 
   /** Jib's caches of base and job layers. */
@@ -136,7 +137,7 @@ public record ImageBuilderConfig(
   public Map<String, Object> describe() {
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("listen", host + ":" + port);
-    out.put("artifacts", artifacts());
+    out.put("artifacts", artifacts().root());
     out.put("build_logs", buildLogs());
     out.put("git_allowed_schemes", gitAllowedSchemes);
     out.put("concurrent_builds", concurrentBuilds);

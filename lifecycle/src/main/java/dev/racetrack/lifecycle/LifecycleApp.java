@@ -7,9 +7,9 @@ import dev.racetrack.http.Metrics;
 import dev.racetrack.http.Routes;
 import dev.racetrack.lifecycle.asynccall.AsyncCallRepository;
 import dev.racetrack.lifecycle.asynccall.AsyncCallRoutes;
-import dev.racetrack.lifecycle.audit.AuditLog;
 import dev.racetrack.lifecycle.audit.AuditRepository;
 import dev.racetrack.lifecycle.audit.AuditRoutes;
+import dev.racetrack.lifecycle.auditlog.AuditLog;
 import dev.racetrack.lifecycle.auth.Accounts;
 import dev.racetrack.lifecycle.auth.AuthConfig;
 import dev.racetrack.lifecycle.auth.AuthSubjectRepository;
@@ -32,19 +32,19 @@ import dev.racetrack.lifecycle.database.Database;
 import dev.racetrack.lifecycle.database.DatabaseSettings;
 import dev.racetrack.lifecycle.database.EmbeddedPostgresServer;
 import dev.racetrack.lifecycle.database.JdbcTarget;
-import dev.racetrack.lifecycle.deployment.BuildContexts;
 import dev.racetrack.lifecycle.deployment.DeploymentPipeline;
 import dev.racetrack.lifecycle.deployment.DeploymentQuota;
 import dev.racetrack.lifecycle.deployment.DeploymentRepository;
 import dev.racetrack.lifecycle.deployment.DeploymentRoutes;
 import dev.racetrack.lifecycle.deployment.Deployments;
 import dev.racetrack.lifecycle.deployment.ImageBuilderClient;
+import dev.racetrack.lifecycle.deployment.JobDeploymentRoutes;
 import dev.racetrack.lifecycle.esc.EscRepository;
 import dev.racetrack.lifecycle.esc.EscRoutes;
 import dev.racetrack.lifecycle.esc.Escs;
 import dev.racetrack.lifecycle.event.EventBus;
+import dev.racetrack.lifecycle.event.GatewayNotifier;
 import dev.racetrack.lifecycle.event.JobWatcher;
-import dev.racetrack.lifecycle.gateway.GatewayNotifier;
 import dev.racetrack.lifecycle.gateway.GatewayRoutes;
 import dev.racetrack.lifecycle.gateway.JobCallAuthorizer;
 import dev.racetrack.lifecycle.graph.GraphRoutes;
@@ -55,6 +55,7 @@ import dev.racetrack.lifecycle.imageregistry.RegistryClient;
 import dev.racetrack.lifecycle.imageregistry.RegistryConfig;
 import dev.racetrack.lifecycle.info.InfoRoutes;
 import dev.racetrack.lifecycle.infra.Targets;
+import dev.racetrack.lifecycle.job.BuildContexts;
 import dev.racetrack.lifecycle.job.JobListing;
 import dev.racetrack.lifecycle.job.JobRemoval;
 import dev.racetrack.lifecycle.job.JobRepository;
@@ -90,6 +91,7 @@ import dev.racetrack.model.auth.JobCallSecrets;
 import dev.racetrack.model.config.EnvReader;
 import dev.racetrack.model.manifest.ManifestValidator;
 import dev.racetrack.model.manifest.ResourcePolicy;
+import dev.racetrack.spi.ArtifactStore;
 import dev.racetrack.spi.InfrastructurePlugin;
 import dev.racetrack.spi.InfrastructureTarget;
 import dev.racetrack.spi.PluginBundle;
@@ -152,7 +154,8 @@ public final class LifecycleApp implements AutoCloseable {
     Authorizer authorizer = new Authorizer(permissions, users);
     RequestAuth requestAuth = new RequestAuth(authenticator);
     AuditLog audit = new AuditLog();
-    PluginInventory pluginInventory = new PluginInventory(plugins, LifecycleMain.version());
+    PluginInventory pluginInventory =
+        new PluginInventory(plugins, LifecycleConfig.platformVersion());
     pluginInventory.record(jdbi, audit);
     long maxPluginBytes = config.maxBuildContextBytes() * 2;
     PluginStore pluginStore =
@@ -275,12 +278,12 @@ public final class LifecycleApp implements AutoCloseable {
                   new PrometheusTargets(
                       config.dataDir().resolve("metrics").resolve("sd_config_jobs.yaml")),
                   new Cleanup(
-                      jdbi,
+                      deploymentRepository,
                       asyncCalls,
                       Duration.ofMinutes(
                           new EnvReader(config.env())
                               .positiveLong("ASYNC_JOB_CALL_LIFETIME_MINUTES", 240)),
-                      config.dataDir().resolve("artifacts"),
+                      ArtifactStore.in(config.dataDir()),
                       clock),
                   config.reconciliationLoop() ? Optional.of(reconciler) : Optional.empty()),
               new Supervisor.Settings(
@@ -316,7 +319,7 @@ public final class LifecycleApp implements AutoCloseable {
             new StreamRoutes(socketIoLogs, authenticator, events, jobWatcher),
             new InfoRoutes(
                 database,
-                LifecycleMain.version(),
+                LifecycleConfig.platformVersion(),
                 config.externalPubUrl(),
                 config.externalLifecycleUrl()),
             userRoutes,
@@ -372,11 +375,10 @@ public final class LifecycleApp implements AutoCloseable {
                         maintenance,
                         contexts,
                         pluginHooks)),
-                deployments,
                 targets,
-                deploymentRepository,
                 requestAuth,
                 logStreams),
+            new JobDeploymentRoutes(jobs, deployments, deploymentRepository, requestAuth),
             new MaintenanceRoutes(maintenance, requestAuth),
             new PluginRoutes(pluginInventory, pluginLibrary, plugins, requestAuth, maxPluginBytes),
             new ReconcileRoutes(reconciler, authorizer, maintenance, requestAuth),
@@ -391,7 +393,7 @@ public final class LifecycleApp implements AutoCloseable {
         new ApiServer(
             new ApiServer.Settings(
                 "lifecycle",
-                LifecycleMain.version(),
+                LifecycleConfig.platformVersion(),
                 config.host(),
                 config.port(),
                 List.of("", "/lifecycle"),

@@ -125,4 +125,17 @@ public record LifecycleConfig(
   public String toString() {
     return "LifecycleConfig" + describe();
   }
+
+  /** {@code AUTH_KEY}, or the key generated once and kept in the data directory. */
+  public static String resolveAuthKey(Map<String, String> env, Path dataDir) {
+    Optional<String> configured = new EnvReader(env).optional("AUTH_KEY");
+    return configured.orElseGet(
+        () -> SecretBox.readOrCreateKey(dataDir.resolve("keys").resolve("auth_key"), 32));
+  }
+
+  /** The platform version, from the jar manifest ({@code dev} when run from classes). */
+  public static String platformVersion() {
+    return Optional.ofNullable(LifecycleConfig.class.getPackage().getImplementationVersion())
+        .orElse("dev");
+  }
 }

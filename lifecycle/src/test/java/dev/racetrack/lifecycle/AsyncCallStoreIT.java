@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import dev.racetrack.lifecycle.asynccall.AsyncCallRepository;
+import dev.racetrack.lifecycle.deployment.DeploymentRepository;
 import dev.racetrack.lifecycle.supervisor.Cleanup;
 import dev.racetrack.model.AsyncJobCall;
 import dev.racetrack.model.Json;
 import dev.racetrack.model.http.ApiClient;
+import dev.racetrack.spi.ArtifactStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -301,19 +303,19 @@ class AsyncCallStoreIT {
     AsyncCallRepository repository = new AsyncCallRepository(lifecycle.jdbi());
 
     new Cleanup(
-            lifecycle.jdbi(),
+            new DeploymentRepository(lifecycle.jdbi()),
             repository,
             Duration.ofHours(3),
-            lifecycle.dataDir().resolve("artifacts"),
+            ArtifactStore.in(lifecycle.dataDir()),
             Clock.systemUTC())
         .run(List.of());
     assertThat(repository.find(old.id())).isPresent();
 
     new Cleanup(
-            lifecycle.jdbi(),
+            new DeploymentRepository(lifecycle.jdbi()),
             repository,
             Duration.ofHours(1),
-            lifecycle.dataDir().resolve("artifacts"),
+            ArtifactStore.in(lifecycle.dataDir()),
             Clock.systemUTC())
         .run(List.of());
     assertThat(repository.find(old.id())).isEmpty();
@@ -370,5 +372,28 @@ class AsyncCallStoreIT {
     assertThat(updated.statusCode()).as(updated.body()).isEqualTo(200);
     assertThat(parse(send("GET", BASE + "/" + stored.id(), null, INTERNAL).body()).responseBody())
         .isEqualTo(big);
+  }
+
+  @Test
+  void cleanup_removesOldArtifactsNoLiveJobUses_andKeepsNewOnes() throws Exception {
+    ArtifactStore store = ArtifactStore.in(lifecycle.dataDir().resolve("cleanup-test"));
+    java.nio.file.Path old = java.nio.file.Files.createDirectories(store.dir("gone", "1.0.0", "a"));
+    java.nio.file.Path fresh =
+        java.nio.file.Files.createDirectories(store.dir("gone", "1.0.0", "b"));
+    java.nio.file.Files.setLastModifiedTime(
+        old, java.nio.file.attribute.FileTime.from(java.time.Instant.now().minusSeconds(7200)));
+
+    int removed =
+        new Cleanup(
+                new DeploymentRepository(lifecycle.jdbi()),
+                new AsyncCallRepository(lifecycle.jdbi()),
+                Duration.ofHours(1),
+                store,
+                Clock.systemUTC())
+            .run(List.of());
+
+    assertThat(removed).isEqualTo(1);
+    assertThat(old).doesNotExist();
+    assertThat(fresh).exists();
   }
 }

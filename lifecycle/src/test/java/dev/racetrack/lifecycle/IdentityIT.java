@@ -4,6 +4,7 @@ import static dev.racetrack.lifecycle.LifecycleFixture.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.racetrack.lifecycle.admin.AdminCommands;
 import dev.racetrack.lifecycle.admin.AdminContext;
 import dev.racetrack.lifecycle.auth.AuthTokenRepository;
 import dev.racetrack.model.Json;
@@ -433,7 +434,7 @@ class IdentityIT {
             new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
             new PrintStream(out, true, StandardCharsets.UTF_8),
             new PrintStream(out, true, StandardCharsets.UTF_8));
-    LifecycleMain.adminCommandLine(context).execute(args);
+    AdminCommands.commandLine(context).execute(args);
     return out.toString(StandardCharsets.UTF_8);
   }
 }

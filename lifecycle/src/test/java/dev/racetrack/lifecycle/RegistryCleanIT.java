@@ -2,6 +2,7 @@ package dev.racetrack.lifecycle;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.racetrack.lifecycle.admin.AdminCommands;
 import dev.racetrack.lifecycle.admin.AdminContext;
 import dev.racetrack.testsupport.Containers;
 import java.io.ByteArrayInputStream;
@@ -173,7 +174,7 @@ class RegistryCleanIT {
     env.put("POSTGRES_SCHEMA", lifecycle.schema());
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     PrintStream print = new PrintStream(out, true, StandardCharsets.UTF_8);
-    LifecycleMain.adminCommandLine(
+    AdminCommands.commandLine(
             new AdminContext(env, new ByteArrayInputStream(new byte[0]), print, print))
         .execute(args);
     return out.toString(StandardCharsets.UTF_8);

@@ -4,6 +4,7 @@ import static dev.racetrack.lifecycle.LifecycleFixture.json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.racetrack.lifecycle.admin.AdminCommands;
 import dev.racetrack.lifecycle.admin.AdminContext;
 import dev.racetrack.lifecycle.auth.Jwt;
 import dev.racetrack.lifecycle.auth.SubjectType;
@@ -70,7 +71,7 @@ class TokenLifecycleIT {
             new ByteArrayInputStream(new byte[0]),
             new PrintStream(out, true, StandardCharsets.UTF_8),
             new PrintStream(out, true, StandardCharsets.UTF_8));
-    LifecycleMain.adminCommandLine(context).execute(args);
+    AdminCommands.commandLine(context).execute(args);
     return out.toString(StandardCharsets.UTF_8);
   }
 

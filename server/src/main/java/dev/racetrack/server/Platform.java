@@ -1,12 +1,11 @@
 package dev.racetrack.server;
 
 import dev.racetrack.dashboard.DashboardApp;
-import dev.racetrack.dashboard.DashboardConfig;
+import dev.racetrack.dashboard.config.DashboardConfig;
 import dev.racetrack.imagebuilder.ImageBuilderApp;
 import dev.racetrack.imagebuilder.ImageBuilderConfig;
 import dev.racetrack.lifecycle.LifecycleApp;
 import dev.racetrack.lifecycle.LifecycleConfig;
-import dev.racetrack.lifecycle.LifecycleMain;
 import dev.racetrack.model.config.EnvReader;
 import dev.racetrack.pub.PubConfig;
 import dev.racetrack.pub.PubServer;
@@ -50,10 +49,11 @@ public final class Platform implements AutoCloseable {
     Map<String, String> env = new HashMap<>(environment);
     EnvReader reader = new EnvReader(env);
     String internalToken = reader.optional("INTERNAL_TOKEN").orElseGet(Platform::randomToken);
-    String version = LifecycleMain.version();
+    String version = LifecycleConfig.platformVersion();
     try {
       lifecycleConfig =
-          LifecycleConfig.fromEnv(env, LifecycleMain.authKey(env, reader.dataDir()), internalToken);
+          LifecycleConfig.fromEnv(
+              env, LifecycleConfig.resolveAuthKey(env, reader.dataDir()), internalToken);
       LifecycleApp lifecycle =
           LifecycleApp.start(lifecycleConfig, plugins, Clock.systemUTC(), true);
       components.add(lifecycle);

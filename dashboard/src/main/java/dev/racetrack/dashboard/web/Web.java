@@ -1,6 +1,6 @@
 package dev.racetrack.dashboard.web;
 
-import dev.racetrack.dashboard.DashboardConfig;
+import dev.racetrack.dashboard.config.DashboardConfig;
 import dev.racetrack.dashboard.lifecycle.LifecycleClient;
 import dev.racetrack.dashboard.session.Login;
 import dev.racetrack.dashboard.session.Session;

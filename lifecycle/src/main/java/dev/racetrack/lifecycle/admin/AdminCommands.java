@@ -2,8 +2,7 @@ package dev.racetrack.lifecycle.admin;
 
 import dev.racetrack.lifecycle.LifecycleApp;
 import dev.racetrack.lifecycle.LifecycleConfig;
-import dev.racetrack.lifecycle.LifecycleMain;
-import dev.racetrack.lifecycle.audit.AuditLog;
+import dev.racetrack.lifecycle.auditlog.AuditLog;
 import dev.racetrack.lifecycle.auth.Accounts;
 import dev.racetrack.lifecycle.auth.AuthConfig;
 import dev.racetrack.lifecycle.auth.AuthSubjectRepository;
@@ -17,7 +16,7 @@ import dev.racetrack.lifecycle.auth.PasswordPolicy;
 import dev.racetrack.lifecycle.auth.PermissionRepository;
 import dev.racetrack.lifecycle.auth.TokenIssuer;
 import dev.racetrack.lifecycle.auth.UserRepository;
-import dev.racetrack.lifecycle.gateway.GatewayNotifier;
+import dev.racetrack.lifecycle.event.GatewayNotifier;
 import dev.racetrack.model.config.EnvReader;
 import java.net.http.HttpClient;
 import java.time.Clock;
@@ -74,7 +73,9 @@ public final class AdminCommands {
   static LifecycleConfig config(AdminContext context) {
     EnvReader env = new EnvReader(context.env());
     return LifecycleConfig.fromEnv(
-        context.env(), LifecycleMain.authKey(context.env(), env.dataDir()), "admin-command");
+        context.env(),
+        LifecycleConfig.resolveAuthKey(context.env(), env.dataDir()),
+        "admin-command");
   }
 
   /** Runs {@code work} with the token issuer of the configured database. */
@@ -269,5 +270,20 @@ public final class AdminCommands {
     private static String bad(String value) {
       return "--lifetime must be a number with m, h or d (e.g. 12h, 30d), got '" + value + "'";
     }
+  }
+
+  /** The admin commands with the platform's error handling (a one-line message, exit 1). */
+  public static CommandLine commandLine(AdminContext context) {
+    CommandLine line = new CommandLine(new AdminCommands(context));
+    line.setOut(new java.io.PrintWriter(context.out(), true));
+    line.setErr(new java.io.PrintWriter(context.err(), true));
+    line.setExecutionExceptionHandler(
+        (ex, cmd, parsed) -> {
+          context
+              .err()
+              .println("error: " + (ex.getMessage() == null ? ex.toString() : ex.getMessage()));
+          return 1;
+        });
+    return line;
   }
 }

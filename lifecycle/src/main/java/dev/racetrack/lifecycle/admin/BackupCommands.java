@@ -1,7 +1,6 @@
 package dev.racetrack.lifecycle.admin;
 
 import dev.racetrack.lifecycle.LifecycleConfig;
-import dev.racetrack.lifecycle.LifecycleMain;
 import dev.racetrack.lifecycle.backup.Backup;
 import dev.racetrack.lifecycle.backup.BackupCipher;
 import dev.racetrack.lifecycle.backup.BackupException;
@@ -93,7 +92,7 @@ final class BackupCommands {
                                 config.dataDir(),
                                 schema,
                                 !withoutArtifacts,
-                                LifecycleMain.version(),
+                                LifecycleConfig.platformVersion(),
                                 warnings),
                             passphrase,
                             progress(context.out())));

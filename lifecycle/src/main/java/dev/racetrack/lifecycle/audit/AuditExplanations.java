@@ -1,5 +1,6 @@
 package dev.racetrack.lifecycle.audit;
 
+import dev.racetrack.lifecycle.auditlog.AuditLog;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;

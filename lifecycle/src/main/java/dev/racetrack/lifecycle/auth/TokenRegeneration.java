@@ -1,7 +1,7 @@
 package dev.racetrack.lifecycle.auth;
 
-import dev.racetrack.lifecycle.audit.AuditLog;
-import dev.racetrack.lifecycle.gateway.GatewayNotifier;
+import dev.racetrack.lifecycle.auditlog.AuditLog;
+import dev.racetrack.lifecycle.event.GatewayNotifier;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;

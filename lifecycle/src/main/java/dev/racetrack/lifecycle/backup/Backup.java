@@ -1,6 +1,7 @@
 package dev.racetrack.lifecycle.backup;
 
 import dev.racetrack.model.Json;
+import dev.racetrack.spi.ArtifactStore;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -38,7 +39,7 @@ public final class Backup {
   /** Directories of the data directory a backup holds, in archive order. */
   static final List<String> SECTIONS = List.of("keys", "contexts", "infrastructure", "plugins");
 
-  static final String ARTIFACTS = "artifacts";
+  static final String ARTIFACTS = ArtifactStore.DIRECTORY;
 
   /** Where from and what to back up. */
   public record Request(

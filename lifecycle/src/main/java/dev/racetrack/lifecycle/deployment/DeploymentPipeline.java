@@ -1,13 +1,14 @@
 package dev.racetrack.lifecycle.deployment;
 
-import dev.racetrack.lifecycle.audit.AuditLog;
+import dev.racetrack.lifecycle.auditlog.AuditLog;
 import dev.racetrack.lifecycle.auth.AuthScope;
 import dev.racetrack.lifecycle.auth.AuthSubjectRepository;
 import dev.racetrack.lifecycle.auth.Authorizer;
 import dev.racetrack.lifecycle.auth.PermissionRepository;
 import dev.racetrack.lifecycle.auth.TokenIssuer;
-import dev.racetrack.lifecycle.gateway.GatewayNotifier;
+import dev.racetrack.lifecycle.event.GatewayNotifier;
 import dev.racetrack.lifecycle.infra.Targets;
+import dev.racetrack.lifecycle.job.BuildContexts;
 import dev.racetrack.lifecycle.job.JobRepository;
 import dev.racetrack.lifecycle.job.TrashRepository;
 import dev.racetrack.lifecycle.maintenance.Maintenance;
@@ -85,7 +86,14 @@ public final class DeploymentPipeline {
     this.settings = settings;
     this.build = new BuildStep(parts.imageBuilder(), parts.deployments(), clock, parts.targets());
     this.provision = new ProvisionStep(parts, settings, clock);
-    this.register = new RegisterStep(parts);
+    this.register =
+        new RegisterStep(
+            parts.jdbi(),
+            parts.jobs(),
+            parts.trash(),
+            parts.permissions(),
+            parts.audit(),
+            parts.contexts());
     this.done = Counter.builder("done_job_deployments").register(metrics);
     this.deployed = Counter.builder("deployed_job").register(metrics);
   }

@@ -202,6 +202,20 @@ public final class DeploymentRepository {
                 .findOne());
   }
 
+  /** The artifact or image of every job version's last successful deployment. */
+  public List<String> latestDoneImages() {
+    return jdbi.withHandle(
+        h ->
+            h.createQuery(
+                    """
+                    SELECT DISTINCT ON (job_name, job_version) image_name FROM registry_deployment
+                    WHERE image_name IS NOT NULL AND status = 'done'
+                    ORDER BY job_name, job_version, update_time DESC
+                    """)
+                .mapTo(String.class)
+                .list());
+  }
+
   public void markDone(String id) {
 
     execute(

@@ -1,10 +1,11 @@
 package dev.racetrack.lifecycle.deployment;
 
-import dev.racetrack.lifecycle.audit.AuditLog;
+import dev.racetrack.lifecycle.auditlog.AuditLog;
 import dev.racetrack.lifecycle.auth.AuthScope;
 import dev.racetrack.lifecycle.auth.Authorizer;
 import dev.racetrack.lifecycle.auth.Caller;
 import dev.racetrack.lifecycle.infra.Targets;
+import dev.racetrack.lifecycle.job.BuildContexts;
 import dev.racetrack.lifecycle.job.JobRepository;
 import dev.racetrack.lifecycle.job.Jobs;
 import dev.racetrack.lifecycle.maintenance.Maintenance;

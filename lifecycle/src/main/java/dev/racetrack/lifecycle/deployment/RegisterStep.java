@@ -1,14 +1,18 @@
 package dev.racetrack.lifecycle.deployment;
 
-import dev.racetrack.lifecycle.audit.AuditLog;
+import dev.racetrack.lifecycle.auditlog.AuditLog;
 import dev.racetrack.lifecycle.auth.AuthScope;
+import dev.racetrack.lifecycle.auth.PermissionRepository;
+import dev.racetrack.lifecycle.job.BuildContexts;
 import dev.racetrack.lifecycle.job.JobRepository;
+import dev.racetrack.lifecycle.job.TrashRepository;
 import dev.racetrack.model.Job;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
 
 /**
  * Records a started job version: its row ({@code running}), the deployer's permissions on it, its
@@ -19,39 +23,53 @@ final class RegisterStep {
   private static final List<AuthScope> DEPLOYER_SCOPES =
       List.of(AuthScope.READ_JOB, AuthScope.CALL_JOB, AuthScope.DEPLOY_JOB, AuthScope.DELETE_JOB);
 
-  private final DeploymentPipeline.Parts p;
+  private final Jdbi jdbi;
+  private final JobRepository jobs;
+  private final TrashRepository trash;
+  private final PermissionRepository permissions;
+  private final AuditLog audit;
+  private final BuildContexts contexts;
 
-  RegisterStep(DeploymentPipeline.Parts parts) {
-    this.p = parts;
+  RegisterStep(
+      Jdbi jdbi,
+      JobRepository jobs,
+      TrashRepository trash,
+      PermissionRepository permissions,
+      AuditLog audit,
+      BuildContexts contexts) {
+    this.jdbi = jdbi;
+    this.jobs = jobs;
+    this.trash = trash;
+    this.permissions = permissions;
+    this.audit = audit;
+    this.contexts = contexts;
   }
 
   Job register(DeploymentTask task, ProvisionStep.Provisioned provisioned, String imageName) {
-    p.jdbi()
-        .useTransaction(
-            h -> {
-              String jobId =
-                  p.jobs()
-                      .saveDeployed(
-                          h,
-                          new JobRepository.Deployed(
-                              task.jobName(),
-                              task.jobVersion(),
-                              task.manifest().toYaml(),
-                              provisioned.deployed().internalName(),
-                              provisioned.deployed().replicaInternalNames(),
-                              imageTag(imageName),
-                              task.caller().username(),
-                              task.target(),
-                              task.jobType().key(),
-                              provisioned.deployed().stats(),
-                              provisioned.time()));
-              p.trash().release(h, task.jobName(), task.jobVersion());
-              grantDeployer(h, task, jobId);
-              registerPublicEndpoints(h, task, jobId);
-              audit(h, task, provisioned.previous());
-              keepSource(task); // last: a failure here rolls the registration back
-            });
-    return p.jobs().find(task.jobName(), task.jobVersion()).orElseThrow();
+    jdbi.useTransaction(
+        h -> {
+          String jobId =
+              jobs.saveDeployed(
+                  h,
+                  new JobRepository.Deployed(
+                      task.jobName(),
+                      task.jobVersion(),
+                      task.manifest().toYaml(),
+                      provisioned.deployed().internalName(),
+                      provisioned.deployed().replicaInternalNames(),
+                      imageTag(imageName),
+                      task.caller().username(),
+                      task.target(),
+                      task.jobType().key(),
+                      provisioned.deployed().stats(),
+                      provisioned.time()));
+          trash.release(h, task.jobName(), task.jobVersion());
+          grantDeployer(h, task, jobId);
+          registerPublicEndpoints(h, task, jobId);
+          audit(h, task, provisioned.previous());
+          keepSource(task); // last: a failure here rolls the registration back
+        });
+    return jobs.find(task.jobName(), task.jobVersion()).orElseThrow();
   }
 
   /** Stores the uploaded source (or forgets an old one) before the registration commits. */
@@ -59,8 +77,8 @@ final class RegisterStep {
     if (task.kind() == DeploymentKind.DEPLOY) {
       task.buildContext()
           .ifPresentOrElse(
-              context -> p.contexts().save(task.jobName(), task.jobVersion(), context),
-              () -> p.contexts().delete(task.jobName(), task.jobVersion()));
+              context -> contexts.save(task.jobName(), task.jobVersion(), context),
+              () -> contexts.delete(task.jobName(), task.jobVersion()));
     }
   }
 
@@ -82,15 +100,14 @@ final class RegisterStep {
           }
           case BUILD -> throw new IllegalStateException("a build-only deployment registers no job");
         };
-    p.audit()
-        .record(
-            h,
-            type,
-            task.caller().username(),
-            previous.map(Job::deployedBy),
-            Optional.of(task.jobName()),
-            Optional.of(task.jobVersion()),
-            properties);
+    audit.record(
+        h,
+        type,
+        task.caller().username(),
+        previous.map(Job::deployedBy),
+        Optional.of(task.jobName()),
+        Optional.of(task.jobVersion()),
+        properties);
   }
 
   private void grantDeployer(Handle h, DeploymentTask task, String jobId) {
@@ -100,8 +117,8 @@ final class RegisterStep {
             subject ->
                 DEPLOYER_SCOPES.forEach(
                     scope ->
-                        p.permissions()
-                            .grant(h, subject, scope, Optional.empty(), Optional.of(jobId))));
+                        permissions.grant(
+                            h, subject, scope, Optional.empty(), Optional.of(jobId))));
   }
 
   private static void registerPublicEndpoints(Handle h, DeploymentTask task, String jobId) {

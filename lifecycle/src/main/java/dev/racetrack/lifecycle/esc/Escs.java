@@ -1,6 +1,6 @@
 package dev.racetrack.lifecycle.esc;
 
-import dev.racetrack.lifecycle.audit.AuditLog;
+import dev.racetrack.lifecycle.auditlog.AuditLog;
 import dev.racetrack.lifecycle.auth.AuthSubjectRepository;
 import dev.racetrack.lifecycle.auth.AuthTokenRepository;
 import dev.racetrack.lifecycle.auth.AuthTokenViews;
@@ -8,7 +8,7 @@ import dev.racetrack.lifecycle.auth.Authorizer;
 import dev.racetrack.lifecycle.auth.Caller;
 import dev.racetrack.lifecycle.auth.SubjectType;
 import dev.racetrack.lifecycle.auth.TokenIssuer;
-import dev.racetrack.lifecycle.gateway.GatewayNotifier;
+import dev.racetrack.lifecycle.event.GatewayNotifier;
 import dev.racetrack.model.error.AlreadyExistsException;
 import dev.racetrack.model.error.NotFoundException;
 import dev.racetrack.model.error.ValidationException;

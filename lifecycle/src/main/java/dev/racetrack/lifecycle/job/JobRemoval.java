@@ -1,11 +1,10 @@
 package dev.racetrack.lifecycle.job;
 
-import dev.racetrack.lifecycle.audit.AuditLog;
+import dev.racetrack.lifecycle.auditlog.AuditLog;
 import dev.racetrack.lifecycle.auth.AuthScope;
 import dev.racetrack.lifecycle.auth.Authorizer;
 import dev.racetrack.lifecycle.auth.Caller;
-import dev.racetrack.lifecycle.deployment.BuildContexts;
-import dev.racetrack.lifecycle.gateway.GatewayNotifier;
+import dev.racetrack.lifecycle.event.GatewayNotifier;
 import dev.racetrack.lifecycle.infra.Targets;
 import dev.racetrack.lifecycle.maintenance.Maintenance;
 import dev.racetrack.lifecycle.plugin.PluginHooks;

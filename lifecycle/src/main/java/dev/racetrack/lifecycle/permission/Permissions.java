@@ -1,6 +1,6 @@
 package dev.racetrack.lifecycle.permission;
 
-import dev.racetrack.lifecycle.audit.AuditLog;
+import dev.racetrack.lifecycle.auditlog.AuditLog;
 import dev.racetrack.lifecycle.auth.AuthScope;
 import dev.racetrack.lifecycle.auth.AuthSubjectRepository;
 import dev.racetrack.lifecycle.auth.Authorizer;
@@ -9,7 +9,7 @@ import dev.racetrack.lifecycle.auth.PermissionRepository;
 import dev.racetrack.lifecycle.auth.PermissionRepository.PermissionView;
 import dev.racetrack.lifecycle.auth.UserRepository;
 import dev.racetrack.lifecycle.esc.EscRepository;
-import dev.racetrack.lifecycle.gateway.GatewayNotifier;
+import dev.racetrack.lifecycle.event.GatewayNotifier;
 import dev.racetrack.lifecycle.job.JobRepository;
 import dev.racetrack.model.Job;
 import dev.racetrack.model.error.NotFoundException;

@@ -1,6 +1,6 @@
 package dev.racetrack.lifecycle.plugin;
 
-import dev.racetrack.lifecycle.audit.AuditLog;
+import dev.racetrack.lifecycle.auditlog.AuditLog;
 import dev.racetrack.spi.InfrastructurePlugin;
 import dev.racetrack.spi.JobType;
 import dev.racetrack.spi.Plugins;

@@ -1,6 +1,6 @@
 package dev.racetrack.lifecycle.plugin;
 
-import dev.racetrack.lifecycle.audit.AuditLog;
+import dev.racetrack.lifecycle.auditlog.AuditLog;
 import dev.racetrack.lifecycle.auth.Authorizer;
 import dev.racetrack.lifecycle.auth.Caller;
 import dev.racetrack.model.error.NotFoundException;

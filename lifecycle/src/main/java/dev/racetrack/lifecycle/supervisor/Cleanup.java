@@ -1,8 +1,10 @@
 package dev.racetrack.lifecycle.supervisor;
 
 import dev.racetrack.lifecycle.asynccall.AsyncCallRepository;
+import dev.racetrack.lifecycle.deployment.DeploymentRepository;
 import dev.racetrack.model.FileTrees;
 import dev.racetrack.model.Job;
+import dev.racetrack.spi.ArtifactStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -13,8 +15,6 @@ import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.stream.Stream;
-import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,10 +26,10 @@ public final class Cleanup {
   private static final Logger LOG = LoggerFactory.getLogger(Cleanup.class);
   private static final Duration GRACE = Duration.ofHours(1);
 
-  private final Jdbi jdbi;
+  private final DeploymentRepository deployments;
   private final AsyncCallRepository asyncCalls;
   private final Duration asyncCallLifetime;
-  private final Path artifacts;
+  private final ArtifactStore artifacts;
   private final Clock clock;
 
   /**
@@ -37,12 +37,12 @@ public final class Cleanup {
    *     ASYNC_JOB_CALL_LIFETIME_MINUTES})
    */
   public Cleanup(
-      Jdbi jdbi,
+      DeploymentRepository deployments,
       AsyncCallRepository asyncCalls,
       Duration asyncCallLifetime,
-      Path artifacts,
+      ArtifactStore artifacts,
       Clock clock) {
-    this.jdbi = jdbi;
+    this.deployments = deployments;
     this.asyncCalls = asyncCalls;
     this.asyncCallLifetime = asyncCallLifetime;
     this.artifacts = artifacts;
@@ -59,37 +59,27 @@ public final class Cleanup {
   }
 
   private int removeUnusedArtifacts(List<Job> jobs) {
-    if (!Files.isDirectory(artifacts)) {
-      return 0;
-    }
     Set<Path> inUse = new HashSet<>();
-    jdbi.useHandle(
-        h ->
-            h.createQuery(
-                    """
-                    SELECT DISTINCT ON (job_name, job_version) image_name FROM registry_deployment
-                    WHERE image_name IS NOT NULL AND status = 'done'
-                    ORDER BY job_name, job_version, update_time DESC
-                    """)
-                .mapTo(String.class)
-                .forEach(image -> inUse.add(Path.of(image).toAbsolutePath().normalize())));
+    deployments
+        .latestDoneImages()
+        .forEach(image -> inUse.add(Path.of(image).toAbsolutePath().normalize()));
     Set<String> live = new HashSet<>();
     jobs.forEach(j -> live.add(j.name() + "/" + j.version()));
     Instant limit = clock.instant().minus(GRACE);
     int removed = 0;
-    try (Stream<Path> builds = Files.walk(artifacts, 3)) {
-      for (Path build : builds.filter(p -> artifacts.relativize(p).getNameCount() == 3).toList()) {
-        if (inUse.contains(build.toAbsolutePath().normalize())
-            && live.contains(artifacts.relativize(build).subpath(0, 2).toString())) {
-          continue;
-        }
-        if (Files.getLastModifiedTime(build).toInstant().isBefore(limit)) {
-          FileTrees.delete(build);
+    for (ArtifactStore.Stored build : artifacts.list()) {
+      if (inUse.contains(build.dir().toAbsolutePath().normalize())
+          && live.contains(build.jobName() + "/" + build.jobVersion())) {
+        continue;
+      }
+      try {
+        if (Files.getLastModifiedTime(build.dir()).toInstant().isBefore(limit)) {
+          FileTrees.delete(build.dir());
           removed++;
         }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
       }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
     if (removed > 0) {
       LOG.info("removed {} unused artifact(s)", removed);

@@ -2,6 +2,7 @@ package dev.racetrack.lifecycle.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.racetrack.lifecycle.auditlog.AuditLog;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;

@@ -2,7 +2,7 @@ package dev.racetrack.lifecycle.deployment;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.racetrack.lifecycle.audit.AuditLog;
+import dev.racetrack.lifecycle.auditlog.AuditLog;
 import dev.racetrack.lifecycle.auth.AuthSubjectRepository;
 import dev.racetrack.lifecycle.auth.AuthTokenRepository;
 import dev.racetrack.lifecycle.auth.Authorizer;
@@ -15,8 +15,9 @@ import dev.racetrack.lifecycle.auth.TokenIssuer;
 import dev.racetrack.lifecycle.auth.UserRepository;
 import dev.racetrack.lifecycle.database.Database;
 import dev.racetrack.lifecycle.database.JdbcTarget;
-import dev.racetrack.lifecycle.gateway.GatewayNotifier;
+import dev.racetrack.lifecycle.event.GatewayNotifier;
 import dev.racetrack.lifecycle.infra.Targets;
+import dev.racetrack.lifecycle.job.BuildContexts;
 import dev.racetrack.lifecycle.job.JobRepository;
 import dev.racetrack.lifecycle.job.TrashRepository;
 import dev.racetrack.lifecycle.maintenance.Maintenance;

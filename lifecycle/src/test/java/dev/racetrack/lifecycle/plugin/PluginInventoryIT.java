@@ -2,7 +2,7 @@ package dev.racetrack.lifecycle.plugin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.racetrack.lifecycle.audit.AuditLog;
+import dev.racetrack.lifecycle.auditlog.AuditLog;
 import dev.racetrack.lifecycle.database.Database;
 import dev.racetrack.lifecycle.database.JdbcTarget;
 import dev.racetrack.model.manifest.Manifest;

@@ -63,7 +63,7 @@ class PlatformImagesIT {
     assertThat(user).isNotEmpty().doesNotStartWith("0").isNotEqualTo("root");
     List<String> entrypoint = new ArrayList<>();
     config.path("Entrypoint").forEach(e -> entrypoint.add(e.asText()));
-    assertThat(entrypoint).contains("java", "dev.racetrack.lifecycle.LifecycleMain");
+    assertThat(entrypoint).contains("java", "dev.racetrack.lifecycle.main.LifecycleMain");
     assertThat(config.path("Labels").path("dev.racetrack.component").asText())
         .isEqualTo("lifecycle");
     assertThat(config.path("Labels").path("org.opencontainers.image.version").asText())

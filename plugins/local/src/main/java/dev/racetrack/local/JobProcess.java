@@ -1,5 +1,6 @@
 package dev.racetrack.local;
 
+import dev.racetrack.spi.ArtifactStore;
 import dev.racetrack.spi.LaunchSpec;
 import dev.racetrack.spi.Sandbox;
 import java.io.File;
@@ -75,7 +76,7 @@ final class JobProcess {
     env.putAll(jobEnv);
     List<Path> readOnly = new ArrayList<>();
     resolved.runtimePaths().stream().map(Path::of).forEach(readOnly::add);
-    Path launchFile = artifactDir.resolve("launch.json");
+    Path launchFile = ArtifactStore.launchFile(artifactDir);
     if (Files.exists(launchFile)) {
       readOnly.add(launchFile); // the job cannot change how the platform restarts it
     }

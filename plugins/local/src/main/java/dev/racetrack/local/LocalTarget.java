@@ -1,9 +1,9 @@
 package dev.racetrack.local;
 
 import dev.racetrack.model.JobStatus;
-import dev.racetrack.model.Json;
 import dev.racetrack.model.manifest.Manifest;
 import dev.racetrack.model.manifest.Quantity;
+import dev.racetrack.spi.ArtifactStore;
 import dev.racetrack.spi.DeployedJob;
 import dev.racetrack.spi.InfrastructureTarget;
 import dev.racetrack.spi.JobProbe;
@@ -141,7 +141,7 @@ public final class LocalTarget implements InfrastructureTarget {
     String resource = provision.manifest().resourceName();
     synchronized (locks.computeIfAbsent(resource, k -> new Object())) {
       Path artifact = Path.of(provision.imageName());
-      LaunchSpec spec = readLaunchSpec(artifact);
+      LaunchSpec spec = ArtifactStore.readLaunch(artifact);
       int port = freePort();
       Map<String, String> env = new HashMap<>(provision.fullEnv());
       env.put("JOB_HTTP_ADDR", "127.0.0.1");
@@ -268,7 +268,7 @@ public final class LocalTarget implements InfrastructureTarget {
       Path artifact = Path.of(state.artifactDir());
       ProcessHandle handle =
           processes.start(
-              readLaunchSpec(artifact),
+              ArtifactStore.readLaunch(artifact),
               artifact,
               store.readEnv(job.resourceName()),
               job.log().path(),
@@ -396,16 +396,6 @@ public final class LocalTarget implements InfrastructureTarget {
   @Override
   public Optional<JobSecrets> secrets(String jobName, String jobVersion) {
     return store.readSecrets(Manifest.resourceName(jobName, jobVersion));
-  }
-
-  private static LaunchSpec readLaunchSpec(Path artifact) {
-    Path file = artifact.resolve("launch.json");
-    try {
-      return Json.mapper().readValue(file.toFile(), LaunchSpec.class);
-    } catch (IOException e) {
-      throw new JobStartException(
-          "artifact " + artifact + " has no readable launch.json: " + e.getMessage(), e);
-    }
   }
 
   private static int freePort() {

@@ -1,21 +1,19 @@
-package dev.racetrack.lifecycle;
+package dev.racetrack.lifecycle.main;
 
+import dev.racetrack.lifecycle.LifecycleApp;
+import dev.racetrack.lifecycle.LifecycleConfig;
 import dev.racetrack.lifecycle.admin.AdminCommands;
 import dev.racetrack.lifecycle.admin.AdminContext;
 import dev.racetrack.model.config.EnvReader;
 import dev.racetrack.model.error.ValidationException;
 import dev.racetrack.spi.Plugins;
-import dev.racetrack.spi.SecretBox;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import picocli.CommandLine;
 
 /**
  * Runs the lifecycle as its own process:
@@ -41,24 +39,9 @@ public final class LifecycleMain {
             || ADMIN_COMMANDS.contains(arguments.getFirst()))) {
       String[] adminArgs =
           arguments.getFirst().equals("admin") ? Arrays.copyOfRange(args, 1, args.length) : args;
-      System.exit(adminCommandLine(AdminContext.system()).execute(adminArgs));
+      System.exit(AdminCommands.commandLine(AdminContext.system()).execute(adminArgs));
     }
     serve(System.getenv(), !arguments.contains("--no-supervisor"));
-  }
-
-  /** The admin commands with the platform's error handling (a one-line message, exit 1). */
-  public static CommandLine adminCommandLine(AdminContext context) {
-    CommandLine line = new CommandLine(new AdminCommands(context));
-    line.setOut(new java.io.PrintWriter(context.out(), true));
-    line.setErr(new java.io.PrintWriter(context.err(), true));
-    line.setExecutionExceptionHandler(
-        (ex, cmd, parsed) -> {
-          context
-              .err()
-              .println("error: " + (ex.getMessage() == null ? ex.toString() : ex.getMessage()));
-          return 1;
-        });
-    return line;
   }
 
   private static void serve(Map<String, String> env, boolean supervisor)
@@ -66,7 +49,7 @@ public final class LifecycleMain {
     LifecycleConfig config =
         LifecycleConfig.fromEnv(
             env,
-            authKey(env, new EnvReader(env).dataDir()),
+            LifecycleConfig.resolveAuthKey(env, new EnvReader(env).dataDir()),
             new EnvReader(env)
                 .optional("INTERNAL_TOKEN")
                 .orElseThrow(
@@ -88,18 +71,5 @@ public final class LifecycleMain {
                 }));
     LOG.info("lifecycle started");
     stopped.await();
-  }
-
-  /** {@code AUTH_KEY}, or the key generated once and kept in the data directory. */
-  public static String authKey(Map<String, String> env, Path dataDir) {
-    Optional<String> configured = new EnvReader(env).optional("AUTH_KEY");
-    return configured.orElseGet(
-        () -> SecretBox.readOrCreateKey(dataDir.resolve("keys").resolve("auth_key"), 32));
-  }
-
-  /** The platform version, from the jar manifest ({@code dev} when run from classes). */
-  public static String version() {
-    return Optional.ofNullable(LifecycleMain.class.getPackage().getImplementationVersion())
-        .orElse("dev");
   }
 }

@@ -1,4 +1,4 @@
-package dev.racetrack.lifecycle.audit;
+package dev.racetrack.lifecycle.auditlog;
 
 import dev.racetrack.model.Json;
 import java.util.Map;

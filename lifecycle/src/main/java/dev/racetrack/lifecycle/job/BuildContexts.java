@@ -1,4 +1,4 @@
-package dev.racetrack.lifecycle.deployment;
+package dev.racetrack.lifecycle.job;
 
 import dev.racetrack.model.AtomicFiles;
 import dev.racetrack.model.manifest.Manifest;

@@ -1,4 +1,4 @@
-package dev.racetrack.lifecycle.gateway;
+package dev.racetrack.lifecycle.event;
 
 import dev.racetrack.model.Json;
 import dev.racetrack.model.http.ApiClient;

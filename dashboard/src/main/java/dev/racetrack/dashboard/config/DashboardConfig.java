@@ -1,4 +1,4 @@
-package dev.racetrack.dashboard;
+package dev.racetrack.dashboard.config;
 
 import dev.racetrack.model.config.EnvReader;
 import dev.racetrack.tls.TlsConfig;

@@ -1,4 +1,4 @@
-package dev.racetrack.dashboard;
+package dev.racetrack.dashboard.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

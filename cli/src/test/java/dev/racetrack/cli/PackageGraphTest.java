@@ -1,0 +1,15 @@
+package dev.racetrack.cli;
+
+import dev.racetrack.testsupport.PackageGraph;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class PackageGraphTest {
+  @Test
+  void packages_formNoCycle_andUseOnlyTheirModules() {
+    new PackageGraph(
+            "dev.racetrack.cli",
+            Set.of("dev.racetrack.model", "dev.racetrack.spi", "dev.racetrack.tls"))
+        .check();
+  }
+}

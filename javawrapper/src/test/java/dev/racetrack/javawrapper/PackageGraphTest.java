@@ -1,0 +1,12 @@
+package dev.racetrack.javawrapper;
+
+import dev.racetrack.testsupport.PackageGraph;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class PackageGraphTest {
+  @Test
+  void packages_formNoCycle_andUseOnlyTheirModules() {
+    new PackageGraph("dev.racetrack.javawrapper", Set.of()).check();
+  }
+}

@@ -1,0 +1,19 @@
+package dev.racetrack.lifecycle;
+
+import dev.racetrack.testsupport.PackageGraph;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class PackageGraphTest {
+  @Test
+  void packages_formNoCycle_andUseOnlyTheirModules() {
+    new PackageGraph(
+            "dev.racetrack.lifecycle",
+            Set.of(
+                "dev.racetrack.http",
+                "dev.racetrack.model",
+                "dev.racetrack.spi",
+                "dev.racetrack.tls"))
+        .check();
+  }
+}

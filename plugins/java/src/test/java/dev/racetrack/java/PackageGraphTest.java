@@ -1,0 +1,15 @@
+package dev.racetrack.java;
+
+import dev.racetrack.testsupport.PackageGraph;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class PackageGraphTest {
+  @Test
+  void packages_formNoCycle_andUseOnlyTheirModules() {
+    new PackageGraph(
+            "dev.racetrack.java",
+            Set.of("dev.racetrack.javawrapper", "dev.racetrack.model", "dev.racetrack.spi"))
+        .check();
+  }
+}

@@ -1,0 +1,3 @@
+package dev.racetrack.testsupport.graphfixture.clean.b;
+
+public final class B {}
