@@ -38,6 +38,7 @@ import org.jdbi.v3.core.Jdbi;
  */
 public final class Deployments {
   private static final List<String> ALLOWED_BUILD_FLAGS = List.of("--no-cache");
+  private static final DeployedJobRepository ROWS = new DeployedJobRepository();
 
   /** What accepting deployments needs. */
   public record Parts(
@@ -224,10 +225,7 @@ public final class Deployments {
     p.jdbi()
         .useTransaction(
             h -> {
-              h.createUpdate("UPDATE registry_job SET manifest = :m WHERE id = :id")
-                  .bind("m", manifest.toYaml())
-                  .bind("id", job.id())
-                  .execute();
+              ROWS.updateManifest(h, job.id(), manifest.toYaml());
               p.audit()
                   .record(
                       h,

@@ -13,7 +13,6 @@ import dev.racetrack.model.manifest.ResourcePolicy;
 import dev.racetrack.spi.DeployedJob;
 import dev.racetrack.spi.InfrastructureTarget;
 import dev.racetrack.spi.JobProvision;
-import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,6 +32,7 @@ final class ProvisionStep {
   record Provisioned(DeployedJob deployed, Instant time, Optional<Job> previous) {}
 
   private final Jdbi jdbi;
+  private final DeployedJobRepository rows = new DeployedJobRepository();
   private final JobRepository jobs;
   private final AuthSubjectRepository subjects;
   private final TokenIssuer issuer;
@@ -119,23 +119,17 @@ final class ProvisionStep {
   private void insertStarting(DeploymentTask task, Instant now) {
     jdbi.useTransaction(
         h ->
-            h.createUpdate(
-                    """
-                    INSERT INTO registry_job (id, family_id, name, version, status, create_time, update_time, manifest,
-                      deployed_by, infrastructure_target, job_type_version)
-                    VALUES (gen_random_uuid()::text, :family, :name, :version, 'starting', :now, :now, :manifest, :by,
-                      :target, :jobtype)
-                    ON CONFLICT (name, version) DO NOTHING
-                    """)
-                .bind("family", jobs.familyId(h, task.jobName()))
-                .bind("name", task.jobName())
-                .bind("version", task.jobVersion())
-                .bind("now", Timestamp.from(now))
-                .bind("manifest", task.manifest().toYaml())
-                .bind("by", task.caller().username())
-                .bind("target", task.target())
-                .bind("jobtype", task.jobType().key())
-                .execute());
+            rows.insertStarting(
+                h,
+                new DeployedJobRepository.Starting(
+                    jobs.familyId(h, task.jobName()),
+                    task.jobName(),
+                    task.jobVersion(),
+                    now,
+                    task.manifest().toYaml(),
+                    task.caller().username(),
+                    task.target(),
+                    task.jobType().key())));
     jdbi.useTransaction(h -> NewerVersions.refresh(h, Optional.of(task.jobName())));
   }
 
@@ -160,13 +154,7 @@ final class ProvisionStep {
           target.name(),
           e.toString());
     }
-    jdbi.useHandle(
-        h ->
-            h.createUpdate(
-                    "DELETE FROM registry_job WHERE name = :name AND version = :version AND status = 'starting'")
-                .bind("name", task.jobName())
-                .bind("version", task.jobVersion())
-                .execute());
+    jdbi.useHandle(h -> rows.deleteStarting(h, task.jobName(), task.jobVersion()));
     jdbi.useTransaction(h -> NewerVersions.refresh(h, Optional.of(task.jobName())));
   }
 }

@@ -23,6 +23,8 @@ final class RegisterStep {
   private static final List<AuthScope> DEPLOYER_SCOPES =
       List.of(AuthScope.READ_JOB, AuthScope.CALL_JOB, AuthScope.DEPLOY_JOB, AuthScope.DELETE_JOB);
 
+  private static final DeployedJobRepository ROWS = new DeployedJobRepository();
+
   private final Jdbi jdbi;
   private final JobRepository jobs;
   private final TrashRepository trash;
@@ -123,14 +125,7 @@ final class RegisterStep {
 
   private static void registerPublicEndpoints(Handle h, DeploymentTask task, String jobId) {
     for (String endpoint : task.manifest().publicEndpoints()) {
-      h.createUpdate(
-              """
-              INSERT INTO registry_publicendpointrequest (id, job_id, endpoint, active)
-              VALUES (gen_random_uuid()::text, :job, :endpoint, FALSE) ON CONFLICT (job_id, endpoint) DO NOTHING
-              """)
-          .bind("job", jobId)
-          .bind("endpoint", endpoint)
-          .execute();
+      ROWS.requestPublicEndpoint(h, jobId, endpoint);
     }
   }
 

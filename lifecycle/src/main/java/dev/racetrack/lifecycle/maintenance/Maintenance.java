@@ -18,27 +18,24 @@ public final class Maintenance {
   public static final String MESSAGE =
       "Racetrack is currently in maintenance mode. Please try again later.";
 
+  private static final String SETTING = "maintenance_mode";
+
   private final Jdbi jdbi;
+  private final SettingRepository settings;
   private final Authorizer authorizer;
   private final AuditLog audit;
   private final GatewayNotifier gateway;
 
   public Maintenance(Jdbi jdbi, Authorizer authorizer, AuditLog audit, GatewayNotifier gateway) {
     this.jdbi = jdbi;
+    this.settings = new SettingRepository(jdbi);
     this.authorizer = authorizer;
     this.audit = audit;
     this.gateway = gateway;
   }
 
   public boolean enabled() {
-    return jdbi.withHandle(
-        h ->
-            h.createQuery(
-                    "SELECT value::text FROM registry_setting WHERE name = 'maintenance_mode'")
-                .mapTo(String.class)
-                .findOne()
-                .map("true"::equals)
-                .orElse(false));
+    return settings.read(SETTING).map("true"::equals).orElse(false);
   }
 
   /** Refuses a change while maintenance mode is on (503). */
@@ -53,11 +50,7 @@ public final class Maintenance {
     authorizer.requireStaff(caller);
     jdbi.useTransaction(
         h -> {
-          h.createUpdate(
-                  "INSERT INTO registry_setting (name, value) VALUES ('maintenance_mode', CAST(:v AS JSONB))"
-                      + " ON CONFLICT (name) DO UPDATE SET value = EXCLUDED.value")
-              .bind("v", Boolean.toString(on))
-              .execute();
+          settings.write(h, SETTING, Boolean.toString(on));
           audit.record(
               h,
               on ? "maintenance_enabled" : "maintenance_disabled",
