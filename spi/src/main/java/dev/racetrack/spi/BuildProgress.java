@@ -1,6 +1,10 @@
 package dev.racetrack.spi;
 
-/** Receives the progress of a build: phase changes, warnings and build log lines. */
+/**
+ * Receives the progress of a build: phase changes, warnings, build log lines and keep-alives. The
+ * one progress type of the deploy path: job types report through it inside the image builder, and
+ * lifecycle receives the builder's stream through it too.
+ */
 public interface BuildProgress {
 
   /** A new phase started, e.g. {@code building image (1/1)}. */
@@ -11,6 +15,9 @@ public interface BuildProgress {
 
   /** One line of build output (compiler, pip, ...). */
   void log(String line);
+
+  /** The build is still running (a keep-alive while nothing else happens); ignored by default. */
+  default void alive() {}
 
   /** A progress that drops everything (for tests and tools). */
   static BuildProgress discard() {

@@ -4,6 +4,7 @@ import dev.racetrack.lifecycle.infra.Targets;
 import dev.racetrack.model.build.BuildRequest;
 import dev.racetrack.model.build.BuildResult;
 import dev.racetrack.model.error.RacetrackException;
+import dev.racetrack.spi.BuildProgress;
 import java.time.Clock;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -58,7 +59,7 @@ final class BuildStep {
     BuildResult result =
         imageBuilder.build(
             request,
-            new ImageBuilderClient.Listener() {
+            new BuildProgress() {
               @Override
               public void phase(String phase) {
                 deployments.setPhase(task.id(), phase);
@@ -67,6 +68,11 @@ final class BuildStep {
               @Override
               public void warning(String warning) {
                 deployments.addWarning(task.id(), warning);
+              }
+
+              @Override
+              public void log(String line) {
+                // the builder keeps the log; it comes back whole with the result
               }
 
               @Override

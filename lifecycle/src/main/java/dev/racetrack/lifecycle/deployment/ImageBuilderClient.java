@@ -6,6 +6,7 @@ import dev.racetrack.model.build.BuildResult;
 import dev.racetrack.model.error.RacetrackException;
 import dev.racetrack.model.error.UnavailableException;
 import dev.racetrack.model.http.ApiClient;
+import dev.racetrack.spi.BuildProgress;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -26,16 +27,6 @@ public final class ImageBuilderClient {
   private final String baseUrl;
   private final String token;
 
-  /** What the builder reports while it works. */
-  public interface Listener {
-    void phase(String phase);
-
-    void warning(String warning);
-
-    /** Called on keep-alive heartbeats. */
-    void alive();
-  }
-
   public ImageBuilderClient(HttpClient http, String baseUrl, String token) {
     this.http = http;
     this.baseUrl = baseUrl;
@@ -47,7 +38,7 @@ public final class ImageBuilderClient {
    *
    * @throws UnavailableException when the builder cannot be reached
    */
-  public BuildResult build(BuildRequest request, Listener listener) {
+  public BuildResult build(BuildRequest request, BuildProgress listener) {
     HttpRequest httpRequest =
         HttpRequest.newBuilder(URI.create(baseUrl + "/api/v1/build/sse"))
             .timeout(Duration.ofHours(1))
@@ -76,7 +67,8 @@ public final class ImageBuilderClient {
     }
   }
 
-  private static BuildResult readEvents(InputStream body, Listener listener) throws IOException {
+  private static BuildResult readEvents(InputStream body, BuildProgress listener)
+      throws IOException {
     BufferedReader reader = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8));
     String event = "message";
     StringBuilder data = new StringBuilder();
@@ -105,7 +97,7 @@ public final class ImageBuilderClient {
     throw new UnavailableException("image builder closed the connection before reporting a result");
   }
 
-  private static BuildResult dispatch(String event, String data, Listener listener)
+  private static BuildResult dispatch(String event, String data, BuildProgress listener)
       throws IOException {
     switch (event) {
       case "phase" -> listener.phase(data);
