@@ -19,7 +19,7 @@ import dev.racetrack.lifecycle.auth.TokenIssuer;
 import dev.racetrack.lifecycle.auth.UserRepository;
 import dev.racetrack.lifecycle.gateway.GatewayNotifier;
 import dev.racetrack.model.config.EnvReader;
-import java.net.http.HttpClient;
+import dev.racetrack.tls.TlsConfig;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -127,7 +127,9 @@ public final class AdminCommands {
             new Authorizer(permissions, users),
             new AuditLog(),
             new GatewayNotifier(
-                HttpClient.newHttpClient(), config.internalPubUrl(), config.internalToken()),
+                LifecycleApp.internalHttpClient(TlsConfig.fromEnv(config.env())),
+                config.internalPubUrl(),
+                config.internalToken()),
             authConfig));
   }
 
