@@ -133,10 +133,7 @@ public final class LifecycleApp implements AutoCloseable {
     Jdbi jdbi = database.jdbi();
     SecretBox secrets = secretBox(config);
     TlsConfig tls = TlsConfig.fromEnv(config.env());
-    HttpClient http =
-        TrustedCa.trusting(
-                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)), tls.clientTrust())
-            .build();
+    HttpClient http = internalHttpClient(tls);
     PrometheusMeterRegistry metrics = Metrics.registry();
     database.registerMetrics(metrics);
 
@@ -471,6 +468,17 @@ public final class LifecycleApp implements AutoCloseable {
     if (failed > 0) {
       LOG.warn("marked {} deployment(s) in progress at shutdown as failed", failed);
     }
+  }
+
+  /**
+   * The client lifecycle and its admin commands call the platform's other components with (the
+   * image builder, PUB, lifecycle itself): HTTPS trusting {@code TLS_CA_FILE} (or the platform's
+   * own certificate) besides the JDK's authorities when TLS is on.
+   */
+  public static HttpClient internalHttpClient(TlsConfig tls) {
+    return TrustedCa.trusting(
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)), tls.clientTrust())
+        .build();
   }
 
   public static SecretBox secretBox(LifecycleConfig config) {

@@ -62,6 +62,7 @@ class BackupRestoreIT {
     write(data.resolve("infrastructure/local/jobs/adder-v-1-0-0/secrets.enc"), "v1:ciphertext");
     write(data.resolve("infrastructure/local/jobs/adder-v-1-0-0/env.enc"), "v1:env-ciphertext");
     write(data.resolve("infrastructure/local/jobs/adder-v-1-0-0/logs/job.log"), "a log line");
+    write(data.resolve("build-logs/deployment-1.log"), "a build log line");
     Path job = data.resolve("artifacts/adder-1.0.0/job");
     write(job, "#!/bin/sh\necho hi\n");
     Files.setPosixFilePermissions(job, PosixFilePermissions.fromString("rwxr-x---"));
@@ -102,6 +103,7 @@ class BackupRestoreIT {
     assertThat(jobDir.resolve("secrets.enc")).hasContent("v1:ciphertext");
     assertThat(jobDir.resolve("env.enc")).hasContent("v1:env-ciphertext");
     assertThat(jobDir.resolve("logs")).doesNotExist();
+    assertThat(targetDir.resolve("build-logs/deployment-1.log")).hasContent("a build log line");
     Path artifact = targetDir.resolve("artifacts/adder-1.0.0");
     assertThat(Files.getPosixFilePermissions(artifact.resolve("job")))
         .isEqualTo(PosixFilePermissions.fromString("rwxr-x---"));
@@ -186,6 +188,29 @@ class BackupRestoreIT {
     assertThat(refused.exit()).as(refused.out() + refused.err()).isEqualTo(1);
     assertThat(refused.err()).contains("error: ", "newer than this platform's");
     assertThat(fresh).as("the embedded database was started, then removed").doesNotExist();
+  }
+
+  @Test
+  void restore_intoAnotherDataDirWhileJobsRunFromTheOldOne_isRefusedNamingBothPaths()
+      throws Exception {
+    String artifact = source.dataDir().resolve("artifacts/adder-1.0.0").toString();
+    try (Connection c = connect(source.schema());
+        Statement s = c.createStatement()) {
+      s.execute("INSERT INTO registry_jobfamily (id, name) VALUES ('f1', 'adder')");
+      s.execute(
+          "INSERT INTO registry_job (id, family_id, name, version, status, manifest, image_tag)"
+              + " VALUES ('j1', 'f1', 'adder', '1.0.0', 'running', 'name: adder', '"
+              + artifact
+              + "')");
+    }
+    Path file = work.resolve("platform.rtbackup");
+    assertThat(run(sourceEnv(), "backup", file.toString()).exit()).isZero();
+
+    Run refused = run(targetEnv(), "restore", file.toString());
+
+    assertRefused(refused, "restored into " + targetDir);
+    assertThat(refused.err())
+        .contains("taken of data directory " + source.dataDir(), "adder v1.0.0 (" + artifact);
   }
 
   @Test

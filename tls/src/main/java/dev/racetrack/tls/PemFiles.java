@@ -2,29 +2,29 @@ package dev.racetrack.tls;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
 import java.security.PrivateKey;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
-import java.security.spec.PKCS8EncodedKeySpec;
-import java.util.Base64;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.openssl.PEMEncryptedKeyPair;
+import org.bouncycastle.openssl.PEMKeyPair;
+import org.bouncycastle.openssl.PEMParser;
+import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
+import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
 
 /**
- * Reads PEM files with the JDK: certificates through its X.509 {@code CertificateFactory}, keys in
- * the PKCS#8 form ({@code BEGIN PRIVATE KEY}) through {@code KeyFactory}.
+ * Reads PEM files: certificates through the JDK's X.509 {@code CertificateFactory}, private keys
+ * through BouncyCastle's {@code PEMParser} and {@code JcaPEMKeyConverter}, so PKCS#8 ({@code BEGIN
+ * PRIVATE KEY}), PKCS#1 RSA ({@code BEGIN RSA PRIVATE KEY}) and SEC1 EC ({@code BEGIN EC PRIVATE
+ * KEY}) keys are all read by the library; encrypted keys are refused with a clear message.
  */
 public final class PemFiles {
-  private static final Pattern PKCS8 =
-      Pattern.compile("-----BEGIN PRIVATE KEY-----([A-Za-z0-9+/=\\s]+)-----END PRIVATE KEY-----");
-  private static final List<String> KEY_ALGORITHMS = List.of("RSA", "EC", "Ed25519", "RSASSA-PSS");
 
   private PemFiles() {}
 
@@ -47,32 +47,42 @@ public final class PemFiles {
     }
   }
 
-  /** The PKCS#8 private key of a PEM file. */
+  /**
+   * The first private key of a PEM file (PKCS#8, PKCS#1 RSA or SEC1 EC; other blocks such as {@code
+   * EC PARAMETERS} or certificates are passed over); fails naming the file.
+   */
   public static PrivateKey privateKey(Path file) {
-    String text = new String(read(file), StandardCharsets.US_ASCII);
-    Matcher m = PKCS8.matcher(text);
-    if (!m.find()) {
-      String hint =
-          text.contains("-----BEGIN RSA PRIVATE KEY-----")
-                  || text.contains("-----BEGIN EC PRIVATE KEY-----")
-              ? " (convert it with: openssl pkcs8 -topk8 -nocrypt -in KEY -out KEY.pk8)"
-              : text.contains("ENCRYPTED PRIVATE KEY") ? " (it must not be encrypted)" : "";
-      throw new TlsException(file + " holds no PEM private key in PKCS#8 form" + hint);
-    }
-    byte[] der;
-    try {
-      der = Base64.getMimeDecoder().decode(m.group(1).replaceAll("\\s", ""));
-    } catch (IllegalArgumentException e) {
-      throw new TlsException(file + " holds a private key that is not valid base64", e);
-    }
-    for (String algorithm : KEY_ALGORITHMS) {
-      try {
-        return KeyFactory.getInstance(algorithm).generatePrivate(new PKCS8EncodedKeySpec(der));
-      } catch (GeneralSecurityException e) {
-        // try the next algorithm
+    try (Reader text = Files.newBufferedReader(file, StandardCharsets.US_ASCII);
+        PEMParser pem = new PEMParser(text)) {
+      JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
+      for (Object block = pem.readObject(); block != null; block = pem.readObject()) {
+        switch (block) {
+          case PrivateKeyInfo info -> {
+            return converter.getPrivateKey(info);
+          }
+          case PEMKeyPair pair -> {
+            return converter.getPrivateKey(pair.getPrivateKeyInfo());
+          }
+          case PEMEncryptedKeyPair pair -> throw encrypted(file);
+          case PKCS8EncryptedPrivateKeyInfo info -> throw encrypted(file);
+          default -> {
+            // not a key: look further
+          }
+        }
       }
+    } catch (IOException | IllegalArgumentException | IllegalStateException e) {
+      // PEMParser reports bad base64 or DER as IOException or DecoderException (unchecked)
+      throw new TlsException(
+          file + " does not hold a readable PEM private key: " + e.getMessage(), e);
     }
-    throw new TlsException(file + " holds a private key of an unsupported kind");
+    throw new TlsException(file + " holds no PEM private key");
+  }
+
+  private static TlsException encrypted(Path file) {
+    return new TlsException(
+        file
+            + " holds an encrypted private key: give it unencrypted (for example: openssl pkey -in"
+            + " KEY -out KEY.plain)");
   }
 
   private static byte[] read(Path file) {

@@ -13,7 +13,8 @@ import java.util.Optional;
  *
  * <ul>
  *   <li>{@code TLS_CERT_FILE} and {@code TLS_KEY_FILE}: the server's certificate chain and its
- *       PKCS#8 private key, PEM; both or neither. Given, the component serves HTTPS only.
+ *       private key (PKCS#8, PKCS#1 RSA or SEC1 EC, unencrypted), PEM; both or neither. Given, the
+ *       component serves HTTPS only.
  *   <li>{@code HEALTH_PORT}: with TLS on, a plain HTTP port serving only the health endpoints.
  *   <li>{@code TLS_CA_FILE}: PEM certificates the platform's own clients trust when one component
  *       calls another (lifecycle to the image builder, PUB to lifecycle).

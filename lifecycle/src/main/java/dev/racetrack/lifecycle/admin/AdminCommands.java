@@ -18,7 +18,7 @@ import dev.racetrack.lifecycle.auth.TokenIssuer;
 import dev.racetrack.lifecycle.auth.UserRepository;
 import dev.racetrack.lifecycle.event.GatewayNotifier;
 import dev.racetrack.model.config.EnvReader;
-import java.net.http.HttpClient;
+import dev.racetrack.tls.TlsConfig;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -62,20 +62,33 @@ public final class AdminCommands {
     return context;
   }
 
-  /** Runs {@code work} with the accounts of the configured database. */
+  /**
+   * Runs {@code work} with the accounts of the configured database, then waits (briefly) until PUB
+   * has been told about the change, since the command's process exits right after.
+   */
   void withAccounts(Consumer<Accounts> work) {
     LifecycleConfig config = config(context);
+    GatewayNotifier gateway =
+        new GatewayNotifier(
+            LifecycleApp.internalHttpClient(TlsConfig.fromEnv(config.env())),
+            config.internalPubUrl(),
+            config.internalToken());
     try (AdminDatabase db = AdminDatabase.open(config.database(), config.dataDir())) {
-      work.accept(accounts(db.database().jdbi(), config));
+      work.accept(accounts(db.database().jdbi(), config, gateway));
     }
+    gateway.awaitSent(Duration.ofSeconds(10));
   }
 
+  /**
+   * The platform's configuration; the internal token (what PUB accepts a cache invalidation with)
+   * is {@code INTERNAL_TOKEN} when the command is given the platform's.
+   */
   static LifecycleConfig config(AdminContext context) {
     EnvReader env = new EnvReader(context.env());
     return LifecycleConfig.fromEnv(
         context.env(),
         LifecycleConfig.resolveAuthKey(context.env(), env.dataDir()),
-        "admin-command");
+        env.optional("INTERNAL_TOKEN").orElse("admin-command"));
   }
 
   /** Runs {@code work} with the token issuer of the configured database. */
@@ -110,7 +123,7 @@ public final class AdminCommands {
         Clock.systemUTC());
   }
 
-  private static Accounts accounts(Jdbi jdbi, LifecycleConfig config) {
+  private static Accounts accounts(Jdbi jdbi, LifecycleConfig config, GatewayNotifier gateway) {
     UserRepository users = new UserRepository(jdbi);
     PermissionRepository permissions = new PermissionRepository(jdbi);
     AuthConfig authConfig = AuthConfig.fromEnv(config.env());
@@ -127,8 +140,7 @@ public final class AdminCommands {
             new LoginThrottle(Clock.systemUTC(), authConfig.registrationsPerHour()),
             new Authorizer(permissions, users),
             new AuditLog(),
-            new GatewayNotifier(
-                HttpClient.newHttpClient(), config.internalPubUrl(), config.internalToken()),
+            gateway,
             authConfig));
   }
 

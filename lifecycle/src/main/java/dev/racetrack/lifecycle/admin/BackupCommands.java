@@ -150,6 +150,7 @@ final class BackupCommands {
                   + " already exist; restore into a data directory never started; nothing was"
                   + " changed");
         }
+        Restore.requireDataDirFits(manifest, dataDir);
         if (settings.external().isPresent()) {
           restoreInto(settings.external().get(), restore, manifest, passphrase, dataDir, sink);
         } else {

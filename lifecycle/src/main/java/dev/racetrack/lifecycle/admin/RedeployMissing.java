@@ -9,6 +9,7 @@ import dev.racetrack.lifecycle.auth.TokenIssuer;
 import dev.racetrack.lifecycle.job.JobRepository;
 import dev.racetrack.model.Job;
 import dev.racetrack.model.JobStatus;
+import dev.racetrack.tls.TlsConfig;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -47,14 +48,17 @@ final class RedeployMissing implements Callable<Integer> {
   @Option(
       names = "--url",
       paramLabel = "URL",
-      description = "Lifecycle's address (default: http://127.0.0.1:LIFECYCLE_PORT).")
+      description =
+          "Lifecycle's address (default: http://127.0.0.1:LIFECYCLE_PORT, https:// with"
+              + " TLS_CERT_FILE set; TLS_CA_FILE is trusted).")
   String url;
 
   @Override
   public Integer call() throws InterruptedException {
     AdminContext context = admin.context();
     LifecycleConfig config = AdminCommands.config(context);
-    String lifecycle = url != null ? url : "http://127.0.0.1:" + config.port();
+    TlsConfig tls = TlsConfig.fromEnv(context.env());
+    String lifecycle = url != null ? url : tls.scheme() + "://127.0.0.1:" + config.port();
     try (AdminDatabase db = AdminDatabase.open(config.database(), config.dataDir())) {
       Jdbi jdbi = db.database().jdbi();
       List<Job> missing =
@@ -74,7 +78,7 @@ final class RedeployMissing implements Callable<Integer> {
               .internal("redeploy-missing", List.of("full_access"), Duration.ofHours(1));
       int failed = 0;
       try {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        HttpClient http = LifecycleApp.internalHttpClient(tls);
         for (Job job : missing) {
           failed += redeploy(context, http, lifecycle, token.token(), job) ? 0 : 1;
         }

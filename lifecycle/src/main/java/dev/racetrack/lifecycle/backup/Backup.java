@@ -33,11 +33,13 @@ import java.util.function.Consumer;
  * FILE.partial} and renamed to {@code FILE} only once complete. It holds the registry (one
  * snapshot), the keys, the stored build contexts, the infrastructure targets' job state with their
  * secrets and environments (still encrypted with the platform's secrets key, as on disk), installed
- * plugin files, and, unless left out, the built job artifacts.
+ * plugin files, the image builder's build logs ({@code build-logs}, when it shares the data
+ * directory), and, unless left out, the built job artifacts.
  */
 public final class Backup {
   /** Directories of the data directory a backup holds, in archive order. */
-  static final List<String> SECTIONS = List.of("keys", "contexts", "infrastructure", "plugins");
+  static final List<String> SECTIONS =
+      List.of("keys", "contexts", "infrastructure", "plugins", "build-logs");
 
   static final String ARTIFACTS = ArtifactStore.DIRECTORY;
 
@@ -134,6 +136,7 @@ public final class Backup {
             request.platformVersion(),
             snapshot.schemaVersion(),
             started.toString(),
+            request.dataDir().toAbsolutePath().normalize().toString(),
             snapshot.tables(),
             snapshot.sequences(),
             archive.entries(),

@@ -12,6 +12,10 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Arrays;
+import java.util.zip.Deflater;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
+import java.util.zip.ZipException;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
 import javax.crypto.SecretKeyFactory;
@@ -20,23 +24,30 @@ import javax.crypto.spec.PBEKeySpec;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Passphrase encryption of a backup as a stream of AES-256-GCM segments (the STREAM construction,
- * as in Tink's streaming AEAD), with only the JDK's crypto. The key comes from the passphrase with
- * PBKDF2-HMAC-SHA256 and a random salt. Each segment's nonce holds a random prefix, the segment's
- * number and whether it is the last one, so reordered, dropped or cut-off segments fail
- * authentication; a key-check tag right after the header tells a wrong passphrase from a damaged
- * file. Memory stays at one segment whatever the backup's size.
+ * Compression (DEFLATE in gzip framing, fastest level) and then passphrase encryption of a backup
+ * as a stream of AES-256-GCM segments (the STREAM construction, as in Tink's streaming AEAD), with
+ * only the JDK's crypto. The key comes from the passphrase with PBKDF2-HMAC-SHA256 and a random
+ * salt. Each segment's nonce holds a random prefix, the segment's number and whether it is the last
+ * one, so reordered, dropped or cut-off segments fail authentication; a key-check tag right after
+ * the header tells a wrong passphrase from a damaged file. Memory stays at one segment whatever the
+ * backup's size. Format 2 compresses before encrypting; format 1 (uncompressed, the first
+ * release's) is still read.
  *
  * <pre>
- * header:  "RTBACKUP" | format (1) | iterations (4) | salt (16) | nonce prefix (7)
+ * header:  "RTBACKUP" | format (1 or 2) | iterations (4) | salt (16) | nonce prefix (7)
  * check:   GCM tag of nothing, nonce = prefix | 0xFFFFFFFF | 2, header as associated data
- * segment: GCM(plaintext of up to 1 MiB), nonce = prefix | number (4) | last (1)
+ * segment: GCM(up to 1 MiB of the (format 2: gzip-compressed) plaintext),
+ *          nonce = prefix | number (4) | last (1)
  * </pre>
  */
 public final class BackupCipher {
   static final int DEFAULT_ITERATIONS = 600_000;
   private static final byte[] MAGIC = "RTBACKUP".getBytes(StandardCharsets.US_ASCII);
-  private static final byte FORMAT = 1;
+
+  /** Format 1: the plaintext is encrypted as it is; format 2: it is gzip-compressed first. */
+  private static final byte UNCOMPRESSED = 1;
+
+  private static final byte FORMAT = 2;
   private static final int SALT = 16;
   private static final int PREFIX = 7;
   private static final int TAG = 16;
@@ -45,6 +56,7 @@ public final class BackupCipher {
   private static final int MAX_ITERATIONS = 10_000_000;
 
   private final int iterations;
+  private final byte format;
   private final SecureRandom random = new SecureRandom();
 
   public BackupCipher() {
@@ -53,10 +65,16 @@ public final class BackupCipher {
 
   /** With a given PBKDF2 work factor (tests use a small one). */
   BackupCipher(int iterations) {
+    this(iterations, true);
+  }
+
+  /** Writing format 2 (compressed) or, for tests of reading old backups, format 1. */
+  BackupCipher(int iterations, boolean compress) {
     if (iterations < 1000 || iterations > MAX_ITERATIONS) {
       throw new IllegalArgumentException("PBKDF2 iterations out of range: " + iterations);
     }
     this.iterations = iterations;
+    this.format = compress ? FORMAT : UNCOMPRESSED;
   }
 
   /** A stream that encrypts what is written to {@code out}; closing it writes the last segment. */
@@ -67,11 +85,12 @@ public final class BackupCipher {
     random.nextBytes(salt);
     random.nextBytes(prefix);
     ByteBuffer header = ByteBuffer.allocate(HEADER);
-    header.put(MAGIC).put(FORMAT).putInt(iterations).put(salt).put(prefix);
+    header.put(MAGIC).put(format).putInt(iterations).put(salt).put(prefix);
     Keys keys = new Keys(derive(passphrase, salt, iterations), prefix, header.array());
     out.write(keys.header);
     out.write(keys.seal(new byte[0], 0, 0, -1, 2));
-    return new Encrypting(out, keys);
+    Encrypting encrypting = new Encrypting(out, keys);
+    return format == UNCOMPRESSED ? encrypting : new Compressing(encrypting);
   }
 
   /**
@@ -94,11 +113,13 @@ public final class BackupCipher {
       throw new BackupException("not a Racetrack backup (no RTBACKUP header)");
     }
     byte format = fields.get();
-    if (format != FORMAT) {
+    if (format != FORMAT && format != UNCOMPRESSED) {
       throw new BackupException(
           "backup format "
               + format
               + " is not supported by this version (it reads "
+              + UNCOMPRESSED
+              + " and "
               + FORMAT
               + ")");
     }
@@ -121,7 +142,8 @@ public final class BackupCipher {
     } catch (AEADBadTagException e) {
       throw new BackupException("wrong passphrase (or a corrupted backup header)");
     }
-    return new Decrypting(new PushbackInputStream(in, 1), keys);
+    Decrypting decrypting = new Decrypting(new PushbackInputStream(in, 1), keys);
+    return format == UNCOMPRESSED ? decrypting : new Inflating(decrypting);
   }
 
   private static void requirePassphrase(char[] passphrase) {
@@ -173,6 +195,56 @@ public final class BackupCipher {
       cipher.init(mode, key, new GCMParameterSpec(TAG * 8, nonce.array()));
       cipher.updateAAD(header);
       return cipher;
+    }
+  }
+
+  /** gzip at the fastest level: most of a backup is text, and the backup runs on a live system. */
+  private static final class Compressing extends GZIPOutputStream {
+    Compressing(OutputStream out) throws IOException {
+      super(out, 1 << 16);
+      def.setLevel(Deflater.BEST_SPEED);
+    }
+  }
+
+  /**
+   * Inflates the decrypted stream; at the end of the compressed data it also reads the encrypted
+   * stream to its end, so its last segment is authenticated (a cut-off file is caught) even when
+   * the compressed data ended in an earlier segment.
+   */
+  private static final class Inflating extends InputStream {
+    private final Decrypting decrypted;
+    private InputStream inflated;
+
+    Inflating(Decrypting decrypted) {
+      this.decrypted = decrypted;
+    }
+
+    @Override
+    public int read() throws IOException {
+      byte[] one = new byte[1];
+      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      int n;
+      try {
+        if (inflated == null) {
+          inflated = new GZIPInputStream(decrypted, 1 << 16);
+        }
+        n = inflated.read(b, off, len);
+      } catch (ZipException e) {
+        throw new BackupException("corrupted backup: its compressed data is damaged", e);
+      }
+      if (n < 0) {
+        decrypted.transferTo(OutputStream.nullOutputStream());
+      }
+      return n;
+    }
+
+    @Override
+    public void close() throws IOException {
+      decrypted.close();
     }
   }
 

@@ -5,7 +5,8 @@ import java.util.Objects;
 
 /**
  * What a backup holds, written as {@code manifest.json}, the archive's last entry: the platform and
- * schema versions it came from, the tables in load order (parents before children), the sequences'
+ * schema versions it came from, the absolute data directory it was taken of (empty in backups made
+ * before it was recorded), the tables in load order (parents before children), the sequences'
  * values, a SHA-256 of every other entry, and the job images in use when it was taken.
  */
 public record BackupManifest(
@@ -13,6 +14,7 @@ public record BackupManifest(
     String platformVersion,
     String schemaVersion,
     String createdAt,
+    String dataDir,
     List<Table> tables,
     List<SequenceValue> sequences,
     List<Entry> entries,
@@ -24,6 +26,7 @@ public record BackupManifest(
     Objects.requireNonNull(platformVersion, "platformVersion");
     Objects.requireNonNull(schemaVersion, "schemaVersion");
     Objects.requireNonNull(createdAt, "createdAt");
+    dataDir = Objects.requireNonNullElse(dataDir, ""); // absent from older manifests
     tables = List.copyOf(tables);
     sequences = List.copyOf(sequences);
     entries = List.copyOf(entries);

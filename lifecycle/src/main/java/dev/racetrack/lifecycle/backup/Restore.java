@@ -4,6 +4,7 @@ import dev.racetrack.model.FileTrees;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -84,6 +85,45 @@ public final class Restore {
   }
 
   /**
+   * Refuses a restore into another data directory than the one backed up when registered jobs run
+   * from files inside the old one (the local target's artifacts are stored by absolute path): the
+   * restored platform would start them from the old directory, or not at all.
+   */
+  public static void requireDataDirFits(BackupManifest manifest, Path dataDir) {
+    if (manifest.dataDir().isEmpty()) {
+      return;
+    }
+    Path from = Path.of(manifest.dataDir());
+    Path to = dataDir.toAbsolutePath().normalize();
+    if (from.equals(to)) {
+      return;
+    }
+    List<String> pointing =
+        manifest.images().stream()
+            .filter(i -> i.image() != null && Path.of(i.image()).startsWith(from))
+            .map(i -> i.name() + " v" + i.version() + " (" + i.image() + ")")
+            .toList();
+    if (!pointing.isEmpty()) {
+      throw new BackupException(
+          "the backup was taken of data directory "
+              + from
+              + " but is being restored into "
+              + to
+              + ", and "
+              + pointing.size()
+              + " job(s) run from files inside "
+              + from
+              + ", e.g. "
+              + pointing.getFirst()
+              + ": the restored platform would still use those paths; restore into "
+              + from
+              + " (set RACETRACK_DATA_DIR="
+              + from
+              + "); nothing was changed");
+    }
+  }
+
+  /**
    * Pass two: loads the rows into {@code database} (emptied first, in the same transaction) and the
    * files into {@code dataDir}. The database must be at the backup's schema version.
    */
@@ -139,7 +179,11 @@ public final class Restore {
       throw new BackupException("no backup file " + file);
     }
     try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
-      return ArchiveReader.read(cipher.decrypt(in, passphrase), visitor);
+      InputStream plain = cipher.decrypt(in, passphrase);
+      BackupManifest manifest = ArchiveReader.read(plain, visitor);
+      // to the end: the cipher's last segment says whether the file is complete
+      plain.transferTo(OutputStream.nullOutputStream());
+      return manifest;
     } catch (IOException e) {
       throw new BackupException("cannot read backup " + file + ": " + e.getMessage(), e);
     }

@@ -9,7 +9,12 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,6 +29,7 @@ public final class GatewayNotifier {
   private final HttpClient http;
   private final String pubUrl;
   private final String internalToken;
+  private final Set<CompletableFuture<Boolean>> pending = ConcurrentHashMap.newKeySet();
 
   public GatewayNotifier(HttpClient http, String pubUrl, String internalToken) {
     this.http = http;
@@ -40,26 +46,48 @@ public final class GatewayNotifier {
             .header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofByteArray(Json.writeBytes(Map.of("reason", reason))))
             .build();
-    return http.sendAsync(request, HttpResponse.BodyHandlers.discarding())
-        .thenApply(
-            response -> {
-              if (response.statusCode() != 200) {
-                LOG.warn(
-                    "PUB refused to invalidate its cache ({}): HTTP {}",
-                    reason,
-                    response.statusCode());
-              }
-              return response.statusCode() == 200;
-            })
-        .exceptionally(
-            e -> {
-              LOG.warn(
-                  "cannot reach PUB at {} to invalidate its cache ({}): {}",
-                  pubUrl,
-                  reason,
-                  rootMessage(e));
-              return false;
-            });
+    CompletableFuture<Boolean> sent =
+        http.sendAsync(request, HttpResponse.BodyHandlers.discarding())
+            .thenApply(
+                response -> {
+                  if (response.statusCode() != 200) {
+                    LOG.warn(
+                        "PUB refused to invalidate its cache ({}): HTTP {}",
+                        reason,
+                        response.statusCode());
+                  }
+                  return response.statusCode() == 200;
+                })
+            .exceptionally(
+                e -> {
+                  LOG.warn(
+                      "cannot reach PUB at {} to invalidate its cache ({}): {}",
+                      pubUrl,
+                      reason,
+                      rootMessage(e));
+                  return false;
+                });
+    pending.add(sent);
+    var unused = sent.whenComplete((ok, e) -> pending.remove(sent));
+    return sent;
+  }
+
+  /**
+   * Waits up to {@code max} for the notifications sent so far to be answered: a short-lived process
+   * (an admin command) would otherwise exit before they leave. Failures are logged by {@link
+   * #invalidate} already.
+   */
+  public void awaitSent(Duration max) {
+    try {
+      CompletableFuture.allOf(pending.toArray(CompletableFuture<?>[]::new))
+          .get(max.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      LOG.warn("PUB did not answer the cache invalidation within {}", max);
+    } catch (ExecutionException e) {
+      // invalidate() turns every failure into false: not reached
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private static String rootMessage(Throwable e) {

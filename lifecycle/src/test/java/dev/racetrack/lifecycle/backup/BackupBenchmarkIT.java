@@ -11,6 +11,8 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import org.junit.jupiter.api.Assumptions;
@@ -59,20 +61,36 @@ class BackupBenchmarkIT {
                       FROM generate_series(1, 100000) i""");
               });
       Path file = dir.resolve("bench.rtbackup");
+      Path uncompressed = dir.resolve("bench-format1.rtbackup");
       char[] passphrase = "benchmark passphrase".toCharArray();
-      long started = System.nanoTime();
-      try (Connection c = database.jdbi().open().getConnection()) {
-        new Backup(new BackupCipher(), Clock.systemUTC())
-            .take(
-                c,
-                new Backup.Request(file, dir, source.schema(), true, "bench", List.of()),
-                passphrase,
-                e -> {});
+      // three rounds, the format-1 (uncompressed) writer and the compressed one alternating
+      List<Long> plainMillis = new ArrayList<>();
+      List<Long> backupMillisRuns = new ArrayList<>();
+      for (int round = 0; round < 3; round++) {
+        plainMillis.add(
+            backup(
+                database,
+                source,
+                dir,
+                uncompressed,
+                new BackupCipher(BackupCipher.DEFAULT_ITERATIONS, false)));
+        backupMillisRuns.add(backup(database, source, dir, file, new BackupCipher()));
       }
-      long backupMillis = (System.nanoTime() - started) / 1_000_000;
+      long backupMillis = median(backupMillisRuns);
       long size = Files.size(file);
+      long plainSize = Files.size(uncompressed);
+      System.out.printf(
+          Locale.ROOT,
+          "BENCH backup: uncompressed (format 1) runs %s ms, median %d ms, %.1f MB;"
+              + " compressed (format 2) runs %s ms, median %d ms, %.1f MB%n",
+          plainMillis,
+          median(plainMillis),
+          plainSize / 1e6,
+          backupMillisRuns,
+          backupMillis,
+          size / 1e6);
 
-      started = System.nanoTime();
+      long started = System.nanoTime();
       Restore restore = new Restore(new BackupCipher(), Clock.systemUTC());
       BackupManifest manifest = restore.verify(file, passphrase, e -> {});
       RestoreDatabase.prepare(jdbc(target), "bench", manifest.schemaVersion());
@@ -97,6 +115,27 @@ class BackupBenchmarkIT {
     } finally {
       FileTrees.delete(dir);
     }
+  }
+
+  private static long backup(
+      Database database, PostgresFixture source, Path dir, Path file, BackupCipher cipher)
+      throws Exception {
+    long started = System.nanoTime();
+    try (Connection c = database.jdbi().open().getConnection()) {
+      new Backup(cipher, Clock.systemUTC())
+          .take(
+              c,
+              new Backup.Request(file, dir, source.schema(), true, "bench", List.of()),
+              "benchmark passphrase".toCharArray(),
+              e -> {});
+    }
+    return (System.nanoTime() - started) / 1_000_000;
+  }
+
+  private static long median(List<Long> values) {
+    List<Long> sorted = new ArrayList<>(values);
+    Collections.sort(sorted);
+    return sorted.get(sorted.size() / 2);
   }
 
   private static JdbcTarget jdbc(PostgresFixture db) {

@@ -63,7 +63,7 @@ class BackupCipherTest {
   @Test
   void decrypt_whenCutAtASegmentBoundary_saysTruncated() throws IOException {
     byte[] sealed = seal(plain(BackupCipher.SEGMENT * 2 + 10));
-    int header = sealed.length - (BackupCipher.SEGMENT + 16) * 2 - (10 + 16);
+    int header = 8 + 1 + 4 + 16 + 7 + 16; // magic, format, iterations, salt, prefix, key check
     byte[] cut = Arrays.copyOf(sealed, header + BackupCipher.SEGMENT + 16);
     assertThatThrownBy(() -> open(cut, PASSPHRASE))
         .isInstanceOf(BackupException.class)
@@ -90,6 +90,28 @@ class BackupCipherTest {
         .isInstanceOf(BackupException.class)
         .hasMessageContaining("corrupted")
         .hasMessageContaining("segment 1");
+  }
+
+  @Test
+  void encrypt_ofCompressibleContent_writesItCompressed() throws IOException {
+    byte[] text =
+        "INSERT audit event: call_job /api/v1/perform by user-7\n"
+            .repeat(100_000)
+            .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    byte[] sealed = seal(text);
+    assertThat(sealed.length).isLessThan(text.length / 20);
+    assertThat(open(sealed, PASSPHRASE)).isEqualTo(text);
+  }
+
+  @Test
+  void decrypt_ofAnUncompressedFormatOneBackup_givesThePlaintextBack() throws IOException {
+    byte[] plain = plain(BackupCipher.SEGMENT + 77);
+    ByteArrayOutputStream sealed = new ByteArrayOutputStream();
+    try (OutputStream out = new BackupCipher(1000, false).encrypt(sealed, PASSPHRASE)) {
+      out.write(plain);
+    }
+    assertThat(sealed.toByteArray()[8]).isEqualTo((byte) 1);
+    assertThat(open(sealed.toByteArray(), PASSPHRASE)).isEqualTo(plain);
   }
 
   @Test
