@@ -49,7 +49,7 @@ final class BuildStep {
         new BuildRequest(
             task.id(),
             task.manifest().toMap(),
-            task.buildContext().orElse(null),
+            null, // the context streams from its file, see ImageBuilderClient
             task.secrets().gitCredentials().orElse(null),
             task.secrets().buildEnv(),
             TAG.format(clock.instant()),
@@ -58,6 +58,7 @@ final class BuildStep {
     BuildResult result =
         imageBuilder.build(
             request,
+            task.buildContext(),
             new ImageBuilderClient.Listener() {
               @Override
               public void phase(String phase) {
