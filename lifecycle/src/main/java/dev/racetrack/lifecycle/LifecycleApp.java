@@ -205,7 +205,10 @@ public final class LifecycleApp implements AutoCloseable {
     PublicEndpointRepository publicEndpoints = new PublicEndpointRepository(jdbi);
     DeploymentRepository deploymentRepository = new DeploymentRepository(jdbi);
     Maintenance maintenance = new Maintenance(jdbi, authorizer, audit, gateway);
-    BuildContexts contexts = new BuildContexts(config.dataDir().resolve("contexts"));
+    BuildContexts contexts =
+        new BuildContexts(
+            config.dataDir().resolve("contexts"), config.dataDir().resolve("uploads"));
+    contexts.clearUploads(); // what a crash left
     ExecutorService deploymentExecutor = Executors.newVirtualThreadPerTaskExecutor();
     resources.add(() -> stopDeployments(deploymentExecutor, deploymentRepository));
     ResourcePolicy resourcePolicy = ResourcePolicy.fromEnv(config.env());
@@ -238,6 +241,8 @@ public final class LifecycleApp implements AutoCloseable {
     BuildContext.Limits uploadLimits =
         new BuildContext.Limits(
             config.maxBuildContextBytes(), config.maxBuildContextBytes() * 8, 100_000);
+    // base64 (4/3 of the context) plus the manifest and secrets
+    long maxDeployBody = uploadLimits.maxCompressedBytes() * 2;
     DeploymentQuota quota =
         new DeploymentQuota(
             deploymentRepository,
@@ -356,7 +361,12 @@ public final class LifecycleApp implements AutoCloseable {
                         gateway,
                         clock)),
                 requestAuth),
-            new DeploymentRoutes(deployments, quota, requestAuth),
+            new DeploymentRoutes(
+                deployments,
+                quota,
+                requestAuth,
+                new DeploymentRoutes.Uploads(
+                    maxDeployBody, uploadLimits.maxCompressedBytes(), contexts)),
             new JobRoutes(
                 jobs,
                 new JobRemoval(
@@ -394,11 +404,12 @@ public final class LifecycleApp implements AutoCloseable {
                 config.host(),
                 config.port(),
                 List.of("", "/lifecycle"),
-                uploadLimits.maxCompressedBytes() * 2,
+                maxDeployBody,
                 new EnvReader(config.env()).positiveLong("MAX_JSON_BODY_KB", 256) << 10,
                 // async call records carry a job call's request and answer bodies
                 Set.of(
                     "/api/v1/deploy",
+                    "/api/v1/build", // the deploy payload, for run-local
                     "/api/v1/job/async/call",
                     "/api/v1/job/async/call/",
                     "/api/v1/plugin/upload",

@@ -1,6 +1,7 @@
 package dev.racetrack.pub;
 
 import dev.racetrack.model.auth.JobCallSecrets;
+import dev.racetrack.pub.upstream.UpstreamPool;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -98,7 +99,11 @@ final class JobRequests {
     for (AsciiString name : NOT_FORWARDED) {
       headers.remove(name);
     }
-    headers.set(HttpHeaderNames.HOST, permit.internalName());
+    headers.set(
+        HttpHeaderNames.HOST,
+        permit.internalName().startsWith(UpstreamPool.UNIX_PREFIX)
+            ? "localhost" // a socket path is no host name
+            : permit.internalName());
     for (String cookie : cookies) {
       String kept = ForwardedRequest.withoutAuthCookie(cookie);
       if (!kept.isEmpty()) {

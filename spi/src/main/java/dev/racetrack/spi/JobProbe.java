@@ -1,12 +1,17 @@
 package dev.racetrack.spi;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.racetrack.model.Json;
 import java.io.IOException;
 import java.net.URI;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -55,11 +60,11 @@ public final class JobProbe {
     onAlive.run();
     int attempt = 0;
     while (true) {
-      Optional<HttpResponse<String>> ready = get(baseUrl + "/ready", QUICK_TIMEOUT);
+      Optional<UnixSocketHttp.Answer> ready = get(baseUrl + "/ready", QUICK_TIMEOUT);
       if (ready.isPresent() && ready.get().statusCode() == 200) {
         return;
       }
-      Optional<HttpResponse<String>> live = get(baseUrl + "/live", QUICK_TIMEOUT);
+      Optional<UnixSocketHttp.Answer> live = get(baseUrl + "/live", QUICK_TIMEOUT);
       live.filter(r -> r.statusCode() != 200)
           .flatMap(r -> errorField(r.body()))
           .ifPresent(
@@ -76,7 +81,7 @@ public final class JobProbe {
       String baseUrl, long deploymentTimestamp, Instant deadline, BooleanSupplier stillRunning) {
     int attempt = 0;
     while (true) {
-      Optional<HttpResponse<String>> live = get(baseUrl + "/live", QUICK_TIMEOUT);
+      Optional<UnixSocketHttp.Answer> live = get(baseUrl + "/live", QUICK_TIMEOUT);
       if (live.isPresent()) {
         Optional<JsonNode> body = parse(live.get().body());
         long reported = body.map(b -> b.path("deployment_timestamp").asLong(-1)).orElse(-1L);
@@ -97,7 +102,7 @@ public final class JobProbe {
 
   /** A quick look at a running instance: ready or why not, and the last call time. */
   public Health probe(String baseUrl) {
-    Optional<HttpResponse<String>> live = get(baseUrl + "/live", QUICK_TIMEOUT);
+    Optional<UnixSocketHttp.Answer> live = get(baseUrl + "/live", QUICK_TIMEOUT);
     if (live.isEmpty()) {
       return new Health(false, Optional.of("job is not answering"), OptionalLong.empty());
     }
@@ -106,7 +111,7 @@ public final class JobProbe {
           errorField(live.get().body()).orElse("live check returned " + live.get().statusCode());
       return new Health(false, Optional.of(error), OptionalLong.empty());
     }
-    Optional<HttpResponse<String>> ready = get(baseUrl + "/ready", QUICK_TIMEOUT);
+    Optional<UnixSocketHttp.Answer> ready = get(baseUrl + "/ready", QUICK_TIMEOUT);
     OptionalLong lastCall = lastCallTime(baseUrl);
     if (ready.isEmpty()) {
       return new Health(false, Optional.of("job is not answering"), lastCall);
@@ -139,10 +144,33 @@ public final class JobProbe {
     }
   }
 
-  private Optional<HttpResponse<String>> get(String url, Duration timeout) {
+  /**
+   * The base URL of the health endpoints of a job at {@code address}: {@code host:port}, or {@code
+   * unix:/path} for a job reachable only through a Unix socket.
+   */
+  public static String baseUrl(String address) {
+    return address.startsWith(UNIX_PREFIX)
+        ? UNIX_SCHEME + URLEncoder.encode(address.substring(UNIX_PREFIX.length()), UTF_8)
+        : "http://" + address;
+  }
+
+  private static final String UNIX_PREFIX = "unix:";
+  private static final String UNIX_SCHEME = "http+unix://";
+
+  private Optional<UnixSocketHttp.Answer> get(String url, Duration timeout) {
     try {
+      if (url.startsWith(UNIX_SCHEME)) {
+        String rest = url.substring(UNIX_SCHEME.length());
+        int slash = rest.indexOf('/');
+        return Optional.of(
+            UnixSocketHttp.get(
+                Path.of(URLDecoder.decode(rest.substring(0, slash), UTF_8)),
+                rest.substring(slash),
+                timeout));
+      }
       HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(timeout).GET().build();
-      return Optional.of(http.send(request, HttpResponse.BodyHandlers.ofString()));
+      HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+      return Optional.of(new UnixSocketHttp.Answer(response.statusCode(), response.body()));
     } catch (IOException e) {
       return Optional.empty();
     } catch (InterruptedException e) {

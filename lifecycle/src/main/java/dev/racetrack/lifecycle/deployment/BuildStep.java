@@ -50,7 +50,7 @@ final class BuildStep {
         new BuildRequest(
             task.id(),
             task.manifest().toMap(),
-            task.buildContext().orElse(null),
+            null, // the context streams from its file, see ImageBuilderClient
             task.secrets().gitCredentials().orElse(null),
             task.secrets().buildEnv(),
             TAG.format(clock.instant()),
@@ -59,6 +59,7 @@ final class BuildStep {
     BuildResult result =
         imageBuilder.build(
             request,
+            task.buildContext(),
             new BuildProgress() {
               @Override
               public void phase(String phase) {

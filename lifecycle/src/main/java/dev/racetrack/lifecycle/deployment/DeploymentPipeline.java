@@ -22,6 +22,8 @@ import dev.racetrack.model.manifest.ResourcePolicy;
 import dev.racetrack.spi.JobChange;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -150,8 +152,22 @@ public final class DeploymentPipeline {
     } catch (RuntimeException e) {
       fail(task, e);
     } finally {
+      discardContext(task);
       done.increment();
     }
+  }
+
+  /** The task's context file is temporary (an upload or a copy of a kept context). */
+  private static void discardContext(DeploymentTask task) {
+    task.buildContext()
+        .ifPresent(
+            file -> {
+              try {
+                Files.deleteIfExists(file);
+              } catch (IOException e) {
+                LOG.warn("cannot delete the temporary build context {}: {}", file, e.toString());
+              }
+            });
   }
 
   private Job register(DeploymentTask task, ProvisionStep.Provisioned provisioned, String image) {

@@ -1,12 +1,13 @@
 package dev.racetrack.lifecycle.deployment;
 
-import dev.racetrack.http.JsonBodies;
 import dev.racetrack.http.RouteTable;
 import dev.racetrack.http.Routes;
 import dev.racetrack.lifecycle.auth.RequestAuth;
-import dev.racetrack.model.DeployRequest;
 import dev.racetrack.model.error.ValidationException;
 import io.javalin.http.Context;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.util.Map;
 
 /** Deployment endpoints (§3.3). */
@@ -14,11 +15,23 @@ public final class DeploymentRoutes implements Routes {
   private final Deployments deployments;
   private final DeploymentQuota quota;
   private final RequestAuth auth;
+  private final Uploads uploads;
 
-  public DeploymentRoutes(Deployments deployments, DeploymentQuota quota, RequestAuth auth) {
+  /**
+   * Where and how much a deploy body may bring.
+   *
+   * @param bodyLimit most bytes of a deploy body (the route's body limit)
+   * @param contextLimit most bytes of a decoded build context ({@code MAX_BUILD_CONTEXT_MB})
+   * @param contexts where the decoded context goes
+   */
+  public record Uploads(long bodyLimit, long contextLimit, BuildContexts contexts) {}
+
+  public DeploymentRoutes(
+      Deployments deployments, DeploymentQuota quota, RequestAuth auth, Uploads uploads) {
     this.deployments = deployments;
     this.quota = quota;
     this.auth = auth;
+    this.uploads = uploads;
   }
 
   @Override
@@ -33,16 +46,24 @@ public final class DeploymentRoutes implements Routes {
   private void deploy(Context ctx) {
     var caller = auth.caller(ctx);
     quota.ensureRoom(caller.username()); // before reading a possibly large body
-    DeployRequest request = JsonBodies.read(ctx, DeployRequest.class);
-    ctx.json(Map.of("id", deployments.deploy(caller, request)));
+    ctx.json(Map.of("id", deployments.deploy(caller, upload(ctx))));
   }
 
   /** Starts a build-only deployment (an image for {@code run-local}); same limits as deploy. */
   private void build(Context ctx) {
     var caller = auth.caller(ctx);
     quota.ensureRoom(caller.username());
-    DeployRequest request = JsonBodies.read(ctx, DeployRequest.class);
-    ctx.json(Map.of("id", deployments.build(caller, request)));
+    ctx.json(Map.of("id", deployments.build(caller, upload(ctx))));
+  }
+
+  /** The body, streamed: the build context goes to a file, never whole into memory. */
+  private DeployUpload upload(Context ctx) {
+    try (InputStream body = ctx.req().getInputStream()) {
+      return DeployUpload.read(
+          body, uploads.bodyLimit(), uploads.contextLimit(), uploads.contexts());
+    } catch (IOException e) {
+      throw new UncheckedIOException("reading the deploy body failed: " + e.getMessage(), e);
+    }
   }
 
   private void list(Context ctx) {

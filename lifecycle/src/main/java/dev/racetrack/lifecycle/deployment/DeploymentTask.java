@@ -4,6 +4,7 @@ import dev.racetrack.lifecycle.auth.Caller;
 import dev.racetrack.model.manifest.Manifest;
 import dev.racetrack.spi.JobSecrets;
 import dev.racetrack.spi.JobType;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -12,7 +13,8 @@ import java.util.Optional;
  * One accepted deployment on its way through the pipeline.
  *
  * @param target name of the infrastructure target to run on
- * @param buildContext base64 .tar.gz of the source, when not building from git
+ * @param buildContext a temporary file holding the .tar.gz of the source, when not building from
+ *     git; the pipeline deletes it when the deployment ends
  * @param secrets git credentials and secret variables
  * @param image the artifact to start, for reprovisioning and moves (no build)
  * @param previousTarget the target a moved job leaves
@@ -24,7 +26,7 @@ public record DeploymentTask(
     Manifest manifest,
     JobType jobType,
     String target,
-    Optional<String> buildContext,
+    Optional<Path> buildContext,
     JobSecrets secrets,
     Optional<String> image,
     Optional<String> previousTarget,

@@ -68,8 +68,8 @@ public final class Deployments {
   }
 
   /** Checks a deployment request and starts it; returns the deployment id to poll. */
-  public String deploy(Caller caller, DeployRequest request) {
-    return accept(caller, request, DeploymentKind.DEPLOY);
+  public String deploy(Caller caller, DeployUpload upload) {
+    return accept(caller, upload, DeploymentKind.DEPLOY);
   }
 
   /**
@@ -77,11 +77,25 @@ public final class Deployments {
    * and starts a build of an image that nothing deploys; returns the id to poll for its {@code
    * image_name}. Needs the same permission as deploying the job.
    */
-  public String build(Caller caller, DeployRequest request) {
-    return accept(caller, request, DeploymentKind.BUILD);
+  public String build(Caller caller, DeployUpload upload) {
+    return accept(caller, upload, DeploymentKind.BUILD);
   }
 
-  private String accept(Caller caller, DeployRequest request, DeploymentKind kind) {
+  /**
+   * Checks and starts; from then on the deployment owns the upload's context file, and until then a
+   * refusal deletes it.
+   */
+  private String accept(Caller caller, DeployUpload upload, DeploymentKind kind) {
+    try {
+      return check(caller, upload, kind);
+    } catch (RuntimeException e) {
+      upload.discard();
+      throw e;
+    }
+  }
+
+  private String check(Caller caller, DeployUpload upload, DeploymentKind kind) {
+    DeployRequest request = upload.request();
     p.maintenance().ensureOff();
     quota.ensureRoom(caller.username());
     Manifest manifest = p.validator().validate(request.manifest(), "manifest").manifest();
@@ -92,10 +106,7 @@ public final class Deployments {
             "build flag '" + flag + "' is not allowed; allowed: " + ALLOWED_BUILD_FLAGS);
       }
     }
-    if (request.buildContext() != null) {
-      BuildContext.check(
-          BuildContext.decode(request.buildContext(), p.uploadLimits()), p.uploadLimits());
-    }
+    upload.context().ifPresent(file -> BuildContext.check(file, p.uploadLimits()));
     String target = p.targets().choose(Optional.ofNullable(manifest.infrastructureTarget()));
     DeployRequest.SecretVars vars =
         Optional.ofNullable(request.secretVars())
@@ -108,7 +119,7 @@ public final class Deployments {
             manifest,
             jobType,
             target,
-            Optional.ofNullable(request.buildContext()),
+            upload.context(),
             new JobSecrets(
                 Optional.ofNullable(request.gitCredentials()), vars.buildEnv(), vars.runtimeEnv()),
             Optional.empty(),

@@ -1,5 +1,6 @@
 package dev.racetrack.lifecycle.deployment;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.racetrack.model.Json;
 import dev.racetrack.model.build.BuildRequest;
 import dev.racetrack.model.build.BuildResult;
@@ -8,15 +9,25 @@ import dev.racetrack.model.error.UnavailableException;
 import dev.racetrack.model.http.ApiClient;
 import dev.racetrack.spi.BuildProgress;
 import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.SequenceInputStream;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
 
 /**
  * Calls the image builder's streaming build endpoint and relays its progress events (phases,
@@ -38,14 +49,106 @@ public final class ImageBuilderClient {
    *
    * @throws UnavailableException when the builder cannot be reached
    */
-  public BuildResult build(BuildRequest request, BuildProgress listener) {
+  public BuildResult build(BuildRequest request, Optional<Path> context, BuildProgress listener) {
+    byte[] fields = fieldsWithoutContext(request);
+    return send(
+        HttpRequest.BodyPublishers.ofInputStream(() -> requestBody(fields, context)), listener);
+  }
+
+  /** The request's JSON without its build context, and without its closing brace. */
+  private static byte[] fieldsWithoutContext(BuildRequest request) {
+    ObjectNode fields = Json.mapper().valueToTree(request);
+    fields.remove("build_context");
+    byte[] json = Json.writeBytes(fields);
+    return Arrays.copyOf(json, json.length - 1);
+  }
+
+  /**
+   * The request body, produced as it is sent: the fields, then the context file (a .tar.gz) as the
+   * base64 {@code build_context} field, encoded chunk by chunk. Neither the whole context nor the
+   * secret build variables ever go anywhere but memory and the socket.
+   */
+  private static InputStream requestBody(byte[] fields, Optional<Path> context) {
+    String separator = fields.length > 1 ? "," : "";
+    if (context.isEmpty()) {
+      return new ByteArrayInputStream(
+          concat(fields, (separator + "\"build_context\":null}").getBytes(StandardCharsets.UTF_8)));
+    }
+    try {
+      InputStream file = Files.newInputStream(context.get());
+      return new SequenceInputStream(
+          Collections.enumeration(
+              List.of(
+                  new ByteArrayInputStream(
+                      concat(
+                          fields,
+                          (separator + "\"build_context\":\"").getBytes(StandardCharsets.UTF_8))),
+                  new Base64Input(file),
+                  new ByteArrayInputStream("\"}".getBytes(StandardCharsets.UTF_8)))));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the build context: " + e.getMessage(), e);
+    }
+  }
+
+  private static byte[] concat(byte[] a, byte[] b) {
+    byte[] both = Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, both, a.length, b.length);
+    return both;
+  }
+
+  /** The base64 text of a stream, encoded 3 KiB at a time. */
+  private static final class Base64Input extends InputStream {
+    private final InputStream in;
+    private byte[] encoded = new byte[0];
+    private int pos;
+
+    Base64Input(InputStream in) {
+      this.in = in;
+    }
+
+    private boolean fill() throws IOException {
+      if (pos < encoded.length) {
+        return true;
+      }
+      byte[] raw = in.readNBytes(3 * 1024); // full but for the last: padding only at the end
+      encoded = Base64.getEncoder().encode(raw);
+      pos = 0;
+      return encoded.length > 0;
+    }
+
+    @Override
+    public int read() throws IOException {
+      return fill() ? encoded[pos++] & 0xff : -1;
+    }
+
+    @Override
+    public int read(byte[] buffer, int offset, int length) throws IOException {
+      if (length == 0) {
+        return 0;
+      }
+      if (!fill()) {
+        return -1;
+      }
+      int n = Math.min(length, encoded.length - pos);
+      System.arraycopy(encoded, pos, buffer, offset, n);
+      pos += n;
+      return n;
+    }
+
+    @Override
+    public void close() throws IOException {
+      in.close();
+    }
+  }
+
+  private BuildResult send(HttpRequest.BodyPublisher payload, BuildProgress listener) {
     HttpRequest httpRequest =
         HttpRequest.newBuilder(URI.create(baseUrl + "/api/v1/build/sse"))
             .timeout(Duration.ofHours(1))
             .header("Content-Type", "application/json")
             .header("Accept", "text/event-stream")
             .header(ApiClient.AUTH_HEADER, token)
-            .POST(HttpRequest.BodyPublishers.ofByteArray(Json.writeBytes(request)))
+            .POST(payload)
             .build();
     try {
       HttpResponse<InputStream> response =

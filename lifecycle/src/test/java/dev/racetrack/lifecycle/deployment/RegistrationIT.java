@@ -32,6 +32,7 @@ import dev.racetrack.spi.SecretBox;
 import dev.racetrack.testsupport.PostgresFixture;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -79,7 +80,7 @@ class RegistrationIT {
     Path contextsDir = Files.writeString(tmp.resolve("contexts"), "a file where a dir should be");
     DeploymentRepository deployments = new DeploymentRepository(database.jdbi());
 
-    String id = deploy(new BuildContexts(contextsDir), deployments);
+    String id = deploy(new BuildContexts(contextsDir, tmp.resolve("uploads")), deployments);
 
     assertThat(deployments.find(id).orElseThrow().status()).isEqualTo(DeploymentStatus.FAILED);
     assertThat(deployments.find(id).orElseThrow().error())
@@ -92,13 +93,14 @@ class RegistrationIT {
   @Test
   void deploy_whenTheBuildContextIsStored_registersTheJob() {
     DeploymentRepository deployments = new DeploymentRepository(database.jdbi());
-    BuildContexts contexts = new BuildContexts(tmp.resolve("contexts"));
+    BuildContexts contexts = new BuildContexts(tmp.resolve("contexts"), tmp.resolve("uploads"));
 
     String id = deploy(contexts, deployments);
 
     assertThat(deployments.find(id).orElseThrow().status()).isEqualTo(DeploymentStatus.DONE);
     assertThat(new JobRepository(database.jdbi(), "http://pub").find("adder", "1.0.0")).isPresent();
-    assertThat(contexts.load("adder", "1.0.0")).contains("Y29udGV4dA==");
+    assertThat(contexts.load("adder", "1.0.0"))
+        .hasValueSatisfying(copy -> assertThat(copy).hasContent("context"));
     assertThat(auditEvents()).contains(AuditLog.JOB_DEPLOYED);
     assertThat(target.deleted).isEmpty();
     assertThat(target.provisioned)
@@ -115,6 +117,14 @@ class RegistrationIT {
                 .manifestYaml())
         .as("the stored manifest keeps what its author wrote")
         .doesNotContain("resources");
+  }
+
+  private static Path upload(BuildContexts contexts) {
+    try {
+      return Files.writeString(contexts.newUpload(), "context");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private String deploy(BuildContexts contexts, DeploymentRepository deployments) {
@@ -140,7 +150,7 @@ class RegistrationIT {
             manifest,
             Plugins.discover().jobType("python3:latest"),
             "recording",
-            Optional.of("Y29udGV4dA=="),
+            Optional.of(upload(contexts)),
             new JobSecrets(Optional.empty(), Map.of(), Map.of()),
             Optional.of("/artifacts/adder/1.0.0/t1"),
             Optional.empty(),

@@ -121,16 +121,32 @@ public final class BuildContext {
     read(targz, limits, Optional.empty());
   }
 
+  /**
+   * Checks a context kept in a file (the decoded .tar.gz), reading it as a stream: nothing of the
+   * size of the whole context is held in memory.
+   */
+  public static void check(Path targz, Limits limits) {
+    try (InputStream in = Files.newInputStream(targz)) {
+      read(in, limits, Optional.empty());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the build context: " + e.getMessage(), e);
+    }
+  }
+
   /** Checks and extracts a context into {@code dest} (which must exist and be empty). */
   public static void extract(byte[] targz, Path dest, Limits limits) {
-    read(targz, limits, Optional.of(dest.toAbsolutePath().normalize()));
+    read(new ByteArrayInputStream(targz), limits, Optional.of(dest.toAbsolutePath().normalize()));
   }
 
   private static void read(byte[] targz, Limits limits, Optional<Path> dest) {
+    read(new ByteArrayInputStream(targz), limits, dest);
+  }
+
+  private static void read(InputStream targz, Limits limits, Optional<Path> dest) {
     long total = 0;
     int count = 0;
     Set<Path> files = new HashSet<>();
-    try (InputStream gz = new GzipCompressorInputStream(new ByteArrayInputStream(targz));
+    try (InputStream gz = new GzipCompressorInputStream(targz);
         TarArchiveInputStream tar = new TarArchiveInputStream(gz)) {
       TarArchiveEntry entry;
       while ((entry = tar.getNextEntry()) != null) {
@@ -349,7 +365,8 @@ public final class BuildContext {
     return current;
   }
 
-  private static String mib(long bytes) {
+  /** A size in MiB with one decimal, for messages. */
+  public static String mib(long bytes) {
     return String.format(Locale.ROOT, "%.1f MiB", bytes / 1048576.0);
   }
 }

@@ -48,6 +48,16 @@ record ContainerPlan(
   static final String LABEL_TIMESTAMP = "racetrack/deployment-timestamp";
   static final String LABEL_REPLICA = "racetrack/replica";
   static final String LABEL_PORT = "racetrack/host-port";
+
+  /** The Unix socket a job in its own network namespace is reached through. */
+  static final String LABEL_SOCKET = "racetrack/socket";
+
+  /** On a relay: the job container it serves. */
+  static final String LABEL_RELAY_OF = "racetrack/relay-of";
+
+  /** On a relay: its target. */
+  static final String LABEL_RELAY_TARGET = "racetrack/relay-target";
+
   static final String SECRETS_PATH = "/run/racetrack/secrets.env";
   static final long DEFAULT_MEMORY = 1L << 30;
   static final long DEFAULT_NANO_CPUS = 1_000_000_000L;
@@ -82,8 +92,9 @@ record ContainerPlan(
       throw new JobStartException(
           "image " + provision.imageName() + " has neither an entrypoint nor a command to run");
     }
+    boolean loopbackOnly = config.hostNetwork() || config.isolated();
     int listenPort =
-        config.hostNetwork()
+        config.hostNetwork() && !config.isolated()
             ? hostPort
             : ContainerJobTypes.declaredPort(manifest).orElse(config.containerPort());
     Map<String, String> labels = new TreeMap<>();
@@ -110,7 +121,7 @@ record ContainerPlan(
               }
             });
     secret.keySet().forEach(plain::remove);
-    plain.put("JOB_HTTP_ADDR", config.hostNetwork() ? "127.0.0.1" : "0.0.0.0");
+    plain.put("JOB_HTTP_ADDR", loopbackOnly ? "127.0.0.1" : "0.0.0.0");
     plain.put("JOB_HTTP_PORT", Integer.toString(listenPort));
     plain.put("PORT", Integer.toString(listenPort));
     List<String> env = new ArrayList<>();

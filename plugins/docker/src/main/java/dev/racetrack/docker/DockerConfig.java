@@ -23,6 +23,9 @@ import java.util.regex.Pattern;
  *     on-failure[:N]}
  * @param pidsLimit most processes and threads one container may have
  * @param registryNamespace the path under the registry that built job images are pushed to
+ * @param relayImage an image with {@code python3} ({@code DOCKER_TARGET_RELAY_IMAGE}); when set,
+ *     every job container gets a network namespace of its own, reachable only through a relay's
+ *     Unix socket that the platform (PUB) connects to, and {@code network} is not used for jobs
  */
 public record DockerConfig(
     String dockerHost,
@@ -32,7 +35,8 @@ public record DockerConfig(
     String user,
     String restartPolicy,
     long pidsLimit,
-    String registryNamespace) {
+    String registryNamespace,
+    Optional<String> relayImage) {
   static final String HOST_NETWORK = "host";
   private static final Pattern USER = Pattern.compile("[1-9][0-9]*:[0-9]+");
   private static final Pattern RESTART =
@@ -56,6 +60,7 @@ public record DockerConfig(
     Objects.requireNonNull(dockerHost, "dockerHost");
     Objects.requireNonNull(registry, "registry");
     Objects.requireNonNull(network, "network");
+    Objects.requireNonNull(relayImage, "relayImage");
     if (!USER.matcher(user).matches()) {
       throw new ValidationException(
           "environment variable DOCKER_TARGET_USER must be a non-root numeric uid:gid such as"
@@ -91,7 +96,15 @@ public record DockerConfig(
         env.string("DOCKER_TARGET_USER", "65534:65534"),
         env.string("DOCKER_TARGET_RESTART", "unless-stopped").toLowerCase(Locale.ROOT),
         env.positiveLong("DOCKER_TARGET_MAX_PROCESSES", 256),
-        settings.namespace());
+        settings.namespace(),
+        Optional.ofNullable(environment.get("DOCKER_TARGET_RELAY_IMAGE"))
+            .map(String::strip)
+            .filter(s -> !s.isEmpty()));
+  }
+
+  /** Whether each job gets its own network namespace behind a relay (see {@link #relayImage}). */
+  public boolean isolated() {
+    return relayImage.isPresent();
   }
 
   /** Whether containers share the host's network (no bridge on the engine). */

@@ -44,6 +44,20 @@ public final class DockerInfrastructurePlugin implements InfrastructurePlugin {
         config.user(),
         config.restartPolicy(),
         config.registry().map(DockerConfig.Registry::toString).orElse("(none)"));
+    if (config.isolated()) {
+      LOG.info(
+          "docker target {}: every job in a network namespace of its own, reachable only through"
+              + " its relay's Unix socket (DOCKER_TARGET_RELAY_IMAGE={})",
+          name,
+          config.relayImage().orElseThrow());
+    } else {
+      LOG.warn(
+          "docker target {}: jobs listen on ports any local process can open; dockerfile and"
+              + " docker-image jobs that do not check X-Racetrack-Job-Secret answer callers that"
+              + " bypass PUB. Set DOCKER_TARGET_RELAY_IMAGE (an image with python3) to give every"
+              + " job a network namespace of its own",
+          name);
+    }
     return new DockerTarget(
         name,
         new JobContainers(client(config), config),

@@ -97,6 +97,7 @@ public final class DockerTarget implements InfrastructureTarget {
           }
           LOG.info("docker target {}: adopted {} ({} containers)", name, resource, list.size());
         });
+    removeOrphanRelays();
   }
 
   @Override
@@ -119,12 +120,16 @@ public final class DockerTarget implements InfrastructureTarget {
           Path secrets =
               store.writeContainerSecrets(resource, plan.name(), plan.secretsFile(), config);
           plans.add(plan);
-          started.add(containers.start(plan, provision.imageName(), secrets));
+          Optional<Path> socket =
+              config.isolated()
+                  ? Optional.of(store.socketOf(plan.name(), config))
+                  : Optional.empty();
+          started.add(containers.start(plan, provision.imageName(), secrets, socket));
         }
         for (int i = 0; i < started.size(); i++) {
           String id = started.get(i);
           probe.awaitReady(
-              "http://127.0.0.1:" + plans.get(i).hostPort(),
+              JobProbe.baseUrl(address(plans.get(i))),
               provision.deploymentTimestamp(),
               provision.readinessTimeout(),
               () -> containers.healthy(id),
@@ -135,6 +140,7 @@ public final class DockerTarget implements InfrastructureTarget {
         for (int i = 0; i < started.size(); i++) {
           containers.remove(started.get(i));
         }
+        plans.forEach(p -> removeRelay(p.name()));
         plans.forEach(p -> store.deleteContainerSecrets(resource, p.name()));
         throw new JobStartException(
             e.getMessage() + "\nRecent logs of the job:\n" + logs.strip(), e);
@@ -143,7 +149,7 @@ public final class DockerTarget implements InfrastructureTarget {
       previous.stream()
           .filter(c -> timestamp(c) != provision.deploymentTimestamp())
           .forEach(c -> removeContainer(resource, c));
-      List<String> addresses = plans.stream().map(p -> "127.0.0.1:" + p.hostPort()).toList();
+      List<String> addresses = plans.stream().map(this::address).toList();
       return new DeployedJob(addresses.getFirst(), addresses, Map.of("number_of_restarts", 0));
     }
   }
@@ -163,7 +169,44 @@ public final class DockerTarget implements InfrastructureTarget {
     containers.remove(c.getId());
     Optional.ofNullable(c.getNames())
         .filter(n -> n.length > 0)
-        .ifPresent(n -> store.deleteContainerSecrets(resource, n[0].replaceFirst("^/", "")));
+        .map(n -> n[0].replaceFirst("^/", ""))
+        .ifPresent(
+            container -> {
+              removeRelay(container);
+              store.deleteContainerSecrets(resource, container);
+            });
+  }
+
+  /** Removes the relay of a job container, if it has one, and its socket directory. */
+  private void removeRelay(String container) {
+    containers.remove(JobContainers.relayName(container));
+    store.deleteSocket(container);
+  }
+
+  /** Where PUB reaches a replica: its relay's Unix socket, or its loopback port. */
+  private String address(ContainerPlan plan) {
+    return config.isolated()
+        ? "unix:" + store.socketDir(plan.name()).resolve("job.sock")
+        : "127.0.0.1:" + plan.hostPort();
+  }
+
+  private static String address(Container c) {
+    String socket = c.getLabels().get(ContainerPlan.LABEL_SOCKET);
+    return socket != null
+        ? "unix:" + socket
+        : "127.0.0.1:" + c.getLabels().get(ContainerPlan.LABEL_PORT);
+  }
+
+  /** Relays whose job container is gone (a crash between starting the two). */
+  private void removeOrphanRelays() {
+    for (Container relay : containers.relays(name)) {
+      String job = relay.getLabels().getOrDefault(ContainerPlan.LABEL_RELAY_OF, "");
+      if (!job.isEmpty() && containers.inspect(job).isEmpty()) {
+        LOG.warn("removing relay {} of the missing container {}", relay.getId(), job);
+        containers.remove(relay.getId());
+        store.deleteSocket(job);
+      }
+    }
   }
 
   /**
@@ -201,10 +244,7 @@ public final class DockerTarget implements InfrastructureTarget {
 
   private JobState state(List<Container> replicas) {
     Map<String, String> labels = replicas.getFirst().getLabels();
-    List<String> addresses =
-        replicas.stream()
-            .map(c -> "127.0.0.1:" + c.getLabels().get(ContainerPlan.LABEL_PORT))
-            .toList();
+    List<String> addresses = replicas.stream().map(DockerTarget::address).toList();
     int restarts = 0;
     Optional<String> problem = Optional.empty();
     for (Container c : replicas) {
@@ -228,7 +268,7 @@ public final class DockerTarget implements InfrastructureTarget {
           stats,
           OptionalLong.empty());
     }
-    JobProbe.Health health = probe.probe("http://" + addresses.getFirst());
+    JobProbe.Health health = probe.probe(JobProbe.baseUrl(addresses.getFirst()));
     return new JobState(
         job,
         version,

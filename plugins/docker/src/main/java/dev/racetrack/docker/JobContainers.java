@@ -65,8 +65,93 @@ final class JobContainers implements AutoCloseable {
     return command;
   }
 
-  /** Creates and starts a container; returns its id. */
-  String start(ContainerPlan plan, String image, Path secretsFile) {
+  /** The relay's script ({@code relay.py}, next to this class). */
+  private static final String RELAY_SCRIPT = relayScript();
+
+  /** Where the relay's socket directory is mounted in the relay's container. */
+  private static final String RELAY_DIR = "/run/racetrack-relay";
+
+  private static String relayScript() {
+    try (var in = JobContainers.class.getResourceAsStream("relay.py")) {
+      if (in == null) {
+        throw new IllegalStateException("relay.py is missing from the docker plugin");
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /** The relay container's name for a job container. */
+  static String relayName(String container) {
+    return container + "-relay";
+  }
+
+  /**
+   * Creates and starts a container; returns its id. With {@code socket}, the job gets a network
+   * namespace of its own (loopback only), owned by a relay container started first that exposes the
+   * job's port as that Unix socket; nothing else reaches the job.
+   */
+  String start(ContainerPlan plan, String image, Path secretsFile, Optional<Path> socket) {
+    if (socket.isPresent()) {
+      String relay = startRelay(plan, socket.get());
+      return startJob(plan, image, secretsFile, Optional.of(relay), socket);
+    }
+    return startJob(plan, image, secretsFile, Optional.empty(), Optional.empty());
+  }
+
+  /**
+   * The relay: same hardening as a job (non-root, read-only, no capabilities), a small memory and
+   * process allowance, its socket directory the only thing mounted writable.
+   */
+  private String startRelay(ContainerPlan plan, Path socket) {
+    String relayImage = config.relayImage().orElseThrow();
+    prepareImage(relayImage);
+    remove(relayName(plan.name())); // a leftover of an interrupted start of the same name
+    HostConfig host =
+        HostConfig.newHostConfig()
+            .withNetworkMode("none")
+            .withReadonlyRootfs(true)
+            .withCapDrop(Capability.ALL)
+            .withSecurityOpts(List.of("no-new-privileges"))
+            .withMemory(64L << 20)
+            .withMemorySwap(64L << 20)
+            .withPidsLimit(16L)
+            .withRestartPolicy(RestartPolicy.parse(config.restartPolicy()))
+            .withBinds(
+                new Bind(socket.getParent().toString(), new Volume(RELAY_DIR), AccessMode.rw));
+    String id =
+        docker
+            .createContainerCmd(relayImage)
+            .withName(relayName(plan.name()))
+            .withLabels(
+                Map.of(
+                    ContainerPlan.LABEL_RELAY_OF,
+                    plan.name(),
+                    ContainerPlan.LABEL_RELAY_TARGET,
+                    plan.labels().getOrDefault(ContainerPlan.LABEL_TARGET, "")))
+            .withUser(config.user())
+            .withEntrypoint(
+                List.of(
+                    "python3",
+                    "-c",
+                    RELAY_SCRIPT,
+                    RELAY_DIR + "/" + socket.getFileName(),
+                    Integer.toString(plan.listenPort())))
+            .withCmd(List.of())
+            .withHostConfig(host)
+            .exec()
+            .getId();
+    docker.startContainerCmd(id).exec();
+    return id;
+  }
+
+  private String startJob(
+      ContainerPlan plan,
+      String image,
+      Path secretsFile,
+      Optional<String> relay,
+      Optional<Path> socket) {
     HostConfig host =
         HostConfig.newHostConfig()
             .withReadonlyRootfs(true)
@@ -85,7 +170,11 @@ final class JobContainers implements AutoCloseable {
       host.withMemoryReservation(plan.memoryReservationBytes());
     }
     var create = docker.createContainerCmd(image);
-    if (config.hostNetwork()) {
+    Map<String, String> labels = new java.util.TreeMap<>(plan.labels());
+    if (relay.isPresent()) {
+      host.withNetworkMode("container:" + relay.get());
+      labels.put(ContainerPlan.LABEL_SOCKET, socket.orElseThrow().toString());
+    } else if (config.hostNetwork()) {
       host.withNetworkMode(DockerConfig.HOST_NETWORK);
     } else {
       ExposedPort port = ExposedPort.tcp(plan.listenPort());
@@ -97,7 +186,7 @@ final class JobContainers implements AutoCloseable {
     String id =
         create
             .withName(plan.name())
-            .withLabels(plan.labels())
+            .withLabels(labels)
             .withEnv(plan.env())
             .withUser(config.user())
             .withEntrypoint(plan.entrypoint())
@@ -137,12 +226,22 @@ final class JobContainers implements AutoCloseable {
         .orElse(false);
   }
 
+  /** Removes a container (by id or name) if it exists. */
   void remove(String id) {
     try {
       docker.removeContainerCmd(id).withForce(true).withRemoveVolumes(true).exec();
     } catch (NotFoundException e) {
       // gone already
     }
+  }
+
+  /** The relays of this target's jobs, with the job containers they serve. */
+  List<Container> relays(String target) {
+    return docker
+        .listContainersCmd()
+        .withShowAll(true)
+        .withFilter("label", List.of(ContainerPlan.LABEL_RELAY_TARGET + "=" + target))
+        .exec();
   }
 
   /** The last {@code tail} lines of a container's output ({@code tail <= 0}: all). */

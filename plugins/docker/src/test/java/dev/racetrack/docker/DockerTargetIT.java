@@ -20,10 +20,21 @@ import dev.racetrack.spi.JobState;
 import dev.racetrack.spi.PluginContext;
 import dev.racetrack.spi.SecretBox;
 import dev.racetrack.testsupport.Containers;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.StandardProtocolFamily;
 import java.net.URI;
+import java.net.UnixDomainSocketAddress;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -82,6 +93,14 @@ class DockerTargetIT {
             .exec()) {
       docker.removeContainerCmd(c.getId()).withForce(true).exec();
     }
+    for (Container c :
+        docker
+            .listContainersCmd()
+            .withShowAll(true)
+            .withLabelFilter(Map.of(ContainerPlan.LABEL_RELAY_TARGET, TARGET))
+            .exec()) {
+      docker.removeContainerCmd(c.getId()).withForce(true).exec();
+    }
     targets.forEach(DockerTarget::close);
   }
 
@@ -96,12 +115,16 @@ class DockerTargetIT {
   }
 
   private DockerTarget target() {
+    return target(Map.of());
+  }
+
+  private DockerTarget target(Map<String, String> extraEnv) {
+    Map<String, String> e = new HashMap<>(dockerEnv());
+    e.putAll(extraEnv);
     DockerTarget target =
         (DockerTarget)
             new DockerInfrastructurePlugin(TARGET)
-                .create(
-                    new PluginContext(
-                        tmp.resolve("docker"), box, dockerEnv(), Clock.systemUTC(), http));
+                .create(new PluginContext(tmp.resolve("docker"), box, e, Clock.systemUTC(), http));
     targets.add(target);
     return target;
   }
@@ -205,6 +228,34 @@ class DockerTargetIT {
         .doesNotContain("AUTH_TOKEN");
   }
 
+  /** Issue #7 §1: the plain secrets file a container mounts is in memory, never on the disk. */
+  @Test
+  void deploy_keepsThePlainSecretsFileOnATmpfs_andNoPlaintextSecretInTheDataDir() throws Exception {
+    target().deploy(provision(manifest("1.0.7", 1), 1000, Map.of()), p -> {});
+
+    InspectContainerResponse c = inspectAll("1.0.7").getFirst();
+    Path source =
+        java.util.Arrays.stream(c.getHostConfig().getBinds())
+            .filter(b -> b.getVolume().getPath().equals(ContainerPlan.SECRETS_PATH))
+            .map(b -> Path.of(b.getPath()))
+            .findFirst()
+            .orElseThrow();
+    assertThat(Files.getFileStore(source).type()).as(source.toString()).isEqualTo("tmpfs");
+    assertThat(Files.readString(source)).contains("MY_SECRET=");
+    try (var files = Files.walk(tmp.resolve("docker"))) {
+      for (Path file : files.filter(Files::isRegularFile).toList()) {
+        assertThat(Files.readString(file, java.nio.charset.StandardCharsets.ISO_8859_1))
+            .as(file.toString())
+            .doesNotContain("s3cr3t-value")
+            .doesNotContain(CALL_SECRET)
+            .doesNotContain("family-token-value");
+      }
+    }
+
+    target().delete("contract", "1.0.7");
+    assertThat(source).doesNotExist();
+  }
+
   @Test
   void killedContainer_isRestartedAndCounted() throws Exception {
     DockerTarget target = target();
@@ -301,5 +352,75 @@ class DockerTargetIT {
         .isFalse();
     assertThatThrownBy(() -> perform(job.internalName(), Optional.of(CALL_SECRET)))
         .isInstanceOf(java.io.IOException.class);
+  }
+
+  /**
+   * Issue #7 §1: with a relay image, a job (here one that would answer anyone with the secret: any
+   * image) gets a network namespace of its own; only the relay's Unix socket, which PUB connects
+   * to, reaches it, and a local process calling its port finds nothing there.
+   */
+  @Test
+  void deploy_withARelayImage_jobIsReachableOnlyThroughItsRelaysSocket() throws Exception {
+    int port = freePort();
+    DockerTarget target =
+        target(
+            Map.of(
+                "DOCKER_TARGET_RELAY_IMAGE", env.pythonBase(),
+                "DOCKER_TARGET_CONTAINER_PORT", Integer.toString(port)));
+
+    DeployedJob job = target.deploy(provision(manifest("1.1.0", 1), 1000, Map.of()), p -> {});
+
+    assertThat(job.internalName()).startsWith("unix:");
+    Path socket = Path.of(job.internalName().substring("unix:".length()));
+    String answer = performOverSocket(socket, CALL_SECRET);
+    assertThat(answer).startsWith("HTTP/1.0 200").contains("\"uid\": 65534");
+    assertThatThrownBy(() -> new Socket(InetAddress.getLoopbackAddress(), port).close())
+        .as("nothing listens on the job's port outside its namespace")
+        .isInstanceOf(ConnectException.class);
+    InspectContainerResponse inspected = inspectAll("1.1.0").getFirst();
+    InspectContainerResponse relay =
+        docker.inspectContainerCmd(inspected.getName().substring(1) + "-relay").exec();
+    assertThat(relay.getHostConfig().getNetworkMode()).isEqualTo("none");
+    assertThat(inspected.getHostConfig().getNetworkMode()).isEqualTo("container:" + relay.getId());
+    assertThat(relay.getConfig().getUser()).isEqualTo("65534:65534");
+    assertThat(relay.getHostConfig().getReadonlyRootfs()).isTrue();
+    assertThat(target.list())
+        .singleElement()
+        .satisfies(s -> assertThat(s.status()).as(s.toString()).isEqualTo(JobStatus.RUNNING));
+
+    target.delete("contract", "1.1.0");
+    assertThat(
+            docker
+                .listContainersCmd()
+                .withShowAll(true)
+                .withLabelFilter(Map.of(ContainerPlan.LABEL_RELAY_TARGET, TARGET))
+                .exec())
+        .isEmpty();
+    assertThat(socket.getParent()).doesNotExist();
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
+  /** A call as PUB makes it, through the Unix socket. */
+  private static String performOverSocket(Path socket, String secret) throws IOException {
+    try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+      channel.connect(UnixDomainSocketAddress.of(socket));
+      String request =
+          "POST /api/v1/perform HTTP/1.0\r\nHost: localhost\r\nX-Racetrack-Job-Secret: "
+              + secret
+              + "\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}";
+      channel.write(ByteBuffer.wrap(request.getBytes(StandardCharsets.US_ASCII)));
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      ByteBuffer buffer = ByteBuffer.allocate(8192);
+      while (channel.read(buffer) >= 0) {
+        out.write(buffer.array(), 0, buffer.position());
+        buffer.clear();
+      }
+      return out.toString(StandardCharsets.UTF_8);
+    }
   }
 }

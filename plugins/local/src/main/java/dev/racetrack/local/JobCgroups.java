@@ -21,15 +21,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Per-job cgroups (v1 {@code cpu} and {@code pids} controllers): every job version gets {@code
- * racetrack/<resourceName>} under the platform's own cgroup in each controller, with a CPU quota
- * from {@code resources.cpu_max} and a cap on its processes and threads. A job joins them before
- * its first instruction (see {@link #joinCommand}); restarts reuse them; deleting the job removes
- * them.
+ * Per-job cgroups: every job version gets {@code racetrack/<scope>/<resourceName>} under the
+ * platform's own cgroup, with a CPU quota from {@code resources.cpu_max}, a memory limit from
+ * {@code resources.memory_max} and a cap on its processes and threads. cgroup v1 (the {@code cpu}
+ * and {@code pids} controllers, and {@code memory} where writable) and v2 (the unified hierarchy)
+ * are both handled ({@link CgroupHierarchy}). A job joins them before its first instruction (see
+ * {@link #joinCommand}); restarts reuse them; deleting the job removes them.
  */
 final class JobCgroups {
   private static final Logger LOG = LoggerFactory.getLogger(JobCgroups.class);
-  static final long CPU_PERIOD_MICROS = 100_000;
+  static final long CPU_PERIOD_MICROS = CgroupV1.CPU_PERIOD_MICROS;
 
   /** The kernel's smallest CFS quota. */
   static final long MIN_CPU_QUOTA_MICROS = 1_000;
@@ -40,35 +41,97 @@ final class JobCgroups {
   private static final Path MOUNT = Path.of("/sys/fs/cgroup");
   private static final Duration EMPTY_WAIT = Duration.ofSeconds(5);
 
-  private final Path cpuRoot;
-  private final Path pidsRoot;
+  private final CgroupHierarchy hierarchy;
   private final int maxProcesses;
 
-  JobCgroups(Path cpuRoot, Path pidsRoot, int maxProcesses) {
-    this.cpuRoot = cpuRoot;
-    this.pidsRoot = pidsRoot;
+  JobCgroups(CgroupHierarchy hierarchy, int maxProcesses) {
+    this.hierarchy = hierarchy;
     this.maxProcesses = maxProcesses;
   }
 
   /**
-   * Per-job cgroups under this process's own v1 {@code cpu} and {@code pids} cgroups, when both are
-   * mounted and writable; empty otherwise.
+   * Per-job cgroups under this process's own cgroup, when the machine lets the platform manage them
+   * (v2: the unified hierarchy with {@code cpu}, {@code memory} and {@code pids}; v1: writable
+   * {@code cpu} and {@code pids} controllers, plus {@code memory} where writable); empty otherwise.
    */
   static Optional<JobCgroups> detect(int maxProcesses, String scope) {
     try {
-      List<String> own = Files.readAllLines(Path.of("/proc/self/cgroup"));
-      Optional<Path> cpu = ownDir(own, "cpu");
-      Optional<Path> pids = ownDir(own, "pids");
-      if (cpu.isEmpty() || pids.isEmpty()) {
-        return Optional.empty();
-      }
-      Path cpuRoot = Files.createDirectories(cpu.get().resolve("racetrack").resolve(scope));
-      Path pidsRoot = Files.createDirectories(pids.get().resolve("racetrack").resolve(scope));
-      return Optional.of(new JobCgroups(cpuRoot, pidsRoot, maxProcesses));
+      return detect(MOUNT, Files.readAllLines(Path.of("/proc/self/cgroup")), maxProcesses, scope);
     } catch (IOException | RuntimeException e) {
-      LOG.debug("no writable cgroup v1 cpu and pids controllers: {}", e.toString());
+      LOG.debug("no manageable cgroups: {}", e.toString());
       return Optional.empty();
     }
+  }
+
+  /** {@link #detect(int, String)} on a given cgroup mount and /proc/self/cgroup (for tests). */
+  static Optional<JobCgroups> detect(
+      Path mount, List<String> procSelfCgroup, int maxProcesses, String scope) throws IOException {
+    if (Files.exists(mount.resolve("cgroup.controllers"))) {
+      return unified(mount, procSelfCgroup, scope).map(h -> new JobCgroups(h, maxProcesses));
+    }
+    Optional<Path> cpu = CgroupHierarchy.ownV1Dir(mount, procSelfCgroup, "cpu");
+    Optional<Path> pids = CgroupHierarchy.ownV1Dir(mount, procSelfCgroup, "pids");
+    if (cpu.isEmpty() || pids.isEmpty()) {
+      return Optional.empty();
+    }
+    Optional<Path> memory =
+        CgroupHierarchy.ownV1Dir(mount, procSelfCgroup, "memory")
+            .flatMap(m -> writableScope(m, scope));
+    return Optional.of(
+        new JobCgroups(
+            new CgroupV1(
+                Files.createDirectories(cpu.get().resolve("racetrack").resolve(scope)),
+                Files.createDirectories(pids.get().resolve("racetrack").resolve(scope)),
+                memory),
+            maxProcesses));
+  }
+
+  private static Optional<Path> writableScope(Path controllerDir, String scope) {
+    try {
+      return Optional.of(
+          Files.createDirectories(controllerDir.resolve("racetrack").resolve(scope)));
+    } catch (IOException e) {
+      LOG.debug("cgroup v1 memory controller not writable: {}", e.toString());
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * The v2 hierarchy: {@code racetrack/<scope>} under this process's cgroup, each level's {@code
+   * cgroup.subtree_control} enabling cpu, memory and pids for the level below. A cgroup with
+   * processes cannot hand controllers down ("no internal processes"), so where enabling them in the
+   * platform's own cgroup is refused, the platform first moves itself into a leaf {@code platform}
+   * beside {@code racetrack}.
+   */
+  private static Optional<CgroupV2> unified(Path mount, List<String> procSelfCgroup, String scope)
+      throws IOException {
+    Optional<String> own =
+        procSelfCgroup.stream()
+            .filter(l -> l.startsWith("0::"))
+            .map(l -> l.substring(3))
+            .findFirst();
+    if (own.isEmpty()) {
+      return Optional.empty();
+    }
+    Path ownDir = mount.resolve(own.get().replaceFirst("^/+", ""));
+    String available = Files.readString(ownDir.resolve("cgroup.controllers"));
+    if (!List.of(available.strip().split("\\s+")).containsAll(List.of("cpu", "memory", "pids"))) {
+      LOG.debug("cgroup v2 {} lacks cpu, memory or pids: {}", ownDir, available.strip());
+      return Optional.empty();
+    }
+    try {
+      CgroupHierarchy.write(ownDir.resolve("cgroup.subtree_control"), CgroupV2.CONTROLLERS);
+    } catch (IOException busy) {
+      Path leaf = Files.createDirectories(ownDir.resolve("platform"));
+      CgroupHierarchy.write(
+          leaf.resolve("cgroup.procs"), Long.toString(ProcessHandle.current().pid()));
+      CgroupHierarchy.write(ownDir.resolve("cgroup.subtree_control"), CgroupV2.CONTROLLERS);
+    }
+    Path racetrack = Files.createDirectories(ownDir.resolve("racetrack"));
+    CgroupHierarchy.write(racetrack.resolve("cgroup.subtree_control"), CgroupV2.CONTROLLERS);
+    Path root = Files.createDirectories(racetrack.resolve(scope));
+    CgroupHierarchy.write(root.resolve("cgroup.subtree_control"), CgroupV2.CONTROLLERS);
+    return Optional.of(new CgroupV2(root));
   }
 
   /**
@@ -85,18 +148,6 @@ final class JobCgroups {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is not available", e);
     }
-  }
-
-  /** The directory of this process's cgroup in a v1 controller, from /proc/self/cgroup lines. */
-  static Optional<Path> ownDir(List<String> procSelfCgroup, String controller) {
-    for (String line : procSelfCgroup) {
-      String[] parts = line.split(":", 3);
-      if (parts.length == 3 && List.of(parts[1].split(",")).contains(controller)) {
-        Path dir = MOUNT.resolve(controller).resolve(parts[2].replaceFirst("^/+", ""));
-        return Files.isDirectory(dir) ? Optional.of(dir) : Optional.empty();
-      }
-    }
-    return Optional.empty();
   }
 
   /**
@@ -128,15 +179,12 @@ final class JobCgroups {
    * cgroup.procs} before it execs, so the job's whole process tree is inside from its first
    * instruction.
    */
-  List<String> joinCommand(String resourceName, long cpuQuotaMicros) {
-    Path cpu = cpuRoot.resolve(resourceName);
-    Path pids = pidsRoot.resolve(resourceName);
+  List<String> joinCommand(String resourceName, long cpuQuotaMicros, long memoryBytes) {
+    List<Path> procs;
     try {
-      Files.createDirectories(cpu);
-      Files.createDirectories(pids);
-      Files.writeString(cpu.resolve("cpu.cfs_period_us"), Long.toString(CPU_PERIOD_MICROS));
-      Files.writeString(cpu.resolve("cpu.cfs_quota_us"), Long.toString(cpuQuotaMicros));
-      Files.writeString(pids.resolve("pids.max"), Integer.toString(maxProcesses));
+      procs =
+          hierarchy.prepare(
+              resourceName, new CgroupHierarchy.Limits(cpuQuotaMicros, memoryBytes, maxProcesses));
     } catch (IOException e) {
       throw new UncheckedIOException(
           "cannot set up the cgroups of job " + resourceName + ": " + e.getMessage(), e);
@@ -148,10 +196,9 @@ final class JobCgroups {
             "-c",
             "while [ \"$1\" != -- ]; do echo $$ > \"$1\" || exit 126; shift; done; shift;"
                 + " exec \"$@\"",
-            "sh",
-            cpu.resolve("cgroup.procs").toString(),
-            pids.resolve("cgroup.procs").toString(),
-            "--"));
+            "sh"));
+    procs.forEach(p -> command.add(p.toString()));
+    command.add("--");
     return command;
   }
 
@@ -160,7 +207,7 @@ final class JobCgroups {
    * left the job's session cannot outlive the job).
    */
   void remove(String resourceName) {
-    for (Path dir : List.of(cpuRoot.resolve(resourceName), pidsRoot.resolve(resourceName))) {
+    for (Path dir : hierarchy.dirs(resourceName)) {
       if (!Files.isDirectory(dir)) {
         continue;
       }
@@ -199,14 +246,18 @@ final class JobCgroups {
     }
   }
 
+  /** Whether the memory limit is the cgroup's (else only RLIMIT_DATA applies). */
+  boolean limitsMemory() {
+    return hierarchy.limitsMemory();
+  }
+
+  /** How often the kernel's OOM killer killed a process of the job; 0 when unknown. */
+  long oomKills(String resourceName) {
+    return hierarchy.oomKills(resourceName);
+  }
+
   /** What is enforced, for the start-up log. */
   String describe() {
-    return "cgroup v1: CPU quota from resources.cpu_max ("
-        + cpuRoot
-        + "/<job>), at most "
-        + maxProcesses
-        + " processes and threads per job ("
-        + pidsRoot
-        + "/<job>)";
+    return hierarchy.describe() + "; at most " + maxProcesses + " processes and threads per job";
   }
 }

@@ -71,10 +71,10 @@ public final class LocalInfrastructurePlugin implements InfrastructurePlugin {
         c -> LOG.info("local target: job resources enforced with {}", c.describe()),
         () ->
             LOG.warn(
-                "local target: no writable cgroup v1 cpu and pids controllers under"
-                    + " /sys/fs/cgroup: resources.cpu_max and the process cap"
-                    + " (LOCAL_TARGET_MAX_PROCESSES) are NOT enforced; only resources.memory_max"
-                    + " is (RLIMIT_DATA)"));
+                "local target: no manageable cgroups under /sys/fs/cgroup (v2 with cpu, memory"
+                    + " and pids, or writable v1 cpu and pids controllers): resources.cpu_max and"
+                    + " the process cap (LOCAL_TARGET_MAX_PROCESSES) are NOT enforced;"
+                    + " resources.memory_max only as a data size limit (RLIMIT_DATA)"));
     return cgroups;
   }
 

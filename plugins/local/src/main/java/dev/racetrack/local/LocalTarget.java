@@ -59,6 +59,10 @@ public final class LocalTarget implements InfrastructureTarget {
   private final int logBackups;
   private final Map<String, ManagedJob> jobs = new ConcurrentHashMap<>();
   private final Map<String, Object> locks = new ConcurrentHashMap<>();
+
+  /** Per job, the cgroup's OOM kill count when its process started (to tell an OOM kill). */
+  private final Map<String, Long> oomKillsSeen = new ConcurrentHashMap<>();
+
   private final ScheduledExecutorService scheduler =
       Executors.newSingleThreadScheduledExecutor(
           Thread.ofPlatform().name("local-target").daemon().factory());
@@ -109,6 +113,7 @@ public final class LocalTarget implements InfrastructureTarget {
       Optional<ProcessHandle> running = JobProcess.find(state.pid(), state.processStart());
       if (running.isPresent()) {
         job.started(running.get(), clock.instant(), false);
+        oomKillsSeen.put(resource, cgroups.map(c -> c.oomKills(resource)).orElse(0L));
         watch(job, running.get());
         LOG.info(
             "adopted running job {} v{} (pid {}, port {})",
@@ -154,7 +159,12 @@ public final class LocalTarget implements InfrastructureTarget {
       try {
         handle =
             processes.start(
-                spec, artifact, env, log.path(), memoryLimit, joinCgroups(resource, cpuQuota));
+                spec,
+                artifact,
+                env,
+                log.path(),
+                rlimitData(memoryLimit),
+                joinCgroups(resource, cpuQuota, memoryLimit));
       } catch (RuntimeException e) {
         releaseUnusedCgroups(resource);
         throw e;
@@ -191,8 +201,34 @@ public final class LocalTarget implements InfrastructureTarget {
       Path artifact, int port, Map<String, String> env, long memoryLimit, long cpuQuota) {}
 
   /** The command prefix that puts a job into its cgroups (created or updated); none without. */
-  private List<String> joinCgroups(String resource, long cpuQuotaMicros) {
-    return cgroups.map(c -> c.joinCommand(resource, cpuQuotaMicros)).orElse(List.of());
+  private List<String> joinCgroups(String resource, long cpuQuotaMicros, long memoryBytes) {
+    List<String> join =
+        cgroups.map(c -> c.joinCommand(resource, cpuQuotaMicros, memoryBytes)).orElse(List.of());
+    oomKillsSeen.put(resource, cgroups.map(c -> c.oomKills(resource)).orElse(0L));
+    return join;
+  }
+
+  /**
+   * The data size limit (RLIMIT_DATA) standing in for a memory limit where no memory cgroup is
+   * there; none where the cgroup enforces it (a cap on address space would make the job fail to
+   * allocate instead of being OOM-killed and reported, and breaks runtimes that reserve more than
+   * they use).
+   */
+  private long rlimitData(long memoryLimit) {
+    return cgroups.filter(JobCgroups::limitsMemory).isPresent() ? 0 : memoryLimit;
+  }
+
+  /** Why a job's process ended, when the cgroup tells: the OOM killer. */
+  private String exitCause(ManagedJob job) {
+    String resource = job.resourceName();
+    long kills = cgroups.map(c -> c.oomKills(resource)).orElse(0L);
+    Long seen = oomKillsSeen.put(resource, kills);
+    if (seen == null || kills <= seen) {
+      return "";
+    }
+    return "killed by the kernel's OOM killer: it used more than its memory limit of "
+        + job.state().memoryLimitBytes()
+        + " bytes (resources.memory_max)";
   }
 
   /** Removes the cgroups of a job whose first start failed (a running version keeps them). */
@@ -253,9 +289,13 @@ public final class LocalTarget implements InfrastructureTarget {
     if (scheduler.isShutdown() || !job.isCurrent(handle)) {
       return; // stopped on purpose or replaced
     }
-    Duration delay = job.crashed(clock.instant());
+    String cause = exitCause(job);
+    Duration delay = job.crashed(clock.instant(), cause);
     LOG.warn(
-        "job {} exited unexpectedly; restarting in {} s", job.resourceName(), delay.toSeconds());
+        "job {} exited unexpectedly{}; restarting in {} s",
+        job.resourceName(),
+        cause.isEmpty() ? "" : " (" + cause + ")",
+        delay.toSeconds());
     scheduler.schedule(() -> restart(job), delay.toMillis(), TimeUnit.MILLISECONDS);
   }
 
@@ -272,12 +312,13 @@ public final class LocalTarget implements InfrastructureTarget {
               artifact,
               store.readEnv(job.resourceName()),
               job.log().path(),
-              state.memoryLimitBytes(),
+              rlimitData(state.memoryLimitBytes()),
               joinCgroups(
                   job.resourceName(),
                   state.cpuQuotaMicros() > 0
                       ? state.cpuQuotaMicros()
-                      : JobCgroups.cpuQuotaMicros(JobCgroups.DEFAULT_CPU_MAX)));
+                      : JobCgroups.cpuQuotaMicros(JobCgroups.DEFAULT_CPU_MAX),
+                  state.memoryLimitBytes() > 0 ? state.memoryLimitBytes() : DEFAULT_MEMORY_LIMIT));
       LocalJobState updated = job.started(handle, clock.instant(), true);
       store.writeState(job.resourceName(), updated);
       watch(job, handle);
@@ -324,7 +365,11 @@ public final class LocalTarget implements InfrastructureTarget {
         job.log().rotateIfNeeded();
         LocalJobState state = job.state();
         String address = "127.0.0.1:" + state.port();
-        Map<String, Object> stats = Map.of("number_of_restarts", state.restarts());
+        Map<String, Object> stats =
+            job.lastCrashCause().isEmpty()
+                ? Map.of("number_of_restarts", state.restarts())
+                : Map.of(
+                    "number_of_restarts", state.restarts(), "last_crash", job.lastCrashCause());
         boolean alive = job.process().map(ProcessHandle::isAlive).orElse(false);
         if (!alive) {
           String problem = job.problem().isEmpty() ? "job process is not running" : job.problem();

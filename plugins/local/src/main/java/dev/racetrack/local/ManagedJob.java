@@ -17,6 +17,7 @@ final class ManagedJob {
   private int crashStreak;
   private Instant startedAt = Instant.EPOCH;
   private String problem = "";
+  private String lastCrashCause = "";
 
   ManagedJob(String resourceName, LogFile log, LocalJobState state) {
     this.resourceName = resourceName;
@@ -64,12 +65,16 @@ final class ManagedJob {
    * Records an unexpected exit and returns how long to wait before restarting: 1 s doubling up to a
    * minute while the job keeps crashing soon after starting.
    */
-  synchronized Duration crashed(Instant now) {
+  synchronized Duration crashed(Instant now, String cause) {
+    if (!cause.isEmpty()) {
+      lastCrashCause = cause;
+    }
     crashStreak =
         Duration.between(startedAt, now).compareTo(STABLE_AFTER) >= 0 ? 1 : crashStreak + 1;
     long delay = Math.min(MAX_BACKOFF_SECONDS, 1L << Math.min(crashStreak - 1, 6));
     problem =
-        "job process exited unexpectedly; restart #"
+        (cause.isEmpty() ? "job process exited unexpectedly" : "job process was " + cause)
+            + "; restart #"
             + (state.restarts() + 1)
             + " in "
             + delay
@@ -84,6 +89,11 @@ final class ManagedJob {
 
   synchronized String problem() {
     return problem;
+  }
+
+  /** Why the job's process last ended unexpectedly, when known (kept across restarts). */
+  synchronized String lastCrashCause() {
+    return lastCrashCause;
   }
 
   /** Marks the job as no longer wanted and returns its process to stop, if any. */

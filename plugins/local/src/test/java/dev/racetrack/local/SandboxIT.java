@@ -2,6 +2,8 @@ package dev.racetrack.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.racetrack.model.Json;
@@ -253,7 +255,11 @@ class SandboxIT {
   }
 
   @Test
-  void deploy_withMemoryMax_limitsTheJobsMemory() throws Exception {
+  void deploy_withMemoryMax_withoutAMemoryCgroup_limitsTheJobsDataSize() throws Exception {
+    assumeFalse(
+        memoryCgroupWritable(),
+        "skipped: the memory cgroup enforces resources.memory_max on this machine; RLIMIT_DATA is"
+            + " the fallback without one");
     Manifest manifest = manifest("hungry", Map.of("resources", Map.of("memory_max", "128Mi")));
     Path artifact =
         artifact(
@@ -265,6 +271,44 @@ class SandboxIT {
     HttpResponse<String> tooMuch = send(job, manifest, "{\"mib\": 512}");
     assertThat(tooMuch.statusCode()).isEqualTo(500);
     assertThat(tooMuch.body()).contains("MemoryError");
+  }
+
+  @Test
+  void deploy_withMemoryMax_jobAllocatingOverIt_isOomKilledReportedAndRestarted() throws Exception {
+    requireMemoryCgroup();
+    Manifest manifest = manifest("hog", Map.of("resources", Map.of("memory_max", "128Mi")));
+    Path artifact =
+        artifact(
+            manifest,
+            "    def perform(self, mib):\n        return len(b'x' * (mib * 1024 * 1024))\n");
+    LocalTarget target = target(System.getenv("PATH"));
+    DeployedJob job = target.deploy(provision(manifest, artifact), p -> {});
+    Path memory =
+        ownCgroup("memory").resolve("racetrack").resolve(scope()).resolve(manifest.resourceName());
+    assertThat(memory.resolve("memory.limit_in_bytes")).hasContent(Long.toString(128L << 20));
+    assertThat(call(job, manifest, "{\"mib\": 16}")).isEqualTo(Long.toString(16L << 20));
+
+    try {
+      HttpResponse<String> tooMuch = send(job, manifest, "{\"mib\": 512}");
+      assertThat(tooMuch.statusCode()).as(tooMuch.body()).isNotEqualTo(200);
+    } catch (IOException killedMidCall) {
+      // the connection dies with the process
+    }
+
+    JobState crashed =
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .until(
+                () -> target.list().getFirst(),
+                s -> s.stats().getOrDefault("last_crash", "").toString().contains("OOM killer"));
+    assertThat(crashed.stats().get("last_crash").toString())
+        .contains("memory limit of " + (128L << 20) + " bytes (resources.memory_max)");
+    await() // restarted after a back-off of a second
+        .atMost(Duration.ofSeconds(30))
+        .ignoreExceptions()
+        .untilAsserted(() -> assertThat(call(job, manifest, "{\"mib\": 1}")).isEqualTo("1048576"));
+    assertThat(((Number) target.list().getFirst().stats().get("number_of_restarts")).intValue())
+        .isEqualTo(1);
   }
 
   /** A job forking sleeping children until a fork fails; it reaps them before answering. */
@@ -335,6 +379,19 @@ class SandboxIT {
     target.delete(manifest.name(), manifest.version());
     assertThat(cpu).doesNotExist();
     assertThat(pids).doesNotExist();
+  }
+
+  private static boolean memoryCgroupWritable() {
+    try {
+      return Files.isWritable(ownCgroup("memory"));
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
+  }
+
+  private static void requireMemoryCgroup() {
+    Tools.requireThat(
+        memoryCgroupWritable(), "a writable cgroup v1 memory controller (/sys/fs/cgroup/memory)");
   }
 
   private static void requireCgroups() {

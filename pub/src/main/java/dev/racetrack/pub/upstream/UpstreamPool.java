@@ -8,12 +8,19 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.epoll.EpollDomainSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.socket.nio.NioDomainSocketChannel;
+import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.FastThreadLocal;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.UnixDomainSocketAddress;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.HashMap;
@@ -73,22 +80,24 @@ public final class UpstreamPool {
       }
     }
     Promise<Channel> promise = loop.newPromise();
-    int colon = address.lastIndexOf(':');
-    String host = colon < 0 ? address : address.substring(0, colon);
-    int port;
+    boolean unix = address.startsWith(UNIX_PREFIX);
+    SocketAddress remote;
     try {
-      port = Integer.parseInt(address.substring(colon + 1));
-    } catch (NumberFormatException | StringIndexOutOfBoundsException e) {
-      return promise.setFailure(
-          new java.net.ConnectException("not a job address (host:port): " + address));
+      remote = unix ? domainAddress(address) : inetAddress(address);
+    } catch (IllegalArgumentException e) {
+      return promise.setFailure(new java.net.ConnectException(e.getMessage()));
     }
-    ChannelFuture connect =
+    Bootstrap bootstrap =
         new Bootstrap()
             .group(loop)
-            .channel(channelType)
+            .channel(unix ? domainChannel(channelType) : channelType)
             .option(ChannelOption.ALLOCATOR, allocator)
-            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) connectTimeout.toMillis())
-            .option(ChannelOption.TCP_NODELAY, true)
+            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) connectTimeout.toMillis());
+    if (!unix) {
+      bootstrap.option(ChannelOption.TCP_NODELAY, true);
+    }
+    ChannelFuture connect =
+        bootstrap
             .option(
                 ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32_768, 131_072))
             .handler(
@@ -111,7 +120,7 @@ public final class UpstreamPool {
                         .addLast(new UpstreamHandler());
                   }
                 })
-            .connect(host, port);
+            .connect(remote);
     connect.addListener(
         f -> {
           if (f.isSuccess()) {
@@ -124,6 +133,39 @@ public final class UpstreamPool {
           }
         });
     return promise;
+  }
+
+  /**
+   * A job reachable only through a Unix socket (a container in its own network namespace behind a
+   * relay) has the address {@code unix:/path/to/socket}.
+   */
+  public static final String UNIX_PREFIX = "unix:";
+
+  private static SocketAddress inetAddress(String address) {
+    int colon = address.lastIndexOf(':');
+    try {
+      return InetSocketAddress.createUnresolved(
+          address.substring(0, colon), Integer.parseInt(address.substring(colon + 1)));
+    } catch (NumberFormatException | StringIndexOutOfBoundsException e) {
+      throw new IllegalArgumentException("not a job address (host:port): " + address, e);
+    }
+  }
+
+  private SocketAddress domainAddress(String address) {
+    String path = address.substring(UNIX_PREFIX.length());
+    if (!path.startsWith("/")) {
+      throw new IllegalArgumentException("not a job address (unix:/absolute/path): " + address);
+    }
+    return EpollSocketChannel.class.isAssignableFrom(channelType)
+        ? new DomainSocketAddress(path)
+        : UnixDomainSocketAddress.of(path);
+  }
+
+  /** The Unix socket channel of the transport {@code tcp} belongs to (epoll or NIO). */
+  static Class<? extends Channel> domainChannel(Class<? extends Channel> tcp) {
+    return EpollSocketChannel.class.isAssignableFrom(tcp)
+        ? EpollDomainSocketChannel.class
+        : NioDomainSocketChannel.class;
   }
 
   /** Gives back a connection whose call ended cleanly (on its event loop); else closes it. */

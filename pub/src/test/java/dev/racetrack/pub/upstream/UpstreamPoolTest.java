@@ -9,15 +9,26 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.util.concurrent.AbstractScheduledEventExecutor;
 import java.lang.reflect.Field;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -114,5 +125,73 @@ class UpstreamPoolTest {
     channel.advanceTimeBy(120, TimeUnit.SECONDS);
     channel.runScheduledPendingTasks();
     assertThat(channel.isOpen()).isTrue();
+  }
+
+  /**
+   * A job behind a relay's Unix socket ({@code unix:/path}): PUB connects to it with the Unix
+   * socket channel of its transport (NIO here; epoll where the native transport loads).
+   */
+  @Test
+  void acquire_unixAddress_connectsToTheSocket() throws Exception {
+    List<Class<? extends SocketChannel>> transports = new ArrayList<>();
+    transports.add(NioSocketChannel.class);
+    if (Epoll.isAvailable()) {
+      transports.add(EpollSocketChannel.class);
+    }
+    for (Class<? extends SocketChannel> transport : transports) {
+      Path dir = Files.createTempDirectory("rt-trust-pool");
+      Path socket = dir.resolve("job.sock");
+      EventLoopGroup group =
+          new MultiThreadIoEventLoopGroup(
+              1,
+              transport == NioSocketChannel.class
+                  ? NioIoHandler.newFactory()
+                  : EpollIoHandler.newFactory());
+      try (ServerSocketChannel job = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+        job.bind(UnixDomainSocketAddress.of(socket));
+        UpstreamPool own =
+            new UpstreamPool(
+                transport,
+                PooledByteBufAllocator.DEFAULT,
+                Duration.ofSeconds(5),
+                Duration.ofSeconds(50),
+                8);
+        EventLoop loop = group.next();
+        Channel channel =
+            loop.submit(() -> own.acquire(loop, "unix:" + socket, CALL))
+                .get(10, TimeUnit.SECONDS)
+                .get(10, TimeUnit.SECONDS);
+        try (java.nio.channels.SocketChannel accepted = job.accept()) {
+          assertThat(accepted).as(transport.getSimpleName()).isNotNull();
+          assertThat(channel.isActive()).as(transport.getSimpleName()).isTrue();
+        }
+        channel.close().sync();
+      } finally {
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+        Files.deleteIfExists(socket);
+        Files.delete(dir);
+      }
+    }
+  }
+
+  @Test
+  void acquire_relativeUnixPath_failsNamingTheAddress() throws Exception {
+    EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    try {
+      UpstreamPool own =
+          new UpstreamPool(
+              NioSocketChannel.class,
+              PooledByteBufAllocator.DEFAULT,
+              Duration.ofSeconds(5),
+              Duration.ofSeconds(50),
+              8);
+      EventLoop loop = group.next();
+      var future =
+          loop.submit(() -> own.acquire(loop, "unix:job.sock", CALL)).get(10, TimeUnit.SECONDS);
+      future.await(10, TimeUnit.SECONDS);
+      assertThat(future.cause()).hasMessageContaining("unix:job.sock");
+    } finally {
+      group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+    }
   }
 }
