@@ -155,6 +155,34 @@ READER_TOKEN=$(curl -sf -H 'Content-Type: application/json' \
   -d "{\"username\":\"$READER\",\"password\":\"Bench-Reader-Password-1\"}" "$LIFECYCLE/api/v1/users/login" |
   python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
 
+# A reader with rights on one family only (not staff, no global read_job): the audit log shows it
+# that family's events (500 of the 1,000,000) and its own.
+FAMILY_READER=bench-family-reader@example.com
+curl -sf -o /dev/null -H 'Content-Type: application/json' \
+  -d "{\"username\":\"$FAMILY_READER\",\"password\":\"Bench-Reader-Password-1\"}" "$LIFECYCLE/api/v1/users/register"
+curl -sf -o /dev/null -X PUT -H 'Content-Type: application/json' -H "X-Racetrack-Auth: $TOKEN" \
+  -d '{"is_active":true}' "$LIFECYCLE/api/v1/users/$FAMILY_READER"
+sql -c "DELETE FROM registry_authresourcepermission WHERE scope IN ('read_job', 'full_access')
+  AND auth_subject_id = (SELECT s.id FROM registry_authsubject s JOIN auth_user u ON u.id = s.user_id
+    WHERE u.username = '$FAMILY_READER')"
+curl -sf -o /dev/null -H 'Content-Type: application/json' -H "X-Racetrack-Auth: $TOKEN" \
+  -d "{\"subject_type\":\"user\",\"subject\":\"$FAMILY_READER\",\"scope\":\"read_job\",\"job_family\":\"bench-job-7\"}" \
+  "$LIFECYCLE/api/v1/auth/permissions"
+FAMILY_TOKEN=$(curl -sf -H 'Content-Type: application/json' \
+  -d "{\"username\":\"$FAMILY_READER\",\"password\":\"Bench-Reader-Password-1\"}" "$LIFECYCLE/api/v1/users/login" |
+  python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
+FAMILY_CURSOR=$(curl -s -H "X-Racetrack-Auth: $FAMILY_TOKEN" "$LIFECYCLE/api/v1/audit/activity?limit=100" |
+  python3 -c 'import json,sys; print(json.load(sys.stdin).get("next_cursor") or "")')
+
+# The first unpaged answers after seeding, apart: the seeded rows were written by SQL, not by a
+# deployment, so the first listing also parses their manifests (and stores them as JSON).
+first_call() {
+  curl -s -o /dev/null -H "X-Racetrack-Auth: $TOKEN" -w '%{time_total}' "$LIFECYCLE$1" |
+    python3 -c 'import sys; print(f"{float(sys.stdin.read()) * 1000:,.0f} ms")'
+}
+echo "first calls after seeding: GET /api/v1/job $(first_call /api/v1/job)," \
+  "GET /api/v1/job/portfolio $(first_call /api/v1/job/portfolio)"
+
 FIRST_CURSOR=$(curl -s -H "X-Racetrack-Auth: $TOKEN" "$LIFECYCLE/api/v1/job?limit=100&sort=name" |
   python3 -c 'import json,sys; print(json.load(sys.stdin).get("next_cursor") or "")')
 
@@ -180,6 +208,10 @@ measure '`GET /api/v1/audit/events/job/bench-job-7/3.0.0`' '/api/v1/audit/events
 measure '`GET /api/v1/job?limit=100&sort=name` (non-staff reader)' '/api/v1/job?limit=100&sort=name' "$READER_TOKEN"
 measure '`GET /api/v1/audit/activity` (non-staff reader, newest 100)' '/api/v1/audit/activity' "$READER_TOKEN"
 measure '`GET /api/v1/audit/activity?cursor=...` (non-staff reader, after 500,000)' "/api/v1/audit/activity?limit=100&cursor=$DEEP_AUDIT" "$READER_TOKEN"
+measure '`GET /api/v1/audit/activity` (one-family reader, newest 100)' '/api/v1/audit/activity' "$FAMILY_TOKEN"
+measure '`GET /api/v1/audit/activity?cursor=...` (one-family reader, 2nd page)' "/api/v1/audit/activity?limit=100&cursor=$FAMILY_CURSOR" "$FAMILY_TOKEN"
+measure '`GET /api/v1/audit/activity?cursor=...` (one-family reader, after 500,000)' "/api/v1/audit/activity?limit=100&cursor=$DEEP_AUDIT" "$FAMILY_TOKEN"
+measure '`GET /api/v1/job?limit=100&sort=name` (one-family reader)' '/api/v1/job?limit=100&sort=name' "$FAMILY_TOKEN"
 AFTER=$(rss_mb)
 diag after-calls
 sleep "${BENCH_IDLE_SECONDS:-60}"

@@ -56,6 +56,7 @@ import dev.racetrack.lifecycle.imageregistry.RegistryConfig;
 import dev.racetrack.lifecycle.info.InfoRoutes;
 import dev.racetrack.lifecycle.infra.Targets;
 import dev.racetrack.lifecycle.job.BuildContexts;
+import dev.racetrack.lifecycle.job.JobJsonRepository;
 import dev.racetrack.lifecycle.job.JobListing;
 import dev.racetrack.lifecycle.job.JobRemoval;
 import dev.racetrack.lifecycle.job.JobRepository;
@@ -200,7 +201,8 @@ public final class LifecycleApp implements AutoCloseable {
     TrashRepository trash = new TrashRepository(jdbi);
     Jobs jobs = new Jobs(jobRepository, authorizer);
     JobScoreRepository jobScores = new JobScoreRepository(jdbi, jobRepository);
-    JobListing jobListing = new JobListing(jobScores, authorizer);
+    JobListing jobListing =
+        new JobListing(jobScores, new JobJsonRepository(jdbi, jobRepository), authorizer);
     EscRepository escRepository = new EscRepository(jdbi);
     PublicEndpointRepository publicEndpoints = new PublicEndpointRepository(jdbi);
     DeploymentRepository deploymentRepository = new DeploymentRepository(jdbi);

@@ -4,13 +4,18 @@ import static dev.racetrack.lifecycle.LifecycleFixture.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.racetrack.lifecycle.audit.AuditEvent;
+import dev.racetrack.lifecycle.audit.AuditQuery;
+import dev.racetrack.lifecycle.audit.AuditRepository;
 import dev.racetrack.model.Json;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -178,5 +183,117 @@ class AuditVisibilityIT {
     assertThat(ids("/api/v1/audit/activity?related_to_me=true", carol)).containsExactly("e5", "e4");
     assertThat(ids("/api/v1/audit/user_events/job/third", carol)).containsExactly("e5");
     assertThat(followed(carol)).containsExactly("e6", "e5", "e4", "e2");
+  }
+
+  @Test
+  void readerOfOneFamily_aPageReadsThatFamilysEvents_notTheWholeLog() {
+    lifecycle
+        .jdbi()
+        .useHandle(
+            h -> {
+              h.execute(
+                  """
+                  INSERT INTO registry_auditlogevent (id, version, timestamp, event_type, properties,
+                    username_executor, username_subject, job_name, job_version)
+                  SELECT 'bulk-' || i, 1, TIMESTAMPTZ '2026-02-01 00:00:00Z' + i * INTERVAL '1 second',
+                    'job_deployed', '{}', 'admin', NULL, 'bulk-' || (i % 200), '1.0.0'
+                  FROM generate_series(1, 20000) AS i
+                  """);
+              h.execute("ANALYZE registry_auditlogevent");
+            });
+    try {
+      String subject =
+          lifecycle
+              .jdbi()
+              .withHandle(
+                  h ->
+                      h.createQuery(
+                              """
+                              SELECT s.id FROM registry_authsubject s JOIN auth_user u ON u.id = s.user_id
+                              WHERE u.username = 'carol@example.com'
+                              """)
+                          .mapTo(String.class)
+                          .one());
+      AuditRepository audit = new AuditRepository(lifecycle.jdbi(), Clock.systemUTC());
+      AuditQuery newest =
+          new AuditQuery(
+              Optional.empty(),
+              Optional.empty(),
+              Optional.empty(),
+              0,
+              100,
+              Optional.empty(),
+              Optional.of(new AuditQuery.Reader(subject, "carol@example.com")));
+
+      assertThat(audit.page(newest).events())
+          .extracting(AuditEvent::id)
+          .containsExactly("e6", "e5", "e4", "e2");
+      String plan = audit.plan(newest);
+      assertThat(rowsRead(plan)).as(plan).isLessThan(100);
+      assertThat(ids("/api/v1/audit/activity", carol)).containsExactly("e6", "e5", "e4", "e2");
+      assertThat(ids("/api/v1/audit/activity", alice))
+          .hasSize(100)
+          .allMatch(id -> id.startsWith("bulk-"));
+    } finally {
+      lifecycle
+          .jdbi()
+          .useHandle(h -> h.execute("DELETE FROM registry_auditlogevent WHERE id LIKE 'bulk-%'"));
+    }
+  }
+
+  @Test
+  void readerOfOneVersion_seesThatVersionsEvents_andNoneOfItsFamilysOthers() {
+    String dave = activeUser("dave@example.com");
+    lifecycle
+        .jdbi()
+        .useHandle(
+            h -> {
+              // dave's registration and activation are events of his own: only e1..e7 stay
+              h.execute("DELETE FROM registry_auditlogevent WHERE id !~ '^e[0-9]$'");
+              h.execute(
+                  """
+                  INSERT INTO registry_jobfamily (id, name) VALUES ('fam-adder-2', 'adder')
+                  ON CONFLICT (name) DO NOTHING
+                  """);
+              h.execute(
+                  """
+                  INSERT INTO registry_job (id, family_id, name, version, status)
+                  SELECT 'adder-2.0.0', id, 'adder', '2.0.0', 'running' FROM registry_jobfamily
+                  WHERE name = 'adder'
+                  """);
+              h.execute(
+                  """
+                  DELETE FROM registry_authresourcepermission WHERE scope = 'read_job'
+                    AND auth_subject_id = (SELECT s.id FROM registry_authsubject s
+                      JOIN auth_user u ON u.id = s.user_id WHERE u.username = 'dave@example.com')
+                  """);
+              h.execute(
+                  """
+                  INSERT INTO registry_authresourcepermission (auth_subject_id, scope, job_id)
+                  SELECT s.id, 'read_job', 'adder-2.0.0' FROM registry_authsubject s
+                  JOIN auth_user u ON u.id = s.user_id WHERE u.username = 'dave@example.com'
+                  """);
+            });
+
+    assertThat(ids("/api/v1/audit/activity", dave)).containsExactly("e6");
+    assertThat(followed(dave)).containsExactly("e6");
+  }
+
+  /** Rows of the audit log a plan's nodes read (returned or filtered out), over all their loops. */
+  private static long rowsRead(String plan) {
+    long[] rows = {0};
+    json(plan)
+        .findParents("Node Type")
+        .forEach(
+            node -> {
+              if (node.path("Relation Name").asText().equals("registry_auditlogevent")) {
+                long loops = Math.max(1, node.path("Actual Loops").asLong());
+                rows[0] +=
+                    loops
+                        * (node.path("Actual Rows").asLong()
+                            + node.path("Rows Removed by Filter").asLong());
+              }
+            });
+    return rows[0];
   }
 }

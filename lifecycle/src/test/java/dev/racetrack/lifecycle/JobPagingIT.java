@@ -151,6 +151,132 @@ class JobPagingIT {
     assertThat(first.path("update_time").isIntegralNumber()).isTrue();
   }
 
+  /** A job with every field set, a manifest that needs escaping, and one that does not parse. */
+  private void richJobs() {
+    String manifest =
+        "name: rich\nowner_email: \"o@example.com\"\nlabels:\n"
+            + "  note: \"na\u00efve \u2013 \\\"quoted\\\" \\\\ tab\\t\"\n  n: 3\n  flag: true\n"
+            + "ports: [1, 2]\n";
+    lifecycle
+        .jdbi()
+        .useHandle(
+            h -> {
+              h.execute("INSERT INTO registry_jobfamily (id, name) VALUES ('fam-rich', 'rich')");
+              h.createUpdate(
+                      """
+                      INSERT INTO registry_job (id, family_id, name, version, status, create_time, update_time,
+                        manifest, internal_name, error, notice, image_tag, deployed_by, last_call_time,
+                        infrastructure_target, replica_internal_names, job_type_version, infrastructure_stats)
+                      VALUES ('rich-1', 'fam-rich', 'rich', '1.0.0', 'error',
+                        TIMESTAMPTZ '2026-01-02 03:04:05.678Z', now() - INTERVAL '2 days 0.5 seconds',
+                        :manifest, 'rich-v-1-0-0', :error, 'a notice', 'registry/rich:1.0.0', 'bob',
+                        TIMESTAMPTZ '2026-01-05 00:00:00.999Z', 'elsewhere', 'rich-a,rich-b', 'python3:2.0.0',
+                        '{"number_of_restarts": 2, "nested": {"a": [1, 2.5, null]}}'),
+                      ('rich-2', 'fam-rich', 'rich', '0.1.0', 'running', now() - INTERVAL '3 days',
+                        now() - INTERVAL '3 days', :not_a_mapping, NULL, NULL, NULL, NULL, NULL, NULL,
+                        NULL, '', '', '[1]')
+                      """)
+                  .bind("manifest", manifest)
+                  .bind("error", "it failed:\n\"badly\"\u0001")
+                  .bind("not_a_mapping", "- not\n- a mapping\n")
+                  .execute();
+              NewerVersions.refresh(h, Optional.empty());
+            });
+  }
+
+  private long storedManifests() {
+    return lifecycle
+        .jdbi()
+        .withHandle(
+            h ->
+                h.createQuery("SELECT count(*) FROM registry_job WHERE manifest_json IS NOT NULL")
+                    .mapTo(Long.class)
+                    .one());
+  }
+
+  private static List<String> fieldNames(JsonNode node) {
+    List<String> names = new ArrayList<>();
+    node.fieldNames().forEachRemaining(names::add);
+    return names;
+  }
+
+  @Test
+  void unpagedList_showsEveryJobAsItsOwnReadDoes_beforeAndAfterTheParsedManifestsAreStored() {
+    richJobs();
+    assertThat(storedManifests()).isZero();
+
+    JsonNode parsedInJava = ok("/api/v1/job");
+    assertThat(storedManifests()).isEqualTo(9);
+    JsonNode builtByPostgres = ok("/api/v1/job");
+
+    for (JsonNode jobs : List.of(parsedInJava, builtByPostgres)) {
+      assertThat(jobs).hasSize(9);
+      for (JsonNode job : jobs) {
+        JsonNode read =
+            ok("/api/v1/job/" + job.path("name").asText() + "/" + job.path("version").asText());
+        assertThat(job).isEqualTo(read);
+        assertThat(fieldNames(job)).isEqualTo(fieldNames(read));
+      }
+    }
+    JsonNode rich =
+        StreamSupport.stream(builtByPostgres.spliterator(), false)
+            .filter(j -> j.path("id").asText().equals("rich-1"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(rich.path("replica_internal_names").toString()).isEqualTo("[\"rich-a\",\"rich-b\"]");
+    assertThat(rich.path("manifest").path("labels").path("note").asText())
+        .isEqualTo("na\u00efve \u2013 \"quoted\" \\ tab\t");
+    assertThat(rich.path("create_time").asLong()).isEqualTo(1767323045L);
+  }
+
+  @Test
+  void unpagedList_afterAManifestChanges_showsTheNewManifest() {
+    ok("/api/v1/job");
+    assertThat(storedManifests()).isEqualTo(7);
+
+    lifecycle
+        .jdbi()
+        .useHandle(
+            h ->
+                h.execute(
+                    "UPDATE registry_job SET manifest = 'name: alpha\nowner_email: new@example.com\n'"
+                        + " WHERE id = 'alpha-1.0.0'"));
+
+    assertThat(storedManifests()).isEqualTo(6);
+    for (int call = 0; call < 2; call++) {
+      JsonNode alpha =
+          StreamSupport.stream(ok("/api/v1/job").spliterator(), false)
+              .filter(j -> j.path("id").asText().equals("alpha-1.0.0"))
+              .findFirst()
+              .orElseThrow();
+      assertThat(alpha.path("manifest").path("owner_email").asText()).isEqualTo("new@example.com");
+    }
+    assertThat(storedManifests()).isEqualTo(7);
+  }
+
+  @Test
+  void unpagedPortfolio_showsTheSameEntriesAsItsPages() {
+    richJobs();
+    JsonNode paged = ok("/api/v1/job/portfolio?limit=100").path("items");
+
+    for (int call = 0; call < 2; call++) {
+      JsonNode unpaged = ok("/api/v1/job/portfolio");
+      assertThat(unpaged).hasSize(9);
+      for (int i = 0; i < unpaged.size(); i++) {
+        assertThat(fieldNames(unpaged.get(i))).isEqualTo(fieldNames(paged.get(i)));
+        assertThat(withoutDays(unpaged.get(i))).isEqualTo(withoutDays(paged.get(i)));
+      }
+    }
+  }
+
+  /** An entry without the fields that change by the second (days ago, to 3 decimals). */
+  private static JsonNode withoutDays(JsonNode entry) {
+    com.fasterxml.jackson.databind.node.ObjectNode copy =
+        (com.fasterxml.jackson.databind.node.ObjectNode) entry.deepCopy();
+    copy.remove(List.of("update_time_days_ago", "last_call_time_days_ago"));
+    return copy;
+  }
+
   @Test
   void unpagedPortfolio_scoresInTheDatabase_andKeepsTheOriginalShape() {
     JsonNode entries = ok("/api/v1/job/portfolio");

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.Query;
 
@@ -49,30 +50,7 @@ public final class AuditRepository {
   public Page page(AuditQuery query) {
     Instant now = clock.instant();
     List<Row> rows =
-        jdbi.withHandle(
-            h -> {
-              Query q = h.createQuery(sql(query));
-              query.jobName().ifPresent(v -> q.bind("name", v));
-              query.jobVersion().ifPresent(v -> q.bind("version", v));
-              query
-                  .relatedTo()
-                  .ifPresent(
-                      v -> q.bind("user", v).bind("inner", query.offset() + query.limit() + 1));
-              query
-                  .reader()
-                  .ifPresent(
-                      r -> q.bind("subject", r.authSubjectId()).bind("reader", r.username()));
-              query
-                  .cursor()
-                  .ifPresent(
-                      c ->
-                          q.bind("after_time", Timestamp.from(c.timestamp()))
-                              .bind("after_id", c.id()));
-              return q.bind("offset", query.offset())
-                  .bind("limit", query.limit() + 1)
-                  .map((rs, ctx) -> row(rs, now))
-                  .list();
-            });
+        jdbi.withHandle(h -> query(h, "", query).map((rs, ctx) -> row(rs, now)).list());
     List<Row> page = rows.subList(0, Math.min(query.limit(), rows.size()));
     return new Page(
         page.stream().map(Row::event).toList(),
@@ -80,10 +58,43 @@ public final class AuditRepository {
   }
 
   /**
+   * How PostgreSQL runs a page's query: its {@code EXPLAIN (ANALYZE, FORMAT JSON)}, with the rows
+   * every node read (for tests and diagnosis).
+   */
+  public String plan(AuditQuery query) {
+    return jdbi.withHandle(
+        h ->
+            String.join(
+                "\n",
+                query(h, "EXPLAIN (ANALYZE, FORMAT JSON) ", query).mapTo(String.class).list()));
+  }
+
+  private static Query query(Handle h, String prefix, AuditQuery query) {
+    Query q = h.createQuery(prefix + sql(query));
+    query.jobName().ifPresent(v -> q.bind("name", v));
+    query.jobVersion().ifPresent(v -> q.bind("version", v));
+    query.relatedTo().ifPresent(v -> q.bind("user", v));
+    if (query.relatedTo().isPresent() || byVisibility(query)) {
+      q.bind("inner", query.offset() + query.limit() + 1);
+    }
+    query
+        .reader()
+        .ifPresent(r -> q.bind("subject", r.authSubjectId()).bind("reader", r.username()));
+    query
+        .cursor()
+        .ifPresent(
+            c -> q.bind("after_time", Timestamp.from(c.timestamp())).bind("after_id", c.id()));
+    return q.bind("offset", query.offset()).bind("limit", query.limit() + 1);
+  }
+
+  /**
    * The query: a keyset condition instead of OFFSET when a cursor is given; "related to a user" as
    * two index scans (executor, subject) merged, rather than one scan filtering either.
    */
   private static String sql(AuditQuery query) {
+    if (byVisibility(query)) {
+      return visibleToReader(query.cursor().isPresent());
+    }
     List<String> where = new ArrayList<>();
     query.jobName().ifPresent(v -> where.add("job_name = :name"));
     query.jobVersion().ifPresent(v -> where.add("job_version = :version"));
@@ -134,6 +145,73 @@ public final class AuditRepository {
         + " LIMIT :inner)) AS related"
         + ORDER
         + " OFFSET :offset LIMIT :limit";
+  }
+
+  /**
+   * Whether a reader's page is read as the union of what makes an event visible (see {@link
+   * #visibleToReader}) rather than by filtering the whole log: for the log's pages by cursor with
+   * no other filter (those have their own index; an {@code offset} walks the log anyway).
+   */
+  private static boolean byVisibility(AuditQuery query) {
+    return query.reader().isPresent()
+        && query.relatedTo().isEmpty()
+        && query.jobName().isEmpty()
+        && query.jobVersion().isEmpty()
+        && query.offset() == 0;
+  }
+
+  private static final String GRANTS =
+      "rp.auth_subject_id = :subject AND rp.scope IN ('read_job', 'full_access')"
+          + " AND rp.endpoint IS NULL";
+
+  /**
+   * The newest events a reader may see (the same rows as {@link
+   * PermissionRepository#readableJobCondition} plus the reader's own), as the union of one index
+   * scan per reason, each cut at the page's size: the events the reader did, those that affected
+   * the reader, every job's (a global read grant: an uncorrelated condition, so PostgreSQL skips
+   * that scan without one), and per family or job version granted, that family's or version's. A
+   * reader of one family among thousands reads that family's index, instead of walking the whole
+   * log for its rare events.
+   */
+  private static String visibleToReader(boolean cursor) {
+    String after = cursor ? " AND (timestamp, id) < (:after_time, :after_id)" : "";
+    String cut = after + ORDER + " LIMIT :inner";
+    // Each reason is a LATERAL scan under what grants it, so a reason the reader lacks (a global
+    // grant, any family) costs no scan; the page's rows are then read by id, one by one (LIMIT 1
+    // keeps PostgreSQL from turning that into a join, which may scan the whole log).
+    return "SELECT e.* FROM (SELECT timestamp, id FROM ("
+        + "(SELECT timestamp, id FROM registry_auditlogevent WHERE username_executor = :reader"
+        + cut
+        + ") UNION (SELECT timestamp, id FROM registry_auditlogevent"
+        + " WHERE username_subject = :reader"
+        + cut
+        + ") UNION (SELECT a.timestamp, a.id FROM (SELECT 1 FROM registry_authresourcepermission rp"
+        + " WHERE "
+        + GRANTS
+        + " AND rp.job_family_id IS NULL AND rp.job_id IS NULL LIMIT 1) g CROSS JOIN LATERAL"
+        + " (SELECT timestamp, id FROM registry_auditlogevent WHERE job_name IS NOT NULL"
+        + cut
+        + ") a) UNION (SELECT a.timestamp, a.id FROM (SELECT DISTINCT rf.name"
+        + " FROM registry_authresourcepermission rp"
+        + " JOIN registry_jobfamily rf ON rf.id = rp.job_family_id WHERE "
+        + GRANTS
+        + " AND rp.job_id IS NULL) f CROSS JOIN LATERAL (SELECT timestamp, id"
+        + " FROM registry_auditlogevent WHERE job_name = f.name"
+        + cut
+        + ") a) UNION (SELECT a.timestamp, a.id FROM (SELECT DISTINCT rj.name, rj.version"
+        + " FROM registry_authresourcepermission rp JOIN registry_job rj ON rj.id = rp.job_id"
+        + " LEFT JOIN registry_jobfamily rf ON rf.id = rp.job_family_id WHERE "
+        + GRANTS
+        + " AND (rp.job_family_id IS NULL OR rf.name = rj.name)) v CROSS JOIN LATERAL"
+        + " (SELECT timestamp, id FROM registry_auditlogevent"
+        + " WHERE job_name = v.name AND job_version = v.version"
+        + cut
+        + ") a)) AS visible"
+        + ORDER
+        + " OFFSET :offset LIMIT :limit) p CROSS JOIN LATERAL (SELECT "
+        + COLUMNS
+        + " FROM registry_auditlogevent WHERE id = p.id LIMIT 1) e"
+        + " ORDER BY e.timestamp DESC, e.id DESC";
   }
 
   private static String whereClause(List<String> conditions) {

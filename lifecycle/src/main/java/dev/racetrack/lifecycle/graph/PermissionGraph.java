@@ -20,9 +20,10 @@ import org.jdbi.v3.core.Jdbi;
  * The permission graph (§10.6): job families with their jobs, ESCs and users, and who may call
  * what. A page can show a node with its neighbours when it is clicked, from {@code edges} alone.
  *
- * <p>Nodes and edges go to a {@link Sink} as they are made: the whole graph is written while two
- * passes over the jobs' list columns stream from the database (nodes family by family, then the
- * {@code contains} edges); only the call permissions and the ids of the visible jobs are held.
+ * <p>Nodes and edges go to a {@link Sink} as they are made: the job nodes are written family by
+ * family while one pass over the jobs' id, name, version and status streams from the database; the
+ * call permissions, the ids of the visible jobs and their {@code contains} edges are held (a few
+ * hundred bytes a job) until the nodes are out.
  */
 public final class PermissionGraph {
   /** A node: {@code job-family}, {@code job}, {@code esc}, {@code user}, or {@code all-jobs}. */
@@ -71,19 +72,24 @@ public final class PermissionGraph {
   public void write(Caller caller, Optional<String> family, Sink sink) {
     Set<String> families = new HashSet<>();
     Set<String> jobIds = new HashSet<>();
+    List<Edge> contains = new ArrayList<>();
     List<Job> current = new ArrayList<>();
+    String[] currentId = {""};
     jobs.forEachByFamily(
         caller,
         family,
-        scored -> {
-          Job job = scored.job();
-          if (!current.isEmpty() && !current.getFirst().name().equals(job.name())) {
-            writeFamily(current, sink);
-            current.clear();
+        job -> {
+          if (current.isEmpty() || !current.getFirst().name().equals(job.name())) {
+            if (!current.isEmpty()) {
+              writeFamily(current, sink);
+              current.clear();
+            }
+            currentId[0] = familyId(job.name());
           }
           current.add(job);
           families.add(job.name());
           jobIds.add(job.id());
+          contains.add(new Edge(currentId[0], "job-" + job.id(), "contains"));
         });
     if (!current.isEmpty()) {
       writeFamily(current, sink);
@@ -94,15 +100,7 @@ public final class PermissionGraph {
       canCall(caller, permission, families, jobIds, subjects).ifPresent(calls::add);
     }
     subjects.values().forEach(sink::node);
-    jobs.forEachByFamily(
-        caller,
-        family,
-        scored -> {
-          if (jobIds.contains(scored.job().id())) {
-            sink.edge(
-                new Edge(familyId(scored.job().name()), "job-" + scored.job().id(), "contains"));
-          }
-        });
+    contains.forEach(sink::edge);
     calls.forEach(sink::edge);
   }
 

@@ -3,6 +3,7 @@ package dev.racetrack.lifecycle.job;
 import dev.racetrack.lifecycle.auth.AuthScope;
 import dev.racetrack.lifecycle.auth.Authorizer;
 import dev.racetrack.lifecycle.auth.Caller;
+import dev.racetrack.model.Job;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -13,10 +14,12 @@ import java.util.function.Consumer;
  */
 public final class JobListing {
   private final JobScoreRepository scores;
+  private final JobJsonRepository json;
   private final Authorizer authorizer;
 
-  public JobListing(JobScoreRepository scores, Authorizer authorizer) {
+  public JobListing(JobScoreRepository scores, JobJsonRepository json, Authorizer authorizer) {
     this.scores = scores;
+    this.json = json;
     this.authorizer = authorizer;
   }
 
@@ -46,12 +49,24 @@ public final class JobListing {
         new JobScoreRepository.Scan(reader(caller), now, whole, order, Optional.empty()), each);
   }
 
-  /** Streams the list columns of the caller's jobs of one family or all, family by family. */
-  public void forEachByFamily(Caller caller, Optional<String> family, Consumer<ScoredJob> each) {
-    scores.forEach(
-        new JobScoreRepository.Scan(
-            reader(caller), 0, false, JobScoreRepository.Order.FAMILY, family),
-        each);
+  /**
+   * Streams the jobs the caller may read as JSON built by PostgreSQL (with their list columns and
+   * score at {@code now}): what the unpaged answers write.
+   */
+  public void forEachJson(
+      Caller caller,
+      JobScoreRepository.Order order,
+      long now,
+      Consumer<JobJsonRepository.Row> each) {
+    json.forEach(reader(caller), now, order, each);
+  }
+
+  /**
+   * Streams the id, name, version and status (nothing else is set) of the caller's jobs of one
+   * family or all, family by family.
+   */
+  public void forEachByFamily(Caller caller, Optional<String> family, Consumer<Job> each) {
+    scores.forEachByFamily(reader(caller), family, each);
   }
 
   /** A page cut by PostgreSQL (see {@link JobScoreRepository#page}); empty: filter in Java. */

@@ -40,6 +40,11 @@ public final class JobRepository {
     this.urls = urls;
   }
 
+  /** Where users reach job versions, as this repository's jobs show it. */
+  JobUrls urls() {
+    return urls;
+  }
+
   public Optional<Job> find(String name, String version) {
     return jdbi.withHandle(h -> find(h, name, version));
   }
@@ -360,7 +365,8 @@ public final class JobRepository {
         stats(rs.getString("infrastructure_stats")));
   }
 
-  private static Map<String, Object> parseManifest(String yaml) {
+  /** A stored manifest as the API shows it: its YAML parsed, or empty when it does not parse. */
+  static Map<String, Object> parseManifest(String yaml) {
     try {
       return ManifestFiles.parseYaml(yaml, "stored manifest");
     } catch (RuntimeException e) {

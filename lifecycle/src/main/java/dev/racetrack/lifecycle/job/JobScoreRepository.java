@@ -33,14 +33,14 @@ public final class JobScoreRepository {
     /** Whatever is cheapest (the caller sorts). */
     ANY("j.id");
 
-    private final String sql;
+    final String sql;
 
     Order(String sql) {
       this.sql = sql;
     }
   }
 
-  private static final String LIST_COLUMNS =
+  static final String LIST_COLUMNS =
       """
       j.id, j.name, j.version, j.status, j.create_time, j.update_time, j.deployed_by, j.last_call_time,
       j.infrastructure_target, j.job_type_version
@@ -50,7 +50,7 @@ public final class JobScoreRepository {
    * Days since deployment and since the last call (from whole epoch seconds, as the original), the
    * status and idleness points, and the score rounded to 3 decimals.
    */
-  private static final String SCORE =
+  static final String SCORE =
       """
       , d.updated_days, d.call_days, j.newer_versions,
         ROUND(CAST(CASE j.status WHEN 'lost' THEN 50 WHEN 'error' THEN 20 ELSE 0 END
@@ -65,7 +65,7 @@ public final class JobScoreRepository {
         END AS call_days) d
       """;
 
-  private static final String READABLE_BY =
+  static final String READABLE_BY =
       """
       EXISTS (SELECT 1 FROM registry_authresourcepermission p
         WHERE p.auth_subject_id = :subject AND p.scope IN ('read_job', 'full_access')
@@ -270,6 +270,54 @@ public final class JobScoreRepository {
         });
   }
 
+  /**
+   * Streams the id, name, version and status of the jobs a reader may read (all when {@code
+   * readerSubject} is empty), of one family or all, by family (name), then newest first: what the
+   * permission graph shows of a job, nothing computed.
+   */
+  public void forEachByFamily(
+      Optional<String> readerSubject, Optional<String> family, Consumer<Job> each) {
+    String sql =
+        "SELECT j.id, j.name, j.version, j.status FROM registry_job j WHERE TRUE"
+            + (readerSubject.isPresent() ? " AND " + READABLE_BY : "")
+            + (family.isPresent() ? " AND j.name = :family" : "")
+            + " ORDER BY "
+            + Order.FAMILY.sql;
+    jdbi.useTransaction(
+        h -> {
+          var query = h.createQuery(sql).setFetchSize(FETCH_SIZE * 4);
+          readerSubject.ifPresent(subject -> query.bind("subject", subject));
+          family.ifPresent(f -> query.bind("family", f));
+          try (var rows =
+              query
+                  .map(
+                      (rs, ctx) ->
+                          new Job(
+                              rs.getString("id"),
+                              rs.getString("name"),
+                              rs.getString("version"),
+                              JobStatus.fromWire(rs.getString("status")),
+                              0,
+                              0,
+                              null,
+                              null,
+                              null,
+                              null,
+                              null,
+                              null,
+                              null,
+                              null,
+                              null,
+                              null,
+                              List.of(),
+                              null,
+                              Map.of()))
+                  .stream()) {
+            rows.forEach(each);
+          }
+        });
+  }
+
   /** The whole rows of these jobs, scored at {@code now}, in the order of {@code ids}. */
   public List<ScoredJob> byIds(List<String> ids, long now) {
     if (ids.isEmpty()) {
@@ -299,17 +347,22 @@ public final class JobScoreRepository {
   }
 
   private ScoredJob scored(ResultSet rs, boolean whole) throws SQLException {
+    return scored(rs, whole ? jobs.job(rs) : listJob(rs));
+  }
+
+  /** The score columns of a row read with {@link #SCORE}, around the job read from it. */
+  static ScoredJob scored(ResultSet rs, Job job) throws SQLException {
     double callDays = rs.getDouble("call_days");
     boolean neverCalled = rs.wasNull();
     return new ScoredJob(
-        whole ? jobs.job(rs) : listJob(rs),
+        job,
         rs.getBigDecimal("purge_score").doubleValue(),
         rs.getInt("newer_versions"),
         rs.getDouble("updated_days"),
         neverCalled ? Optional.empty() : Optional.of(callDays));
   }
 
-  private static Job listJob(ResultSet rs) throws SQLException {
+  static Job listJob(ResultSet rs) throws SQLException {
     Timestamp lastCall = rs.getTimestamp("last_call_time");
     return new Job(
         rs.getString("id"),

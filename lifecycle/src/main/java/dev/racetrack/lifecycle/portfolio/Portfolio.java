@@ -1,11 +1,9 @@
 package dev.racetrack.lifecycle.portfolio;
 
-import dev.racetrack.lifecycle.auth.Caller;
-import dev.racetrack.lifecycle.job.JobListing;
-import dev.racetrack.lifecycle.job.JobScoreRepository;
 import dev.racetrack.lifecycle.job.ScoredJob;
 import dev.racetrack.model.Job;
 import dev.racetrack.model.JobStatus;
+import dev.racetrack.model.Json;
 import dev.racetrack.model.error.ValidationException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,9 +11,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The portfolio of jobs with their purge score (§10.5, computed in SQL), filtered per column on the
@@ -30,11 +28,7 @@ public final class Portfolio {
   /** The filterable columns, by query parameter name. */
   static final Map<String, Column> COLUMNS = columns();
 
-  private final JobListing listing;
-
-  public Portfolio(JobListing listing) {
-    this.listing = listing;
-  }
+  private Portfolio() {}
 
   private static Map<String, Column> columns() {
     Map<String, Column> c = new LinkedHashMap<>();
@@ -100,23 +94,39 @@ public final class Portfolio {
     return e -> tests.stream().allMatch(t -> t.test(e));
   }
 
+  /** The score part of a portfolio entry's JSON (the job's fields come first). */
+  private record Score(
+      double purgeScore,
+      String purgeReasons,
+      int purgeNewerVersions,
+      @Nullable Double updateTimeDaysAgo,
+      @Nullable Double lastCallTimeDaysAgo) {}
+
   /**
-   * Streams the jobs the caller may read, scored, filtered and sorted by purge score (highest
-   * first, then name), as {@code GET /api/v1/job/portfolio} always answered.
+   * The JSON of a portfolio entry (as {@link PortfolioEntry} serialises) from its job's JSON object
+   * (built by PostgreSQL) and its score fields.
    */
-  public void forEach(
-      Caller caller, long now, Predicate<PortfolioEntry> filter, Consumer<PortfolioEntry> each) {
-    listing.forEach(
-        caller,
-        true,
-        JobScoreRepository.Order.PURGE_SCORE,
-        now,
-        scored -> {
-          PortfolioEntry entry = entry(scored);
-          if (filter.test(entry)) {
-            each.accept(entry);
-          }
-        });
+  static byte[] json(PortfolioEntry entry, byte[] jobJson) {
+    if (jobJson.length < 2 || jobJson[jobJson.length - 1] != '}') {
+      throw new IllegalArgumentException("not a JSON object: " + entry.job().id());
+    }
+    byte[] score =
+        Json.writeBytes(
+            new Score(
+                entry.purgeScore(),
+                entry.purgeReasons(),
+                entry.purgeNewerVersions(),
+                entry.updateTimeDaysAgo(),
+                entry.lastCallTimeDaysAgo()));
+    boolean emptyJob = jobJson.length == 2;
+    byte[] joined = new byte[jobJson.length - 1 + (emptyJob ? 0 : 1) + score.length - 1];
+    System.arraycopy(jobJson, 0, joined, 0, jobJson.length - 1);
+    int at = jobJson.length - 1;
+    if (!emptyJob) {
+      joined[at++] = ',';
+    }
+    System.arraycopy(score, 1, joined, at, score.length - 1);
+    return joined;
   }
 
   /**

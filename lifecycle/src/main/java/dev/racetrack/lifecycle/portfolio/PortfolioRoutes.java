@@ -1,16 +1,16 @@
 package dev.racetrack.lifecycle.portfolio;
 
-import com.fasterxml.jackson.core.JsonGenerator;
 import dev.racetrack.http.RouteTable;
 import dev.racetrack.http.Routes;
-import dev.racetrack.http.StreamedJson;
 import dev.racetrack.lifecycle.auth.Caller;
 import dev.racetrack.lifecycle.auth.RequestAuth;
 import dev.racetrack.lifecycle.job.JobListing;
 import dev.racetrack.lifecycle.job.JobScoreRepository;
 import dev.racetrack.model.error.ValidationException;
 import io.javalin.http.Context;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.util.HashSet;
@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
@@ -38,7 +39,6 @@ import java.util.function.Predicate;
 public final class PortfolioRoutes implements Routes {
   private static final Set<String> PAGING = Set.of("limit", "cursor", "sort");
 
-  private final Portfolio portfolio;
   private final JobPages pages;
   private final JobListing listing;
   private final RequestAuth auth;
@@ -46,7 +46,6 @@ public final class PortfolioRoutes implements Routes {
 
   public PortfolioRoutes(JobListing listing, Clock clock, RequestAuth auth) {
     this.listing = listing;
-    this.portfolio = new Portfolio(listing);
     this.pages = new JobPages(listing, clock);
     this.auth = auth;
     this.clock = clock;
@@ -73,18 +72,12 @@ public final class PortfolioRoutes implements Routes {
       return;
     }
     listing.reader(caller);
-    StreamedJson.write(
+    long now = clock.instant().getEpochSecond();
+    streamArray(
         ctx,
-        json -> {
-          json.writeStartArray();
-          listing.forEach(
-              caller,
-              true,
-              JobScoreRepository.Order.NEWEST,
-              clock.instant().getEpochSecond(),
-              scored -> write(json, scored.job()));
-          json.writeEndArray();
-        });
+        out ->
+            listing.forEachJson(
+                caller, JobScoreRepository.Order.NEWEST, now, row -> out.accept(row.json())));
   }
 
   private void portfolio(Context ctx) {
@@ -116,20 +109,47 @@ public final class PortfolioRoutes implements Routes {
     }
     Predicate<PortfolioEntry> streamed = matches;
     listing.reader(caller);
-    StreamedJson.write(
+    streamArray(
         ctx,
-        json -> {
-          json.writeStartArray();
-          portfolio.forEach(caller, now, streamed, entry -> write(json, entry));
-          json.writeEndArray();
-        });
+        out ->
+            listing.forEachJson(
+                caller,
+                JobScoreRepository.Order.PURGE_SCORE,
+                now,
+                row -> {
+                  PortfolioEntry entry = Portfolio.entry(row.listed());
+                  if (streamed.test(entry)) {
+                    out.accept(Portfolio.json(entry, row.json()));
+                  }
+                }));
   }
 
-  private static void write(JsonGenerator json, Object value) {
-    try {
-      json.writeObject(value);
+  /**
+   * Answers a JSON array of the JSON values given to the consumer, written as they come (never held
+   * whole). Validate the request before: once the first bytes are out, a failure can only cut the
+   * answer short.
+   */
+  private static void streamArray(Context ctx, Consumer<Consumer<byte[]>> values) {
+    ctx.status(200);
+    ctx.contentType("application/json");
+    try (OutputStream out = new BufferedOutputStream(ctx.outputStream(), 64 * 1024)) {
+      out.write('[');
+      boolean[] first = {true};
+      values.accept(
+          json -> {
+            try {
+              if (!first[0]) {
+                out.write(',');
+              }
+              first[0] = false;
+              out.write(json);
+            } catch (IOException e) {
+              throw new UncheckedIOException(e);
+            }
+          });
+      out.write(']');
     } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      throw new UncheckedIOException("cannot write the answer: " + e.getMessage(), e);
     }
   }
 
