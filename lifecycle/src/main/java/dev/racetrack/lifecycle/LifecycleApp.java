@@ -307,6 +307,7 @@ public final class LifecycleApp implements AutoCloseable {
     JobWatcher jobWatcher =
         new JobWatcher(
             jobRepository::list,
+            () -> deploymentRepository.list(20),
             events,
             Duration.ofMillis(
                 new EnvReader(config.env()).positiveLong("JOB_WATCHER_INTERVAL_MS", 3000)));
