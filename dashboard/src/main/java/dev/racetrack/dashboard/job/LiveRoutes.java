@@ -99,7 +99,10 @@ public final class LiveRoutes implements PageRoutes {
     }
   }
 
-  /** Tells the browser {@code jobs} whenever lifecycle announces that the job list changed. */
+  /**
+   * Tells the browser {@code jobs} whenever lifecycle announces that the job list changed, and
+   * {@code deployments} when a deployment started, changed phase or ended.
+   */
   private void events(Context ctx) throws IOException, InterruptedException {
     String token = web.token(ctx);
     BlockingQueue<String> changes = new LinkedBlockingQueue<>(100);
@@ -136,14 +139,32 @@ public final class LiveRoutes implements PageRoutes {
           send(out, ": keepalive\n\n");
         } else if (change.equals("closed")) {
           return;
-        } else if (change.contains("job_models_changed")) {
-          send(out, "event: jobs\ndata: changed\n\n");
+        } else {
+          relay(out, change);
         }
       }
     } catch (IOException e) {
       // the browser went away
     } finally {
       socket.abort();
+    }
+  }
+
+  /** Lifecycle's event names become the browser's: {@code jobs} and {@code deployments}. */
+  static java.util.Optional<String> browserEvent(String change) {
+    if (change.contains("job_models_changed")) {
+      return java.util.Optional.of("jobs");
+    }
+    if (change.contains("deployments_changed")) {
+      return java.util.Optional.of("deployments");
+    }
+    return java.util.Optional.empty();
+  }
+
+  private static void relay(OutputStream out, String change) throws IOException {
+    java.util.Optional<String> event = browserEvent(change);
+    if (event.isPresent()) {
+      send(out, "event: " + event.get() + "\ndata: changed\n\n");
     }
   }
 
