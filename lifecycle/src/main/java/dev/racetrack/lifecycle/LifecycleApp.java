@@ -39,6 +39,7 @@ import dev.racetrack.lifecycle.deployment.DeploymentRepository;
 import dev.racetrack.lifecycle.deployment.DeploymentRoutes;
 import dev.racetrack.lifecycle.deployment.Deployments;
 import dev.racetrack.lifecycle.deployment.ImageBuilderClient;
+import dev.racetrack.lifecycle.deployment.LiveBuildLogs;
 import dev.racetrack.lifecycle.esc.EscRepository;
 import dev.racetrack.lifecycle.esc.EscRoutes;
 import dev.racetrack.lifecycle.esc.Escs;
@@ -204,6 +205,7 @@ public final class LifecycleApp implements AutoCloseable {
     EscRepository escRepository = new EscRepository(jdbi);
     PublicEndpointRepository publicEndpoints = new PublicEndpointRepository(jdbi);
     DeploymentRepository deploymentRepository = new DeploymentRepository(jdbi);
+    LiveBuildLogs liveBuildLogs = new LiveBuildLogs();
     Maintenance maintenance = new Maintenance(jdbi, authorizer, audit, gateway);
     BuildContexts contexts = new BuildContexts(config.dataDir().resolve("contexts"));
     ExecutorService deploymentExecutor = Executors.newVirtualThreadPerTaskExecutor();
@@ -222,7 +224,8 @@ public final class LifecycleApp implements AutoCloseable {
                 authorizer,
                 audit,
                 targets,
-                new ImageBuilderClient(http, config.imageBuilderUrl(), config.internalToken()),
+                new ImageBuilderClient(
+                    http, config.imageBuilderUrl(), config.internalToken(), liveBuildLogs),
                 gateway,
                 maintenance,
                 contexts,
@@ -357,7 +360,7 @@ public final class LifecycleApp implements AutoCloseable {
                         gateway,
                         clock)),
                 requestAuth),
-            new DeploymentRoutes(deployments, quota, requestAuth),
+            new DeploymentRoutes(deployments, quota, requestAuth, liveBuildLogs),
             new JobRoutes(
                 jobs,
                 new JobRemoval(

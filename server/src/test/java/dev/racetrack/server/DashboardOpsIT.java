@@ -64,6 +64,7 @@ class DashboardOpsIT {
   private PlatformFixture platform;
   private Playwright playwright;
   private Browser browser;
+  private String firstDeployment;
 
   @BeforeAll
   void start() {
@@ -92,7 +93,7 @@ class DashboardOpsIT {
                             "--disable-background-networking",
                             "--disable-component-update",
                             "--disable-sync")));
-    String id =
+    firstDeployment =
         platform.deploy(
             Map.of(
                 "name", "echo",
@@ -102,7 +103,7 @@ class DashboardOpsIT {
                 "jobtype_extra", Map.of("entrypoint_path", "echo.py")),
             Map.of("echo.py", ECHO),
             Map.of());
-    assertThat(platform.awaitDeployment(id).path("status").asText()).isEqualTo("done");
+    assertThat(platform.awaitDeployment(firstDeployment).path("status").asText()).isEqualTo("done");
   }
 
   @AfterAll
@@ -336,5 +337,28 @@ class DashboardOpsIT {
     try (var files = Files.list(out)) {
       return files.filter(f -> f.toString().endsWith(".zip")).findFirst().orElseThrow();
     }
+  }
+
+  @Test
+  @Order(7)
+  void buildLog_ofAFinishedDeployment_isShownFromTheDeploymentsPage_andTheFollowEnds() {
+    Page admin = admin();
+    admin.navigate(platform.dashboard("/deployments"));
+    admin
+        .locator("tr[data-deployment='" + firstDeployment + "']")
+        .getByRole(
+            AriaRole.LINK, new Locator.GetByRoleOptions().setName(Pattern.compile("^Build log")))
+        .click();
+    assertThat(admin).hasURL(platform.dashboard("/deployments/" + firstDeployment + "/build-log"));
+    assertThat(admin.locator("#build-log-state"))
+        .hasText("The build has ended.", new LocatorAssertions.HasTextOptions().setTimeout(30_000));
+    // lifecycle's stream of a finished deployment: its stored log, line by line, then the end
+    String stream = platform.get("/api/v1/deploy/" + firstDeployment + "/build-logs/stream").body();
+    assertThat(stream).contains("job type").endsWith("event: end\ndata: end\n\n");
+    long lines = stream.lines().filter(l -> l.startsWith("data: ")).count() - 1;
+    assertThat(lines).isPositive();
+    assertThat(admin.locator("#build-log")).containsText("job type");
+    assertThat(admin.locator("#build-log div.line")).hasCount((int) lines);
+    admin.context().close();
   }
 }

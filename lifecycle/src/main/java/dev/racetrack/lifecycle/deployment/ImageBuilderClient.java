@@ -19,12 +19,14 @@ import java.time.Duration;
 
 /**
  * Calls the image builder's streaming build endpoint and relays its progress events (phases,
- * warnings, keep-alives) until the final result arrives.
+ * warnings, log lines, keep-alives) until the final result arrives; the log lines also go to the
+ * {@link LiveBuildLogs} that clients follow.
  */
 public final class ImageBuilderClient {
   private final HttpClient http;
   private final String baseUrl;
   private final String token;
+  private final LiveBuildLogs live;
 
   /** What the builder reports while it works. */
   public interface Listener {
@@ -34,12 +36,20 @@ public final class ImageBuilderClient {
 
     /** Called on keep-alive heartbeats. */
     void alive();
+
+    /** A line of the build's log, as the builder writes it (image builders that stream lines). */
+    default void log(String line) {}
   }
 
   public ImageBuilderClient(HttpClient http, String baseUrl, String token) {
+    this(http, baseUrl, token, new LiveBuildLogs());
+  }
+
+  public ImageBuilderClient(HttpClient http, String baseUrl, String token, LiveBuildLogs live) {
     this.http = http;
     this.baseUrl = baseUrl;
     this.token = token;
+    this.live = live;
   }
 
   /**
@@ -48,6 +58,41 @@ public final class ImageBuilderClient {
    * @throws UnavailableException when the builder cannot be reached
    */
   public BuildResult build(BuildRequest request, Listener listener) {
+    String id = request.deploymentId();
+    live.start(id);
+    try {
+      return send(request, liveLines(id, listener));
+    } finally {
+      live.end(id);
+    }
+  }
+
+  private Listener liveLines(String id, Listener listener) {
+    return new Listener() {
+      @Override
+      public void phase(String phase) {
+        listener.phase(phase);
+      }
+
+      @Override
+      public void warning(String warning) {
+        listener.warning(warning);
+      }
+
+      @Override
+      public void alive() {
+        listener.alive();
+      }
+
+      @Override
+      public void log(String line) {
+        live.line(id, line);
+        listener.log(line);
+      }
+    };
+  }
+
+  private BuildResult send(BuildRequest request, Listener listener) {
     HttpRequest httpRequest =
         HttpRequest.newBuilder(URI.create(baseUrl + "/api/v1/build/sse"))
             .timeout(Duration.ofHours(1))
@@ -110,6 +155,7 @@ public final class ImageBuilderClient {
     switch (event) {
       case "phase" -> listener.phase(data);
       case "warning" -> listener.warning(data);
+      case "log" -> listener.log(data);
       case "keepalive_heartbeat" -> listener.alive();
       case "result" -> {
         return Json.mapper().readValue(data, BuildResult.class);
