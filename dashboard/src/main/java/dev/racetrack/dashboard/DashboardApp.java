@@ -3,6 +3,7 @@ package dev.racetrack.dashboard;
 import dev.racetrack.dashboard.account.AccountRoutes;
 import dev.racetrack.dashboard.admin.AdminRoutes;
 import dev.racetrack.dashboard.admin.EscPages;
+import dev.racetrack.dashboard.admin.PluginPages;
 import dev.racetrack.dashboard.admin.RecordPages;
 import dev.racetrack.dashboard.audit.AuditRoutes;
 import dev.racetrack.dashboard.config.DashboardConfig;
@@ -67,6 +68,7 @@ public final class DashboardApp implements AutoCloseable {
             new AdminRoutes(web),
             new EscPages(web),
             new RecordPages(web),
+            new PluginPages(web),
             new DocsRoutes(web));
     this.app =
         Javalin.create(

@@ -109,7 +109,8 @@ final class BuildRoutes implements Routes {
 
                 @Override
                 public void log(String line) {
-                  // the full log travels in the result; lines are not streamed
+                  // streamed so a running build can be followed; the full log is in the result too
+                  sink.event("log", line);
                 }
               });
       sink.event("result", Json.write(result));

@@ -39,6 +39,7 @@ import dev.racetrack.lifecycle.deployment.DeploymentRoutes;
 import dev.racetrack.lifecycle.deployment.Deployments;
 import dev.racetrack.lifecycle.deployment.ImageBuilderClient;
 import dev.racetrack.lifecycle.deployment.JobDeploymentRoutes;
+import dev.racetrack.lifecycle.deployment.LiveBuildLogs;
 import dev.racetrack.lifecycle.esc.EscRepository;
 import dev.racetrack.lifecycle.esc.EscRoutes;
 import dev.racetrack.lifecycle.esc.Escs;
@@ -206,6 +207,7 @@ public final class LifecycleApp implements AutoCloseable {
     EscRepository escRepository = new EscRepository(jdbi);
     PublicEndpointRepository publicEndpoints = new PublicEndpointRepository(jdbi);
     DeploymentRepository deploymentRepository = new DeploymentRepository(jdbi);
+    LiveBuildLogs liveBuildLogs = new LiveBuildLogs();
     Maintenance maintenance = new Maintenance(jdbi, authorizer, audit, gateway);
     BuildContexts contexts =
         new BuildContexts(
@@ -227,7 +229,8 @@ public final class LifecycleApp implements AutoCloseable {
                 authorizer,
                 audit,
                 targets,
-                new ImageBuilderClient(http, config.imageBuilderUrl(), config.internalToken()),
+                new ImageBuilderClient(
+                    http, config.imageBuilderUrl(), config.internalToken(), liveBuildLogs),
                 gateway,
                 maintenance,
                 contexts,
@@ -314,6 +317,7 @@ public final class LifecycleApp implements AutoCloseable {
     JobWatcher jobWatcher =
         new JobWatcher(
             jobRepository::list,
+            () -> deploymentRepository.list(20),
             events,
             Duration.ofMillis(
                 new EnvReader(config.env()).positiveLong("JOB_WATCHER_INTERVAL_MS", 3000)));
@@ -368,7 +372,8 @@ public final class LifecycleApp implements AutoCloseable {
                 quota,
                 requestAuth,
                 new DeploymentRoutes.Uploads(
-                    maxDeployBody, uploadLimits.maxCompressedBytes(), contexts)),
+                    maxDeployBody, uploadLimits.maxCompressedBytes(), contexts),
+                liveBuildLogs),
             new JobRoutes(
                 jobs,
                 new JobRemoval(

@@ -6,6 +6,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -17,6 +18,8 @@ import java.util.regex.Pattern;
  * @param externalLifecycleUrl the lifecycle URL users give {@code racetrack login} ({@code
  *     EXTERNAL_LIFECYCLE_URL})
  * @param pubUrl the public gateway URL job links point to ({@code EXTERNAL_PUB_URL})
+ * @param grafanaUrl Grafana, when there is one: a job's page links to its dashboard ({@code
+ *     EXTERNAL_GRAFANA_URL})
  * @param siteName shown on every page ({@code SITE_NAME})
  * @param siteColour the header colour, {@code #rrggbb} or test / preprod / prod ({@code
  *     SITE_COLOR})
@@ -32,6 +35,7 @@ public record DashboardConfig(
     URI lifecycleUrl,
     String externalLifecycleUrl,
     String pubUrl,
+    Optional<String> grafanaUrl,
     String siteName,
     String siteColour,
     Duration sessionLifetime,
@@ -46,6 +50,7 @@ public record DashboardConfig(
     Objects.requireNonNull(lifecycleUrl, "lifecycleUrl");
     Objects.requireNonNull(externalLifecycleUrl, "externalLifecycleUrl");
     Objects.requireNonNull(pubUrl, "pubUrl");
+    Objects.requireNonNull(grafanaUrl, "grafanaUrl");
     Objects.requireNonNull(siteName, "siteName");
     Objects.requireNonNull(sessionLifetime, "sessionLifetime");
     Objects.requireNonNull(tls, "tls");
@@ -72,6 +77,7 @@ public record DashboardConfig(
         reader.url(
             "EXTERNAL_LIFECYCLE_URL", scheme + "://127.0.0.1:" + lifecyclePort + "/lifecycle"),
         reader.url("EXTERNAL_PUB_URL", scheme + "://127.0.0.1:" + pubPort + "/pub"),
+        reader.optional("EXTERNAL_GRAFANA_URL").map(v -> reader.url("EXTERNAL_GRAFANA_URL", v)),
         reader.string("SITE_NAME", "Racetrack"),
         NAMED.getOrDefault(colour.toLowerCase(java.util.Locale.ROOT), colour),
         Duration.ofMinutes(Math.round(hours * 60)),

@@ -104,6 +104,8 @@ public final class JobPages implements PageRoutes {
     params.put("job", job);
     params.put("jobUrl", JobLinks.url(job, web.config().pubUrl()));
     params.put("homePage", JobLinks.homePage(job));
+    params.put("grafana", JobFacts.grafana(job, web.config().grafanaUrl()));
+    params.put("stats", JobFacts.stats(job));
     params.put("message", message);
     params.put("error", error);
     params.put("manifest", draft.orElse(job.path("manifest_yaml").asText("")));

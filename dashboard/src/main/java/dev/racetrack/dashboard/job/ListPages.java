@@ -44,6 +44,7 @@ public final class ListPages implements PageRoutes {
   @Override
   public void register(RoutesConfig routes) {
     routes.get(Web.BASE + "/deployments", this::deployments);
+    routes.get(Web.BASE + "/deployments/table", this::deploymentsTable);
     routes.get(Web.BASE + "/portfolio", this::portfolio);
     routes.get(Web.BASE + "/graph", this::graph);
     routes.get(Web.BASE + "/graph.json", this::graphJson);
@@ -57,6 +58,12 @@ public final class ListPages implements PageRoutes {
         "Deployments",
         "deployments",
         Map.of("deployments", list, "started", Web.query(ctx, "started").orElse("")));
+  }
+
+  /** The table alone: the page swaps it in whenever lifecycle announces a deployment change. */
+  private void deploymentsTable(Context ctx) {
+    JsonNode list = web.lifecycle().get(web.token(ctx), "/api/v1/deploy?limit=100");
+    web.fragment(ctx, "deployments_table.jte", Map.of("deployments", list));
   }
 
   private void portfolio(Context ctx) {

@@ -1,5 +1,8 @@
 package dev.racetrack.dashboard.job;
 
+import static dev.racetrack.dashboard.web.Web.seg;
+
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.racetrack.dashboard.web.PageRoutes;
 import dev.racetrack.dashboard.web.Web;
 import gg.jte.html.escape.Escape;
@@ -37,6 +40,51 @@ public final class LiveRoutes implements PageRoutes {
     routes.get(Web.BASE + "/jobs/{name}/{version}/logs/stream", this::followLogs);
     routes.get(Web.BASE + "/jobs/{name}/{version}/build-logs", this::buildLogs);
     routes.get(Web.BASE + "/events", this::events);
+    routes.get(Web.BASE + "/deployments/{id}/build-log", this::buildLog);
+    routes.get(Web.BASE + "/deployments/{id}/build-log/stream", this::followBuildLog);
+  }
+
+  private void buildLog(Context ctx) {
+    String id = ctx.pathParam("id");
+    JsonNode deployment = web.lifecycle().get(web.token(ctx), "/api/v1/deploy/" + seg(id));
+    web.render(
+        ctx,
+        "build_log.jte",
+        "Build log of " + deployment.path("job_name").asText(),
+        "deployments",
+        Map.of("deployment", deployment));
+  }
+
+  /**
+   * Relays lifecycle's build-log stream of a deployment (live while it builds, the stored log once
+   * it has): every line escaped into HTML, then {@code end}, after which the page stops following.
+   */
+  private void followBuildLog(Context ctx) throws IOException {
+    String path = "/api/v1/deploy/" + seg(ctx.pathParam("id")) + "/build-logs/stream";
+    try (InputStream upstream = web.lifecycle().stream(web.token(ctx), path)) {
+      OutputStream out = startStream(ctx);
+      BufferedReader reader =
+          new BufferedReader(new InputStreamReader(upstream, StandardCharsets.UTF_8));
+      String event = "message";
+      String line;
+      while ((line = reader.readLine()) != null) {
+        if (line.isEmpty()) {
+          event = "message";
+        } else if (line.startsWith("event:")) {
+          event = line.substring(6).strip();
+        } else if (line.startsWith(":")) {
+          send(out, ": keepalive\n\n");
+        } else if (line.startsWith("data:") && event.equals("end")) {
+          send(out, "event: end\ndata: <span class=\"ended\">The build has ended.</span>\n\n");
+          return;
+        } else if (line.startsWith("data:")) {
+          String text = line.substring(line.startsWith("data: ") ? 6 : 5);
+          send(out, "event: line\ndata: <div class=\"line\">" + escape(text) + "</div>\n\n");
+        }
+      }
+    } catch (IOException e) {
+      // the browser or lifecycle went away: stop relaying
+    }
   }
 
   private void logs(Context ctx) {
@@ -99,7 +147,10 @@ public final class LiveRoutes implements PageRoutes {
     }
   }
 
-  /** Tells the browser {@code jobs} whenever lifecycle announces that the job list changed. */
+  /**
+   * Tells the browser {@code jobs} whenever lifecycle announces that the job list changed, and
+   * {@code deployments} when a deployment started, changed phase or ended.
+   */
   private void events(Context ctx) throws IOException, InterruptedException {
     String token = web.token(ctx);
     BlockingQueue<String> changes = new LinkedBlockingQueue<>(100);
@@ -136,14 +187,32 @@ public final class LiveRoutes implements PageRoutes {
           send(out, ": keepalive\n\n");
         } else if (change.equals("closed")) {
           return;
-        } else if (change.contains("job_models_changed")) {
-          send(out, "event: jobs\ndata: changed\n\n");
+        } else {
+          relay(out, change);
         }
       }
     } catch (IOException e) {
       // the browser went away
     } finally {
       socket.abort();
+    }
+  }
+
+  /** Lifecycle's event names become the browser's: {@code jobs} and {@code deployments}. */
+  static java.util.Optional<String> browserEvent(String change) {
+    if (change.contains("job_models_changed")) {
+      return java.util.Optional.of("jobs");
+    }
+    if (change.contains("deployments_changed")) {
+      return java.util.Optional.of("deployments");
+    }
+    return java.util.Optional.empty();
+  }
+
+  private static void relay(OutputStream out, String change) throws IOException {
+    java.util.Optional<String> event = browserEvent(change);
+    if (event.isPresent()) {
+      send(out, "event: " + event.get() + "\ndata: changed\n\n");
     }
   }
 

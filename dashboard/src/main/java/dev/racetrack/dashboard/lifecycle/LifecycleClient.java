@@ -88,6 +88,16 @@ public final class LifecycleClient {
     return parse(check(send(request(path, Optional.of(token)).POST(body(body)))));
   }
 
+  /** A POST of raw bytes (a plugin bundle) with their content type. */
+  public JsonNode postBytes(String token, String path, byte[] body, String contentType) {
+    return parse(
+        check(
+            send(
+                request(path, Optional.of(token))
+                    .setHeader("Content-Type", contentType)
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body)))));
+  }
+
   public JsonNode put(String token, String path, Object body) {
     return parse(check(send(request(path, Optional.of(token)).PUT(body(body)))));
   }

@@ -17,6 +17,17 @@ class DashboardConfigTest {
     assertThat(config.lifecycleUrl()).hasToString("http://127.0.0.1:7202");
     assertThat(config.pubUrl()).isEqualTo("http://127.0.0.1:7205/pub");
     assertThat(config.siteName()).isEqualTo("Racetrack");
+    assertThat(config.grafanaUrl()).isEmpty();
+  }
+
+  @Test
+  void fromEnv_externalGrafanaUrl_isKeptWithoutTrailingSlash_andABadOneIsRefused() {
+    assertThat(
+            DashboardConfig.fromEnv(Map.of("EXTERNAL_GRAFANA_URL", "https://grafana.example.com/"))
+                .grafanaUrl())
+        .contains("https://grafana.example.com");
+    assertThatThrownBy(() -> DashboardConfig.fromEnv(Map.of("EXTERNAL_GRAFANA_URL", "grafana")))
+        .hasMessageContaining("EXTERNAL_GRAFANA_URL");
   }
 
   @Test

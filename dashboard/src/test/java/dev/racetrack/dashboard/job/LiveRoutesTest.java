@@ -12,4 +12,12 @@ class LiveRoutesTest {
         .startsWith("&lt;script")
         .endsWith("&amp; done");
   }
+
+  @Test
+  void browserEvent_lifecycleEvents_becomeJobsAndDeployments_othersAreDropped() {
+    assertThat(LiveRoutes.browserEvent("{\"event\":\"job_models_changed\"}")).contains("jobs");
+    assertThat(LiveRoutes.browserEvent("{\"event\":\"deployments_changed\"}"))
+        .contains("deployments");
+    assertThat(LiveRoutes.browserEvent("{\"event\":\"something_else\"}")).isEmpty();
+  }
 }

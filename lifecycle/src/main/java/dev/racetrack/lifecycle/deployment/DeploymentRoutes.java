@@ -8,7 +8,13 @@ import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 
 /** Deployment endpoints (§3.3). */
 public final class DeploymentRoutes implements Routes {
@@ -16,6 +22,7 @@ public final class DeploymentRoutes implements Routes {
   private final DeploymentQuota quota;
   private final RequestAuth auth;
   private final Uploads uploads;
+  private final LiveBuildLogs live;
 
   /**
    * Where and how much a deploy body may bring.
@@ -27,11 +34,16 @@ public final class DeploymentRoutes implements Routes {
   public record Uploads(long bodyLimit, long contextLimit, BuildContexts contexts) {}
 
   public DeploymentRoutes(
-      Deployments deployments, DeploymentQuota quota, RequestAuth auth, Uploads uploads) {
+      Deployments deployments,
+      DeploymentQuota quota,
+      RequestAuth auth,
+      Uploads uploads,
+      LiveBuildLogs live) {
     this.deployments = deployments;
     this.quota = quota;
     this.auth = auth;
     this.uploads = uploads;
+    this.live = live;
   }
 
   @Override
@@ -40,6 +52,63 @@ public final class DeploymentRoutes implements Routes {
     routes.post("/api/v1/build", this::build);
     routes.get("/api/v1/deploy", this::list);
     routes.get("/api/v1/deploy/{id}", this::get);
+    routes.get("/api/v1/deploy/{id}/build-logs/stream", this::followBuildLogs);
+  }
+
+  /**
+   * The build log as server-sent events: each line a {@code data:} event, then {@code event: end}.
+   * A build running here is followed live from its first line; otherwise the stored log is sent.
+   */
+  private void followBuildLogs(Context ctx) throws IOException, InterruptedException {
+    String id = ctx.pathParam("id");
+    String stored = deployments.buildLogs(auth.caller(ctx), id); // 404 unless the caller may see it
+    BlockingQueue<Optional<String>> lines = new LinkedBlockingQueue<>();
+    Optional<LiveBuildLogs.Subscription> following =
+        live.follow(
+            id,
+            new LiveBuildLogs.Follower() {
+              @Override
+              public void line(String line) {
+                lines.add(Optional.of(line));
+              }
+
+              @Override
+              public void end() {
+                lines.add(Optional.empty());
+              }
+            });
+    if (following.isEmpty()) {
+      stored.lines().forEach(line -> lines.add(Optional.of(line)));
+      lines.add(Optional.empty());
+    }
+    ctx.status(200);
+    ctx.res().setContentType("text/event-stream");
+    ctx.res().setHeader("Cache-Control", "no-cache");
+    OutputStream out = ctx.res().getOutputStream();
+    try {
+      while (true) {
+        Optional<String> next = lines.poll(15, TimeUnit.SECONDS);
+        if (next == null) {
+          write(out, ": keepalive\n\n");
+        } else if (next.isEmpty()) {
+          write(out, "event: end\ndata: end\n\n");
+          return;
+        } else {
+          StringBuilder event = new StringBuilder();
+          next.get().lines().forEach(l -> event.append("data: ").append(l).append("\n\n"));
+          write(out, event.toString());
+        }
+      }
+    } catch (IOException e) {
+      // the client went away
+    } finally {
+      following.ifPresent(LiveBuildLogs.Subscription::close);
+    }
+  }
+
+  private static void write(OutputStream out, String text) throws IOException {
+    out.write(text.getBytes(StandardCharsets.UTF_8));
+    out.flush();
   }
 
   /** Starts a deployment, unless the caller already has the most it may run at once (429). */

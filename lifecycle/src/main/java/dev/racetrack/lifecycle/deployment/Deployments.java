@@ -365,6 +365,12 @@ public final class Deployments {
         d.warnings());
   }
 
+  /** The stored build log of a deployment the caller may see; empty before its build ends. */
+  public String buildLogs(Caller caller, String id) {
+    get(caller, id);
+    return p.deployments().buildLogs(id).orElse("");
+  }
+
   /** The latest deployments the caller may see. */
   public List<Deployment> list(Caller caller, int limit) {
     int bounded = Math.max(1, Math.min(limit, 1000));

@@ -31,17 +31,24 @@ import java.util.Optional;
 
 /**
  * Calls the image builder's streaming build endpoint and relays its progress events (phases,
- * warnings, keep-alives) until the final result arrives.
+ * warnings, log lines, keep-alives) until the final result arrives; the log lines also go to the
+ * {@link LiveBuildLogs} that clients follow.
  */
 public final class ImageBuilderClient {
   private final HttpClient http;
   private final String baseUrl;
   private final String token;
+  private final LiveBuildLogs live;
 
   public ImageBuilderClient(HttpClient http, String baseUrl, String token) {
+    this(http, baseUrl, token, new LiveBuildLogs());
+  }
+
+  public ImageBuilderClient(HttpClient http, String baseUrl, String token, LiveBuildLogs live) {
     this.http = http;
     this.baseUrl = baseUrl;
     this.token = token;
+    this.live = live;
   }
 
   /**
@@ -51,8 +58,15 @@ public final class ImageBuilderClient {
    */
   public BuildResult build(BuildRequest request, Optional<Path> context, BuildProgress listener) {
     byte[] fields = fieldsWithoutContext(request);
-    return send(
-        HttpRequest.BodyPublishers.ofInputStream(() -> requestBody(fields, context)), listener);
+    String id = request.deploymentId();
+    live.start(id);
+    try {
+      return send(
+          HttpRequest.BodyPublishers.ofInputStream(() -> requestBody(fields, context)),
+          liveLines(id, listener));
+    } finally {
+      live.end(id);
+    }
   }
 
   /** The request's JSON without its build context, and without its closing brace. */
@@ -141,6 +155,31 @@ public final class ImageBuilderClient {
     }
   }
 
+  private BuildProgress liveLines(String id, BuildProgress listener) {
+    return new BuildProgress() {
+      @Override
+      public void phase(String phase) {
+        listener.phase(phase);
+      }
+
+      @Override
+      public void warning(String warning) {
+        listener.warning(warning);
+      }
+
+      @Override
+      public void alive() {
+        listener.alive();
+      }
+
+      @Override
+      public void log(String line) {
+        live.line(id, line);
+        listener.log(line);
+      }
+    };
+  }
+
   private BuildResult send(HttpRequest.BodyPublisher payload, BuildProgress listener) {
     HttpRequest httpRequest =
         HttpRequest.newBuilder(URI.create(baseUrl + "/api/v1/build/sse"))
@@ -205,6 +244,7 @@ public final class ImageBuilderClient {
     switch (event) {
       case "phase" -> listener.phase(data);
       case "warning" -> listener.warning(data);
+      case "log" -> listener.log(data);
       case "keepalive_heartbeat" -> listener.alive();
       case "result" -> {
         return Json.mapper().readValue(data, BuildResult.class);

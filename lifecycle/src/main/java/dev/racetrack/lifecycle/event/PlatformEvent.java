@@ -13,4 +13,15 @@ public sealed interface PlatformEvent {
       return "job_models_changed";
     }
   }
+
+  /**
+   * A deployment started, moved to another phase or ended (our addition: the dashboard shows phases
+   * live; clients of the original ignore an event they do not know).
+   */
+  record DeploymentsChanged() implements PlatformEvent {
+    @Override
+    public String name() {
+      return "deployments_changed";
+    }
+  }
 }

@@ -67,4 +67,23 @@ class JobWatcherTest {
       assertThat(received).hasSize(1);
     }
   }
+
+  @Test
+  void look_whenALatestDeploymentChangesPhase_publishesDeploymentsChangedOnly() {
+    AtomicReference<List<String>> deployments = new AtomicReference<>(List.of("d1:building"));
+    EventBus bus = new EventBus();
+    List<PlatformEvent> received = new ArrayList<>();
+    try (JobWatcher watcher = new JobWatcher(List::of, deployments::get, bus, Duration.ofHours(1));
+        EventBus.Subscription subscription = bus.subscribe(received::add)) {
+      watcher.look(); // baseline
+      watcher.look(); // unchanged
+      assertThat(received).isEmpty();
+
+      deployments.set(List.of("d1:provisioning"));
+      watcher.look();
+
+      assertThat(received).containsExactly(new PlatformEvent.DeploymentsChanged());
+      assertThat(received.getFirst().name()).isEqualTo("deployments_changed");
+    }
+  }
 }
