@@ -244,14 +244,14 @@ public final class Builder {
     Path context = config.workspaces().resolve(request.deploymentId() + ".context");
     prepareEmpty(context);
     try {
-      List<Path> dockerfiles =
-          jobType.renderBuildContext(
+      TemplateJobType.Prepared prepared =
+          jobType.prepare(
               manifest,
               source.jobDir(),
               context,
               new TemplateJobType.Values(source.revision(), platformVersion));
       return new ContainerBuilds(config.docker())
-          .template(request, manifest, jobType, context, dockerfiles, progress);
+          .template(request, manifest, jobType, context, prepared, progress);
     } finally {
       if (config.cleanUpWorkspaces()) {
         FileTrees.delete(context);

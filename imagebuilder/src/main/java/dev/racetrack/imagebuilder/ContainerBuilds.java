@@ -63,17 +63,21 @@ final class ContainerBuilds {
    * TemplateJobType#renderBuildContext}) with the engine, pushes it and returns it pinned by
    * digest.
    *
-   * @param dockerfiles the rendered Dockerfiles, each inside {@code context}
+   * @param prepared the rendered Dockerfiles, each inside {@code context}, and the build arguments
    */
   String template(
       BuildRequest request,
       Manifest manifest,
       TemplateJobType jobType,
       Path context,
-      List<Path> dockerfiles,
+      TemplateJobType.Prepared prepared,
       BuildProgress progress) {
+    List<Path> dockerfiles = prepared.dockerfiles();
     requireImageOutput(request, manifest);
     progress.log("job type " + jobType.key() + ", building its Dockerfile template");
+    if (!prepared.buildArgs().isEmpty()) {
+      progress.log("build arguments: " + prepared.buildArgs()); // from the manifest: no secrets
+    }
     if (dockerfiles.size() != 1) {
       throw new BuildException(
           "job type "
@@ -98,7 +102,7 @@ final class ContainerBuilds {
                     repository,
                     request.tag(),
                     request.buildFlags().contains("--no-cache"),
-                    Map.of(),
+                    prepared.buildArgs(),
                     labels),
                 progress));
   }

@@ -54,6 +54,11 @@ final class JobImagesFixture implements AutoCloseable {
   private int builds;
 
   JobImagesFixture(Path tmp, Path dataDir) {
+    this(tmp, dataDir, Plugins.discover());
+  }
+
+  /** An image builder with the given plugins (e.g. declarative job types from a store). */
+  JobImagesFixture(Path tmp, Path dataDir, Plugins plugins) {
     this.tmp = tmp;
     containers = Containers.require();
     Map<String, String> env = new HashMap<>();
@@ -72,7 +77,7 @@ final class JobImagesFixture implements AutoCloseable {
     builder =
         new Builder(
             config,
-            Plugins.discover(),
+            plugins,
             new SourceFetcher(BuildContext.Limits.DEFAULT),
             Clock.systemUTC(),
             new SimpleMeterRegistry(),

@@ -72,10 +72,12 @@ import dev.racetrack.lifecycle.maintenance.Maintenance;
 import dev.racetrack.lifecycle.maintenance.MaintenanceRoutes;
 import dev.racetrack.lifecycle.permission.PermissionRoutes;
 import dev.racetrack.lifecycle.permission.Permissions;
+import dev.racetrack.lifecycle.plugin.PluginCatalog;
 import dev.racetrack.lifecycle.plugin.PluginHooks;
 import dev.racetrack.lifecycle.plugin.PluginInventory;
 import dev.racetrack.lifecycle.plugin.PluginLibrary;
 import dev.racetrack.lifecycle.plugin.PluginRoutes;
+import dev.racetrack.lifecycle.plugin.PluginUsageRepository;
 import dev.racetrack.lifecycle.portfolio.PortfolioRoutes;
 import dev.racetrack.lifecycle.records.RecordRepository;
 import dev.racetrack.lifecycle.records.RecordRoutes;
@@ -394,7 +396,15 @@ public final class LifecycleApp implements AutoCloseable {
                 logStreams),
             new JobDeploymentRoutes(jobs, deployments, deploymentRepository, requestAuth),
             new MaintenanceRoutes(maintenance, requestAuth),
-            new PluginRoutes(pluginInventory, pluginLibrary, plugins, requestAuth, maxPluginBytes),
+            new PluginRoutes(
+                new PluginCatalog(
+                    pluginLibrary,
+                    plugins,
+                    new PluginUsageRepository(jdbi),
+                    LifecycleMain.version()),
+                pluginLibrary,
+                requestAuth,
+                maxPluginBytes),
             new ReconcileRoutes(reconciler, authorizer, maintenance, requestAuth),
             new AuditRoutes(new AuditRepository(jdbi, clock), authorizer, requestAuth),
             new PortfolioRoutes(jobListing, clock, requestAuth),

@@ -37,8 +37,9 @@ public final class Plugins implements AutoCloseable {
       List<LoadedPlugin> plugins,
       Map<String, JobType> jobTypes,
       Map<String, LoadedPlugin> jobTypeOwners,
-      Map<String, InfrastructurePlugin> infrastructures) {
-    static final Installed NONE = new Installed(List.of(), Map.of(), Map.of(), Map.of());
+      Map<String, InfrastructurePlugin> infrastructures,
+      Map<String, LoadedPlugin> infrastructureOwners) {
+    static final Installed NONE = new Installed(List.of(), Map.of(), Map.of(), Map.of(), Map.of());
   }
 
   public Plugins(List<JobType> jobTypes, List<InfrastructurePlugin> infrastructures) {
@@ -120,6 +121,7 @@ public final class Plugins implements AutoCloseable {
     Map<String, JobType> jobTypes = new TreeMap<>(builtInJobTypes);
     Map<String, LoadedPlugin> owners = new LinkedHashMap<>();
     Map<String, InfrastructurePlugin> infrastructures = new TreeMap<>(builtInInfrastructures);
+    Map<String, LoadedPlugin> infrastructureOwners = new LinkedHashMap<>();
     for (LoadedPlugin plugin : plugins) {
       plugin.error().ifPresent(e -> LOG.warn("{}", e));
       for (JobType jobType : plugin.jobTypes()) {
@@ -133,7 +135,9 @@ public final class Plugins implements AutoCloseable {
         }
       }
       for (InfrastructurePlugin infrastructure : plugin.infrastructures()) {
-        if (infrastructures.putIfAbsent(infrastructure.name(), infrastructure) != null) {
+        if (infrastructures.putIfAbsent(infrastructure.name(), infrastructure) == null) {
+          infrastructureOwners.put(infrastructure.name(), plugin);
+        } else {
           LOG.warn(
               "plugin {}: infrastructure target {} is already provided; ignored",
               plugin.manifest().id(),
@@ -145,7 +149,8 @@ public final class Plugins implements AutoCloseable {
         List.copyOf(plugins),
         Map.copyOf(jobTypes),
         Map.copyOf(owners),
-        Map.copyOf(infrastructures));
+        Map.copyOf(infrastructures),
+        Map.copyOf(infrastructureOwners));
   }
 
   /** The installed job types, each version on its own, sorted by key. */
@@ -171,6 +176,11 @@ public final class Plugins implements AutoCloseable {
   /** The plugin bundle a job type comes from (none for a built-in one). */
   public java.util.Optional<LoadedPlugin> jobTypeOwner(String key) {
     return java.util.Optional.ofNullable(installed.jobTypeOwners().get(key));
+  }
+
+  /** The plugin bundle an infrastructure target comes from (none for a built-in one). */
+  public java.util.Optional<LoadedPlugin> infrastructureOwner(String name) {
+    return java.util.Optional.ofNullable(installed.infrastructureOwners().get(name));
   }
 
   /** Infrastructure plugins by target name (built-in and from bundles). */

@@ -32,6 +32,12 @@ import java.util.stream.Stream;
  * images:
  *   - dockerfile: job.Dockerfile   # path in the bundle
  *     template: true               # render with Mustache (default true)
+ * build_args:                  # passed to the engine build as --build-arg
+ *   - name: BASE_IMAGE
+ *     jobtype_extra: base_image    # a job may set it (jobtype_extra.base_image) ...
+ *     default: registry.example.com/base/python:3.11   # ... else this (no default: required)
+ *   - name: JOB_TYPE_VERSION
+ *     platform: job_type_version   # filled by the platform (see {@link JobTypeBuildArgs})
  * </pre>
  */
 public final class TemplateJobType implements JobType {
@@ -57,12 +63,15 @@ public final class TemplateJobType implements JobType {
   private final String version;
   private final Path pluginDir;
   private final List<Image> images;
+  private final JobTypeBuildArgs buildArgs;
 
-  TemplateJobType(String name, String version, Path pluginDir, List<Image> images) {
+  TemplateJobType(
+      String name, String version, Path pluginDir, List<Image> images, JobTypeBuildArgs buildArgs) {
     this.name = name;
     this.version = version;
     this.pluginDir = pluginDir;
     this.images = List.copyOf(images);
+    this.buildArgs = buildArgs;
     if (images.isEmpty()) {
       throw new ValidationException(PluginBundle.JOB_TYPE_FILE + ": images should not be empty");
     }
@@ -93,7 +102,12 @@ public final class TemplateJobType implements JobType {
       }
       images.add(new Image(dockerfile, image.path("template").asBoolean(true)));
     }
-    return new TemplateJobType(name, manifest.version(), pluginDir, images);
+    return new TemplateJobType(
+        name,
+        manifest.version(),
+        pluginDir,
+        images,
+        JobTypeBuildArgs.parse(manifest, root.path("build_args")));
   }
 
   @Override
@@ -110,9 +124,23 @@ public final class TemplateJobType implements JobType {
     return images;
   }
 
+  public List<JobTypeBuildArgs.BuildArg> buildArgs() {
+    return buildArgs.args();
+  }
+
+  /**
+   * The build arguments of a job's build (see {@link JobTypeBuildArgs}).
+   *
+   * @throws ValidationException naming the {@code jobtype_extra} key a required argument needs
+   */
+  public Map<String, String> buildArgs(Manifest manifest, Values values) {
+    return buildArgs.resolve(key(), version, manifest, values);
+  }
+
+  /** Checks that the job gives what the build arguments without a default need. */
   @Override
   public void validate(Manifest manifest) {
-    // a template job type reads jobtype_extra in its templates; nothing to check up front
+    buildArgs(manifest, new Values("", ""));
   }
 
   @Override
@@ -132,6 +160,26 @@ public final class TemplateJobType implements JobType {
    */
   public List<Path> renderBuildContext(
       Manifest manifest, Path sourceDir, Path contextDir, Values values) {
+    return prepare(manifest, sourceDir, contextDir, values).dockerfiles();
+  }
+
+  /**
+   * A prepared build: the rendered Dockerfiles (in image order, inside the context) and the build
+   * arguments.
+   */
+  public record Prepared(List<Path> dockerfiles, Map<String, String> buildArgs) {
+    public Prepared {
+      dockerfiles = List.copyOf(dockerfiles);
+      buildArgs = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(buildArgs));
+    }
+  }
+
+  /**
+   * Prepares a Docker build context as {@link #renderBuildContext} does and resolves the build
+   * arguments.
+   */
+  public Prepared prepare(Manifest manifest, Path sourceDir, Path contextDir, Values values) {
+    Map<String, String> args = buildArgs(manifest, values);
     try {
       copyTree(sourceDir, contextDir);
       copyTree(pluginDir, contextDir.resolve(JOBTYPE_DIR));
@@ -144,7 +192,7 @@ public final class TemplateJobType implements JobType {
         Files.writeString(out, image.template() ? render(image.dockerfile(), text, scope) : text);
         dockerfiles.add(out);
       }
-      return dockerfiles;
+      return new Prepared(dockerfiles, args);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot prepare the build context of job type " + key(), e);
     }

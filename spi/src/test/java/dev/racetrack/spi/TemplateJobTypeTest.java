@@ -120,4 +120,112 @@ class TemplateJobTypeTest {
     assertThat(context.resolve("perform.sh")).isRegularFile();
     assertThat(context.resolve(".jobtype/wrapper.py")).isRegularFile();
   }
+
+  private TemplateJobType withBuildArgs(String buildArgs) {
+    PluginStore store =
+        new PluginStore(tmp.resolve("plugins"), PluginBundle.Limits.standard(), Clock.systemUTC());
+    store.install(
+        dev.racetrack.testsupport.PluginBundleFixture.plugin(
+                tmp, "args", "2.1.0", "category: job-type\n")
+            .file("job-type.yaml", "images:\n  - dockerfile: D\nbuild_args:\n" + buildArgs)
+            .file("D", "ARG BASE_IMAGE\nFROM ${BASE_IMAGE}\n")
+            .zip("args.zip"),
+        false);
+    LoadedPlugin loaded =
+        store.load(Set.of("image-builder"), getClass().getClassLoader()).getFirst();
+    assertThat(loaded.error()).isEmpty();
+    return (TemplateJobType) loaded.jobTypes().getFirst();
+  }
+
+  private static Manifest manifestWithExtra(Map<String, Object> extra) {
+    return new ManifestValidator()
+        .validate(
+            Map.of(
+                "name", "greeter",
+                "owner_email", "a@example.com",
+                "version", "0.1.0",
+                "jobtype", "args:2.1.0",
+                "git", Map.of("remote", "https://example.com/r.git"),
+                "jobtype_extra", extra),
+            "test")
+        .manifest();
+  }
+
+  private static final String ARGS =
+      """
+        - name: BASE_IMAGE
+          jobtype_extra: base_image
+          default: registry.test/base:1
+        - name: GREETING
+          jobtype_extra: greeting
+        - name: JT
+          platform: job_type_version
+        - name: RT
+          platform: deployed_by_racetrack_version
+      """;
+
+  @Test
+  void buildArgs_filledByPlatformJobtypeExtraOrDefault() throws Exception {
+    TemplateJobType jobType = withBuildArgs(ARGS);
+
+    TemplateJobType.Prepared prepared =
+        jobType.prepare(
+            manifestWithExtra(Map.of("greeting", "hi", "unused", "x")),
+            Files.createDirectories(tmp.resolve("src")),
+            tmp.resolve("ctx"),
+            new TemplateJobType.Values("abc", "9.9.9"));
+
+    assertThat(prepared.buildArgs())
+        .containsExactly(
+            Map.entry("BASE_IMAGE", "registry.test/base:1"),
+            Map.entry("GREETING", "hi"),
+            Map.entry("JT", "2.1.0"),
+            Map.entry("RT", "9.9.9"));
+    assertThat(
+            jobType.buildArgs(
+                manifestWithExtra(Map.of("greeting", 42, "base_image", "mine:2")),
+                new TemplateJobType.Values("abc", "9.9.9")))
+        .containsEntry("BASE_IMAGE", "mine:2")
+        .containsEntry("GREETING", "42");
+  }
+
+  @Test
+  void validate_buildArgWithoutDefaultMissingFromTheJob_namesTheJobtypeExtraKey() {
+    TemplateJobType jobType = withBuildArgs(ARGS);
+
+    assertThatThrownBy(() -> jobType.validate(manifestWithExtra(Map.of())))
+        .isInstanceOf(dev.racetrack.model.error.ValidationException.class)
+        .hasMessage(
+            "job type args:2.1.0 needs jobtype_extra.greeting (its build argument GREETING has no"
+                + " default)");
+    assertThatThrownBy(
+            () -> jobType.validate(manifestWithExtra(Map.of("greeting", List.of("a", "b")))))
+        .hasMessageContaining("jobtype_extra.greeting should be a text");
+  }
+
+  @Test
+  void load_badBuildArgDeclarations_areRefusedNamingThePlugin() {
+    PluginStore store =
+        new PluginStore(tmp.resolve("plugins"), PluginBundle.Limits.standard(), Clock.systemUTC());
+    for (String bad :
+        List.of(
+            "  - name: X\n    platform: home_dir\n",
+            "  - name: X\n",
+            "  - name: 1X\n    default: a\n",
+            "  - name: X\n    platform: job_name\n    default: a\n",
+            "  - name: X\n    secret: a\n")) {
+      Path zip =
+          dev.racetrack.testsupport.PluginBundleFixture.plugin(
+                  tmp, "bad", "1.0.0", "category: job-type\n")
+              .file("job-type.yaml", "images:\n  - dockerfile: D\nbuild_args:\n" + bad)
+              .file("D", "FROM scratch\n")
+              .zip("bad.zip");
+
+      assertThatThrownBy(() -> store.install(zip, false))
+          .as(bad)
+          .isInstanceOf(dev.racetrack.model.error.ValidationException.class)
+          .hasMessageContaining("plugin bad-1.0.0")
+          .hasMessageContaining("build_args");
+    }
+  }
 }

@@ -9,8 +9,6 @@ import dev.racetrack.lifecycle.auth.RequestAuth;
 import dev.racetrack.model.Json;
 import dev.racetrack.model.error.PayloadTooLargeException;
 import dev.racetrack.model.error.ValidationException;
-import dev.racetrack.spi.InfrastructurePlugin;
-import dev.racetrack.spi.Plugins;
 import io.javalin.http.Context;
 import io.javalin.http.UploadedFile;
 import java.io.IOException;
@@ -19,7 +17,6 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,24 +24,18 @@ import java.util.Map;
 /**
  * The plugin endpoints of §3.9: listing (any authenticated caller) and management (staff only):
  * upload (multipart field {@code file}, or the raw ZIP as body), delete, configuration, download,
- * docs, admin actions, installed job type versions and infrastructure targets.
+ * docs, admin actions, installed job type versions, infrastructure targets and the plugin tree.
  */
 public final class PluginRoutes implements Routes {
-  private final PluginInventory inventory;
+  private final PluginCatalog catalog;
   private final PluginLibrary library;
-  private final Plugins plugins;
   private final RequestAuth auth;
   private final long maxUploadBytes;
 
   public PluginRoutes(
-      PluginInventory inventory,
-      PluginLibrary library,
-      Plugins plugins,
-      RequestAuth auth,
-      long maxUploadBytes) {
-    this.inventory = inventory;
+      PluginCatalog catalog, PluginLibrary library, RequestAuth auth, long maxUploadBytes) {
+    this.catalog = catalog;
     this.library = library;
-    this.plugins = plugins;
     this.auth = auth;
     this.maxUploadBytes = maxUploadBytes;
   }
@@ -56,6 +47,7 @@ public final class PluginRoutes implements Routes {
     routes.get("/api/v1/plugin", this::list);
     routes.get("/api/v1/plugin/job_type/versions", this::jobTypeVersions);
     routes.get("/api/v1/plugin/infrastructure_targets", this::infrastructureTargets);
+    routes.get("/api/v1/plugin/tree", this::tree);
     routes.post("/api/v1/plugin/upload", this::uploadMultipart);
     routes.post("/api/v1/plugin/upload/{filename}", this::uploadRaw);
     routes.delete("/api/v1/plugin/all", this::deleteAll);
@@ -70,31 +62,24 @@ public final class PluginRoutes implements Routes {
   /** Built-in job types and targets (with {@code built_in: true}) and the installed bundles. */
   private void list(Context ctx) {
     auth.caller(ctx);
-    List<Map<String, Object>> all = new ArrayList<>();
-    for (PluginInventory.Installed builtIn : inventory.installed()) {
-      Map<String, Object> view = new LinkedHashMap<>();
-      view.put("name", builtIn.name());
-      view.put("version", builtIn.version());
-      view.put("category", builtIn.category());
-      view.put("built_in", true);
-      all.add(view);
-    }
-    all.addAll(library.bundles());
-    ctx.json(all);
+    ctx.json(catalog.plugins());
   }
 
   private void jobTypeVersions(Context ctx) {
     auth.caller(ctx);
-    ctx.json(plugins.jobTypeKeys());
+    ctx.json(catalog.jobTypeKeys());
   }
 
+  /** {@code {target: manifest of the plugin it comes from}} (§3.9). */
   private void infrastructureTargets(Context ctx) {
     auth.caller(ctx);
-    Map<String, Object> targets = new LinkedHashMap<>();
-    for (InfrastructurePlugin plugin : plugins.infrastructures().values()) {
-      targets.put(plugin.name(), Map.of("name", plugin.name()));
-    }
-    ctx.json(targets);
+    ctx.json(catalog.infrastructureTargets());
+  }
+
+  /** The plugins with their job types and targets and how many jobs use each (§3.9). */
+  private void tree(Context ctx) {
+    auth.caller(ctx);
+    ctx.json(catalog.tree());
   }
 
   private void uploadMultipart(Context ctx) {
