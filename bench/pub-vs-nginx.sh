@@ -95,10 +95,13 @@ for unit,f in (("us",0.001),("ms",1),("s",1000)):
     if v.endswith(unit): print(f"{float(v[:-len(unit)])*f:.3f}"); break' "$1"
 }
 median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-cpu_ticks() { # utime + stime (clock ticks) of the given processes
-  local total=0 p
-  for p in "$@"; do total=$((total + $(awk '{print $14 + $15}' "/proc/$p/stat"))); done
-  echo "$total"
+cpu_ticks() { # "utime stime" (clock ticks) of the given processes together
+  local user=0 sys=0 p u s
+  for p in "$@"; do
+    read -r u s < <(awk '{print $14, $15}' "/proc/$p/stat")
+    user=$((user + u)) sys=$((sys + s))
+  done
+  echo "$user $sys"
 }
 proxy_pids() { # name -> the processes doing the proxying
   case $1 in
@@ -108,28 +111,31 @@ proxy_pids() { # name -> the processes doing the proxying
   esac
 }
 run() { # name url script warmup-seconds
-  local name=$1 url=$2 script=$3 warmup=$4 out all_rps=() all_p50=() all_p99=() errors=0 requests=0 t0 t1
+  local name=$1 url=$2 script=$3 warmup=$4 out all_rps=() all_p50=() all_p99=() errors=0 requests=0 u0 s0 u1 s1
   taskset -c 0 wrk -t1 -c32 -d"${warmup}s" -s "$script" "$url" >/dev/null
   P50_1[$name]=$(ms "$(taskset -c 0 wrk -t1 -c1 -d"${DURATION}s" --latency -s "$script" "$url" | awk '$1=="50%" {print $2}')")
   for _ in $(seq "$RUNS"); do
-    t0=$(cpu_ticks $(proxy_pids "$name"))
+    read -r u0 s0 < <(cpu_ticks $(proxy_pids "$name"))
     out=$(taskset -c 0 wrk -t1 -c32 -d"${DURATION}s" --latency -s "$script" "$url")
-    t1=$(cpu_ticks $(proxy_pids "$name"))
+    read -r u1 s1 < <(cpu_ticks $(proxy_pids "$name"))
     all_rps+=("$(awk '/Requests\/sec/ {print $2}' <<<"$out")")
     all_p50+=("$(ms "$(awk '$1=="50%" {print $2}' <<<"$out")")")
     all_p99+=("$(ms "$(awk '$1=="99%" {print $2}' <<<"$out")")")
     errors=$((errors + $(awk '/Socket errors/ {gsub(",", ""); s += $4 + $6 + $8 + $10} /Non-2xx/ {s += $5} END {print s + 0}' <<<"$out")))
     requests=$((requests + $(awk '/requests in/ {print $1}' <<<"$out")))
-    CPU_TICKS[$name]=$(( ${CPU_TICKS[$name]:-0} + t1 - t0 ))
+    CPU_USER[$name]=$(( ${CPU_USER[$name]:-0} + u1 - u0 ))
+    CPU_SYS[$name]=$(( ${CPU_SYS[$name]:-0} + s1 - s0 ))
   done
   RPS[$name]=$(printf '%s\n' "${all_rps[@]}" | median)
   P50[$name]=$(printf '%s\n' "${all_p50[@]}" | median)
   P99[$name]=$(printf '%s\n' "${all_p99[@]}" | median)
   ERRORS[$name]=$errors
-  CPU[$name]=$(python3 -c "print(f'{${CPU_TICKS[$name]} * 1e6 / $(getconf CLK_TCK) / $requests:.1f}')")
-  echo "$name: ${RPS[$name]} req/s (runs: ${all_rps[*]}), p50 ${P50[$name]} ms (runs: ${all_p50[*]}), p99 ${P99[$name]} ms (runs: ${all_p99[*]}), errors $errors, CPU ${CPU[$name]} us/request" >&2
+  CPU[$name]=$(python3 -c "
+u, s = ${CPU_USER[$name]} * 1e6 / $(getconf CLK_TCK) / $requests, ${CPU_SYS[$name]} * 1e6 / $(getconf CLK_TCK) / $requests
+print(f'{u + s:.1f} us ({u:.1f} user + {s:.1f} kernel)')")
+  echo "$name: ${RPS[$name]} req/s (runs: ${all_rps[*]}), p50 ${P50[$name]} ms (runs: ${all_p50[*]}), p99 ${P99[$name]} ms (runs: ${all_p99[*]}), errors $errors, CPU ${CPU[$name]} per request" >&2
 }
-declare -A CPU_TICKS
+declare -A CPU_USER CPU_SYS
 run direct "http://$INTERNAL/pub/job/bench-adder/0.0.1/api/v1/perform" "$WORK/post.lua" 5
 run nginx "http://127.0.0.1:$NGINX_PORT/pub/job/bench-adder/0.0.1/api/v1/perform" "$WORK/post.lua" 5
 if [ -n "${PUB_BENCH_JFR:-}" ]; then
@@ -148,9 +154,9 @@ machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p'), $(free -g | aw
 command: bench/pub-vs-nginx.sh $DURATION $RUNS $WARMUP  (wrk on core 0; job, nginx and the platform on core 1; throughput -t1 -c32 -d${DURATION}s, median of $RUNS runs; latency -c1; CPU = utime+stime of the proxy's processes over the -c32 runs / requests served)
 | path | req/s (32 connections) | p50 (32) | p99 (32) | p50 (1 connection) | p50 added (1) | errors | CPU per request |
 |---|---|---|---|---|---|---|---|
-| job directly | ${RPS[direct]} | ${P50[direct]} ms | ${P99[direct]} ms | ${P50_1[direct]} ms | — | ${ERRORS[direct]} | ${CPU[direct]} us (job) |
-| nginx proxy_pass, upstream keep-alive, no auth | ${RPS[nginx]} | ${P50[nginx]} ms | ${P99[nginx]} ms | ${P50_1[nginx]} ms | ${NGINX_ADDED} ms | ${ERRORS[nginx]} | ${CPU[nginx]} us |
-| PUB with auth | ${RPS[pub]} | ${P50[pub]} ms | ${P99[pub]} ms | ${P50_1[pub]} ms | ${ADDED} ms | ${ERRORS[pub]} | ${CPU[pub]} us (platform JVM) |
+| job directly | ${RPS[direct]} | ${P50[direct]} ms | ${P99[direct]} ms | ${P50_1[direct]} ms | — | ${ERRORS[direct]} | ${CPU[direct]} (job) |
+| nginx proxy_pass, upstream keep-alive, no auth | ${RPS[nginx]} | ${P50[nginx]} ms | ${P99[nginx]} ms | ${P50_1[nginx]} ms | ${NGINX_ADDED} ms | ${ERRORS[nginx]} | ${CPU[nginx]} |
+| PUB with auth | ${RPS[pub]} | ${P50[pub]} ms | ${P99[pub]} ms | ${P50_1[pub]} ms | ${ADDED} ms | ${ERRORS[pub]} | ${CPU[pub]} (platform JVM) |
 PUB / nginx throughput: ${RATIO}
 racetrack deploy (python, no requirements) to first 200 through PUB: ${DEPLOY_SECONDS} s
 REPORT

@@ -1,9 +1,17 @@
 package dev.racetrack.pub;
 
+import io.netty.handler.codec.http.cookie.ClientCookieEncoder;
+import io.netty.handler.codec.http.cookie.Cookie;
+import io.netty.handler.codec.http.cookie.CookieHeaderNames;
+import io.netty.handler.codec.http.cookie.DefaultCookie;
+import io.netty.handler.codec.http.cookie.ServerCookieDecoder;
+import io.netty.handler.codec.http.cookie.ServerCookieEncoder;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * The cookie a browser keeps a Racetrack token in, one per job: named {@code
@@ -37,24 +45,55 @@ final class AuthCookies {
    * {@code Domain}, so it stays on the host that set it.
    */
   static String setCookie(String jobName, String token, String path, boolean secure) {
-    return name(jobName)
-        + "="
-        + URLEncoder.encode(token, StandardCharsets.UTF_8)
-        + "; Path="
-        + path
-        + "; Max-Age="
-        + MAX_AGE_SECONDS
-        + "; HttpOnly; SameSite=Strict"
-        + (secure ? "; Secure" : "");
+    return encoded(
+        jobName, URLEncoder.encode(token, StandardCharsets.UTF_8), path, MAX_AGE_SECONDS, secure);
   }
 
   /** The {@code Set-Cookie} value removing the cookie of {@code jobName}. */
   static String clearCookie(String jobName, String path, boolean secure) {
-    return name(jobName)
-        + "=; Path="
-        + path
-        + "; Max-Age=0; HttpOnly; SameSite=Strict"
-        + (secure ? "; Secure" : "");
+    return encoded(jobName, "", path, 0, secure);
+  }
+
+  /** Written by Netty's encoder (the value is URL-encoded, so it needs no quoting). */
+  private static String encoded(
+      String jobName, String value, String path, long maxAge, boolean secure) {
+    DefaultCookie cookie = new DefaultCookie(name(jobName), value);
+    cookie.setPath(path);
+    cookie.setMaxAge(maxAge);
+    cookie.setHttpOnly(true);
+    cookie.setSameSite(CookieHeaderNames.SameSite.Strict);
+    cookie.setSecure(secure);
+    return ServerCookieEncoder.LAX.encode(cookie);
+  }
+
+  /**
+   * The token in this job's auth cookie among the request's {@code Cookie} fields (read by Netty's
+   * lenient decoder, which ignores whitespace around names and unquotes values), URL-decoded.
+   */
+  static Optional<String> token(List<String> cookieFields, String jobName) {
+    String wanted = name(jobName);
+    for (String field : cookieFields) {
+      for (Cookie cookie : ServerCookieDecoder.LAX.decodeAll(field)) {
+        String value = cookie.value().strip();
+        if (cookie.name().equals(wanted) && !value.isEmpty()) {
+          return Optional.of(decoded(value).strip());
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * A {@code Cookie} field without the auth cookies (of every job, and the former site-wide one),
+   * as Netty's lenient decoder reads it and its encoder writes it again; empty when nothing is
+   * left. Cookies without a value are dropped.
+   */
+  static String withoutAuthCookies(String cookieField) {
+    List<Cookie> kept =
+        ServerCookieDecoder.LAX.decodeAll(cookieField).stream()
+            .filter(cookie -> !isAuthCookie(cookie.name()))
+            .toList();
+    return kept.isEmpty() ? "" : ClientCookieEncoder.LAX.encode(kept);
   }
 
   /** A cookie value URL-decoded; a value that is not valid URL encoding is taken as it is. */

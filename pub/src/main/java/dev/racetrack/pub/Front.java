@@ -17,6 +17,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayDeque;
 import java.util.concurrent.ScheduledFuture;
@@ -55,7 +56,9 @@ final class Front extends ChannelInboundHandlerAdapter {
   private boolean wanted;
   private boolean draining;
   private final TokenHashMemo tokenHashes = new TokenHashMemo();
+  private final RouteMemo memo = new RouteMemo();
   private String clientAddress;
+  private boolean tls;
 
   Front(Gateway gateway, long headTimeoutNanos) {
     this.gateway = gateway;
@@ -65,6 +68,7 @@ final class Front extends ChannelInboundHandlerAdapter {
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     this.ctx = ctx;
+    this.tls = ctx.pipeline().get(SslHandler.class) != null;
     this.timer =
         new ConnectionTimer(
             (task, delayNanos) -> {
@@ -248,12 +252,22 @@ final class Front extends ChannelInboundHandlerAdapter {
     return tokenHashes.hash(token);
   }
 
+  /** What was worked out for this connection's last job call. */
+  RouteMemo memo() {
+    return memo;
+  }
+
   /** The client's address as PUB forwards it (worked out once per connection). */
   String clientAddress() {
     if (clientAddress == null) {
       clientAddress = Gateway.clientAddress(this);
     }
     return clientAddress;
+  }
+
+  /** Whether this connection came over TLS (PUB's HTTPS port). */
+  boolean tls() {
+    return tls;
   }
 
   /** The tracing id of the request being served. */
@@ -379,6 +393,7 @@ final class Front extends ChannelInboundHandlerAdapter {
     }
     exchange = null;
     tokenHashes.clear();
+    memo.clear();
     pending.forEach(ReferenceCountUtil::release);
     pending.clear();
     ctx.fireChannelInactive();

@@ -61,6 +61,11 @@ final class Gateway {
   Exchange exchange(HttpRequest request, Front front) {
     String tracingId = front.tracingId();
     String uri = request.uri();
+    Optional<String> host = Optional.ofNullable(request.headers().get(HttpHeaderNames.HOST));
+    Optional<RouteMemo.Routed> known = front.memo().routed(uri, host);
+    if (known.isPresent()) { // the connection's last call went to the same target
+      return jobCalls.call(request, front, known.get().route(), known.get().rest());
+    }
     int question = uri.indexOf('?');
     String path = question < 0 ? uri : uri.substring(0, question);
     String query = question < 0 ? null : uri.substring(question + 1);
@@ -72,8 +77,7 @@ final class Gateway {
       path = path.replaceFirst("^/+", "/");
     }
     Optional<String> hostJob = Optional.empty();
-    switch (jobHosts.route(
-        Optional.ofNullable(request.headers().get(HttpHeaderNames.HOST)), path)) {
+    switch (jobHosts.route(host, path)) {
       case JobHost.Refused refused -> {
         return Exchange.reply(front, Answers.error(refused.status(), refused.message(), tracingId));
       }
@@ -93,11 +97,12 @@ final class Gateway {
               front,
               Answers.text(200, "text/plain; version=0.0.4; charset=utf-8", metrics.scrape()));
       case "/cache/invalidate" -> Exchange.reply(front, invalidate(request, tracingId));
-      default -> routed(request, front, new JobCall.Route(route, path, query, hostJob));
+      default -> routed(request, front, new JobCall.Route(route, path, query, hostJob), host);
     };
   }
 
-  private Exchange routed(HttpRequest request, Front front, JobCall.Route routed) {
+  private Exchange routed(
+      HttpRequest request, Front front, JobCall.Route routed, Optional<String> host) {
     String route = routed.route();
     String tracingId = front.tracingId();
     if (route.startsWith("/swagger-ui/")) {
@@ -117,6 +122,7 @@ final class Gateway {
       if (parts.length == 2 && JobCall.TOKEN_FORM.equals(parts[1])) {
         return tokenForm(request, front, parts[0], routed.hostJob().isPresent());
       }
+      front.memo().remember(request.uri(), host, new RouteMemo.Routed(routed, rest));
       return jobCalls.call(request, front, routed, rest);
     }
     return Exchange.reply(front, Answers.error(404, "Not found: " + routed.path(), tracingId));
@@ -147,7 +153,8 @@ final class Gateway {
         routed.query() == null ? "" : routed.query(),
         headers,
         body,
-        clientAddress(front));
+        clientAddress(front),
+        front.tls() ? "https" : "http");
   }
 
   static String clientAddress(Front front) {

@@ -47,34 +47,48 @@ final class JobCall implements Exchange {
 
   @Override
   public void start() {
+    Optional<RouteMemo.Target> target = front.memo().target(rest);
+    if (target.isEmpty()) {
+      target = checked();
+      if (target.isEmpty()) {
+        return; // refused
+      }
+      front.memo().remember(rest, target.get());
+    }
+    if (target.get().jobPath().isEmpty() && HttpMethod.GET.equals(request.method())) {
+      front.respond(
+          Answers.redirect(
+              302, routed.path() + "/" + (routed.query() == null ? "" : "?" + routed.query())));
+      return;
+    }
+    authorize(target.get());
+  }
+
+  /** The job path split and checked; empty when it is refused (the refusal is answered). */
+  private Optional<RouteMemo.Target> checked() {
     String tracingId = front.tracingId();
     String[] parts = rest.split("/", 3);
     if (parts.length < 2 || parts[0].isEmpty() || parts[1].isEmpty()) {
       front.respond(
           Answers.error(
               404, "Proxy request error: a job path must be /pub/job/NAME/VERSION/...", tracingId));
-      return;
+      return Optional.empty();
     }
     Optional<String> refused = RequestPaths.refusal(rest);
     if (refused.isPresent()) {
       front.respond(Answers.error(400, refused.get(), tracingId));
-      return;
+      return Optional.empty();
     }
-    String job = parts[0];
-    String jobVersion = parts[1];
-    String jobPath = parts.length == 3 ? "/" + parts[2] : "";
-    if (jobPath.isEmpty() && HttpMethod.GET.equals(request.method())) {
-      front.respond(
-          Answers.redirect(
-              302, routed.path() + "/" + (routed.query() == null ? "" : "?" + routed.query())));
-      return;
-    }
-    authorize(job, jobVersion, jobPath);
+    return Optional.of(
+        new RouteMemo.Target(parts[0], parts[1], parts.length == 3 ? "/" + parts[2] : ""));
   }
 
-  private void authorize(String job, String jobVersion, String jobPath) {
+  private void authorize(RouteMemo.Target target) {
+    String job = target.job();
+    String jobVersion = target.version();
+    String jobPath = target.jobPath();
     Optional<String> token = token(request.headers(), job);
-    String key = PermitCache.keyOfHash(job, jobVersion, jobPath, front.tokenHash(token));
+    String key = front.memo().key(target, front.tokenHash(token));
     Optional<CallPermit> cached = calls.authorizer().cached(key);
     if (cached.isPresent()) {
       calls.metrics().frontCall();
@@ -159,25 +173,9 @@ final class JobCall implements Exchange {
         return Optional.of(value.strip());
       }
     }
-    String cookieName = AuthCookies.name(job);
-    for (String cookieHeader : headers.getAll(HttpHeaderNames.COOKIE)) {
-      for (String cookie : cookieHeader.split(";")) {
-        int equals = cookie.indexOf('=');
-        if (equals > 0 && cookie.substring(0, equals).strip().equals(cookieName)) {
-          String value = unquoted(cookie.substring(equals + 1).strip());
-          if (!value.isBlank()) {
-            return Optional.of(AuthCookies.decoded(value).strip());
-          }
-        }
-      }
-    }
-    return Optional.empty();
-  }
-
-  private static String unquoted(String value) {
-    return value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")
-        ? value.substring(1, value.length() - 1)
-        : value;
+    return headers.contains(HttpHeaderNames.COOKIE)
+        ? AuthCookies.token(headers.getAll(HttpHeaderNames.COOKIE), job)
+        : Optional.empty();
   }
 
   @Override

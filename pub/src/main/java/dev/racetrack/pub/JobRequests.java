@@ -67,7 +67,19 @@ final class JobRequests {
   private static final AsciiString CALLER = AsciiString.cached(CALLER_HEADER);
   private static final AsciiString SECRET = AsciiString.cached(JobCallSecrets.HEADER);
 
+  private static final AsciiString HTTPS = AsciiString.cached("https");
+
   private JobRequests() {}
+
+  /**
+   * What PUB adds to a call on its way to the job.
+   *
+   * @param tracingId the call's tracing id
+   * @param clientAddress the caller's address ({@code X-Forwarded-For})
+   * @param tls whether the caller reached PUB over TLS ({@code X-Forwarded-Proto: https})
+   * @param secret the job's call secret
+   */
+  record Hop(String tracingId, String clientAddress, boolean tls, String secret) {}
 
   /**
    * Turns the client's request head into the job's, in place (a call copies no header map): the
@@ -76,18 +88,13 @@ final class JobRequests {
    * more afterwards: whatever else needs the client's fields reads them first.
    */
   static HttpRequest forJob(
-      HttpRequest client,
-      CallPermit permit,
-      ProxyCall.Target target,
-      String tracingId,
-      String clientAddress,
-      String secret) {
+      HttpRequest client, CallPermit permit, ProxyCall.Target target, Hop hop) {
     HttpHeaders headers = client.headers();
     boolean upgrade = isWebSocketUpgrade(client);
     boolean chunked = !upgrade && HttpUtil.isTransferEncodingChunked(client);
     long length = upgrade || chunked ? 0 : HttpUtil.getContentLength(client, 0L);
     String host = headers.get(HttpHeaderNames.HOST);
-    String forwardedFor = forwardedFor(headers, clientAddress);
+    String forwardedFor = forwardedFor(headers, hop.clientAddress());
     List<String> cookies =
         headers.contains(HttpHeaderNames.COOKIE)
             ? headers.getAll(HttpHeaderNames.COOKIE)
@@ -105,7 +112,7 @@ final class JobRequests {
             ? "localhost" // a socket path is no host name
             : permit.internalName());
     for (String cookie : cookies) {
-      String kept = ForwardedRequest.withoutAuthCookie(cookie);
+      String kept = AuthCookies.withoutAuthCookies(cookie);
       if (!kept.isEmpty()) {
         headers.add(HttpHeaderNames.COOKIE, kept);
       }
@@ -114,10 +121,10 @@ final class JobRequests {
     if (host != null) {
       headers.set(X_FORWARDED_HOST, host);
     }
-    headers.set(X_FORWARDED_PROTO, HTTP);
-    headers.set(TRACING, tracingId);
+    headers.set(X_FORWARDED_PROTO, hop.tls() ? HTTPS : HTTP);
+    headers.set(TRACING, hop.tracingId());
     permit.caller().ifPresent(caller -> headers.set(CALLER, caller));
-    headers.set(SECRET, secret);
+    headers.set(SECRET, hop.secret());
     if (upgrade) {
       // the one upgrade PUB proxies: the job answers 101 and the connection carries websocket
       // frames

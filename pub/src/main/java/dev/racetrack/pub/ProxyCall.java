@@ -39,6 +39,7 @@ final class ProxyCall implements UpstreamListener {
   private final CallPermit permit;
   private final Target target;
   private final String tracingId;
+  private final RouteMemo.PerJob job;
   private final PubMetrics.JobMeters meters;
   private final long started = System.nanoTime();
   private final boolean preferAsync;
@@ -65,7 +66,16 @@ final class ProxyCall implements UpstreamListener {
     this.permit = permit;
     this.target = target;
     this.tracingId = front.tracingId();
-    this.meters = calls.metrics().job(permit.jobName(), permit.jobVersion());
+    this.job =
+        front
+            .memo()
+            .perJob(
+                permit,
+                p ->
+                    new RouteMemo.PerJob(
+                        calls.metrics().job(p.jobName(), p.jobVersion()),
+                        calls.secrets().secret(p.jobName(), p.jobVersion())));
+    this.meters = job.meters();
     this.preferAsync = JobRequests.prefersAsync(request.headers());
     this.upgrade = JobRequests.isWebSocketUpgrade(request);
     this.original =
@@ -109,10 +119,13 @@ final class ProxyCall implements UpstreamListener {
       return;
     }
     upstream.config().setAutoRead(front.writable());
-    String secret = calls.secrets().secret(permit.jobName(), permit.jobVersion());
     upstream
         .write(
-            JobRequests.forJob(request, permit, target, tracingId, front.clientAddress(), secret))
+            JobRequests.forJob(
+                request,
+                permit,
+                target,
+                new JobRequests.Hop(tracingId, front.clientAddress(), front.tls(), job.secret())))
         .addListener(this::written);
     Duration timeout = permit.callTimeout().orElse(calls.defaultCallTimeout());
     front.callDeadline(this, timeout.toNanos(), () -> timedOut(timeout));

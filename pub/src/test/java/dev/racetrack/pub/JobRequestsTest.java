@@ -50,7 +50,11 @@ class JobRequestsTest {
     HttpRequest client = clientRequest();
 
     HttpRequest job =
-        JobRequests.forJob(client, PERMIT, TARGET, "trace-1", "127.0.0.9", "the-secret");
+        JobRequests.forJob(
+            client,
+            PERMIT,
+            TARGET,
+            new JobRequests.Hop("trace-1", "127.0.0.9", false, "the-secret"));
 
     assertThat(job).isSameAs(client);
     assertThat(job.uri()).isEqualTo("/pub/job/adder/1.2.3/api/v1/perform?x=1");
@@ -68,6 +72,18 @@ class JobRequestsTest {
     assertThat(headers.contains("X-Racetrack-Auth")).isFalse();
     assertThat(headers.contains("Connection")).isFalse();
     assertThat(headers.contains("X-Hop")).isFalse();
+  }
+
+  @Test
+  void forJob_overTls_forwardsHttpsAsTheScheme() {
+    HttpRequest client = clientRequest();
+    client.headers().add("X-Forwarded-Proto", "http");
+
+    HttpRequest job =
+        JobRequests.forJob(
+            client, PERMIT, TARGET, new JobRequests.Hop("trace-1", "127.0.0.9", true, "s"));
+
+    assertThat(job.headers().getAll("X-Forwarded-Proto")).containsExactly("https");
   }
 
   @Test

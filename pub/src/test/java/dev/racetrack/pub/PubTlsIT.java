@@ -132,7 +132,28 @@ class PubTlsIT {
     assertThat(response.headers().allValues("Set-Cookie"))
         .singleElement()
         .asString()
-        .endsWith("; Secure");
+        .contains("; Secure");
+  }
+
+  @Test
+  void jobCall_overHttps_forwardsHttpsAsTheScheme() throws Exception {
+    try (FakeJobFixture job = FakeJobFixture.start()) {
+      lifecycle.permitAll(job.internalName(), Optional.empty());
+
+      HttpResponse<String> response =
+          https.send(
+              HttpRequest.newBuilder(
+                      URI.create(
+                          "https://localhost:" + pub.port() + "/pub/job/adder/latest/api/v1/x"))
+                  .header("X-Racetrack-Auth", "token")
+                  .header("X-Forwarded-Proto", "http")
+                  .timeout(Duration.ofSeconds(10))
+                  .build(),
+              body());
+
+      assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+      assertThat(job.onlyRequest().headers().get("X-Forwarded-Proto")).containsExactly("https");
+    }
   }
 
   @Test

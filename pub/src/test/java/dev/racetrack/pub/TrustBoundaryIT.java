@@ -127,10 +127,8 @@ class TrustBoundaryIT {
     assertThat(response.statusCode()).isEqualTo(303);
     assertThat(response.headers().firstValue("Location")).contains("/pub/job/adder/1/");
     assertThat(response.headers().allValues("Set-Cookie"))
-        .containsExactly(
-            "X-Racetrack-Auth-adder="
-                + TOKEN
-                + "; Path=/pub/job/adder/; Max-Age=2678400; HttpOnly; SameSite=Strict");
+        .singleElement()
+        .satisfies(c -> AuthCookiesTest.assertAdderCookie(c, TOKEN, "/pub/job/adder/", false));
   }
 
   @Test
@@ -138,7 +136,7 @@ class TrustBoundaryIT {
     HttpResponse<String> response =
         postToken("adder", "token=" + TOKEN, "X-Forwarded-Proto", "https");
 
-    assertThat(response.headers().firstValue("Set-Cookie").orElseThrow()).endsWith("; Secure");
+    assertThat(response.headers().firstValue("Set-Cookie").orElseThrow()).contains("; Secure");
   }
 
   @Test

@@ -50,7 +50,7 @@ final class ForwardedHeaders {
             .orElse(request.remoteAddress());
     headers.put("X-Forwarded-For", forwardedFor);
     request.header("Host").ifPresent(host -> headers.put("X-Forwarded-Host", host));
-    headers.put("X-Forwarded-Proto", "http");
+    headers.put("X-Forwarded-Proto", request.scheme());
     headers.put(
         TRACING_HEADER,
         request.header(TRACING_HEADER).orElseGet(() -> UUID.randomUUID().toString()));

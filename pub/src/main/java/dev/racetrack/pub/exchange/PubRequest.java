@@ -13,6 +13,7 @@ import java.util.Optional;
  * @param query the raw query string without {@code ?}, empty when there is none
  * @param headers header fields in arrival order, names as received (compare case-insensitively)
  * @param remoteAddress the caller's address (the client, after {@code TRUSTED_PROXIES})
+ * @param scheme how the caller reached PUB: {@code http}, or {@code https} over PUB's TLS
  */
 public record PubRequest(
     String method,
@@ -20,7 +21,8 @@ public record PubRequest(
     String query,
     List<Map.Entry<String, String>> headers,
     byte[] body,
-    String remoteAddress) {
+    String remoteAddress,
+    String scheme) {
 
   public PubRequest {
     Objects.requireNonNull(method, "method");
@@ -29,6 +31,9 @@ public record PubRequest(
     headers = List.copyOf(headers);
     Objects.requireNonNull(body, "body");
     Objects.requireNonNull(remoteAddress, "remoteAddress");
+    if (!"http".equals(scheme) && !"https".equals(scheme)) {
+      throw new IllegalArgumentException("scheme must be http or https, not " + scheme);
+    }
   }
 
   /** The first value of header {@code name} (case-insensitive). */

@@ -111,7 +111,8 @@ class AsyncCallsIT {
         query < 0 ? "" : path.substring(query + 1),
         headers,
         body.getBytes(StandardCharsets.UTF_8),
-        "127.0.0.9");
+        "127.0.0.9",
+        "http");
   }
 
   private static PubAnswer answer(CompletableFuture<PubAnswer> future) {
