@@ -3,8 +3,9 @@
 #   make docker-push REGISTRY=registry.example.com/racetrack TAG=1.2.3
 #
 # builds one image per component with Jib (no Dockerfile, no Docker daemon) and pushes it to
-# $(REGISTRY)/<component>:$(TAG): lifecycle (API, supervisor and `racetrack admin`), pub and
-# image-builder. kustomize/dev refers to them by these names (see docs/admin.md).
+# $(REGISTRY)/<component>:$(TAG): lifecycle (API and `racetrack admin`), supervisor (built from the
+# lifecycle module, SupervisorMain), pub, image-builder and dashboard. kustomize/dev refers to them
+# by these names (see docs/admin.md).
 #
 # BASE_IMAGE is the Java runtime the images start from (a public Temurin 21 JRE by default; CI uses
 # a local one). Registry credentials: `docker login` / a credential helper, or

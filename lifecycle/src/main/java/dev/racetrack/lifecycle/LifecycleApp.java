@@ -50,10 +50,6 @@ import dev.racetrack.lifecycle.gateway.GatewayRoutes;
 import dev.racetrack.lifecycle.gateway.JobCallAuthorizer;
 import dev.racetrack.lifecycle.graph.GraphRoutes;
 import dev.racetrack.lifecycle.graph.PermissionGraph;
-import dev.racetrack.lifecycle.imageregistry.ImagesInUseRepository;
-import dev.racetrack.lifecycle.imageregistry.RegistryCleaner;
-import dev.racetrack.lifecycle.imageregistry.RegistryClient;
-import dev.racetrack.lifecycle.imageregistry.RegistryConfig;
 import dev.racetrack.lifecycle.info.InfoRoutes;
 import dev.racetrack.lifecycle.infra.Targets;
 import dev.racetrack.lifecycle.job.BuildContexts;
@@ -83,9 +79,6 @@ import dev.racetrack.lifecycle.records.RecordRepository;
 import dev.racetrack.lifecycle.records.RecordRoutes;
 import dev.racetrack.lifecycle.stream.LogStreamServer;
 import dev.racetrack.lifecycle.stream.StreamRoutes;
-import dev.racetrack.lifecycle.supervisor.Cleanup;
-import dev.racetrack.lifecycle.supervisor.JobStatusSync;
-import dev.racetrack.lifecycle.supervisor.PrometheusTargets;
 import dev.racetrack.lifecycle.supervisor.ReconcileRoutes;
 import dev.racetrack.lifecycle.supervisor.Reconciler;
 import dev.racetrack.lifecycle.supervisor.StartupReconciler;
@@ -277,29 +270,24 @@ public final class LifecycleApp implements AutoCloseable {
 
     Reconciler reconciler = new Reconciler(jobRepository, deployments);
     AsyncCallRepository asyncCalls = new AsyncCallRepository(jdbi);
+    StartupReconciler startup = new StartupReconciler(jobRepository, deploymentRepository, targets);
+    Optional<Reconciler> reprovisioning =
+        config.reconciliationLoop() ? Optional.of(reconciler) : Optional.empty();
     if (runSupervisor) {
       Supervisor supervisor =
-          new Supervisor(
-              new Supervisor.Parts(
-                  new JobStatusSync(jobRepository, targets, plugins::jobTypeKeys, metrics),
-                  jobRepository,
-                  new StartupReconciler(jobRepository, deploymentRepository, targets),
-                  new PrometheusTargets(
-                      config.dataDir().resolve("metrics").resolve("sd_config_jobs.yaml")),
-                  new Cleanup(
-                      deploymentRepository,
-                      asyncCalls,
-                      Duration.ofMinutes(
-                          new EnvReader(config.env())
-                              .positiveLong("ASYNC_JOB_CALL_LIFETIME_MINUTES", 240)),
-                      ArtifactStore.in(config.dataDir()),
-                      clock),
-                  config.reconciliationLoop() ? Optional.of(reconciler) : Optional.empty()),
-              new Supervisor.Settings(
-                  config.supervisorInterval(), Duration.ofMinutes(10), Duration.ofHours(1)));
+          SupervisorApp.supervisor(
+              new SupervisorApp.Shared(config, jdbi, jobRepository, targets, plugins, metrics),
+              Optional.of(startup),
+              reprovisioning,
+              clock);
       supervisor.start();
-      scheduleRegistryClean(supervisor, RegistryConfig.fromEnv(config.env()), jdbi);
       resources.add(supervisor);
+    } else {
+      // the supervisor runs as its own process (SupervisorMain); what acts on deployments stays
+      // here, where deployments run
+      startup.reconcile();
+      reprovisioning.ifPresent(
+          r -> resources.add(Supervisor.reprovisionEvery(r, SupervisorApp.REPROVISION_INTERVAL)));
     }
 
     UserRoutes userRoutes =
@@ -401,7 +389,7 @@ public final class LifecycleApp implements AutoCloseable {
                     pluginLibrary,
                     plugins,
                     new PluginUsageRepository(jdbi),
-                    LifecycleMain.version()),
+                    LifecycleConfig.platformVersion()),
                 pluginLibrary,
                 requestAuth,
                 maxPluginBytes),
@@ -437,23 +425,6 @@ public final class LifecycleApp implements AutoCloseable {
             tls,
             metrics,
             routes);
-  }
-
-  /** The supervisor's registry clean ({@code REGISTRY_CLEAN_INTERVAL_MINUTES}; off by default). */
-  private static void scheduleRegistryClean(
-      Supervisor supervisor, RegistryConfig registry, Jdbi jdbi) {
-    if (registry.interval().isEmpty()) {
-      return;
-    }
-    RegistryCleaner cleaner =
-        new RegistryCleaner(
-            new RegistryClient(HttpClient.newHttpClient(), registry),
-            registry,
-            new ImagesInUseRepository(jdbi)::imagesInUse);
-    supervisor.every(
-        "registry clean",
-        registry.interval().get(),
-        () -> cleaner.clean(registry.keep(), true, line -> LOG.info("registry clean: {}", line)));
   }
 
   /**
@@ -517,7 +488,7 @@ public final class LifecycleApp implements AutoCloseable {
             () -> SecretBox.fromKeyFile(config.dataDir().resolve("keys").resolve("secrets.key")));
   }
 
-  private static InfrastructureTarget createTarget(
+  static InfrastructureTarget createTarget(
       InfrastructurePlugin plugin,
       LifecycleConfig config,
       SecretBox secrets,

@@ -34,6 +34,11 @@ final class LifecycleFixture implements AutoCloseable {
   private final Database database;
 
   LifecycleFixture(Map<String, String> extraEnv) {
+    this(extraEnv, Plugins.discover());
+  }
+
+  /** A lifecycle with exactly these plugins (job types and infrastructure targets). */
+  LifecycleFixture(Map<String, String> extraEnv, Plugins plugins) {
     postgres = PostgresFixture.start();
     try {
       dataDir = Files.createTempDirectory("lifecycle-it");
@@ -54,7 +59,7 @@ final class LifecycleFixture implements AutoCloseable {
     app =
         LifecycleApp.start(
             LifecycleConfig.fromEnv(env, AUTH_KEY, "internal-token"),
-            Plugins.discover(),
+            plugins,
             Clock.systemUTC(),
             true);
     database =

@@ -2,6 +2,7 @@ package dev.racetrack.lifecycle.main;
 
 import dev.racetrack.lifecycle.LifecycleApp;
 import dev.racetrack.lifecycle.LifecycleConfig;
+import dev.racetrack.lifecycle.SupervisorMain;
 import dev.racetrack.lifecycle.admin.AdminCommands;
 import dev.racetrack.lifecycle.admin.AdminContext;
 import dev.racetrack.model.config.EnvReader;
@@ -19,7 +20,10 @@ import org.slf4j.LoggerFactory;
  * Runs the lifecycle as its own process:
  *
  * <ul>
- *   <li>{@code serve [--no-supervisor]} (the default): the API and the supervisor loop;
+ *   <li>{@code serve [--no-supervisor]} (the default): the API and the supervisor loop; without the
+ *       loop with {@code --no-supervisor} or {@code SUPERVISOR_EMBEDDED=false}, when the supervisor
+ *       runs as its own process;
+ *   <li>{@code supervisor}: only the supervisor ({@link SupervisorMain});
  *   <li>{@code admin changepassword|createsuperuser|generate-auth ...}: admin commands on the
  *       database, also reachable as {@code generate-auth}, {@code changepassword} and {@code
  *       createsuperuser} directly, as in the original.
@@ -41,7 +45,14 @@ public final class LifecycleMain {
           arguments.getFirst().equals("admin") ? Arrays.copyOfRange(args, 1, args.length) : args;
       System.exit(AdminCommands.commandLine(AdminContext.system()).execute(adminArgs));
     }
-    serve(System.getenv(), !arguments.contains("--no-supervisor"));
+    if (!arguments.isEmpty() && arguments.getFirst().equals("supervisor")) {
+      SupervisorMain.serve(System.getenv());
+      return;
+    }
+    serve(
+        System.getenv(),
+        !arguments.contains("--no-supervisor")
+            && new EnvReader(System.getenv()).bool("SUPERVISOR_EMBEDDED", true));
   }
 
   private static void serve(Map<String, String> env, boolean supervisor)

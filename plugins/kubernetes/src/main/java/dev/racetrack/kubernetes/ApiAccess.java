@@ -25,4 +25,14 @@ public record ApiAccess(String apiGroup, String resource, Set<String> verbs) {
           new ApiAccess("", "pods", Set.of("list")),
           new ApiAccess("", "pods/log", Set.of("get")),
           new ApiAccess("", "events", Set.of("list")));
+
+  /**
+   * What the status sync ({@code list()}) needs: the supervisor's service account, when it runs as
+   * its own process, gets only these.
+   */
+  public static final List<ApiAccess> STATUS_SYNC =
+      List.of(
+          new ApiAccess("apps", "deployments", Set.of("list")),
+          new ApiAccess("", "pods", Set.of("list")),
+          new ApiAccess("", "events", Set.of("list")));
 }

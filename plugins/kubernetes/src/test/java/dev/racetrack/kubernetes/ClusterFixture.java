@@ -1,5 +1,8 @@
 package dev.racetrack.kubernetes;
 
+import dev.racetrack.spi.InfrastructurePlugin;
+import dev.racetrack.spi.InfrastructureTarget;
+import dev.racetrack.spi.PluginContext;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -22,6 +25,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
@@ -35,9 +39,11 @@ import java.util.regex.Pattern;
  * kubelet: for every Deployment whose pods of the current template do not exist yet it creates
  * them, ready or failing as the test chose for that job, with the Warning events a kubelet or
  * scheduler would emit. It also serves pod logs and records every API request the target makes.
+ * Public (in this module's test jar) for lifecycle's tests, which run the target through {@link
+ * #plugin()}.
  */
-final class ClusterFixture implements AutoCloseable {
-  static final String NAMESPACE = "racetrack-test";
+public final class ClusterFixture implements AutoCloseable {
+  public static final String NAMESPACE = "racetrack-test";
 
   /** What the pods of a job do. */
   enum Behaviour {
@@ -64,7 +70,7 @@ final class ClusterFixture implements AutoCloseable {
       Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().factory());
   private int ip = 1;
 
-  ClusterFixture() {
+  public ClusterFixture() {
     Dispatcher crud = new KubernetesMixedDispatcher(new HashMap<>());
     Dispatcher dispatcher =
         new Dispatcher() {
@@ -111,6 +117,50 @@ final class ClusterFixture implements AutoCloseable {
   /** A client for the target under test (its requests are recorded). */
   NamespacedKubernetesClient targetClient() {
     return server.createClient();
+  }
+
+  /**
+   * The {@code kubernetes} target on this cluster, as an infrastructure plugin: lifecycle's
+   * environment configures it ({@code KUBERNETES_*}, the namespace defaults to {@link #NAMESPACE}),
+   * its client talks to this server, and the jobs' last call time is never probed.
+   */
+  public InfrastructurePlugin plugin() {
+    return new InfrastructurePlugin() {
+      @Override
+      public String name() {
+        return KubernetesTarget.NAME;
+      }
+
+      @Override
+      public InfrastructureTarget create(PluginContext context) {
+        Map<String, String> env = new HashMap<>(context.env());
+        env.putIfAbsent("KUBERNETES_NAMESPACE", NAMESPACE);
+        return new KubernetesTarget(
+            KubernetesTarget.NAME,
+            targetClient(),
+            KubernetesConfig.fromEnv(env),
+            context.clock(),
+            address -> OptionalLong.empty());
+      }
+    };
+  }
+
+  /** The images of the job Deployments in the namespace, by Deployment name. */
+  public Map<String, String> jobImages() {
+    Map<String, String> images = new HashMap<>();
+    for (Deployment d :
+        client.apps().deployments().withLabel(KubernetesNames.JOB_LABEL).list().getItems()) {
+      images.put(
+          d.getMetadata().getName(),
+          d.getSpec().getTemplate().getSpec().getContainers().getFirst().getImage());
+    }
+    return images;
+  }
+
+  /** How many Services and Secrets labelled as a job's are in the namespace. */
+  public int jobServicesAndSecrets() {
+    return client.services().withLabel(KubernetesNames.JOB_LABEL).list().getItems().size()
+        + client.secrets().withLabel(KubernetesNames.JOB_LABEL).list().getItems().size();
   }
 
   /** The pods of a job named {@code jobName} behave so from now on (new pods only). */

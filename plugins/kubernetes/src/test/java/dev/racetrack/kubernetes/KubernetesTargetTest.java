@@ -21,6 +21,7 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import java.io.Closeable;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -309,6 +310,56 @@ class KubernetesTargetTest {
     assertThat(stored.getMetadata().getLabels()).containsKey("racetrack/job");
   }
 
+  /**
+   * docs/admin.md's backup of job secrets: {@code kubectl get secrets -l racetrack/job -o yaml},
+   * restored into an empty namespace after dropping the fields the API server sets (the documented
+   * {@code sed}), gives a new target the same secrets.
+   */
+  @Test
+  void secrets_backedUpByLabelAsYaml_areRestoredIntoAnEmptyCluster() {
+    JobSecrets secrets =
+        new JobSecrets(
+            Optional.of(new GitCredentials("bob", "pw")),
+            Map.of("PIP_TOKEN", "t"),
+            Map.of("KEY", "v"));
+    deploy(manifest("kept", "1.0.0", Map.of()), 100);
+    target.saveSecrets("kept", "1.0.0", secrets);
+    String yaml =
+        cluster
+            .client
+            .getKubernetesSerialization()
+            .asYaml(
+                new io.fabric8.kubernetes.api.model.SecretListBuilder()
+                    .withItems(
+                        cluster.client.secrets().withLabel("racetrack/job").list().getItems())
+                    .build());
+    assertThat(yaml).contains("resourceVersion:");
+    String restorable =
+        yaml.lines()
+            .filter(l -> !l.matches("^ +(resourceVersion|uid|creationTimestamp):.*"))
+            .collect(java.util.stream.Collectors.joining("\n"));
+    target.close();
+    cluster.close();
+
+    cluster = new ClusterFixture();
+    target = newTarget();
+    assertThat(target.secrets("kept", "1.0.0")).isEmpty();
+    cluster
+        .client
+        .load(new java.io.ByteArrayInputStream(restorable.getBytes(StandardCharsets.UTF_8)))
+        .items()
+        .forEach(
+            item -> {
+              assertThat(item.getMetadata().getResourceVersion()).isNull();
+              cluster.client.resource(item).create();
+            });
+
+    assertThat(target.secrets("kept", "1.0.0")).contains(secrets);
+    assertThat(cluster.client.secrets().withName("job-kept-v-1-0-0-env").get())
+        .as("the job's environment Secret is in the backup too")
+        .isNotNull();
+  }
+
   @Test
   void logs_recentAndFollow_comeFromThePodsThroughTheApi() throws Exception {
     Manifest m = manifest("chatty", "1.0.0", Map.of());
@@ -343,6 +394,20 @@ class KubernetesTargetTest {
     }
     Set<String> used = new HashSet<>(cluster.accessUsed());
     assertThat(declared).containsExactlyInAnyOrderElementsOf(used);
+  }
+
+  @Test
+  void apiAccess_ofTheStatusSync_isExactlyWhatTheSupervisorsRoleDeclares() {
+    deploy(manifest("watched", "1.0.0", Map.of()), 100);
+    cluster.requests.clear();
+
+    target.list();
+
+    Set<String> declared = new HashSet<>();
+    for (ApiAccess a : ApiAccess.STATUS_SYNC) {
+      a.verbs().forEach(v -> declared.add(a.apiGroup() + "|" + a.resource() + "|" + v));
+    }
+    assertThat(declared).containsExactlyInAnyOrderElementsOf(Set.copyOf(cluster.accessUsed()));
   }
 
   @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.racetrack.model.config.RegistrySettings;
 import dev.racetrack.testsupport.Tools;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -98,9 +99,12 @@ class KustomizeDevTest {
     Set<String> images = new HashSet<>();
     for (String module : makeVariable(makefile, "COMPONENTS").split(",")) {
       String pom = Files.readString(root.resolve(module.strip()).resolve("pom.xml"));
-      Matcher name = Pattern.compile("<image.name>([^<]+)</image.name>").matcher(pom);
+      // image.name, and e.g. supervisor.image.name for a second image of the same module
+      Matcher name = Pattern.compile("<([a-z]+\\.)?image\\.name>([^<]+)</").matcher(pom);
       assertThat(name.find()).as(module + " sets image.name").isTrue();
-      images.add(registry + "/" + name.group(1) + ":" + tag);
+      do {
+        images.add(registry + "/" + name.group(2) + ":" + tag);
+      } while (name.find());
     }
     return images;
   }
@@ -253,6 +257,11 @@ class KustomizeDevTest {
                 "",
                 "routes.get(\"%s\""),
             new Routes(
+                "/supervisor:",
+                "lifecycle/src/main/java/dev/racetrack/lifecycle/SupervisorApp.java",
+                "",
+                ".get(\"%s\", this::"),
+            new Routes(
                 "/image-builder:",
                 "imagebuilder/src/main/java/dev/racetrack/imagebuilder/BuildRoutes.java",
                 "",
@@ -287,7 +296,7 @@ class KustomizeDevTest {
         }
       }
     }
-    assertThat(checked).isEqualTo(8);
+    assertThat(checked).isEqualTo(10);
   }
 
   @Test
@@ -320,6 +329,166 @@ class KustomizeDevTest {
                 .path("spec")
                 .path("serviceAccountName")
                 .asText());
+  }
+
+  @Test
+  void rbac_ofTheSupervisor_grantsOnlyTheStatusSyncsReads() {
+    JsonNode role = named("Role", "supervisor-jobs").orElseThrow();
+    Set<String> required = new HashSet<>();
+    for (ApiAccess access : ApiAccess.STATUS_SYNC) {
+      access
+          .verbs()
+          .forEach(v -> required.add(access.apiGroup() + "|" + access.resource() + "|" + v));
+    }
+    assertThat(granted(role)).isEqualTo(required);
+    JsonNode binding = named("RoleBinding", "supervisor-jobs").orElseThrow();
+    assertThat(binding.path("subjects").get(0).path("name").asText())
+        .isEqualTo(podSpec("supervisor").path("serviceAccountName").asText());
+  }
+
+  @Test
+  void kubernetesApiTokens_areMountedOnlyInTheComponentsThatCallTheApi() {
+    // lifecycle and the supervisor (the Kubernetes target), Prometheus (pod discovery)
+    Map<String, String> bound = new HashMap<>();
+    for (JsonNode binding : ofKind("RoleBinding")) {
+      binding
+          .path("subjects")
+          .forEach(
+              s ->
+                  bound.put(
+                      s.path("name").asText(), binding.path("roleRef").path("name").asText()));
+    }
+    Set<String> withToken = new HashSet<>();
+    for (JsonNode workload : ofKind("Deployment", "StatefulSet")) {
+      String name = workload.path("metadata").path("name").asText();
+      JsonNode spec = workload.path("spec").path("template").path("spec");
+      if (spec.path("automountServiceAccountToken").asBoolean(true)) {
+        withToken.add(name);
+        assertThat(bound)
+            .as(name + " mounts a token: its service account has a Role")
+            .containsKey(spec.path("serviceAccountName").asText());
+      }
+    }
+    assertThat(withToken).containsExactlyInAnyOrder("lifecycle", "supervisor", "prometheus");
+  }
+
+  @Test
+  void supervisor_runsAsItsOwnDeployment_andLifecycleRunsWithoutIt() {
+    JsonNode supervisor = named("Deployment", "supervisor").orElseThrow();
+    assertThat(supervisor.path("spec").path("replicas").asInt()).isEqualTo(1);
+    JsonNode container = podSpec("supervisor").path("containers").get(0);
+    assertThat(container.path("image").asText()).contains("/supervisor:");
+    Map<String, String> supervisorEnv = environment(container);
+    assertThat(supervisorEnv)
+        .containsEntry("SUPERVISOR_PORT", "7207")
+        .containsEntry("SUPERVISOR_HOST", "0.0.0.0")
+        .containsKeys("POSTGRES_HOST", "POSTGRES_PASSWORD", "INFRASTRUCTURE_TARGET");
+    assertThat(container.path("ports").get(0).path("containerPort").asInt()).isEqualTo(7207);
+    Map<String, String> lifecycleEnv = environment(podSpec("lifecycle").path("containers").get(0));
+    assertThat(lifecycleEnv).containsEntry("SUPERVISOR_EMBEDDED", "false");
+    assertThat(podSpec("supervisor").path("initContainers").get(0).path("command").toString())
+        .as("the supervisor waits for lifecycle's migrations")
+        .contains("http://lifecycle:7202/ready");
+  }
+
+  /**
+   * The image builder's environment on Kubernetes has every setting it needs to build job images
+   * (read with the same parser the image builder uses), the push credentials match the pull secret
+   * the kubelet gets, and the base images are pinned.
+   */
+  @Test
+  void imageBuilder_environment_hasEverySettingJobImagesNeed() throws IOException {
+    Map<String, String> env = environment(podSpec("image-builder").path("containers").get(0));
+    assertThat(env)
+        .containsKeys(
+            "DOCKER_REGISTRY",
+            "DOCKER_REGISTRY_NAMESPACE",
+            "DOCKER_REGISTRY_USERNAME",
+            "DOCKER_REGISTRY_PASSWORD",
+            "PYTHON3_BASE_IMAGE",
+            "JAVA_BASE_IMAGE",
+            "DOCKER_HOST");
+    RegistrySettings registry = RegistrySettings.fromEnv(env);
+    assertThat(registry.registry()).isPresent();
+    assertThat(registry.username()).isPresent();
+    assertThat(registry.password()).isPresent();
+    for (String base : List.of("PYTHON3_BASE_IMAGE", "JAVA_BASE_IMAGE")) {
+      assertThat(env.get(base)).as(base).matches("[^:@]+(:[^:]*[0-9][^:]*|@sha256:[0-9a-f]{64})");
+    }
+    // the kubelet pulls job images with the racetrack-registry Secret (imagePullSecrets)
+    assertThat(environment(podSpec("lifecycle").path("containers").get(0)))
+        .containsEntry("KUBERNETES_IMAGE_PULL_SECRETS", "racetrack-registry");
+    JsonNode pull = named("Secret", "racetrack-registry").orElseThrow();
+    JsonNode auths =
+        new com.fasterxml.jackson.databind.ObjectMapper()
+            .readTree(decode(pull.path("data").path(".dockerconfigjson").asText()))
+            .path("auths");
+    JsonNode auth = auths.path(registry.registry().get());
+    assertThat(auth.isMissingNode()).as("pull secret has " + registry.registry().get()).isFalse();
+    assertThat(decode(auth.path("auth").asText()))
+        .isEqualTo(registry.username().get() + ":" + registry.password().get());
+  }
+
+  private static JsonNode podSpec(String deployment) {
+    return named("Deployment", deployment).orElseThrow().path("spec").path("template").path("spec");
+  }
+
+  /** A container's environment as the kubelet would give it (config maps and secrets resolved). */
+  private static Map<String, String> environment(JsonNode container) {
+    Map<String, String> env = new HashMap<>();
+    for (JsonNode from : container.path("envFrom")) {
+      if (from.has("configMapRef")) {
+        strings(
+                named("ConfigMap", from.path("configMapRef").path("name").asText())
+                    .orElseThrow()
+                    .path("data"))
+            .forEach(env::put);
+      }
+      if (from.has("secretRef")) {
+        strings(
+                named("Secret", from.path("secretRef").path("name").asText())
+                    .orElseThrow()
+                    .path("data"))
+            .forEach((k, v) -> env.put(k, decode(v)));
+      }
+    }
+    for (JsonNode e : container.path("env")) {
+      String name = e.path("name").asText();
+      if (e.has("value")) {
+        env.put(name, e.path("value").asText());
+      }
+      JsonNode secretRef = e.path("valueFrom").path("secretKeyRef");
+      if (!secretRef.isMissingNode()) {
+        env.put(
+            name,
+            decode(
+                named("Secret", secretRef.path("name").asText())
+                    .orElseThrow()
+                    .path("data")
+                    .path(secretRef.path("key").asText())
+                    .asText()));
+      }
+    }
+    return env;
+  }
+
+  private static String decode(String base64) {
+    // kubectl wraps long values over several lines
+    return new String(java.util.Base64.getMimeDecoder().decode(base64), StandardCharsets.UTF_8);
+  }
+
+  private static Set<String> granted(JsonNode role) {
+    Set<String> granted = new HashSet<>();
+    for (JsonNode rule : role.path("rules")) {
+      for (JsonNode group : rule.path("apiGroups")) {
+        for (JsonNode resource : rule.path("resources")) {
+          for (JsonNode verb : rule.path("verbs")) {
+            granted.add(group.asText() + "|" + resource.asText() + "|" + verb.asText());
+          }
+        }
+      }
+    }
+    return granted;
   }
 
   @Test

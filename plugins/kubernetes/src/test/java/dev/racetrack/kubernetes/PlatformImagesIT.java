@@ -22,10 +22,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Runs {@code make docker-push} for the lifecycle image (one image: building all three takes a few
- * minutes on a small machine; they share the same Jib configuration) against the local registry and
- * inspects what was pushed: a non-root user, the Java entrypoint, the labels, and a working {@code
- * racetrack admin} command inside the image.
+ * Runs {@code make docker-push} for the lifecycle module (its two images, lifecycle and supervisor:
+ * building every component takes many minutes on a small machine; they share the same Jib
+ * configuration) against the local registry and inspects what was pushed: a non-root user, the Java
+ * entrypoint, the labels, a working {@code racetrack admin} command inside the lifecycle image, and
+ * the supervisor image starting {@code SupervisorMain}.
  */
 class PlatformImagesIT {
   private static final String REPOSITORY = "racetrack-k8s-it";
@@ -33,7 +34,7 @@ class PlatformImagesIT {
   @TempDir Path tmp;
 
   @Test
-  void makeDockerPush_lifecycle_pushesANonRootImageWithTheAdminCommand() throws Exception {
+  void makeDockerPush_lifecycle_pushesNonRootLifecycleAndSupervisorImages() throws Exception {
     Tools.require("make");
     Containers containers = Containers.require();
     Path root = repositoryRoot();
@@ -68,6 +69,18 @@ class PlatformImagesIT {
         .isEqualTo("lifecycle");
     assertThat(config.path("Labels").path("org.opencontainers.image.version").asText())
         .isEqualTo(tag);
+
+    JsonNode supervisor = imageConfig(containers, REPOSITORY + "/supervisor", tag, output);
+    assertThat(supervisor.path("User").asText()).isEqualTo(user);
+    List<String> supervisorEntrypoint = new ArrayList<>();
+    supervisor.path("Entrypoint").forEach(e -> supervisorEntrypoint.add(e.asText()));
+    assertThat(supervisorEntrypoint)
+        .contains("java", "dev.racetrack.lifecycle.SupervisorMain")
+        .doesNotContain("dev.racetrack.lifecycle.main.LifecycleMain");
+    assertThat(supervisor.path("Labels").path("dev.racetrack.component").asText())
+        .isEqualTo("supervisor");
+    assertThat(supervisor.path("Labels").path("org.opencontainers.image.title").asText())
+        .isEqualTo("racetrack-supervisor");
 
     String image = registry + "/lifecycle:" + tag;
     Path dockerConfig = Files.createDirectories(tmp.resolve("docker"));
