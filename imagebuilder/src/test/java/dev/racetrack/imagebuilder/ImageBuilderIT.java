@@ -131,6 +131,9 @@ class ImageBuilderIT {
             "preparing job type builder",
             "building image (1/1)",
             "finalizing the build");
+    // the log is streamed line by line too (lifecycle relays it to whoever follows the build)
+    assertThat(events.stream().filter(e -> e[0].equals("log")).map(e -> e[1]))
+        .anyMatch(line -> line.startsWith("job type "));
     JsonNode result = result(events);
     assertThat(result.path("error").isNull()).as(result.toString()).isTrue();
     Path artifact = Path.of(result.path("image_name").asText());
