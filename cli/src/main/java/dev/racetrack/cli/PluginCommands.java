@@ -159,10 +159,7 @@ final class PluginCommands {
               .orElseGet(
                   () ->
                       api.get(PATH, new TypeReference<List<Map<String, Object>>>() {}).stream()
-                          .filter(
-                              p ->
-                                  name.equals(p.get("name"))
-                                      && !Boolean.TRUE.equals(p.get("built_in")))
+                          .filter(p -> name.equals(p.get("name")))
                           .map(p -> String.valueOf(p.get("version")))
                           .toList());
       if (versions.isEmpty()) {

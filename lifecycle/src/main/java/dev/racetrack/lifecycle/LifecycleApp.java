@@ -89,6 +89,7 @@ import dev.racetrack.model.config.EnvReader;
 import dev.racetrack.model.manifest.ManifestValidator;
 import dev.racetrack.model.manifest.ResourcePolicy;
 import dev.racetrack.spi.ArtifactStore;
+import dev.racetrack.spi.BuiltInBundles;
 import dev.racetrack.spi.InfrastructurePlugin;
 import dev.racetrack.spi.InfrastructureTarget;
 import dev.racetrack.spi.PluginBundle;
@@ -157,6 +158,8 @@ public final class LifecycleApp implements AutoCloseable {
             PluginStore.directory(config.env(), config.dataDir()),
             new PluginBundle.Limits(maxPluginBytes, maxPluginBytes * 4, 10_000),
             clock);
+    // the built-in job types and targets become bundles on a fresh plugins directory (§8)
+    new BuiltInBundles(pluginStore, plugins.builtIns(), LifecycleMain.version(), clock).install();
     plugins.watch(pluginStore, Set.of("lifecycle"), Duration.ofSeconds(1));
     resources.add(plugins);
     // targets from bundles installed later are created on their first use, without a restart

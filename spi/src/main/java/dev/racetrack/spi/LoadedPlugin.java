@@ -28,6 +28,7 @@ public final class LoadedPlugin implements AutoCloseable {
   private final List<PluginHook> hooks;
   private final Optional<String> error;
   private final Optional<ClassLoader> loader;
+  private final boolean builtIn;
 
   private LoadedPlugin(
       PluginManifest manifest,
@@ -37,6 +38,19 @@ public final class LoadedPlugin implements AutoCloseable {
       List<PluginHook> hooks,
       Optional<String> error,
       Optional<ClassLoader> loader) {
+    this(manifest, dir, jobTypes, infrastructures, hooks, error, loader, false);
+  }
+
+  private LoadedPlugin(
+      PluginManifest manifest,
+      Path dir,
+      List<JobType> jobTypes,
+      List<InfrastructurePlugin> infrastructures,
+      List<PluginHook> hooks,
+      Optional<String> error,
+      Optional<ClassLoader> loader,
+      boolean builtIn) {
+    this.builtIn = builtIn;
     this.manifest = Objects.requireNonNull(manifest, "manifest");
     this.dir = Objects.requireNonNull(dir, "dir");
     this.jobTypes = List.copyOf(jobTypes);
@@ -55,9 +69,30 @@ public final class LoadedPlugin implements AutoCloseable {
    */
   public static LoadedPlugin load(
       PluginManifest manifest, Path dir, Path configFile, ClassLoader platform) {
+    return load(manifest, dir, configFile, platform, BuiltIns.none());
+  }
+
+  /**
+   * Loads an extracted bundle, resolving the marker of a built-in's bundle ({@value BuiltIns#FILE})
+   * against {@code builtIns}. Never throws for a fault of the plugin.
+   */
+  public static LoadedPlugin load(
+      PluginManifest manifest, Path dir, Path configFile, ClassLoader platform, BuiltIns builtIns) {
     List<JobType> jobTypes = new ArrayList<>();
     Optional<ClassLoader> loader = Optional.empty();
     try {
+      if (Files.isRegularFile(dir.resolve(BuiltIns.FILE))) {
+        BuiltIns.Provided provided = builtIns.resolve(manifest, dir);
+        return new LoadedPlugin(
+            manifest,
+            dir,
+            provided.jobTypes(),
+            provided.infrastructures(),
+            List.of(),
+            Optional.empty(),
+            loader,
+            true);
+      }
       if (Files.isRegularFile(dir.resolve(PluginBundle.JOB_TYPE_FILE))) {
         jobTypes.add(TemplateJobType.load(manifest, dir));
       }
@@ -142,6 +177,11 @@ public final class LoadedPlugin implements AutoCloseable {
 
   public List<PluginHook> hooks() {
     return hooks;
+  }
+
+  /** Whether this is the bundle of a provider built into the platform ({@value BuiltIns#FILE}). */
+  public boolean builtIn() {
+    return builtIn;
   }
 
   /** Why the plugin could not be loaded, if it could not. */

@@ -89,7 +89,7 @@ public final class PluginBundle {
           manifest = PluginManifest.parse(in.readNBytes(64 << 10));
         }
         boolean java = names.stream().anyMatch(n -> n.startsWith(LIB_DIR) && n.endsWith(".jar"));
-        if (!java && !names.contains(JOB_TYPE_FILE)) {
+        if (!java && !names.contains(JOB_TYPE_FILE) && !names.contains(BuiltIns.FILE)) {
           throw new ValidationException(
               "plugin "
                   + manifest.id()

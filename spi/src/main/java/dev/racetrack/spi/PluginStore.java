@@ -75,7 +75,16 @@ public final class PluginStore {
    * @throws AlreadyExistsException when an infrastructure plugin of that name exists and {@code
    *     replace} is false
    */
-  public synchronized PluginManifest install(Path upload, boolean replace) {
+  public PluginManifest install(Path upload, boolean replace) {
+    return install(upload, replace, BuiltIns.none());
+  }
+
+  /**
+   * Installs a bundle, trying it against {@code builtIns} (a built-in's bundle names one of them).
+   *
+   * @see #install(Path, boolean)
+   */
+  public synchronized PluginManifest install(Path upload, boolean replace, BuiltIns builtIns) {
     PluginBundle bundle = PluginBundle.read(upload, limits);
     PluginManifest manifest = bundle.manifest();
     List<PluginManifest> sameName =
@@ -95,7 +104,11 @@ public final class PluginStore {
       bundle.extractTo(extracted);
       try (LoadedPlugin trial =
           LoadedPlugin.load(
-              manifest, extracted, configFile(manifest), PluginStore.class.getClassLoader())) {
+              manifest,
+              extracted,
+              configFile(manifest),
+              PluginStore.class.getClassLoader(),
+              builtIns)) {
         if (trial.error().isPresent()) {
           throw new dev.racetrack.model.error.ValidationException(trial.error().get());
         }
@@ -254,11 +267,18 @@ public final class PluginStore {
 
   /** Loads every installed plugin meant for one of {@code components}. */
   public List<LoadedPlugin> load(java.util.Set<String> components, ClassLoader platform) {
+    return load(components, platform, BuiltIns.none());
+  }
+
+  /** Loads every installed plugin meant for one of {@code components}, built-ins' bundles too. */
+  public List<LoadedPlugin> load(
+      java.util.Set<String> components, ClassLoader platform, BuiltIns builtIns) {
     List<LoadedPlugin> loaded = new ArrayList<>();
     for (PluginManifest manifest : installed()) {
       if (components.stream().anyMatch(manifest::runsIn)) {
         loaded.add(
-            LoadedPlugin.load(manifest, extractedDir(manifest), configFile(manifest), platform));
+            LoadedPlugin.load(
+                manifest, extractedDir(manifest), configFile(manifest), platform, builtIns));
       }
     }
     return List.copyOf(loaded);

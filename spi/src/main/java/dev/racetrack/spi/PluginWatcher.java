@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,7 +18,8 @@ final class PluginWatcher implements AutoCloseable {
 
   private final PluginStore store;
   private volatile Set<String> components;
-  private final Consumer<List<LoadedPlugin>> onLoad;
+  private final BuiltIns builtIns;
+  private final BiConsumer<List<LoadedPlugin>, Boolean> onLoad;
   private final Duration interval;
   private volatile boolean running = true;
   private String seen;
@@ -27,10 +28,12 @@ final class PluginWatcher implements AutoCloseable {
   PluginWatcher(
       PluginStore store,
       Set<String> components,
-      Consumer<List<LoadedPlugin>> onLoad,
+      BuiltIns builtIns,
+      BiConsumer<List<LoadedPlugin>, Boolean> onLoad,
       Duration interval) {
     this.store = Objects.requireNonNull(store, "store");
     this.components = Set.copyOf(components);
+    this.builtIns = Objects.requireNonNull(builtIns, "builtIns");
     this.onLoad = Objects.requireNonNull(onLoad, "onLoad");
     this.interval = Objects.requireNonNull(interval, "interval");
   }
@@ -70,9 +73,11 @@ final class PluginWatcher implements AutoCloseable {
     if (now.equals(seen)) {
       return;
     }
-    List<LoadedPlugin> loaded = store.load(components, PluginWatcher.class.getClassLoader());
+    boolean managed = BuiltInBundles.managed(store);
+    List<LoadedPlugin> loaded =
+        store.load(components, PluginWatcher.class.getClassLoader(), builtIns);
     seen = now;
-    onLoad.accept(loaded);
+    onLoad.accept(loaded, managed);
     LOG.info(
         "plugins loaded from {}: {}",
         store.dir(),

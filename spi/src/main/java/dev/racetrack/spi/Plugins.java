@@ -29,6 +29,7 @@ public final class Plugins implements AutoCloseable {
 
   private final Map<String, JobType> builtInJobTypes;
   private final Map<String, InfrastructurePlugin> builtInInfrastructures;
+  private final BuiltIns builtIns;
   private volatile Installed installed = Installed.NONE;
   private PluginWatcher watcher;
 
@@ -46,7 +47,8 @@ public final class Plugins implements AutoCloseable {
     this.builtInJobTypes = index(jobTypes, JobType::key, "job type");
     this.builtInInfrastructures =
         index(infrastructures, InfrastructurePlugin::name, "infrastructure target");
-    this.installed = merge(List.of());
+    this.builtIns = BuiltIns.of(builtInJobTypes.values(), builtInInfrastructures.values());
+    this.installed = merge(List.of(), false);
   }
 
   /** Plugins found with {@link ServiceLoader} on the class path. */
@@ -88,7 +90,7 @@ public final class Plugins implements AutoCloseable {
       watcher.addComponents(components);
       return;
     }
-    watcher = new PluginWatcher(store, components, this::replace, interval);
+    watcher = new PluginWatcher(store, components, builtIns, this::replace, interval);
     watcher.start();
   }
 
@@ -103,12 +105,30 @@ public final class Plugins implements AutoCloseable {
     }
   }
 
-  /** Replaces the installed bundles (closing the previous ones' class loaders). */
+  /** The job types and targets on the class path (installable as built-ins' bundles). */
+  public BuiltIns builtIns() {
+    return builtIns;
+  }
+
+  /**
+   * Replaces the installed bundles (closing the previous ones' class loaders); the built-ins run
+   * besides them.
+   */
   public void replace(List<LoadedPlugin> plugins) {
+    replace(plugins, false);
+  }
+
+  /**
+   * Replaces the installed bundles.
+   *
+   * @param builtInsFromBundles the plugins directory manages the built-ins: only those whose bundle
+   *     is among {@code plugins} run
+   */
+  void replace(List<LoadedPlugin> plugins, boolean builtInsFromBundles) {
     Installed previous;
     synchronized (this) {
       previous = installed;
-      installed = merge(plugins);
+      installed = merge(plugins, builtInsFromBundles);
     }
     for (LoadedPlugin plugin : previous.plugins()) {
       if (!plugins.contains(plugin)) {
@@ -117,10 +137,12 @@ public final class Plugins implements AutoCloseable {
     }
   }
 
-  private Installed merge(List<LoadedPlugin> plugins) {
-    Map<String, JobType> jobTypes = new TreeMap<>(builtInJobTypes);
+  private Installed merge(List<LoadedPlugin> plugins, boolean builtInsFromBundles) {
+    Map<String, JobType> jobTypes =
+        builtInsFromBundles ? new TreeMap<>() : new TreeMap<>(builtInJobTypes);
     Map<String, LoadedPlugin> owners = new LinkedHashMap<>();
-    Map<String, InfrastructurePlugin> infrastructures = new TreeMap<>(builtInInfrastructures);
+    Map<String, InfrastructurePlugin> infrastructures =
+        builtInsFromBundles ? new TreeMap<>() : new TreeMap<>(builtInInfrastructures);
     Map<String, LoadedPlugin> infrastructureOwners = new LinkedHashMap<>();
     for (LoadedPlugin plugin : plugins) {
       plugin.error().ifPresent(e -> LOG.warn("{}", e));
@@ -201,7 +223,7 @@ public final class Plugins implements AutoCloseable {
       watcher = null;
     }
     List<LoadedPlugin> plugins = new ArrayList<>(installed.plugins());
-    installed = merge(List.of());
+    installed = merge(List.of(), false);
     plugins.forEach(LoadedPlugin::close);
   }
 

@@ -143,7 +143,7 @@ public final class PluginCatalog {
   }
 
   private static Map<String, Object> bundleView(LoadedPlugin plugin) {
-    return PluginLibrary.view(plugin.manifest());
+    return PluginLibrary.view(plugin);
   }
 
   private static Map<String, Object> builtInView(String name, String version, String category) {

@@ -53,13 +53,24 @@ public final class PluginLibrary {
     Map<String, LoadedPlugin> loaded = new LinkedHashMap<>();
     p.plugins().bundles().forEach(b -> loaded.put(b.manifest().id(), b));
     for (PluginManifest manifest : p.store().installed()) {
-      Map<String, Object> view = view(manifest);
-      Optional.ofNullable(loaded.get(manifest.id()))
-          .flatMap(LoadedPlugin::error)
-          .ifPresent(e -> view.put("error", e));
+      Optional<LoadedPlugin> plugin = Optional.ofNullable(loaded.get(manifest.id()));
+      Map<String, Object> view = plugin.map(PluginLibrary::view).orElseGet(() -> view(manifest));
+      plugin.flatMap(LoadedPlugin::error).ifPresent(e -> view.put("error", e));
       list.add(view);
     }
     return list;
+  }
+
+  /**
+   * A loaded bundle as the API shows it: its manifest, and {@code built_in: true} for the bundle of
+   * a built-in job type or target.
+   */
+  static Map<String, Object> view(LoadedPlugin plugin) {
+    Map<String, Object> view = view(plugin.manifest());
+    if (plugin.builtIn()) {
+      view.put("built_in", true);
+    }
+    return view;
   }
 
   static Map<String, Object> view(PluginManifest manifest) {
@@ -78,7 +89,7 @@ public final class PluginLibrary {
   public PluginManifest install(Caller caller, Path upload, boolean replace) {
     p.authorizer().requireStaff(caller);
     List<PluginManifest> before = p.store().installed();
-    PluginManifest manifest = p.store().install(upload, replace);
+    PluginManifest manifest = p.store().install(upload, replace, p.plugins().builtIns());
     p.plugins().reloadNow();
     for (PluginManifest old : before) {
       boolean gone = p.store().installed().stream().noneMatch(m -> m.id().equals(old.id()));
