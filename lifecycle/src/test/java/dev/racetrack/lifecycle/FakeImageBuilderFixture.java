@@ -13,30 +13,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Function;
 
 /**
  * A stand-in image builder on a free port: records every build request it gets and answers with a
  * successful build of an artifact that does not exist (so starting the job fails afterwards), or
- * with a failed build after {@link #failNextBuild()}. Given a function, it answers each build with
- * the artifact the function returns for the request instead.
+ * with a failed build after {@link #failNextBuild()}.
  */
 final class FakeImageBuilderFixture implements AutoCloseable {
   private final HttpServer server;
   private final List<JsonNode> requests = new CopyOnWriteArrayList<>();
   private final AtomicBoolean failNext = new AtomicBoolean();
-  private final Function<JsonNode, String> artifacts;
 
   FakeImageBuilderFixture() {
-    this(request -> "/nonexistent/fake-artifact");
-  }
-
-  /**
-   * @param artifacts the artifact ({@code image_name}) a build request gets: a directory for {@code
-   *     "output": "directory"}, an image reference for {@code "image"}
-   */
-  FakeImageBuilderFixture(Function<JsonNode, String> artifacts) {
-    this.artifacts = artifacts;
     try {
       server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     } catch (IOException e) {
@@ -61,12 +49,12 @@ final class FakeImageBuilderFixture implements AutoCloseable {
 
   private void build(HttpExchange exchange) throws IOException {
     try (exchange) {
-      JsonNode request = Json.mapper().readTree(exchange.getRequestBody());
-      requests.add(request);
+      requests.add(Json.mapper().readTree(exchange.getRequestBody()));
       Map<String, Object> result =
           failNext.getAndSet(false)
               ? Map.of("logs", "", "error", "fake build failure", "warnings", List.of())
-              : Map.of("image_name", artifacts.apply(request), "logs", "", "warnings", List.of());
+              : Map.of(
+                  "image_name", "/nonexistent/fake-artifact", "logs", "", "warnings", List.of());
       byte[] body =
           ("event: result\ndata: " + Json.mapper().writeValueAsString(result) + "\n\n")
               .getBytes(StandardCharsets.UTF_8);

@@ -34,11 +34,6 @@ final class LifecycleFixture implements AutoCloseable {
   private final Database database;
 
   LifecycleFixture(Map<String, String> extraEnv) {
-    this(extraEnv, Plugins.discover());
-  }
-
-  /** A lifecycle with exactly these plugins (job types and infrastructure targets). */
-  LifecycleFixture(Map<String, String> extraEnv, Plugins plugins) {
     postgres = PostgresFixture.start();
     try {
       dataDir = Files.createTempDirectory("lifecycle-it");
@@ -59,7 +54,7 @@ final class LifecycleFixture implements AutoCloseable {
     app =
         LifecycleApp.start(
             LifecycleConfig.fromEnv(env, AUTH_KEY, "internal-token"),
-            plugins,
+            Plugins.discover(),
             Clock.systemUTC(),
             true);
     database =

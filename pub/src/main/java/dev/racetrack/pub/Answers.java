@@ -3,11 +3,14 @@ package dev.racetrack.pub;
 import dev.racetrack.model.Json;
 import dev.racetrack.pub.exchange.PubAnswer;
 import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -28,6 +31,20 @@ final class Answers {
   }
 
   /** The body of {@link #error}: {@code {"error": message, "requestId": tracingId}}. */
+  /** The answer to a request the codec refused: 431, 414 or 400, naming what was wrong. */
+  static FullHttpResponse refusal(Throwable cause, String tracingId) {
+    if (cause instanceof TooLongHttpHeaderException) {
+      return error(431, "Request header fields too large", tracingId);
+    }
+    if (cause instanceof TooLongHttpLineException) {
+      return error(414, "Request line too long", tracingId);
+    }
+    if (cause instanceof TooLongFrameException) {
+      return error(431, "Request head too large", tracingId);
+    }
+    return error(400, "Bad request: " + cause.getMessage(), tracingId);
+  }
+
   static byte[] errorJson(String message, String tracingId) {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("error", message);

@@ -51,6 +51,22 @@ final class ConnectionTimer {
     this.period = headTimeoutNanos;
   }
 
+  /** A timer on {@code loop} (a connection's event loop), on {@link System#nanoTime}. */
+  static ConnectionTimer on(
+      java.util.concurrent.ScheduledExecutorService loop,
+      long headTimeoutNanos,
+      Runnable headExpired) {
+    return new ConnectionTimer(
+        (task, delayNanos) -> {
+          java.util.concurrent.ScheduledFuture<?> scheduled =
+              loop.schedule(task, delayNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+          return () -> scheduled.cancel(false);
+        },
+        System::nanoTime,
+        headTimeoutNanos,
+        headExpired);
+  }
+
   /** A request head is awaited from now on. */
   void awaitHead() {
     waitingHead = true;

@@ -1,11 +1,11 @@
 package dev.racetrack.pub;
 
+import dev.racetrack.pub.upstream.RawRelay;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderException;
-import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -15,13 +15,7 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.handler.codec.http.TooLongHttpHeaderException;
-import io.netty.handler.codec.http.TooLongHttpLineException;
-import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
-import java.util.ArrayDeque;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One client connection: reads one request at a time (auto-read is off; what the codec decoded
@@ -34,12 +28,6 @@ import java.util.concurrent.TimeUnit;
 final class Front extends ChannelInboundHandlerAdapter {
   static final String TRACING_HEADER = "X-Request-Tracing-Id";
 
-  /**
-   * Messages held (decoded but not yet asked for) before the connection stops reading: a few socket
-   * reads' worth, so an ordinary call never toggles reading and a fast sender is bounded.
-   */
-  private static final int MAX_HELD = 8;
-
   private final Gateway gateway;
   private final long headTimeoutNanos;
   private ChannelHandlerContext ctx;
@@ -51,14 +39,8 @@ final class Front extends ChannelInboundHandlerAdapter {
   private boolean hasBody;
   private boolean http10;
   private ConnectionTimer timer;
-  private boolean reading = true;
-  private final ArrayDeque<Object> pending = new ArrayDeque<>();
-  private boolean wanted;
-  private boolean draining;
-  private final TokenHashMemo tokenHashes = new TokenHashMemo();
-  private final RouteMemo memo = new RouteMemo();
-  private String clientAddress;
-  private boolean tls;
+  private final RequestReader reader = new RequestReader(this::dispatch);
+  private ClientConnection client;
 
   Front(Gateway gateway, long headTimeoutNanos) {
     this.gateway = gateway;
@@ -68,17 +50,9 @@ final class Front extends ChannelInboundHandlerAdapter {
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     this.ctx = ctx;
-    this.tls = ctx.pipeline().get(SslHandler.class) != null;
-    this.timer =
-        new ConnectionTimer(
-            (task, delayNanos) -> {
-              ScheduledFuture<?> scheduled =
-                  ctx.executor().schedule(task, delayNanos, TimeUnit.NANOSECONDS);
-              return () -> scheduled.cancel(false);
-            },
-            System::nanoTime,
-            headTimeoutNanos,
-            this::headTooSlow);
+    reader.attach(ctx);
+    this.client = new ClientConnection(ctx.channel());
+    this.timer = ConnectionTimer.on(ctx.executor(), headTimeoutNanos, this::headTooSlow);
   }
 
   @Override
@@ -90,20 +64,12 @@ final class Front extends ChannelInboundHandlerAdapter {
   private void awaitRequest() {
     exchange = null;
     timer.awaitHead();
-    want();
+    reader.want();
   }
 
-  /**
-   * The current call's job must start answering within {@code timeoutNanos}, else {@code expired}
-   * runs: the connection's one timer keeps this deadline too (see {@link ConnectionTimer}).
-   */
-  void callDeadline(Object call, long timeoutNanos, Runnable expired) {
-    timer.callDeadline(call, timeoutNanos, expired);
-  }
-
-  /** {@code call} needs its deadline no more. */
-  void clearCallDeadline(Object call) {
-    timer.clearCallDeadline(call);
+  /** The connection's one timer: it keeps the head deadline and the current call's deadline. */
+  ConnectionTimer timer() {
+    return timer;
   }
 
   private void headTooSlow() {
@@ -118,38 +84,7 @@ final class Front extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    pending.add(msg);
-    if (!wanted && reading && pending.size() >= MAX_HELD) {
-      reading = false; // hold the connection until the held messages are asked for
-      ctx.channel().config().setAutoRead(false);
-    }
-    drain();
-  }
-
-  /** Asks for the next message: a held one at once, else the next one read. */
-  private void want() {
-    wanted = true;
-    if (!pending.isEmpty()) {
-      drain();
-    } else if (!reading) {
-      reading = true;
-      ctx.channel().config().setAutoRead(true);
-    }
-  }
-
-  private void drain() {
-    if (draining) {
-      return; // the loop below goes on
-    }
-    draining = true;
-    try {
-      while (wanted && !pending.isEmpty()) {
-        wanted = false;
-        dispatch(pending.poll());
-      }
-    } finally {
-      draining = false;
-    }
+    reader.read(msg);
   }
 
   private void dispatch(Object msg) {
@@ -165,9 +100,7 @@ final class Front extends ChannelInboundHandlerAdapter {
   }
 
   private void begin(HttpRequest request) {
-    String incoming = request.headers().get(TRACING_HEADER);
-    tracingId =
-        incoming != null && RequestPaths.safeId(incoming) ? incoming : RequestPaths.newTracingId();
+    tracingId = RequestPaths.tracingId(request.headers().get(TRACING_HEADER));
     requestEnded = false;
     answered = false;
     http10 = request.protocolVersion().equals(HttpVersion.HTTP_1_0);
@@ -185,7 +118,7 @@ final class Front extends ChannelInboundHandlerAdapter {
     }
     if (refused != null) {
       keepAlive = false; // whatever follows is not to be read
-      start(Exchange.reply(this, refusal(refused)));
+      start(Exchange.reply(this, Answers.refusal(refused, tracingId)));
       return;
     }
     start(gateway.exchange(request, this));
@@ -194,19 +127,6 @@ final class Front extends ChannelInboundHandlerAdapter {
   private void start(Exchange next) {
     exchange = next;
     next.start(); // may end it and begin the next request: nothing may follow here
-  }
-
-  private FullHttpResponse refusal(Throwable cause) {
-    if (cause instanceof TooLongHttpHeaderException) {
-      return Answers.error(431, "Request header fields too large", tracingId);
-    }
-    if (cause instanceof TooLongHttpLineException) {
-      return Answers.error(414, "Request line too long", tracingId);
-    }
-    if (cause instanceof TooLongFrameException) {
-      return Answers.error(431, "Request head too large", tracingId);
-    }
-    return Answers.error(400, "Bad request: " + cause.getMessage(), tracingId);
   }
 
   private void body(HttpContent content) {
@@ -221,7 +141,7 @@ final class Front extends ChannelInboundHandlerAdapter {
       keepAlive = false;
       if (!answered) {
         exchange.clientGone();
-        start(Exchange.reply(this, refusal(cause)));
+        start(Exchange.reply(this, Answers.refusal(cause, tracingId)));
       } else {
         ctx.close();
       }
@@ -236,7 +156,7 @@ final class Front extends ChannelInboundHandlerAdapter {
       if (last) {
         finishIfDone();
       } else {
-        want();
+        reader.want();
       }
       return;
     }
@@ -247,27 +167,9 @@ final class Front extends ChannelInboundHandlerAdapter {
     }
   }
 
-  /** The permit-cache hash of a token presented on this connection. */
-  String tokenHash(java.util.Optional<String> token) {
-    return tokenHashes.hash(token);
-  }
-
-  /** What was worked out for this connection's last job call. */
-  RouteMemo memo() {
-    return memo;
-  }
-
-  /** The client's address as PUB forwards it (worked out once per connection). */
-  String clientAddress() {
-    if (clientAddress == null) {
-      clientAddress = Gateway.clientAddress(this);
-    }
-    return clientAddress;
-  }
-
-  /** Whether this connection came over TLS (PUB's HTTPS port). */
-  boolean tls() {
-    return tls;
+  /** What PUB keeps of this connection for its calls. */
+  ClientConnection client() {
+    return client;
   }
 
   /** The tracing id of the request being served. */
@@ -281,7 +183,7 @@ final class Front extends ChannelInboundHandlerAdapter {
 
   /** Reads the next piece of the request body. */
   void more() {
-    want();
+    reader.want();
   }
 
   boolean writable() {
@@ -292,8 +194,7 @@ final class Front extends ChannelInboundHandlerAdapter {
   void respond(FullHttpResponse response) {
     frame(response);
     answered = true;
-    ChannelFuture written = ctx.writeAndFlush(response);
-    ended(written);
+    ended(ctx.writeAndFlush(response));
   }
 
   /** The head of a job's answer (written with its first piece of body). */
@@ -320,24 +221,8 @@ final class Front extends ChannelInboundHandlerAdapter {
     answered = true;
     exchange = null;
     timer.stop();
-    reading = false;
-    ctx.channel().config().setAutoRead(false);
-    ctx.writeAndFlush(switching)
-        .addListener(
-            written -> {
-              if (!written.isSuccess()) {
-                ctx.close();
-                job.close();
-                return;
-              }
-              io.netty.channel.ChannelPipeline pipeline = ctx.pipeline();
-              pipeline.remove(io.netty.handler.codec.http.HttpServerExpectContinueHandler.class);
-              pipeline.remove(io.netty.handler.codec.http.HttpServerCodec.class);
-              pipeline.remove(this);
-              pending.forEach(ReferenceCountUtil::release);
-              pending.clear();
-              dev.racetrack.pub.upstream.RawRelay.join(ctx.channel(), job);
-            });
+    reader.stop();
+    RawRelay.handOver(ctx, switching, job, reader::releaseHeld);
   }
 
   /** The answer cannot be completed (its head is out): the connection is closed. */
@@ -365,7 +250,7 @@ final class Front extends ChannelInboundHandlerAdapter {
       return;
     }
     if (!requestEnded) {
-      want(); // the (empty) end of the request
+      reader.want(); // the (empty) end of the request
       return;
     }
     finishIfDone();
@@ -392,10 +277,8 @@ final class Front extends ChannelInboundHandlerAdapter {
       exchange.clientGone();
     }
     exchange = null;
-    tokenHashes.clear();
-    memo.clear();
-    pending.forEach(ReferenceCountUtil::release);
-    pending.clear();
+    client.clear();
+    reader.releaseHeld();
     ctx.fireChannelInactive();
   }
 
@@ -408,7 +291,7 @@ final class Front extends ChannelInboundHandlerAdapter {
       }
       hasBody = true;
       keepAlive = false;
-      start(Exchange.reply(this, refusal(cause)));
+      start(Exchange.reply(this, Answers.refusal(cause, tracingId)));
       return;
     }
     ctx.close();

@@ -7,7 +7,6 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.ArrayList;
@@ -62,7 +61,7 @@ final class Gateway {
     String tracingId = front.tracingId();
     String uri = request.uri();
     Optional<String> host = Optional.ofNullable(request.headers().get(HttpHeaderNames.HOST));
-    Optional<RouteMemo.Routed> known = front.memo().routed(uri, host);
+    Optional<RouteMemo.Routed> known = front.client().memo().routed(uri, host);
     if (known.isPresent()) { // the connection's last call went to the same target
       return jobCalls.call(request, front, known.get().route(), known.get().rest());
     }
@@ -122,7 +121,7 @@ final class Gateway {
       if (parts.length == 2 && JobCall.TOKEN_FORM.equals(parts[1])) {
         return tokenForm(request, front, parts[0], routed.hostJob().isPresent());
       }
-      front.memo().remember(request.uri(), host, new RouteMemo.Routed(routed, rest));
+      front.client().memo().remember(request.uri(), host, new RouteMemo.Routed(routed, rest));
       return jobCalls.call(request, front, routed, rest);
     }
     return Exchange.reply(front, Answers.error(404, "Not found: " + routed.path(), tracingId));
@@ -153,15 +152,8 @@ final class Gateway {
         routed.query() == null ? "" : routed.query(),
         headers,
         body,
-        clientAddress(front),
-        front.tls() ? "https" : "http");
-  }
-
-  static String clientAddress(Front front) {
-    return front.context().channel().remoteAddress() instanceof InetSocketAddress inet
-            && inet.getAddress() != null
-        ? inet.getAddress().getHostAddress()
-        : "";
+        front.client().address(),
+        front.client().scheme());
   }
 
   /** Lifecycle tells PUB that cached authorizations may be out of date. */

@@ -47,13 +47,13 @@ final class JobCall implements Exchange {
 
   @Override
   public void start() {
-    Optional<RouteMemo.Target> target = front.memo().target(rest);
+    Optional<RouteMemo.Target> target = front.client().memo().target(rest);
     if (target.isEmpty()) {
       target = checked();
       if (target.isEmpty()) {
         return; // refused
       }
-      front.memo().remember(rest, target.get());
+      front.client().memo().remember(rest, target.get());
     }
     if (target.get().jobPath().isEmpty() && HttpMethod.GET.equals(request.method())) {
       front.respond(
@@ -88,7 +88,7 @@ final class JobCall implements Exchange {
     String jobVersion = target.version();
     String jobPath = target.jobPath();
     Optional<String> token = token(request.headers(), job);
-    String key = front.memo().key(target, front.tokenHash(token));
+    String key = front.client().memo().key(target, front.client().tokenHash(token));
     Optional<CallPermit> cached = calls.authorizer().cached(key);
     if (cached.isPresent()) {
       calls.metrics().frontCall();

@@ -87,6 +87,16 @@ final class JobCalls {
     return pool;
   }
 
+  /** The meters and secret of {@code permit}'s job (looked up once per connection and permit). */
+  RouteMemo.PerJob perJob(RouteMemo memo, CallPermit permit) {
+    return memo.perJob(
+        permit,
+        p ->
+            new RouteMemo.PerJob(
+                metrics.job(p.jobName(), p.jobVersion()),
+                secrets.secret(p.jobName(), p.jobVersion())));
+  }
+
   JobCallSecrets secrets() {
     return secrets;
   }

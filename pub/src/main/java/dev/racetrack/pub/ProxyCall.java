@@ -1,25 +1,18 @@
 package dev.racetrack.pub;
 
-import dev.racetrack.pub.exchange.PubAnswer;
-import dev.racetrack.pub.exchange.PubRequest;
 import dev.racetrack.pub.upstream.UpstreamListener;
-import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.CompositeByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.concurrent.Future;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * One authorized call streamed to its job and back on the caller's event loop: the request head and
@@ -40,13 +33,9 @@ final class ProxyCall implements UpstreamListener {
   private final Target target;
   private final String tracingId;
   private final RouteMemo.PerJob job;
-  private final PubMetrics.JobMeters meters;
-  private final long started = System.nanoTime();
+  private final CallSlot slot;
   private final boolean preferAsync;
   private final boolean upgrade;
-
-  /** The client's head as it came, kept only for a call an async task may take over. */
-  private final HttpRequest original;
 
   private Channel upstream;
   private HttpResponse answerHead;
@@ -55,9 +44,7 @@ final class ProxyCall implements UpstreamListener {
   private boolean headWritten;
   private boolean waitingWritable;
   private boolean finished;
-  private boolean slotTaken;
-  private CompositeByteBuf kept;
-  private Adoption adoption;
+  private LateCall late; // with Prefer: respond-async, what an async task needs to take it over
 
   ProxyCall(JobCalls calls, Front front, HttpRequest request, CallPermit permit, Target target) {
     this.calls = calls;
@@ -66,38 +53,20 @@ final class ProxyCall implements UpstreamListener {
     this.permit = permit;
     this.target = target;
     this.tracingId = front.tracingId();
-    this.job =
-        front
-            .memo()
-            .perJob(
-                permit,
-                p ->
-                    new RouteMemo.PerJob(
-                        calls.metrics().job(p.jobName(), p.jobVersion()),
-                        calls.secrets().secret(p.jobName(), p.jobVersion())));
-    this.meters = job.meters();
+    this.job = calls.perJob(front.client().memo(), permit);
+    this.slot = new CallSlot(calls.concurrency(), permit, job.meters());
     this.preferAsync = JobRequests.prefersAsync(request.headers());
     this.upgrade = JobRequests.isWebSocketUpgrade(request);
-    this.original =
-        preferAsync
-            ? new DefaultHttpRequest(
-                request.protocolVersion(),
-                request.method(),
-                request.uri(),
-                request.headers().copy())
-            : request;
   }
 
   void start() {
-    if (!calls.concurrency().enter(permit)) {
+    if (!slot.take()) {
       finished = true;
       front.respond(JobRequests.tooBusy(permit, tracingId));
       return;
     }
-    slotTaken = true;
-    meters.started();
     if (preferAsync) {
-      kept = front.context().alloc().compositeBuffer();
+      late = new LateCall(calls, front, request);
     }
     Future<Channel> connection =
         calls.pool().acquire(front.context().channel().eventLoop(), permit.internalName(), this);
@@ -125,10 +94,11 @@ final class ProxyCall implements UpstreamListener {
                 request,
                 permit,
                 target,
-                new JobRequests.Hop(tracingId, front.clientAddress(), front.tls(), job.secret())))
+                new JobRequests.Hop(
+                    tracingId, front.client().address(), front.client().tls(), job.secret())))
         .addListener(this::written);
     Duration timeout = permit.callTimeout().orElse(calls.defaultCallTimeout());
-    front.callDeadline(this, timeout.toNanos(), () -> timedOut(timeout));
+    front.timer().callDeadline(this, timeout.toNanos(), () -> timedOut(timeout));
     front.more();
   }
 
@@ -144,7 +114,9 @@ final class ProxyCall implements UpstreamListener {
       content.release();
       return;
     }
-    keep(content);
+    if (late != null) {
+      late.keep(content);
+    }
     if (content instanceof LastHttpContent) {
       requestSent = true;
       upstream.writeAndFlush(content).addListener(this::written);
@@ -157,19 +129,6 @@ final class ProxyCall implements UpstreamListener {
     } else {
       waitingWritable = true;
     }
-  }
-
-  /** With {@code Prefer: respond-async} the body is kept (bounded) to hand the call over later. */
-  private void keep(HttpContent content) {
-    if (kept == null) {
-      return;
-    }
-    if (kept.readableBytes() + (long) content.content().readableBytes() > calls.maxBody()) {
-      kept.release();
-      kept = null;
-      return;
-    }
-    kept.addComponent(true, content.content().retainedDuplicate());
   }
 
   @Override
@@ -193,13 +152,13 @@ final class ProxyCall implements UpstreamListener {
         switchProtocols(head);
         return;
       }
-      if (head.status().codeClass() == io.netty.handler.codec.http.HttpStatusClass.INFORMATIONAL) {
+      if (head.status().codeClass() == HttpStatusClass.INFORMATIONAL) {
         return; // an interim answer (100 Continue): the real one follows
       }
-      cancelDeadline();
+      front.timer().clearCallDeadline(this);
       upstreamKeepAlive = HttpUtil.isKeepAlive(head);
-      if (adoption != null) {
-        adoption.head(head); // as the job sent it (the client's head is made from it in place)
+      if (adopted()) {
+        late.head(head); // as the job sent it (the client's head is made from it in place)
       }
       answerHead = JobRequests.forClient(head, request, permit, target, calls.answerHeaders());
     }
@@ -211,8 +170,8 @@ final class ProxyCall implements UpstreamListener {
       failed(content.decoderResult().cause());
       return;
     }
-    if (adoption != null) {
-      if (adoption.body(content, calls.maxBody())) {
+    if (adopted()) {
+      if (late.body(content)) {
         releaseUpstream();
       }
       return;
@@ -242,7 +201,7 @@ final class ProxyCall implements UpstreamListener {
    * their HTTP handlers and relay bytes both ways until either side closes.
    */
   private void switchProtocols(HttpResponse head) {
-    cancelDeadline();
+    front.timer().clearCallDeadline(this);
     finish(101);
     Channel job = upstream;
     calls.pool().detach(job);
@@ -250,35 +209,29 @@ final class ProxyCall implements UpstreamListener {
   }
 
   private void finish(int status) {
+    end();
+    slot.done(status);
+  }
+
+  /** The call ends: no deadline, no kept request, its place among the job's calls given back. */
+  private void end() {
     finished = true;
-    cancelDeadline();
-    if (kept != null) {
-      kept.release();
-      kept = null;
+    front.timer().clearCallDeadline(this);
+    if (late != null) {
+      late.release();
     }
-    if (slotTaken) {
-      slotTaken = false;
-      calls.concurrency().leave(permit);
-    }
-    meters.done(status, System.nanoTime() - started);
+    slot.giveBack();
   }
 
   private void releaseUpstream() {
-    if (upstreamKeepAlive && requestSent) {
-      calls.pool().release(upstream);
-    } else {
-      calls.pool().discard(upstream);
-    }
+    calls.pool().giveBack(upstream, upstreamKeepAlive && requestSent);
   }
 
   @Override
   public void failed(Throwable cause) {
-    if (adoption != null) {
-      adoption.failed(cause);
-      adoption = null;
-      if (upstream != null) {
-        calls.pool().discard(upstream);
-      }
+    if (adopted()) {
+      late.failed(cause);
+      discardUpstream();
       return;
     }
     if (finished) {
@@ -286,9 +239,7 @@ final class ProxyCall implements UpstreamListener {
     }
     PubMetrics.ProxyFailure kind = ProxyFailures.failure(cause);
     calls.metrics().proxyError(kind);
-    if (upstream != null) {
-      calls.pool().discard(upstream);
-    }
+    discardUpstream();
     if (headWritten) {
       finish(answerHead.status().code());
       front.abort();
@@ -297,137 +248,49 @@ final class ProxyCall implements UpstreamListener {
     if (kind == PubMetrics.ProxyFailure.CONNECTION_REFUSED) {
       calls.cache().invalidateJob(permit.jobName()); // the job moved or stopped: ask lifecycle next
     }
-    int status = kind == PubMetrics.ProxyFailure.TIMEOUT ? 504 : 502;
-    finish(status);
-    front.respond(
-        Answers.proxyError(
-            status, "Reverse proxy error: " + ProxyFailures.cause(cause), permit, tracingId));
+    FullHttpResponse answer = ProxyFailures.answer(kind, cause, permit, tracingId);
+    finish(answer.status().code());
+    front.respond(answer);
   }
 
   private void timedOut(Duration timeout) {
     if (finished || answerHead != null) {
       return;
     }
-    String limit =
-        "job "
-            + permit.jobName()
-            + " "
-            + permit.jobVersion()
-            + " did not answer within its call_timeout of "
-            + JobRequests.describe(timeout);
-    if (preferAsync && requestSent && kept != null) {
-      adopt(limit);
+    String limit = ProxyFailures.timeout(permit, timeout);
+    if (late != null && requestSent && late.adoptable()) {
+      late.adopt(permit, target, () -> tooLate(limit)); // or 504 if no task takes it
+      finish(202);
       return;
     }
-    calls.metrics().proxyError(PubMetrics.ProxyFailure.TIMEOUT);
-    if (upstream != null) {
-      calls.pool().discard(upstream);
-    }
     finish(504);
+    tooLate(limit);
+  }
+
+  /** 504: the job did not start answering within its call timeout. */
+  private void tooLate(String limit) {
+    calls.metrics().proxyError(PubMetrics.ProxyFailure.TIMEOUT);
+    discardUpstream();
     front.respond(Answers.proxyError(504, limit, permit, tracingId));
   }
 
-  /** The call outlived its timeout and the caller prefers an async task: hand it over. */
-  private void adopt(String limit) {
-    adoption = new Adoption();
-    byte[] body = ByteBufUtil.getBytes(kept);
-    PubRequest pubRequest = Gateway.pubRequest(original, front, target.routed(), body);
-    finish(202);
-    CompletableFuture<PubAnswer> task;
-    try {
-      task =
-          calls
-              .async()
-              .adopt(
-                  permit.jobName(),
-                  permit.jobVersion(),
-                  target.jobPath(),
-                  pubRequest,
-                  adoption.answer);
-    } catch (RuntimeException e) {
-      task = CompletableFuture.failedFuture(e);
+  private void discardUpstream() {
+    if (upstream != null) {
+      calls.pool().discard(upstream);
     }
-    task.whenComplete(
-        (accepted, failure) ->
-            front
-                .context()
-                .executor()
-                .execute(
-                    () -> {
-                      if (failure == null) {
-                        front.respond(Answers.of(accepted));
-                        return;
-                      }
-                      adoption = null;
-                      if (upstream != null) {
-                        calls.pool().discard(upstream);
-                      }
-                      calls.metrics().proxyError(PubMetrics.ProxyFailure.TIMEOUT);
-                      front.respond(Answers.proxyError(504, limit, permit, tracingId));
-                    }));
   }
 
-  private void cancelDeadline() {
-    front.clearCallDeadline(this);
+  private boolean adopted() {
+    return late != null && late.adopted();
   }
 
   /** The client went away: the call is dropped (unless an async task took it over). */
   void clientGone() {
-    if (adoption != null || finished) {
+    if (adopted() || finished) {
       return;
     }
     calls.metrics().proxyError(PubMetrics.ProxyFailure.CANCELED);
-    if (upstream != null) {
-      calls.pool().discard(upstream);
-    }
-    finished = true;
-    cancelDeadline();
-    if (kept != null) {
-      kept.release();
-      kept = null;
-    }
-    if (slotTaken) {
-      slotTaken = false;
-      calls.concurrency().leave(permit);
-    }
-  }
-
-  /** A call an async task took over: the job's answer is collected whole for it. */
-  private static final class Adoption {
-    private final CompletableFuture<PubAnswer> answer = new CompletableFuture<>();
-    private final List<Map.Entry<String, String>> headers = new ArrayList<>();
-    private final java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
-    private int status = 502;
-
-    void head(HttpResponse head) {
-      status = head.status().code();
-      head.headers().forEach(headers::add);
-    }
-
-    /** Adds a piece; true when the answer is complete. */
-    boolean body(HttpContent content, long limit) {
-      try {
-        if (body.size() + (long) content.content().readableBytes() > limit) {
-          answer.completeExceptionally(
-              new IllegalStateException("the job's answer is larger than " + limit + " bytes"));
-          return true;
-        }
-        content.content().readBytes(body, content.content().readableBytes());
-      } catch (java.io.IOException e) {
-        answer.completeExceptionally(e);
-        return true;
-      } finally {
-        content.release();
-      }
-      if (content instanceof LastHttpContent) {
-        answer.complete(new PubAnswer(status, headers, body.toByteArray()));
-        return true;
-      }
-      return false;
-    }
-
-    void failed(Throwable cause) {
-      answer.completeExceptionally(cause);
-    }
+    discardUpstream();
+    end();
   }
 }

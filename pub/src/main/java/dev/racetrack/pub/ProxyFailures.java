@@ -19,6 +19,23 @@ final class ProxyFailures {
     return root;
   }
 
+  /** What a 504 says: which job did not start answering within which call timeout. */
+  static String timeout(CallPermit permit, java.time.Duration timeout) {
+    return "job "
+        + permit.jobName()
+        + " "
+        + permit.jobVersion()
+        + " did not answer within its call_timeout of "
+        + JobRequests.describe(timeout);
+  }
+
+  /** PUB's answer to a call that failed before the job's answer began: 504 or 502. */
+  static io.netty.handler.codec.http.FullHttpResponse answer(
+      PubMetrics.ProxyFailure kind, Throwable cause, CallPermit permit, String tracingId) {
+    int status = kind == PubMetrics.ProxyFailure.TIMEOUT ? 504 : 502;
+    return Answers.proxyError(status, "Reverse proxy error: " + cause(cause), permit, tracingId);
+  }
+
   /** The kind of a failed call to a job. */
   static PubMetrics.ProxyFailure failure(Throwable failure) {
     Throwable root = rootCause(failure);

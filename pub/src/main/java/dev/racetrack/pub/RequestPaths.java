@@ -17,6 +17,11 @@ final class RequestPaths {
     return SAFE_ID.matcher(id).matches();
   }
 
+  /** The client's tracing id when it may be kept ({@code incoming} may be null), else a new one. */
+  static String tracingId(String incoming) {
+    return incoming != null && safeId(incoming) ? incoming : newTracingId();
+  }
+
   /**
    * A random (version 4) UUID for a call without one. Tracing ids must be unique, not secret, so a
    * fast non-cryptographic generator does.

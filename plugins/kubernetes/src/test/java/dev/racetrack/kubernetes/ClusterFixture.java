@@ -39,7 +39,7 @@ import java.util.regex.Pattern;
  * kubelet: for every Deployment whose pods of the current template do not exist yet it creates
  * them, ready or failing as the test chose for that job, with the Warning events a kubelet or
  * scheduler would emit. It also serves pod logs and records every API request the target makes.
- * Public (in this module's test jar) for lifecycle's tests, which run the target through {@link
+ * Public (in this module's test jar) for the server's tests, which run the target through {@link
  * #plugin()}.
  */
 public final class ClusterFixture implements AutoCloseable {

@@ -5,6 +5,9 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
 
 /**
  * Relays bytes one way after a protocol switch (a websocket upgrade): what {@code peer} cannot take
@@ -49,6 +52,31 @@ public final class RawRelay extends ChannelInboundHandlerAdapter {
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     ctx.close();
+  }
+
+  /**
+   * Writes the job's 101 {@code switching} on the client's connection ({@code client} is the
+   * context of the client's HTTP handler), then drops the client's HTTP handlers ({@code dropHeld}
+   * lets go of what they still hold) and joins it with {@code job}'s connection.
+   */
+  public static void handOver(
+      ChannelHandlerContext client, Object switching, Channel job, Runnable dropHeld) {
+    client
+        .writeAndFlush(switching)
+        .addListener(
+            written -> {
+              if (!written.isSuccess()) {
+                client.close();
+                job.close();
+                return;
+              }
+              ChannelPipeline pipeline = client.pipeline();
+              pipeline.remove(HttpServerExpectContinueHandler.class);
+              pipeline.remove(HttpServerCodec.class);
+              pipeline.remove(client.handler());
+              dropHeld.run();
+              join(client.channel(), job);
+            });
   }
 
   /** Joins two channels whose HTTP handlers are removed: bytes flow both ways. */

@@ -243,4 +243,13 @@ public final class UpstreamPool {
     }
     channel.close();
   }
+
+  /** Gives {@code channel} back: to the pool when it may carry another call, else closed. */
+  public void giveBack(Channel channel, boolean reusable) {
+    if (reusable) {
+      release(channel);
+    } else {
+      discard(channel);
+    }
+  }
 }
