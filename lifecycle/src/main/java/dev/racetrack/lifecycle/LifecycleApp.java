@@ -88,7 +88,6 @@ import dev.racetrack.model.auth.JobCallSecrets;
 import dev.racetrack.model.config.EnvReader;
 import dev.racetrack.model.manifest.ManifestValidator;
 import dev.racetrack.model.manifest.ResourcePolicy;
-import dev.racetrack.spi.ArtifactStore;
 import dev.racetrack.spi.BuiltInBundles;
 import dev.racetrack.spi.InfrastructurePlugin;
 import dev.racetrack.spi.InfrastructureTarget;
@@ -159,7 +158,7 @@ public final class LifecycleApp implements AutoCloseable {
             new PluginBundle.Limits(maxPluginBytes, maxPluginBytes * 4, 10_000),
             clock);
     // the built-in job types and targets become bundles on a fresh plugins directory (§8)
-    new BuiltInBundles(pluginStore, plugins.builtIns(), LifecycleMain.version(), clock).install();
+    new BuiltInBundles(pluginStore, plugins.builtIns(), LifecycleConfig.platformVersion(), clock).install();
     plugins.watch(pluginStore, Set.of("lifecycle"), Duration.ofSeconds(1));
     resources.add(plugins);
     // targets from bundles installed later are created on their first use, without a restart

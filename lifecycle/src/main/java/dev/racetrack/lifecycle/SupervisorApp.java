@@ -5,6 +5,7 @@ import dev.racetrack.http.Metrics;
 import dev.racetrack.http.Routes;
 import dev.racetrack.lifecycle.asynccall.AsyncCallRepository;
 import dev.racetrack.lifecycle.database.Database;
+import dev.racetrack.lifecycle.deployment.DeploymentRepository;
 import dev.racetrack.lifecycle.imageregistry.ImagesInUseRepository;
 import dev.racetrack.lifecycle.imageregistry.RegistryCleaner;
 import dev.racetrack.lifecycle.imageregistry.RegistryClient;
@@ -12,9 +13,7 @@ import dev.racetrack.lifecycle.imageregistry.RegistryConfig;
 import dev.racetrack.lifecycle.infra.Targets;
 import dev.racetrack.lifecycle.job.JobRepository;
 import dev.racetrack.lifecycle.job.JobUrls;
-import dev.racetrack.lifecycle.deployment.DeploymentRepository;
 import dev.racetrack.lifecycle.supervisor.Cleanup;
-import dev.racetrack.spi.ArtifactStore;
 import dev.racetrack.lifecycle.supervisor.JobStatusSync;
 import dev.racetrack.lifecycle.supervisor.PrometheusTargets;
 import dev.racetrack.lifecycle.supervisor.Reconciler;
@@ -22,6 +21,7 @@ import dev.racetrack.lifecycle.supervisor.StartupReconciler;
 import dev.racetrack.lifecycle.supervisor.Supervisor;
 import dev.racetrack.model.config.EnvReader;
 import dev.racetrack.model.error.ValidationException;
+import dev.racetrack.spi.ArtifactStore;
 import dev.racetrack.spi.PluginBundle;
 import dev.racetrack.spi.PluginStore;
 import dev.racetrack.spi.Plugins;
@@ -43,7 +43,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The supervisor as its own process (the {@code supervisor} image, {@link SupervisorMain}): job
+ * The supervisor as its own process (the {@code supervisor} image, {@code main.SupervisorMain}): job
  * status sync against the infrastructure targets, the Prometheus target list, the hourly clean-up
  * and the registry clean, on lifecycle's database, with {@code /live} and {@code /ready} (ready
  * once the database answers and a first status sync has run) and {@code /metrics} on {@code

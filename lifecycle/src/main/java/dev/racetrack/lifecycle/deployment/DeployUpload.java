@@ -1,5 +1,6 @@
 package dev.racetrack.lifecycle.deployment;
 
+import dev.racetrack.lifecycle.job.BuildContexts;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;

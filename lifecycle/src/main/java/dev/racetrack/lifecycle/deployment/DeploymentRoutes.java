@@ -1,5 +1,6 @@
 package dev.racetrack.lifecycle.deployment;
 
+import dev.racetrack.lifecycle.job.BuildContexts;
 import dev.racetrack.http.RouteTable;
 import dev.racetrack.http.Routes;
 import dev.racetrack.lifecycle.auth.RequestAuth;
@@ -7,8 +8,8 @@ import dev.racetrack.model.error.ValidationException;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Optional;

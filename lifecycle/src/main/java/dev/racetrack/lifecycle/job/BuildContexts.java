@@ -97,7 +97,7 @@ public final class BuildContexts {
       }
       return Optional.of(copy);
     } catch (IOException | RuntimeException e) {
-      DeployUpload.deleteQuietly(copy);
+      deleteQuietly(copy);
       throw new UncheckedIOException(
           "cannot read the kept build context of " + name + " v" + version + ": " + e.getMessage(),
           new IOException(e));
@@ -110,6 +110,14 @@ public final class BuildContexts {
       Files.deleteIfExists(legacyFile(name, version));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void deleteQuietly(Path file) {
+    try {
+      Files.deleteIfExists(file);
+    } catch (IOException e) {
+      // a stray upload copy is cleared at the next start (clearUploads)
     }
   }
 }

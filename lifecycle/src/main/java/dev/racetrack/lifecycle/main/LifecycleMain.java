@@ -2,7 +2,6 @@ package dev.racetrack.lifecycle.main;
 
 import dev.racetrack.lifecycle.LifecycleApp;
 import dev.racetrack.lifecycle.LifecycleConfig;
-import dev.racetrack.lifecycle.SupervisorMain;
 import dev.racetrack.lifecycle.admin.AdminCommands;
 import dev.racetrack.lifecycle.admin.AdminContext;
 import dev.racetrack.model.config.EnvReader;

@@ -75,7 +75,7 @@ class PlatformImagesIT {
     List<String> supervisorEntrypoint = new ArrayList<>();
     supervisor.path("Entrypoint").forEach(e -> supervisorEntrypoint.add(e.asText()));
     assertThat(supervisorEntrypoint)
-        .contains("java", "dev.racetrack.lifecycle.SupervisorMain")
+        .contains("java", "dev.racetrack.lifecycle.main.SupervisorMain")
         .doesNotContain("dev.racetrack.lifecycle.main.LifecycleMain");
     assertThat(supervisor.path("Labels").path("dev.racetrack.component").asText())
         .isEqualTo("supervisor");

@@ -1,5 +1,7 @@
-package dev.racetrack.lifecycle;
+package dev.racetrack.lifecycle.main;
 
+import dev.racetrack.lifecycle.LifecycleConfig;
+import dev.racetrack.lifecycle.SupervisorApp;
 import dev.racetrack.model.config.EnvReader;
 import dev.racetrack.spi.Plugins;
 import java.time.Clock;
