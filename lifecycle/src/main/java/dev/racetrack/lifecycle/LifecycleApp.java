@@ -158,7 +158,8 @@ public final class LifecycleApp implements AutoCloseable {
             new PluginBundle.Limits(maxPluginBytes, maxPluginBytes * 4, 10_000),
             clock);
     // the built-in job types and targets become bundles on a fresh plugins directory (§8)
-    new BuiltInBundles(pluginStore, plugins.builtIns(), LifecycleConfig.platformVersion(), clock).install();
+    new BuiltInBundles(pluginStore, plugins.builtIns(), LifecycleConfig.platformVersion(), clock)
+        .install();
     plugins.watch(pluginStore, Set.of("lifecycle"), Duration.ofSeconds(1));
     resources.add(plugins);
     // targets from bundles installed later are created on their first use, without a restart
@@ -321,7 +322,8 @@ public final class LifecycleApp implements AutoCloseable {
                 database,
                 LifecycleConfig.platformVersion(),
                 config.externalPubUrl(),
-                config.externalLifecycleUrl()),
+                config.externalLifecycleUrl(),
+                new EnvReader(config.env()).optional("EXTERNAL_GRAFANA_URL")),
             userRoutes,
             new TokenRoutes(
                 new TokenRegeneration(jdbi, tokens, issuer, authorizer, audit, gateway),

@@ -43,10 +43,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The supervisor as its own process (the {@code supervisor} image, {@code main.SupervisorMain}): job
- * status sync against the infrastructure targets, the Prometheus target list, the hourly clean-up
- * and the registry clean, on lifecycle's database, with {@code /live} and {@code /ready} (ready
- * once the database answers and a first status sync has run) and {@code /metrics} on {@code
+ * The supervisor as its own process (the {@code supervisor} image, {@code main.SupervisorMain}):
+ * job status sync against the infrastructure targets, the Prometheus target list, the hourly
+ * clean-up and the registry clean, on lifecycle's database, with {@code /live} and {@code /ready}
+ * (ready once the database answers and a first status sync has run) and {@code /metrics} on {@code
  * SUPERVISOR_PORT}. Lifecycle then runs with {@code SUPERVISOR_EMBEDDED=false}; it keeps the
  * start-up cleanup of interrupted deployments and the reprovisioning of lost jobs, which act on the
  * deployments it runs. Also the composition of the loop for the all-in-one lifecycle.

@@ -40,7 +40,10 @@ class LifecycleApiIT {
 
   @BeforeAll
   void start() {
-    lifecycle = new LifecycleFixture(Map.of("MAX_BUILD_CONTEXT_MB", "1"));
+    lifecycle =
+        new LifecycleFixture(
+            Map.of(
+                "MAX_BUILD_CONTEXT_MB", "1", "EXTERNAL_GRAFANA_URL", "http://grafana.test:3000"));
     admin = lifecycle.adminToken();
   }
 
@@ -70,6 +73,7 @@ class LifecycleApiIT {
       JsonNode info = json(lifecycle.get(base + "/api/v1/info", null).body());
       assertThat(info.path("service").asText()).isEqualTo("lifecycle");
       assertThat(info.path("external_pub_url").asText()).endsWith("/pub");
+      assertThat(info.path("grafana_url").asText()).isEqualTo("http://grafana.test:3000");
     }
     assertThat(lifecycle.get("/metrics", null).body()).contains("commons_requests_started_total");
   }

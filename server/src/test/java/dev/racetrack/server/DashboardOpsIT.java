@@ -214,6 +214,14 @@ class DashboardOpsIT {
     assertThat(admin.locator("article.doc")).isVisible();
     admin.goBack();
 
+    // the admin action button reaches lifecycle's run endpoint; a template job type has none
+    admin
+        .locator("tr[data-plugin='shell']")
+        .getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Run action of shell"))
+        .click();
+    assertThat(admin.locator("body")).containsText("has no admin action");
+    admin.navigate(platform.dashboard("/admin/plugins"));
+
     admin
         .locator("tr[data-plugin='shell']")
         .locator("a.danger")

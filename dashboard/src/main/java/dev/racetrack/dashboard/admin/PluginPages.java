@@ -22,8 +22,8 @@ import org.commonmark.renderer.html.HtmlRenderer;
 /**
  * Plugins in the administration panel (staff only; lifecycle checks every call too): the installed
  * plugins with their version, category and components, a plugin's docs, install by upload (with
- * "replace on upload") and uninstall after a confirmation naming the plugin. Uses only lifecycle's
- * plugin list, upload, delete and docs endpoints.
+ * "replace on upload"), a plugin's admin action with its result, and uninstall after a confirmation
+ * naming the plugin. Uses lifecycle's plugin list, upload, run, delete and docs endpoints.
  */
 public final class PluginPages implements PageRoutes {
   private final Web web;
@@ -40,26 +40,45 @@ public final class PluginPages implements PageRoutes {
     routes.get(Web.BASE + "/admin/plugins", this::list);
     routes.post(Web.BASE + "/admin/plugins/upload", this::upload);
     routes.get(Web.BASE + "/admin/plugins/{name}/docs", this::docs);
+    routes.post(Web.BASE + "/admin/plugins/{name}/run", this::run);
     routes.get(Web.BASE + "/admin/plugins/{name}/{version}/delete", this::confirmDelete);
     routes.post(Web.BASE + "/admin/plugins/{name}/{version}/delete", this::delete);
   }
 
   private void list(Context ctx) {
     Login login = AdminRoutes.staff(web, ctx);
+    render(
+        ctx,
+        login,
+        Web.query(ctx, "installed")
+            .map(p -> "Installed " + p + ".")
+            .or(() -> Web.query(ctx, "uninstalled").map(p -> "Uninstalled " + p + "."))
+            .orElse(""));
+  }
+
+  private void render(Context ctx, Login login, String message) {
     JsonNode plugins = web.lifecycle().get(login.token(), "/api/v1/plugin");
     web.render(
         ctx,
         "admin_plugins.jte",
         "Plugins",
         "admin",
-        Map.of(
-            "plugins",
-            plugins,
-            "message",
-            Web.query(ctx, "installed")
-                .map(p -> "Installed " + p + ".")
-                .or(() -> Web.query(ctx, "uninstalled").map(p -> "Uninstalled " + p + "."))
-                .orElse("")));
+        Map.of("plugins", plugins, "message", message));
+  }
+
+  /** Runs a plugin's admin action and shows what it answered (as text, escaped by the page). */
+  private void run(Context ctx) {
+    Login login = AdminRoutes.staff(web, ctx);
+    String name = ctx.pathParam("name");
+    JsonNode result =
+        web.lifecycle().post(login.token(), "/api/v1/plugin/" + seg(name) + "/run", Map.of());
+    render(
+        ctx,
+        login,
+        "Admin action of "
+            + name
+            + ": "
+            + (result.isTextual() ? result.asText() : result.toString()));
   }
 
   private void upload(Context ctx) {

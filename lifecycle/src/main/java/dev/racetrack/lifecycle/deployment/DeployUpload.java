@@ -1,10 +1,10 @@
 package dev.racetrack.lifecycle.deployment;
 
-import dev.racetrack.lifecycle.job.BuildContexts;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.racetrack.lifecycle.job.BuildContexts;
 import dev.racetrack.model.DeployRequest;
 import dev.racetrack.model.Json;
 import dev.racetrack.model.archive.BuildContext;

@@ -1,9 +1,9 @@
 package dev.racetrack.lifecycle.deployment;
 
-import dev.racetrack.lifecycle.job.BuildContexts;
 import dev.racetrack.http.RouteTable;
 import dev.racetrack.http.Routes;
 import dev.racetrack.lifecycle.auth.RequestAuth;
+import dev.racetrack.lifecycle.job.BuildContexts;
 import dev.racetrack.model.error.ValidationException;
 import io.javalin.http.Context;
 import java.io.IOException;

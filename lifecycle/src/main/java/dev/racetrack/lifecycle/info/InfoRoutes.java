@@ -6,6 +6,7 @@ import dev.racetrack.lifecycle.database.Database;
 import io.javalin.http.Context;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /** Probes and platform info without authentication (§3.2). */
 public final class InfoRoutes implements Routes {
@@ -15,7 +16,15 @@ public final class InfoRoutes implements Routes {
   private final Map<String, Object> info;
   private final String version;
 
-  public InfoRoutes(Database database, String version, String externalPubUrl, String lifecycleUrl) {
+  /**
+   * @param grafanaUrl Grafana's external address ({@code EXTERNAL_GRAFANA_URL}), if there is one
+   */
+  public InfoRoutes(
+      Database database,
+      String version,
+      String externalPubUrl,
+      String lifecycleUrl,
+      Optional<String> grafanaUrl) {
     this.database = database;
     this.version = version;
     Map<String, Object> body = new LinkedHashMap<>();
@@ -25,7 +34,7 @@ public final class InfoRoutes implements Routes {
     body.put("auth_required", true);
     body.put("external_pub_url", externalPubUrl);
     body.put("lifecycle_url", lifecycleUrl);
-    body.put("grafana_url", null);
+    body.put("grafana_url", grafanaUrl.orElse(null));
     this.info = body;
   }
 

@@ -3,6 +3,7 @@ package dev.racetrack.lifecycle.deployment;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.racetrack.lifecycle.job.BuildContexts;
 import dev.racetrack.model.error.PayloadTooLargeException;
 import dev.racetrack.model.error.ValidationException;
 import java.io.ByteArrayInputStream;

@@ -1,4 +1,4 @@
-package dev.racetrack.lifecycle.deployment;
+package dev.racetrack.lifecycle.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
