@@ -90,7 +90,7 @@ final class ProxyCall implements UpstreamListener {
       kept = front.context().alloc().compositeBuffer();
     }
     Future<Channel> connection =
-        calls.pool().acquire(front.context().channel().eventLoop(), permit.internalName(), this);
+        calls.pool().acquire(front.context().channel().eventLoop(), permit.upstream(), this);
     if (connection.isDone()) {
       connected(connection);
     } else {
