@@ -87,6 +87,12 @@ class DockerPlatformRestartIT {
     } finally {
       if (docker != null) {
         containers("").forEach(c -> docker.removeContainerCmd(c.getId()).withForce(true).exec());
+        // the images the target pulled to run the jobs
+        docker
+            .listImagesCmd()
+            .withReferenceFilter(env.registry() + "/rt-cont-it/*/*")
+            .exec()
+            .forEach(i -> docker.removeImageCmd(i.getId()).withForce(true).exec());
         docker.close();
       }
     }
