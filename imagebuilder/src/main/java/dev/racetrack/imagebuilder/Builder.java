@@ -215,6 +215,9 @@ public final class Builder {
       labels.put("racetrack.job.version", manifest.version());
       labels.put("racetrack.job.owner", String.valueOf(manifest.ownerEmail()));
       labels.put("racetrack.job.type", jobType.key());
+      if (!request.deployer().isEmpty()) {
+        labels.put(ContainerBuilds.DEPLOYER_LABEL, request.deployer());
+      }
       labels.put("racetrack.git.ref", source.revision());
       labels.put("racetrack.platform.version", platformVersion);
       return images.build(

@@ -33,6 +33,9 @@ import java.util.function.Function;
  * digest; a {@code docker-image} job is pulled and pinned to its digest (nothing is built).
  */
 final class ContainerBuilds {
+  /** The image label naming who deployed the job (a username, or {@code ESC: name}). */
+  static final String DEPLOYER_LABEL = "racetrack.job.deployer";
+
   private static final Set<String> HANDLED =
       Set.of(ContainerJobTypes.Dockerfile.NAME, ContainerJobTypes.PrebuiltImage.NAME);
   private static final long BUILD_MINUTES = 30;
@@ -90,7 +93,7 @@ final class ContainerBuilds {
     DockerConfig.Registry registry = registry();
     String repository =
         registry.address() + "/" + config.registryNamespace() + "/job-template/" + manifest.name();
-    Map<String, String> labels = labels(manifest);
+    Map<String, String> labels = labels(manifest, request);
     labels.put("racetrack.job.type", jobType.key());
     return withDocker(
         docker ->
@@ -185,7 +188,7 @@ final class ContainerBuilds {
             request.tag(),
             request.buildFlags().contains("--no-cache"),
             manifest.buildEnv(),
-            labels(manifest)),
+            labels(manifest, request)),
         progress);
   }
 
@@ -241,10 +244,13 @@ final class ContainerBuilds {
     return pinned;
   }
 
-  private static Map<String, String> labels(Manifest manifest) {
+  private static Map<String, String> labels(Manifest manifest, BuildRequest request) {
     Map<String, String> labels = new TreeMap<>();
     labels.put("racetrack.job.name", manifest.name());
     labels.put("racetrack.job.version", manifest.version());
+    if (!request.deployer().isEmpty()) {
+      labels.put(DEPLOYER_LABEL, request.deployer());
+    }
     return labels;
   }
 }

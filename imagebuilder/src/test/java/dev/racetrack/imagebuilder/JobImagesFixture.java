@@ -41,6 +41,7 @@ import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
  */
 final class JobImagesFixture implements AutoCloseable {
   static final String NAMESPACE = "jobimages-test";
+  static final String DEPLOYER = "alice";
   static final Path SAMPLES = Path.of("..", "samples").toAbsolutePath().normalize();
 
   final Path tmp;
@@ -113,7 +114,8 @@ final class JobImagesFixture implements AutoCloseable {
                 secrets,
                 "t" + builds,
                 List.of(),
-                BuildRequest.Output.IMAGE),
+                BuildRequest.Output.IMAGE,
+                DEPLOYER),
             new BuildProgress() {
               @Override
               public void phase(String phase) {

@@ -50,7 +50,11 @@ class JobImagesIT {
     assertThat(config.at("/config/Labels/racetrack.job.version").asText()).isEqualTo("0.0.1");
     assertThat(config.at("/config/Labels/racetrack.platform.version").asText())
         .isEqualTo("test-version");
-    assertThat(config.at("/config/Labels/org.opencontainers.image.revision").asText()).isNotBlank();
+    assertThat(config.at("/config/Labels/racetrack.job.deployer").asText())
+        .isEqualTo(JobImagesFixture.DEPLOYER);
+    assertThat(config.at("/config/Labels/racetrack.git.ref").asText()).isNotBlank();
+    assertThat(config.at("/config/Labels/org.opencontainers.image.revision").asText())
+        .isEqualTo(config.at("/config/Labels/racetrack.git.ref").asText());
     assertThat(images.callPerform(image, "python-adder")).isEqualTo("3");
   }
 

@@ -89,6 +89,9 @@ class SecurityIT {
 
     String first = id(deploy(bob, "bobs-job", "1.0.0", false, Map.of()));
     awaitFinished(first); // built, then fails to start: the fake artifact does not exist
+    assertThat(lastBuild().path("deployer").asText())
+        .as("the image builder is told who deploys (the image's deployer label)")
+        .isEqualTo("bob@example.com");
 
     assertThat(permissionsOf("bob@example.com"))
         .contains("deploy_job/bobs-job", "delete_job/bobs-job");

@@ -11,6 +11,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
@@ -170,7 +172,20 @@ final class LifecycleClient {
                 ? Optional.of(Duration.ofSeconds(timeout.asLong()))
                 : Optional.empty(),
             Math.max(0, job.path("max_concurrency").asInt(0)),
-            Math.max(0, job.path("max_concurrency_queue").asInt(0))));
+            Math.max(0, job.path("max_concurrency_queue").asInt(0)),
+            replicas(job.path("replica_internal_names"))));
+  }
+
+  /** The replicas' addresses lifecycle names (textual entries only). */
+  private static List<String> replicas(JsonNode names) {
+    List<String> replicas = new ArrayList<>();
+    names.forEach(
+        n -> {
+          if (n.isTextual() && !n.asText().isEmpty()) {
+            replicas.add(n.asText());
+          }
+        });
+    return replicas;
   }
 
   private static Optional<String> errorOf(String body) {

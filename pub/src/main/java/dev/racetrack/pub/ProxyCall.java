@@ -69,7 +69,7 @@ final class ProxyCall implements UpstreamListener {
       late = new LateCall(calls, front, request);
     }
     Future<Channel> connection =
-        calls.pool().acquire(front.context().channel().eventLoop(), permit.internalName(), this);
+        calls.pool().acquire(front.context().channel().eventLoop(), permit.upstream(), this);
     if (connection.isDone()) {
       connected(connection);
     } else {

@@ -55,7 +55,8 @@ final class BuildStep {
             task.secrets().buildEnv(),
             TAG.format(clock.instant()),
             task.buildFlags(),
-            output);
+            output,
+            task.caller().username());
     BuildResult result =
         imageBuilder.build(
             request,

@@ -66,6 +66,9 @@ public final class GatewayRoutes implements Routes {
     permit.put("name", job.name());
     permit.put("version", job.version());
     permit.put("internal_name", job.internalName());
+    if (job.replicaInternalNames().size() > 1) {
+      permit.put("replica_internal_names", job.replicaInternalNames());
+    }
     permit.put("status", job.status().wireName());
     callLimits(job, permit);
     Map<String, Object> body = new LinkedHashMap<>();

@@ -17,6 +17,8 @@ import org.jspecify.annotations.Nullable;
  * @param buildFlags extra flags of the job type's build ({@code --build-flag})
  * @param output what to produce: an artifact directory for the local target, or an OCI image in the
  *     configured registry for container targets (absent in JSON: a directory)
+ * @param deployer who asked for the build (a username, or {@code ESC: name}), recorded in the
+ *     image's {@code racetrack.job.deployer} label; empty when unknown (absent in JSON)
  */
 public record BuildRequest(
     String deploymentId,
@@ -26,7 +28,8 @@ public record BuildRequest(
     Map<String, String> secretBuildEnv,
     String tag,
     List<String> buildFlags,
-    @Nullable Output output) {
+    @Nullable Output output,
+    @Nullable String deployer) {
 
   /** What a build produces. */
   public enum Output {
@@ -45,6 +48,29 @@ public record BuildRequest(
     Objects.requireNonNull(tag, "tag");
     buildFlags = buildFlags == null ? List.of() : List.copyOf(buildFlags);
     output = output == null ? Output.DIRECTORY : output;
+    deployer = deployer == null ? "" : deployer;
+  }
+
+  /** A request without a known deployer. */
+  public BuildRequest(
+      String deploymentId,
+      Map<String, Object> manifest,
+      @Nullable String buildContext,
+      @Nullable GitCredentials gitCredentials,
+      Map<String, String> secretBuildEnv,
+      String tag,
+      List<String> buildFlags,
+      @Nullable Output output) {
+    this(
+        deploymentId,
+        manifest,
+        buildContext,
+        gitCredentials,
+        secretBuildEnv,
+        tag,
+        buildFlags,
+        output,
+        "");
   }
 
   @Override
