@@ -8,6 +8,7 @@ import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.model.Capability;
 import com.github.dockerjava.api.model.Container;
+import dev.racetrack.model.FileTrees;
 import dev.racetrack.model.JobStatus;
 import dev.racetrack.model.Json;
 import dev.racetrack.model.manifest.Manifest;
@@ -102,6 +103,8 @@ class DockerTargetIT {
       docker.removeContainerCmd(c.getId()).withForce(true).exec();
     }
     targets.forEach(DockerTarget::close);
+    // the plain secrets files of containers removed here, not through the target
+    FileTrees.delete(DockerStore.plainSecretsDir(Path.of("/dev/shm"), tmp.resolve("docker")));
   }
 
   private static Map<String, String> dockerEnv() {
