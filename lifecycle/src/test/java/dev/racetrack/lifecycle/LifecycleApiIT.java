@@ -138,7 +138,7 @@ class LifecycleApiIT {
   void plugins_listTheInstalledOnes_forAuthenticatedCallersOnly() {
     assertThat(lifecycle.get("/api/v1/plugin", null).statusCode()).isEqualTo(401);
     JsonNode plugins = json(lifecycle.get("/api/v1/plugin", admin).body());
-    assertThat(plugins.findValuesAsText("category")).contains("job_type");
+    assertThat(plugins.findValuesAsText("category")).contains("job-type", "infrastructure");
     assertThat(plugins.toString()).contains("\"name\":\"python3\"");
     JsonNode audit = json(lifecycle.get("/api/v1/audit/activity", admin).body());
     assertThat(audit.toString()).contains("plugin_installed");
