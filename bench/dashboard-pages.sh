@@ -48,37 +48,11 @@ PGPORT=$(sed -n 4p "$DATA/postgres/postmaster.pid")
 export PGHOST=127.0.0.1 PGPORT PGUSER=postgres PGDATABASE=postgres PGPASSWORD
 PGPASSWORD=$(cat "$DATA/keys/postgres-password")
 sql() { psql -X -q -v ON_ERROR_STOP=1 -c "SET search_path TO racetrack" "$@"; }
-sql_stdin() { psql -X -q -v ON_ERROR_STOP=1 -c "SET search_path TO racetrack" -f -; }
+# the seed comes from this script's own directory (CHECKOUT may be an older export without it)
+sql_seed() { psql -X -q -v ON_ERROR_STOP=1 -v families="$1" -v events="$2" -c "SET search_path TO racetrack" -f "$(dirname "$0")/seed-registry.sql"; }
 
 echo "seeding 1,000 jobs and 100,000 audit events..." >&2
-sql_stdin <<'SQL'
-INSERT INTO registry_jobfamily (id, name)
-SELECT 'bench-family-' || f, 'bench-job-' || f FROM generate_series(1, 200) AS f;
-INSERT INTO registry_job (id, family_id, name, version, status, create_time, update_time, manifest,
-  internal_name, image_tag, deployed_by, last_call_time, infrastructure_target, replica_internal_names,
-  job_type_version, infrastructure_stats)
-SELECT 'bench-' || f || '-' || v, 'bench-family-' || f, 'bench-job-' || f, v || '.0.0',
-  CASE (f * 5 + v) % 20 WHEN 0 THEN 'lost' WHEN 1 THEN 'error' ELSE 'running' END,
-  now() - ((f * 5 + v) % 120) * INTERVAL '1 day', now() - ((f * 5 + v) % 90) * INTERVAL '1 day',
-  'name: bench-job-' || f || E'\nowner_email: team-' || (f % 40) || E'@example.com\njobtype: python3:latest\n'
-    || E'git:\n  remote: https://git.example.com/team/bench-job-' || f || E'.git\n  directory: jobs/bench\n'
-    || E'jobtype_extra:\n  entrypoint_path: job.py\n  entrypoint_class: Job\n  requirements_path: requirements.txt\n'
-    || E'resources:\n  memory_max: 1Gi\n  cpu_max: 1\nlabels:\n  team: team-' || (f % 40) || E'\n  tier: bench\n'
-    || E'runtime_env:\n  LOG_LEVEL: info\n  FEATURE_FLAGS: a,b,c\n',
-  'bench-job-' || f || '-v-' || v || '-0-0', 'bench-job-' || f || ':' || v || '.0.0', 'user' || (f % 50),
-  CASE WHEN v % 3 = 0 THEN NULL ELSE now() - (f % 60) * INTERVAL '1 day' END, 'bench-target',
-  '127.0.0.1:' || (20000 + f), 'python3:2.15.1', '{"number_of_restarts": 0}'
-FROM generate_series(1, 200) AS f, generate_series(1, 5) AS v;
-INSERT INTO registry_auditlogevent (id, version, timestamp, event_type, properties, username_executor,
-  username_subject, job_name, job_version)
-SELECT 'bench-event-' || i, 1, now() - i * INTERVAL '2 seconds',
-  CASE i % 4 WHEN 0 THEN 'job_deployed' WHEN 1 THEN 'job_redeployed' WHEN 2 THEN 'job_deleted' ELSE 'job_moved' END,
-  '{}', CASE WHEN i % 10 = 0 THEN 'admin' ELSE 'user' || (i % 50) END, 'user' || (i % 40),
-  'bench-job-' || (i % 200 + 1), (i % 5 + 1) || '.0.0'
-FROM generate_series(1, 100000) AS i;
-VACUUM ANALYZE registry_job;
-VACUUM ANALYZE registry_auditlogevent;
-SQL
+sql_seed 200 100000
 
 # newer_versions is refreshed by every supervisor pass: wait for the first pass after seeding.
 HAS_NEWER=$(sql -tA -c "SELECT count(*) FROM information_schema.columns WHERE table_schema = 'racetrack' AND table_name = 'registry_job' AND column_name = 'newer_versions'" | tail -1)
