@@ -3,6 +3,7 @@ package dev.racetrack.docker;
 import dev.racetrack.model.auth.JobCallSecrets;
 import dev.racetrack.model.manifest.Manifest;
 import dev.racetrack.model.manifest.Quantity;
+import dev.racetrack.spi.JobLabels;
 import dev.racetrack.spi.JobProvision;
 import dev.racetrack.spi.JobStartException;
 import java.math.BigDecimal;
@@ -41,11 +42,11 @@ record ContainerPlan(
     long memoryBytes,
     long memoryReservationBytes,
     long nanoCpus) {
-  static final String LABEL_JOB = "racetrack/job";
-  static final String LABEL_NAME = "racetrack/job-name";
-  static final String LABEL_VERSION = "racetrack/job-version";
+  static final String LABEL_JOB = JobLabels.JOB;
+  static final String LABEL_NAME = JobLabels.NAME;
+  static final String LABEL_VERSION = JobLabels.VERSION;
   static final String LABEL_TARGET = "racetrack/infrastructure-target";
-  static final String LABEL_TIMESTAMP = "racetrack/deployment-timestamp";
+  static final String LABEL_TIMESTAMP = JobLabels.DEPLOYMENT_TIMESTAMP;
   static final String LABEL_REPLICA = "racetrack/replica";
   static final String LABEL_PORT = "racetrack/host-port";
 

@@ -1,6 +1,7 @@
 package dev.racetrack.kubernetes;
 
 import dev.racetrack.model.manifest.Manifest;
+import dev.racetrack.spi.JobLabels;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -10,16 +11,16 @@ import java.util.Map;
 /** Names and labels of the objects the target keeps for a job version. */
 final class KubernetesNames {
   /** Every object of every job carries this label (value: the object name, as the original). */
-  static final String JOB_LABEL = "racetrack/job";
+  static final String JOB_LABEL = JobLabels.JOB;
 
-  static final String NAME_LABEL = "racetrack/job-name";
-  static final String VERSION_LABEL = "racetrack/job-version";
+  static final String NAME_LABEL = JobLabels.NAME;
+  static final String VERSION_LABEL = JobLabels.VERSION;
 
   /** Selects the pods of one job version: the object name. */
   static final String RESOURCE_LABEL = "racetrack/resource";
 
   /** On the pod template: the deployment it belongs to, so a rollout tells new pods from old. */
-  static final String TIMESTAMP_LABEL = "racetrack/deployment-timestamp";
+  static final String TIMESTAMP_LABEL = JobLabels.DEPLOYMENT_TIMESTAMP;
 
   /** On the pod template: the job name and version as written (label values are restricted). */
   static final String NAME_ANNOTATION = "racetrack.dev/job-name";
