@@ -208,6 +208,8 @@ class SecurityIT {
 
     assertThat(json(lifecycle.get("/api/v1/deploy", escToken).body())).isEmpty();
     assertStatus(lifecycle.get("/api/v1/deploy/" + deployment, escToken), 404);
+    assertStatus(
+        lifecycle.get("/api/v1/deploy/" + deployment + "/build-logs/stream", escToken), 404);
     assertThat(json(lifecycle.get("/api/v1/audit/events", escToken).body())).isEmpty();
     assertThat(json(lifecycle.get("/api/v1/audit/events/job/adder", escToken).body())).isEmpty();
     assertStatus(lifecycle.get("/api/v1/job/graph", escToken), 401);
@@ -242,6 +244,8 @@ class SecurityIT {
         .contains(adder)
         .doesNotContain(other);
     assertStatus(lifecycle.get("/api/v1/deploy/" + other, dave), 404);
+    assertStatus(lifecycle.get("/api/v1/deploy/" + other + "/build-logs/stream", dave), 404);
+    assertStatus(lifecycle.get("/api/v1/deploy/" + adder + "/build-logs/stream", dave), 200);
     assertThat(
             json(lifecycle.get("/api/v1/audit/events", dave).body()).findValuesAsText("job_name"))
         .doesNotContain("other");
