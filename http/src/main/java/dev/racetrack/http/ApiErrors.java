@@ -6,6 +6,9 @@ import dev.racetrack.model.error.RacetrackException;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -13,6 +16,9 @@ import org.slf4j.LoggerFactory;
 /** Maps exceptions to HTTP statuses and the JSON error body: the one place this happens. */
 final class ApiErrors {
   private static final Logger LOG = LoggerFactory.getLogger(ApiErrors.class);
+
+  /** Most bytes of a refused body read and dropped before answering 413. */
+  static final long DROP_AT_MOST = 256L << 20;
 
   private ApiErrors() {}
 
@@ -34,11 +40,15 @@ final class ApiErrors {
     if (e.httpStatus() >= 500) {
       LOG.error("{} {} failed [trace {}]", ctx.method(), ctx.path(), Tracing.id(ctx), e);
     }
+    if (e.httpStatus() == 413) {
+      dropRestOfBody(ctx);
+    }
     ctx.status(e.httpStatus()).json(new ErrorBody(e.getMessage(), e.type()));
   }
 
   private static void framework(HttpResponseException e, Context ctx, long maxRequestBytes) {
     if (e.getStatus() == 413) {
+      dropRestOfBody(ctx);
       ctx.status(413)
           .json(
               new ErrorBody(
@@ -65,6 +75,34 @@ final class ApiErrors {
             new ErrorBody(
                 "internal error, see the server log for tracing id " + Tracing.id(ctx),
                 e.getClass().getSimpleName()));
+  }
+
+  /**
+   * Reads and drops what is left of a refused body, so the client, still sending, gets to read the
+   * 413 instead of a connection reset mid-upload. Up to {@link #DROP_AT_MOST} bytes: past that the
+   * connection is closed after the answer, as before.
+   */
+  private static void dropRestOfBody(Context ctx) {
+    long declared = ctx.req().getContentLengthLong();
+    if (declared > DROP_AT_MOST) {
+      ctx.header("Connection", "close");
+      return;
+    }
+    byte[] buffer = new byte[64 * 1024];
+    long dropped = 0;
+    try {
+      InputStream in = ctx.req().getInputStream();
+      for (int n; dropped <= DROP_AT_MOST && (n = in.read(buffer)) >= 0; ) {
+        dropped += n;
+      }
+    } catch (IOException | IllegalStateException | UncheckedIOException e) {
+      // the client is gone, or the body was taken as a reader: nothing more to drop
+      ctx.header("Connection", "close");
+      return;
+    }
+    if (dropped > DROP_AT_MOST) {
+      ctx.header("Connection", "close");
+    }
   }
 
   private static void fillEmpty(Context ctx, String message, String type) {
