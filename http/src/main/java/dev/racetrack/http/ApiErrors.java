@@ -9,7 +9,10 @@ import io.javalin.http.HttpResponseException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.Locale;
+import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
+import org.eclipse.jetty.io.EndPoint;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,6 +22,9 @@ final class ApiErrors {
 
   /** Most bytes of a refused body read and dropped before answering 413. */
   static final long DROP_AT_MOST = 256L << 20;
+
+  /** Longest wait for more of a refused body before answering without it. */
+  static final Duration DROP_IDLE = Duration.ofSeconds(1);
 
   private ApiErrors() {}
 
@@ -79,29 +85,49 @@ final class ApiErrors {
 
   /**
    * Reads and drops what is left of a refused body, so the client, still sending, gets to read the
-   * 413 instead of a connection reset mid-upload. Up to {@link #DROP_AT_MOST} bytes: past that the
-   * connection is closed after the answer, as before.
+   * 413 instead of a connection reset mid-upload. Only while the client keeps sending: up to {@link
+   * #DROP_AT_MOST} bytes, and no longer than {@link #DROP_IDLE} without a byte (a client that
+   * stalls, or never ends its chunked body). Short of the body's end the connection is closed after
+   * the answer.
    */
   private static void dropRestOfBody(Context ctx) {
-    long declared = ctx.req().getContentLengthLong();
-    if (declared > DROP_AT_MOST) {
-      ctx.header("Connection", "close");
-      return;
-    }
-    byte[] buffer = new byte[64 * 1024];
-    long dropped = 0;
     try {
-      InputStream in = ctx.req().getInputStream();
-      for (int n; dropped <= DROP_AT_MOST && (n = in.read(buffer)) >= 0; ) {
-        dropped += n;
+      if (ctx.req().getContentLengthLong() > DROP_AT_MOST || !droppedToTheEnd(ctx)) {
+        ctx.header("Connection", "close");
       }
     } catch (IOException | IllegalStateException | UncheckedIOException e) {
       // the client is gone, or the body was taken as a reader: nothing more to drop
       ctx.header("Connection", "close");
-      return;
     }
-    if (dropped > DROP_AT_MOST) {
-      ctx.header("Connection", "close");
+  }
+
+  /**
+   * Reads the rest of the body and drops it, with the connection's idle timeout shortened to {@link
+   * #DROP_IDLE} meanwhile; true when the body's end was reached.
+   */
+  private static boolean droppedToTheEnd(Context ctx) throws IOException {
+    ServletContextRequest request = ServletContextRequest.getServletContextRequest(ctx.req());
+    if (request == null) {
+      return false;
+    }
+    EndPoint endPoint = request.getConnectionMetaData().getConnection().getEndPoint();
+    long idleTimeout = endPoint.getIdleTimeout();
+    endPoint.setIdleTimeout(DROP_IDLE.toMillis());
+    try {
+      InputStream in = ctx.req().getInputStream();
+      byte[] buffer = new byte[64 * 1024];
+      long dropped = 0;
+      for (int n; (n = in.read(buffer)) >= 0; ) {
+        dropped += n;
+        if (dropped > DROP_AT_MOST) {
+          return false;
+        }
+      }
+      return true;
+    } catch (IOException e) { // the client stalled past DROP_IDLE, or went away
+      return false;
+    } finally {
+      endPoint.setIdleTimeout(idleTimeout);
     }
   }
 

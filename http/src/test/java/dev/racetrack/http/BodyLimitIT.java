@@ -85,6 +85,29 @@ class BodyLimitIT {
   }
 
   @Test
+  void chunkedBodyAboveLimitThatNeverEnds_isAnswered413_soonAfterTheClientStalls()
+      throws Exception {
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", server.port())) {
+      socket.setSoTimeout(10_000);
+      java.io.OutputStream out = socket.getOutputStream();
+      out.write(
+          "POST /upload HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+              .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      byte[] chunk = new byte[2 * LIMIT];
+      out.write((Integer.toHexString(chunk.length) + "\r\n").getBytes());
+      out.write(chunk);
+      out.write("\r\n".getBytes());
+      out.flush(); // and no last chunk
+      String head =
+          new String(
+              socket.getInputStream().readNBytes(12), java.nio.charset.StandardCharsets.US_ASCII);
+      assertThat(head)
+          .as("answered within the read timeout, not after the server's idle timeout")
+          .isEqualTo("HTTP/1.1 413");
+    }
+  }
+
+  @Test
   void bodyWithinLimit_isRead() throws Exception {
     HttpResponse<String> response = send(HttpRequest.BodyPublishers.ofByteArray(new byte[LIMIT]));
     assertThat(response.statusCode()).isEqualTo(200);
