@@ -2,6 +2,7 @@ package dev.racetrack.imagebuilder;
 
 import com.google.cloud.tools.jib.api.ImageReference;
 import com.google.cloud.tools.jib.api.InvalidImageReferenceException;
+import dev.racetrack.model.config.BaseImages;
 import dev.racetrack.model.config.EnvReader;
 import dev.racetrack.model.config.RegistrySettings;
 import dev.racetrack.model.error.ValidationException;
@@ -34,8 +35,8 @@ public record ImageSettings(
     Map<String, String> baseImages,
     Optional<String> dockerHost) {
 
-  public static final String DEFAULT_PYTHON3_BASE = "python:3.11-slim-bookworm";
-  public static final String DEFAULT_JAVA_BASE = "eclipse-temurin:21-jre";
+  public static final String DEFAULT_PYTHON3_BASE = BaseImages.DEFAULT_PYTHON3;
+  public static final String DEFAULT_JAVA_BASE = BaseImages.DEFAULT_JAVA;
 
   public ImageSettings {
     Objects.requireNonNull(registry, "registry");
@@ -51,8 +52,8 @@ public record ImageSettings(
     EnvReader e = new EnvReader(env);
     RegistrySettings registry = RegistrySettings.fromEnv(env);
     Map<String, String> bases = new LinkedHashMap<>();
-    bases.put("python3", imageReference(e, "PYTHON3_BASE_IMAGE", DEFAULT_PYTHON3_BASE));
-    bases.put("java", imageReference(e, "JAVA_BASE_IMAGE", DEFAULT_JAVA_BASE));
+    bases.put("python3", imageReference(e, BaseImages.PYTHON3_VARIABLE, DEFAULT_PYTHON3_BASE));
+    bases.put("java", imageReference(e, BaseImages.JAVA_VARIABLE, DEFAULT_JAVA_BASE));
     return new ImageSettings(
         registry.registry(),
         registry.namespace(),

@@ -90,7 +90,7 @@ public final class PubServer implements AutoCloseable {
         config,
         clock,
         version,
-        (authorizer, lifecycle, metrics) -> {
+        (authorizer, lifecycle, metrics, jobs) -> {
           HttpClient http =
               TrustedCa.trusting(
                       HttpClient.newBuilder()
@@ -103,7 +103,10 @@ public final class PubServer implements AutoCloseable {
                   new AsyncGate(authorizer, lifecycle),
                   new AsyncCallClient(http, config.lifecycleUrl(), config.internalToken()),
                   new JobClient(
-                      http, new JobCallSecrets(config.jobCallKey()), asyncConfig.callTimeout()),
+                      jobs.pool(),
+                      jobs.loops(),
+                      new JobCallSecrets(config.jobCallKey()),
+                      asyncConfig.callTimeout()),
                   metrics.registry(),
                   clock)
               .start();
@@ -113,12 +116,19 @@ public final class PubServer implements AutoCloseable {
   /** Builds and starts PUB; {@code async} serves {@code /pub/async/} and adopts late calls. */
   public static PubServer start(
       PubConfig config, Clock clock, String version, AsyncEndpoint async) {
-    return start(config, clock, version, (authorizer, lifecycle, metrics) -> async);
+    return start(config, clock, version, (authorizer, lifecycle, metrics, jobs) -> async);
   }
+
+  /** PUB's connections to jobs and the event loops they live on. */
+  private record JobConnections(UpstreamPool pool, EventLoopGroup loops) {}
 
   /** Makes PUB's async endpoint from PUB's own parts. */
   private interface AsyncFactory {
-    AsyncEndpoint make(CallAuthorizer authorizer, LifecycleClient lifecycle, PubMetrics metrics);
+    AsyncEndpoint make(
+        CallAuthorizer authorizer,
+        LifecycleClient lifecycle,
+        PubMetrics metrics,
+        JobConnections jobs);
   }
 
   private static PubServer start(
@@ -160,10 +170,6 @@ public final class PubServer implements AutoCloseable {
     LifecycleClient lifecycle =
         new LifecycleClient(lifecycleHttp, config.lifecycleUrl(), config.internalToken());
     CallAuthorizer authorizer = new CallAuthorizer(lifecycle, cache, metrics);
-    AsyncEndpoint async = asyncFactory.make(authorizer, lifecycle, metrics);
-    if (async instanceof AutoCloseable closeable) {
-      asyncCalls = closeable;
-    }
     UpstreamPool pool =
         new UpstreamPool(
             epoll ? EpollSocketChannel.class : NioSocketChannel.class,
@@ -171,6 +177,11 @@ public final class PubServer implements AutoCloseable {
             config.connectTimeout(),
             UPSTREAM_MAX_IDLE,
             MAX_IDLE_PER_JOB);
+    AsyncEndpoint async =
+        asyncFactory.make(authorizer, lifecycle, metrics, new JobConnections(pool, group));
+    if (async instanceof AutoCloseable closeable) {
+      asyncCalls = closeable;
+    }
     PubLimits limits = config.limits();
     JobCalls jobCalls =
         new JobCalls(

@@ -2,6 +2,7 @@ package dev.racetrack.server;
 
 import static dev.racetrack.server.PlatformFixture.json;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -16,12 +17,16 @@ import dev.racetrack.model.Json;
 import dev.racetrack.python3.Python3JobType;
 import dev.racetrack.spi.Plugins;
 import dev.racetrack.testsupport.Containers;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -111,12 +116,34 @@ class DockerJobsIT {
     return done;
   }
 
+  private String internalName(String name, String version) {
+    return json(platform.get("/api/v1/job/" + name + "/" + version).body())
+        .path("internal_name")
+        .asText();
+  }
+
+  /**
+   * A job without the platform's wrapper runs behind a relay (the default {@code
+   * DOCKER_TARGET_RELAY=auto}): its address is the relay's Unix socket, in a directory only the
+   * platform's user may enter, and nothing listens on its port outside its own network namespace.
+   */
+  private void assertReachableOnlyThroughItsRelay(String name, int port) throws Exception {
+    String internal = internalName(name, "0.0.1");
+    assertThat(internal).startsWith("unix:");
+    Path socket = Path.of(internal.substring("unix:".length()));
+    assertThat(Files.getPosixFilePermissions(socket.getParent().getParent()))
+        .containsExactlyInAnyOrder(
+            PosixFilePermission.OWNER_READ,
+            PosixFilePermission.OWNER_WRITE,
+            PosixFilePermission.OWNER_EXECUTE);
+    assertThatThrownBy(() -> new Socket(InetAddress.getLoopbackAddress(), port).close())
+        .as("nothing listens on the job's port outside its namespace")
+        .isInstanceOf(ConnectException.class);
+  }
+
   /** Calls the job on its own port, as any process on the machine could, without the secret. */
   private int directCall(String name, String version) throws Exception {
-    String internal =
-        json(platform.get("/api/v1/job/" + name + "/" + version).body())
-            .path("internal_name")
-            .asText();
+    String internal = internalName(name, version);
     assertThat(internal).startsWith("127.0.0.1:");
     return http.send(
             HttpRequest.newBuilder(URI.create("http://" + internal + "/api/v1/perform"))
@@ -143,7 +170,7 @@ class DockerJobsIT {
     System.out.printf(
         "BENCHMARK dockerfile-job: deploy request to first 200 through PUB: %.2f s%n",
         (System.nanoTime() - start) / 1e9);
-    assertThat(directCall("dockerfile-job", "0.0.1")).isEqualTo(401);
+    assertReachableOnlyThroughItsRelay("dockerfile-job", 7000);
   }
 
   @Test
@@ -216,7 +243,7 @@ class DockerJobsIT {
         platform.perform("prebuilt-image", "0.0.1", "{\"numbers\": [1, 2]}");
     assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
     assertThat(answer.body().strip()).isEqualTo("3");
-    assertThat(directCall("prebuilt-image", "0.0.1")).isEqualTo(401);
+    assertReachableOnlyThroughItsRelay("prebuilt-image", 7000);
 
     // a move to the local target needs an artifact directory: the job is rebuilt for it (and
     // this job type cannot be), instead of handing the image reference to the local target

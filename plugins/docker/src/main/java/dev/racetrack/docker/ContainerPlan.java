@@ -93,9 +93,10 @@ record ContainerPlan(
       throw new JobStartException(
           "image " + provision.imageName() + " has neither an entrypoint nor a command to run");
     }
-    boolean loopbackOnly = config.hostNetwork() || config.isolated();
+    boolean relayed = config.relayImageFor(manifest).isPresent();
+    boolean loopbackOnly = config.hostNetwork() || relayed;
     int listenPort =
-        config.hostNetwork() && !config.isolated()
+        config.hostNetwork() && !relayed
             ? hostPort
             : ContainerJobTypes.declaredPort(manifest).orElse(config.containerPort());
     Map<String, String> labels = new TreeMap<>();

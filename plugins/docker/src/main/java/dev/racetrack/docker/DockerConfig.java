@@ -1,12 +1,15 @@
 package dev.racetrack.docker;
 
+import dev.racetrack.model.config.BaseImages;
 import dev.racetrack.model.config.EnvReader;
 import dev.racetrack.model.config.RegistrySettings;
 import dev.racetrack.model.error.ValidationException;
+import dev.racetrack.model.manifest.Manifest;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -23,9 +26,11 @@ import java.util.regex.Pattern;
  *     on-failure[:N]}
  * @param pidsLimit most processes and threads one container may have
  * @param registryNamespace the path under the registry that built job images are pushed to
- * @param relayImage an image with {@code python3} ({@code DOCKER_TARGET_RELAY_IMAGE}); when set,
- *     every job container gets a network namespace of its own, reachable only through a relay's
- *     Unix socket that the platform (PUB) connects to, and {@code network} is not used for jobs
+ * @param relay which jobs get a network namespace of their own behind a relay ({@code
+ *     DOCKER_TARGET_RELAY}, see {@link Relay})
+ * @param relayImage the relay's image, one with {@code python3} ({@code DOCKER_TARGET_RELAY_IMAGE};
+ *     by default the python3 job type's base image, {@code PYTHON3_BASE_IMAGE}, which a platform
+ *     building python jobs pulls anyway)
  */
 public record DockerConfig(
     String dockerHost,
@@ -36,8 +41,44 @@ public record DockerConfig(
     String restartPolicy,
     long pidsLimit,
     String registryNamespace,
-    Optional<String> relayImage) {
+    Relay relay,
+    String relayImage) {
   static final String HOST_NETWORK = "host";
+
+  /** The default relay image: the python3 job type's default base image. */
+  static final String DEFAULT_RELAY_IMAGE = BaseImages.DEFAULT_PYTHON3;
+
+  /**
+   * Which jobs run in a network namespace of their own (loopback only) reached through a relay's
+   * Unix socket, so no local process can call them around PUB.
+   */
+  public enum Relay {
+    /**
+     * Jobs of every type but those served by the platform's wrappers (which check the per-job call
+     * secret themselves and keep their network): {@code dockerfile}, {@code docker-image} and
+     * plugin job types.
+     */
+    AUTO,
+    /** Every job, wrapped ones included (they then cannot open connections out either). */
+    ALL,
+    /** None: a job that does not check the call secret answers any local process. */
+    OFF;
+
+    static Relay parse(String value) {
+      try {
+        return valueOf(value.strip().toUpperCase(Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        throw new ValidationException(
+            "environment variable DOCKER_TARGET_RELAY must be auto, all or off, got '"
+                + value
+                + "'");
+      }
+    }
+  }
+
+  /** Job types whose jobs the platform's own wrappers serve (they check the call secret). */
+  static final Set<String> WRAPPED_JOB_TYPES = Set.of("python3", "java");
+
   private static final Pattern USER = Pattern.compile("[1-9][0-9]*:[0-9]+");
   private static final Pattern RESTART =
       Pattern.compile("unless-stopped|always|on-failure(:[0-9]+)?");
@@ -60,7 +101,11 @@ public record DockerConfig(
     Objects.requireNonNull(dockerHost, "dockerHost");
     Objects.requireNonNull(registry, "registry");
     Objects.requireNonNull(network, "network");
+    Objects.requireNonNull(relay, "relay");
     Objects.requireNonNull(relayImage, "relayImage");
+    if (relayImage.isBlank()) {
+      throw new ValidationException("environment variable DOCKER_TARGET_RELAY_IMAGE is empty");
+    }
     if (!USER.matcher(user).matches()) {
       throw new ValidationException(
           "environment variable DOCKER_TARGET_USER must be a non-root numeric uid:gid such as"
@@ -97,14 +142,24 @@ public record DockerConfig(
         env.string("DOCKER_TARGET_RESTART", "unless-stopped").toLowerCase(Locale.ROOT),
         env.positiveLong("DOCKER_TARGET_MAX_PROCESSES", 256),
         settings.namespace(),
-        Optional.ofNullable(environment.get("DOCKER_TARGET_RELAY_IMAGE"))
-            .map(String::strip)
-            .filter(s -> !s.isEmpty()));
+        Relay.parse(env.string("DOCKER_TARGET_RELAY", "auto")),
+        env.string(
+            "DOCKER_TARGET_RELAY_IMAGE",
+            env.string(BaseImages.PYTHON3_VARIABLE, DEFAULT_RELAY_IMAGE)));
   }
 
-  /** Whether each job gets its own network namespace behind a relay (see {@link #relayImage}). */
-  public boolean isolated() {
-    return relayImage.isPresent();
+  /**
+   * The relay image for a job of this manifest's type, when the job runs behind a relay (see {@link
+   * Relay}).
+   */
+  public Optional<String> relayImageFor(Manifest manifest) {
+    boolean relayed =
+        switch (relay) {
+          case ALL -> true;
+          case OFF -> false;
+          case AUTO -> !WRAPPED_JOB_TYPES.contains(manifest.jobtypeName());
+        };
+    return relayed ? Optional.of(relayImage) : Optional.empty();
   }
 
   /** Whether containers share the host's network (no bridge on the engine). */

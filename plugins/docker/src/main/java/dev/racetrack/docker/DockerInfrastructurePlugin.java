@@ -44,19 +44,26 @@ public final class DockerInfrastructurePlugin implements InfrastructurePlugin {
         config.user(),
         config.restartPolicy(),
         config.registry().map(DockerConfig.Registry::toString).orElse("(none)"));
-    if (config.isolated()) {
-      LOG.info(
-          "docker target {}: every job in a network namespace of its own, reachable only through"
-              + " its relay's Unix socket (DOCKER_TARGET_RELAY_IMAGE={})",
-          name,
-          config.relayImage().orElseThrow());
-    } else {
-      LOG.warn(
-          "docker target {}: jobs listen on ports any local process can open; dockerfile and"
-              + " docker-image jobs that do not check X-Racetrack-Job-Secret answer callers that"
-              + " bypass PUB. Set DOCKER_TARGET_RELAY_IMAGE (an image with python3) to give every"
-              + " job a network namespace of its own",
-          name);
+    switch (config.relay()) {
+      case AUTO ->
+          LOG.info(
+              "docker target {}: jobs of types without the platform's wrapper (dockerfile,"
+                  + " docker-image, plugin types) each run in a network namespace of their own,"
+                  + " reachable only through a relay's Unix socket (relay image {})",
+              name,
+              config.relayImage());
+      case ALL ->
+          LOG.info(
+              "docker target {}: every job runs in a network namespace of its own, reachable"
+                  + " only through a relay's Unix socket (relay image {})",
+              name,
+              config.relayImage());
+      case OFF ->
+          LOG.warn(
+              "docker target {}: DOCKER_TARGET_RELAY=off: jobs listen on ports any local process"
+                  + " can open; dockerfile and docker-image jobs that do not check"
+                  + " X-Racetrack-Job-Secret answer callers that bypass PUB",
+              name);
     }
     return new DockerTarget(
         name,

@@ -119,7 +119,7 @@ final class DockerStore {
                   + container
                   + " (the platform must run as root to give it to the job's uid "
                   + c.user()
-                  + "): "
+                  + "; or set DOCKER_TARGET_RELAY=off and let such jobs answer any local process): "
                   + e.getMessage(),
               e));
     }
@@ -209,7 +209,7 @@ final class DockerStore {
                   + container
                   + " (the platform must run as root to give it to the job's uid "
                   + c.user()
-                  + "): "
+                  + "; or set DOCKER_TARGET_RELAY=off and let such jobs answer any local process): "
                   + e.getMessage(),
               e));
     }

@@ -114,22 +114,27 @@ public final class DockerTarget implements InfrastructureTarget {
           .forEach(c -> removeContainer(resource, c));
       List<String> started = new ArrayList<>();
       List<ContainerPlan> plans = new ArrayList<>();
+      List<String> addresses = new ArrayList<>();
       try {
         for (int i = 0; i < Math.max(1, manifest.replicas()); i++) {
           ContainerPlan plan = ContainerPlan.of(name, provision, i, freePort(), config, command);
           Path secrets =
               store.writeContainerSecrets(resource, plan.name(), plan.secretsFile(), config);
           plans.add(plan);
-          Optional<Path> socket =
-              config.isolated()
-                  ? Optional.of(store.socketOf(plan.name(), config))
-                  : Optional.empty();
-          started.add(containers.start(plan, provision.imageName(), secrets, socket));
+          Optional<JobContainers.Relay> relay =
+              config
+                  .relayImageFor(manifest)
+                  .map(
+                      relayImage ->
+                          new JobContainers.Relay(relayImage, store.socketOf(plan.name(), config)));
+          started.add(containers.start(plan, provision.imageName(), secrets, relay));
+          addresses.add(
+              relay.map(r -> "unix:" + r.socket()).orElse("127.0.0.1:" + plan.hostPort()));
         }
         for (int i = 0; i < started.size(); i++) {
           String id = started.get(i);
           probe.awaitReady(
-              JobProbe.baseUrl(address(plans.get(i))),
+              JobProbe.baseUrl(addresses.get(i)),
               provision.deploymentTimestamp(),
               provision.readinessTimeout(),
               () -> containers.healthy(id),
@@ -149,7 +154,6 @@ public final class DockerTarget implements InfrastructureTarget {
       previous.stream()
           .filter(c -> timestamp(c) != provision.deploymentTimestamp())
           .forEach(c -> removeContainer(resource, c));
-      List<String> addresses = plans.stream().map(this::address).toList();
       return new DeployedJob(addresses.getFirst(), addresses, Map.of("number_of_restarts", 0));
     }
   }
@@ -181,13 +185,6 @@ public final class DockerTarget implements InfrastructureTarget {
   private void removeRelay(String container) {
     containers.remove(JobContainers.relayName(container));
     store.deleteSocket(container);
-  }
-
-  /** Where PUB reaches a replica: its relay's Unix socket, or its loopback port. */
-  private String address(ContainerPlan plan) {
-    return config.isolated()
-        ? "unix:" + store.socketDir(plan.name()).resolve("job.sock")
-        : "127.0.0.1:" + plan.hostPort();
   }
 
   private static String address(Container c) {

@@ -82,20 +82,29 @@ final class JobContainers implements AutoCloseable {
     }
   }
 
+  /**
+   * A job's relay: its image (one with {@code python3}) and the Unix socket it listens on.
+   *
+   * @param image the relay container's image
+   * @param socket where the relay creates the socket PUB connects to
+   */
+  record Relay(String image, Path socket) {}
+
   /** The relay container's name for a job container. */
   static String relayName(String container) {
     return container + "-relay";
   }
 
   /**
-   * Creates and starts a container; returns its id. With {@code socket}, the job gets a network
+   * Creates and starts a container; returns its id. With {@code relay}, the job gets a network
    * namespace of its own (loopback only), owned by a relay container started first that exposes the
    * job's port as that Unix socket; nothing else reaches the job.
    */
-  String start(ContainerPlan plan, String image, Path secretsFile, Optional<Path> socket) {
-    if (socket.isPresent()) {
-      String relay = startRelay(plan, socket.get());
-      return startJob(plan, image, secretsFile, Optional.of(relay), socket);
+  String start(ContainerPlan plan, String image, Path secretsFile, Optional<Relay> relay) {
+    if (relay.isPresent()) {
+      String relayId = startRelay(plan, relay.get());
+      return startJob(
+          plan, image, secretsFile, Optional.of(relayId), Optional.of(relay.get().socket()));
     }
     return startJob(plan, image, secretsFile, Optional.empty(), Optional.empty());
   }
@@ -104,8 +113,9 @@ final class JobContainers implements AutoCloseable {
    * The relay: same hardening as a job (non-root, read-only, no capabilities), a small memory and
    * process allowance, its socket directory the only thing mounted writable.
    */
-  private String startRelay(ContainerPlan plan, Path socket) {
-    String relayImage = config.relayImage().orElseThrow();
+  private String startRelay(ContainerPlan plan, Relay relay) {
+    String relayImage = relay.image();
+    Path socket = relay.socket();
     prepareImage(relayImage);
     remove(relayName(plan.name())); // a leftover of an interrupted start of the same name
     HostConfig host =

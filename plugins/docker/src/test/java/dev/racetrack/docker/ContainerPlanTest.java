@@ -87,6 +87,20 @@ class ContainerPlanTest {
   }
 
   @Test
+  void of_aJobWithoutTheWrapper_onTheHostNetwork_listensOnItsDeclaredPortInItsOwnNamespace() {
+    Map<String, Object> raw = new HashMap<>();
+    raw.put("jobtype", "docker-image:latest");
+    raw.put("jobtype_extra", Map.of("image", "registry.example/team/adder:1.0", "port", 7100));
+    ContainerPlan plan =
+        ContainerPlan.of(
+            "docker", provision(manifest(raw), Map.of()), 0, 40002, HOST, List.of("x"));
+
+    assertThat(plan.env())
+        .as("behind its relay the job owns its namespace's loopback: no host port to share")
+        .contains("PORT=7100", "JOB_HTTP_ADDR=127.0.0.1");
+  }
+
+  @Test
   void of_withResources_setsLimitsFromTheManifest() {
     ContainerPlan plan =
         ContainerPlan.of(

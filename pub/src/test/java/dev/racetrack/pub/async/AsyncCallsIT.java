@@ -9,11 +9,17 @@ import dev.racetrack.model.Json;
 import dev.racetrack.model.auth.JobCallSecrets;
 import dev.racetrack.pub.exchange.PubAnswer;
 import dev.racetrack.pub.exchange.PubRequest;
+import dev.racetrack.pub.upstream.UpstreamPool;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioSocketChannel;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,6 +34,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Issue #8 async calls: AsyncCalls driven with PubRequests, on lifecycle's real task store. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -37,7 +44,15 @@ class AsyncCallsIT {
   private static final Duration WAIT = Duration.ofSeconds(20);
 
   private TaskStoreFixture store;
-  private final HttpClient http = HttpClient.newHttpClient();
+  private static final EventLoopGroup LOOPS =
+      new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+  private static final UpstreamPool POOL =
+      new UpstreamPool(
+          NioSocketChannel.class,
+          ByteBufAllocator.DEFAULT,
+          Duration.ofSeconds(2),
+          Duration.ofSeconds(30),
+          4);
   private final List<AutoCloseable> opened = new ArrayList<>();
 
   @BeforeAll
@@ -66,6 +81,10 @@ class AsyncCallsIT {
   }
 
   private Pub pub(AsyncJobFixture job, Map<String, String> env, TaskStore taskStore) {
+    return pub(job.address(), env, taskStore);
+  }
+
+  private Pub pub(String jobAddress, Map<String, String> env, TaskStore taskStore) {
     Map<String, String> settings = new HashMap<>();
     settings.put("ASYNC_POLL_WINDOW_SECONDS", "10");
     settings.put("ASYNC_RETRY_INTERVAL_SECONDS", "0.05");
@@ -74,13 +93,13 @@ class AsyncCallsIT {
     settings.putAll(env);
     AsyncConfig config = AsyncConfig.fromEnv(settings);
     SimpleMeterRegistry metrics = new SimpleMeterRegistry();
-    FakeCallGate gate = new FakeCallGate(job.address());
+    FakeCallGate gate = new FakeCallGate(jobAddress);
     AsyncCalls calls =
         new AsyncCalls(
                 config,
                 gate,
                 taskStore,
-                new JobClient(http, SECRETS, config.callTimeout()),
+                new JobClient(POOL, LOOPS, SECRETS, config.callTimeout()),
                 metrics,
                 Clock.systemUTC())
             .start();
@@ -198,6 +217,34 @@ class AsyncCallsIT {
 
     assertThat(count(pub.metrics(), "pub_async_job_calls_started")).isEqualTo(1);
     assertThat(count(pub.metrics(), "pub_async_job_calls_done")).isEqualTo(1);
+  }
+
+  /**
+   * Issue #7 §1: a job behind the Docker target's relay has the address {@code unix:/path}; an
+   * async call reaches it there like a synchronous one does (here the socket forwards to the
+   * fixture's port, as the relay forwards to the job's namespace).
+   */
+  @Test
+  void start_thenPoll_toAJobBehindAUnixSocket_replaysItsAnswer(@TempDir Path tmp)
+      throws IOException {
+    AsyncJobFixture job = job(false);
+    Path socket = tmp.resolve("job.sock");
+    opened.add(UnixRelay.start(socket, job.address()));
+    Pub pub = pub("unix:" + socket, Map.of(), store.store());
+    String id = start(pub.calls());
+
+    PubAnswer result = poll(pub.calls(), id, "good");
+    assertThat(result.status()).as(text(result)).isEqualTo(200);
+    assertThat(text(result)).isEqualTo("{\"sum\": 3}");
+    assertThat(job.received())
+        .singleElement()
+        .satisfies(
+            call -> {
+              assertThat(call.uri()).isEqualTo("/pub/job/adder/1.0.0/api/v1/perform?x=1");
+              assertThat(call.headers().getFirst("X-Racetrack-Job-Secret"))
+                  .isEqualTo(SECRETS.secret("adder", "1.0.0"));
+              assertThat(call.headers().getFirst("Host")).isEqualTo("localhost");
+            });
   }
 
   @Test
