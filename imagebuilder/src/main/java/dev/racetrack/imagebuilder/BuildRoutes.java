@@ -1,6 +1,6 @@
 package dev.racetrack.imagebuilder;
 
-import dev.racetrack.http.JsonBodies;
+import dev.racetrack.http.JsonUpload;
 import dev.racetrack.http.RouteTable;
 import dev.racetrack.http.Routes;
 import dev.racetrack.model.Json;
@@ -11,10 +11,15 @@ import dev.racetrack.model.http.ApiClient;
 import dev.racetrack.spi.BuildProgress;
 import io.javalin.http.Context;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -30,14 +35,38 @@ final class BuildRoutes implements Routes {
   private final Builder builder;
   private final byte[] token;
   private final String version;
+  private final Uploads uploads;
   private final ScheduledExecutorService heartbeats =
       Executors.newSingleThreadScheduledExecutor(
           Thread.ofPlatform().name("build-heartbeat").daemon().factory());
 
-  BuildRoutes(Builder builder, String token, String version) {
+  /**
+   * Where and how much of a build request's context is received.
+   *
+   * @param dir where each context is decoded into a file of its own while its build runs
+   * @param maxBodyBytes most bytes of a build request's body (the server's body limit)
+   * @param maxContextBytes most bytes of a decoded context ({@code MAX_BUILD_CONTEXT_MB})
+   */
+  record Uploads(Path dir, long maxBodyBytes, long maxContextBytes) {
+    Uploads {
+      Objects.requireNonNull(dir, "dir");
+    }
+
+    Path newFile() {
+      try {
+        Files.createDirectories(dir);
+        return Files.createTempFile(dir, "context-", ".tar.gz");
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot create an upload file: " + e.getMessage(), e);
+      }
+    }
+  }
+
+  BuildRoutes(Builder builder, String token, String version, Uploads uploads) {
     this.builder = builder;
     this.token = token.getBytes(StandardCharsets.UTF_8);
     this.version = version;
+    this.uploads = Objects.requireNonNull(uploads, "uploads");
   }
 
   @Override
@@ -72,15 +101,44 @@ final class BuildRoutes implements Routes {
     }
   }
 
+  /**
+   * The request, its build context streamed into a file of its own (never whole in memory, so not
+   * capped by Jackson's longest string either); the caller discards it when the build ends.
+   */
+  private JsonUpload<BuildRequest> upload(Context ctx) {
+    try (InputStream body = ctx.req().getInputStream()) {
+      return JsonUpload.read(
+          body,
+          BuildRequest.class,
+          JsonUpload.Spec.buildContext(
+              ctx.path(), uploads.maxBodyBytes(), uploads.maxContextBytes()),
+          uploads::newFile);
+    } catch (IOException e) {
+      throw new UncheckedIOException("reading the build request failed: " + e.getMessage(), e);
+    }
+  }
+
   private void buildBlocking(Context ctx) {
     authorize(ctx);
-    BuildRequest request = JsonBodies.read(ctx, BuildRequest.class);
-    ctx.json(builder.build(request, BuildProgress.discard()));
+    JsonUpload<BuildRequest> upload = upload(ctx);
+    try {
+      ctx.json(builder.build(upload.fields(), upload.file(), BuildProgress.discard()));
+    } finally {
+      upload.discard();
+    }
   }
 
   private void buildStream(Context ctx) throws IOException {
     authorize(ctx);
-    BuildRequest request = JsonBodies.read(ctx, BuildRequest.class);
+    JsonUpload<BuildRequest> upload = upload(ctx);
+    try {
+      stream(ctx, upload);
+    } finally {
+      upload.discard(); // the build ended: succeeded, failed, or its client went away
+    }
+  }
+
+  private void stream(Context ctx, JsonUpload<BuildRequest> upload) throws IOException {
     ctx.status(200);
     ctx.res().setContentType("text/event-stream");
     ctx.res().setHeader("Cache-Control", "no-cache");
@@ -95,7 +153,8 @@ final class BuildRoutes implements Routes {
     try {
       BuildResult result =
           builder.build(
-              request,
+              upload.fields(),
+              upload.file(),
               new BuildProgress() {
                 @Override
                 public void phase(String phase) {

@@ -77,8 +77,21 @@ public final class Builder {
     this.metrics = new BuildMetrics(metrics);
   }
 
-  /** Builds; progress goes to {@code progress} (phases and warnings) and the build log. */
+  /**
+   * Builds from the request alone: its inline base64 {@code buildContext}, if any, else its git
+   * remote (in-process callers and tests; the HTTP routes decode the context into a file).
+   */
   public BuildResult build(BuildRequest request, BuildProgress progress) {
+    return build(request, Optional.empty(), progress);
+  }
+
+  /**
+   * Builds; progress goes to {@code progress} (phases and warnings) and the build log.
+   *
+   * @param context the decoded build context (a .tar.gz), when the request came with one; the
+   *     caller owns (and deletes) the file
+   */
+  public BuildResult build(BuildRequest request, Optional<Path> context, BuildProgress progress) {
     if (!SAFE_ID.matcher(request.deploymentId()).matches()
         || !SAFE_TAG.matcher(request.tag()).matches()) {
       return new BuildResult(null, "", "invalid deployment id or tag", List.of());
@@ -93,7 +106,7 @@ public final class Builder {
       try {
         acquireSlot(tee);
         try {
-          String image = buildIn(request, workspace, tee);
+          String image = buildIn(request, context, workspace, tee);
           succeeded = true;
           return new BuildResult(image, log.text(), null, warnings);
         } finally {
@@ -124,19 +137,24 @@ public final class Builder {
     }
   }
 
-  private String buildIn(BuildRequest request, Path workspace, BuildProgress progress) {
+  private String buildIn(
+      BuildRequest request, Optional<Path> context, Path workspace, BuildProgress progress) {
     Manifest manifest =
         new ManifestValidator(config.gitAllowedSchemes())
             .validate(request.manifest(), "manifest")
             .manifest();
     progress.phase("fetching the source code");
     prepareEmpty(workspace);
+    boolean uploaded = context.isPresent() || request.buildContext() != null;
     SourceFetcher.Fetched source =
-        request.buildContext() != null
-            ? fetcher.fromUpload(request.buildContext(), workspace, manifest)
-            : fetcher.fromGit(manifest, Optional.ofNullable(request.gitCredentials()), workspace);
+        context.isPresent()
+            ? fetcher.fromUpload(context.get(), workspace)
+            : request.buildContext() != null
+                ? fetcher.fromUpload(request.buildContext(), workspace, manifest)
+                : fetcher.fromGit(
+                    manifest, Optional.ofNullable(request.gitCredentials()), workspace);
     progress.log("source: " + source.revision());
-    if (request.buildContext() == null) {
+    if (!uploaded) {
       checkConsistency(source.jobDir(), request.manifest(), progress);
     }
     progress.phase("preparing job type builder");

@@ -2,6 +2,7 @@ package dev.racetrack.imagebuilder;
 
 import dev.racetrack.http.ApiServer;
 import dev.racetrack.http.Metrics;
+import dev.racetrack.model.FileTrees;
 import dev.racetrack.model.archive.BuildContext;
 import dev.racetrack.spi.Plugins;
 import dev.racetrack.spi.Sandbox;
@@ -36,6 +37,8 @@ public final class ImageBuilderApp implements AutoCloseable {
               + " directory and keys; use this only on a trusted single-user machine !!!",
           Sandbox.VARIABLE);
     }
+    FileTrees.delete(config.uploads()); // what a crashed builder was receiving
+    long maxBodyBytes = config.maxBuildContextBytes() * 2;
     Builder builder =
         new Builder(config, plugins, new SourceFetcher(limits), clock, metrics, sandbox, version);
     server =
@@ -46,10 +49,16 @@ public final class ImageBuilderApp implements AutoCloseable {
                 config.host(),
                 config.port(),
                 List.of("", "/image-builder"),
-                config.maxBuildContextBytes() * 2),
+                maxBodyBytes),
             config.tls(),
             metrics,
-            List.of(new BuildRoutes(builder, config.token(), version)));
+            List.of(
+                new BuildRoutes(
+                    builder,
+                    config.token(),
+                    version,
+                    new BuildRoutes.Uploads(
+                        config.uploads(), maxBodyBytes, config.maxBuildContextBytes()))));
   }
 
   public static ImageBuilderApp start(

@@ -120,6 +120,11 @@ public record ImageBuilderConfig(
     return dataDir.resolve("workspaces");
   }
 
+  /** Build contexts being received, decoded from requests (emptied at start-up). */
+  public Path uploads() {
+    return dataDir.resolve("build-uploads");
+  }
+
   public ArtifactStore artifacts() {
     return ArtifactStore.in(dataDir);
   }

@@ -36,6 +36,12 @@ final class SourceFetcher {
     return new Fetched(workspace, "uploaded build context");
   }
 
+  /** From a decoded upload (a .tar.gz file), read as a stream. */
+  Fetched fromUpload(Path targz, Path workspace) {
+    BuildContext.extract(targz, workspace, limits);
+    return new Fetched(workspace, "uploaded build context");
+  }
+
   Fetched fromGit(Manifest manifest, Optional<GitCredentials> credentials, Path workspace) {
     Manifest.Git git = manifest.git();
     inside(workspace.toAbsolutePath().normalize(), git); // before cloning anything

@@ -24,10 +24,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
+import org.apache.commons.codec.binary.Base64InputStream;
 
 /**
  * Calls the image builder's streaming build endpoint and relays its progress events (phases,
@@ -79,8 +79,9 @@ public final class ImageBuilderClient {
 
   /**
    * The request body, produced as it is sent: the fields, then the context file (a .tar.gz) as the
-   * base64 {@code build_context} field, encoded chunk by chunk. Neither the whole context nor the
-   * secret build variables ever go anywhere but memory and the socket.
+   * base64 {@code build_context} field, encoded chunk by chunk as it is read (the builder decodes
+   * it into a file the same way). Neither the whole context nor the secret build variables ever go
+   * anywhere but memory and the socket.
    */
   private static InputStream requestBody(byte[] fields, Optional<Path> context) {
     String separator = fields.length > 1 ? "," : "";
@@ -97,7 +98,7 @@ public final class ImageBuilderClient {
                       concat(
                           fields,
                           (separator + "\"build_context\":\"").getBytes(StandardCharsets.UTF_8))),
-                  new Base64Input(file),
+                  new Base64InputStream(file, true, 0, null), // encodes, no line breaks
                   new ByteArrayInputStream("\"}".getBytes(StandardCharsets.UTF_8)))));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read the build context: " + e.getMessage(), e);
@@ -108,51 +109,6 @@ public final class ImageBuilderClient {
     byte[] both = Arrays.copyOf(a, a.length + b.length);
     System.arraycopy(b, 0, both, a.length, b.length);
     return both;
-  }
-
-  /** The base64 text of a stream, encoded 3 KiB at a time. */
-  private static final class Base64Input extends InputStream {
-    private final InputStream in;
-    private byte[] encoded = new byte[0];
-    private int pos;
-
-    Base64Input(InputStream in) {
-      this.in = in;
-    }
-
-    private boolean fill() throws IOException {
-      if (pos < encoded.length) {
-        return true;
-      }
-      byte[] raw = in.readNBytes(3 * 1024); // full but for the last: padding only at the end
-      encoded = Base64.getEncoder().encode(raw);
-      pos = 0;
-      return encoded.length > 0;
-    }
-
-    @Override
-    public int read() throws IOException {
-      return fill() ? encoded[pos++] & 0xff : -1;
-    }
-
-    @Override
-    public int read(byte[] buffer, int offset, int length) throws IOException {
-      if (length == 0) {
-        return 0;
-      }
-      if (!fill()) {
-        return -1;
-      }
-      int n = Math.min(length, encoded.length - pos);
-      System.arraycopy(encoded, pos, buffer, offset, n);
-      pos += n;
-      return n;
-    }
-
-    @Override
-    public void close() throws IOException {
-      in.close();
-    }
   }
 
   private BuildProgress liveLines(String id, BuildProgress listener) {

@@ -138,6 +138,18 @@ public final class BuildContext {
     read(new ByteArrayInputStream(targz), limits, Optional.of(dest.toAbsolutePath().normalize()));
   }
 
+  /**
+   * Checks and extracts a context kept in a file (a decoded upload) into {@code dest} (which must
+   * exist and be empty), reading it as a stream.
+   */
+  public static void extract(Path targz, Path dest, Limits limits) {
+    try (InputStream in = Files.newInputStream(targz)) {
+      read(in, limits, Optional.of(dest.toAbsolutePath().normalize()));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the build context: " + e.getMessage(), e);
+    }
+  }
+
   private static void read(byte[] targz, Limits limits, Optional<Path> dest) {
     read(new ByteArrayInputStream(targz), limits, dest);
   }
