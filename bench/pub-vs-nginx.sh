@@ -7,8 +7,9 @@
 # connection (-c1), PUB minus direct. The JVM is warmed up for WARMUP seconds first (the JIT
 # compiles on the same core as everything else), nginx and the job for a few seconds.
 # Also p99 at 32 connections, errors (socket errors + non-2xx) and CPU per request: utime+stime
-# of the proxy's processes (nginx master+worker; the platform JVM for PUB) over the -c32 runs
-# divided by the requests served.
+# of the proxy's processes (nginx master+worker; the platform JVM for PUB, without the jobs it
+# started; for the job directly, the job's process tree: the sandbox launcher and the python
+# process under it) over the -c32 runs divided by the requests served.
 # Usage: bench/pub-vs-nginx.sh [DURATION_SECONDS] [RUNS] [WARMUP]  (needs wrk, nginx, python3)
 # PUB_BENCH_JFR=FILE also records the platform JVM with Java Flight Recorder (profile settings)
 # during PUB's runs and writes the recording to FILE (read it with `jfr print`/`jfr summary`).
@@ -51,8 +52,16 @@ end=$(date +%s.%N)
 DEPLOY_SECONDS=$(python3 -c "print(f'{$end - $start:.2f}')")
 
 INTERNAL=$(curl -s -H "X-Racetrack-Auth: $TOKEN" "http://127.0.0.1:$LIFECYCLE_PORT/api/v1/job/bench-adder/latest" | python3 -c 'import json,sys; print(json.load(sys.stdin)["internal_name"])')
+# The state file names the process the platform started: with the sandbox that is the launcher
+# (bwrap, which forks the job in its own PID namespace), so the job is that process and its
+# descendants. Measured and pinned as a tree.
 JOB_PID=$(python3 -c "import json; print(json.load(open('$RACETRACK_DATA_DIR/infrastructure/local/jobs/job-bench-adder-v-0-0-1/state.json'))['pid'])")
-taskset -a -p -c 1 "$JOB_PID" >/dev/null
+descendants() { # pid -> that process and all its descendants
+  local p
+  echo "$1"
+  for p in $(pgrep -P "$1"); do descendants "$p"; done
+}
+for p in $(descendants "$JOB_PID"); do taskset -a -p -c 1 "$p" >/dev/null; done
 
 cat >"$WORK/nginx.conf" <<NGINX
 worker_processes 1;
@@ -103,11 +112,12 @@ cpu_ticks() { # "utime stime" (clock ticks) of the given processes together
   done
   echo "$user $sys"
 }
-proxy_pids() { # name -> the processes doing the proxying
+proxy_pids() { # name -> the processes doing the work measured
   case $1 in
-    nginx) echo "$NGINX_MASTER" $(pgrep -P "$NGINX_MASTER") ;;
-    pub) echo "$SERVER_PID" $(pgrep -P "$SERVER_PID") ;;
-    *) echo "$JOB_PID" ;;
+    nginx) descendants "$NGINX_MASTER" ;;
+    # the JVM alone (racetrack execs it): its children are the jobs it started, not PUB
+    pub) echo "$SERVER_PID" ;;
+    *) descendants "$JOB_PID" ;;
   esac
 }
 run() { # name url script warmup-seconds

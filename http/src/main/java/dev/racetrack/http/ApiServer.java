@@ -26,6 +26,7 @@ import org.slf4j.MDC;
 public final class ApiServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
   private static final Set<String> QUIET_PATHS = Set.of("/live", "/ready", "/health", "/metrics");
+  private static final String ROUTINE = "racetrack.routine-request";
 
   private final Javalin app;
   private final Settings settings;
@@ -183,19 +184,38 @@ public final class ApiServer implements AutoCloseable {
     return path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
   }
 
+  /**
+   * Marks the request as routine (a periodic poll that found nothing to do): its access-log line
+   * goes to DEBUG unless it failed, so a loop polling every few seconds does not fill the log.
+   */
+  public static void routine(Context ctx) {
+    ctx.attribute(ROUTINE, Boolean.TRUE);
+  }
+
   private void logAccess(Context ctx, float millis) {
     String path = relativePath(ctx);
     if (QUIET_PATHS.contains(path) && ctx.statusCode() < 400) {
       return;
     }
+    boolean routine = Boolean.TRUE.equals(ctx.attribute(ROUTINE)) && ctx.statusCode() < 400;
+    if (routine && !LOG.isDebugEnabled()) {
+      return;
+    }
     String caller = ctx.header(Tracing.CALLER_HEADER);
-    LOG.info(
-        "{} {} {} {} ms{}",
-        ctx.method(),
-        ctx.path(),
-        ctx.statusCode(),
-        String.format(java.util.Locale.ROOT, "%.1f", millis),
-        caller == null ? "" : " caller=" + caller);
+    String line =
+        String.format(
+            Locale.ROOT,
+            "%s %s %d %.1f ms%s",
+            ctx.method(),
+            ctx.path(),
+            ctx.statusCode(),
+            millis,
+            caller == null ? "" : " caller=" + caller);
+    if (routine) {
+      LOG.debug("{}", line);
+    } else {
+      LOG.info("{}", line);
+    }
   }
 
   /** Starts listening. */

@@ -4,6 +4,10 @@ import dev.racetrack.lifecycle.database.DatabaseSettings;
 import dev.racetrack.model.config.EnvReader;
 import dev.racetrack.spi.SecretBox;
 import dev.racetrack.tls.TlsConfig;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -131,6 +135,27 @@ public record LifecycleConfig(
     Optional<String> configured = new EnvReader(env).optional("AUTH_KEY");
     return configured.orElseGet(
         () -> SecretBox.readOrCreateKey(dataDir.resolve("keys").resolve("auth_key"), 32));
+  }
+
+  /**
+   * Where the all-in-one server keeps the {@code INTERNAL_TOKEN} it generated when none was set
+   * (mode 600, like {@code keys/auth_key}), so a restart and the admin commands present the same.
+   */
+  public static Path internalTokenFile(Path dataDir) {
+    return dataDir.resolve("keys").resolve("internal_token");
+  }
+
+  /** The internal token the all-in-one server generated and keeps in {@code dataDir}, if any. */
+  public static Optional<String> storedInternalToken(Path dataDir) {
+    Path file = internalTokenFile(dataDir);
+    try {
+      return Files.exists(file)
+          ? Optional.of(Files.readString(file, StandardCharsets.UTF_8).strip())
+              .filter(t -> !t.isEmpty())
+          : Optional.empty();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+    }
   }
 
   /** The platform version, from the jar manifest ({@code dev} when run from classes). */

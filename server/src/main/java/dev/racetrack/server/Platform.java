@@ -13,12 +13,11 @@ import dev.racetrack.pub.async.AsyncConfig;
 import dev.racetrack.spi.PluginBundle;
 import dev.racetrack.spi.PluginStore;
 import dev.racetrack.spi.Plugins;
+import dev.racetrack.spi.SecretBox;
 import dev.racetrack.tls.TlsConfig;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,7 +47,7 @@ public final class Platform implements AutoCloseable {
   private Platform(Map<String, String> environment, Plugins plugins) {
     Map<String, String> env = new HashMap<>(environment);
     EnvReader reader = new EnvReader(env);
-    String internalToken = reader.optional("INTERNAL_TOKEN").orElseGet(Platform::randomToken);
+    String internalToken = internalToken(env);
     String version = LifecycleConfig.platformVersion();
     try {
       lifecycleConfig =
@@ -112,10 +111,19 @@ public final class Platform implements AutoCloseable {
     return new Platform(env, plugins);
   }
 
-  private static String randomToken() {
-    byte[] bytes = new byte[32];
-    new SecureRandom().nextBytes(bytes);
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+  /**
+   * {@code INTERNAL_TOKEN}, or the token generated at the first start and kept in the data
+   * directory ({@code keys/internal_token}, written with fsync and rename, mode 600, as {@code
+   * keys/auth_key}), so that it survives restarts and the admin commands run on this machine
+   * present the same one.
+   */
+  static String internalToken(Map<String, String> env) {
+    EnvReader reader = new EnvReader(env);
+    return reader
+        .optional("INTERNAL_TOKEN")
+        .orElseGet(
+            () ->
+                SecretBox.readOrCreateKey(LifecycleConfig.internalTokenFile(reader.dataDir()), 32));
   }
 
   public LifecycleConfig lifecycleConfig() {

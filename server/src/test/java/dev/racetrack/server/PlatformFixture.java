@@ -87,6 +87,11 @@ final class PlatformFixture implements AutoCloseable {
     return home.resolve("data");
   }
 
+  /** The internal token the running platform's components present to each other. */
+  String internalToken() {
+    return platform.lifecycleConfig().internalToken();
+  }
+
   String admin() {
     return admin;
   }

@@ -81,14 +81,17 @@ public final class AdminCommands {
 
   /**
    * The platform's configuration; the internal token (what PUB accepts a cache invalidation with)
-   * is {@code INTERNAL_TOKEN} when the command is given the platform's.
+   * is {@code INTERNAL_TOKEN} when the command is given the platform's, else the one the all-in-one
+   * server generated and keeps in the data directory.
    */
   static LifecycleConfig config(AdminContext context) {
     EnvReader env = new EnvReader(context.env());
     return LifecycleConfig.fromEnv(
         context.env(),
         LifecycleConfig.resolveAuthKey(context.env(), env.dataDir()),
-        env.optional("INTERNAL_TOKEN").orElse("admin-command"));
+        env.optional("INTERNAL_TOKEN")
+            .or(() -> LifecycleConfig.storedInternalToken(env.dataDir()))
+            .orElse("admin-command"));
   }
 
   /** Runs {@code work} with the token issuer of the configured database. */
