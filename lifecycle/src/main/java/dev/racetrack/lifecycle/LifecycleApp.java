@@ -401,7 +401,7 @@ public final class LifecycleApp implements AutoCloseable {
             new AuditRoutes(new AuditRepository(jdbi, clock), authorizer, requestAuth),
             new PortfolioRoutes(jobListing, clock, requestAuth),
             new GraphRoutes(
-                new PermissionGraph(jdbi, jobListing, authorizer, jobUrls), requestAuth),
+                new PermissionGraph(permissions, jobListing, authorizer, jobUrls), requestAuth),
             new RecordRoutes(new RecordRepository(jdbi), authorizer, requestAuth),
             new PublicEndpointRoutes(
                 jdbi, publicEndpoints, jobs, authorizer, audit, gateway, requestAuth));
