@@ -4,6 +4,7 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaMethodCall;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.lang.ArchRule;
@@ -57,6 +58,35 @@ class PackageGraphTest {
     int count(Handle h) {
       return h.createQuery("SELECT 1").mapTo(Integer.class).one();
     }
+  }
+
+  /**
+   * Records that still bundle a class's collaborators ({@code *Parts}); the list may only shrink.
+   * The deploy path (Deployments, DeploymentPipeline, JobRemoval) has none any more.
+   */
+  private static final Set<String> PARTS_NOT_YET_SPLIT =
+      Set.of(
+          "dev.racetrack.lifecycle.auth.Accounts$Parts",
+          "dev.racetrack.lifecycle.esc.Escs$Parts",
+          "dev.racetrack.lifecycle.permission.Permissions$Parts",
+          "dev.racetrack.lifecycle.plugin.PluginLibrary$Parts",
+          "dev.racetrack.lifecycle.supervisor.Supervisor$Parts");
+
+  @Test
+  void collaborators_areNotBundledInPartsRecords() {
+    noClasses()
+        .that(
+            DescribedPredicate.describe(
+                "are records",
+                (JavaClass c) ->
+                    c.getRawSuperclass()
+                            .map(s -> s.getName().equals(Record.class.getName()))
+                            .orElse(false)
+                        && !PARTS_NOT_YET_SPLIT.contains(c.getName())))
+        .should()
+        .haveSimpleNameEndingWith("Parts")
+        .because("a step takes only the collaborators it uses (conventions)")
+        .check(GRAPH.mainClasses());
   }
 
   private static ArchRule sqlOnlyInRepositories() {
