@@ -32,14 +32,29 @@ import dev.racetrack.lifecycle.database.Database;
 import dev.racetrack.lifecycle.database.DatabaseSettings;
 import dev.racetrack.lifecycle.database.EmbeddedPostgresServer;
 import dev.racetrack.lifecycle.database.JdbcTarget;
+import dev.racetrack.lifecycle.deployment.BuildStep;
+import dev.racetrack.lifecycle.deployment.ClaimStep;
+import dev.racetrack.lifecycle.deployment.DeploymentChecks;
+import dev.racetrack.lifecycle.deployment.DeploymentFailures;
 import dev.racetrack.lifecycle.deployment.DeploymentPipeline;
 import dev.racetrack.lifecycle.deployment.DeploymentQuota;
 import dev.racetrack.lifecycle.deployment.DeploymentRepository;
 import dev.racetrack.lifecycle.deployment.DeploymentRoutes;
+import dev.racetrack.lifecycle.deployment.DeploymentStarter;
+import dev.racetrack.lifecycle.deployment.DeploymentViews;
 import dev.racetrack.lifecycle.deployment.Deployments;
+import dev.racetrack.lifecycle.deployment.FamilyTokens;
 import dev.racetrack.lifecycle.deployment.ImageBuilderClient;
 import dev.racetrack.lifecycle.deployment.JobDeploymentRoutes;
+import dev.racetrack.lifecycle.deployment.JobManifests;
 import dev.racetrack.lifecycle.deployment.LiveBuildLogs;
+import dev.racetrack.lifecycle.deployment.ManifestEdits;
+import dev.racetrack.lifecycle.deployment.ProvisionRequests;
+import dev.racetrack.lifecycle.deployment.ProvisionStep;
+import dev.racetrack.lifecycle.deployment.PublishStep;
+import dev.racetrack.lifecycle.deployment.Redeployments;
+import dev.racetrack.lifecycle.deployment.RegisterStep;
+import dev.racetrack.lifecycle.deployment.StartingRows;
 import dev.racetrack.lifecycle.esc.EscRepository;
 import dev.racetrack.lifecycle.esc.EscRoutes;
 import dev.racetrack.lifecycle.esc.Escs;
@@ -53,6 +68,7 @@ import dev.racetrack.lifecycle.graph.PermissionGraph;
 import dev.racetrack.lifecycle.info.InfoRoutes;
 import dev.racetrack.lifecycle.infra.Targets;
 import dev.racetrack.lifecycle.job.BuildContexts;
+import dev.racetrack.lifecycle.job.JobAccess;
 import dev.racetrack.lifecycle.job.JobJsonRepository;
 import dev.racetrack.lifecycle.job.JobListing;
 import dev.racetrack.lifecycle.job.JobRemoval;
@@ -63,6 +79,7 @@ import dev.racetrack.lifecycle.job.JobUrls;
 import dev.racetrack.lifecycle.job.Jobs;
 import dev.racetrack.lifecycle.job.PublicEndpointRepository;
 import dev.racetrack.lifecycle.job.PublicEndpointRoutes;
+import dev.racetrack.lifecycle.job.Trash;
 import dev.racetrack.lifecycle.job.TrashRepository;
 import dev.racetrack.lifecycle.maintenance.Maintenance;
 import dev.racetrack.lifecycle.maintenance.MaintenanceRoutes;
@@ -214,32 +231,39 @@ public final class LifecycleApp implements AutoCloseable {
     ExecutorService deploymentExecutor = Executors.newVirtualThreadPerTaskExecutor();
     resources.add(() -> stopDeployments(deploymentExecutor, deploymentRepository));
     ResourcePolicy resourcePolicy = ResourcePolicy.fromEnv(config.env());
+    DeploymentPipeline.Settings deploySettings =
+        new DeploymentPipeline.Settings(
+            config.internalPubUrl(),
+            new JobCallSecrets(config.jobCallKey()),
+            config.readinessTimeout(),
+            config.allowJobOverwrite(),
+            resourcePolicy);
+    DeploymentChecks deployChecks =
+        new DeploymentChecks(jobRepository, trash, authorizer, deploySettings.allowOverwrite());
     DeploymentPipeline pipeline =
         new DeploymentPipeline(
-            new DeploymentPipeline.Parts(
-                jdbi,
-                deploymentRepository,
-                jobRepository,
-                trash,
-                subjects,
-                permissions,
-                issuer,
-                authorizer,
-                audit,
-                targets,
-                new ImageBuilderClient(
-                    http, config.imageBuilderUrl(), config.internalToken(), liveBuildLogs),
-                gateway,
-                maintenance,
-                contexts,
-                pluginHooks),
-            new DeploymentPipeline.Settings(
-                config.internalPubUrl(),
-                new JobCallSecrets(config.jobCallKey()),
-                config.readinessTimeout(),
-                config.allowJobOverwrite(),
-                resourcePolicy),
-            clock,
+            new DeploymentPipeline.Steps(
+                new ClaimStep(deployChecks, maintenance, jdbi, jobRepository, permissions),
+                new BuildStep(
+                    new ImageBuilderClient(
+                        http, config.imageBuilderUrl(), config.internalToken(), liveBuildLogs),
+                    deploymentRepository,
+                    targets,
+                    pluginHooks,
+                    clock),
+                new ProvisionStep(
+                    targets,
+                    deploymentRepository,
+                    jobRepository,
+                    new StartingRows(jdbi, jobRepository),
+                    new ProvisionRequests(
+                        new FamilyTokens(jdbi, jobRepository, subjects, issuer),
+                        pluginHooks,
+                        deploySettings),
+                    clock),
+                new RegisterStep(jdbi, jobRepository, trash, permissions, audit, contexts),
+                new PublishStep(deploymentRepository, targets, pluginHooks, gateway),
+                new DeploymentFailures(deploymentRepository, jdbi, audit)),
             metrics);
     BuildContext.Limits uploadLimits =
         new BuildContext.Limits(
@@ -250,28 +274,19 @@ public final class LifecycleApp implements AutoCloseable {
         new DeploymentQuota(
             deploymentRepository,
             (int) new EnvReader(config.env()).positiveLong("MAX_DEPLOYMENTS_PER_USER", 5));
+    JobManifests manifests =
+        new JobManifests(
+            new ManifestValidator(config.gitAllowedSchemes()).withResourcePolicy(resourcePolicy),
+            plugins);
+    DeploymentStarter starter =
+        new DeploymentStarter(deploymentRepository, quota, pipeline, deploymentExecutor, metrics);
+    JobAccess jobAccess = new JobAccess(maintenance, jobs, authorizer);
     Deployments deployments =
-        new Deployments(
-            new Deployments.Parts(
-                jdbi,
-                new ManifestValidator(config.gitAllowedSchemes())
-                    .withResourcePolicy(resourcePolicy),
-                plugins,
-                targets,
-                deploymentRepository,
-                jobRepository,
-                jobs,
-                authorizer,
-                maintenance,
-                contexts,
-                audit,
-                pipeline,
-                deploymentExecutor,
-                uploadLimits),
-            quota,
-            metrics);
+        new Deployments(manifests, deployChecks, targets, maintenance, uploadLimits, starter);
+    Redeployments redeployments =
+        new Redeployments(jobAccess, manifests, targets, contexts, deploymentRepository, starter);
 
-    Reconciler reconciler = new Reconciler(jobRepository, deployments);
+    Reconciler reconciler = new Reconciler(jobRepository, redeployments);
     AsyncCallRepository asyncCalls = new AsyncCallRepository(jdbi);
     StartupReconciler startup = new StartupReconciler(jobRepository, deploymentRepository, targets);
     Optional<Reconciler> reprovisioning =
@@ -363,6 +378,7 @@ public final class LifecycleApp implements AutoCloseable {
                 requestAuth),
             new DeploymentRoutes(
                 deployments,
+                new DeploymentViews(deploymentRepository, jobRepository, jobs, authorizer),
                 quota,
                 requestAuth,
                 new DeploymentRoutes.Uploads(
@@ -371,22 +387,20 @@ public final class LifecycleApp implements AutoCloseable {
             new JobRoutes(
                 jobs,
                 new JobRemoval(
-                    new JobRemoval.Parts(
-                        jdbi,
-                        jobs,
-                        jobRepository,
-                        trash,
-                        authorizer,
-                        targets,
-                        audit,
-                        gateway,
-                        maintenance,
-                        contexts,
-                        pluginHooks)),
+                    jobAccess,
+                    targets,
+                    new Trash(jdbi, jobRepository, trash, audit, contexts),
+                    gateway,
+                    pluginHooks),
                 targets,
                 requestAuth,
                 logStreams),
-            new JobDeploymentRoutes(jobs, deployments, deploymentRepository, requestAuth),
+            new JobDeploymentRoutes(
+                jobs,
+                redeployments,
+                new ManifestEdits(jobAccess, manifests, targets, jdbi, audit, jobs),
+                deploymentRepository,
+                requestAuth),
             new MaintenanceRoutes(maintenance, requestAuth),
             new PluginRoutes(
                 new PluginCatalog(
@@ -401,7 +415,7 @@ public final class LifecycleApp implements AutoCloseable {
             new AuditRoutes(new AuditRepository(jdbi, clock), authorizer, requestAuth),
             new PortfolioRoutes(jobListing, clock, requestAuth),
             new GraphRoutes(
-                new PermissionGraph(jdbi, jobListing, authorizer, jobUrls), requestAuth),
+                new PermissionGraph(permissions, jobListing, authorizer, jobUrls), requestAuth),
             new RecordRoutes(new RecordRepository(jdbi), authorizer, requestAuth),
             new PublicEndpointRoutes(
                 jdbi, publicEndpoints, jobs, authorizer, audit, gateway, requestAuth));

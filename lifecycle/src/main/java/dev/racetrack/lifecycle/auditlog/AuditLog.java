@@ -8,6 +8,17 @@ import org.jdbi.v3.core.Handle;
 
 /** Records audit events ({@code registry_auditlogevent}, §2.1). */
 public final class AuditLog {
+  private static final AuditLogRepository ROWS = new AuditLogRepository();
+
+  /** One event as stored; {@code propertiesJson} is absent when it has no properties. */
+  record Entry(
+      String id,
+      String eventType,
+      String executor,
+      Optional<String> subject,
+      Optional<String> jobName,
+      Optional<String> jobVersion,
+      Optional<String> propertiesJson) {}
 
   /** Event types of §2.1. */
   public static final String JOB_DEPLOYED = "job_deployed";
@@ -34,19 +45,15 @@ public final class AuditLog {
       Optional<String> jobName,
       Optional<String> jobVersion,
       Map<String, Object> properties) {
-    h.createUpdate(
-            """
-            INSERT INTO registry_auditlogevent (id, version, timestamp, event_type, properties, username_executor,
-              username_subject, job_name, job_version)
-            VALUES (:id, 1, now(), :type, :properties, :executor, :subject, :name, :version)
-            """)
-        .bind("id", UUID.randomUUID().toString())
-        .bind("type", eventType)
-        .bind("properties", properties.isEmpty() ? null : Json.write(properties))
-        .bind("executor", executor)
-        .bind("subject", subject.orElse(null))
-        .bind("name", jobName.orElse(null))
-        .bind("version", jobVersion.orElse(null))
-        .execute();
+    ROWS.insert(
+        h,
+        new Entry(
+            UUID.randomUUID().toString(),
+            eventType,
+            executor,
+            subject,
+            jobName,
+            jobVersion,
+            properties.isEmpty() ? Optional.empty() : Optional.of(Json.write(properties))));
   }
 }

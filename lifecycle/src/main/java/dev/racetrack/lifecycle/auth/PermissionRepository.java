@@ -262,4 +262,57 @@ public final class PermissionRepository {
                 .mapTo(Boolean.class)
                 .one());
   }
+
+  /**
+   * A call permission: {@code subjectKind} is {@code user}, {@code esc} or {@code job_family};
+   * {@code family} and {@code jobId} are empty for a grant on every job.
+   */
+  public record CallPermission(
+      String subjectKind,
+      String subjectId,
+      String subjectName,
+      Optional<String> family,
+      Optional<String> jobId) {}
+
+  /**
+   * Who may call what (for the permission graph): {@code call_job} and {@code full_access} grants
+   * with their subject's kind, id and name, those about one family's jobs (and global ones) only
+   * when a family is given.
+   */
+  public List<CallPermission> callPermissions(Optional<String> family) {
+    return jdbi.withHandle(
+        h -> {
+          var query =
+              h.createQuery(
+                  """
+                  SELECT CASE WHEN s.user_id IS NOT NULL THEN 'user' WHEN s.esc_id IS NOT NULL THEN 'esc' ELSE 'job_family' END AS kind,
+                    COALESCE(CAST(s.user_id AS VARCHAR), s.esc_id, s.job_family_id) AS subject_id,
+                    COALESCE(u.username, e.name, sf.name) AS subject_name, f.name AS family, p.job_id
+                  FROM registry_authresourcepermission p
+                  JOIN registry_authsubject s ON s.id = p.auth_subject_id
+                  LEFT JOIN auth_user u ON u.id = s.user_id
+                  LEFT JOIN registry_esc e ON e.id = s.esc_id
+                  LEFT JOIN registry_jobfamily sf ON sf.id = s.job_family_id
+                  LEFT JOIN registry_jobfamily f ON f.id = p.job_family_id
+                  LEFT JOIN registry_job pj ON pj.id = p.job_id
+                  WHERE p.scope IN ('call_job', 'full_access')
+                  """
+                      + (family.isPresent()
+                          ? " AND (f.name = :family OR pj.name = :family"
+                              + " OR (p.job_id IS NULL AND p.job_family_id IS NULL))"
+                          : "")
+                      + " ORDER BY kind, subject_name");
+          family.ifPresent(f -> query.bind("family", f));
+          return query
+              .map(
+                  (rs, ctx) ->
+                      new CallPermission(
+                          rs.getString("kind"),
+                          rs.getString("subject_id"),
+                          rs.getString("subject_name"),
+                          Optional.ofNullable(rs.getString("family")),
+                          Optional.ofNullable(rs.getString("job_id"))))
+              .list();
+        });
+  }
 }

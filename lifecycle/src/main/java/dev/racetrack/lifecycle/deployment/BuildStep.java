@@ -1,6 +1,7 @@
 package dev.racetrack.lifecycle.deployment;
 
 import dev.racetrack.lifecycle.infra.Targets;
+import dev.racetrack.lifecycle.plugin.PluginHooks;
 import dev.racetrack.model.build.BuildRequest;
 import dev.racetrack.model.build.BuildResult;
 import dev.racetrack.model.error.RacetrackException;
@@ -10,8 +11,12 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Optional;
 
-/** Has the image builder build the task's source; stores the build log with the deployment. */
-final class BuildStep {
+/**
+ * Produces a deployment's {@link Artifact}: has the image builder build the task's source (storing
+ * the build log with the deployment), or reuses the artifact a reprovision or move names when it
+ * fits the target.
+ */
+public final class BuildStep {
   private static final DateTimeFormatter TAG =
       DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HHmmss").withZone(ZoneOffset.UTC);
 
@@ -19,23 +24,34 @@ final class BuildStep {
   private final DeploymentRepository deployments;
   private final Clock clock;
   private final Targets targets;
+  private final PluginHooks hooks;
 
-  BuildStep(
+  public BuildStep(
       ImageBuilderClient imageBuilder,
       DeploymentRepository deployments,
-      Clock clock,
-      Targets targets) {
+      Targets targets,
+      PluginHooks hooks,
+      Clock clock) {
     this.imageBuilder = imageBuilder;
     this.deployments = deployments;
-    this.clock = clock;
     this.targets = targets;
+    this.hooks = hooks;
+    this.clock = clock;
   }
 
   /**
-   * Builds and returns the artifact: an OCI image reference pinned by digest when the task's target
-   * runs images, else an artifact directory.
+   * The artifact to start once the plugins accepted the manifest: the task's own when it fits the
+   * target (a move between a process target and an image target needs the other kind), else a new
+   * build (an OCI image reference pinned by digest when the target runs images, else an artifact
+   * directory).
    */
-  String build(DeploymentTask task) {
+  Artifact artifact(DeploymentTask task) {
+    hooks.validateManifest(task.manifest(), task.jobType().key());
+    Optional<String> reusable = task.image().filter(i -> targets.fits(task.target(), i));
+    if (reusable.isPresent()) {
+      deployments.setImage(task.id(), reusable.get());
+      return new Artifact(reusable.get(), true);
+    }
     return build(
         task,
         targets.get(task.target()).runsImages()
@@ -43,8 +59,8 @@ final class BuildStep {
             : BuildRequest.Output.DIRECTORY);
   }
 
-  /** Builds {@code output} and returns its name (an artifact directory or an image reference). */
-  String build(DeploymentTask task, BuildRequest.Output output) {
+  /** Builds {@code output} (an artifact directory or an image reference). */
+  Artifact build(DeploymentTask task, BuildRequest.Output output) {
     deployments.setPhase(task.id(), "building image");
     BuildRequest request =
         new BuildRequest(
@@ -89,6 +105,6 @@ final class BuildStep {
           "building image failed: "
               + (result.error() == null ? "no image produced" : result.error()));
     }
-    return result.imageName();
+    return new Artifact(result.imageName(), false);
   }
 }

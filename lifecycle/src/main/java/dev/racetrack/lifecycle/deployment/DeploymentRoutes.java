@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 /** Deployment endpoints (§3.3). */
 public final class DeploymentRoutes implements Routes {
   private final Deployments deployments;
+  private final DeploymentViews views;
   private final DeploymentQuota quota;
   private final RequestAuth auth;
   private final Uploads uploads;
@@ -36,11 +37,13 @@ public final class DeploymentRoutes implements Routes {
 
   public DeploymentRoutes(
       Deployments deployments,
+      DeploymentViews views,
       DeploymentQuota quota,
       RequestAuth auth,
       Uploads uploads,
       LiveBuildLogs live) {
     this.deployments = deployments;
+    this.views = views;
     this.quota = quota;
     this.auth = auth;
     this.uploads = uploads;
@@ -62,7 +65,7 @@ public final class DeploymentRoutes implements Routes {
    */
   private void followBuildLogs(Context ctx) throws IOException, InterruptedException {
     String id = ctx.pathParam("id");
-    String stored = deployments.buildLogs(auth.caller(ctx), id); // 404 unless the caller may see it
+    String stored = views.buildLogs(auth.caller(ctx), id); // 404 unless the caller may see it
     BlockingQueue<Optional<String>> lines = new LinkedBlockingQueue<>();
     Optional<LiveBuildLogs.Subscription> following =
         live.follow(
@@ -138,11 +141,11 @@ public final class DeploymentRoutes implements Routes {
 
   private void list(Context ctx) {
     String limit = ctx.queryParam("limit");
-    ctx.json(deployments.list(auth.caller(ctx), limit == null ? 100 : parseLimit(limit)));
+    ctx.json(views.list(auth.caller(ctx), limit == null ? 100 : parseLimit(limit)));
   }
 
   private void get(Context ctx) {
-    ctx.json(deployments.get(auth.caller(ctx), ctx.pathParam("id")));
+    ctx.json(views.get(auth.caller(ctx), ctx.pathParam("id")));
   }
 
   private static int parseLimit(String text) {

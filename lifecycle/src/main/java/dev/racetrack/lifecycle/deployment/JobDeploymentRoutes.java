@@ -19,14 +19,20 @@ import java.util.Map;
  */
 public final class JobDeploymentRoutes implements Routes {
   private final Jobs jobs;
-  private final Deployments deployments;
+  private final Redeployments redeployments;
+  private final ManifestEdits edits;
   private final DeploymentRepository deploymentRows;
   private final RequestAuth auth;
 
   public JobDeploymentRoutes(
-      Jobs jobs, Deployments deployments, DeploymentRepository deploymentRows, RequestAuth auth) {
+      Jobs jobs,
+      Redeployments redeployments,
+      ManifestEdits edits,
+      DeploymentRepository deploymentRows,
+      RequestAuth auth) {
     this.jobs = jobs;
-    this.deployments = deployments;
+    this.redeployments = redeployments;
+    this.edits = edits;
     this.deploymentRows = deploymentRows;
     this.auth = auth;
   }
@@ -42,14 +48,14 @@ public final class JobDeploymentRoutes implements Routes {
         ctx ->
             ctx.json(
                 id(
-                    deployments.redeploy(
+                    redeployments.redeploy(
                         auth.caller(ctx), ctx.pathParam("name"), ctx.pathParam("version")))));
     routes.post(
         "/api/v1/job/{name}/{version}/reprovision",
         ctx ->
             ctx.json(
                 id(
-                    deployments.reprovision(
+                    redeployments.reprovision(
                         auth.caller(ctx), ctx.pathParam("name"), ctx.pathParam("version")))));
     routes.post("/api/v1/job/{name}/{version}/move", this::move);
     routes.put("/api/v1/job/{name}/{version}/manifest", this::editManifest);
@@ -69,7 +75,7 @@ public final class JobDeploymentRoutes implements Routes {
     Move body = JsonBodies.read(ctx, Move.class);
     ctx.json(
         id(
-            deployments.move(
+            redeployments.move(
                 caller,
                 ctx.pathParam("name"),
                 ctx.pathParam("version"),
@@ -80,7 +86,7 @@ public final class JobDeploymentRoutes implements Routes {
     Caller caller = auth.caller(ctx);
     ManifestEdit body = JsonBodies.read(ctx, ManifestEdit.class);
     ctx.json(
-        deployments.updateManifest(
+        edits.updateManifest(
             caller, ctx.pathParam("name"), ctx.pathParam("version"), body.manifestYaml()));
   }
 

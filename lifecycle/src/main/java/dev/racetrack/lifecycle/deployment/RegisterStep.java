@@ -19,7 +19,7 @@ import org.jdbi.v3.core.Jdbi;
  * public endpoint requests and the audit event in one transaction, which commits only after the
  * kept source is on disk.
  */
-final class RegisterStep {
+public final class RegisterStep {
   private static final List<AuthScope> DEPLOYER_SCOPES =
       List.of(AuthScope.READ_JOB, AuthScope.CALL_JOB, AuthScope.DEPLOY_JOB, AuthScope.DELETE_JOB);
 
@@ -32,7 +32,7 @@ final class RegisterStep {
   private final AuditLog audit;
   private final BuildContexts contexts;
 
-  RegisterStep(
+  public RegisterStep(
       Jdbi jdbi,
       JobRepository jobs,
       TrashRepository trash,
@@ -47,7 +47,7 @@ final class RegisterStep {
     this.contexts = contexts;
   }
 
-  Job register(DeploymentTask task, ProvisionStep.Provisioned provisioned, String imageName) {
+  Job register(DeploymentTask task, ProvisionStep.Provisioned provisioned) {
     jdbi.useTransaction(
         h -> {
           String jobId =
@@ -59,7 +59,7 @@ final class RegisterStep {
                       task.manifest().toYaml(),
                       provisioned.deployed().internalName(),
                       provisioned.deployed().replicaInternalNames(),
-                      imageTag(imageName),
+                      provisioned.artifact().tag(),
                       task.caller().username(),
                       task.target(),
                       task.jobType().key(),
@@ -127,11 +127,5 @@ final class RegisterStep {
     for (String endpoint : task.manifest().publicEndpoints()) {
       ROWS.requestPublicEndpoint(h, jobId, endpoint);
     }
-  }
-
-  private static String imageTag(String imageName) {
-    int colon = imageName.lastIndexOf(':');
-    int slash = imageName.lastIndexOf('/');
-    return colon > slash ? imageName.substring(colon + 1) : imageName.substring(slash + 1);
   }
 }

@@ -2,6 +2,8 @@ package dev.racetrack.lifecycle.graph;
 
 import dev.racetrack.lifecycle.auth.Authorizer;
 import dev.racetrack.lifecycle.auth.Caller;
+import dev.racetrack.lifecycle.auth.PermissionRepository;
+import dev.racetrack.lifecycle.auth.PermissionRepository.CallPermission;
 import dev.racetrack.lifecycle.auth.SubjectType;
 import dev.racetrack.lifecycle.job.JobListing;
 import dev.racetrack.lifecycle.job.JobUrls;
@@ -14,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import org.jdbi.v3.core.Jdbi;
 
 /**
  * The permission graph (§10.6): job families with their jobs, ESCs and users, and who may call
@@ -44,16 +45,14 @@ public final class PermissionGraph {
     void edge(Edge edge);
   }
 
-  private record CallPermission(
-      String subjectKind, String subjectId, String subjectName, String family, String jobId) {}
-
-  private final Jdbi jdbi;
+  private final PermissionRepository permissions;
   private final JobListing jobs;
   private final Authorizer authorizer;
   private final JobUrls urls;
 
-  public PermissionGraph(Jdbi jdbi, JobListing jobs, Authorizer authorizer, JobUrls urls) {
-    this.jdbi = jdbi;
+  public PermissionGraph(
+      PermissionRepository permissions, JobListing jobs, Authorizer authorizer, JobUrls urls) {
+    this.permissions = permissions;
     this.jobs = jobs;
     this.authorizer = authorizer;
     this.urls = urls;
@@ -96,7 +95,7 @@ public final class PermissionGraph {
     }
     Map<String, Node> subjects = new LinkedHashMap<>();
     Set<Edge> calls = new LinkedHashSet<>();
-    for (CallPermission permission : callPermissions(family)) {
+    for (CallPermission permission : permissions.callPermissions(family)) {
       canCall(caller, permission, families, jobIds, subjects).ifPresent(calls::add);
     }
     subjects.values().forEach(sink::node);
@@ -161,16 +160,16 @@ public final class PermissionGraph {
       return Optional.empty();
     }
     String target;
-    if (permission.jobId() != null) {
-      if (!jobIds.contains(permission.jobId())) {
+    if (permission.jobId().isPresent()) {
+      if (!jobIds.contains(permission.jobId().get())) {
         return Optional.empty();
       }
-      target = "job-" + permission.jobId();
-    } else if (permission.family() != null) {
-      if (!families.contains(permission.family())) {
+      target = "job-" + permission.jobId().get();
+    } else if (permission.family().isPresent()) {
+      if (!families.contains(permission.family().get())) {
         return Optional.empty();
       }
-      target = familyId(permission.family());
+      target = familyId(permission.family().get());
     } else {
       subjects.putIfAbsent(
           "all-jobs",
@@ -210,43 +209,5 @@ public final class PermissionGraph {
 
   static String familyId(String family) {
     return "job-family-" + family;
-  }
-
-  /** Call permissions, those about one family's jobs only when a family is given. */
-  private List<CallPermission> callPermissions(Optional<String> family) {
-    return jdbi.withHandle(
-        h -> {
-          var query =
-              h.createQuery(
-                  """
-                  SELECT CASE WHEN s.user_id IS NOT NULL THEN 'user' WHEN s.esc_id IS NOT NULL THEN 'esc' ELSE 'job_family' END AS kind,
-                    COALESCE(CAST(s.user_id AS VARCHAR), s.esc_id, s.job_family_id) AS subject_id,
-                    COALESCE(u.username, e.name, sf.name) AS subject_name, f.name AS family, p.job_id
-                  FROM registry_authresourcepermission p
-                  JOIN registry_authsubject s ON s.id = p.auth_subject_id
-                  LEFT JOIN auth_user u ON u.id = s.user_id
-                  LEFT JOIN registry_esc e ON e.id = s.esc_id
-                  LEFT JOIN registry_jobfamily sf ON sf.id = s.job_family_id
-                  LEFT JOIN registry_jobfamily f ON f.id = p.job_family_id
-                  LEFT JOIN registry_job pj ON pj.id = p.job_id
-                  WHERE p.scope IN ('call_job', 'full_access')
-                  """
-                      + (family.isPresent()
-                          ? " AND (f.name = :family OR pj.name = :family"
-                              + " OR (p.job_id IS NULL AND p.job_family_id IS NULL))"
-                          : "")
-                      + " ORDER BY kind, subject_name");
-          family.ifPresent(f -> query.bind("family", f));
-          return query
-              .map(
-                  (rs, ctx) ->
-                      new CallPermission(
-                          rs.getString("kind"),
-                          rs.getString("subject_id"),
-                          rs.getString("subject_name"),
-                          rs.getString("family"),
-                          rs.getString("job_id")))
-              .list();
-        });
   }
 }

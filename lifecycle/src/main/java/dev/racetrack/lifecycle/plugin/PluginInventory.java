@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
 public final class PluginInventory {
   private static final Logger LOG = LoggerFactory.getLogger(PluginInventory.class);
   static final String EXECUTOR = "racetrack";
-  private static final long LOCK_ID = 0x5261636550L; // serialises concurrent lifecycle starts
+  private static final InstalledPluginRepository ROWS = new InstalledPluginRepository();
 
   /** An installed plugin; {@code category} is {@code job_type} or {@code infrastructure}. */
   public record Installed(String name, String version, String category) {}
@@ -56,40 +56,20 @@ public final class PluginInventory {
   public int record(Jdbi jdbi, AuditLog audit) {
     return jdbi.inTransaction(
         h -> {
-          h.createQuery("SELECT pg_advisory_xact_lock(:id)")
-              .bind("id", LOCK_ID)
-              .mapTo(String.class)
-              .one();
-          Set<Installed> before =
-              new LinkedHashSet<>(
-                  h.createQuery("SELECT name, version, category FROM registry_installed_plugin")
-                      .map(
-                          (rs, ctx) ->
-                              new Installed(
-                                  rs.getString("name"),
-                                  rs.getString("version"),
-                                  rs.getString("category")))
-                      .list());
+          ROWS.lock(h);
+          Set<Installed> before = new LinkedHashSet<>(ROWS.list(h));
           Set<Installed> now = new LinkedHashSet<>(installed);
           int changes = 0;
           for (Installed plugin : before) {
             if (!now.contains(plugin)) {
-              h.createUpdate(
-                      "DELETE FROM registry_installed_plugin"
-                          + " WHERE name = :name AND version = :version AND category = :category")
-                  .bindMethods(plugin)
-                  .execute();
+              ROWS.delete(h, plugin);
               event(audit, h, AuditLog.PLUGIN_UNINSTALLED, plugin);
               changes++;
             }
           }
           for (Installed plugin : now) {
             if (!before.contains(plugin)) {
-              h.createUpdate(
-                      "INSERT INTO registry_installed_plugin (name, version, category)"
-                          + " VALUES (:name, :version, :category)")
-                  .bindMethods(plugin)
-                  .execute();
+              ROWS.insert(h, plugin);
               event(audit, h, AuditLog.PLUGIN_INSTALLED, plugin);
               changes++;
             }

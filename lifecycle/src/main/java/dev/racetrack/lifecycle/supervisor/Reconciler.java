@@ -2,7 +2,7 @@ package dev.racetrack.lifecycle.supervisor;
 
 import dev.racetrack.lifecycle.auth.Caller;
 import dev.racetrack.lifecycle.auth.SubjectType;
-import dev.racetrack.lifecycle.deployment.Deployments;
+import dev.racetrack.lifecycle.deployment.Redeployments;
 import dev.racetrack.lifecycle.job.JobRepository;
 import dev.racetrack.model.JobStatus;
 import java.util.ArrayList;
@@ -21,9 +21,9 @@ public final class Reconciler {
           SubjectType.INTERNAL, "racetrack", "racetrack", Optional.empty(), List.of("full_access"));
 
   private final JobRepository jobs;
-  private final Deployments deployments;
+  private final Redeployments deployments;
 
-  public Reconciler(JobRepository jobs, Deployments deployments) {
+  public Reconciler(JobRepository jobs, Redeployments deployments) {
     this.jobs = jobs;
     this.deployments = deployments;
   }

@@ -21,6 +21,7 @@ import dev.racetrack.lifecycle.job.BuildContexts;
 import dev.racetrack.lifecycle.job.JobRepository;
 import dev.racetrack.lifecycle.job.TrashRepository;
 import dev.racetrack.lifecycle.maintenance.Maintenance;
+import dev.racetrack.lifecycle.plugin.PluginHooks;
 import dev.racetrack.model.DeploymentStatus;
 import dev.racetrack.model.auth.JobCallSecrets;
 import dev.racetrack.model.manifest.Manifest;
@@ -167,34 +168,50 @@ class RegistrationIT {
     Authorizer authorizer = new Authorizer(permissions, new UserRepository(jdbi));
     AuditLog audit = new AuditLog();
     GatewayNotifier gateway = new GatewayNotifier(http, "http://127.0.0.1:1/pub", "internal");
-    return new DeploymentPipeline(
-        new DeploymentPipeline.Parts(
-            jdbi,
-            deployments,
-            new JobRepository(jdbi, "http://pub"),
-            new TrashRepository(jdbi),
-            new AuthSubjectRepository(),
-            permissions,
-            new TokenIssuer(
-                new Jwt("registration-it-key-of-at-least-32-bytes"),
-                new AuthTokenRepository(jdbi, SecretBox.fromKeyFile(tmp.resolve("secret.key"))),
-                new InternalTokenRepository(jdbi),
-                Clock.systemUTC()),
-            authorizer,
-            audit,
-            new Targets(List.of(target), Optional.empty()),
-            new ImageBuilderClient(http, "http://127.0.0.1:1", "internal"),
-            gateway,
-            new Maintenance(jdbi, authorizer, audit, gateway),
-            contexts,
-            dev.racetrack.lifecycle.plugin.PluginHooks.none()),
+    JobRepository jobs = new JobRepository(jdbi, "http://pub");
+    TrashRepository trash = new TrashRepository(jdbi);
+    Targets targets = new Targets(List.of(target), Optional.empty());
+    PluginHooks hooks = PluginHooks.none();
+    DeploymentPipeline.Settings settings =
         new DeploymentPipeline.Settings(
             "http://127.0.0.1:1/pub",
             new JobCallSecrets("registration-it-job-call-key-of-32-characters"),
             Duration.ofSeconds(5),
             false,
-            ResourcePolicy.defaults()),
-        Clock.systemUTC(),
+            ResourcePolicy.defaults());
+    TokenIssuer issuer =
+        new TokenIssuer(
+            new Jwt("registration-it-key-of-at-least-32-bytes"),
+            new AuthTokenRepository(jdbi, SecretBox.fromKeyFile(tmp.resolve("secret.key"))),
+            new InternalTokenRepository(jdbi),
+            Clock.systemUTC());
+    return new DeploymentPipeline(
+        new DeploymentPipeline.Steps(
+            new ClaimStep(
+                new DeploymentChecks(jobs, trash, authorizer, settings.allowOverwrite()),
+                new Maintenance(jdbi, authorizer, audit, gateway),
+                jdbi,
+                jobs,
+                permissions),
+            new BuildStep(
+                new ImageBuilderClient(http, "http://127.0.0.1:1", "internal"),
+                deployments,
+                targets,
+                hooks,
+                Clock.systemUTC()),
+            new ProvisionStep(
+                targets,
+                deployments,
+                jobs,
+                new StartingRows(jdbi, jobs),
+                new ProvisionRequests(
+                    new FamilyTokens(jdbi, jobs, new AuthSubjectRepository(), issuer),
+                    hooks,
+                    settings),
+                Clock.systemUTC()),
+            new RegisterStep(jdbi, jobs, trash, permissions, audit, contexts),
+            new PublishStep(deployments, targets, hooks, gateway),
+            new DeploymentFailures(deployments, jdbi, audit)),
         new SimpleMeterRegistry());
   }
 
