@@ -46,7 +46,9 @@ public final class JavaJobType implements JobType {
    * with a small young generation and a heap that grows (and shrinks) only as the job needs; the C2
    * compiler alone on one thread (tiered compilation keeps C1 code, profiles and a second compiler
    * thread; C1 alone serves a third fewer requests); small thread stacks, code cache and direct
-   * memory; no perf-data file.
+   * memory; no perf-data file. Netty's Flight Recorder events are off: with them on, Netty's pooled
+   * allocator loads JFR's event machinery (about 100 JDK classes and JFR's metadata) into every
+   * job, 1-5 MB of resident memory (docs/benchmarks.md, "java adder RSS: flags").
    */
   static final List<String> JVM_FLAGS =
       List.of(
@@ -60,7 +62,8 @@ public final class JavaJobType implements JobType {
           "-Xss512k",
           "-XX:ReservedCodeCacheSize=32m",
           "-XX:MaxDirectMemorySize=64m",
-          "-XX:-UsePerfData");
+          "-XX:-UsePerfData",
+          "-Dio.netty.jfr.enabled=false");
 
   /** Gives freed native memory back to the OS every second (a product option from JDK 22). */
   private static final String TRIM_NATIVE_HEAP = "-XX:TrimNativeHeapInterval=1000";

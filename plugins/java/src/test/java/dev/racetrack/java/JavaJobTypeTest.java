@@ -97,6 +97,22 @@ class JavaJobTypeTest {
   }
 
   @Test
+  void jvmOptions_localAndImage_turnOffNettysFlightRecorderEvents_beforeTheJobsOwnArgs() {
+    Manifest manifest = manifest(Map.of("jobtype_extra", Map.of("jvm_args", List.of("-Dx=1"))));
+
+    for (boolean trim : List.of(true, false)) {
+      List<String> options = JavaJobType.jvmOptions(manifest, trim);
+      assertThat(options)
+          .containsSubsequence(
+              "-XX:+UseSerialGC",
+              "-XX:-TieredCompilation",
+              "-Dio.netty.jfr.enabled=false",
+              "-Dx=1");
+      assertThat(options.getLast()).isEqualTo("-Dx=1");
+    }
+  }
+
+  @Test
   void buildLocal_compilesWithJavacInTheSandbox_andRunsOnTheJdkReadOnly() throws IOException {
     Path source = source("Adder", ADDER);
     Path artifact = Files.createDirectories(tmp.resolve("data/artifacts/adder/t1"));
