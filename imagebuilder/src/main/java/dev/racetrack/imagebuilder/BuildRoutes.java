@@ -9,6 +9,7 @@ import dev.racetrack.model.build.BuildResult;
 import dev.racetrack.model.error.UnauthorizedException;
 import dev.racetrack.model.http.ApiClient;
 import dev.racetrack.spi.BuildProgress;
+import dev.racetrack.spi.SecretBox;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.InputStream;
@@ -55,6 +56,7 @@ final class BuildRoutes implements Routes {
     Path newFile() {
       try {
         Files.createDirectories(dir);
+        SecretBox.trySetPermissions(dir, "rwx------"); // as lifecycle's uploads
         return Files.createTempFile(dir, "context-", ".tar.gz");
       } catch (IOException e) {
         throw new UncheckedIOException("cannot create an upload file: " + e.getMessage(), e);
