@@ -9,8 +9,10 @@ import dev.racetrack.model.Job;
 import dev.racetrack.model.error.NotFoundException;
 import dev.racetrack.model.error.ValidationException;
 import dev.racetrack.spi.JobSecrets;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Deployments of an existing job from what the platform kept of it (its stored manifest, kept
@@ -43,42 +45,28 @@ public final class Redeployments {
   public String redeploy(Caller caller, String name, String version) {
     starter.ensureRoom(caller);
     Job job = prepare(access, caller, name, version);
-    JobManifests.Typed typed = manifests.stored(job);
     return starter.start(
-        new DeploymentTask(
-            "pending",
+        task(
             DeploymentKind.REDEPLOY,
             caller,
-            typed.manifest(),
-            typed.jobType(),
+            job,
             job.infrastructureTarget(),
-            contexts.load(job.name(), job.version()),
-            secrets(job, job.infrastructureTarget()),
-            Optional.empty(),
-            Optional.empty(),
-            true,
-            List.of()));
+            () -> contexts.load(job.name(), job.version()),
+            Optional::empty));
   }
 
   /** Starts a job's built artifact again (a new environment, e.g. a rotated family token). */
   public String reprovision(Caller caller, String name, String version) {
     starter.ensureRoom(caller);
     Job job = prepare(access, caller, name, version);
-    JobManifests.Typed typed = manifests.stored(job);
     return starter.start(
-        new DeploymentTask(
-            "pending",
+        task(
             DeploymentKind.REPROVISION,
             caller,
-            typed.manifest(),
-            typed.jobType(),
+            job,
             job.infrastructureTarget(),
-            Optional.empty(),
-            secrets(job, job.infrastructureTarget()),
-            Optional.of(lastImage(job)),
-            Optional.empty(),
-            true,
-            List.of()));
+            Optional::empty,
+            () -> Optional.of(lastImage(job))));
   }
 
   /** Starts a job on another infrastructure target and removes it from its current one. */
@@ -93,21 +81,43 @@ public final class Redeployments {
       throw new ValidationException(
           "job " + job.name() + " v" + job.version() + " already runs on " + target);
     }
-    JobManifests.Typed typed = manifests.stored(job);
     return starter.start(
-        new DeploymentTask(
-            "pending",
+        task(
             DeploymentKind.MOVE,
             caller,
-            typed.manifest(),
-            typed.jobType(),
+            job,
             target,
-            contexts.load(job.name(), job.version()),
-            secrets(job, job.infrastructureTarget()),
-            Optional.of(lastImage(job)),
-            Optional.ofNullable(job.infrastructureTarget()),
-            true,
-            List.of()));
+            () -> contexts.load(job.name(), job.version()),
+            () -> Optional.of(lastImage(job))));
+  }
+
+  /**
+   * A deployment of a job that exists, from its stored manifest (validated again: the row is an
+   * entrance of its own) and stored secrets, forced over the version it replaces. The manifest is
+   * checked first: nothing (such as a copy of the stored context) is made for a task refused.
+   */
+  private DeploymentTask task(
+      DeploymentKind kind,
+      Caller caller,
+      Job job,
+      String target,
+      Supplier<Optional<Path>> context,
+      Supplier<Optional<String>> image) {
+    JobManifests.Typed typed = manifests.stored(job);
+    Optional<String> built = image.get();
+    return new DeploymentTask(
+        "pending",
+        kind,
+        caller,
+        typed.manifest(),
+        typed.jobType(),
+        target,
+        context.get(),
+        secrets(job, job.infrastructureTarget()),
+        built,
+        kind == DeploymentKind.MOVE ? Optional.ofNullable(job.infrastructureTarget()) : Optional.empty(),
+        true,
+        List.of());
   }
 
   /** A job the caller may deploy, which runs somewhere. */
