@@ -201,8 +201,9 @@ class BuildUploadIT {
     assertThat(Json.mapper().readTree(response.body()).path("error").asText())
         .contains("not a valid .tar.gz");
     assertThat(Files.isDirectory(uploads())).as("the context was received as a file").isTrue();
-    assertThat(java.nio.file.attribute.PosixFilePermissions.toString(
-            Files.getPosixFilePermissions(uploads())))
+    assertThat(
+            java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(uploads())))
         .as("only the builder's user may enter its uploads")
         .isEqualTo("rwx------");
     await().atMost(Duration.ofSeconds(30)).until(() -> uploadedFiles().isEmpty());

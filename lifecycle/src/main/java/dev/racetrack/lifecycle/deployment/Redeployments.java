@@ -115,7 +115,9 @@ public final class Redeployments {
         context.get(),
         secrets(job, job.infrastructureTarget()),
         built,
-        kind == DeploymentKind.MOVE ? Optional.ofNullable(job.infrastructureTarget()) : Optional.empty(),
+        kind == DeploymentKind.MOVE
+            ? Optional.ofNullable(job.infrastructureTarget())
+            : Optional.empty(),
         true,
         List.of());
   }
