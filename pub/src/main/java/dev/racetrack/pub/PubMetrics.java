@@ -59,8 +59,8 @@ final class PubMetrics {
   }
 
   /**
-   * Meters of one job version; response-code counters are created on first use and kept in an
-   * array indexed by the code (no boxing, no hashing per call), any code outside 100-599 in a map.
+   * Meters of one job version; response-code counters are created on first use and kept in an array
+   * indexed by the code (no boxing, no hashing per call), any code outside 100-599 in a map.
    */
   final class JobMeters {
     private final String name;
