@@ -30,16 +30,46 @@ final class PermitCache {
   private final Map<String, Entry> entries = new ConcurrentHashMap<>();
   private final AtomicLong generation = new AtomicLong();
 
-  private final Duration freshFor;
-  private final Duration usableFor;
-  private final Clock clock;
+  private final long freshForNanos;
+  private final long usableForNanos;
+  private final Ticker ticker;
 
-  private record Entry(CallPermit permit, Instant fetched) {}
+  /** {@code fetched}: the {@link Ticker} reading when lifecycle's answer was stored. */
+  private record Entry(CallPermit permit, long fetched) {}
+
+  /**
+   * Where the cache reads the time: a nanosecond count that only has meaning as a difference (as
+   * {@link System#nanoTime()}), cheaper per call than {@link Clock#instant()}.
+   */
+  @FunctionalInterface
+  interface Ticker {
+    Ticker SYSTEM = System::nanoTime;
+
+    long nanos();
+
+    /**
+     * The system ticker for a system clock (any zone); for another clock (a test's manual one), a
+     * ticker reading that clock, so the cache ages as the clock moves.
+     */
+    static Ticker of(Clock clock) {
+      if (clock.getClass() == Clock.systemUTC().getClass()) {
+        return SYSTEM;
+      }
+      return () -> {
+        Instant now = clock.instant();
+        return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+      };
+    }
+  }
 
   PermitCache(Duration freshFor, Duration usableFor, Clock clock) {
-    this.freshFor = freshFor;
-    this.usableFor = usableFor;
-    this.clock = clock;
+    this(freshFor, usableFor, Ticker.of(clock));
+  }
+
+  PermitCache(Duration freshFor, Duration usableFor, Ticker ticker) {
+    this.freshForNanos = freshFor.toNanos();
+    this.usableForNanos = usableFor.toNanos();
+    this.ticker = ticker;
   }
 
   static String key(String job, String version, String path, Optional<String> token) {
@@ -57,23 +87,23 @@ final class PermitCache {
   }
 
   Optional<CallPermit> fresh(String key) {
-    return find(key, freshFor);
+    return find(key, freshForNanos);
   }
 
   Optional<CallPermit> stale(String key) {
-    return find(key, usableFor);
+    return find(key, usableForNanos);
   }
 
-  private Optional<CallPermit> find(String key, Duration maxAge) {
+  private Optional<CallPermit> find(String key, long maxAgeNanos) {
     Entry entry = entries.get(key);
-    if (entry == null || Duration.between(entry.fetched(), clock.instant()).compareTo(maxAge) > 0) {
+    if (entry == null || ticker.nanos() - entry.fetched() > maxAgeNanos) {
       return Optional.empty();
     }
     return Optional.of(entry.permit());
   }
 
   void put(String key, CallPermit permit) {
-    entries.put(key, new Entry(permit, clock.instant()));
+    entries.put(key, new Entry(permit, ticker.nanos()));
   }
 
   /** The current generation; it changes with every {@link #clear()}. */
@@ -104,8 +134,8 @@ final class PermitCache {
 
   /** Drops entries too old to be used at all. */
   void sweep() {
-    Instant limit = clock.instant().minus(usableFor);
-    entries.values().removeIf(e -> e.fetched().isBefore(limit));
+    long now = ticker.nanos();
+    entries.values().removeIf(e -> now - e.fetched() > usableForNanos);
   }
 
   int size() {

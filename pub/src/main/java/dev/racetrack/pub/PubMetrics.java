@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * PUB's Prometheus metrics (§5.5 names; counters get {@code _total}, seconds {@code _seconds}),
@@ -41,6 +42,8 @@ final class PubMetrics {
   private final Counter overallResponseTime =
       Counter.builder("pub_overall_job_proxy_response_time").baseUnit("seconds").register(registry);
   private final Map<String, JobMeters> jobs = new ConcurrentHashMap<>();
+  private static final int FIRST_COMMON_CODE = 100;
+  private static final int LAST_COMMON_CODE = 599;
 
   PubMetrics() {
     new JvmMemoryMetrics().bindTo(registry);
@@ -55,7 +58,10 @@ final class PubMetrics {
     return Counter.builder(name).register(registry);
   }
 
-  /** Meters of one job version; response-code counters are created on first use. */
+  /**
+   * Meters of one job version; response-code counters are created on first use and kept in an array
+   * indexed by the code (no boxing, no hashing per call), any code outside 100-599 in a map.
+   */
   final class JobMeters {
     private final String name;
     private final String version;
@@ -63,7 +69,9 @@ final class PubMetrics {
     private final Counter started;
     private final Counter done;
     private final DistributionSummary responseTime;
-    private final Map<Integer, Counter> codes = new ConcurrentHashMap<>();
+    private final AtomicReferenceArray<Counter> commonCodes =
+        new AtomicReferenceArray<>(LAST_COMMON_CODE + 1);
+    private final Map<Integer, Counter> otherCodes = new ConcurrentHashMap<>();
 
     private JobMeters(String name, String version) {
       this.name = name;
@@ -100,16 +108,29 @@ final class PubMetrics {
       double seconds = nanos / 1e9;
       responseTime.record(seconds);
       overallResponseTime.increment(seconds);
-      codes
-          .computeIfAbsent(
-              status,
-              code ->
-                  Counter.builder("pub_job_proxy_response_codes")
-                      .tag("job_name", name)
-                      .tag("job_version", version)
-                      .tag("status_code", Integer.toString(code))
-                      .register(registry))
-          .increment();
+      codeCounter(status).increment();
+    }
+
+    /** The counter of answers with {@code status}. */
+    Counter codeCounter(int status) {
+      if (status < FIRST_COMMON_CODE || status > LAST_COMMON_CODE) {
+        return otherCodes.computeIfAbsent(status, this::registerCode);
+      }
+      Counter counter = commonCodes.get(status);
+      if (counter == null) {
+        // a race registers the same meter twice: the registry hands back the one it holds
+        counter = registerCode(status);
+        commonCodes.set(status, counter);
+      }
+      return counter;
+    }
+
+    private Counter registerCode(int code) {
+      return Counter.builder("pub_job_proxy_response_codes")
+          .tag("job_name", name)
+          .tag("job_version", version)
+          .tag("status_code", Integer.toString(code))
+          .register(registry);
     }
   }
 

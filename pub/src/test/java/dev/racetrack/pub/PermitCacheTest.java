@@ -5,9 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.ZoneId;
 import java.util.HexFormat;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 class PermitCacheTest {
@@ -156,5 +159,44 @@ class PermitCacheTest {
 
     assertThat(cache.size()).isEqualTo(1);
     assertThat(cache.stale("young")).contains(PERMIT);
+  }
+
+  @Test
+  void tickerOf_systemClockInAnyZone_isTheNanoTimeTickerNotAClockRead() {
+    assertThat(PermitCache.Ticker.of(Clock.systemUTC())).isSameAs(PermitCache.Ticker.SYSTEM);
+    assertThat(PermitCache.Ticker.of(Clock.system(ZoneId.of("Europe/Paris"))))
+        .isSameAs(PermitCache.Ticker.SYSTEM);
+    assertThat(PermitCache.Ticker.of(clock)).isNotSameAs(PermitCache.Ticker.SYSTEM);
+  }
+
+  @Test
+  void fresh_withATicker_agesByItsNanosecondsToTheNanosecond() {
+    AtomicLong nanos = new AtomicLong(Long.MAX_VALUE - 5); // differences survive wrap-around
+    PermitCache ticking =
+        new PermitCache(Duration.ofSeconds(60), Duration.ofMinutes(10), nanos::get);
+    ticking.put("k", PERMIT);
+
+    nanos.addAndGet(Duration.ofSeconds(60).toNanos());
+    assertThat(ticking.fresh("k")).contains(PERMIT);
+
+    nanos.incrementAndGet();
+    assertThat(ticking.fresh("k")).isEmpty();
+    assertThat(ticking.stale("k")).contains(PERMIT);
+  }
+
+  @Test
+  void sweep_withATicker_dropsOnlyEntriesPastTheStaleTtl() {
+    AtomicLong nanos = new AtomicLong();
+    PermitCache ticking =
+        new PermitCache(Duration.ofSeconds(60), Duration.ofMinutes(10), nanos::get);
+    ticking.put("old", PERMIT);
+    nanos.addAndGet(Duration.ofMinutes(9).toNanos());
+    ticking.put("young", PERMIT);
+    nanos.addAndGet(Duration.ofMinutes(1).toNanos() + 1);
+
+    ticking.sweep();
+
+    assertThat(ticking.size()).isEqualTo(1);
+    assertThat(ticking.stale("young")).contains(PERMIT);
   }
 }

@@ -14,7 +14,6 @@ import io.netty.channel.socket.nio.NioDomainSocketChannel;
 import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.FastThreadLocal;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
@@ -35,19 +34,15 @@ import java.util.concurrent.TimeUnit;
  * another connection. Idle connections are closed after {@code maxIdle} (before jobs close them).
  */
 public final class UpstreamPool {
-  private static final AttributeKey<Long> IDLE_SINCE = AttributeKey.valueOf("rt.idleSince");
-  static final AttributeKey<String> ADDRESS = AttributeKey.valueOf("rt.address");
-  private static final AttributeKey<Boolean> IDLE_TIMER = AttributeKey.valueOf("rt.idleTimer");
-
   private final Class<? extends Channel> channelType;
   private final ByteBufAllocator allocator;
   private final Duration connectTimeout;
   private final Duration maxIdle;
   private final int maxIdlePerAddress;
-  private final FastThreadLocal<Map<String, ArrayDeque<Channel>>> idle =
+  private final FastThreadLocal<Map<String, ArrayDeque<UpstreamHandler>>> idle =
       new FastThreadLocal<>() {
         @Override
-        protected Map<String, ArrayDeque<Channel>> initialValue() {
+        protected Map<String, ArrayDeque<UpstreamHandler>> initialValue() {
           return new HashMap<>();
         }
       };
@@ -71,12 +66,12 @@ public final class UpstreamPool {
    * called on that loop. A refused or timed-out connect fails the future.
    */
   public Future<Channel> acquire(EventLoop loop, String address, UpstreamListener call) {
-    ArrayDeque<Channel> pooled = idle.get().get(address);
+    ArrayDeque<UpstreamHandler> pooled = idle.get().get(address);
     while (pooled != null && !pooled.isEmpty()) {
-      Channel channel = pooled.pollLast();
-      if (channel.isActive()) {
-        channel.pipeline().get(UpstreamHandler.class).serve(call);
-        return loop.newSucceededFuture(channel);
+      UpstreamHandler handler = pooled.pollLast();
+      if (handler.channel().isActive()) {
+        handler.serve(call);
+        return loop.newSucceededFuture(handler.channel());
       }
     }
     Promise<Channel> promise = loop.newPromise();
@@ -117,7 +112,7 @@ public final class UpstreamPool {
                                     .setAllowDuplicateContentLengths(false),
                                 false,
                                 false))
-                        .addLast(new UpstreamHandler());
+                        .addLast(new UpstreamHandler(address));
                   }
                 })
             .connect(remote);
@@ -125,7 +120,6 @@ public final class UpstreamPool {
         f -> {
           if (f.isSuccess()) {
             Channel channel = connect.channel();
-            channel.attr(ADDRESS).set(address);
             channel.pipeline().get(UpstreamHandler.class).serve(call);
             promise.setSuccess(channel);
           } else {
@@ -168,24 +162,27 @@ public final class UpstreamPool {
         : NioDomainSocketChannel.class;
   }
 
-  /** Gives back a connection whose call ended cleanly (on its event loop); else closes it. */
+  /**
+   * Gives back a connection whose call ended cleanly (on its event loop); else closes it. The
+   * pool's handler is the last of a pooled connection's pipeline, so finding it is one read, not a
+   * search of the pipeline by class (a detached connection has none: it is closed).
+   */
   public void release(Channel channel) {
-    UpstreamHandler handler = channel.pipeline().get(UpstreamHandler.class);
-    String address = channel.attr(ADDRESS).get();
-    if (handler == null || address == null || !channel.isActive()) {
+    if (!(channel.pipeline().last() instanceof UpstreamHandler handler) || !channel.isActive()) {
       channel.close();
       return;
     }
     handler.idle();
     channel.config().setAutoRead(true); // notice a close by the job while idle
-    ArrayDeque<Channel> pooled = idle.get().computeIfAbsent(address, a -> new ArrayDeque<>());
+    ArrayDeque<UpstreamHandler> pooled =
+        idle.get().computeIfAbsent(handler.address(), a -> new ArrayDeque<>());
     if (pooled.size() >= maxIdlePerAddress) {
       channel.close();
       return;
     }
-    channel.attr(IDLE_SINCE).set(channel.eventLoop().ticker().nanoTime());
-    pooled.addLast(channel);
-    if (channel.attr(IDLE_TIMER).setIfAbsent(Boolean.TRUE) == null) {
+    handler.idleSince(channel.eventLoop().ticker().nanoTime());
+    pooled.addLast(handler);
+    if (handler.startIdleTimer()) {
       scheduleIdleCheck(channel, handler, pooled, maxIdle.toNanos());
     }
   }
@@ -196,7 +193,10 @@ public final class UpstreamPool {
    * is closed, else the timer is set again for when it could be.
    */
   private void scheduleIdleCheck(
-      Channel channel, UpstreamHandler handler, ArrayDeque<Channel> pooled, long delayNanos) {
+      Channel channel,
+      UpstreamHandler handler,
+      ArrayDeque<UpstreamHandler> pooled,
+      long delayNanos) {
     channel
         .eventLoop()
         .schedule(
@@ -206,10 +206,9 @@ public final class UpstreamPool {
               }
               long next = maxIdle.toNanos();
               if (!handler.serving()) {
-                long idleFor =
-                    channel.eventLoop().ticker().nanoTime() - channel.attr(IDLE_SINCE).get();
+                long idleFor = channel.eventLoop().ticker().nanoTime() - handler.idleSince();
                 if (idleFor >= maxIdle.toNanos()) {
-                  pooled.remove(channel);
+                  pooled.remove(handler);
                   channel.close();
                   return;
                 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -55,9 +56,7 @@ class UpstreamPoolTest {
           8);
 
   private static EmbeddedChannel jobConnection() {
-    EmbeddedChannel channel = new EmbeddedChannel(new UpstreamHandler());
-    channel.attr(UpstreamPool.ADDRESS).set(ADDRESS);
-    return channel;
+    return new EmbeddedChannel(new UpstreamHandler(ADDRESS));
   }
 
   private static int scheduledTasks(Channel channel) throws ReflectiveOperationException {
@@ -99,6 +98,26 @@ class UpstreamPoolTest {
       pool.release(channel);
     }
     assertThat(scheduledTasks(channel)).isEqualTo(1);
+  }
+
+  @Test
+  void release_connectionKnownByItsHandlerAlone_isPooledUnderItsAddressAndLentAgain() {
+    EmbeddedChannel channel = jobConnection(); // no channel attribute: the handler holds it all
+
+    pool.release(channel);
+
+    assertThat(channel.isOpen()).isTrue();
+    assertThat(pool.acquire(channel.eventLoop(), ADDRESS, CALL).getNow()).isSameAs(channel);
+  }
+
+  @Test
+  void release_connectionWithoutThePoolsHandlerLast_isClosedNotPooled() {
+    EmbeddedChannel channel =
+        new EmbeddedChannel(new UpstreamHandler(ADDRESS), new ChannelInboundHandlerAdapter());
+
+    pool.release(channel);
+
+    assertThat(channel.isOpen()).isFalse();
   }
 
   @Test
