@@ -21,9 +21,10 @@ import java.util.Map;
 /**
  * Runs a job type's dependency step in a throw-away container of the base image, through the {@code
  * docker} CLI (host network, the job directory read-only, the output directory and the job family's
- * download cache, if any, writable, the builder's own uid so the output is the builder's). Registry credentials go to a private {@code
- * DOCKER_CONFIG} directory and the step's environment (build secrets included) to an env file
- * readable by the builder only; both are deleted afterwards, and neither lands in the output.
+ * download cache, if any, writable, the builder's own uid so the output is the builder's). Registry
+ * credentials go to a private {@code DOCKER_CONFIG} directory and the step's environment (build
+ * secrets included) to an env file readable by the builder only; both are deleted afterwards, and
+ * neither lands in the output.
  */
 final class BaseImageRun {
   private final ImageSettings settings;

@@ -34,7 +34,8 @@ public record BuildCache(Path dir, long maxBytes) {
   public BuildCache {
     Objects.requireNonNull(dir, "dir");
     if (maxBytes <= 0) {
-      throw new IllegalArgumentException("a build cache's size limit must be positive: " + maxBytes);
+      throw new IllegalArgumentException(
+          "a build cache's size limit must be positive: " + maxBytes);
     }
   }
 
@@ -76,7 +77,8 @@ public record BuildCache(Path dir, long maxBytes) {
           PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
       if (!Files.isDirectory(dir)) {
         Files.createDirectory(
-            dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            dir,
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
       }
       Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
       return dir;

@@ -51,8 +51,7 @@ public record JobBuild(
       Map<String, String> toolEnv,
       BuildProgress progress,
       Sandbox sandbox) {
-    this(
-        manifest, sourceDir, artifactDir, buildEnv, toolEnv, progress, sandbox, Optional.empty());
+    this(manifest, sourceDir, artifactDir, buildEnv, toolEnv, progress, sandbox, Optional.empty());
   }
 
   /**

@@ -55,8 +55,8 @@ final class Python3Image {
 
   /**
    * {@code pip install --target} run by the base image's interpreter on the job's requirements; it
-   * sees the build variables and the platform's package index settings (PIP_*), the local
-   * indexes those name, read-only, and the job family's pip cache, read-write.
+   * sees the build variables and the platform's package index settings (PIP_*), the local indexes
+   * those name, read-only, and the job family's pip cache, read-write.
    */
   private static ImagePlan.DependencyStep pipInstall(JobBuild build, String requirements) {
     Path file =

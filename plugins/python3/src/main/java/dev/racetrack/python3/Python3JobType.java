@@ -343,7 +343,10 @@ public final class Python3JobType implements JobType {
     }
     if (megabytes <= 0 || megabytes > Long.MAX_VALUE >> 20) {
       throw new BuildException(
-          CACHE_MAX_VARIABLE + " must be a positive whole number of megabytes, got '" + value + "'");
+          CACHE_MAX_VARIABLE
+              + " must be a positive whole number of megabytes, got '"
+              + value
+              + "'");
     }
     return build.familyCache("pip", megabytes << 20);
   }

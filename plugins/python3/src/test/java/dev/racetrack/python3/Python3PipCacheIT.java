@@ -193,8 +193,7 @@ class Python3PipCacheIT {
                 Optional.of(BuildCache.root(data))));
 
     ImagePlan.DependencyStep step = plan.dependencies().orElseThrow();
-    assertThat(step.cache())
-        .contains(new BuildCache(data.resolve("cache/pip/adder"), 7L << 20));
+    assertThat(step.cache()).contains(new BuildCache(data.resolve("cache/pip/adder"), 7L << 20));
     assertThat(step.env())
         .containsEntry("PIP_CACHE_DIR", ImagePlan.DependencyStep.CACHE)
         .doesNotContainKey("PIP_NO_CACHE_DIR")
