@@ -20,10 +20,11 @@ import java.util.Map;
 
 /**
  * Runs a job type's dependency step in a throw-away container of the base image, through the {@code
- * docker} CLI (host network, the job directory read-only, the output directory writable, the
- * builder's own uid so the output is the builder's). Registry credentials go to a private {@code
- * DOCKER_CONFIG} directory and the step's environment (build secrets included) to an env file
- * readable by the builder only; both are deleted afterwards, and neither lands in the output.
+ * docker} CLI (host network, the job directory read-only, the output directory and the job family's
+ * download cache, if any, writable, the builder's own uid so the output is the builder's). Registry
+ * credentials go to a private {@code DOCKER_CONFIG} directory and the step's environment (build
+ * secrets included) to an env file readable by the builder only; both are deleted afterwards, and
+ * neither lands in the output.
  */
 final class BaseImageRun {
   private final ImageSettings settings;
@@ -70,6 +71,10 @@ final class BaseImageRun {
         command.add("--mount");
         command.add(bind(dir, dir.toString(), true));
       }
+      if (step.cache().isPresent()) {
+        command.add("--mount");
+        command.add(bind(step.cache().get().open(), ImagePlan.DependencyStep.CACHE, false));
+      }
       command.add("--workdir");
       command.add(ImagePlan.DependencyStep.INPUT);
       command.add(baseImage);
@@ -84,6 +89,7 @@ final class BaseImageRun {
       throw new BuildException("cannot prepare the dependency step: " + e.getMessage(), e);
     } finally {
       FileTrees.delete(secrets);
+      step.cache().ifPresent(cache -> cache.trim(progress));
     }
   }
 

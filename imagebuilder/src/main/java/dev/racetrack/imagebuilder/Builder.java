@@ -8,6 +8,7 @@ import dev.racetrack.model.manifest.Manifest;
 import dev.racetrack.model.manifest.ManifestFiles;
 import dev.racetrack.model.manifest.ManifestValidator;
 import dev.racetrack.spi.ArtifactStore;
+import dev.racetrack.spi.BuildCache;
 import dev.racetrack.spi.BuildProgress;
 import dev.racetrack.spi.ImagePlan;
 import dev.racetrack.spi.JobBuild;
@@ -187,7 +188,8 @@ public final class Builder {
                 buildEnv,
                 config.toolEnv(),
                 progress,
-                sandbox));
+                sandbox,
+                Optional.of(BuildCache.root(config.dataDir()))));
     ArtifactStore.writeLaunch(artifact, launch);
     progress.phase("finalizing the build");
     progress.log("artifact ready: " + artifact);
@@ -224,7 +226,8 @@ public final class Builder {
                   buildEnv,
                   config.toolEnv(),
                   progress,
-                  sandbox));
+                  sandbox,
+                  Optional.of(BuildCache.root(config.dataDir()))));
       Map<String, String> labels = new TreeMap<>();
       labels.put("org.opencontainers.image.title", manifest.name());
       labels.put("org.opencontainers.image.version", manifest.version());

@@ -62,15 +62,19 @@ public record ImagePlan(
    * @param env the step's environment: build variables (secrets included; they reach the step only,
    *     never a layer or the image config) and the platform's package index settings
    * @param readOnly host directories mounted read-only at the same path (local package indexes)
+   * @param cache the job family's download cache, mounted read-write at {@value #CACHE} for this
+   *     step only and trimmed to its limit afterwards; empty for none
    */
   public record DependencyStep(
       List<String> command,
       Path input,
       Map<String, String> env,
       List<Path> readOnly,
-      String target) {
+      String target,
+      Optional<BuildCache> cache) {
     public static final String INPUT = "/input";
     public static final String OUTPUT = "/output";
+    public static final String CACHE = "/cache";
 
     public DependencyStep {
       command = List.copyOf(command);
@@ -78,6 +82,17 @@ public record ImagePlan(
       env = Map.copyOf(env);
       readOnly = List.copyOf(readOnly);
       requireAbsolute(target, "target");
+      Objects.requireNonNull(cache, "cache");
+    }
+
+    /** A step without a cache. */
+    public DependencyStep(
+        List<String> command,
+        Path input,
+        Map<String, String> env,
+        List<Path> readOnly,
+        String target) {
+      this(command, input, env, readOnly, target, Optional.empty());
     }
 
     @Override

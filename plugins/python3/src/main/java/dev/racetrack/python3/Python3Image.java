@@ -1,6 +1,7 @@
 package dev.racetrack.python3;
 
 import dev.racetrack.model.manifest.Manifest;
+import dev.racetrack.spi.BuildCache;
 import dev.racetrack.spi.BuildException;
 import dev.racetrack.spi.BuildTools;
 import dev.racetrack.spi.ImagePlan;
@@ -10,6 +11,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -53,8 +55,8 @@ final class Python3Image {
 
   /**
    * {@code pip install --target} run by the base image's interpreter on the job's requirements; it
-   * sees the build variables and the platform's package index settings (PIP_*), and the local
-   * indexes those name, read-only.
+   * sees the build variables and the platform's package index settings (PIP_*), the local indexes
+   * those name, read-only, and the job family's pip cache, read-write.
    */
   private static ImagePlan.DependencyStep pipInstall(JobBuild build, String requirements) {
     Path file =
@@ -70,10 +72,16 @@ final class Python3Image {
     Map<String, String> env = new LinkedHashMap<>();
     build.toolEnv().entrySet().stream()
         .filter(e -> e.getKey().startsWith("PIP_"))
+        .filter(e -> !e.getKey().equals(Python3JobType.CACHE_MAX_VARIABLE))
         .forEach(e -> env.put(e.getKey(), e.getValue()));
     env.putAll(build.buildEnv());
     env.put("HOME", "/tmp");
-    env.put("PIP_NO_CACHE_DIR", "1");
+    Optional<BuildCache> cache = Python3JobType.pipCache(build);
+    if (cache.isPresent()) {
+      env.put("PIP_CACHE_DIR", ImagePlan.DependencyStep.CACHE);
+    } else {
+      env.put("PIP_NO_CACHE_DIR", "1");
+    }
     return new ImagePlan.DependencyStep(
         List.of(
             "python3",
@@ -90,6 +98,7 @@ final class Python3Image {
         build.sourceDir(),
         env,
         Python3JobType.localIndexes(build.toolEnv()),
-        DEPS);
+        DEPS,
+        cache);
   }
 }

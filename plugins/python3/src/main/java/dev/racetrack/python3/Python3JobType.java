@@ -2,6 +2,7 @@ package dev.racetrack.python3;
 
 import dev.racetrack.model.error.ValidationException;
 import dev.racetrack.model.manifest.Manifest;
+import dev.racetrack.spi.BuildCache;
 import dev.racetrack.spi.BuildException;
 import dev.racetrack.spi.BuildTools;
 import dev.racetrack.spi.ImagePlan;
@@ -29,6 +30,11 @@ import java.util.regex.Pattern;
  */
 public final class Python3JobType implements JobType {
   public static final String VERSION = "1.0.0";
+
+  /** The platform's limit of a family's pip cache, in megabytes. */
+  static final String CACHE_MAX_VARIABLE = "PIP_CACHE_MAX_MB";
+
+  static final long CACHE_MAX_DEFAULT_MB = 512;
   private static final Pattern PYTHON_VERSION = Pattern.compile("3\\.\\d{1,2}(\\.\\d{1,3})?");
   private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
   private static final Set<String> EXTRA_KEYS =
@@ -269,8 +275,7 @@ public final class Python3JobType implements JobType {
           "requirements_path '" + requirements + "' does not exist in the job directory");
     }
     Path venv = build.artifactDir().resolve("venv");
-    Map<String, String> env = new HashMap<>(build.toolEnv());
-    env.putAll(build.buildEnv());
+    Map<String, String> env = pipEnv(build);
     List<Path> readOnly = new ArrayList<>();
     readOnly.add(Path.of(interpreter.prefix()));
     readOnly.addAll(localIndexes(build.toolEnv())); // the platform's settings, never build_env
@@ -288,26 +293,70 @@ public final class Python3JobType implements JobType {
         build.progress(),
         "creating the virtualenv");
     String venvPython = venv.resolve("bin").resolve("python").toString();
-    BuildTools.run(
-        build.sandbox(),
-        new Sandbox.Spec(
-            List.of(
-                venvPython,
-                "-m",
-                "pip",
-                "install",
-                "--disable-pip-version-check",
-                "--no-input",
-                "-r",
-                file.toString()),
-            build.sourceDir(),
-            env,
-            writable,
-            readOnly,
-            true),
-        build.progress(),
-        "installing requirements from " + requirements);
+    Optional<BuildCache> cache = pipCache(build);
+    List<Path> pipWritable = new ArrayList<>(writable);
+    cache.ifPresent(
+        c -> {
+          pipWritable.add(c.open());
+          env.put("PIP_CACHE_DIR", c.dir().toString());
+        });
+    try {
+      BuildTools.run(
+          build.sandbox(),
+          new Sandbox.Spec(
+              List.of(
+                  venvPython,
+                  "-m",
+                  "pip",
+                  "install",
+                  "--disable-pip-version-check",
+                  "--no-input",
+                  "-r",
+                  file.toString()),
+              build.sourceDir(),
+              env,
+              pipWritable,
+              readOnly,
+              true),
+          build.progress(),
+          "installing requirements from " + requirements);
+    } finally {
+      cache.ifPresent(c -> c.trim(build.progress()));
+    }
     return LaunchSpec.ARTIFACT + "/venv/bin/python";
+  }
+
+  /**
+   * The pip download cache of the job's family (never another family's: a shared cache would let
+   * one team's build plant files another team's build installs), bounded by the platform's {@value
+   * #CACHE_MAX_VARIABLE} (megabytes, default {@value #CACHE_MAX_DEFAULT_MB}); empty when the build
+   * keeps no caches.
+   */
+  static Optional<BuildCache> pipCache(JobBuild build) {
+    String value =
+        build.toolEnv().getOrDefault(CACHE_MAX_VARIABLE, Long.toString(CACHE_MAX_DEFAULT_MB));
+    long megabytes;
+    try {
+      megabytes = Long.parseLong(value.strip());
+    } catch (NumberFormatException e) {
+      megabytes = -1;
+    }
+    if (megabytes <= 0 || megabytes > Long.MAX_VALUE >> 20) {
+      throw new BuildException(
+          CACHE_MAX_VARIABLE
+              + " must be a positive whole number of megabytes, got '"
+              + value
+              + "'");
+    }
+    return build.familyCache("pip", megabytes << 20);
+  }
+
+  /** The build environment pip sees: the platform's tools' settings, then the build variables. */
+  static Map<String, String> pipEnv(JobBuild build) {
+    Map<String, String> env = new HashMap<>(build.toolEnv());
+    env.remove(CACHE_MAX_VARIABLE); // the platform's setting, not pip's
+    env.putAll(build.buildEnv());
+    return env;
   }
 
   /**
