@@ -29,9 +29,9 @@ import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The base images of jobs with {@code system_dependencies}: a job type's base image with the
- * Debian packages installed by apt, built once per (base image digest, sorted package list) by the
- * Docker engine (classic builder, host network) and pushed to {@code
+ * The base images of jobs with {@code system_dependencies}: a job type's base image with the Debian
+ * packages installed by apt, built once per (base image digest, sorted package list) by the Docker
+ * engine (classic builder, host network) and pushed to {@code
  * <registry>/<namespace>/system-deps/<job type>:<sha256>}; later builds with the same base and
  * packages reuse it from the registry. The generated Dockerfile holds nothing from the user but
  * validated package names.

@@ -89,9 +89,10 @@ class SystemDependenciesIT {
         .orElseThrow(() -> new AssertionError("no derived base image in the log: " + log));
   }
 
+  /** The last line of {@code jq --version} in the image (after docker's pull output). */
   private String jqVersion(String image) throws Exception {
-    return images
-        .run(
+    String out =
+        images.run(
             List.of(
                 "docker",
                 "--config",
@@ -103,7 +104,7 @@ class SystemDependenciesIT {
                 "--entrypoint",
                 "/usr/bin/jq",
                 image,
-                "--version"))
-        .strip();
+                "--version"));
+    return out.strip().lines().reduce((first, second) -> second).orElse("");
   }
 }
