@@ -174,6 +174,7 @@ final class DerivedBaseImages {
         .withDockerfile(dockerfile.toFile())
         .withTags(Set.of(image))
         .withNetworkMode("host")
+        .withNoCache(true) // a registry miss runs apt afresh: current packages, not a stale layer
         .withBuildAuthConfigs(auths)
         .withLabels(labels)
         .exec(
