@@ -144,6 +144,7 @@ public final class Builder {
         new ManifestValidator(config.gitAllowedSchemes())
             .validate(request.manifest(), "manifest")
             .manifest();
+    SystemPackages.requireNames(manifest.systemDependencies());
     progress.phase("fetching the source code");
     prepareEmpty(workspace);
     boolean uploaded = context.isPresent() || request.buildContext() != null;
@@ -207,16 +208,22 @@ public final class Builder {
       SourceFetcher.Fetched source,
       Map<String, String> buildEnv,
       BuildProgress progress) {
-    if (!manifest.systemDependencies().isEmpty()) {
-      throw new RacetrackException(
-          "system_dependencies are not supported in job images yet; use a base image that has"
-              + " them (PYTHON3_BASE_IMAGE / JAVA_BASE_IMAGE)");
-    }
     progress.log("job type " + jobType.key() + ", building an OCI image");
-    progress.phase("building image (1/1)");
     Path staging = config.workspaces().resolve(request.deploymentId() + ".image");
     prepareEmpty(staging);
     try {
+      String base = images.baseImage(jobType.name());
+      if (!manifest.systemDependencies().isEmpty()) {
+        base =
+            new DerivedBaseImages(config.docker())
+                .derive(
+                    jobType.name(),
+                    base,
+                    manifest.systemDependencies(),
+                    staging.resolve("system-deps"),
+                    progress);
+      }
+      progress.phase("building image (1/1)");
       ImagePlan plan =
           jobType.buildImage(
               new JobBuild(
@@ -244,6 +251,7 @@ public final class Builder {
       return images.build(
           new JobImages.Job(
               manifest.name(), manifest.version(), jobType.name(), request.tag(), labels),
+          base,
           plan,
           staging,
           progress);

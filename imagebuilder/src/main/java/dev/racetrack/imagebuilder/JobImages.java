@@ -55,20 +55,26 @@ final class JobImages {
   /** What the image is of; its labels. */
   record Job(String name, String version, String jobType, String tag, Map<String, String> labels) {}
 
+  /** The configured base image of a job type. */
+  String baseImage(String jobType) {
+    String base = settings.baseImages().get(jobType);
+    if (base == null) {
+      throw new BuildException("no base image is configured for job type " + jobType);
+    }
+    return base;
+  }
+
   /**
-   * Builds and pushes; returns the image pinned by digest ({@code registry/ns/...@sha256:...}).
+   * Builds on {@code base} (the configured one, or one derived from it with system packages) and
+   * pushes; returns the image pinned by digest ({@code registry/ns/...@sha256:...}).
    *
    * @param staging a directory for the dependency step's output
    */
-  String build(Job job, ImagePlan plan, Path staging, BuildProgress progress) {
+  String build(Job job, String base, ImagePlan plan, Path staging, BuildProgress progress) {
     if (settings.registry().isEmpty()) {
       throw new BuildException(
           "this image builder has no registry to push images to: set DOCKER_REGISTRY (and"
               + " DOCKER_REGISTRY_NAMESPACE, DOCKER_REGISTRY_USERNAME/PASSWORD)");
-    }
-    String base = settings.baseImages().get(job.jobType());
-    if (base == null) {
-      throw new BuildException("no base image is configured for job type " + job.jobType());
     }
     List<ImagePlan.Layer> layers = new ArrayList<>();
     if (plan.dependencies().isPresent()) {

@@ -28,12 +28,20 @@ final class SystemPackages {
     return new SystemPackages(SystemPackages::dpkgInstalled);
   }
 
-  void requireInstalled(List<String> packages) {
+  /**
+   * Fails naming the entries that are not Debian package names ({@code [a-z0-9][a-z0-9+.-]+},
+   * optionally {@code :arch}); nothing else may reach a command line or a Dockerfile.
+   */
+  static void requireNames(List<String> packages) {
     List<String> invalid = packages.stream().filter(p -> !NAME.matcher(p).matches()).toList();
     if (!invalid.isEmpty()) {
       throw new BuildException(
           "system_dependencies: " + invalid + " are not Debian package names (e.g. libpq5)");
     }
+  }
+
+  void requireInstalled(List<String> packages) {
+    requireNames(packages);
     List<String> missing = packages.stream().filter(installed.negate()).toList();
     if (!missing.isEmpty()) {
       throw new BuildException(

@@ -60,6 +60,11 @@ final class JobImagesFixture implements AutoCloseable {
 
   /** An image builder with the given plugins (e.g. declarative job types from a store). */
   JobImagesFixture(Path tmp, Path dataDir, Plugins plugins) {
+    this(tmp, dataDir, plugins, NAMESPACE);
+  }
+
+  /** An image builder pushing under {@code namespace} (a fresh one keeps registry caches cold). */
+  JobImagesFixture(Path tmp, Path dataDir, Plugins plugins, String namespace) {
     this.tmp = tmp;
     containers = Containers.require();
     Map<String, String> env = new HashMap<>();
@@ -68,7 +73,7 @@ final class JobImagesFixture implements AutoCloseable {
     env.put("HOME", System.getProperty("user.home"));
     env.put("DOCKER_HOST", containers.dockerHost());
     env.put("DOCKER_REGISTRY", containers.registry());
-    env.put("DOCKER_REGISTRY_NAMESPACE", NAMESPACE);
+    env.put("DOCKER_REGISTRY_NAMESPACE", namespace);
     env.put("DOCKER_REGISTRY_USERNAME", containers.registryUser());
     env.put("DOCKER_REGISTRY_PASSWORD", containers.registryPassword());
     env.put("DOCKER_REGISTRY_INSECURE", "true");
@@ -101,6 +106,19 @@ final class JobImagesFixture implements AutoCloseable {
   // ---- building
 
   String buildImage(Path jobDir, Map<String, String> secrets) throws IOException {
+    BuildResult result = tryBuild(jobDir, secrets);
+    assertThat(result.error()).as(result.logs()).isNull();
+    pushed.add(result.imageName());
+    return result.imageName();
+  }
+
+  /** Removes {@code image} (pinned by digest) from the engine and the registry on close. */
+  void removeOnClose(String image) {
+    pushed.add(image);
+  }
+
+  /** Builds; the result may be a failure. */
+  BuildResult tryBuild(Path jobDir, Map<String, String> secrets) throws IOException {
     Map<String, Object> manifest = yaml(jobDir);
     String context =
         java.util.Base64.getEncoder().encodeToString(BuildContext.pack(jobDir, p -> true));
@@ -132,9 +150,7 @@ final class JobImagesFixture implements AutoCloseable {
                 log.add(line);
               }
             });
-    assertThat(result.error()).as(result.logs()).isNull();
-    pushed.add(result.imageName());
-    return result.imageName();
+    return result;
   }
 
   static Map<String, Object> yaml(Path jobDir) throws IOException {
@@ -234,7 +250,7 @@ final class JobImagesFixture implements AutoCloseable {
     throw new IllegalStateException("no VmRSS for " + container);
   }
 
-  private Path dockerConfig() throws IOException {
+  Path dockerConfig() throws IOException {
     Path dir = Files.createDirectories(tmp.resolve("docker-config"));
     String auth = containers.registryAuthorization().substring("Basic ".length());
     Files.writeString(
