@@ -229,7 +229,8 @@ class Python3JobTypeTest {
     }
   }
 
-  private static BuildProgress logTo(List<String> lines) {
+  /** A progress that keeps every phase, warning and log line (shared by this package's tests). */
+  static BuildProgress logTo(List<String> lines) {
     return new BuildProgress() {
       @Override
       public void phase(String phase) {

@@ -142,7 +142,7 @@ class Python3PipCacheIT {
             artifact,
             Map.of(),
             toolEnv,
-            logTo(log),
+            Python3JobTypeTest.logTo(log),
             // the data directory is hidden from build steps, as in the image builder
             Sandbox.create(
                 Sandbox.Mode.BWRAP, List.of(data), p -> Sandbox.onPath(System.getenv(), p)),
@@ -209,24 +209,5 @@ class Python3PipCacheIT {
         .isInstanceOf(BuildException.class)
         .hasMessageContaining("PIP_CACHE_MAX_MB")
         .hasMessageContaining("'lots'");
-  }
-
-  private static BuildProgress logTo(List<String> lines) {
-    return new BuildProgress() {
-      @Override
-      public void phase(String phase) {
-        lines.add(phase);
-      }
-
-      @Override
-      public void warning(String warning) {
-        lines.add(warning);
-      }
-
-      @Override
-      public void log(String line) {
-        lines.add(line);
-      }
-    };
   }
 }
