@@ -3,16 +3,19 @@
 # keep-alive, no auth) and through PUB (with auth: token checked by lifecycle, answer cached).
 # The platform (PUB), nginx and the job share core 1; wrk runs on core 0.
 # Also measures `racetrack deploy` of a python job without requirements to its first 200 via PUB.
-# Throughput: wrk -t1 -c32 (median of RUNS runs); latency added by the hop: p50 with one
-# connection (-c1), PUB minus direct. The JVM is warmed up for WARMUP seconds first (the JIT
+# Throughput: wrk -t1 -c32, RUNS interleaved rounds (each round runs direct, nginx and PUB one
+# after the other, the order alternating between rounds, so the machine's drift hits both proxies
+# alike); the PUB/nginx ratio is the median of the rounds' ratios. Latency added by the hop: p50
+# with one connection (-c1), PUB minus direct. The JVM is warmed up for WARMUP seconds first (the JIT
 # compiles on the same core as everything else), nginx and the job for a few seconds.
 # Also p99 at 32 connections, errors (socket errors + non-2xx) and CPU per request: utime+stime
 # of the proxy's processes (nginx master+worker; the platform JVM for PUB, without the jobs it
 # started; for the job directly, the job's process tree: the sandbox launcher and the python
-# process under it) over the -c32 runs divided by the requests served.
+# process under it) over the -c32 runs divided by the requests served; and the job's own CPU per
+# request (its process tree) behind each path, since the job shares the proxies' core.
 # Usage: bench/pub-vs-nginx.sh [DURATION_SECONDS] [RUNS] [WARMUP]  (needs wrk, nginx, python3)
 # PUB_BENCH_JFR=FILE also records the platform JVM with Java Flight Recorder (profile settings)
-# during PUB's runs and writes the recording to FILE (read it with `jfr print`/`jfr summary`).
+# from PUB's warm-up to the end of the rounds and writes the recording to FILE (read it with `jfr print`/`jfr summary`).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 DURATION=${1:-10}
@@ -87,12 +90,15 @@ LUA
 TOKEN_LUA="$WORK/post-token.lua"
 { cat "$WORK/post.lua"; echo "wrk.headers[\"X-Racetrack-Auth\"] = \"$TOKEN\""; } >"$TOKEN_LUA"
 # Direct and nginx calls present the job's call secret, as PUB does (the job refuses calls without it).
-JOB_SECRET=$(python3 -c '
+# (A platform from before the call secrets has no key: then there is nothing to present.)
+if [ -f "$RACETRACK_DATA_DIR/keys/job_call_key" ]; then
+  JOB_SECRET=$(python3 -c '
 import base64, hashlib, hmac, sys
 key = open(sys.argv[1]).read().strip().encode()
 mac = hmac.new(key, b"bench-adder\0" + b"0.0.1", hashlib.sha256).digest()
 print(base64.urlsafe_b64encode(mac).rstrip(b"=").decode())' "$RACETRACK_DATA_DIR/keys/job_call_key")
-echo "wrk.headers[\"X-Racetrack-Job-Secret\"] = \"$JOB_SECRET\"" >>"$WORK/post.lua"
+  echo "wrk.headers[\"X-Racetrack-Job-Secret\"] = \"$JOB_SECRET\"" >>"$WORK/post.lua"
+fi
 
 declare -A RPS P50 P50_1 P99 ERRORS CPU
 NGINX_MASTER=$(cat "$WORK/nginx.pid")
@@ -120,53 +126,82 @@ proxy_pids() { # name -> the processes doing the work measured
     *) descendants "$JOB_PID" ;;
   esac
 }
-run() { # name url script warmup-seconds
-  local name=$1 url=$2 script=$3 warmup=$4 out all_rps=() all_p50=() all_p99=() errors=0 requests=0 u0 s0 u1 s1
-  taskset -c 0 wrk -t1 -c32 -d"${warmup}s" -s "$script" "$url" >/dev/null
-  P50_1[$name]=$(ms "$(taskset -c 0 wrk -t1 -c1 -d"${DURATION}s" --latency -s "$script" "$url" | awk '$1=="50%" {print $2}')")
-  for _ in $(seq "$RUNS"); do
-    read -r u0 s0 < <(cpu_ticks $(proxy_pids "$name"))
-    out=$(taskset -c 0 wrk -t1 -c32 -d"${DURATION}s" --latency -s "$script" "$url")
-    read -r u1 s1 < <(cpu_ticks $(proxy_pids "$name"))
-    all_rps+=("$(awk '/Requests\/sec/ {print $2}' <<<"$out")")
-    all_p50+=("$(ms "$(awk '$1=="50%" {print $2}' <<<"$out")")")
-    all_p99+=("$(ms "$(awk '$1=="99%" {print $2}' <<<"$out")")")
-    errors=$((errors + $(awk '/Socket errors/ {gsub(",", ""); s += $4 + $6 + $8 + $10} /Non-2xx/ {s += $5} END {print s + 0}' <<<"$out")))
-    requests=$((requests + $(awk '/requests in/ {print $1}' <<<"$out")))
-    CPU_USER[$name]=$(( ${CPU_USER[$name]:-0} + u1 - u0 ))
-    CPU_SYS[$name]=$(( ${CPU_SYS[$name]:-0} + s1 - s0 ))
-  done
-  RPS[$name]=$(printf '%s\n' "${all_rps[@]}" | median)
-  P50[$name]=$(printf '%s\n' "${all_p50[@]}" | median)
-  P99[$name]=$(printf '%s\n' "${all_p99[@]}" | median)
-  ERRORS[$name]=$errors
-  CPU[$name]=$(python3 -c "
-u, s = ${CPU_USER[$name]} * 1e6 / $(getconf CLK_TCK) / $requests, ${CPU_SYS[$name]} * 1e6 / $(getconf CLK_TCK) / $requests
-print(f'{u + s:.1f} us ({u:.1f} user + {s:.1f} kernel)')")
-  echo "$name: ${RPS[$name]} req/s (runs: ${all_rps[*]}), p50 ${P50[$name]} ms (runs: ${all_p50[*]}), p99 ${P99[$name]} ms (runs: ${all_p99[*]}), errors $errors, CPU ${CPU[$name]} per request" >&2
+URL_direct="http://$INTERNAL/pub/job/bench-adder/0.0.1/api/v1/perform"; LUA_direct="$WORK/post.lua"
+URL_nginx="http://127.0.0.1:$NGINX_PORT/pub/job/bench-adder/0.0.1/api/v1/perform"; LUA_nginx="$WORK/post.lua"
+URL_pub="http://127.0.0.1:$PUB_PORT/pub/job/bench-adder/latest/api/v1/perform"; LUA_pub="$TOKEN_LUA"
+url() { local v="URL_$1"; echo "${!v}"; }
+lua() { local v="LUA_$1"; echo "${!v}"; }
+declare -A ALL_RPS ALL_P50 ALL_P99 ERRORS REQUESTS CPU_USER CPU_SYS JOB_TICKS
+warm() { # name seconds
+  taskset -c 0 wrk -t1 -c32 -d"$2s" -s "$(lua "$1")" "$(url "$1")" >/dev/null
 }
-declare -A CPU_USER CPU_SYS
-run direct "http://$INTERNAL/pub/job/bench-adder/0.0.1/api/v1/perform" "$WORK/post.lua" 5
-run nginx "http://127.0.0.1:$NGINX_PORT/pub/job/bench-adder/0.0.1/api/v1/perform" "$WORK/post.lua" 5
+measure() { # name: one -c32 run, its figures added to the name's lists
+  local name=$1 out u0 s0 u1 s1 j0 j1 js
+  read -r u0 s0 < <(cpu_ticks $(proxy_pids "$name"))
+  read -r j0 js < <(cpu_ticks $(descendants "$JOB_PID")); j0=$((j0 + js))
+  out=$(taskset -c 0 wrk -t1 -c32 -d"${DURATION}s" --latency -s "$(lua "$name")" "$(url "$name")")
+  read -r u1 s1 < <(cpu_ticks $(proxy_pids "$name"))
+  read -r j1 js < <(cpu_ticks $(descendants "$JOB_PID")); j1=$((j1 + js))
+  ALL_RPS[$name]+="$(awk '/Requests\/sec/ {print $2}' <<<"$out") "
+  ALL_P50[$name]+="$(ms "$(awk '$1=="50%" {print $2}' <<<"$out")") "
+  ALL_P99[$name]+="$(ms "$(awk '$1=="99%" {print $2}' <<<"$out")") "
+  ERRORS[$name]=$(( ${ERRORS[$name]:-0} + $(awk '/Socket errors/ {gsub(",", ""); s += $4 + $6 + $8 + $10} /Non-2xx/ {s += $5} END {print s + 0}' <<<"$out") ))
+  REQUESTS[$name]=$(( ${REQUESTS[$name]:-0} + $(awk '/requests in/ {print $1}' <<<"$out") ))
+  CPU_USER[$name]=$(( ${CPU_USER[$name]:-0} + u1 - u0 ))
+  CPU_SYS[$name]=$(( ${CPU_SYS[$name]:-0} + s1 - s0 ))
+  JOB_TICKS[$name]=$(( ${JOB_TICKS[$name]:-0} + j1 - j0 ))
+}
+per_request() { # ticks requests -> microseconds per request
+  python3 -c "print(f'{$1 * 1e6 / $(getconf CLK_TCK) / $2:.1f}')"
+}
+
+# Warm-up: the job and nginx for a few seconds, PUB's JVM for WARMUP seconds (the JIT compiles on
+# the same core as everything else).
+warm direct 5; warm nginx 5
 if [ -n "${PUB_BENCH_JFR:-}" ]; then
   "$JAVA_HOME/bin/jcmd" "$SERVER_PID" JFR.start name=pubbench settings=profile >/dev/null
 fi
-run pub "http://127.0.0.1:$PUB_PORT/pub/job/bench-adder/latest/api/v1/perform" "$TOKEN_LUA" "$WARMUP"
+warm pub "$WARMUP"
+declare -A P50_1
+for name in direct nginx pub; do
+  P50_1[$name]=$(ms "$(taskset -c 0 wrk -t1 -c1 -d"${DURATION}s" --latency -s "$(lua "$name")" "$(url "$name")" | awk '$1=="50%" {print $2}')")
+done
+# Interleaved rounds: the machine's drift (other tenants of the host, frequency) hits nginx and
+# PUB alike; each round gives its own PUB/nginx ratio. The order alternates between rounds.
+ROUND_RATIOS=()
+for r in $(seq "$RUNS"); do
+  if [ $((r % 2)) = 1 ]; then order="direct nginx pub"; else order="pub nginx direct"; fi
+  for name in $order; do measure "$name"; done
+  read -r -a n <<<"${ALL_RPS[nginx]}"; read -r -a q <<<"${ALL_RPS[pub]}"
+  ROUND_RATIOS+=("$(python3 -c "print(f'{${q[-1]} / ${n[-1]}:.2f}')")")
+  echo "round $r ($order): nginx ${n[-1]} req/s, PUB ${q[-1]} req/s, PUB/nginx ${ROUND_RATIOS[-1]}" >&2
+done
 if [ -n "${PUB_BENCH_JFR:-}" ]; then
   "$JAVA_HOME/bin/jcmd" "$SERVER_PID" JFR.dump name=pubbench filename="$PUB_BENCH_JFR" >/dev/null
 fi
+declare -A RPS P50 P99 CPU JOB_CPU
+for name in direct nginx pub; do
+  RPS[$name]=$(tr ' ' '\n' <<<"${ALL_RPS[$name]}" | grep . | median)
+  P50[$name]=$(tr ' ' '\n' <<<"${ALL_P50[$name]}" | grep . | median)
+  P99[$name]=$(tr ' ' '\n' <<<"${ALL_P99[$name]}" | grep . | median)
+  u=$(per_request "${CPU_USER[$name]}" "${REQUESTS[$name]}"); k=$(per_request "${CPU_SYS[$name]}" "${REQUESTS[$name]}")
+  CPU[$name]="$(python3 -c "print(f'{$u + $k:.1f}')") us ($u user + $k kernel)"
+  JOB_CPU[$name]="$(per_request "${JOB_TICKS[$name]}" "${REQUESTS[$name]}") us"
+  echo "$name: ${RPS[$name]} req/s (runs: ${ALL_RPS[$name]}), p50 ${P50[$name]} ms, p99 ${P99[$name]} ms (runs: ${ALL_P99[$name]}), errors ${ERRORS[$name]}, CPU ${CPU[$name]} per request, job ${JOB_CPU[$name]} per request" >&2
+done
+CPU[direct]="—"
 
 ADDED=$(python3 -c "print(f'{${P50_1[pub]} - ${P50_1[direct]}:.3f}')")
 NGINX_ADDED=$(python3 -c "print(f'{${P50_1[nginx]} - ${P50_1[direct]}:.3f}')")
-RATIO=$(python3 -c "print(f'{${RPS[pub]} / ${RPS[nginx]}:.2f}')")
+RATIO=$(printf '%s\n' "${ROUND_RATIOS[@]}" | median)
 cat <<REPORT
 machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p'), $(free -g | awk '/^Mem:/ {print $2}') GB, Linux $(uname -r); $(. "$ROOT/scripts/find-jdk.sh" >/dev/null 2>&1; rt_find_jdk >/dev/null 2>&1; "${JAVA_HOME:-/nonexistent}/bin/java" -version 2>&1 | head -1 || true); $(nginx -v 2>&1); $(python3 --version)
-command: bench/pub-vs-nginx.sh $DURATION $RUNS $WARMUP  (wrk on core 0; job, nginx and the platform on core 1; throughput -t1 -c32 -d${DURATION}s, median of $RUNS runs; latency -c1; CPU = utime+stime of the proxy's processes over the -c32 runs / requests served)
-| path | req/s (32 connections) | p50 (32) | p99 (32) | p50 (1 connection) | p50 added (1) | errors | CPU per request |
-|---|---|---|---|---|---|---|---|
-| job directly | ${RPS[direct]} | ${P50[direct]} ms | ${P99[direct]} ms | ${P50_1[direct]} ms | — | ${ERRORS[direct]} | ${CPU[direct]} (job) |
-| nginx proxy_pass, upstream keep-alive, no auth | ${RPS[nginx]} | ${P50[nginx]} ms | ${P99[nginx]} ms | ${P50_1[nginx]} ms | ${NGINX_ADDED} ms | ${ERRORS[nginx]} | ${CPU[nginx]} |
-| PUB with auth | ${RPS[pub]} | ${P50[pub]} ms | ${P99[pub]} ms | ${P50_1[pub]} ms | ${ADDED} ms | ${ERRORS[pub]} | ${CPU[pub]} (platform JVM) |
-PUB / nginx throughput: ${RATIO}
+command: bench/pub-vs-nginx.sh $DURATION $RUNS $WARMUP  (wrk on core 0; job, nginx and the platform on core 1; throughput -t1 -c32 -d${DURATION}s, $RUNS interleaved rounds, medians; latency -c1; CPU = utime+stime of the proxy's processes, and of the job's process tree, over the -c32 runs / requests served)
+| path | req/s (32 connections) | p50 (32) | p99 (32) | p50 (1 connection) | p50 added (1) | errors | proxy CPU per request | job CPU per request |
+|---|---|---|---|---|---|---|---|---|
+| job directly | ${RPS[direct]} | ${P50[direct]} ms | ${P99[direct]} ms | ${P50_1[direct]} ms | — | ${ERRORS[direct]} | — | ${JOB_CPU[direct]} |
+| nginx proxy_pass, upstream keep-alive, no auth | ${RPS[nginx]} | ${P50[nginx]} ms | ${P99[nginx]} ms | ${P50_1[nginx]} ms | ${NGINX_ADDED} ms | ${ERRORS[nginx]} | ${CPU[nginx]} | ${JOB_CPU[nginx]} |
+| PUB with auth | ${RPS[pub]} | ${P50[pub]} ms | ${P99[pub]} ms | ${P50_1[pub]} ms | ${ADDED} ms | ${ERRORS[pub]} | ${CPU[pub]} (platform JVM) | ${JOB_CPU[pub]} |
+PUB / nginx throughput: ${RATIO} (median of the rounds' ratios: ${ROUND_RATIOS[*]}; ratio of the medians: $(python3 -c "print(f'{${RPS[pub]} / ${RPS[nginx]}:.2f}')"))
 racetrack deploy (python, no requirements) to first 200 through PUB: ${DEPLOY_SECONDS} s
 REPORT

@@ -40,6 +40,15 @@ public final class LocalInfrastructurePlugin implements InfrastructurePlugin {
 
   @Override
   public InfrastructureTarget create(PluginContext context) {
+    return create(context, true);
+  }
+
+  /**
+   * The target, with per-job cgroups where the machine has them ({@code manageCgroups}), or
+   * without: then a job's memory limit is a data size limit (RLIMIT_DATA) and no CPU quota or
+   * process cap applies (as on a machine without manageable cgroups).
+   */
+  LocalTarget create(PluginContext context, boolean manageCgroups) {
     EnvReader env = new EnvReader(context.env());
     List<String> passEnv =
         Arrays.stream(env.string("LOCAL_TARGET_PASS_ENV", DEFAULT_PASS_ENV).split(","))
@@ -53,9 +62,11 @@ public final class LocalInfrastructurePlugin implements InfrastructurePlugin {
             context.env(),
             passEnv,
             sandbox(env, context),
-            cgroups(
-                (int) env.positiveLong("LOCAL_TARGET_MAX_PROCESSES", 256),
-                JobCgroups.scope(name, context.dataDir())));
+            manageCgroups
+                ? cgroups(
+                    (int) env.positiveLong("LOCAL_TARGET_MAX_PROCESSES", 256),
+                    JobCgroups.scope(name, context.dataDir()))
+                : Optional.empty());
     return new LocalTarget(
         name,
         new LocalStore(context.dataDir(), context.secrets()),
