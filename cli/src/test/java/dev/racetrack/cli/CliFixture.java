@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -96,7 +97,10 @@ final class CliFixture implements AutoCloseable {
   Result runWithStdin(String stdin, String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int exit = RacetrackCli.commandLine(context(stdin, out, err)).execute(args);
+    int exit =
+        RacetrackCli.commandLine(
+                context(stdin, out, err), RacetrackCli.Subcommands.of(args, Set.of()))
+            .execute(args);
     return new Result(
         exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
@@ -112,7 +116,9 @@ final class CliFixture implements AutoCloseable {
         .start(
             () -> {
               try {
-                exit.complete(RacetrackCli.commandLine(context).execute(args));
+                exit.complete(
+                    RacetrackCli.commandLine(context, RacetrackCli.Subcommands.of(args, Set.of()))
+                        .execute(args));
               } catch (RuntimeException | Error e) {
                 exit.completeExceptionally(e);
               }

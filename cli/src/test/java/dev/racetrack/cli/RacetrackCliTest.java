@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -156,6 +157,88 @@ class RacetrackCliTest {
     collect(line, "", all);
 
     assertThat(all).containsExactlyInAnyOrderElementsOf(COMMANDS);
+  }
+
+  @ParameterizedTest(name = "racetrack {0}: the tree of one invocation")
+  @MethodSource("commands")
+  void commandLine_ofOneInvocation_holdsOnlyThatCommand_withTheFullTreesUsage(String command) {
+    String[] args = command.split(" ");
+    RacetrackCli.Subcommands wanted = RacetrackCli.Subcommands.of(args, Set.of());
+    CommandLine one = RacetrackCli.commandLine(quietContext(), wanted);
+    CommandLine all = RacetrackCli.commandLine(quietContext());
+
+    if (args[0].equals("help") || args[0].equals("completion")) {
+      assertThat(wanted).isEqualTo(RacetrackCli.Subcommands.ALL);
+      assertThat(one.getSubcommands().keySet()).isEqualTo(all.getSubcommands().keySet());
+    } else {
+      assertThat(one.getSubcommands().keySet()).containsExactly(args[0]);
+    }
+    assertThat(usage(one, args)).isEqualTo(usage(all, args));
+  }
+
+  private static String usage(CommandLine line, String[] path) {
+    CommandLine command = line;
+    for (String name : path) {
+      command = command.getSubcommands().get(name);
+    }
+    return command.getUsageMessage(CommandLine.Help.Ansi.OFF);
+  }
+
+  @Test
+  void subcommandsOf_choosesTheInvokedCommandOnly_whereNoOtherIsNeeded() {
+    assertThat(RacetrackCli.Subcommands.of(new String[] {"deploy", "."}, Set.of()).only())
+        .contains("deploy");
+    assertThat(
+            RacetrackCli.Subcommands.of(new String[] {"-v", "--verbose", "list"}, Set.of()).only())
+        .contains("list");
+    assertThat(RacetrackCli.Subcommands.of(new String[] {"server"}, Set.of("server")).only())
+        .contains("server");
+    // root help, root version, nothing, help and completion list every command; an unknown name
+    // gets picocli's suggestions from all of them
+    for (String[] args :
+        List.of(
+            new String[] {},
+            new String[] {"-v"},
+            new String[] {"--help"},
+            new String[] {"-V"},
+            new String[] {"help", "deploy"},
+            new String[] {"completion"},
+            new String[] {"deplyo"},
+            new String[] {"server"})) {
+      assertThat(RacetrackCli.Subcommands.of(args, Set.of()))
+          .as(String.join(" ", args))
+          .isEqualTo(RacetrackCli.Subcommands.ALL);
+    }
+  }
+
+  @Test
+  void unknownCommand_isRefusedWithASuggestionFromAllCommands() {
+    CliFixture.Result result = cli.run("deplyo", ".");
+
+    assertThat(result.exitCode()).isNotZero();
+    assertThat(result.err()).contains("deplyo").contains("deploy");
+  }
+
+  @Test
+  void verbose_beforeOrAfterTheCommand_isTheRootsInheritedOption() {
+    for (String[] args :
+        List.of(
+            new String[] {"-v", "validate", dir.resolve("missing").toString()},
+            new String[] {"validate", "-v", dir.resolve("missing").toString()})) {
+      CliFixture.Result result = cli.run(args);
+
+      assertThat(result.err()).as(String.join(" ", args)).doesNotContain("Unknown option");
+      assertThat(result.err()).as(String.join(" ", args)).contains("missing");
+    }
+  }
+
+  private static CliContext quietContext() {
+    return new CliContext(
+        Map.of(),
+        new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+        new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+        new ByteArrayInputStream(new byte[0]),
+        HttpClient.newHttpClient());
   }
 
   private static void collect(CommandLine line, String prefix, List<String> into) {
