@@ -14,8 +14,13 @@ PIDS=()
 cleanup() {
   for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
-  # Jobs outlive the platform by design: stop the ones this benchmark started.
-  pkill -f "$WORK/" 2>/dev/null || true
+  # Jobs outlive the platform by design: stop the ones this benchmark started, found by their
+  # working directory (a sandboxed job's command line does not name it; the launcher's does).
+  local p
+  for p in $(pgrep -f "$WORK/|racetrack_job_wrapper|javawrapper" || true); do
+    case "$(readlink "/proc/$p/cwd" 2>/dev/null)" in "$WORK"/*) kill -9 "$p" 2>/dev/null || true ;; esac
+  done
+  pkill -9 -f "$WORK/" 2>/dev/null || true
   rm -rf "$WORK"
 }
 trap cleanup EXIT
