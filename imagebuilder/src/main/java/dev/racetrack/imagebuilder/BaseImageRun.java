@@ -1,6 +1,7 @@
 package dev.racetrack.imagebuilder;
 
 import dev.racetrack.model.FileTrees;
+import dev.racetrack.spi.BuildCache;
 import dev.racetrack.spi.BuildException;
 import dev.racetrack.spi.BuildProgress;
 import dev.racetrack.spi.BuildTools;
@@ -17,6 +18,7 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Runs a job type's dependency step in a throw-away container of the base image, through the {@code
@@ -36,7 +38,10 @@ final class BaseImageRun {
   /** Runs {@code step} in {@code baseImage}; its output ends up in {@code output}. */
   void run(ImagePlan.DependencyStep step, String baseImage, Path output, BuildProgress progress) {
     Path secrets = privateTempDir();
+    // held while the step runs: no other build of the family empties the cache under it
+    Optional<BuildCache.Use> use = Optional.empty();
     try {
+      use = step.cache().map(BuildCache::use);
       Files.createDirectories(output);
       Path envFile = secrets.resolve("env");
       writePrivate(envFile, envFileText(step.env()));
@@ -73,7 +78,7 @@ final class BaseImageRun {
       }
       if (step.cache().isPresent()) {
         command.add("--mount");
-        command.add(bind(step.cache().get().open(), ImagePlan.DependencyStep.CACHE, false));
+        command.add(bind(step.cache().get().dir(), ImagePlan.DependencyStep.CACHE, false));
       }
       command.add("--workdir");
       command.add(ImagePlan.DependencyStep.INPUT);
@@ -89,6 +94,7 @@ final class BaseImageRun {
       throw new BuildException("cannot prepare the dependency step: " + e.getMessage(), e);
     } finally {
       FileTrees.delete(secrets);
+      use.ifPresent(BuildCache.Use::close);
       step.cache().ifPresent(cache -> cache.trim(progress));
     }
   }

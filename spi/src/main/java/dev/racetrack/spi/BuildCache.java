@@ -9,6 +9,9 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.StampedLock;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -20,7 +23,10 @@ import java.util.stream.Stream;
  * owned by the builder's user with mode 700.
  *
  * <p>Its size is bounded simply: after a build, a cache larger than {@code maxBytes} is emptied
- * (the next build downloads again and refills it).
+ * (the next build downloads again and refills it). A build step holds the cache with {@link #use}
+ * while its tool runs; {@link #trim} never empties a cache another build of the family is using (it
+ * leaves that to the last one), and a build that starts while a trim empties it waits for the trim.
+ * This holds between the builds of one image builder process.
  *
  * @param dir the family's cache directory for one tool
  * @param maxBytes the size above which {@link #trim} empties it
@@ -30,6 +36,18 @@ public record BuildCache(Path dir, long maxBytes) {
   public static final String DIRECTORY = "cache";
 
   private static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+
+  /**
+   * Per cache directory: builds using it hold read locks, a trim emptying it the write lock (a
+   * {@link StampedLock}: not owned by a thread, so a use may end on another thread than it began).
+   */
+  private static final ConcurrentHashMap<Path, StampedLock> LOCKS = new ConcurrentHashMap<>();
+
+  /** A build step's hold on the cache, from {@link #use} until closed. */
+  public interface Use extends AutoCloseable {
+    @Override
+    void close();
+  }
 
   public BuildCache {
     Objects.requireNonNull(dir, "dir");
@@ -88,7 +106,29 @@ public record BuildCache(Path dir, long maxBytes) {
   }
 
   /**
-   * Empties the cache when it holds more than {@code maxBytes}, saying so in the build log.
+   * Creates the directory when missing and holds the cache for a build step until the returned
+   * {@link Use} is closed: meanwhile no trim empties it. Waits while a trim is emptying it.
+   */
+  public Use use() {
+    StampedLock lock = lock();
+    long stamp = lock.readLock();
+    try {
+      open();
+    } catch (RuntimeException e) {
+      lock.unlockRead(stamp);
+      throw e;
+    }
+    AtomicBoolean closed = new AtomicBoolean();
+    return () -> {
+      if (closed.compareAndSet(false, true)) {
+        lock.unlockRead(stamp);
+      }
+    };
+  }
+
+  /**
+   * Empties the cache when it holds more than {@code maxBytes} and no build is using it, saying so
+   * in the build log; a cache in use is left for the last of its builds to trim.
    *
    * @return whether it was emptied
    */
@@ -97,17 +137,38 @@ public record BuildCache(Path dir, long maxBytes) {
     if (size <= maxBytes) {
       return false;
     }
-    progress.log(
-        "emptying the build cache "
-            + dir.getFileName()
-            + ": "
-            + (size >> 20)
-            + " MB is over its limit of "
-            + (maxBytes >> 20)
-            + " MB");
-    FileTrees.delete(dir);
-    open();
-    return true;
+    StampedLock lock = lock();
+    long stamp = lock.tryWriteLock();
+    if (stamp == 0) {
+      progress.log(
+          "keeping the build cache "
+              + dir.getFileName()
+              + " over its limit for now ("
+              + (size >> 20)
+              + " MB, limit "
+              + (maxBytes >> 20)
+              + " MB): another build of the family is using it");
+      return false;
+    }
+    try {
+      progress.log(
+          "emptying the build cache "
+              + dir.getFileName()
+              + ": "
+              + (size >> 20)
+              + " MB is over its limit of "
+              + (maxBytes >> 20)
+              + " MB");
+      FileTrees.delete(dir);
+      open();
+      return true;
+    } finally {
+      lock.unlockWrite(stamp);
+    }
+  }
+
+  private StampedLock lock() {
+    return LOCKS.computeIfAbsent(dir.toAbsolutePath().normalize(), d -> new StampedLock());
   }
 
   /** The bytes of the regular files in the cache (0 when it does not exist). */

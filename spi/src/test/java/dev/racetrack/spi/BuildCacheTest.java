@@ -7,6 +7,14 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -55,6 +63,80 @@ class BuildCacheTest {
     assertThat(cache.trim(BuildProgress.discard())).isTrue();
 
     assertThat(dir).isEmptyDirectory();
+  }
+
+  @Test
+  void trim_overTheLimit_whileAnotherBuildUsesTheCache_keepsIt_andTheLastBuildTrims()
+      throws IOException {
+    BuildCache cache = BuildCache.of(BuildCache.root(tmp), "pip", "busy", 1000);
+    BuildCache.Use other = cache.use();
+    Path entry = cache.dir().resolve("entry");
+    Files.write(entry, new byte[1001]);
+    List<String> log = new ArrayList<>();
+
+    assertThat(cache.trim(logTo(log))).isFalse();
+    assertThat(entry).exists();
+    assertThat(log).singleElement().asString().contains("another build of the family is using it");
+
+    other.close();
+    other.close(); // closing twice gives the hold back once
+    assertThat(cache.trim(logTo(log))).isTrue();
+    assertThat(cache.dir()).isEmptyDirectory();
+  }
+
+  @Test
+  void use_whileATrimEmptiesTheCache_waitsForIt() throws Exception {
+    BuildCache cache = BuildCache.of(BuildCache.root(tmp), "pip", "racing", 1000);
+    Files.write(cache.open().resolve("entry"), new byte[1001]);
+    CountDownLatch deleting = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    // the trim's progress line is written while it holds the cache: hold it there
+    BuildProgress blocking =
+        new BuildProgress() {
+          @Override
+          public void phase(String phase) {}
+
+          @Override
+          public void warning(String warning) {}
+
+          @Override
+          public void log(String line) {
+            deleting.countDown();
+            try {
+              release.await();
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          }
+        };
+    try (ExecutorService builds = Executors.newFixedThreadPool(2)) {
+      Future<Boolean> trim = builds.submit(() -> cache.trim(blocking));
+      assertThat(deleting.await(10, TimeUnit.SECONDS)).isTrue();
+
+      Future<BuildCache.Use> use = builds.submit(cache::use);
+      assertThatThrownBy(() -> use.get(300, TimeUnit.MILLISECONDS))
+          .isInstanceOf(TimeoutException.class);
+
+      release.countDown();
+      assertThat(trim.get(10, TimeUnit.SECONDS)).isTrue();
+      use.get(10, TimeUnit.SECONDS).close();
+      assertThat(cache.dir()).isEmptyDirectory();
+    }
+  }
+
+  private static BuildProgress logTo(List<String> lines) {
+    return new BuildProgress() {
+      @Override
+      public void phase(String phase) {}
+
+      @Override
+      public void warning(String warning) {}
+
+      @Override
+      public void log(String line) {
+        lines.add(line);
+      }
+    };
   }
 
   @Test

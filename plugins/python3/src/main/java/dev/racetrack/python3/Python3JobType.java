@@ -295,9 +295,10 @@ public final class Python3JobType implements JobType {
     String venvPython = venv.resolve("bin").resolve("python").toString();
     Optional<BuildCache> cache = pipCache(build);
     List<Path> pipWritable = new ArrayList<>(writable);
+    Optional<BuildCache.Use> use = cache.map(BuildCache::use);
     cache.ifPresent(
         c -> {
-          pipWritable.add(c.open());
+          pipWritable.add(c.dir());
           env.put("PIP_CACHE_DIR", c.dir().toString());
         });
     try {
@@ -321,6 +322,7 @@ public final class Python3JobType implements JobType {
           build.progress(),
           "installing requirements from " + requirements);
     } finally {
+      use.ifPresent(BuildCache.Use::close);
       cache.ifPresent(c -> c.trim(build.progress()));
     }
     return LaunchSpec.ARTIFACT + "/venv/bin/python";
