@@ -98,6 +98,9 @@ public final class DeploymentPipeline {
   private Job register(DeploymentTask task, ProvisionStep.Provisioned provisioned) {
     try {
       return steps.register().register(task, provisioned);
+    } catch (JobDeletedMeanwhileException e) {
+      steps.provision().rollbackStarted(task); // a deleted job does not come back
+      throw e;
     } catch (RuntimeException e) {
       steps.provision().rollbackFirst(task, provisioned); // no first version left half-registered
       throw e;

@@ -1,6 +1,7 @@
 package dev.racetrack.lifecycle.deployment;
 
 import dev.racetrack.lifecycle.auth.PermissionRepository;
+import dev.racetrack.lifecycle.job.JobRepository;
 import dev.racetrack.model.Deployment;
 import dev.racetrack.model.DeploymentStatus;
 import dev.racetrack.model.error.AlreadyExistsException;
@@ -33,7 +34,7 @@ public final class DeploymentRepository {
     return jdbi.inTransaction(
         h -> {
           // Serialise concurrent requests for the same job version.
-          h.execute("SELECT pg_advisory_xact_lock(hashtext(?))", jobName + "\n" + jobVersion);
+          JobRepository.lockVersion(h, jobName, jobVersion);
           boolean ongoing =
               h.createQuery(
                       """

@@ -104,6 +104,11 @@ public final class ProvisionStep {
     }
   }
 
+  /** Removes what this deployment started on its target, whatever existed before. */
+  void rollbackStarted(DeploymentTask task) {
+    rollback(task, targets.get(task.target()));
+  }
+
   private void rollback(DeploymentTask task, InfrastructureTarget target) {
     try {
       target.delete(task.jobName(), task.jobVersion());

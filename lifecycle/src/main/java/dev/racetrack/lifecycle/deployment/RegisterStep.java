@@ -47,9 +47,20 @@ public final class RegisterStep {
     this.contexts = contexts;
   }
 
+  /**
+   * Registers the started version. A redeployment, reprovisioning or move acts on a version that
+   * exists: when it was deleted meanwhile, nothing is registered ({@link
+   * JobDeletedMeanwhileException}). The version's lock (the one deployments and deletions of it
+   * take) orders this against a concurrent deletion.
+   */
   Job register(DeploymentTask task, ProvisionStep.Provisioned provisioned) {
     jdbi.useTransaction(
         h -> {
+          JobRepository.lockVersion(h, task.jobName(), task.jobVersion());
+          if (task.kind() != DeploymentKind.DEPLOY
+              && jobs.find(h, task.jobName(), task.jobVersion()).isEmpty()) {
+            throw new JobDeletedMeanwhileException(task);
+          }
           String jobId =
               jobs.saveDeployed(
                   h,

@@ -14,7 +14,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Deletes a job version: stops it on its target (secrets included), forgets its kept source, moves
- * its row to the trash so the name+version cannot be reused without force, and records who did it.
+ * its row to the trash so the name+version cannot be reused without force, and records who did it;
+ * under the version's lock, so that a move or redeployment running meanwhile never brings it back
+ * (see {@link Trash#add}).
  */
 public final class JobRemoval {
   private static final Logger LOG = LoggerFactory.getLogger(JobRemoval.class);
@@ -36,11 +38,17 @@ public final class JobRemoval {
 
   /** Deletes {@code name} at {@code version} (aliases resolved) and returns what was deleted. */
   public Job delete(Caller caller, String name, String version) {
-    Job job = access.forChange(caller, name, version, AuthScope.DELETE_JOB);
-    if (job.status() != JobStatus.LOST && job.infrastructureTarget() != null) {
-      targets.get(job.infrastructureTarget()).delete(job.name(), job.version());
-    }
-    trash.add(job, caller.username());
+    Job job =
+        trash.add(
+            access.forChange(caller, name, version, AuthScope.DELETE_JOB),
+            caller.username(),
+            current -> {
+              if (current.status() != JobStatus.LOST && current.infrastructureTarget() != null) {
+                targets
+                    .get(current.infrastructureTarget())
+                    .delete(current.name(), current.version());
+              }
+            });
     gateway.invalidate("job " + job.name() + " v" + job.version() + " deleted");
     LOG.info("job {} v{} deleted by {}", job.name(), job.version(), caller.username());
     hooks.afterDelete(

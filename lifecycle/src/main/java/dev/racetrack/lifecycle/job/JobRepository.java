@@ -49,6 +49,15 @@ public final class JobRepository {
     return jdbi.withHandle(h -> find(h, name, version));
   }
 
+  /**
+   * Takes one job version's lock until {@code h}'s transaction ends: a transaction-scoped advisory
+   * lock in PostgreSQL (it holds across lifecycle processes), taken where a deployment of the
+   * version is created, where a started one is registered and where the version is deleted.
+   */
+  public static void lockVersion(Handle h, String name, String version) {
+    h.execute("SELECT pg_advisory_xact_lock(hashtext(?))", name + "\n" + version);
+  }
+
   public Optional<Job> find(Handle h, String name, String version) {
     return h.createQuery(
             "SELECT "

@@ -2,8 +2,10 @@ package dev.racetrack.lifecycle.job;
 
 import dev.racetrack.lifecycle.auditlog.AuditLog;
 import dev.racetrack.model.Job;
+import dev.racetrack.model.error.NotFoundException;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.jdbi.v3.core.Jdbi;
 
 /**
@@ -30,21 +32,40 @@ public final class Trash {
     this.contexts = contexts;
   }
 
-  /** Trashes {@code job}, deleted by {@code executor}. */
-  void add(Job job, String executor) {
-    jdbi.useTransaction(
-        h -> {
-          audit.record(
-              h,
-              AuditLog.JOB_DELETED,
-              executor,
-              Optional.ofNullable(job.deployedBy()),
-              Optional.of(job.name()),
-              Optional.of(job.version()),
-              Map.of());
-          trash.moveToTrash(h, job.id());
-          jobs.delete(h, job.id());
-        });
-    contexts.delete(job.name(), job.version());
+  /**
+   * Trashes the version {@code job} names, deleted by {@code executor}, under the version's lock
+   * (the one its deployments take to register): the row is read again under it and handed to {@code
+   * stop} (which stops the version where that row says it runs) before it moves to the trash, all
+   * in one transaction; a failing {@code stop} trashes nothing. A move that registered meanwhile is
+   * stopped on its new target; one that registers afterwards finds no row and undoes itself.
+   *
+   * @return the row trashed
+   */
+  Job add(Job job, String executor, Consumer<Job> stop) {
+    Job trashed =
+        jdbi.inTransaction(
+            h -> {
+              JobRepository.lockVersion(h, job.name(), job.version());
+              Job current =
+                  jobs.find(h, job.name(), job.version())
+                      .orElseThrow(
+                          () ->
+                              new NotFoundException(
+                                  "job " + job.name() + " v" + job.version() + " was deleted"));
+              stop.accept(current);
+              audit.record(
+                  h,
+                  AuditLog.JOB_DELETED,
+                  executor,
+                  Optional.ofNullable(current.deployedBy()),
+                  Optional.of(current.name()),
+                  Optional.of(current.version()),
+                  Map.of());
+              trash.moveToTrash(h, current.id());
+              jobs.delete(h, current.id());
+              return current;
+            });
+    contexts.delete(trashed.name(), trashed.version());
+    return trashed;
   }
 }

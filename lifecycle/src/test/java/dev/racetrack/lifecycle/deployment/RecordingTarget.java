@@ -17,6 +17,9 @@ public final class RecordingTarget implements InfrastructureTarget {
   public final List<String> deleted = new CopyOnWriteArrayList<>();
   public final List<JobProvision> provisioned = new CopyOnWriteArrayList<>();
 
+  /** Runs while a deployment starts, before it returns (e.g. what happens meanwhile). */
+  public volatile Runnable whileStarting = () -> {};
+
   @Override
   public String name() {
     return "recording";
@@ -25,6 +28,7 @@ public final class RecordingTarget implements InfrastructureTarget {
   @Override
   public DeployedJob deploy(JobProvision provision, Consumer<String> phases) {
     provisioned.add(provision);
+    whileStarting.run();
     return new DeployedJob(provision.manifest().resourceName(), List.of(), Map.of());
   }
 

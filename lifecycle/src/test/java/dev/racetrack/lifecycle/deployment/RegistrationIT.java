@@ -120,6 +120,39 @@ class RegistrationIT {
         .doesNotContain("resources");
   }
 
+  @Test
+  void reprovision_ofAVersionDeletedWhileItStarts_registersNothing_andRemovesWhatItStarted() {
+    DeploymentRepository deployments = new DeploymentRepository(database.jdbi());
+    BuildContexts contexts = new BuildContexts(tmp.resolve("contexts"), tmp.resolve("uploads"));
+    deploy(contexts, deployments);
+    JobRepository jobs = new JobRepository(database.jdbi(), "http://pub");
+    String jobId = jobs.find("adder", "1.0.0").orElseThrow().id();
+    TrashRepository trash = new TrashRepository(database.jdbi());
+    // the version is deleted (as JobRemoval does) while the reprovisioning starts it again
+    target.whileStarting =
+        () ->
+            database
+                .jdbi()
+                .useTransaction(
+                    h -> {
+                      JobRepository.lockVersion(h, "adder", "1.0.0");
+                      trash.moveToTrash(h, jobId);
+                      jobs.delete(h, jobId);
+                    });
+
+    String id = run(DeploymentKind.REPROVISION, Optional.empty(), contexts, deployments);
+
+    assertThat(deployments.find(id).orElseThrow().status()).isEqualTo(DeploymentStatus.FAILED);
+    assertThat(deployments.find(id).orElseThrow().error())
+        .contains("job adder v1.0.0 was deleted while this reprovision ran");
+    assertThat(jobs.find("adder", "1.0.0")).as("a deleted job does not come back").isEmpty();
+    assertThat(target.provisioned).hasSize(2);
+    assertThat(target.deleted)
+        .as("what the reprovisioning started is removed again")
+        .containsExactly("adder v1.0.0");
+    assertThat(auditEvents()).doesNotContain(AuditLog.JOB_REDEPLOYED);
+  }
+
   private static Path upload(BuildContexts contexts) {
     try {
       return Files.writeString(contexts.newUpload(), "context");
@@ -129,33 +162,44 @@ class RegistrationIT {
   }
 
   private String deploy(BuildContexts contexts, DeploymentRepository deployments) {
-    Manifest manifest =
-        new ManifestValidator(Set.of("https"))
-            .validate(
-                Map.of(
-                    "name", "adder",
-                    "version", "1.0.0",
-                    "owner_email", "a@example.com",
-                    "jobtype", "python3:latest",
-                    "infrastructure_target", "recording",
-                    "git", Map.of("remote", "https://example.com/adder"),
-                    "jobtype_extra", Map.of("entrypoint_path", "job.py")),
-                "manifest")
-            .manifest();
+    return run(DeploymentKind.DEPLOY, Optional.of(upload(contexts)), contexts, deployments);
+  }
+
+  private static Manifest manifest() {
+    return new ManifestValidator(Set.of("https"))
+        .validate(
+            Map.of(
+                "name", "adder",
+                "version", "1.0.0",
+                "owner_email", "a@example.com",
+                "jobtype", "python3:latest",
+                "infrastructure_target", "recording",
+                "git", Map.of("remote", "https://example.com/adder"),
+                "jobtype_extra", Map.of("entrypoint_path", "job.py")),
+            "manifest")
+        .manifest();
+  }
+
+  private String run(
+      DeploymentKind kind,
+      Optional<Path> context,
+      BuildContexts contexts,
+      DeploymentRepository deployments) {
+    Manifest manifest = manifest();
     String id = deployments.create("adder", "1.0.0", manifest.toYaml(), "racetrack", "recording");
     DeploymentTask task =
         new DeploymentTask(
             id,
-            DeploymentKind.DEPLOY,
+            kind,
             PLATFORM,
             manifest,
             Plugins.discover().jobType("python3:latest"),
             "recording",
-            Optional.of(upload(contexts)),
+            context,
             new JobSecrets(Optional.empty(), Map.of(), Map.of()),
             Optional.of("/artifacts/adder/1.0.0/t1"),
             Optional.empty(),
-            false,
+            kind != DeploymentKind.DEPLOY, // a redeployment is forced over the version it replaces
             List.of());
     pipeline(contexts, deployments).run(task);
     return id;
