@@ -1,5 +1,7 @@
 package dev.racetrack.spi;
 
+import java.util.function.Consumer;
+
 /**
  * Receives the progress of a build: phase changes, warnings, build log lines and keep-alives. The
  * one progress type of the deploy path: job types report through it inside the image builder, and
@@ -21,6 +23,11 @@ public interface BuildProgress {
 
   /** A progress that drops everything (for tests and tools). */
   static BuildProgress discard() {
+    return logTo(line -> {});
+  }
+
+  /** A progress that hands the build log's lines to {@code log} and drops the rest. */
+  static BuildProgress logTo(Consumer<String> log) {
     return new BuildProgress() {
       @Override
       public void phase(String phase) {}
@@ -29,7 +36,9 @@ public interface BuildProgress {
       public void warning(String warning) {}
 
       @Override
-      public void log(String line) {}
+      public void log(String line) {
+        log.accept(line);
+      }
     };
   }
 }

@@ -74,13 +74,13 @@ class BuildCacheTest {
     Files.write(entry, new byte[1001]);
     List<String> log = new ArrayList<>();
 
-    assertThat(cache.trim(logTo(log))).isFalse();
+    assertThat(cache.trim(BuildProgress.logTo(log::add))).isFalse();
     assertThat(entry).exists();
     assertThat(log).singleElement().asString().contains("another build of the family is using it");
 
     other.close();
     other.close(); // closing twice gives the hold back once
-    assertThat(cache.trim(logTo(log))).isTrue();
+    assertThat(cache.trim(BuildProgress.logTo(log::add))).isTrue();
     assertThat(cache.dir()).isEmptyDirectory();
   }
 
@@ -92,23 +92,15 @@ class BuildCacheTest {
     CountDownLatch release = new CountDownLatch(1);
     // the trim's progress line is written while it holds the cache: hold it there
     BuildProgress blocking =
-        new BuildProgress() {
-          @Override
-          public void phase(String phase) {}
-
-          @Override
-          public void warning(String warning) {}
-
-          @Override
-          public void log(String line) {
-            deleting.countDown();
-            try {
-              release.await();
-            } catch (InterruptedException e) {
-              Thread.currentThread().interrupt();
-            }
-          }
-        };
+        BuildProgress.logTo(
+            line -> {
+              deleting.countDown();
+              try {
+                release.await();
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            });
     try (ExecutorService builds = Executors.newFixedThreadPool(2)) {
       Future<Boolean> trim = builds.submit(() -> cache.trim(blocking));
       assertThat(deleting.await(10, TimeUnit.SECONDS)).isTrue();
@@ -122,21 +114,6 @@ class BuildCacheTest {
       use.get(10, TimeUnit.SECONDS).close();
       assertThat(cache.dir()).isEmptyDirectory();
     }
-  }
-
-  private static BuildProgress logTo(List<String> lines) {
-    return new BuildProgress() {
-      @Override
-      public void phase(String phase) {}
-
-      @Override
-      public void warning(String warning) {}
-
-      @Override
-      public void log(String line) {
-        lines.add(line);
-      }
-    };
   }
 
   @Test

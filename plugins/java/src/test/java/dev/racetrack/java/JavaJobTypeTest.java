@@ -67,18 +67,7 @@ class JavaJobTypeTest {
         artifact,
         Map.of(),
         Map.of("PATH", System.getenv("PATH")),
-        new BuildProgress() {
-          @Override
-          public void phase(String phase) {}
-
-          @Override
-          public void warning(String warning) {}
-
-          @Override
-          public void log(String line) {
-            log.add(line);
-          }
-        },
+        BuildProgress.logTo(log::add),
         sandbox);
   }
 
