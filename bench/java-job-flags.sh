@@ -8,6 +8,8 @@
 #   DIR holds classes/ (the adder compiled with --release 21) and lib/ (the wrapper's jars, as the
 #   java job type copies them: the javawrapper jar, Jackson, Netty); JAVA (default: java on PATH).
 #   "BASE" in FLAGS stands for the java job type's JVM_FLAGS (read from JavaJobType.java).
+#   FLAGS starting with "LIB=PATH " take the wrapper's jars from PATH instead of DIR/lib (to pair
+#   two builds of the wrapper in one session).
 # Run under the build lock: flock /tmp/rt-build.lock bench/java-job-flags.sh ...
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -58,8 +60,9 @@ run() { # name dir cmd...
 }
 echo "machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p'), Linux $(uname -r); $($JAVA -version 2>&1 | head -1); load $(cut -d' ' -f1-3 /proc/loadavg); $(date -u +%H:%M) UTC"
 for variant in "$@"; do
-  name=${variant%%|*}; flags=${variant#*|}; flags=${flags//BASE/$BASE}
+  name=${variant%%|*}; flags=${variant#*|}; flags=${flags//BASE/$BASE}; lib=$DIR/lib
+  if [[ $flags == LIB=* ]]; then lib=${flags%% *}; lib=${lib#LIB=}; flags=${flags#* }; fi
   # shellcheck disable=SC2086
-  run "$name" "$DIR" "$JAVA" $flags -cp "$DIR/classes:$DIR/lib/*" dev.racetrack.javawrapper.JobMain com.example.Adder
+  run "$name" "$DIR" "$JAVA" $flags -cp "$DIR/classes:$lib/*" dev.racetrack.javawrapper.JobMain com.example.Adder
 done
 run "python adder" "$ROOT/samples/python-adder" python3 -u -m racetrack_job_wrapper run adder.py Adder

@@ -1,18 +1,10 @@
 package dev.racetrack.javawrapper;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.JsonMappingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.NullNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
-import java.util.Set;
-import java.util.stream.Collectors;
+import java.util.Optional;
 
 /**
  * Binds a JSON request body to the arguments of {@code perform}.
@@ -21,101 +13,65 @@ import java.util.stream.Collectors;
  * parameter and its value is converted by Jackson to the parameter's generic type; every parameter
  * must be present except {@code Optional} ones (then empty); unknown keys are refused. Any
  * violation is a 400 whose message names the argument.
+ *
+ * <p>When every parameter has a plain type (strings, whole and decimal numbers, booleans, {@code
+ * Object}, and lists, arrays, string-keyed maps and {@code Optional}s of them), a body is first
+ * read with Jackson's streaming parser alone ({@link PlainJson}), which gives the same arguments as
+ * the data binding; the data binding ({@link DatabindBinder}) is loaded only for other types and
+ * for the bodies the plain reading leaves to it, so every refusal keeps its message.
  */
 final class ArgumentBinder {
   private static final int MAX_REASON_LENGTH = 300;
+  private static final byte[] EMPTY_OBJECT = {'{', '}'};
 
   private final List<JobParameter> parameters;
-  private final List<JavaType> types;
-  private final Set<String> names;
+  private final Optional<PlainJson.Plan> plain;
+  private volatile DatabindBinder databind;
 
   ArgumentBinder(List<JobParameter> parameters) {
     this.parameters = List.copyOf(parameters);
-    this.types =
-        parameters.stream()
-            .map(p -> JobJson.MAPPER.getTypeFactory().constructType(p.type()))
-            .toList();
-    this.names = parameters.stream().map(JobParameter::name).collect(Collectors.toSet());
+    this.plain = PlainJson.plan(this.parameters);
+    if (plain.isEmpty()) {
+      databind = new DatabindBinder(this.parameters);
+    }
+  }
+
+  /** Whether bodies are read without Jackson's data binding (when they bind as plain values). */
+  boolean plain() {
+    return plain.isPresent();
   }
 
   Object[] bind(byte[] body) {
-    ObjectNode object = parseObject(body);
-    checkNames(object);
-    Object[] arguments = new Object[parameters.size()];
-    for (int i = 0; i < arguments.length; i++) {
-      JsonNode value =
-          object.has(parameters.get(i).name())
-              ? object.get(parameters.get(i).name())
-              : NullNode.getInstance();
-      arguments[i] = convert(parameters.get(i), types.get(i), value);
+    if (plain.isPresent()) {
+      Object[] arguments = plain.get().read(isBlank(body) ? EMPTY_OBJECT : body);
+      if (arguments != PlainJson.NOT_PLAIN) {
+        return arguments;
+      }
     }
-    return arguments;
+    return databind().bind(body);
   }
 
-  private static ObjectNode parseObject(byte[] body) {
-    if (isBlank(body)) {
-      return JobJson.MAPPER.createObjectNode();
+  private DatabindBinder databind() {
+    DatabindBinder binder = databind;
+    if (binder == null) {
+      synchronized (this) {
+        binder = databind;
+        if (binder == null) {
+          binder = new DatabindBinder(parameters);
+          databind = binder;
+        }
+      }
     }
-    JsonNode tree;
-    try {
-      tree = JobJson.MAPPER.readTree(body);
-    } catch (JsonProcessingException e) {
-      throw badRequest("request body is not valid JSON: " + shortReason(e));
-    } catch (IOException e) {
-      throw badRequest("request body cannot be read: " + e.getMessage());
-    }
-    if (tree instanceof ObjectNode object) {
-      return object;
-    }
-    throw badRequest(
-        "request body must be a JSON object with the arguments of perform, got "
-            + tree.getNodeType().name().toLowerCase(Locale.ROOT));
+    return binder;
   }
 
-  private static boolean isBlank(byte[] body) {
+  static boolean isBlank(byte[] body) {
     for (byte b : body) {
       if (b != ' ' && b != '\t' && b != '\n' && b != '\r') {
         return false;
       }
     }
     return true;
-  }
-
-  private void checkNames(ObjectNode object) {
-    List<String> missing =
-        parameters.stream()
-            .filter(p -> !p.optional() && !object.has(p.name()))
-            .map(p -> "'" + p.name() + "'")
-            .toList();
-    if (!missing.isEmpty()) {
-      throw badRequest("missing required argument(s): " + String.join(", ", missing));
-    }
-    Set<String> unknown = new LinkedHashSet<>();
-    object
-        .fieldNames()
-        .forEachRemaining(
-            name -> {
-              if (!names.contains(name)) {
-                unknown.add("'" + name + "'");
-              }
-            });
-    if (!unknown.isEmpty()) {
-      throw badRequest(
-          "unknown argument(s): %s (perform accepts: %s)"
-              .formatted(
-                  String.join(", ", unknown),
-                  parameters.stream()
-                      .map(p -> "'" + p.name() + "'")
-                      .collect(Collectors.joining(", "))));
-    }
-  }
-
-  private static Object convert(JobParameter parameter, JavaType type, JsonNode value) {
-    try {
-      return JobJson.MAPPER.readerFor(type).readValue(value);
-    } catch (IOException | IllegalArgumentException e) {
-      throw badRequest("argument '" + parameter.name() + "': " + shortReason(e));
-    }
   }
 
   /** Jackson's message without the source location and reference chain, plus the JSON path. */
@@ -145,9 +101,5 @@ final class ArgumentBinder {
       }
     }
     return String.join("", parts);
-  }
-
-  private static HttpStatusException badRequest(String message) {
-    return new HttpStatusException(400, message);
   }
 }

@@ -3,6 +3,8 @@ package dev.racetrack.javawrapper;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -42,7 +44,7 @@ public final class Entrypoint {
   private final Object instance;
   private final Method perform;
   private final List<JobParameter> parameters;
-  private final Optional<JsonNode> inputExample;
+  private final Optional<byte[]> inputExample;
   private final Optional<Method> metrics;
   private final Map<String, WebSocketHandler> webSocketEndpoints;
 
@@ -131,7 +133,7 @@ public final class Entrypoint {
     }
   }
 
-  private static Optional<JsonNode> readInputExample(Object instance) {
+  private static Optional<byte[]> readInputExample(Object instance) {
     Optional<Method> method = findOptional(instance.getClass(), "docsInputExample");
     if (method.isEmpty()) {
       return Optional.empty();
@@ -143,7 +145,7 @@ public final class Entrypoint {
     }
     byte[] json;
     try {
-      json = JobJson.MAPPER.writeValueAsBytes(example);
+      json = JobJson.writeValue(example);
     } catch (Exception e) {
       throw new JobInitException(where + " is not JSON-encodable: " + e.getMessage(), e);
     }
@@ -152,7 +154,7 @@ public final class Entrypoint {
           "%s is too large: %d bytes, at most %d allowed"
               .formatted(where, json.length, MAX_INPUT_EXAMPLE_BYTES));
     }
-    return Optional.of(JobJson.MAPPER.valueToTree(example));
+    return Optional.of(json);
   }
 
   private static Map<String, WebSocketHandler> readWebSocketEndpoints(Object instance) {
@@ -211,9 +213,19 @@ public final class Entrypoint {
     return parameters;
   }
 
-  /** The {@code docsInputExample()} of the job, as JSON. */
+  /**
+   * The {@code docsInputExample()} of the job, as JSON (read into a tree only when the job's
+   * OpenAPI document is built).
+   */
   public Optional<JsonNode> inputExample() {
-    return inputExample;
+    return inputExample.map(
+        json -> {
+          try {
+            return JobJson.mapper().readTree(json);
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        });
   }
 
   /** The job's WebSocket endpoints by path (empty when it declares none). */

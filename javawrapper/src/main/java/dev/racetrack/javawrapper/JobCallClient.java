@@ -83,7 +83,7 @@ public final class JobCallClient {
     try {
       return response.body().isBlank()
           ? NullNode.getInstance()
-          : JobJson.MAPPER.readTree(response.body());
+          : JobJson.mapper().readTree(response.body());
     } catch (JsonProcessingException e) {
       throw new JobCallException(
           "response of %s is not JSON: %s".formatted(target, truncate(response.body())), e);
@@ -95,7 +95,7 @@ public final class JobCallClient {
       String jobName, String version, String path, Object payload, Class<T> resultType) {
     JsonNode result = call(jobName, version, path, payload);
     try {
-      return JobJson.MAPPER.treeToValue(result, resultType);
+      return JobJson.mapper().treeToValue(result, resultType);
     } catch (JsonProcessingException | IllegalArgumentException e) {
       throw conversionFailed(jobName, path, result, e);
     }
@@ -106,7 +106,7 @@ public final class JobCallClient {
       String jobName, String version, String path, Object payload, TypeReference<T> resultType) {
     JsonNode result = call(jobName, version, path, payload);
     try {
-      return JobJson.MAPPER.readValue(JobJson.MAPPER.treeAsTokens(result), resultType);
+      return JobJson.mapper().readValue(JobJson.mapper().treeAsTokens(result), resultType);
     } catch (IOException | IllegalArgumentException e) {
       throw conversionFailed(jobName, path, result, e);
     }
@@ -144,7 +144,7 @@ public final class JobCallClient {
 
   private static byte[] body(Object payload) {
     try {
-      return JobJson.MAPPER.writeValueAsBytes(payload);
+      return JobJson.mapper().writeValueAsBytes(payload);
     } catch (JsonProcessingException e) {
       throw new JobCallException("payload is not JSON-serialisable: " + e.getOriginalMessage(), e);
     }

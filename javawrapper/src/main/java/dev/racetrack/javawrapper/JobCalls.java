@@ -23,18 +23,30 @@ public final class JobCalls {
   public static final String LATEST = "latest";
 
   private static final AtomicReference<JobCallClient> CLIENT = new AtomicReference<>();
+  private static volatile JobCallConfig configured;
 
   private JobCalls() {}
 
-  /** Sets the client used by the static methods (done once by {@link JobMain}). */
+  /** Sets the client used by the static methods (tests). */
   static void configure(JobCallClient client) {
     CLIENT.set(client);
+  }
+
+  /**
+   * Sets the configuration of the client made at the first call (done once by {@link JobMain}): a
+   * job that never calls another never loads the client nor the JSON data binding it uses.
+   */
+  static void configure(JobCallConfig config) {
+    configured = config;
   }
 
   static JobCallClient client() {
     JobCallClient client = CLIENT.get();
     if (client == null) {
-      CLIENT.compareAndSet(null, new JobCallClient(JobCallConfig.fromEnv(System.getenv())));
+      JobCallConfig config = configured;
+      CLIENT.compareAndSet(
+          null,
+          new JobCallClient(config != null ? config : JobCallConfig.fromEnv(System.getenv())));
       client = CLIENT.get();
     }
     return client;

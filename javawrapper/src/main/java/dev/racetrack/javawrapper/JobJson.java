@@ -24,25 +24,26 @@ import java.util.Map;
  */
 final class JobJson {
 
-  static final ObjectMapper MAPPER =
-      JsonMapper.builder()
-          .addModule(new Jdk8Module())
-          .addModule(
-              new SimpleModule("racetrack-java-time-as-text")
-                  .addSerializer(TemporalAccessor.class, ToStringSerializer.instance)
-                  .addSerializer(TemporalAmount.class, ToStringSerializer.instance))
-          .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
-          .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
-          .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-          .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-          .build();
-
   private JobJson() {}
 
+  /**
+   * The data binding, loaded at its first use: a job whose {@code perform} takes and returns plain
+   * values never needs it ({@link PlainJson}).
+   */
+  static ObjectMapper mapper() {
+    return Databind.MAPPER;
+  }
+
+  /** The JSON of a value: plain values without the data binding, others with it. */
+  static byte[] writeValue(Object value) throws JsonProcessingException {
+    byte[] plain = PlainJson.write(value);
+    return plain != null ? plain : mapper().writeValueAsBytes(value);
+  }
+
+  /** {@link #writeValue}, for values the wrapper makes itself. */
   static byte[] write(Object value) {
     try {
-      return MAPPER.writeValueAsBytes(value);
+      return writeValue(value);
     } catch (JsonProcessingException e) {
       throw new UncheckedIOException(e);
     }
@@ -51,5 +52,21 @@ final class JobJson {
   /** {@code {"error": message}}. */
   static byte[] error(String message) {
     return write(Map.of("error", message));
+  }
+
+  private static final class Databind {
+    static final ObjectMapper MAPPER =
+        JsonMapper.builder()
+            .addModule(new Jdk8Module())
+            .addModule(
+                new SimpleModule("racetrack-java-time-as-text")
+                    .addSerializer(TemporalAccessor.class, ToStringSerializer.instance)
+                    .addSerializer(TemporalAmount.class, ToStringSerializer.instance))
+            .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .build();
   }
 }

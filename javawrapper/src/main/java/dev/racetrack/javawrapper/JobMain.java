@@ -31,7 +31,7 @@ public final class JobMain {
 
   static JobServer run(JobConfig config, String entrypointClass) throws IOException {
     JobLog.info("starting " + entrypointClass + " with " + config);
-    JobCalls.configure(new JobCallClient(config.calls()));
+    JobCalls.configure(config.calls());
     JobServer server = JobServer.start(config, () -> Entrypoint.load(entrypointClass));
     Runtime.getRuntime()
         .addShutdownHook(new Thread(() -> server.stop(SHUTDOWN_GRACE), "job-shutdown"));

@@ -176,6 +176,6 @@ final class JsonSchemas {
   }
 
   private static ObjectNode any() {
-    return JobJson.MAPPER.createObjectNode();
+    return JobJson.mapper().createObjectNode();
   }
 }

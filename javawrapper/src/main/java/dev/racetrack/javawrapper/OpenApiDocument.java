@@ -54,7 +54,7 @@ final class OpenApiDocument {
   static ObjectNode requestSchema(Entrypoint entrypoint) {
     ObjectNode schema = object().put("type", "object");
     ObjectNode properties = schema.putObject("properties");
-    ArrayNode required = JobJson.MAPPER.createArrayNode();
+    ArrayNode required = JobJson.mapper().createArrayNode();
     for (JobParameter parameter : entrypoint.parameters()) {
       properties.set(parameter.name(), JsonSchemas.of(parameter.type()));
       if (!parameter.optional()) {
@@ -123,6 +123,6 @@ final class OpenApiDocument {
   }
 
   private static ObjectNode object() {
-    return JobJson.MAPPER.createObjectNode();
+    return JobJson.mapper().createObjectNode();
   }
 }

@@ -48,7 +48,7 @@ final class PerformCall {
       return Response.error(500, "cannot call perform: " + JobLog.describe(e));
     }
     try {
-      return Response.jsonBytes(200, JobJson.MAPPER.writeValueAsBytes(result));
+      return Response.jsonBytes(200, JobJson.writeValue(result));
     } catch (IOException e) {
       JobLog.error("result of perform cannot be serialised to JSON", e);
       return Response.error(

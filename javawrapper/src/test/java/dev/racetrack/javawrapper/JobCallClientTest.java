@@ -28,7 +28,7 @@ class JobCallClientTest {
 
   @AfterEach
   void stop() {
-    JobCalls.configure(null);
+    JobCalls.configure((JobCallClient) null);
     pub.close();
   }
 

@@ -23,6 +23,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The wrapper launched the way a job image launches it: a separate JVM configured by env. */
 class JobMainIT {
@@ -32,15 +33,14 @@ class JobMainIT {
   private Process process;
   private Thread stderrReader;
 
-  private Process launch(Map<String, String> env, String entrypoint) throws IOException {
+  private Process launch(Map<String, String> env, String entrypoint, String... jvmOptions)
+      throws IOException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    ProcessBuilder builder =
-        new ProcessBuilder(
-            java,
-            "-cp",
-            System.getProperty("java.class.path"),
-            JobMain.class.getName(),
-            entrypoint);
+    List<String> command = new java.util.ArrayList<>(List.of(java));
+    command.addAll(List.of(jvmOptions));
+    command.addAll(
+        List.of("-cp", System.getProperty("java.class.path"), JobMain.class.getName(), entrypoint));
+    ProcessBuilder builder = new ProcessBuilder(command);
     builder.environment().keySet().removeIf(name -> name.startsWith("JOB_"));
     builder.environment().putAll(env);
     builder.redirectOutput(ProcessBuilder.Redirect.DISCARD);
@@ -131,6 +131,82 @@ class JobMainIT {
     assertThat(process.waitFor(20, TimeUnit.SECONDS)).isTrue();
     assertThat(stderrReader.join(Duration.ofSeconds(5))).isTrue();
     assertThat(String.join("\n", stderr)).contains("stopping");
+  }
+
+  /**
+   * A job whose perform takes and returns plain values answers its calls, probes and refusals
+   * without loading Jackson's data binding (about 600 classes of a java job's memory); its Swagger
+   * document, built on the first request for it, loads it.
+   */
+  @Test
+  void plainJob_servesCallsAndProbes_withoutLoadingTheDataBinding(@TempDir Path dir)
+      throws Exception {
+    Path classLog = dir.resolve("classes.log");
+    launch(
+        Map.of(
+            "JOB_NAME",
+            "adder",
+            "JOB_VERSION",
+            "0.0.1",
+            "JOB_HTTP_ADDR",
+            "127.0.0.1",
+            "JOB_HTTP_PORT",
+            "0",
+            JobConfig.CALL_SECRET_ENV,
+            "secret-of-adder"),
+        TestJobs.Adder.class.getName(),
+        "-Xlog:class+load=info:file=" + classLog);
+    await().atMost(Duration.ofSeconds(30)).until(() -> port().isPresent());
+    URI base = URI.create("http://127.0.0.1:" + port().orElseThrow());
+    try (HttpClient client = HttpClient.newHttpClient()) {
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .ignoreExceptions()
+          .until(() -> get(client, base.resolve("/ready")).statusCode() == 200);
+      assertThat(get(client, base.resolve("/live")).statusCode()).isEqualTo(200);
+      assertThat(get(client, base.resolve("/health")).statusCode()).isEqualTo(200);
+      assertThat(get(client, base.resolve("/pub/job/adder/latest/metrics")).statusCode())
+          .isEqualTo(200);
+      assertThat(perform(client, base, "{\"numbers\": [40, 2]}", "secret-of-adder").body())
+          .isEqualTo("42.0");
+      assertThat(perform(client, base, "{\"numbers\": [0.5, 1e2, -3]}", "secret-of-adder").body())
+          .isEqualTo("97.5");
+      assertThat(perform(client, base, "{\"numbers\": [1]}", "wrong").statusCode()).isEqualTo(401);
+
+      assertThat(loaded(classLog, "com.fasterxml.jackson.databind.")).isEmpty();
+
+      // a body the plain reading leaves to the data binding still gets its precise refusal
+      HttpResponse<String> refused =
+          perform(client, base, "{\"numbers\": [\"40\"]}", "secret-of-adder");
+      assertThat(refused.statusCode()).isEqualTo(400);
+      assertThat(refused.body()).contains("argument 'numbers'");
+      assertThat(get(client, base.resolve("/pub/job/adder/latest/openapi.json")).body())
+          .contains("\"numbers\"");
+      assertThat(loaded(classLog, "com.fasterxml.jackson.databind.ObjectMapper")).isNotEmpty();
+    }
+  }
+
+  private static HttpResponse<String> get(HttpClient client, URI uri) throws Exception {
+    return client.send(
+        HttpRequest.newBuilder(uri).header(JobCallGuard.HEADER, "secret-of-adder").build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static HttpResponse<String> perform(
+      HttpClient client, URI base, String body, String secret) throws Exception {
+    return client.send(
+        HttpRequest.newBuilder(base.resolve("/pub/job/adder/latest/api/v1/perform"))
+            .header(JobCallGuard.HEADER, secret)
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** The classes of a package (or one class) the JVM logged as loaded. */
+  private static List<String> loaded(Path classLog, String prefix) throws IOException {
+    return java.nio.file.Files.readAllLines(classLog).stream()
+        .filter(line -> line.contains(" " + prefix))
+        .toList();
   }
 
   @Test

@@ -118,7 +118,7 @@ final class JobServerFixture implements AutoCloseable {
 
   static JsonNode json(HttpResponse<String> response) {
     try {
-      return JobJson.MAPPER.readTree(response.body());
+      return JobJson.mapper().readTree(response.body());
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
     }

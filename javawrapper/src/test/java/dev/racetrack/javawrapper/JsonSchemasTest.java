@@ -64,7 +64,7 @@ class JsonSchemasTest {
     JsonNode tree = JsonSchemas.of(TestJobs.Tree.class);
 
     assertThat(tree.at("/properties/children/items"))
-        .isEqualTo(JobJson.MAPPER.createObjectNode().put("type", "object"));
+        .isEqualTo(JobJson.mapper().createObjectNode().put("type", "object"));
   }
 
   @Test
