@@ -429,6 +429,47 @@ class KustomizeDevTest {
         .isEqualTo(registry.username().get() + ":" + registry.password().get());
   }
 
+  /**
+   * Every component that reads plugins keeps its store ({@code PLUGINS_DIR}) on the shared
+   * racetrack-plugins-pvc volume, so a plugin lifecycle installs reaches the others and survives a
+   * restart; lifecycle, which installs them, mounts it writable.
+   */
+  @Test
+  void plugins_ofEveryComponent_liveOnTheSharedPluginsVolume() {
+    for (String component : List.of("lifecycle", "supervisor", "image-builder")) {
+      JsonNode pod = podSpec(component);
+      String volume =
+          streamOf(pod.path("volumes"))
+              .filter(
+                  v ->
+                      v.path("persistentVolumeClaim")
+                          .path("claimName")
+                          .asText()
+                          .equals("racetrack-plugins-pvc"))
+              .map(v -> v.path("name").asText())
+              .findFirst()
+              .orElseThrow(() -> new AssertionError(component + " mounts no plugins volume"));
+      JsonNode container = pod.path("containers").get(0);
+      JsonNode mount =
+          streamOf(container.path("volumeMounts"))
+              .filter(m -> m.path("name").asText().equals(volume))
+              .findFirst()
+              .orElseThrow(() -> new AssertionError(component + " does not mount " + volume));
+      assertThat(environment(container).get("PLUGINS_DIR"))
+          .as(component + "'s PLUGINS_DIR")
+          .isEqualTo(mount.path("mountPath").asText());
+      assertThat(mount.path("readOnly").asBoolean(false))
+          .as(component + " mounts the plugins volume read-only unless it installs plugins")
+          .isEqualTo(!component.equals("lifecycle"));
+    }
+  }
+
+  private static java.util.stream.Stream<JsonNode> streamOf(JsonNode array) {
+    List<JsonNode> items = new ArrayList<>();
+    array.forEach(items::add);
+    return items.stream();
+  }
+
   private static JsonNode podSpec(String deployment) {
     return named("Deployment", deployment).orElseThrow().path("spec").path("template").path("spec");
   }
