@@ -30,14 +30,17 @@ public final class JobFacts {
   }
 
   /**
-   * The job's infrastructure statistics: the number of replicas lifecycle knows of, then every
-   * entry of {@code infrastructure_stats} in the target's order, its key made readable ({@code
-   * number_of_restarts} is "Number of restarts").
+   * The job's infrastructure statistics: the number of replicas lifecycle knows of (unless the
+   * target reports its own count: a Kubernetes job has one address, its Service, for all its
+   * replicas), then every entry of {@code infrastructure_stats} in the target's order, its key made
+   * readable ({@code number_of_restarts} is "Number of restarts").
    */
   static List<Stat> stats(JsonNode job) {
     List<Stat> stats = new ArrayList<>();
     JsonNode replicas = job.path("replica_internal_names");
-    if (replicas.isArray() && !replicas.isEmpty()) {
+    if (replicas.isArray()
+        && !replicas.isEmpty()
+        && !job.path("infrastructure_stats").has("replicas")) {
       stats.add(new Stat("Replicas", Integer.toString(replicas.size())));
     }
     for (Map.Entry<String, JsonNode> entry : job.path("infrastructure_stats").properties()) {

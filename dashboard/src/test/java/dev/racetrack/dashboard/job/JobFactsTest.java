@@ -33,6 +33,21 @@ class JobFactsTest {
   }
 
   @Test
+  void stats_whenTheTargetCountsReplicas_showsItsCountOnce() throws IOException {
+    // a Kubernetes job: one address (its Service) for its replicas, which the target counts
+    JsonNode job =
+        job(
+            """
+            {"name": "adder", "version": "1.0.0",
+             "replica_internal_names": ["job-adder-v-1-0-0.racetrack.svc.cluster.local:7000"],
+             "infrastructure_stats": {"replicas": 3, "number_of_restarts": 0}}
+            """);
+
+    assertThat(JobFacts.stats(job))
+        .containsExactly(new Stat("Replicas", "3"), new Stat("Number of restarts", "0"));
+  }
+
+  @Test
   void stats_withoutAnyReported_isEmpty() throws IOException {
     assertThat(JobFacts.stats(job("{\"name\": \"adder\", \"infrastructure_stats\": {}}")))
         .isEmpty();

@@ -110,8 +110,14 @@ public final class KubernetesTarget implements InfrastructureTarget {
       LOG.info("job {} v{} is ready on {} ({})", jobName, jobVersion, name, object);
       return new DeployedJob(
           JobResources.address(object, config),
-          replicaAddresses(object, ready),
-          Map.of("number_of_restarts", ready.stream().mapToInt(PodProblems::restarts).sum()));
+          // PUB reaches every replica through the Service (kube-proxy spreads the calls): pod IPs
+          // change on every restart and would be stale between two status syncs
+          List.of(JobResources.address(object, config)),
+          Map.of(
+              "replicas",
+              ready.size(),
+              "number_of_restarts",
+              ready.stream().mapToInt(PodProblems::restarts).sum()));
     }
   }
 
@@ -147,16 +153,6 @@ public final class KubernetesTarget implements InfrastructureTarget {
   private Optional<Secret> secret(String secretName) {
     return Optional.ofNullable(
         client.secrets().inNamespace(config.namespace()).withName(secretName).get());
-  }
-
-  private List<String> replicaAddresses(String object, List<Pod> pods) {
-    List<String> addresses =
-        pods.stream()
-            .map(p -> p.getStatus() == null ? null : p.getStatus().getPodIP())
-            .filter(ip -> ip != null && !ip.isBlank())
-            .map(ip -> ip + ":" + KubernetesConfig.JOB_PORT)
-            .toList();
-    return addresses.isEmpty() ? List.of(JobResources.address(object, config)) : addresses;
   }
 
   @Override
@@ -252,8 +248,12 @@ public final class KubernetesTarget implements InfrastructureTarget {
         running ? JobStatus.RUNNING : JobStatus.ERROR,
         error,
         address,
-        replicaAddresses(object, ready),
-        Map.of("number_of_restarts", pods.stream().mapToInt(PodProblems::restarts).sum()),
+        List.of(address),
+        Map.of(
+            "replicas",
+            ready.size(),
+            "number_of_restarts",
+            pods.stream().mapToInt(PodProblems::restarts).sum()),
         running ? lastCallTime.apply(address) : OptionalLong.empty());
   }
 
