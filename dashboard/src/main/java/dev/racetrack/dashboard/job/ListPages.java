@@ -78,11 +78,12 @@ public final class ListPages implements PageRoutes {
               });
     }
     Web.query(ctx, "cursor").ifPresent(c -> path.append("&cursor=").append(seg(c)));
-    List<String> shown = new ArrayList<>(ctx.queryParams("col"));
-    shown.retainAll(COLUMNS.keySet());
-    if (shown.isEmpty()) {
-      shown = List.of("name", "version", "status", "purge_score", "purge_reasons", "deployed_by");
-    }
+    List<String> chosen = new ArrayList<>(ctx.queryParams("col"));
+    chosen.retainAll(COLUMNS.keySet());
+    List<String> shown =
+        chosen.isEmpty()
+            ? List.of("name", "version", "status", "purge_score", "purge_reasons", "deployed_by")
+            : chosen;
     Map<String, Object> params = new HashMap<>();
     params.put("filters", filters);
     params.put("shown", shown);
@@ -91,7 +92,10 @@ public final class ListPages implements PageRoutes {
       JsonNode page = web.lifecycle().get(web.token(ctx), path.toString());
       params.put("items", page.path("items"));
       params.put("total", page.path("total").asLong());
-      params.put("next", Optional.ofNullable(page.path("next_cursor").textValue()));
+      params.put(
+          "next",
+          Optional.ofNullable(page.path("next_cursor").textValue())
+              .map(cursor -> nextPortfolioPage(filters, chosen, cursor)));
     } catch (LifecycleException e) {
       if (e.status() != 400) {
         throw e;
@@ -103,6 +107,19 @@ public final class ListPages implements PageRoutes {
       params.put("error", Optional.of(e.getMessage()));
     }
     web.render(ctx, "portfolio.jte", "Portfolio", "portfolio", params);
+  }
+
+  /**
+   * The portfolio's next page: the same column filters and chosen columns, from the cursor (a
+   * cursor belongs to the query that gave it: without the filters it would page another list).
+   */
+  static String nextPortfolioPage(
+      Map<String, String> filters, List<String> columns, String cursor) {
+    StringBuilder href = new StringBuilder("/dashboard/portfolio?");
+    filters.forEach(
+        (column, value) -> href.append(column).append('=').append(seg(value)).append('&'));
+    columns.forEach(column -> href.append("col=").append(seg(column)).append('&'));
+    return href.append("cursor=").append(seg(cursor)).toString();
   }
 
   private void graph(Context ctx) {
