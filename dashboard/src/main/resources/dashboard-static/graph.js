@@ -24,6 +24,18 @@
     );
   }
 
+  // The node list below the canvas follows the canvas: only the nodes shown are listed, so the
+  // keyboard and a screen reader see what the picture shows; data-visible counts them.
+  function showInList(keep) {
+    var shown = 0;
+    list.querySelectorAll("button[data-node]").forEach(function (button) {
+      var visible = !keep || keep.getElementById(button.getAttribute("data-node")).nonempty();
+      button.parentNode.hidden = !visible;
+      shown += visible ? 1 : 0;
+    });
+    container.setAttribute("data-visible", String(shown));
+  }
+
   function focus(id) {
     var node = cy.getElementById(id);
     if (node.empty()) {
@@ -34,12 +46,14 @@
     keep.style("display", "element");
     cy.fit(keep, 30);
     showDetails(node);
+    showInList(keep);
     container.setAttribute("data-selected", id);
   }
 
   function reset() {
     cy.elements().style("display", "element");
     cy.fit(undefined, 30);
+    showInList(null);
     container.removeAttribute("data-selected");
     details.replaceChildren(text("p", "No node selected."));
   }
@@ -75,6 +89,7 @@
         item.appendChild(button);
         list.appendChild(item);
       });
+      showInList(null);
       container.setAttribute("data-ready", "true");
     });
   document.getElementById("graph-reset").addEventListener("click", function () {

@@ -345,23 +345,49 @@ class DashboardIT {
   @Test
   @Order(8)
   void graph_clickOnANode_keepsOnlyItsNeighbours() {
+    deploy("graph-other", Map.of()); // a family and a job that are no neighbours of shouter's job
     Page admin = admin();
     admin.navigate(platform.dashboard("/graph"));
     assertThat(admin.locator("#graph[data-ready='true']")).isAttached();
-    int all = admin.locator("#graph-nodes li").count();
-    assertThat(all).isGreaterThan(1);
+    com.microsoft.playwright.Locator items = admin.locator("#graph-nodes li");
+    int all = items.count();
+    assertThat(admin.locator("#graph")).hasAttribute("data-visible", Integer.toString(all));
+    assertThat(
+            items.filter(
+                new com.microsoft.playwright.Locator.FilterOptions().setHasText("graph-other")))
+        .hasCount(2);
+
     admin
         .locator("#graph-nodes button")
         .filter(new com.microsoft.playwright.Locator.FilterOptions().setHasText("shouter"))
+        .filter(new com.microsoft.playwright.Locator.FilterOptions().setHasText("(job)"))
         .first()
         .click();
+
     assertThat(admin.locator("#graph"))
         .hasAttribute("data-selected", java.util.regex.Pattern.compile(".+"));
     assertThat(admin.locator("#graph-details h2")).containsText("shouter");
-    Object visible =
-        admin.evaluate("() => document.querySelector('#graph-details p:last-child').textContent");
-    assertThat(visible.toString()).contains("neighbours");
+    com.microsoft.playwright.Locator shown = admin.locator("#graph-nodes li:not([hidden])");
+    // shouter's job and its family stay; the other family and its job are hidden
+    assertThat(
+            shown.filter(
+                new com.microsoft.playwright.Locator.FilterOptions().setHasText("shouter")))
+        .hasCount(2);
+    assertThat(
+            shown.filter(
+                new com.microsoft.playwright.Locator.FilterOptions().setHasText("graph-other")))
+        .hasCount(0);
+    int kept = shown.count();
+    assertThat(kept).isLessThan(all);
+    assertThat(admin.locator("#graph")).hasAttribute("data-visible", Integer.toString(kept));
+    assertThat(admin.locator("#graph-details p").last()).hasText((kept - 1) + " neighbours shown");
     screenshot(admin, "graph");
+
+    admin.locator("#graph-reset").click();
+    assertThat(admin.locator("#graph-nodes li:not([hidden])")).hasCount(all);
+    assertThat(admin.locator("#graph"))
+        .not()
+        .hasAttribute("data-selected", java.util.regex.Pattern.compile(".*"));
     admin.context().close();
   }
 
