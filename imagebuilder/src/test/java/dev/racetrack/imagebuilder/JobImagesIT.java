@@ -3,6 +3,7 @@ package dev.racetrack.imagebuilder;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.racetrack.model.build.BuildResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -100,5 +101,47 @@ class JobImagesIT {
       assertThat(images.layerText(image, layer)).as("layer " + layer).doesNotContain(SECRET);
     }
     assertThat(String.join("\n", images.log)).doesNotContain(SECRET);
+  }
+
+  /**
+   * {@code jobtype_extra.python_version} is checked against the base image's own Python (a job
+   * never runs on another version than it asked for), and installed requirements are checked with
+   * {@code pip check} unless {@code check_requirements} is false.
+   */
+  @Test
+  void build_pythonVersionAndRequirementsCheck_areHonouredInTheBaseImage() throws Exception {
+    Path wrong = images.copyOf(JobImagesFixture.SAMPLES.resolve("python-adder"));
+    Files.writeString(
+        wrong.resolve("job.yaml"),
+        Files.readString(wrong.resolve("job.yaml")) + "  python_version: \"3.9\"\n");
+    BuildResult refused = images.tryBuild(wrong, Map.of());
+    assertThat(refused.error())
+        .as(refused.logs())
+        .contains("jobtype_extra.python_version 3.9 was asked for")
+        .contains("the base image runs Python 3.");
+    java.util.regex.Matcher base =
+        java.util.regex.Pattern.compile("runs Python (3\\.\\d+)\\.\\d+").matcher(refused.error());
+    assertThat(base.find()).as(refused.error()).isTrue();
+
+    Path right = images.copyOf(JobImagesFixture.SAMPLES.resolve("python-adder"));
+    Files.writeString(right.resolve("requirements.txt"), "# no requirements\n");
+    Files.writeString(
+        right.resolve("job.yaml"),
+        Files.readString(right.resolve("job.yaml"))
+            + "  python_version: \""
+            + base.group(1)
+            + "\"\n  requirements_path: requirements.txt\n");
+    images.log.clear();
+    String image = images.buildImage(right, Map.of());
+    assertThat(images.log).anyMatch(l -> l.contains("checking the installed requirements"));
+    assertThat(images.log).anyMatch(l -> l.contains("No broken requirements found"));
+    assertThat(images.callPerform(image, "python-adder")).isEqualTo("3");
+
+    Files.writeString(
+        right.resolve("job.yaml"),
+        Files.readString(right.resolve("job.yaml")) + "  check_requirements: false\n");
+    images.log.clear();
+    images.buildImage(right, Map.of());
+    assertThat(images.log).noneMatch(l -> l.contains("No broken requirements found"));
   }
 }

@@ -110,6 +110,22 @@ public final class Python3JobType implements JobType {
           "jobtype_extra.memray_profiler: the memray profiler is not supported by this platform's"
               + " python3 job type; remove the option (or set it to false)");
     }
+    Object check = manifest.jobtypeExtra().get("check_requirements");
+    if (check != null && !(check instanceof Boolean)) {
+      problems.add("jobtype_extra.check_requirements: '" + check + "' must be true or false");
+    }
+    // the original picks its python image's Debian flavour with these; here python jobs run on the
+    // machine's Python or on the platform's base image (PYTHON3_BASE_IMAGE), chosen by the admin
+    for (String debian : List.of("debian_version", "debian_backports")) {
+      if (manifest.jobtypeExtra().containsKey(debian)) {
+        problems.add(
+            "jobtype_extra."
+                + debian
+                + ": not supported by this platform's python3 job type (jobs run on the machine's"
+                + " Python or on the platform's base image, which the admin chooses); remove the"
+                + " option");
+      }
+    }
     manifest
         .jobtypeExtraString("home_page")
         .filter(h -> !h.startsWith("/") || h.startsWith("//") || h.contains("\\"))
@@ -325,7 +341,30 @@ public final class Python3JobType implements JobType {
       use.ifPresent(BuildCache.Use::close);
       cache.ifPresent(c -> c.trim(build.progress()));
     }
+    if (checkRequirements(build.manifest())) {
+      build.progress().log("checking the installed requirements (pip check)");
+      BuildTools.run(
+          build.sandbox(),
+          new Sandbox.Spec(
+              List.of(venvPython, "-m", "pip", "check", "--disable-pip-version-check"),
+              build.sourceDir(),
+              pipEnv(build),
+              writable,
+              readOnly,
+              true),
+          build.progress(),
+          "checking the installed requirements (pip check; jobtype_extra.check_requirements:"
+              + " false skips it)");
+    }
     return LaunchSpec.ARTIFACT + "/venv/bin/python";
+  }
+
+  /**
+   * Whether the installed requirements are checked for broken or conflicting dependencies ({@code
+   * pip check}), as the original does unless {@code jobtype_extra.check_requirements} is false.
+   */
+  static boolean checkRequirements(Manifest manifest) {
+    return !Boolean.FALSE.equals(manifest.jobtypeExtra().get("check_requirements"));
   }
 
   /**

@@ -229,6 +229,84 @@ class Python3JobTypeTest {
     }
   }
 
+  /**
+   * Installed requirements are checked with {@code pip check} (the original's {@code
+   * check_requirements}, on by default); {@code check_requirements: false} skips the check.
+   */
+  @Test
+  void buildLocal_withRequirements_checksThemUnlessTheManifestSaysNot() throws IOException {
+    Tools.require("bwrap");
+    Path wheels = Files.createDirectories(tmp.resolve("wheels"));
+    writeWheel(wheels.resolve("tinypkg-1.0-py3-none-any.whl"));
+    Path source = Files.createDirectories(tmp.resolve("src-check"));
+    Files.writeString(
+        source.resolve("a.py"), "class A:\n    def perform(self):\n        return 1\n");
+    Files.writeString(source.resolve("requirements.txt"), "tinypkg==1.0\n");
+    Map<String, String> tools =
+        new HashMap<>(
+            Map.of("PATH", System.getenv("PATH"), "HOME", System.getProperty("user.home")));
+    tools.put("PIP_NO_INDEX", "1");
+    tools.put("PIP_FIND_LINKS", wheels.toString());
+
+    for (Boolean check : java.util.Arrays.asList(null, true, false)) {
+      Map<String, Object> extra = new HashMap<>();
+      extra.put("entrypoint_path", "a.py");
+      extra.put("requirements_path", "requirements.txt");
+      if (check != null) {
+        extra.put("check_requirements", check);
+      }
+      List<String> log = new CopyOnWriteArrayList<>();
+      jobType.buildLocal(
+          new JobBuild(
+              manifest(extra),
+              source,
+              Files.createDirectories(tmp.resolve("a-check-" + check)),
+              Map.of(),
+              tools,
+              logTo(log),
+              sandbox()));
+      String all = String.join("\n", log);
+      assertThat(all).as("check_requirements: " + check).contains("tinypkg");
+      if (Boolean.FALSE.equals(check)) {
+        assertThat(all).doesNotContain("pip check").doesNotContain("No broken requirements");
+      } else {
+        assertThat(all)
+            .as("check_requirements: " + check)
+            .contains("checking the installed requirements (pip check")
+            .contains("No broken requirements found");
+      }
+    }
+    assertThatThrownBy(
+            () ->
+                jobType.validate(
+                    manifest(Map.of("entrypoint_path", "a.py", "check_requirements", "yes"))))
+        .isInstanceOf(ValidationException.class)
+        .hasMessageContaining("jobtype_extra.check_requirements");
+  }
+
+  /** A minimal pure-python wheel without dependencies. */
+  private static void writeWheel(Path wheel) throws IOException {
+    Map<String, String> files = new java.util.LinkedHashMap<>();
+    files.put("tinypkg/__init__.py", "VALUE = 1\n");
+    files.put(
+        "tinypkg-1.0.dist-info/METADATA", "Metadata-Version: 2.1\nName: tinypkg\nVersion: 1.0\n");
+    files.put(
+        "tinypkg-1.0.dist-info/WHEEL",
+        "Wheel-Version: 1.0\nGenerator: racetrack-test\nRoot-Is-Purelib: true\nTag: py3-none-any\n");
+    StringBuilder record = new StringBuilder();
+    files.keySet().forEach(name -> record.append(name).append(",,\n"));
+    record.append("tinypkg-1.0.dist-info/RECORD,,\n");
+    files.put("tinypkg-1.0.dist-info/RECORD", record.toString());
+    try (java.util.zip.ZipOutputStream zip =
+        new java.util.zip.ZipOutputStream(Files.newOutputStream(wheel))) {
+      for (Map.Entry<String, String> file : files.entrySet()) {
+        zip.putNextEntry(new java.util.zip.ZipEntry(file.getKey()));
+        zip.write(file.getValue().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        zip.closeEntry();
+      }
+    }
+  }
+
   /** A progress that keeps every phase, warning and log line (shared by this package's tests). */
   static BuildProgress logTo(List<String> lines) {
     return new BuildProgress() {

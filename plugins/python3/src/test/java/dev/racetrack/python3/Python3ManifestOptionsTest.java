@@ -50,6 +50,19 @@ class Python3ManifestOptionsTest {
   }
 
   @Test
+  void validate_debianOptions_areRefusedNamingThem() {
+    for (Map.Entry<String, Object> option :
+        List.<Map.Entry<String, Object>>of(
+            Map.entry("debian_version", "slim-bullseye"), Map.entry("debian_backports", true))) {
+      assertThatThrownBy(() -> jobType.validate(manifest(Map.ofEntries(option))))
+          .as(option.getKey())
+          .isInstanceOf(ValidationException.class)
+          .hasMessageContaining("jobtype_extra." + option.getKey())
+          .hasMessageContaining("not supported");
+    }
+  }
+
+  @Test
   void validate_homePage_mustBeAPathOfTheJob() {
     jobType.validate(manifest(Map.of("home_page", "/api/v1/webview")));
     for (String bad : List.of("docs", "https://evil.example.com", "//evil.example.com")) {
