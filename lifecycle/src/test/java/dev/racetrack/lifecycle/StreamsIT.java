@@ -10,6 +10,7 @@ import io.socket.client.IO;
 import io.socket.client.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
 import java.nio.file.Files;
@@ -149,14 +150,83 @@ class StreamsIT {
 
   @Test
   void socketIo_withWrongToken_orUnknownJob_isRefused() {
-    Socket wrong = socketIo(List.of("polling"), Map.of("X-Racetrack-Auth", List.of("a.b.c")));
-    Queue<Object> errors = new ConcurrentLinkedQueue<>();
-    wrong.on(Socket.EVENT_CONNECT_ERROR, args -> errors.add("refused"));
-    wrong.connect();
-    await().atMost(Duration.ofSeconds(10)).until(() -> !errors.isEmpty());
-    wrong.close();
+    for (List<String> transports : List.of(List.of("polling"), List.of("websocket"))) {
+      Socket wrong = socketIo(transports, Map.of("X-Racetrack-Auth", List.of("a.b.c")));
+      Queue<Object> errors = new ConcurrentLinkedQueue<>();
+      wrong.on(Socket.EVENT_CONNECT_ERROR, args -> errors.add("refused"));
+      try {
+        wrong.connect();
+        await(transports.toString()).atMost(Duration.ofSeconds(10)).until(() -> !errors.isEmpty());
+        assertThat(wrong.connected()).isFalse();
+      } finally {
+        wrong.close();
+      }
+    }
 
+    assertThat(subscribe(admin, "nosuchjob", 0).toString()).contains("error").contains("nosuchjob");
+  }
+
+  /**
+   * A caller who may not read a job gets no log stream of it, like any other read of the job: an
+   * ESC has no read rights on a job until it is granted some.
+   */
+  @Test
+  void socketIo_callerWithoutReadRightsOnTheJob_isRefused() {
+    HttpResponse<String> created =
+        lifecycle.post("/api/v1/escs", Map.of("name", "log-reader"), admin);
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(200);
+    String esc = LifecycleFixture.json(created.body()).path("id").asText();
+    String escToken =
+        LifecycleFixture.json(lifecycle.get("/api/v1/auth/token/esc/" + esc, admin).body())
+            .path("token")
+            .asText();
+
+    Object refused = subscribe(escToken, "chatty", 0);
+
+    assertThat(refused.toString()).contains("error").doesNotContain(socketIdSuffix());
+  }
+
+  /** The original client sends {@code tail} as a string ({@code str(tail)}); it is read as one. */
+  @Test
+  void socketIo_tailAsAString_likeTheOriginalClient_sendsTheLastLines() throws Exception {
+    Files.writeString(logFile, "tail-line-one\ntail-line-two\n", StandardOpenOption.APPEND);
     Socket socket = socketIo(List.of("websocket"), Map.of("X-Racetrack-Auth", List.of(admin)));
+    Queue<String> lines = new ConcurrentLinkedQueue<>();
+    Queue<Object> acks = new ConcurrentLinkedQueue<>();
+    socket.on("logs_nextline", args -> lines.add(((JSONObject) args[0]).getString("line")));
+    try {
+      socket.connect();
+      await().atMost(Duration.ofSeconds(10)).until(socket::connected);
+      socket.emit(
+          "subscribe_for_logs",
+          new Object[] {
+            new JSONObject()
+                .put(
+                    "resource_properties",
+                    new JSONObject()
+                        .put("job_name", "chatty")
+                        .put("job_version", "1.2.0")
+                        .put("tail", "2"))
+          },
+          (Ack) args -> acks.add(args[0]));
+      await().atMost(Duration.ofSeconds(10)).until(() -> !acks.isEmpty());
+      assertThat(acks.peek().toString()).isEqualTo(socket.id() + "_chatty_1.2.0");
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> lines.contains("tail-line-one") && lines.contains("tail-line-two"));
+      assertThat(lines).doesNotContain("an old line");
+    } finally {
+      socket.close();
+    }
+  }
+
+  private static String socketIdSuffix() {
+    return "_chatty_1.2.0";
+  }
+
+  /** Connects with a token, subscribes to a job's log and answers the acknowledgement. */
+  private Object subscribe(String token, String job, int tail) {
+    Socket socket = socketIo(List.of("websocket"), Map.of("X-Racetrack-Auth", List.of(token)));
     Queue<Object> acks = new ConcurrentLinkedQueue<>();
     try {
       socket.connect();
@@ -167,11 +237,14 @@ class StreamsIT {
             new JSONObject()
                 .put(
                     "resource_properties",
-                    new JSONObject().put("job_name", "nosuchjob").put("job_version", "latest"))
+                    new JSONObject()
+                        .put("job_name", job)
+                        .put("job_version", "latest")
+                        .put("tail", tail))
           },
           (Ack) args -> acks.add(args[0]));
       await().atMost(Duration.ofSeconds(10)).until(() -> !acks.isEmpty());
-      assertThat(acks.peek().toString()).contains("error").contains("nosuchjob");
+      return acks.peek();
     } finally {
       socket.close();
     }
@@ -207,15 +280,18 @@ class StreamsIT {
   }
 
   @Test
-  void eventStream_withoutToken_isRefused401() {
-    assertThatThrownBy(
-            () -> events(Map.of(), new ConcurrentLinkedQueue<>()).toCompletableFuture().join())
-        .isInstanceOf(CompletionException.class)
-        .cause()
-        .isInstanceOf(WebSocketHandshakeException.class)
-        .satisfies(
-            e ->
-                assertThat(((WebSocketHandshakeException) e).getResponse().statusCode())
-                    .isEqualTo(401));
+  void eventStream_withoutToken_orWithAWrongOne_isRefused401() {
+    for (Map<String, String> headers :
+        List.of(Map.<String, String>of(), Map.of("X-Racetrack-Auth", "a.b.c"))) {
+      assertThatThrownBy(
+              () -> events(headers, new ConcurrentLinkedQueue<>()).toCompletableFuture().join())
+          .isInstanceOf(CompletionException.class)
+          .cause()
+          .isInstanceOf(WebSocketHandshakeException.class)
+          .satisfies(
+              e ->
+                  assertThat(((WebSocketHandshakeException) e).getResponse().statusCode())
+                      .isEqualTo(401));
+    }
   }
 }
