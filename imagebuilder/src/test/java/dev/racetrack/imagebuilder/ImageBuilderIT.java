@@ -151,6 +151,40 @@ class ImageBuilderIT {
     assertThat(tmp.resolve("data/workspaces/dep-1")).doesNotExist();
   }
 
+  /**
+   * A local build (the job runs on this machine) needs the manifest's {@code system_dependencies}
+   * installed here: a missing one fails the build naming it and the command that installs it,
+   * before anything is built; installed ones let it through.
+   */
+  @Test
+  void build_localWithSystemDependencies_checksTheyAreInstalledHere() throws Exception {
+    Tools.require("dpkg-query");
+    String context = Base64.getEncoder().encodeToString(BuildContext.pack(jobSource(), p -> true));
+    Map<String, Object> missing = new java.util.HashMap<>(manifest("https://example.com/x", "."));
+    missing.put("system_dependencies", List.of("coreutils", "racetrack-no-such-package"));
+    JsonNode refused =
+        result(
+            build(
+                new BuildRequest(
+                    "dep-sys-1", missing, context, null, Map.of(), "t-sys-1", List.of(), null),
+                TOKEN));
+    assertThat(refused.path("error").asText())
+        .contains("system_dependencies: racetrack-no-such-package not installed")
+        .contains("apt-get install -y racetrack-no-such-package")
+        .doesNotContain("coreutils not installed");
+    assertThat(tmp.resolve("data/artifacts/built/0.0.1/t-sys-1")).doesNotExist();
+
+    Map<String, Object> installed = new java.util.HashMap<>(manifest("https://example.com/x", "."));
+    installed.put("system_dependencies", List.of("coreutils"));
+    JsonNode built =
+        result(
+            build(
+                new BuildRequest(
+                    "dep-sys-2", installed, context, null, Map.of(), "t-sys-2", List.of(), null),
+                TOKEN));
+    assertThat(built.path("error").isNull()).as(built.toString()).isTrue();
+  }
+
   @Test
   void build_fromGit_clonesTheBranchAndDirectory() throws Exception {
     Path repo = Files.createDirectories(tmp.resolve("repo"));
