@@ -135,6 +135,38 @@ class ParityCommandsTest extends LoggedInCliTest {
     assertThat(result.out()).contains("bashcompinit").contains("complete -F _complete_racetrack");
   }
 
+  /**
+   * The zsh script loads in a real zsh: it parses, defines the completion function and registers it
+   * for {@code racetrack} (through bashcompinit).
+   */
+  @Test
+  void completion_zshScript_loadsInZsh_andRegistersRacetrack() throws Exception {
+    java.nio.file.Path zsh = dev.racetrack.testsupport.Tools.require("zsh");
+    Files.writeString(dir.resolve("complete.zsh"), cli.run("completion", "zsh").out());
+    Process parse =
+        new ProcessBuilder(zsh.toString(), "-n", dir.resolve("complete.zsh").toString())
+            .redirectErrorStream(true)
+            .start();
+    String parsed = new String(parse.getInputStream().readAllBytes());
+    assertThat(parse.waitFor()).as(parsed).isZero();
+
+    Process load =
+        new ProcessBuilder(
+                zsh.toString(),
+                "-f",
+                "-c",
+                "source \"$1\" && print -r -- \"fn=${+functions[_complete_racetrack]}"
+                    + " comp=${_comps[racetrack]:-none}\"",
+                "zsh",
+                dir.resolve("complete.zsh").toString())
+            .redirectErrorStream(true)
+            .start();
+    load.getOutputStream().close();
+    String loaded = new String(load.getInputStream().readAllBytes());
+    assertThat(load.waitFor()).as(loaded).isZero();
+    assertThat(loaded).contains("fn=1").doesNotContain("comp=none");
+  }
+
   @Test
   void completion_bashScript_isValidBash() throws Exception {
     Files.writeString(dir.resolve("complete.bash"), cli.run("completion", "bash").out());
