@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.racetrack.model.manifest.Manifest;
 import io.socket.client.Ack;
 import io.socket.client.IO;
@@ -164,6 +165,23 @@ class StreamsIT {
     }
 
     assertThat(subscribe(admin, "nosuchjob", 0).toString()).contains("error").contains("nosuchjob");
+  }
+
+  /**
+   * A polling handshake without a token (what the original racetrack-client 2.36 sends) is refused
+   * with 403 and a message the client prints, naming the header and the way to follow logs here.
+   */
+  @Test
+  void socketIo_pollingHandshakeWithoutToken_isRefusedWithAnExplanation() {
+    HttpResponse<String> refused =
+        lifecycle.get("/lifecycle/socket.io/?EIO=4&transport=polling&t=x", null);
+
+    assertThat(refused.statusCode()).isEqualTo(403);
+    JsonNode body = LifecycleFixture.json(refused.body());
+    assertThat(body.path("code").asInt()).isEqualTo(4);
+    assertThat(body.path("message").asText())
+        .contains("X-Racetrack-Auth")
+        .contains("racetrack logs NAME --follow");
   }
 
   /**

@@ -47,16 +47,52 @@ final class SocketIoServlet extends JettyWebSocketServlet {
         });
   }
 
+  /**
+   * Engine.IO's refusal of a polling handshake says only "Bad request" (code 3); a client without a
+   * token (the original racetrack-client 2.36 sends none) gets this instead, which it prints.
+   */
+  static final String REFUSAL =
+      "{\"code\":4,\"message\":\"Forbidden: following logs needs a valid token in"
+          + " X-Racetrack-Auth (clients that send none, such as the original racetrack-client"
+          + " 2.36, cannot follow logs here: use this platform's CLI, racetrack logs NAME"
+          + " --follow)\"}";
+
   @Override
   protected void doGet(HttpServletRequest request, HttpServletResponse response)
       throws IOException {
+    if (refusedHandshake(request, response)) {
+      return;
+    }
     engine.handleRequest(request, response);
   }
 
   @Override
   protected void doPost(HttpServletRequest request, HttpServletResponse response)
       throws IOException {
+    if (refusedHandshake(request, response)) {
+      return;
+    }
     engine.handleRequest(request, response);
+  }
+
+  /** Answers a polling handshake (a request without a session id) that carries no valid token. */
+  private boolean refusedHandshake(HttpServletRequest request, HttpServletResponse response)
+      throws IOException {
+    if (request.getParameter("sid") != null || authenticates.test(headers(request))) {
+      return false;
+    }
+    response.setStatus(HttpServletResponse.SC_FORBIDDEN);
+    response.setContentType("application/json");
+    response.getWriter().write(REFUSAL);
+    return true;
+  }
+
+  private static Map<String, List<String>> headers(HttpServletRequest request) {
+    Map<String, List<String>> headers = new java.util.HashMap<>();
+    for (String name : java.util.Collections.list(request.getHeaderNames())) {
+      headers.put(name, java.util.Collections.list(request.getHeaders(name)));
+    }
+    return headers;
   }
 
   @Override
