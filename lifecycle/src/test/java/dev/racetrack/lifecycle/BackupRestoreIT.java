@@ -126,6 +126,23 @@ class BackupRestoreIT {
     }
   }
 
+  /** A PLUGINS_DIR apart from the data directory is not in the backup, and the backup says so. */
+  @Test
+  void backup_withPluginsOutsideTheDataDir_warnsTheyAreNotInIt() throws Exception {
+    Path plugins = Files.createDirectories(work.resolve("shared-plugins"));
+    Map<String, String> env = sourceEnv();
+    env.put("PLUGINS_DIR", plugins.toString());
+
+    Run backup = run(env, "backup", work.resolve("apart.rtbackup").toString());
+
+    assertThat(backup.exit()).as(backup.err()).isZero();
+    assertThat(backup.err())
+        .contains("warning: PLUGINS_DIR " + plugins.toAbsolutePath().normalize())
+        .contains("is not in this backup");
+    Run inside = run(sourceEnv(), "backup", work.resolve("inside.rtbackup").toString());
+    assertThat(inside.err()).doesNotContain("PLUGINS_DIR");
+  }
+
   @Test
   void restore_ofADamagedBackupOrWithAWrongPassphrase_changesNothing() throws Exception {
     Path file = work.resolve("platform.rtbackup");

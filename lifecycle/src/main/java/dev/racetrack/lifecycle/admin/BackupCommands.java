@@ -13,6 +13,7 @@ import dev.racetrack.lifecycle.database.EmbeddedPostgresServer;
 import dev.racetrack.lifecycle.database.JdbcTarget;
 import dev.racetrack.model.FileTrees;
 import dev.racetrack.model.config.EnvReader;
+import dev.racetrack.spi.PluginStore;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -72,6 +73,7 @@ final class BackupCommands {
       LifecycleConfig config = AdminCommands.config(context);
       char[] passphrase = passphrase(context, passphraseEnv, true);
       List<String> warnings = keysFromEnvironment(context.env());
+      pluginsOutsideTheDataDir(context.env(), config.dataDir()).ifPresent(warnings::add);
       warnings.forEach(w -> context.err().println("warning: " + w));
       String schema =
           config
@@ -265,6 +267,24 @@ final class BackupCommands {
       }
     }
     return warnings;
+  }
+
+  /**
+   * A plugins directory set apart from the data directory ({@code PLUGINS_DIR}, e.g. a shared
+   * volume) is not in the backup, which holds the data directory's {@code plugins/}: say so.
+   */
+  static Optional<String> pluginsOutsideTheDataDir(Map<String, String> env, Path dataDir) {
+    Path plugins = PluginStore.directory(env, dataDir).toAbsolutePath().normalize();
+    if (plugins.equals(dataDir.resolve("plugins").toAbsolutePath().normalize())) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        "PLUGINS_DIR "
+            + plugins
+            + " is outside the data directory and is not in this backup: back it up separately,"
+            + " e.g. tar -C "
+            + plugins
+            + " -czf plugins.tar.gz . (see docs/admin.md, Backup & Restore)");
   }
 
   static Consumer<BackupProgress> progress(PrintStream out) {
