@@ -29,6 +29,22 @@ import org.junit.jupiter.api.io.TempDir;
 class JobMainIT {
   private static final Pattern LISTENING = Pattern.compile("listening on 127\\.0\\.0\\.1:(\\d+)");
 
+  /** The adder job's environment as the platform gives it. */
+  private static final Map<String, String> ADDER_ENV =
+      Map.of(
+          "JOB_NAME",
+          "adder",
+          "JOB_VERSION",
+          "0.0.1",
+          "JOB_HTTP_ADDR",
+          "127.0.0.1",
+          "JOB_HTTP_PORT",
+          "0",
+          "JOB_DEPLOYMENT_TIMESTAMP",
+          "1700000000",
+          JobConfig.CALL_SECRET_ENV,
+          "secret-of-adder");
+
   private final List<String> stderr = new CopyOnWriteArrayList<>();
   private Process process;
   private Thread stderrReader;
@@ -78,21 +94,7 @@ class JobMainIT {
 
   @Test
   void main_servesJobFromEnvironmentAndStopsOnSigterm() throws Exception {
-    launch(
-        Map.of(
-            "JOB_NAME",
-            "adder",
-            "JOB_VERSION",
-            "0.0.1",
-            "JOB_HTTP_ADDR",
-            "127.0.0.1",
-            "JOB_HTTP_PORT",
-            "0",
-            "JOB_DEPLOYMENT_TIMESTAMP",
-            "1700000000",
-            JobConfig.CALL_SECRET_ENV,
-            "secret-of-adder"),
-        TestJobs.Adder.class.getName());
+    launch(ADDER_ENV, TestJobs.Adder.class.getName());
     await().atMost(Duration.ofSeconds(30)).until(() -> port().isPresent());
     URI base = URI.create("http://127.0.0.1:" + port().orElseThrow());
     try (HttpClient client = HttpClient.newHttpClient()) {
@@ -142,20 +144,7 @@ class JobMainIT {
   void plainJob_servesCallsAndProbes_withoutLoadingTheDataBinding(@TempDir Path dir)
       throws Exception {
     Path classLog = dir.resolve("classes.log");
-    launch(
-        Map.of(
-            "JOB_NAME",
-            "adder",
-            "JOB_VERSION",
-            "0.0.1",
-            "JOB_HTTP_ADDR",
-            "127.0.0.1",
-            "JOB_HTTP_PORT",
-            "0",
-            JobConfig.CALL_SECRET_ENV,
-            "secret-of-adder"),
-        TestJobs.Adder.class.getName(),
-        "-Xlog:class+load=info:file=" + classLog);
+    launch(ADDER_ENV, TestJobs.Adder.class.getName(), "-Xlog:class+load=info:file=" + classLog);
     await().atMost(Duration.ofSeconds(30)).until(() -> port().isPresent());
     URI base = URI.create("http://127.0.0.1:" + port().orElseThrow());
     try (HttpClient client = HttpClient.newHttpClient()) {

@@ -91,6 +91,23 @@ class StreamsIT {
     return IO.socket(URI.create(lifecycle.url("")), options);
   }
 
+  /** Emits the original client's subscription; the acknowledgement lands in {@code acks}. */
+  private static void emitSubscribe(
+      Socket socket, String job, String version, Object tail, Queue<Object> acks) {
+    socket.emit(
+        "subscribe_for_logs",
+        new Object[] {
+          new JSONObject()
+              .put(
+                  "resource_properties",
+                  new JSONObject()
+                      .put("job_name", job)
+                      .put("job_version", version)
+                      .put("tail", tail))
+        },
+        (Ack) args -> acks.add(args[0]));
+  }
+
   private void followsNewLines(List<String> transports, String marker) throws Exception {
     Socket socket = socketIo(transports, Map.of("X-Racetrack-Auth", List.of(admin)));
     Queue<String> lines = new ConcurrentLinkedQueue<>();
@@ -99,18 +116,7 @@ class StreamsIT {
     try {
       socket.connect();
       await().atMost(Duration.ofSeconds(10)).until(socket::connected);
-      socket.emit(
-          "subscribe_for_logs",
-          new Object[] {
-            new JSONObject()
-                .put(
-                    "resource_properties",
-                    new JSONObject()
-                        .put("job_name", "chatty")
-                        .put("job_version", "latest")
-                        .put("tail", 0))
-          },
-          (Ack) args -> acks.add(args[0]));
+      emitSubscribe(socket, "chatty", "latest", 0, acks);
       await().atMost(Duration.ofSeconds(10)).until(() -> !acks.isEmpty());
       assertThat(acks.peek().toString()).isEqualTo(socket.id() + "_chatty_1.2.0");
 
@@ -215,18 +221,7 @@ class StreamsIT {
     try {
       socket.connect();
       await().atMost(Duration.ofSeconds(10)).until(socket::connected);
-      socket.emit(
-          "subscribe_for_logs",
-          new Object[] {
-            new JSONObject()
-                .put(
-                    "resource_properties",
-                    new JSONObject()
-                        .put("job_name", "chatty")
-                        .put("job_version", "1.2.0")
-                        .put("tail", "2"))
-          },
-          (Ack) args -> acks.add(args[0]));
+      emitSubscribe(socket, "chatty", "1.2.0", "2", acks);
       await().atMost(Duration.ofSeconds(10)).until(() -> !acks.isEmpty());
       assertThat(acks.peek().toString()).isEqualTo(socket.id() + "_chatty_1.2.0");
       await()
@@ -249,18 +244,7 @@ class StreamsIT {
     try {
       socket.connect();
       await().atMost(Duration.ofSeconds(10)).until(socket::connected);
-      socket.emit(
-          "subscribe_for_logs",
-          new Object[] {
-            new JSONObject()
-                .put(
-                    "resource_properties",
-                    new JSONObject()
-                        .put("job_name", job)
-                        .put("job_version", "latest")
-                        .put("tail", tail))
-          },
-          (Ack) args -> acks.add(args[0]));
+      emitSubscribe(socket, job, "latest", tail, acks);
       await().atMost(Duration.ofSeconds(10)).until(() -> !acks.isEmpty());
       return acks.peek();
     } finally {
