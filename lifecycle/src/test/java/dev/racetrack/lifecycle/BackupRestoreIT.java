@@ -242,8 +242,12 @@ class BackupRestoreIT {
               + " VALUES ('j1', 'f1', 'adder', '1.0.0', 'lost', 'name: adder')");
     }
     Run run = run(sourceEnv(), "redeploy-missing", "--url", source.url(""));
-    // lifecycle accepted the caller (not 401) and answered for this job
-    assertThat(run.out() + run.err()).contains("adder v1.0.0 (lost)").doesNotContain(" 401 ");
+    // lifecycle accepted the caller (not 401) and refused this job, whose stored manifest is not a
+    // valid one (a redeploy that comes back is server/RedeployMissingIT); the exit code says so
+    assertThat(run.exit()).as(run.out() + run.err()).isEqualTo(1);
+    assertThat(run.err())
+        .contains("cannot redeploy adder v1.0.0 (lost): 4")
+        .doesNotContain(" 401 ");
   }
 
   private void assertRefused(Run run, String message) throws SQLException, IOException {

@@ -87,6 +87,11 @@ final class PlatformFixture implements AutoCloseable {
     return home.resolve("data");
   }
 
+  /** The environment the platform was started with (for admin commands run beside it). */
+  Map<String, String> env() {
+    return Map.copyOf(env);
+  }
+
   /** The internal token the running platform's components present to each other. */
   String internalToken() {
     return platform.lifecycleConfig().internalToken();

@@ -1,5 +1,6 @@
 package dev.racetrack.lifecycle.admin;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.racetrack.lifecycle.LifecycleApp;
 import dev.racetrack.lifecycle.LifecycleConfig;
 import dev.racetrack.lifecycle.auth.AuthTokenRepository;
@@ -9,6 +10,7 @@ import dev.racetrack.lifecycle.auth.TokenIssuer;
 import dev.racetrack.lifecycle.job.JobRepository;
 import dev.racetrack.model.Job;
 import dev.racetrack.model.JobStatus;
+import dev.racetrack.model.Json;
 import dev.racetrack.tls.TlsConfig;
 import java.io.IOException;
 import java.net.URI;
@@ -31,17 +33,21 @@ import picocli.CommandLine.ParentCommand;
  * {@code racetrack admin redeploy-missing}: after a restore without the jobs' images or artifacts,
  * the jobs the running platform shows as lost or failed ("glowing red") are rebuilt and deployed
  * again, each from its stored manifest and build context, through lifecycle's redeploy endpoint
- * with a one-hour internal token that is revoked when done.
+ * with a one-hour internal token that is revoked when done. Jobs are redeployed one after the other
+ * and each deployment is followed to its end (its phases printed), so the exit code says whether
+ * every job came back.
  */
 @Command(
     name = "redeploy-missing",
     mixinStandardHelpOptions = true,
     description = {
       "Redeploy every job the running platform reports as lost or in error (after a restore",
-      "whose images or artifacts are gone): rebuilt from its stored build context."
+      "whose images or artifacts are gone): rebuilt from its stored build context, one after the",
+      "other, each followed to its end. Exits 1 if any could not be redeployed."
     })
 final class RedeployMissing implements Callable<Integer> {
   private static final Set<JobStatus> MISSING = Set.of(JobStatus.LOST, JobStatus.ERROR);
+  private static final Duration POLL = Duration.ofMillis(500);
 
   @ParentCommand AdminCommands admin;
 
@@ -52,6 +58,13 @@ final class RedeployMissing implements Callable<Integer> {
           "Lifecycle's address (default: http://127.0.0.1:LIFECYCLE_PORT, https:// with"
               + " TLS_CERT_FILE set; TLS_CA_FILE is trusted).")
   String url;
+
+  @Option(
+      names = "--timeout-seconds",
+      paramLabel = "SECONDS",
+      defaultValue = "900",
+      description = "How long to wait for each job's deployment (default: ${DEFAULT-VALUE}).")
+  long timeoutSeconds;
 
   @Override
   public Integer call() throws InterruptedException {
@@ -89,7 +102,7 @@ final class RedeployMissing implements Callable<Integer> {
     }
   }
 
-  private static boolean redeploy(
+  private boolean redeploy(
       AdminContext context, HttpClient http, String lifecycle, String token, Job job)
       throws InterruptedException {
     String path =
@@ -113,17 +126,83 @@ final class RedeployMissing implements Callable<Integer> {
                   .POST(HttpRequest.BodyPublishers.noBody())
                   .build(),
               HttpResponse.BodyHandlers.ofString());
-      if (response.statusCode() / 100 == 2) {
-        context.out().println("redeploying " + what + ": " + response.body());
-        return true;
+      if (response.statusCode() / 100 != 2) {
+        context
+            .err()
+            .println(
+                "cannot redeploy " + what + ": " + response.statusCode() + " " + response.body());
+        return false;
       }
-      context
-          .err()
-          .println(
-              "cannot redeploy " + what + ": " + response.statusCode() + " " + response.body());
+      String id = Json.mapper().readTree(response.body()).path("id").asText("");
+      context.out().println("redeploying " + what + ": deployment " + id);
+      return follow(context, http, lifecycle, token, what, id);
     } catch (IOException e) {
       context.err().println("cannot reach lifecycle at " + lifecycle + ": " + e.getMessage());
     }
     return false;
+  }
+
+  /** Polls the deployment until it ends (or the time is up), printing each new phase. */
+  private boolean follow(
+      AdminContext context, HttpClient http, String lifecycle, String token, String what, String id)
+      throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(timeoutSeconds).toNanos();
+    String phase = "";
+    while (true) {
+      HttpResponse<String> response =
+          http.send(
+              HttpRequest.newBuilder(
+                      URI.create(
+                          lifecycle
+                              + "/api/v1/deploy/"
+                              + URLEncoder.encode(id, StandardCharsets.UTF_8)))
+                  .header("X-Racetrack-Auth", token)
+                  .GET()
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      if (response.statusCode() != 200) {
+        context
+            .err()
+            .println(
+                "cannot follow the deployment of "
+                    + what
+                    + ": "
+                    + response.statusCode()
+                    + " "
+                    + response.body());
+        return false;
+      }
+      JsonNode deployment = Json.mapper().readTree(response.body());
+      String current = deployment.path("phase").asText("");
+      if (!current.isEmpty() && !current.equals(phase)) {
+        context.out().println("  " + current);
+        phase = current;
+      }
+      String status = deployment.path("status").asText("");
+      if (status.equals("done")) {
+        context.out().println(what + ": redeployed");
+        return true;
+      }
+      if (!status.equals("in_progress")) {
+        context
+            .err()
+            .println(
+                what + ": redeployment " + status + ": " + deployment.path("error").asText(""));
+        return false;
+      }
+      if (System.nanoTime() > deadline) {
+        context
+            .err()
+            .println(
+                what
+                    + ": still deploying after "
+                    + timeoutSeconds
+                    + " s (deployment "
+                    + id
+                    + "); not waiting any longer");
+        return false;
+      }
+      Thread.sleep(POLL.toMillis());
+    }
   }
 }
