@@ -101,6 +101,16 @@ public record PubConfig(
         tls);
   }
 
+  /**
+   * How long PUB lets calls in flight finish when it stops ({@code SHUTDOWN_DRAIN_SECONDS}, whole
+   * seconds, default 30): read the same way by the all-in-one server and by PUB on its own.
+   */
+  public static Duration shutdownDrain(Map<String, String> env) {
+    return Duration.ofSeconds(
+        new EnvReader(env)
+            .positiveLong("SHUTDOWN_DRAIN_SECONDS", PubServer.DEFAULT_DRAIN.toSeconds()));
+  }
+
   private static Duration seconds(double seconds) {
     return Duration.ofMillis((long) (seconds * 1000));
   }

@@ -4,6 +4,7 @@ import dev.racetrack.model.config.EnvReader;
 import dev.racetrack.model.error.ValidationException;
 import dev.racetrack.pub.async.AsyncConfig;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 
@@ -28,6 +29,7 @@ public final class PubMain {
                     new ValidationException(
                         "environment variable JOB_CALL_KEY must be set (the key lifecycle derives"
                             + " the jobs' call secrets from: its data directory's keys/job_call_key)"));
+    Duration drain = PubConfig.shutdownDrain(System.getenv());
     PubServer pub =
         PubServer.start(
             PubConfig.fromEnv(System.getenv(), token, jobCallKey),
@@ -39,7 +41,7 @@ public final class PubMain {
         .addShutdownHook(
             new Thread(
                 () -> {
-                  pub.close();
+                  pub.close(drain); // no new calls; the ones in flight finish, up to the limit
                   stopped.countDown();
                 }));
     stopped.await();

@@ -89,4 +89,14 @@ class PubConfigTest {
         .isInstanceOf(ValidationException.class)
         .hasMessageContaining("EXTERNAL_PUB_URL");
   }
+
+  @Test
+  void shutdownDrain_defaultsTo30Seconds_isConfigurable_andRefusesNonsenseNamingTheVariable() {
+    assertThat(PubConfig.shutdownDrain(Map.of())).isEqualTo(Duration.ofSeconds(30));
+    assertThat(PubConfig.shutdownDrain(Map.of("SHUTDOWN_DRAIN_SECONDS", "5")))
+        .isEqualTo(Duration.ofSeconds(5));
+    assertThatThrownBy(() -> PubConfig.shutdownDrain(Map.of("SHUTDOWN_DRAIN_SECONDS", "soon")))
+        .isInstanceOf(ValidationException.class)
+        .hasMessageContaining("SHUTDOWN_DRAIN_SECONDS");
+  }
 }

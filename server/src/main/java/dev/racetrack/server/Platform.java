@@ -34,8 +34,6 @@ import org.slf4j.LoggerFactory;
 public final class Platform implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Platform.class);
 
-  static final long DEFAULT_DRAIN_SECONDS = 30;
-
   private final List<AutoCloseable> components = new ArrayList<>();
   private final LifecycleConfig lifecycleConfig;
   private final int lifecyclePort;
@@ -84,8 +82,7 @@ public final class Platform implements AutoCloseable {
               AsyncConfig.fromEnv(env),
               Clock.systemUTC(),
               version);
-      Duration drain =
-          Duration.ofSeconds(reader.positiveLong("SHUTDOWN_DRAIN_SECONDS", DEFAULT_DRAIN_SECONDS));
+      Duration drain = PubConfig.shutdownDrain(env);
       components.add(() -> pub.close(drain)); // first: no new calls, the ones in flight finish
       pubPort = pub.port();
       Map<String, String> dashboardEnv = new HashMap<>(others);
