@@ -22,11 +22,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Runs {@code make docker-push} for the lifecycle module (its two images, lifecycle and supervisor:
- * building every component takes many minutes on a small machine; they share the same Jib
- * configuration) against the local registry and inspects what was pushed: a non-root user, the Java
- * entrypoint, the labels, a working {@code racetrack admin} command inside the lifecycle image, and
- * the supervisor image starting {@code SupervisorMain}.
+ * Runs {@code make docker-push} as documented (every component: lifecycle with the supervisor, PUB,
+ * the image builder, the dashboard) against the local registry and inspects what was pushed: the
+ * same non-root user, each component's Java entrypoint and labels, a working {@code racetrack
+ * admin} command inside the lifecycle image, and the supervisor image starting {@code
+ * SupervisorMain}.
  */
 class PlatformImagesIT {
   private static final String REPOSITORY = "racetrack-k8s-it";
@@ -34,7 +34,7 @@ class PlatformImagesIT {
   @TempDir Path tmp;
 
   @Test
-  void makeDockerPush_lifecycle_pushesNonRootLifecycleAndSupervisorImages() throws Exception {
+  void makeDockerPush_pushesEveryComponentsNonRootImage() throws Exception {
     Tools.require("make");
     Containers containers = Containers.require();
     Path root = repositoryRoot();
@@ -49,7 +49,6 @@ class PlatformImagesIT {
                 "make",
                 "docker-push",
                 "MVN=./mvnw",
-                "COMPONENTS=lifecycle",
                 "REGISTRY=" + registry,
                 "TAG=" + tag,
                 "BASE_IMAGE=" + containers.javaBase(),
@@ -81,6 +80,23 @@ class PlatformImagesIT {
         .isEqualTo("supervisor");
     assertThat(supervisor.path("Labels").path("org.opencontainers.image.title").asText())
         .isEqualTo("racetrack-supervisor");
+
+    // the other components' images, as make docker-push builds them by default
+    for (String[] component :
+        List.of(
+            new String[] {"pub", "dev.racetrack.pub.PubMain"},
+            new String[] {"image-builder", "dev.racetrack.imagebuilder.ImageBuilderMain"},
+            new String[] {"dashboard", "dev.racetrack.dashboard.DashboardMain"})) {
+      JsonNode other = imageConfig(containers, REPOSITORY + "/" + component[0], tag, output);
+      assertThat(other.path("User").asText()).as(component[0]).isEqualTo(user);
+      List<String> otherEntrypoint = new ArrayList<>();
+      other.path("Entrypoint").forEach(e -> otherEntrypoint.add(e.asText()));
+      assertThat(otherEntrypoint).as(component[0]).contains("java", component[1]);
+      assertThat(other.path("Labels").path("dev.racetrack.component").asText())
+          .isEqualTo(component[0]);
+      assertThat(other.path("Labels").path("org.opencontainers.image.version").asText())
+          .isEqualTo(tag);
+    }
 
     String image = registry + "/lifecycle:" + tag;
     Path dockerConfig = Files.createDirectories(tmp.resolve("docker"));
