@@ -41,8 +41,12 @@ public record PluginManifest(
   private static final Set<String> FIELDS =
       Set.of("name", "version", "category", "priority", "components", "url", "build_date");
   private static final Set<String> CATEGORIES = Set.of("job-type", "infrastructure", "core");
-  private static final Set<String> COMPONENTS =
-      Set.of("lifecycle", "image-builder", "pub", "dashboard");
+
+  /** The components that load plugins (PUB and the dashboard run no plugin code). */
+  private static final Set<String> COMPONENTS = Set.of("lifecycle", "image-builder");
+
+  /** Components of the platform that run no plugin code: naming one is refused, not ignored. */
+  private static final Set<String> WITHOUT_PLUGINS = Set.of("pub", "dashboard");
 
   public PluginManifest {
     if (name == null || !NAME.matcher(name).matches()) {
@@ -68,9 +72,24 @@ public record PluginManifest(
         });
     components = List.copyOf(components);
     for (String component : components) {
+      if (WITHOUT_PLUGINS.contains(component)) {
+        throw new ValidationException(
+            FILE
+                + ": components: '"
+                + component
+                + "' runs no plugin code (job types, targets and hooks run in lifecycle and the"
+                + " image builder); list among "
+                + COMPONENTS.stream().sorted().toList()
+                + " or leave it out");
+      }
       if (!COMPONENTS.contains(component)) {
         throw new ValidationException(
-            FILE + ": components should be among " + COMPONENTS + ", got '" + component + "'");
+            FILE
+                + ": components should be among "
+                + COMPONENTS.stream().sorted().toList()
+                + ", got '"
+                + component
+                + "'");
       }
     }
     Objects.requireNonNull(url, "url");

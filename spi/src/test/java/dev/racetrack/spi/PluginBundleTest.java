@@ -85,6 +85,32 @@ class PluginBundleTest {
   }
 
   @Test
+  void read_manifestFieldsOutOfRange_areRefusedNamingThem() {
+    for (String[] bad :
+        new String[][] {
+          {"components: [pub]\n", "'pub' runs no plugin code"},
+          {"components: [dashboard]\n", "'dashboard' runs no plugin code"},
+          {"components: [lifecycle, scheduler]\n", "components should be among"},
+          {"category: gadget\n", "category should be one of"},
+          {"priority: high\n", "priority"}
+        }) {
+      assertThatThrownBy(
+              () ->
+                  read(
+                      Map.of("plugin-manifest.yaml", MANIFEST + bad[0], "job-type.yaml", JOB_TYPE)))
+          .as(bad[0])
+          .isInstanceOf(ValidationException.class)
+          .hasMessageContaining(bad[1]);
+    }
+    read(
+        Map.of(
+            "plugin-manifest.yaml",
+            MANIFEST + "components: [lifecycle, image-builder]\n",
+            "job-type.yaml",
+            JOB_TYPE));
+  }
+
+  @Test
   void read_pathTraversalEntry_isRefused() {
     assertThatThrownBy(
             () ->
