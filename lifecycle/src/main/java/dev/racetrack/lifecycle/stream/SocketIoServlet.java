@@ -78,13 +78,19 @@ final class SocketIoServlet extends JettyWebSocketServlet {
   /** Answers a polling handshake (a request without a session id) that carries no valid token. */
   private boolean refusedHandshake(HttpServletRequest request, HttpServletResponse response)
       throws IOException {
-    if (request.getParameter("sid") != null || authenticates.test(headers(request))) {
+    if (hasSessionId(request.getQueryString()) || authenticates.test(headers(request))) {
       return false;
     }
     response.setStatus(HttpServletResponse.SC_FORBIDDEN);
     response.setContentType("application/json");
     response.getWriter().write(REFUSAL);
     return true;
+  }
+
+  /** From the query string only: reading parameters could consume a POST's body. */
+  private static boolean hasSessionId(String query) {
+    return query != null
+        && java.util.Arrays.stream(query.split("&")).anyMatch(p -> p.startsWith("sid="));
   }
 
   private static Map<String, List<String>> headers(HttpServletRequest request) {
