@@ -9,6 +9,10 @@ if os.environ.get("CRASH_AT_START") == "1":
 
 
 class Handler(BaseHTTPRequestHandler):
+    # HTTP/1.1 keep-alive, as jobs speak it: with the default HTTP/1.0 every answer closes its
+    # connection, and a client that pooled it (the JDK's) read "no bytes" from the next request
+    protocol_version = "HTTP/1.1"
+
     def answer(self, status, body):
         data = json.dumps(body).encode()
         self.send_response(status)

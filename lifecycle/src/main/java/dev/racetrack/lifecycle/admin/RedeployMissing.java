@@ -33,9 +33,9 @@ import picocli.CommandLine.ParentCommand;
  * {@code racetrack admin redeploy-missing}: after a restore without the jobs' images or artifacts,
  * the jobs the running platform shows as lost or failed ("glowing red") are rebuilt and deployed
  * again, each from its stored manifest and build context, through lifecycle's redeploy endpoint
- * with a one-hour internal token that is revoked when done. Jobs are redeployed one after the other
- * and each deployment is followed to its end (its phases printed), so the exit code says whether
- * every job came back.
+ * with an internal token (an hour, or as long as all the redeployments may take) revoked when done.
+ * Jobs are redeployed one after the other and each deployment is followed to its end (its phases
+ * printed), so the exit code says whether every job came back.
  */
 @Command(
     name = "redeploy-missing",
@@ -69,6 +69,10 @@ final class RedeployMissing implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     AdminContext context = admin.context();
+    if (timeoutSeconds < 1) {
+      context.err().println("--timeout-seconds must be at least 1, got " + timeoutSeconds);
+      return 2;
+    }
     LifecycleConfig config = AdminCommands.config(context);
     TlsConfig tls = TlsConfig.fromEnv(context.env());
     String lifecycle = url != null ? url : tls.scheme() + "://127.0.0.1:" + config.port();
@@ -88,7 +92,7 @@ final class RedeployMissing implements Callable<Integer> {
                   new AuthTokenRepository(jdbi, LifecycleApp.secretBox(config)),
                   internal,
                   Clock.systemUTC())
-              .internal("redeploy-missing", List.of("full_access"), Duration.ofHours(1));
+              .internal("redeploy-missing", List.of("full_access"), tokenLifetime(missing.size()));
       int failed = 0;
       try {
         HttpClient http = LifecycleApp.internalHttpClient(tls);
@@ -140,6 +144,12 @@ final class RedeployMissing implements Callable<Integer> {
       context.err().println("cannot reach lifecycle at " + lifecycle + ": " + e.getMessage());
     }
     return false;
+  }
+
+  /** Long enough for every redeployment to take its whole time limit; at least an hour. */
+  private Duration tokenLifetime(int jobs) {
+    Duration all = Duration.ofSeconds(timeoutSeconds + 60).multipliedBy(jobs);
+    return all.compareTo(Duration.ofHours(1)) > 0 ? all : Duration.ofHours(1);
   }
 
   /** Polls the deployment until it ends (or the time is up), printing each new phase. */
