@@ -123,6 +123,17 @@ class JobImagesIT {
         java.util.regex.Pattern.compile("runs Python (3\\.\\d+)\\.\\d+").matcher(refused.error());
     assertThat(base.find()).as(refused.error()).isTrue();
 
+    // the version asked for, without requirements: the check alone runs in the base image
+    Path versionOnly = images.copyOf(JobImagesFixture.SAMPLES.resolve("python-adder"));
+    Files.writeString(
+        versionOnly.resolve("job.yaml"),
+        Files.readString(versionOnly.resolve("job.yaml"))
+            + "  python_version: \""
+            + base.group(1)
+            + "\"\n");
+    assertThat(images.callPerform(images.buildImage(versionOnly, Map.of()), "python-adder"))
+        .isEqualTo("3");
+
     Path right = images.copyOf(JobImagesFixture.SAMPLES.resolve("python-adder"));
     Files.writeString(right.resolve("requirements.txt"), "# no requirements\n");
     Files.writeString(
