@@ -378,7 +378,7 @@ class DockerTargetIT {
     assertThat(job.internalName()).startsWith("unix:");
     Path socket = Path.of(job.internalName().substring("unix:".length()));
     String answer = performOverSocket(socket, CALL_SECRET);
-    assertThat(answer).startsWith("HTTP/1.0 200").contains("\"uid\": 65534");
+    assertThat(answer).startsWith("HTTP/1.1 200").contains("\"uid\": 65534");
     assertThatThrownBy(() -> new Socket(InetAddress.getLoopbackAddress(), port).close())
         .as("nothing listens on the job's port outside its namespace")
         .isInstanceOf(ConnectException.class);
