@@ -4,17 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
-import dev.racetrack.lifecycle.admin.AdminCommands;
-import dev.racetrack.lifecycle.admin.AdminContext;
 import dev.racetrack.testsupport.TlsFixture;
 import dev.racetrack.tls.ServerKey;
 import dev.racetrack.tls.TlsConfig;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.util.HashMap;
@@ -27,7 +21,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * The admin commands that call the platform ({@code redeploy-missing} calls lifecycle, the account
@@ -62,7 +55,7 @@ class AdminTlsIT {
                       + " VALUES ('j1', 'f1', 'adder', '1.0.0', 'lost', 'name: adder')");
             });
 
-    Run run = run(adminEnv(), "redeploy-missing");
+    AdminRun run = run(adminEnv(), "redeploy-missing");
 
     // lifecycle was reached over https with a valid token and answered for this job (it refuses
     // it: the stored manifest is not a valid one)
@@ -95,7 +88,7 @@ class AdminTlsIT {
       env.put("INTERNAL_PUB_URL", "https://127.0.0.1:" + pub.getAddress().getPort() + "/pub");
       env.put("INTERNAL_TOKEN", "the-platforms-internal-token");
 
-      Run run = run(env, "changepassword", "admin");
+      AdminRun run = run(env, "changepassword", "admin");
 
       assertThat(run.exit()).as(run.err()).isZero();
       // no waiting here: the command's process exits as soon as it returns
@@ -137,26 +130,7 @@ class AdminTlsIT {
     return context;
   }
 
-  private record Run(int exit, String out, String err) {}
-
-  private static Run run(Map<String, String> env, String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    AdminContext context =
-        new AdminContext(
-            env,
-            new ByteArrayInputStream(
-                "a-new-admin-password-for-the-test-42\n".getBytes(StandardCharsets.UTF_8)),
-            new PrintStream(out, true, StandardCharsets.UTF_8),
-            new PrintStream(err, true, StandardCharsets.UTF_8));
-    CommandLine line = new CommandLine(new AdminCommands(context));
-    line.setExecutionExceptionHandler(
-        (ex, cmd, parsed) -> {
-          ex.printStackTrace(new PrintStream(err, true, StandardCharsets.UTF_8));
-          return 2;
-        });
-    int exit = line.execute(args);
-    return new Run(
-        exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  private static AdminRun run(Map<String, String> env, String... args) {
+    return AdminRun.of(env, "a-new-admin-password-for-the-test-42\n", args);
   }
 }

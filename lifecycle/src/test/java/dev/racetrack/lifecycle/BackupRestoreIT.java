@@ -3,15 +3,10 @@ package dev.racetrack.lifecycle;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.racetrack.lifecycle.admin.AdminCommands;
-import dev.racetrack.lifecycle.admin.AdminContext;
 import dev.racetrack.model.FileTrees;
 import dev.racetrack.spi.Plugins;
 import dev.racetrack.testsupport.PostgresFixture;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -33,7 +28,6 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 /**
  * {@code admin backup} of a running lifecycle and {@code admin restore} into a fresh schema and
@@ -81,7 +75,7 @@ class BackupRestoreIT {
   @Test
   void restore_ofABackupOfARunningPlatform_bringsBackRowsFilesAndTokens() throws Exception {
     Path file = work.resolve("platform.rtbackup");
-    Run backup = run(sourceEnv(), "backup", file.toString());
+    AdminRun backup = run(sourceEnv(), "backup", file.toString());
     assertThat(backup.exit()).as(backup.err()).isZero();
     assertThat(backup.out()).contains("table auth_user: 1 rows", "Done: ");
     assertThat(file).exists();
@@ -89,7 +83,7 @@ class BackupRestoreIT {
     assertThat(Files.readString(file, StandardCharsets.ISO_8859_1))
         .doesNotContain("build context bytes", "billing-esc", "v1:ciphertext");
 
-    Run restore = run(targetEnv(), "restore", file.toString());
+    AdminRun restore = run(targetEnv(), "restore", file.toString());
     assertThat(restore.exit()).as(restore.err()).isZero();
     assertThat(restore.out()).contains("Verified: ", "checksums match", "Restored.");
 
@@ -133,13 +127,13 @@ class BackupRestoreIT {
     Map<String, String> env = sourceEnv();
     env.put("PLUGINS_DIR", plugins.toString());
 
-    Run backup = run(env, "backup", work.resolve("apart.rtbackup").toString());
+    AdminRun backup = run(env, "backup", work.resolve("apart.rtbackup").toString());
 
     assertThat(backup.exit()).as(backup.err()).isZero();
     assertThat(backup.err())
         .contains("warning: PLUGINS_DIR " + plugins.toAbsolutePath().normalize())
         .contains("is not in this backup");
-    Run inside = run(sourceEnv(), "backup", work.resolve("inside.rtbackup").toString());
+    AdminRun inside = run(sourceEnv(), "backup", work.resolve("inside.rtbackup").toString());
     assertThat(inside.err()).doesNotContain("PLUGINS_DIR");
   }
 
@@ -163,7 +157,7 @@ class BackupRestoreIT {
     Files.write(corrupted, flipped);
     assertRefused(run(targetEnv(), "restore", corrupted.toString()), "corrupted");
 
-    Run intoSource = run(sourceEnv(), "restore", file.toString());
+    AdminRun intoSource = run(sourceEnv(), "restore", file.toString());
     assertThat(intoSource.exit()).isEqualTo(1);
     assertThat(intoSource.err())
         .contains("is not fresh", "keys/secrets.key", "nothing was changed");
@@ -200,7 +194,7 @@ class BackupRestoreIT {
     embedded.put("RACETRACK_DATA_DIR", fresh.toString());
     embedded.put("RACETRACK_BACKUP_PASSPHRASE", PASSPHRASE);
 
-    Run refused = run(embedded, "restore", file.toString());
+    AdminRun refused = run(embedded, "restore", file.toString());
 
     assertThat(refused.exit()).as(refused.out() + refused.err()).isEqualTo(1);
     assertThat(refused.err()).contains("error: ", "newer than this platform's");
@@ -223,7 +217,7 @@ class BackupRestoreIT {
     Path file = work.resolve("platform.rtbackup");
     assertThat(run(sourceEnv(), "backup", file.toString()).exit()).isZero();
 
-    Run refused = run(targetEnv(), "restore", file.toString());
+    AdminRun refused = run(targetEnv(), "restore", file.toString());
 
     assertRefused(refused, "restored into " + targetDir);
     assertThat(refused.err())
@@ -241,7 +235,7 @@ class BackupRestoreIT {
           "INSERT INTO registry_job (id, family_id, name, version, status, manifest)"
               + " VALUES ('j1', 'f1', 'adder', '1.0.0', 'lost', 'name: adder')");
     }
-    Run run = run(sourceEnv(), "redeploy-missing", "--url", source.url(""));
+    AdminRun run = run(sourceEnv(), "redeploy-missing", "--url", source.url(""));
     // lifecycle accepted the caller (not 401) and refused this job, whose stored manifest is not a
     // valid one (a redeploy that comes back is server/RedeployMissingIT); the exit code says so
     assertThat(run.exit()).as(run.out() + run.err()).isEqualTo(1);
@@ -250,7 +244,7 @@ class BackupRestoreIT {
         .doesNotContain(" 401 ");
   }
 
-  private void assertRefused(Run run, String message) throws SQLException, IOException {
+  private void assertRefused(AdminRun run, String message) throws SQLException, IOException {
     assertThat(run.exit()).as(run.out()).isEqualTo(1);
     assertThat(run.err()).contains("error: ", message);
     assertThat(tableCounts(targetDb.schema())).isEmpty();
@@ -278,26 +272,8 @@ class BackupRestoreIT {
     return env;
   }
 
-  private record Run(int exit, String out, String err) {}
-
-  private static Run run(Map<String, String> env, String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    AdminContext context =
-        new AdminContext(
-            env,
-            new ByteArrayInputStream(new byte[0]),
-            new PrintStream(out, true, StandardCharsets.UTF_8),
-            new PrintStream(err, true, StandardCharsets.UTF_8));
-    CommandLine line = new CommandLine(new AdminCommands(context));
-    line.setExecutionExceptionHandler(
-        (ex, cmd, parsed) -> {
-          ex.printStackTrace(new PrintStream(err, true, StandardCharsets.UTF_8));
-          return 2;
-        });
-    int exit = line.execute(args);
-    return new Run(
-        exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  private static AdminRun run(Map<String, String> env, String... args) {
+    return AdminRun.of(env, "", args);
   }
 
   private LifecycleApp startOn(PostgresFixture db, Path dataDir) {
