@@ -193,9 +193,9 @@ final class PlainJson {
     /** The value, or {@link #NOT_PLAIN}. */
     Object read(JsonParser p, int depth) throws IOException;
 
-    /** The value of a parameter left out of the body. */
+    /** The value of a parameter left out of the body: only an {@code Optional} has one. */
     default Object absent() {
-      return null;
+      return NOT_PLAIN;
     }
   }
 
@@ -238,11 +238,10 @@ final class PlainJson {
       }
       for (int i = 0; i < arguments.length; i++) {
         if (!seen[i]) {
-          Reader reader = readers.get(i);
-          if (!(reader instanceof OptionalReader)) {
-            return NOT_PLAIN;
+          arguments[i] = readers.get(i).absent();
+          if (arguments[i] == NOT_PLAIN) {
+            return NOT_PLAIN; // a required argument is missing: the data binding names it
           }
-          arguments[i] = reader.absent();
         }
       }
       return arguments;
@@ -275,67 +274,50 @@ final class PlainJson {
   }
 
   private static Reader scalarReader(Class<?> c) {
-    if (c == String.class) {
-      return (p, depth) ->
-          switch (p.currentToken()) {
-            case VALUE_STRING -> p.getText();
-            case VALUE_NULL -> null;
-            default -> NOT_PLAIN;
-          };
-    }
     if (c == Object.class) {
       return PlainJson::readNatural;
     }
+    Reader value = scalarValue(c);
+    if (value == null) {
+      return null;
+    }
+    // JSON null: a null argument, except for a primitive (the data binding refuses it)
+    boolean primitive = c.isPrimitive();
+    return (p, depth) ->
+        p.currentToken() == JsonToken.VALUE_NULL
+            ? (primitive ? NOT_PLAIN : null)
+            : value.read(p, depth);
+  }
+
+  /**
+   * A non-null scalar as the data binding takes it: no coercion (a string is not a number, a number
+   * not a string, a fraction not a whole number), whole numbers within the type's range.
+   */
+  private static Reader scalarValue(Class<?> c) {
+    if (c == String.class) {
+      return (p, depth) -> p.currentToken() == JsonToken.VALUE_STRING ? p.getText() : NOT_PLAIN;
+    }
     if (c == int.class || c == Integer.class) {
-      return number(
-          c.isPrimitive(),
-          p -> p.getNumberType() == JsonParser.NumberType.INT,
-          JsonParser::getIntValue);
+      return (p, depth) ->
+          p.currentToken() == JsonToken.VALUE_NUMBER_INT
+                  && p.getNumberType() == JsonParser.NumberType.INT
+              ? (Object) p.getIntValue()
+              : NOT_PLAIN;
     }
     if (c == long.class || c == Long.class) {
-      return number(
-          c.isPrimitive(),
-          p -> p.getNumberType() != JsonParser.NumberType.BIG_INTEGER,
-          JsonParser::getLongValue);
+      return (p, depth) ->
+          p.currentToken() == JsonToken.VALUE_NUMBER_INT
+                  && p.getNumberType() != JsonParser.NumberType.BIG_INTEGER
+              ? (Object) p.getLongValue()
+              : NOT_PLAIN;
     }
     if (c == double.class || c == Double.class) {
-      boolean primitive = c.isPrimitive();
-      return (p, depth) ->
-          switch (p.currentToken()) {
-            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> p.getDoubleValue();
-            case VALUE_NULL -> primitive ? NOT_PLAIN : null;
-            default -> NOT_PLAIN;
-          };
+      return (p, depth) -> p.currentToken().isNumeric() ? (Object) p.getDoubleValue() : NOT_PLAIN;
     }
     if (c == boolean.class || c == Boolean.class) {
-      boolean primitive = c.isPrimitive();
-      return (p, depth) ->
-          switch (p.currentToken()) {
-            case VALUE_TRUE -> Boolean.TRUE;
-            case VALUE_FALSE -> Boolean.FALSE;
-            case VALUE_NULL -> primitive ? NOT_PLAIN : null;
-            default -> NOT_PLAIN;
-          };
+      return (p, depth) -> p.currentToken().isBoolean() ? (Object) p.getBooleanValue() : NOT_PLAIN;
     }
     return null;
-  }
-
-  private interface NumberCheck {
-    boolean fits(JsonParser p) throws IOException;
-  }
-
-  private interface NumberValue {
-    Object get(JsonParser p) throws IOException;
-  }
-
-  /** Whole numbers only: fractions, strings, booleans and (for primitives) null are refused. */
-  private static Reader number(boolean primitive, NumberCheck fits, NumberValue value) {
-    return (p, depth) ->
-        switch (p.currentToken()) {
-          case VALUE_NUMBER_INT -> fits.fits(p) ? value.get(p) : NOT_PLAIN;
-          case VALUE_NULL -> primitive ? NOT_PLAIN : null;
-          default -> NOT_PLAIN;
-        };
   }
 
   private static Reader arrayReader(Class<?> component) {
@@ -344,15 +326,15 @@ final class PlainJson {
         || component == Long.class
         || component == Double.class
         || component == Boolean.class) {
-      Reader element = scalarReader(component);
+      Reader list = new ListReader(scalarReader(component));
       return (p, depth) -> {
-        Object list = new ListReader(element).read(p, depth);
-        if (list == NOT_PLAIN || list == null) {
-          return list;
+        Object values = list.read(p, depth);
+        if (values == NOT_PLAIN || values == null) {
+          return values;
         }
-        List<?> values = (List<?>) list;
-        Object[] array = (Object[]) java.lang.reflect.Array.newInstance(component, values.size());
-        return values.toArray(array);
+        List<?> items = (List<?>) values;
+        Object[] array = (Object[]) java.lang.reflect.Array.newInstance(component, items.size());
+        return items.toArray(array);
       };
     }
     return null;
@@ -433,6 +415,9 @@ final class PlainJson {
     }
   }
 
+  private static final Reader NATURAL_LIST = new ListReader(PlainJson::readNatural);
+  private static final Reader NATURAL_MAP = new MapReader(PlainJson::readNatural);
+
   /** An untyped value as the data binding reads it into {@code Object}. */
   private static Object readNatural(JsonParser p, int depth) throws IOException {
     if (depth > MAX_DEPTH) {
@@ -445,8 +430,8 @@ final class PlainJson {
       case VALUE_TRUE -> Boolean.TRUE;
       case VALUE_FALSE -> Boolean.FALSE;
       case VALUE_NULL -> null;
-      case START_ARRAY -> new ListReader(PlainJson::readNatural).read(p, depth);
-      case START_OBJECT -> new MapReader(PlainJson::readNatural).read(p, depth);
+      case START_ARRAY -> NATURAL_LIST.read(p, depth);
+      case START_OBJECT -> NATURAL_MAP.read(p, depth);
       default -> NOT_PLAIN;
     };
   }
