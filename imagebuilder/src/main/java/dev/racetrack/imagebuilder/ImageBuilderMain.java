@@ -1,5 +1,6 @@
 package dev.racetrack.imagebuilder;
 
+import dev.racetrack.model.StopSignals;
 import dev.racetrack.model.config.EnvReader;
 import dev.racetrack.model.error.ValidationException;
 import dev.racetrack.spi.PluginBundle;
@@ -10,7 +11,6 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CountDownLatch;
 
 /** Runs the image builder as its own process. */
 public final class ImageBuilderMain {
@@ -38,14 +38,7 @@ public final class ImageBuilderMain {
         Set.of("image-builder"),
         Duration.ofSeconds(1));
     ImageBuilderApp app = ImageBuilderApp.start(config, plugins, Clock.systemUTC(), version);
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  app.close();
-                  stopped.countDown();
-                }));
+    StopSignals stopped = StopSignals.install("the image builder", System.out, () -> app.close());
     stopped.await();
   }
 }

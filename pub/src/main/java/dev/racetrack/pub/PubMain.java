@@ -1,12 +1,12 @@
 package dev.racetrack.pub;
 
+import dev.racetrack.model.StopSignals;
 import dev.racetrack.model.config.EnvReader;
 import dev.racetrack.model.error.ValidationException;
 import dev.racetrack.pub.async.AsyncConfig;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
 
 /** Runs PUB as its own process. */
 public final class PubMain {
@@ -36,14 +36,11 @@ public final class PubMain {
             AsyncConfig.fromEnv(System.getenv()),
             Clock.systemUTC(),
             version);
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  pub.close(drain); // no new calls; the ones in flight finish, up to the limit
-                  stopped.countDown();
-                }));
+    StopSignals stopped =
+        StopSignals.install(
+            "PUB",
+            System.out,
+            () -> pub.close(drain)); // no new calls; the ones in flight finish, up to the limit
     stopped.await();
   }
 }

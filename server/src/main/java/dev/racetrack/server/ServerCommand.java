@@ -1,10 +1,9 @@
 package dev.racetrack.server;
 
 import dev.racetrack.cli.CliContext;
+import dev.racetrack.model.StopSignals;
 import java.io.PrintStream;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
 
 /** {@code racetrack server}: runs the whole platform on this machine until Ctrl-C. */
@@ -27,46 +26,17 @@ final class ServerCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     long started = System.nanoTime();
     Platform platform = Platform.start(context.env());
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  context.out().println("Stopping Racetrack (jobs keep running)...");
-                  platform.close();
-                  stopped.countDown();
-                },
-                "racetrack-shutdown"));
-    handleStopSignals();
+    StopSignals stopped =
+        StopSignals.install(
+            "Racetrack",
+            context.out(),
+            () -> {
+              context.out().println("Stopping Racetrack (jobs keep running)...");
+              platform.close();
+            });
     printBanner(context.out(), platform, (System.nanoTime() - started) / 1_000_000);
     stopped.await();
     return 0;
-  }
-
-  /**
-   * SIGTERM or Ctrl-C stops gracefully (the shutdown hook: PUB drains its calls, PostgreSQL stops
-   * last); a second one while that runs stops at once.
-   */
-  @SuppressWarnings("removal") // sun.misc.Signal: the JDK's only way to see a second signal
-  private void handleStopSignals() {
-    AtomicBoolean stopping = new AtomicBoolean();
-    sun.misc.SignalHandler handler =
-        signal -> {
-          int status = 128 + signal.getNumber();
-          if (stopping.compareAndSet(false, true)) {
-            context
-                .out()
-                .println(
-                    "Stopping Racetrack: calls in flight may finish (send the signal again to stop"
-                        + " at once)...");
-            Thread.ofPlatform().name("racetrack-stop").start(() -> System.exit(status));
-          } else {
-            context.err().println("Second stop signal: stopping at once.");
-            Runtime.getRuntime().halt(status);
-          }
-        };
-    sun.misc.Signal.handle(new sun.misc.Signal("TERM"), handler);
-    sun.misc.Signal.handle(new sun.misc.Signal("INT"), handler);
   }
 
   private static void printBanner(PrintStream out, Platform platform, long millis) {

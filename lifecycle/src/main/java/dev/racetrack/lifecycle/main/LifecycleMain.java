@@ -4,6 +4,7 @@ import dev.racetrack.lifecycle.LifecycleApp;
 import dev.racetrack.lifecycle.LifecycleConfig;
 import dev.racetrack.lifecycle.admin.AdminCommands;
 import dev.racetrack.lifecycle.admin.AdminContext;
+import dev.racetrack.model.StopSignals;
 import dev.racetrack.model.config.EnvReader;
 import dev.racetrack.model.error.ValidationException;
 import dev.racetrack.spi.Plugins;
@@ -11,7 +12,6 @@ import java.time.Clock;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -71,14 +71,7 @@ public final class LifecycleMain {
         LifecycleApp.start(config, Plugins.discover(), Clock.systemUTC(), supervisor);
     app.generatedAdminPassword()
         .ifPresent(p -> System.out.println("Initial admin password (shown once): " + p));
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  app.close();
-                  stopped.countDown();
-                }));
+    StopSignals stopped = StopSignals.install("lifecycle", System.out, () -> app.close());
     LOG.info("lifecycle started");
     stopped.await();
   }

@@ -2,11 +2,11 @@ package dev.racetrack.lifecycle.main;
 
 import dev.racetrack.lifecycle.LifecycleConfig;
 import dev.racetrack.lifecycle.SupervisorApp;
+import dev.racetrack.model.StopSignals;
 import dev.racetrack.model.config.EnvReader;
 import dev.racetrack.spi.Plugins;
 import java.time.Clock;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,15 +35,14 @@ public final class SupervisorMain {
             // the supervisor calls no other component
             new EnvReader(env).optional("INTERNAL_TOKEN").orElse(""));
     SupervisorApp app = SupervisorApp.start(config, Plugins.discover(), Clock.systemUTC());
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  LOG.info("supervisor stopping");
-                  app.close();
-                  stopped.countDown();
-                }));
+    StopSignals stopped =
+        StopSignals.install(
+            "the supervisor",
+            System.out,
+            () -> {
+              LOG.info("supervisor stopping");
+              app.close();
+            });
     LOG.info("supervisor started, health on port {}", app.port());
     stopped.await();
   }
