@@ -66,6 +66,7 @@ import dev.racetrack.lifecycle.gateway.JobCallAuthorizer;
 import dev.racetrack.lifecycle.graph.GraphRoutes;
 import dev.racetrack.lifecycle.graph.PermissionGraph;
 import dev.racetrack.lifecycle.info.InfoRoutes;
+import dev.racetrack.lifecycle.infra.OutsideSecrets;
 import dev.racetrack.lifecycle.infra.Targets;
 import dev.racetrack.lifecycle.job.BuildContexts;
 import dev.racetrack.lifecycle.job.JobAccess;
@@ -186,6 +187,8 @@ public final class LifecycleApp implements AutoCloseable {
             plugin -> createTarget(plugin, config, secrets, clock, http),
             config.infrastructureTarget());
     resources.add(targets);
+    // secrets a restore brought back for targets that keep them outside the data directory
+    OutsideSecrets.writeBack(config.dataDir(), targets, secrets);
     PluginCalls pluginCalls =
         new PluginCalls(
             Duration.ofMillis(
@@ -506,7 +509,7 @@ public final class LifecycleApp implements AutoCloseable {
             () -> SecretBox.fromKeyFile(config.dataDir().resolve("keys").resolve("secrets.key")));
   }
 
-  static InfrastructureTarget createTarget(
+  public static InfrastructureTarget createTarget(
       InfrastructurePlugin plugin,
       LifecycleConfig config,
       SecretBox secrets,

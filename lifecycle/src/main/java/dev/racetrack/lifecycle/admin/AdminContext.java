@@ -1,6 +1,7 @@
 package dev.racetrack.lifecycle.admin;
 
 import dev.racetrack.model.Terminal;
+import dev.racetrack.spi.Plugins;
 import java.io.BufferedReader;
 import java.io.Console;
 import java.io.IOException;
@@ -10,6 +11,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /** Environment and streams of an admin command. */
 public final class AdminContext {
@@ -18,8 +20,23 @@ public final class AdminContext {
   private final PrintStream out;
   private final PrintStream err;
   private final BufferedReader reader;
+  private final Supplier<Plugins> plugins;
 
   public AdminContext(Map<String, String> env, InputStream in, PrintStream out, PrintStream err) {
+    this(env, in, out, err, Plugins::discover);
+  }
+
+  /**
+   * @param plugins the job types and targets on the class path (the plugins directory's bundles are
+   *     added to them where a command needs a target)
+   */
+  public AdminContext(
+      Map<String, String> env,
+      InputStream in,
+      PrintStream out,
+      PrintStream err,
+      Supplier<Plugins> plugins) {
+    this.plugins = plugins;
     this.env = Map.copyOf(env);
     this.in = in;
     this.out = out;
@@ -33,6 +50,11 @@ public final class AdminContext {
 
   public Map<String, String> env() {
     return env;
+  }
+
+  /** The job types and targets on the class path. */
+  Plugins plugins() {
+    return plugins.get();
   }
 
   public PrintStream out() {

@@ -1,5 +1,6 @@
 package dev.racetrack.lifecycle.admin;
 
+import dev.racetrack.lifecycle.LifecycleApp;
 import dev.racetrack.lifecycle.LifecycleConfig;
 import dev.racetrack.lifecycle.backup.Backup;
 import dev.racetrack.lifecycle.backup.BackupCipher;
@@ -14,6 +15,7 @@ import dev.racetrack.lifecycle.database.JdbcTarget;
 import dev.racetrack.model.FileTrees;
 import dev.racetrack.model.config.EnvReader;
 import dev.racetrack.spi.PluginStore;
+import dev.racetrack.tls.TlsConfig;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,7 +45,8 @@ final class BackupCommands {
       description = {
         "Back the running (or stopped) platform up into FILE, one archive encrypted with a",
         "passphrase: the database (one consistent snapshot), keys, build contexts, the job state,",
-        "secrets and environments of the infrastructure targets (still encrypted as at rest),",
+        "secrets and environments of the infrastructure targets (still encrypted as at rest; the",
+        "Kubernetes target's stored secrets are read from the cluster and sealed so),",
         "plugin files, the built job artifacts and the list of job images in use. It is written to",
         "FILE.partial and renamed to FILE when complete. The passphrase is read from the",
         "environment variable named by --passphrase-env (default " + PASSPHRASE_ENV + "),",
@@ -81,7 +84,12 @@ final class BackupCommands {
               .external()
               .map(JdbcTarget::schema)
               .orElse(DatabaseSettings.DEFAULT_SCHEMA);
-      try (AdminDatabase db = AdminDatabase.open(config.database(), config.dataDir())) {
+      try (AdminDatabase db = AdminDatabase.open(config.database(), config.dataDir());
+          TargetSecretsReader targetSecrets =
+              new TargetSecretsReader(
+                  config,
+                  TargetSecretsReader.plugins(config, context.plugins()),
+                  LifecycleApp.internalHttpClient(TlsConfig.fromEnv(config.env())))) {
         db.database()
             .jdbi()
             .useHandle(
@@ -95,7 +103,8 @@ final class BackupCommands {
                                 schema,
                                 !withoutArtifacts,
                                 LifecycleConfig.platformVersion(),
-                                warnings),
+                                warnings,
+                                targetSecrets),
                             passphrase,
                             progress(context.out())));
         return 0;

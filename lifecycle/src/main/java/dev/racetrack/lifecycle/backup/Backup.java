@@ -25,6 +25,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 
@@ -32,9 +33,10 @@ import java.util.function.Consumer;
  * {@code racetrack admin backup}: one encrypted archive of a running platform, written to {@code
  * FILE.partial} and renamed to {@code FILE} only once complete. It holds the registry (one
  * snapshot), the keys, the stored build contexts, the infrastructure targets' job state with their
- * secrets and environments (still encrypted with the platform's secrets key, as on disk), installed
- * plugin files, the image builder's build logs ({@code build-logs}, when it shares the data
- * directory), and, unless left out, the built job artifacts.
+ * secrets and environments (still encrypted with the platform's secrets key, as on disk; secrets a
+ * target keeps outside the data directory are read from it and sealed so, see {@link
+ * TargetSecrets}), installed plugin files, the image builder's build logs ({@code build-logs}, when
+ * it shares the data directory), and, unless left out, the built job artifacts.
  */
 public final class Backup {
   /** Directories of the data directory a backup holds, in archive order. */
@@ -43,6 +45,9 @@ public final class Backup {
 
   static final String ARTIFACTS = ArtifactStore.DIRECTORY;
 
+  /** The progress line of the secrets read from targets that keep them outside the data dir. */
+  static final String SECRETS_OUTSIDE = "job secrets held by infrastructure targets";
+
   /** Where from and what to back up. */
   public record Request(
       Path file,
@@ -50,13 +55,26 @@ public final class Backup {
       String schema,
       boolean withArtifacts,
       String platformVersion,
-      List<String> warnings) {
+      List<String> warnings,
+      TargetSecrets targetSecrets) {
     public Request {
       Objects.requireNonNull(file, "file");
       Objects.requireNonNull(dataDir, "dataDir");
       Objects.requireNonNull(schema, "schema");
       Objects.requireNonNull(platformVersion, "platformVersion");
+      Objects.requireNonNull(targetSecrets, "targetSecrets");
       warnings = List.copyOf(warnings);
+    }
+
+    /** A backup of a platform whose targets keep every secret in the data directory. */
+    public Request(
+        Path file,
+        Path dataDir,
+        String schema,
+        boolean withArtifacts,
+        String platformVersion,
+        List<String> warnings) {
+      this(file, dataDir, schema, withArtifacts, platformVersion, warnings, TargetSecrets.NONE);
     }
   }
 
@@ -130,6 +148,7 @@ public final class Backup {
     if (request.withArtifacts()) {
       copySection(request.dataDir(), ARTIFACTS, archive, sink);
     }
+    addTargetSecrets(snapshot.images(), request.targetSecrets(), archive, sink);
     BackupManifest manifest =
         new BackupManifest(
             BackupManifest.FORMAT,
@@ -144,6 +163,29 @@ public final class Backup {
             request.warnings());
     archive.finish(Json.writeBytes(manifest));
     return manifest;
+  }
+
+  /** Adds the secrets the targets keep outside the data directory, as the files to restore. */
+  private static void addTargetSecrets(
+      List<BackupManifest.JobImage> jobs,
+      TargetSecrets secrets,
+      ArchiveWriter archive,
+      Consumer<BackupProgress> sink)
+      throws IOException {
+    int files = 0;
+    long bytes = 0;
+    for (BackupManifest.JobImage job : jobs) {
+      Optional<TargetSecrets.SealedFile> sealed = secrets.export(job);
+      if (sealed.isPresent()) {
+        byte[] content = sealed.get().content();
+        archive.add("files/" + sealed.get().path(), content, content.length);
+        files++;
+        bytes += content.length;
+      }
+    }
+    if (files > 0) {
+      sink.accept(new BackupProgress.SectionCopied(SECRETS_OUTSIDE, files, bytes));
+    }
   }
 
   /** Adds {@code DATA_DIR/section} under {@code files/section}, without logs or per-host files. */

@@ -16,6 +16,11 @@ import java.util.function.Consumer;
 public final class RecordingTarget implements InfrastructureTarget {
   public final List<String> deleted = new CopyOnWriteArrayList<>();
   public final List<JobProvision> provisioned = new CopyOnWriteArrayList<>();
+  public final Map<String, JobSecrets> savedSecrets =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** When set, saving secrets fails with it (e.g. the target's store is unreachable). */
+  public volatile RuntimeException savingFails;
 
   /** Runs while a deployment starts, before it returns (e.g. what happens meanwhile). */
   public volatile Runnable whileStarting = () -> {};
@@ -54,11 +59,16 @@ public final class RecordingTarget implements InfrastructureTarget {
   }
 
   @Override
-  public void saveSecrets(String jobName, String jobVersion, JobSecrets secrets) {}
+  public void saveSecrets(String jobName, String jobVersion, JobSecrets secrets) {
+    if (savingFails != null) {
+      throw savingFails;
+    }
+    savedSecrets.put(jobName + " v" + jobVersion, secrets);
+  }
 
   @Override
   public Optional<JobSecrets> secrets(String jobName, String jobVersion) {
-    return Optional.empty();
+    return Optional.ofNullable(savedSecrets.get(jobName + " v" + jobVersion));
   }
 
   @Override

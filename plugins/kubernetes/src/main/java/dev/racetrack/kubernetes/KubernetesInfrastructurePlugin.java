@@ -21,6 +21,12 @@ public final class KubernetesInfrastructurePlugin implements InfrastructurePlugi
     return KubernetesTarget.NAME;
   }
 
+  /** Job secrets are the cluster's Secrets: a backup reads them, a restore writes them back. */
+  @Override
+  public boolean keepsSecretsOutsideDataDir() {
+    return true;
+  }
+
   @Override
   public InfrastructureTarget create(PluginContext context) {
     KubernetesConfig config = KubernetesConfig.fromEnv(context.env());

@@ -25,6 +25,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -132,6 +133,11 @@ public final class ClusterFixture implements AutoCloseable {
       }
 
       @Override
+      public boolean keepsSecretsOutsideDataDir() {
+        return true;
+      }
+
+      @Override
       public InfrastructureTarget create(PluginContext context) {
         Map<String, String> env = new HashMap<>(context.env());
         env.putIfAbsent("KUBERNETES_NAMESPACE", NAMESPACE);
@@ -155,6 +161,30 @@ public final class ClusterFixture implements AutoCloseable {
           d.getSpec().getTemplate().getSpec().getContainers().getFirst().getImage());
     }
     return images;
+  }
+
+  /**
+   * The decoded data of the Secret holding a job version's stored secrets (git credentials, secret
+   * build and runtime variables); empty when there is none.
+   */
+  public Map<String, String> storedSecrets(String jobName, String jobVersion) {
+    return Optional.ofNullable(
+            client
+                .secrets()
+                .withName(
+                    KubernetesNames.storedSecretName(
+                        KubernetesNames.objectName(jobName, jobVersion)))
+                .get())
+        .map(JobResources::decode)
+        .orElse(Map.of());
+  }
+
+  /** Removes the Secret of a job version's stored secrets, as from a cluster built anew. */
+  public void deleteStoredSecrets(String jobName, String jobVersion) {
+    client
+        .secrets()
+        .withName(KubernetesNames.storedSecretName(KubernetesNames.objectName(jobName, jobVersion)))
+        .delete();
   }
 
   /** How many Services and Secrets labelled as a job's are in the namespace. */
