@@ -190,8 +190,9 @@ class JobPagesSqlIT {
       assertThat(all).as(sort).hasSize(12).doesNotHaveDuplicates();
       assertThat(follow("/api/v1/job?sort=" + sort, 1)).as(sort).isEqualTo(all);
       assertThat(follow("/api/v1/job?sort=" + sort, 5)).as(sort).isEqualTo(all);
-      // The same order as the Java sort, used when a filter has no SQL form (purge_reasons).
-      assertThat(follow("/api/v1/job?sort=" + sort + "&purge_reasons=" + enc("!zzz"), 5))
+      // The same order as the Java sort, used when a filter has no SQL form (a text operator on
+      // a number column).
+      assertThat(follow("/api/v1/job?sort=" + sort + "&purge_score=" + enc("!zzz"), 5))
           .as(sort)
           .isEqualTo(all);
     }
@@ -269,7 +270,32 @@ class JobPagesSqlIT {
             Map.entry("update_time", "<=" + NOW.minus(DAY.multipliedBy(3)).getEpochSecond()),
             Map.entry("create_time", ">=2020-01-01"),
             Map.entry("infrastructure_target", "=elsewhere"),
-            Map.entry("job_type_version", "}1.0.0"));
+            Map.entry("job_type_version", "}1.0.0"),
+            Map.entry("purge_reasons", "*never called"),
+            Map.entry("purge_reasons", "[empty]"),
+            Map.entry("purge_reasons", "[nonempty]&&!lost"),
+            Map.entry("purge_reasons", "}days."),
+            Map.entry("purge_reasons", "rgx:called for [0-9]+\\.[0-9] days"),
+            Map.entry("purge_reasons", "*called for 10.0 days"),
+            Map.entry("purge_reasons", "*newer versions"),
+            Map.entry("purge_reasons", "{Job is failing"),
+            Map.entry("q", "alpha"),
+            Map.entry("q", "=LOST"),
+            Map.entry("q", "=running&&!x"),
+            Map.entry("q", "=1.0.0"),
+            Map.entry("q", "never called"),
+            Map.entry("q", "=5"),
+            Map.entry("q", "=0"),
+            Map.entry("q", "=3.0"),
+            Map.entry("q", "*.5"),
+            Map.entry("q", "T00:"),
+            Map.entry("q", "rgx:^20[0-9]{2}-[0-9]{2}-[0-9]{2}T"),
+            Map.entry("q", "}Z"),
+            Map.entry("q", "[empty]"),
+            Map.entry("q", "<b"),
+            Map.entry("q", ">=x"),
+            Map.entry("q", "{elsew||}ta"),
+            Map.entry("q", "days."));
     for (Map.Entry<String, String> filter : filters) {
       String query = filter.getKey() + "=" + enc(filter.getValue());
       List<String> java =

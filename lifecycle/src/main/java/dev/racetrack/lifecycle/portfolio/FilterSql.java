@@ -5,14 +5,18 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
  * The portfolio's column filters (docs/portfolio.md, {@link ColumnFilter}) as a SQL predicate over
  * a page row, with the same meaning as the Java filter, so that PostgreSQL filters, counts and cuts
- * a page. Filters without an exact SQL form ({@code q}, {@code purge_reasons}, text operators on
- * number and date columns, regular expressions outside the dialect Java and PostgreSQL share) are
- * not translated: the page is then filtered in Java. Expressions must have passed {@link
- * Portfolio#filter} (which reports malformed ones).
+ * a page. {@code q} tests every column's text as the Java filter shows it ({@link
+ * ColumnFilter.Cell}: numbers in plain notation without trailing zeros, dates as {@code
+ * 2026-01-31T10:00:00Z}, {@code purge_reasons} as {@link Portfolio#entry} writes them). Filters
+ * without an exact SQL form (text operators on a number or date column, regular expressions outside
+ * the dialect Java and PostgreSQL share) are not translated: the page is then filtered in Java.
+ * Expressions must have passed {@link Portfolio#filter} (which reports malformed ones).
  *
  * @param where SQL: every bind is a named parameter of {@code binds}
  * @param regexColumn the first column filtered by a regular expression (the query gets a time
@@ -25,28 +29,75 @@ record FilterSql(String where, Map<String, Object> binds, Optional<String> regex
     DATE
   }
 
-  private record Column(Kind kind, String sql) {}
+  /**
+   * @param sql the value compared
+   * @param shown the text {@code q} tests (as {@link ColumnFilter.Cell} writes it)
+   */
+  private record Column(Kind kind, String sql, String shown) {
+    static Column text(String sql) {
+      return new Column(Kind.TEXT, sql, sql);
+    }
+
+    static Column number(String sql) {
+      return new Column(Kind.NUMBER, sql, numberText(sql));
+    }
+
+    static Column date(String column) {
+      return new Column(Kind.DATE, epoch(column), dateText(column));
+    }
+  }
+
+  /**
+   * A number's text as {@link ColumnFilter.Cell#of} writes it: the shortest decimal that reads back
+   * as the same double (PostgreSQL's and Java's float output), in plain notation without trailing
+   * zeros (NUMERIC's text).
+   */
+  private static String numberText(String sql) {
+    return "CAST(CAST(CAST(CAST(" + sql + " AS DOUBLE PRECISION) AS TEXT) AS NUMERIC) AS TEXT)";
+  }
+
+  /** A date's text as {@link ColumnFilter.Cell#date} writes it ({@code Instant#toString}). */
+  private static String dateText(String column) {
+    return "TO_CHAR(TO_TIMESTAMP("
+        + epoch(column)
+        + ") AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')";
+  }
+
+  /**
+   * The reasons of the purge score as {@link Portfolio#entry} writes them, one per line; {@code
+   * %.1f} rounds the shortest decimal form half up, as ROUND does the NUMERIC made of it.
+   */
+  static final String PURGE_REASONS =
+      """
+      CONCAT_WS(CHR(10),
+        CASE s.status
+          WHEN 'lost' THEN 'Job is lost - can''t be found in a cluster. It should be redeployed or removed.'
+          WHEN 'error' THEN 'Job is failing. It should be fixed or removed.' END,
+        CASE WHEN s.updated_days >= 1 AND s.call_days IS NULL
+            THEN 'Job seems to be unused as it was never called.'
+          WHEN s.updated_days >= 1 AND s.call_days > 1
+            THEN 'Job hasn''t been called for '
+              || CAST(ROUND(CAST(CAST(s.call_days AS TEXT) AS NUMERIC), 1) AS TEXT) || ' days.' END,
+        CASE WHEN s.newer_versions > 0 THEN 'Job has ' || s.newer_versions || ' newer versions.' END)""";
 
   private static final Map<String, Column> COLUMNS =
       Map.ofEntries(
-          Map.entry("name", new Column(Kind.TEXT, "s.name")),
-          Map.entry("version", new Column(Kind.TEXT, "s.version")),
-          Map.entry("status", new Column(Kind.TEXT, "s.status")),
-          Map.entry("job_type_version", new Column(Kind.TEXT, "s.job_type_version")),
-          Map.entry("deployed_by", new Column(Kind.TEXT, "s.deployed_by")),
-          Map.entry("infrastructure_target", new Column(Kind.TEXT, "s.infrastructure_target")),
+          Map.entry("name", Column.text("s.name")),
+          Map.entry("version", Column.text("s.version")),
+          Map.entry("status", new Column(Kind.TEXT, "s.status", "UPPER(s.status)")),
+          Map.entry("job_type_version", Column.text("s.job_type_version")),
+          Map.entry("deployed_by", Column.text("s.deployed_by")),
+          Map.entry("infrastructure_target", Column.text("s.infrastructure_target")),
+          Map.entry("purge_reasons", Column.text(PURGE_REASONS)),
           Map.entry(
-              "update_time_days_ago",
-              new Column(Kind.NUMBER, "(FLOOR(s.updated_days * 1000 + 0.5) / 1000)")),
+              "update_time_days_ago", Column.number("(FLOOR(s.updated_days * 1000 + 0.5) / 1000)")),
           Map.entry(
-              "last_call_time_days_ago",
-              new Column(Kind.NUMBER, "(FLOOR(s.call_days * 1000 + 0.5) / 1000)")),
-          Map.entry(
-              "purge_score", new Column(Kind.NUMBER, "CAST(s.purge_score AS DOUBLE PRECISION)")),
-          Map.entry("purge_newer_versions", new Column(Kind.NUMBER, "s.newer_versions")),
-          Map.entry("last_call_time", new Column(Kind.DATE, epoch("s.last_call_time"))),
-          Map.entry("update_time", new Column(Kind.DATE, epoch("s.update_time"))),
-          Map.entry("create_time", new Column(Kind.DATE, epoch("s.create_time"))));
+              "last_call_time_days_ago", Column.number("(FLOOR(s.call_days * 1000 + 0.5) / 1000)")),
+          Map.entry("purge_score", Column.number("CAST(s.purge_score AS DOUBLE PRECISION)")),
+          Map.entry("purge_newer_versions", Column.number("s.newer_versions")),
+          Map.entry("last_call_time", Column.date("s.last_call_time")),
+          Map.entry("update_time", Column.date("s.update_time")),
+          Map.entry("create_time", Column.date("s.create_time")));
 
   private static final String COMPARISONS = "<=|>=|<|>";
 
@@ -64,11 +115,16 @@ record FilterSql(String where, Map<String, Object> binds, Optional<String> regex
     List<String> all = new ArrayList<>();
     all.add("TRUE");
     for (Map.Entry<String, String> filter : filters.entrySet()) {
-      Column column = COLUMNS.get(filter.getKey());
-      if (column == null) {
-        return Optional.empty();
+      Optional<String> sql;
+      if (filter.getKey().equals("q")) {
+        sql = builder.anyColumn(filter.getValue());
+      } else {
+        Column column = COLUMNS.get(filter.getKey());
+        if (column == null) {
+          return Optional.empty();
+        }
+        sql = builder.expression(filter.getValue(), t -> builder.term(t, column, filter.getKey()));
       }
-      Optional<String> sql = builder.expression(filter.getValue(), column, filter.getKey());
       if (sql.isEmpty()) {
         return Optional.empty();
       }
@@ -88,12 +144,37 @@ record FilterSql(String where, Map<String, Object> binds, Optional<String> regex
       return ":" + name;
     }
 
-    Optional<String> expression(String expression, Column column, String name) {
+    /**
+     * {@code q}: the whole expression holds for one of the columns' text (and, for {@code =}, for a
+     * number or date column's number), as {@link Portfolio#filter} tests it.
+     */
+    Optional<String> anyColumn(String expression) {
+      List<String> columns = new ArrayList<>();
+      for (Map.Entry<String, Column> entry : new TreeMap<>(COLUMNS).entrySet()) {
+        Column column = entry.getValue();
+        Optional<String> sql =
+            expression(
+                expression,
+                t ->
+                    text(
+                        t,
+                        "COALESCE(" + column.shown() + ", '')",
+                        "q",
+                        column.kind() == Kind.TEXT ? Optional.empty() : Optional.of(column.sql())));
+        if (sql.isEmpty()) {
+          return Optional.empty();
+        }
+        columns.add(sql.get());
+      }
+      return Optional.of("(" + String.join(" OR ", columns) + ")");
+    }
+
+    Optional<String> expression(String expression, Function<String, Optional<String>> term) {
       List<String> alternatives = new ArrayList<>();
       for (String alternative : expression.split("\\|\\|", -1)) {
         List<String> terms = new ArrayList<>();
-        for (String term : alternative.split("&&", -1)) {
-          Optional<String> sql = term(term.strip(), column, name);
+        for (String each : alternative.split("&&", -1)) {
+          Optional<String> sql = term.apply(each.strip());
           if (sql.isEmpty()) {
             return Optional.empty();
           }
@@ -104,15 +185,19 @@ record FilterSql(String where, Map<String, Object> binds, Optional<String> regex
       return Optional.of("(" + String.join(" OR ", alternatives) + ")");
     }
 
-    private Optional<String> term(String term, Column column, String name) {
+    Optional<String> term(String term, Column column, String name) {
       return switch (column.kind()) {
-        case TEXT -> text(term, "COALESCE(" + column.sql() + ", '')", name);
+        case TEXT -> text(term, "COALESCE(" + column.sql() + ", '')", name, Optional.empty());
         case NUMBER -> number(term, column.sql());
         case DATE -> date(term, column.sql());
       };
     }
 
-    private Optional<String> text(String term, String cell, String name) {
+    /**
+     * @param number the number of a number or date column shown as text ({@code q}): {@code =} also
+     *     holds when it equals the value read as a number
+     */
+    private Optional<String> text(String term, String cell, String name, Optional<String> number) {
       String lower = "LOWER(" + cell + ")";
       if (term.equals("[empty]")) {
         return Optional.of(cell + " ~ '^[[:space:]]*$'");
@@ -145,13 +230,22 @@ record FilterSql(String where, Map<String, Object> binds, Optional<String> regex
       String rest = term.substring(1);
       return Optional.of(
           switch (term.charAt(0)) {
-            case '=' -> lower + " = LOWER(" + bind(rest) + ")";
+            case '=' -> equalText(lower, rest, number);
             case '*' -> "STRPOS(" + lower + ", LOWER(" + bind(rest) + ")) > 0";
             case '!' -> "STRPOS(" + lower + ", LOWER(" + bind(rest) + ")) = 0";
             case '{' -> "STARTS_WITH(" + lower + ", LOWER(" + bind(rest) + "))";
             case '}' -> endsWith(lower, bind(rest));
             default -> "STRPOS(" + lower + ", LOWER(" + bind(term) + ")) > 0";
           });
+    }
+
+    private String equalText(String lower, String rest, Optional<String> number) {
+      String text = lower + " = LOWER(" + bind(rest) + ")";
+      Optional<Double> wanted = finite(ColumnFilter.number(rest));
+      if (number.isEmpty() || wanted.isEmpty()) {
+        return text;
+      }
+      return "(" + text + " OR " + number.get() + " = " + bind(wanted.get()) + ")";
     }
 
     private static String endsWith(String lower, String value) {
