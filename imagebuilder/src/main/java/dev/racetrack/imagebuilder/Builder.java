@@ -160,6 +160,7 @@ public final class Builder {
       checkConsistency(source.jobDir(), request.manifest(), progress);
     }
     progress.phase("preparing job type builder");
+    plugins.reloadNow(); // a job type installed a moment ago, before the watcher's next poll
     JobType jobType = plugins.jobType(manifest.jobtype());
     jobType.validate(manifest);
     if (ContainerBuilds.handles(jobType)) {

@@ -17,6 +17,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
@@ -53,19 +54,22 @@ class TemplateBuildsTest {
         false);
     plugins = new Plugins(List.of(), List.of());
     plugins.replace(store.load(Set.of("image-builder"), getClass().getClassLoader()));
+    builder = builder(plugins);
+  }
+
+  private Builder builder(Plugins plugins) {
     Map<String, String> env = new HashMap<>();
     env.put("RACETRACK_DATA_DIR", tmp.resolve("data").toString());
     env.put("PATH", System.getenv("PATH"));
     env.put("HOME", System.getProperty("user.home"));
-    builder =
-        new Builder(
-            ImageBuilderConfig.fromEnv(env, "token"),
-            plugins,
-            new SourceFetcher(BuildContext.Limits.DEFAULT),
-            Clock.systemUTC(),
-            new SimpleMeterRegistry(),
-            Sandbox.none(),
-            "test-version");
+    return new Builder(
+        ImageBuilderConfig.fromEnv(env, "token"),
+        plugins,
+        new SourceFetcher(BuildContext.Limits.DEFAULT),
+        Clock.systemUTC(),
+        new SimpleMeterRegistry(),
+        Sandbox.none(),
+        "test-version");
   }
 
   @AfterEach
@@ -75,6 +79,11 @@ class TemplateBuildsTest {
 
   private BuildResult build(BuildRequest.Output output, Map<String, String> secrets)
       throws Exception {
+    return build(builder, output, secrets);
+  }
+
+  private BuildResult build(
+      Builder builder, BuildRequest.Output output, Map<String, String> secrets) throws Exception {
     Path job = SAMPLES.resolve("shell-hello");
     Map<String, Object> manifest =
         Json.yaml()
@@ -110,6 +119,27 @@ class TemplateBuildsTest {
     try (Stream<Path> left = Files.list(tmp.resolve("data/workspaces"))) {
       assertThat(left).as("the rendered context is removed").isEmpty();
     }
+  }
+
+  /**
+   * A job type installed into the watched plugins directory is there for the very next build,
+   * without waiting for the watcher's next poll (here an hour away).
+   */
+  @Test
+  void build_rightAfterItsJobTypeIsInstalled_findsIt() throws Exception {
+    PluginStore store =
+        new PluginStore(tmp.resolve("watched"), PluginBundle.Limits.standard(), Clock.systemUTC());
+    try (Plugins watching = new Plugins(List.of(), List.of())) {
+      watching.watch(store, Set.of("image-builder"), Duration.ofHours(1));
+      store.install(
+          PluginBundleFixture.directory(tmp, SAMPLES.resolve("plugins/shell-job-type"))
+              .zip("shell-1.0.0.zip"),
+          false);
+
+      build(builder(watching), BuildRequest.Output.IMAGE, Map.of());
+    }
+
+    assertThat(log).contains("job type shell:1.0.0, building its Dockerfile template");
   }
 
   @Test
