@@ -103,21 +103,23 @@ public final class LoadedPlugin implements AutoCloseable {
       }
       PluginClassLoader classes = new PluginClassLoader(manifest.id(), jars, platform);
       loader = Optional.of(classes);
-      List<InfrastructurePlugin> infrastructures = new ArrayList<>();
-      List<PluginHook> hooks = new ArrayList<>();
-      Thread thread = Thread.currentThread();
-      ClassLoader previous = thread.getContextClassLoader();
-      thread.setContextClassLoader(classes);
-      try {
-        ServiceLoader.load(JobType.class, classes).forEach(jobTypes::add);
-        ServiceLoader.load(InfrastructurePlugin.class, classes).forEach(infrastructures::add);
-        ServiceLoader.load(PluginHook.class, classes).forEach(hooks::add);
-        PluginSetup setup = new PluginSetup(manifest, dir, configFile);
-        for (PluginHook hook : hooks) {
-          INIT.run(manifest.id(), loader, "init", () -> hook.init(setup));
-        }
-      } finally {
-        thread.setContextClassLoader(previous);
+      // constructors and static initializers are the plugin's code: time-limited like its hooks
+      Services services =
+          INIT.call(
+              manifest.id(),
+              loader,
+              "creating its services (constructors and static initializers)",
+              () ->
+                  new Services(
+                      instances(JobType.class, classes),
+                      instances(InfrastructurePlugin.class, classes),
+                      instances(PluginHook.class, classes)));
+      jobTypes.addAll(services.jobTypes());
+      List<InfrastructurePlugin> infrastructures = services.infrastructures();
+      List<PluginHook> hooks = services.hooks();
+      PluginSetup setup = new PluginSetup(manifest, dir, configFile);
+      for (PluginHook hook : hooks) {
+        INIT.run(manifest.id(), loader, "init", () -> hook.init(setup));
       }
       if (jobTypes.isEmpty() && infrastructures.isEmpty() && hooks.isEmpty()) {
         throw new PluginException(
@@ -138,6 +140,15 @@ public final class LoadedPlugin implements AutoCloseable {
           Optional.of("plugin " + manifest.id() + " cannot be loaded: " + message),
           Optional.empty());
     }
+  }
+
+  private record Services(
+      List<JobType> jobTypes, List<InfrastructurePlugin> infrastructures, List<PluginHook> hooks) {}
+
+  private static <T> List<T> instances(Class<T> service, ClassLoader classes) {
+    List<T> found = new ArrayList<>();
+    ServiceLoader.load(service, classes).forEach(found::add);
+    return List.copyOf(found);
   }
 
   private static URL[] jars(Path lib) {

@@ -159,6 +159,40 @@ class PluginsTest {
     }
   }
 
+  /**
+   * A plugin's constructors and static initializers run its code like its hooks do: one that hangs
+   * is given up after the load time limit (10 s) and the install is refused naming it, instead of
+   * holding the install (and every later one) for good.
+   */
+  @Test
+  void install_pluginWhoseStaticInitializerHangs_isRefusedNamingIt() {
+    PluginStore store = store();
+    Path bundle =
+        PluginBundleFixture.plugin(tmp, "stuck", "1.0.0", "category: core\n")
+            .javaClass(
+                "test.Hook",
+                """
+                package test;
+                import dev.racetrack.spi.*;
+                public class Hook implements PluginHook {
+                  static {
+                    try { Thread.sleep(600_000); } catch (InterruptedException e) { }
+                  }
+                }
+                """)
+            .service("dev.racetrack.spi.PluginHook", "test.Hook")
+            .zip("stuck.zip");
+    long start = System.nanoTime();
+
+    assertThatThrownBy(() -> store.install(bundle, false))
+        .hasMessageContaining("plugin stuck-1.0.0")
+        .hasMessageContaining(
+            "creating its services (constructors and static initializers) did not finish within"
+                + " 10000 ms");
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(30));
+    assertThat(store.installed()).isEmpty();
+  }
+
   @Test
   void load_malformedPlugin_isListedWithErrorAndOthersStillLoad() throws Exception {
     PluginStore store = store();
