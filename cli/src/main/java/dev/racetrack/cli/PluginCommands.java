@@ -111,9 +111,12 @@ final class PluginCommands {
       return 0;
     }
 
+    /** The most a downloaded bundle may hold (the platform refuses larger uploads anyway). */
+    static final long MAX_DOWNLOAD_BYTES = 512L << 20;
+
     private static byte[] fetch(CliContext context, String url) {
       try {
-        HttpResponse<byte[]> response =
+        HttpResponse<java.io.InputStream> response =
             context
                 .http()
                 .send(
@@ -121,11 +124,22 @@ final class PluginCommands {
                         .timeout(Duration.ofMinutes(2))
                         .GET()
                         .build(),
-                    HttpResponse.BodyHandlers.ofByteArray());
-        if (response.statusCode() != 200) {
-          throw new CliException("downloading " + url + " failed: HTTP " + response.statusCode());
+                    HttpResponse.BodyHandlers.ofInputStream());
+        try (java.io.InputStream body = response.body()) {
+          if (response.statusCode() != 200) {
+            throw new CliException("downloading " + url + " failed: HTTP " + response.statusCode());
+          }
+          byte[] zip = body.readNBytes((int) MAX_DOWNLOAD_BYTES + 1);
+          if (zip.length > MAX_DOWNLOAD_BYTES) {
+            throw new CliException(
+                "downloading "
+                    + url
+                    + " failed: the plugin is larger than "
+                    + (MAX_DOWNLOAD_BYTES >> 20)
+                    + " MiB");
+          }
+          return zip;
         }
-        return response.body();
       } catch (IOException e) {
         throw new CliException("downloading " + url + " failed: " + e.getMessage());
       } catch (InterruptedException e) {
@@ -175,7 +189,7 @@ final class PluginCommands {
 
   @Command(
       name = "list",
-      description = "List the installed plugins and built-in job types and targets.")
+      description = "List the installed plugins and built-in job types and targets (staff only).")
   static final class ListPlugins implements Callable<Integer> {
     @ParentCommand Plugin parent;
 
@@ -205,7 +219,7 @@ final class PluginCommands {
     }
   }
 
-  @Command(name = "download", description = "Download an installed plugin's ZIP.")
+  @Command(name = "download", description = "Download an installed plugin's ZIP (staff only).")
   static final class Download implements Callable<Integer> {
     @ParentCommand Plugin parent;
 

@@ -170,6 +170,17 @@ class PluginApiIT {
     assertThat(notStaff.statusCode()).isEqualTo(401);
     assertThat(json(notStaff).path("error").asText()).contains("only staff");
     assertThat(send("DELETE", "/api/v1/plugin/all", null, user).statusCode()).isEqualTo(401);
+    for (String staffOnly :
+        List.of("/api/v1/plugin", "/api/v1/plugin/tree", "/api/v1/plugin/python3/1.0.0/download")) {
+      HttpResponse<String> refused = send("GET", staffOnly, null, user);
+      assertThat(refused.statusCode()).as(staffOnly).isEqualTo(401);
+      assertThat(json(refused).path("error").asText()).as(staffOnly).contains("only staff");
+    }
+    // what a manifest may name stays readable to every user
+    assertThat(send("GET", "/api/v1/plugin/job_type/versions", null, user).statusCode())
+        .isEqualTo(200);
+    assertThat(send("GET", "/api/v1/plugin/infrastructure_targets", null, user).statusCode())
+        .isEqualTo(200);
     assertThat(pluginFiles()).isEqualTo(builtInFiles);
   }
 

@@ -152,9 +152,15 @@ public final class PluginLibrary {
     LOG.info("configuration of plugin {} changed by {}", manifest.id(), caller.username());
   }
 
-  /** The stored ZIP of a plugin. */
-  public Path download(String name, String version) {
+  /** The stored ZIP of a plugin (staff only). */
+  public Path download(Caller caller, String name, String version) {
+    p.authorizer().requireStaff(caller);
     return p.store().bundle(name, version);
+  }
+
+  /** Refuses a caller who is not staff (reading the plugin list and tree). */
+  public void requireStaff(Caller caller) {
+    p.authorizer().requireStaff(caller);
   }
 
   /** Markdown docs of the newest loaded version of a plugin, if it has any. */

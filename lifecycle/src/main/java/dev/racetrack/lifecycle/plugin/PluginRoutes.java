@@ -22,9 +22,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The plugin endpoints of §3.9: listing (any authenticated caller) and management (staff only):
- * upload (multipart field {@code file}, or the raw ZIP as body), delete, configuration, download,
- * docs, admin actions, installed job type versions, infrastructure targets and the plugin tree.
+ * The plugin endpoints of §3.9. Staff only: the list of bundles, the plugin tree, upload (multipart
+ * field {@code file}, or the raw ZIP as body), replace, delete, configuration, download and admin
+ * actions. Any authenticated caller: the job type versions and infrastructure targets a manifest
+ * can name, and a plugin's docs.
  */
 public final class PluginRoutes implements Routes {
   private final PluginCatalog catalog;
@@ -61,7 +62,7 @@ public final class PluginRoutes implements Routes {
 
   /** Built-in job types and targets (with {@code built_in: true}) and the installed bundles. */
   private void list(Context ctx) {
-    auth.caller(ctx);
+    library.requireStaff(auth.caller(ctx));
     ctx.json(catalog.plugins());
   }
 
@@ -78,7 +79,7 @@ public final class PluginRoutes implements Routes {
 
   /** The plugins with their job types and targets and how many jobs use each (§3.9). */
   private void tree(Context ctx) {
-    auth.caller(ctx);
+    library.requireStaff(auth.caller(ctx));
     ctx.json(catalog.tree());
   }
 
@@ -169,8 +170,7 @@ public final class PluginRoutes implements Routes {
   }
 
   private void download(Context ctx) throws IOException {
-    auth.caller(ctx);
-    Path zip = library.download(ctx.pathParam("name"), ctx.pathParam("version"));
+    Path zip = library.download(auth.caller(ctx), ctx.pathParam("name"), ctx.pathParam("version"));
     ctx.contentType("application/zip")
         .header("Content-Disposition", "attachment; filename=\"" + zip.getFileName() + "\"")
         .result(Files.readAllBytes(zip));
