@@ -242,4 +242,48 @@ class PluginsIT {
         .doesNotContain("shell:1.0.0")
         .contains("shell:2.0.0");
   }
+
+  /** {@code plugin install URL}, a URL that fails, and {@code --replace}. */
+  @Test
+  @Order(3)
+  void installFromAUrl_thenReplace_leavesOnlyTheNewVersion() throws Exception {
+    byte[] served =
+        Files.readAllBytes(bundle("plugins/shell-job-type", "--plugin-version", "3.0.0"));
+    receiver.createContext(
+        "/bundles/shell-3.0.0.zip",
+        exchange -> {
+          exchange.sendResponseHeaders(200, served.length);
+          try (var body = exchange.getResponseBody()) {
+            body.write(served);
+          }
+        });
+    String base = "http://127.0.0.1:" + receiver.getAddress().getPort();
+
+    Cli missing = cli("", "plugin", "install", base + "/bundles/nothing.zip", "--remote", remote());
+    assertThat(missing.exitCode()).isNotZero();
+    assertThat(missing.err())
+        .contains("downloading " + base + "/bundles/nothing.zip failed: HTTP 404");
+
+    Cli fromUrl =
+        cli("", "plugin", "install", base + "/bundles/shell-3.0.0.zip", "--remote", remote());
+    assertThat(fromUrl.exitCode()).as(fromUrl.toString()).isZero();
+    assertThat(fromUrl.out()).contains("plugin shell 3.0.0 installed");
+    assertThat(platform.get("/api/v1/plugin/job_type/versions").body())
+        .contains("\"shell:2.0.0\"", "\"shell:3.0.0\"");
+
+    Path four = bundle("plugins/shell-job-type", "--plugin-version", "4.0.0");
+    Cli replaced = cli("", "plugin", "install", four.toString(), "--replace", "--remote", remote());
+    assertThat(replaced.exitCode()).as(replaced.toString()).isZero();
+    assertThat(platform.get("/api/v1/plugin/job_type/versions").body())
+        .contains("\"shell:4.0.0\"")
+        .doesNotContain("shell:2.0.0", "shell:3.0.0");
+    assertThat(
+            json(platform.get("/api/v1/audit/activity").body())
+                .path("events")
+                .findValuesAsText("explanation"))
+        .contains(
+            "Plugin shell 2.0.0 uninstalled by admin",
+            "Plugin shell 3.0.0 uninstalled by admin",
+            "Plugin shell 4.0.0 installed by admin");
+  }
 }
