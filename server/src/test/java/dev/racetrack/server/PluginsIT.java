@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
 import dev.racetrack.cli.CliContext;
 import dev.racetrack.cli.RacetrackCli;
+import dev.racetrack.testsupport.PluginBundleFixture;
 import dev.racetrack.testsupport.Tools;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -241,6 +242,125 @@ class PluginsIT {
     assertThat(platform.get("/api/v1/plugin/job_type/versions").body())
         .doesNotContain("shell:1.0.0")
         .contains("shell:2.0.0");
+  }
+
+  /**
+   * A hook plugin in Java: posts "NAME JOB" to the receiver after a deploy, gives the job {@code
+   * FROM_NAME=yes}, and, when {@code refuse} is set, refuses manifests of jobs named {@code
+   * forbidden-*}; {@code afterDeployBody} replaces the post when given.
+   */
+  private Path javaHook(String name, int priority, boolean refuse, String afterDeployBody) {
+    String post = "http://127.0.0.1:" + receiver.getAddress().getPort() + "/order";
+    return PluginBundleFixture.plugin(
+            home, name, "1.0.0", "category: core\npriority: " + priority + "\n")
+        .javaClass(
+            "test." + name.replace("-", "") + ".Hook",
+            """
+            package test.%s;
+            import dev.racetrack.spi.*;
+            import dev.racetrack.model.manifest.Manifest;
+            import java.net.URI;
+            import java.net.http.*;
+            import java.util.*;
+            public class Hook implements PluginHook {
+              @Override public void afterDeploy(JobChange job) {
+                %s
+              }
+              @Override public Map<String, String> runtimeEnvVars() {
+                return Map.of("FROM_%s", "yes");
+              }
+              @Override public void validateManifest(Manifest manifest, String jobTypeKey) {
+                if (%s && manifest.name().startsWith("forbidden-")) {
+                  throw new IllegalArgumentException("jobs named forbidden-* are not deployed here");
+                }
+              }
+              static void post(String text) {
+                try (HttpClient http = HttpClient.newHttpClient()) {
+                  http.send(HttpRequest.newBuilder(URI.create("%s"))
+                      .POST(HttpRequest.BodyPublishers.ofString(text)).build(),
+                      HttpResponse.BodyHandlers.discarding());
+                } catch (Exception e) {
+                  throw new RuntimeException(e);
+                }
+              }
+            }
+            """
+                .formatted(
+                    name.replace("-", ""),
+                    afterDeployBody.isEmpty()
+                        ? "post(\"" + name + " \" + job.jobName());"
+                        : afterDeployBody,
+                    name.toUpperCase(java.util.Locale.ROOT).replace("-", "_"),
+                    refuse,
+                    post))
+        .service("dev.racetrack.spi.PluginHook", "test." + name.replace("-", "") + ".Hook")
+        .zip(name + ".zip");
+  }
+
+  /**
+   * Hooks in a real deployment: manifest validation refuses a job naming the plugin, every plugin's
+   * runtime variables reach the job, and after the deploy the hooks run in priority order while one
+   * that throws becomes a deployment warning and the others still run.
+   */
+  @Test
+  @Order(4)
+  void hooksInADeployment_validateGiveEnvRunInPriorityOrder_andAFailingOneIsAWarning()
+      throws Exception {
+    List<String> order = new CopyOnWriteArrayList<>();
+    receiver.createContext(
+        "/order",
+        exchange -> {
+          order.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+          exchange.sendResponseHeaders(204, -1);
+          exchange.close();
+        });
+    // installed in another order than they run: priority decides (lower first)
+    List<Path> bundles =
+        List.of(
+            javaHook("second-hook", 30, false, ""),
+            javaHook("broken-hook", 20, false, "throw new IllegalStateException(\"boom\");"),
+            javaHook("first-hook", 10, true, ""));
+    for (Path zip : bundles) {
+      Cli install = cli("", "plugin", "install", zip.toString(), "--remote", remote());
+      assertThat(install.exitCode()).as(install.toString()).isZero();
+    }
+    try {
+      String refused =
+          platform.deploy(
+              manifest("forbidden-job", "python3:latest"), Map.of("adder.py", ADDER), Map.of());
+      JsonNode failed = platform.awaitDeployment(refused);
+      assertThat(failed.path("status").asText()).isEqualTo("failed");
+      assertThat(failed.path("error").asText())
+          .contains(
+              "invalid manifest according to plugin first-hook-1.0.0: jobs named forbidden-* are"
+                  + " not deployed here");
+
+      Map<String, Object> manifest = new java.util.HashMap<>(manifest("hooked", "python3:latest"));
+      manifest.put("jobtype_extra", Map.of("entrypoint_path", "envjob.py"));
+      String id =
+          platform.deploy(
+              manifest,
+              Map.of(
+                  "envjob.py",
+                  """
+                  import os
+                  class Job:
+                      def perform(self) -> str:
+                          return ",".join(os.environ.get(n, "-") for n in
+                                          ["FROM_FIRST_HOOK", "FROM_SECOND_HOOK", "FROM_BROKEN_HOOK"])
+                  """),
+              Map.of());
+      JsonNode done = platform.awaitDeployment(id);
+      assertThat(done.path("status").asText()).as(done.toString()).isEqualTo("done");
+      assertThat(done.path("warnings").asText())
+          .contains("plugin broken-hook-1.0.0 failed in after deploy: boom");
+      assertThat(order).containsExactly("first-hook hooked", "second-hook hooked");
+      assertThat(platform.perform("hooked", "0.0.1", "{}").body()).contains("yes,yes,yes");
+    } finally {
+      for (String name : List.of("first-hook", "broken-hook", "second-hook")) {
+        cli("", "plugin", "uninstall", name, "--remote", remote());
+      }
+    }
   }
 
   /** {@code plugin install URL}, a URL that fails, and {@code --replace}. */
