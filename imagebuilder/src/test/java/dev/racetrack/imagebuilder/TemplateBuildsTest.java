@@ -142,6 +142,80 @@ class TemplateBuildsTest {
     assertThat(log).contains("job type shell:1.0.0, building its Dockerfile template");
   }
 
+  /**
+   * A job type shipped as Java code in a bundle's jar, installed at runtime: the builder loads it
+   * from the plugin's class loader and the artifact is what its {@code buildLocal} made.
+   */
+  @Test
+  void build_withAJobTypeFromABundlesJar_usesItsCode() throws Exception {
+    PluginStore store =
+        new PluginStore(tmp.resolve("jarred"), PluginBundle.Limits.standard(), Clock.systemUTC());
+    store.install(
+        PluginBundleFixture.plugin(tmp, "jarred", "1.2.0", "category: job-type\n")
+            .javaClass(
+                "test.jarred.JarredJobType",
+                """
+                package test.jarred;
+                import dev.racetrack.spi.*;
+                import dev.racetrack.model.manifest.Manifest;
+                import java.nio.file.*;
+                import java.util.*;
+                public class JarredJobType implements JobType {
+                  @Override public String name() { return "jarred"; }
+                  @Override public String version() { return "1.2.0"; }
+                  @Override public void validate(Manifest manifest) {}
+                  @Override public LaunchSpec buildLocal(JobBuild build) {
+                    try {
+                      Files.copy(build.sourceDir().resolve("perform.sh"),
+                          build.artifactDir().resolve("perform.sh"));
+                    } catch (java.io.IOException e) {
+                      throw new java.io.UncheckedIOException(e);
+                    }
+                    build.progress().log("jarred job type copied perform.sh");
+                    return new LaunchSpec(List.of("sh", LaunchSpec.ARTIFACT + "/perform.sh"),
+                        LaunchSpec.ARTIFACT, Map.of("MADE_BY", "jarred " + version()));
+                  }
+                }
+                """)
+            .service("dev.racetrack.spi.JobType", "test.jarred.JarredJobType")
+            .zip("jarred-1.2.0.zip"),
+        false);
+    Path job = Files.createDirectories(tmp.resolve("jarred-job"));
+    Files.writeString(job.resolve("perform.sh"), "echo hello\n");
+    Map<String, Object> manifest =
+        Map.of(
+            "name", "jarred-job",
+            "owner_email", "dev@example.com",
+            "version", "0.0.1",
+            "jobtype", "jarred:1.x",
+            "git", Map.of("remote", "https://example.com/jobs"));
+    try (Plugins installed = new Plugins(List.of(), List.of())) {
+      installed.replace(store.load(Set.of("image-builder"), getClass().getClassLoader()));
+      String context = Base64.getEncoder().encodeToString(BuildContext.pack(job, p -> true));
+
+      BuildResult result =
+          builder(installed)
+              .build(
+                  new BuildRequest(
+                      "jarred-1",
+                      manifest,
+                      context,
+                      null,
+                      Map.of(),
+                      "t1",
+                      List.of(),
+                      BuildRequest.Output.DIRECTORY),
+                  BuildProgress.discard());
+
+      assertThat(result.error()).isNull();
+      Path artifact = Path.of(result.imageName());
+      assertThat(artifact.resolve("perform.sh")).hasContent("echo hello");
+      assertThat(artifact.resolve("launch.json")).content().contains("perform.sh", "jarred 1.2.0");
+      assertThat(result.logs())
+          .contains("job type jarred:1.2.0", "jarred job type copied perform.sh");
+    }
+  }
+
   @Test
   void build_templateJobTypeWithSecretBuildEnv_isRefusedBeforeAnyBuild() throws Exception {
     BuildResult result = build(BuildRequest.Output.IMAGE, Map.of("TOKEN", "s3cr3t-value"));
