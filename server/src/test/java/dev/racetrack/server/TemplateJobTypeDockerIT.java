@@ -40,8 +40,9 @@ import org.junit.jupiter.api.io.TempDir;
  * A declarative job type installed at runtime on a platform running the Docker target: the shell
  * job type sample is bundled and installed through the CLI, the shell-hello sample is built from
  * the rendered template by the image builder with the engine, runs on the Docker target and answers
- * through PUB only; after its job type version is uninstalled the job keeps running with the
- * "obsolete job type" notice and a redeploy is refused naming the installed versions.
+ * through PUB only, beside a job of a second version of the job type; after its job type version is
+ * uninstalled the job keeps running with the "obsolete job type" notice and a redeploy is refused
+ * naming the installed versions.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TemplateJobTypeDockerIT {
@@ -94,6 +95,7 @@ class TemplateJobTypeDockerIT {
   void stop() throws Exception {
     if (platform != null) {
       platform.delete("/api/v1/job/shell-hello/0.0.1"); // removes the job's container
+      platform.delete("/api/v1/job/shell-hello/0.0.2");
       platform.close();
     }
     if (env != null) {
@@ -211,6 +213,30 @@ class TemplateJobTypeDockerIT {
     assertThat(internalName()).startsWith("unix:");
 
     install("2.0.0"); // a newer major version does not match shell:1.x
+
+    // both versions of the job type run side by side: a job of each, both answering
+    Map<String, Object> second = shellHello();
+    second.put("version", "0.0.2");
+    second.put("jobtype", "shell:2.0.0");
+    JsonNode secondDone =
+        platform.awaitDeployment(platform.deploy(second, shellHelloFiles(), Map.of()));
+    assertThat(secondDone.path("status").asText()).as(secondDone.toString()).isEqualTo("done");
+    assertThat(
+            json(platform.get("/api/v1/job/shell-hello/0.0.1").body())
+                .path("job_type_version")
+                .asText())
+        .isEqualTo("shell:1.0.0");
+    assertThat(
+            json(platform.get("/api/v1/job/shell-hello/0.0.2").body())
+                .path("job_type_version")
+                .asText())
+        .isEqualTo("shell:2.0.0");
+    assertThat(
+            json(platform.perform("shell-hello", "0.0.1", "\"one\"").body()).path("hello").asText())
+        .isEqualTo("one");
+    assertThat(
+            json(platform.perform("shell-hello", "0.0.2", "\"two\"").body()).path("hello").asText())
+        .isEqualTo("two");
 
     Cli uninstall =
         cli(
