@@ -4,6 +4,8 @@
 # 1,000,000 audit events (generated rows, SQL generate_series), calls each read path CALLS times
 # with an admin token and prints p50, p95 and the answer size per path, the JVM's RSS (PostgreSQL is
 # other processes and not counted) at idle and after the calls, and the supervisor's pass time.
+# Before seeding it deploys BENCH_REAL_JOBS (default 10) python jobs on the local target, so that
+# the supervisor's passes over the 10,000 rows also probe running jobs (the seeded rows run nowhere).
 # Usage: bench/control-plane-at-scale.sh [CHECKOUT=.] [CALLS=20]   (needs curl, psql, python3)
 # BENCH_DIAG_DIR=DIR also writes the JVM's heap, native memory (the JVM is started with
 # -XX:NativeMemoryTracking=summary) and class histogram after the calls and after the idle time.
@@ -25,6 +27,10 @@ cleanup() {
     mkdir -p "$BENCH_DIAG_DIR" && cp "$WORK/server.log" "$BENCH_DIAG_DIR/"
     cp "$DATA/logs/racetrack.log" "$BENCH_DIAG_DIR/" 2>/dev/null || true
   fi
+  # deployed jobs outlive the platform: stop those running from this data directory
+  for p in $(pgrep -f racetrack_job_wrapper || true); do
+    case "$(readlink "/proc/$p/cwd" 2>/dev/null)" in "$WORK"/*) kill "$p" 2>/dev/null || true ;; esac
+  done
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -76,6 +82,22 @@ diag() { # when
 }
 IDLE_START=$(rss_mb)
 diag start
+
+REAL_JOBS=${BENCH_REAL_JOBS:-10}
+if [ "$REAL_JOBS" -gt 0 ]; then
+  echo "deploying $REAL_JOBS python jobs on the local target..." >&2
+  export RACETRACK_CONFIG="$WORK/client.yaml"
+  echo bench-password | "$ROOT/racetrack" login --username admin --remote "$LIFECYCLE" >/dev/null
+  for ((j = 1; j <= REAL_JOBS; j++)); do
+    job="$WORK/real-$j"
+    mkdir -p "$job"
+    sed -e "s/^name: python-adder/name: real-adder-$j/" \
+      "$(dirname "$0")/../samples/python-adder/job.yaml" >"$job/job.yaml"
+    cp "$(dirname "$0")/../samples/python-adder/adder.py" "$job/"
+    "$ROOT/racetrack" deploy "$job" --remote "$LIFECYCLE" >"$job.log" 2>&1 ||
+      { echo "bench: deploying $job failed:" >&2; tail -20 "$job.log" >&2; exit 1; }
+  done
+fi
 
 echo "seeding 10,000 jobs and 1,000,000 audit events..." >&2
 seed_start=$(date +%s.%N)
@@ -208,3 +230,7 @@ print(f"supervisor passes over 10,000 jobs: {count:.0f}, mean {total / count * 1
       f"max of the last minutes {peak * 1000:.0f} ms (default interval 5,000 ms)")
 PY
 fi
+RUNNING=$(curl -sf -H "X-Racetrack-Auth: $TOKEN" "$LIFECYCLE/api/v1/job?limit=100&name=%7Breal-adder&status=%3Drunning" |
+  python3 -c 'import json,sys; print(json.load(sys.stdin)["total"])')
+echo "of them $RUNNING running on the local target, probed by every pass (the seeded rows run nowhere)"
+
