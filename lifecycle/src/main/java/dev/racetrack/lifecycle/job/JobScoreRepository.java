@@ -48,7 +48,9 @@ public final class JobScoreRepository {
 
   /**
    * Days since deployment and since the last call (from whole epoch seconds, as the original), the
-   * status and idleness points, and the score rounded to 3 decimals.
+   * status and idleness points, and the score rounded to 3 decimals. Computed in double precision
+   * ({@code date_part} of the time cut to the second is an exact whole number): NUMERIC arithmetic
+   * on every row (what {@code EXTRACT} returns) took most of a 10,000-job page's time.
    */
   static final String SCORE =
       """
@@ -56,12 +58,13 @@ public final class JobScoreRepository {
         ROUND(CAST(CASE j.status WHEN 'lost' THEN 50 WHEN 'error' THEN 20 ELSE 0 END
           + CASE WHEN d.updated_days < 1 THEN 0 WHEN d.call_days IS NULL THEN 10
                  WHEN d.call_days > 1 THEN 10 * LEAST(1, d.call_days / 30) ELSE 0 END
-          + 5 * LEAST(1, j.newer_versions / 5.0) AS NUMERIC), 3) AS purge_score
+          + 5 * LEAST(1, j.newer_versions / 5.0E0) AS NUMERIC), 3) AS purge_score
       FROM registry_job j
       CROSS JOIN LATERAL (SELECT
-        CAST((:now - FLOOR(EXTRACT(EPOCH FROM j.update_time))) / 86400.0 AS DOUBLE PRECISION) AS updated_days,
-        CASE WHEN j.last_call_time IS NULL OR EXTRACT(EPOCH FROM j.last_call_time) < 1 THEN NULL
-          ELSE CAST((:now - FLOOR(EXTRACT(EPOCH FROM j.last_call_time))) / 86400.0 AS DOUBLE PRECISION)
+        (:now - DATE_PART('epoch', DATE_TRUNC('second', j.update_time))) / 86400.0E0 AS updated_days,
+        CASE WHEN j.last_call_time IS NULL OR j.last_call_time < TIMESTAMPTZ '1970-01-01 00:00:01+00'
+          THEN NULL
+          ELSE (:now - DATE_PART('epoch', DATE_TRUNC('second', j.last_call_time))) / 86400.0E0
         END AS call_days) d
       """;
 

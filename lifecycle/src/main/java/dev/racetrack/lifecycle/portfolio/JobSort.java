@@ -28,10 +28,13 @@ public enum JobSort {
       "CASE WHEN s.last_call_time IS NULL THEN 9223372036854775807 ELSE -" + Sql.CALLED + " END",
       "''");
 
-  /** SQL over a page row: epoch seconds as Java's {@code Instant.getEpochSecond()}. */
+  /**
+   * SQL over a page row: epoch seconds as Java's {@code Instant.getEpochSecond()}, in double
+   * precision (a whole number of seconds is exact; NUMERIC from {@code EXTRACT} is slow per row).
+   */
   private static final class Sql {
-    static final String UPDATED = "FLOOR(EXTRACT(EPOCH FROM s.update_time))";
-    static final String CALLED = "FLOOR(EXTRACT(EPOCH FROM s.last_call_time))";
+    static final String UPDATED = "DATE_PART('epoch', DATE_TRUNC('second', s.update_time))";
+    static final String CALLED = "DATE_PART('epoch', DATE_TRUNC('second', s.last_call_time))";
   }
 
   /**
