@@ -114,8 +114,11 @@ public final class LoadedPlugin implements AutoCloseable {
                       instances(JobType.class, classes),
                       instances(InfrastructurePlugin.class, classes),
                       instances(PluginHook.class, classes)));
-      jobTypes.addAll(services.jobTypes());
-      List<InfrastructurePlugin> infrastructures = services.infrastructures();
+      // called through PluginCode: the plugin's loader as context loader, errors naming it
+      PluginCode code = new PluginCode(manifest.id(), classes);
+      services.jobTypes().stream().map(code::jobType).forEach(jobTypes::add);
+      List<InfrastructurePlugin> infrastructures =
+          services.infrastructures().stream().map(code::infrastructure).toList();
       List<PluginHook> hooks = services.hooks();
       PluginSetup setup = new PluginSetup(manifest, dir, configFile);
       for (PluginHook hook : hooks) {
