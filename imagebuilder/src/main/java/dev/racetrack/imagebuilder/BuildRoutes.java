@@ -7,6 +7,7 @@ import dev.racetrack.model.Json;
 import dev.racetrack.model.build.BuildRequest;
 import dev.racetrack.model.build.BuildResult;
 import dev.racetrack.model.error.UnauthorizedException;
+import dev.racetrack.model.error.UnavailableException;
 import dev.racetrack.model.http.ApiClient;
 import dev.racetrack.spi.BuildProgress;
 import dev.racetrack.spi.SecretBox;
@@ -37,6 +38,10 @@ final class BuildRoutes implements Routes {
   private final byte[] token;
   private final String version;
   private final Uploads uploads;
+
+  /** Builds in flight, and whether new ones are still taken (see {@link #drain}). */
+  private final InFlight builds = new InFlight();
+
   private final ScheduledExecutorService heartbeats =
       Executors.newSingleThreadScheduledExecutor(
           Thread.ofPlatform().name("build-heartbeat").daemon().factory());
@@ -74,7 +79,7 @@ final class BuildRoutes implements Routes {
   @Override
   public void register(RouteTable routes) {
     routes.get("/live", ctx -> ctx.json(Map.of("service", "image-builder", "live", true)));
-    routes.get("/ready", ctx -> ctx.json(Map.of("service", "image-builder", "ready", true)));
+    routes.get("/ready", this::ready);
     routes.get(
         "/health",
         ctx ->
@@ -90,6 +95,61 @@ final class BuildRoutes implements Routes {
                     "pass")));
     routes.post("/api/v1/build/sse", this::buildStream);
     routes.post("/api/v1/build", this::buildBlocking);
+  }
+
+  /** Not ready once stopping: a load balancer sends new builds elsewhere. */
+  private void ready(Context ctx) {
+    boolean ready = !builds.stopping();
+    ctx.status(ready ? 200 : 503).json(Map.of("service", "image-builder", "ready", ready));
+  }
+
+  /**
+   * Takes no new build from now on (503) and waits up to {@code limit} for the builds in flight to
+   * end; returns how many are still running.
+   */
+  int drain(java.time.Duration limit) {
+    return builds.drain(limit);
+  }
+
+  /** Counts the builds in flight; once stopping, refuses new ones. */
+  static final class InFlight {
+    private int running;
+    private boolean stopping;
+
+    synchronized void enter() {
+      if (stopping) {
+        throw new UnavailableException(
+            "the image builder is stopping: it takes no new builds; deploy again once it is back");
+      }
+      running++;
+    }
+
+    synchronized void exit() {
+      running--;
+      notifyAll();
+    }
+
+    synchronized boolean stopping() {
+      return stopping;
+    }
+
+    synchronized int drain(java.time.Duration limit) {
+      stopping = true;
+      long deadline = System.nanoTime() + limit.toNanos();
+      while (running > 0) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          break;
+        }
+        try {
+          TimeUnit.NANOSECONDS.timedWait(this, left);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          break;
+        }
+      }
+      return running;
+    }
   }
 
   private void authorize(Context ctx) {
@@ -122,21 +182,31 @@ final class BuildRoutes implements Routes {
 
   private void buildBlocking(Context ctx) {
     authorize(ctx);
-    JsonUpload<BuildRequest> upload = upload(ctx);
+    builds.enter();
     try {
-      ctx.json(builder.build(upload.fields(), upload.file(), BuildProgress.discard()));
+      JsonUpload<BuildRequest> upload = upload(ctx);
+      try {
+        ctx.json(builder.build(upload.fields(), upload.file(), BuildProgress.discard()));
+      } finally {
+        upload.discard();
+      }
     } finally {
-      upload.discard();
+      builds.exit();
     }
   }
 
   private void buildStream(Context ctx) throws IOException {
     authorize(ctx);
-    JsonUpload<BuildRequest> upload = upload(ctx);
+    builds.enter();
     try {
-      stream(ctx, upload);
+      JsonUpload<BuildRequest> upload = upload(ctx);
+      try {
+        stream(ctx, upload);
+      } finally {
+        upload.discard(); // the build ended: succeeded, failed, or its client went away
+      }
     } finally {
-      upload.discard(); // the build ended: succeeded, failed, or its client went away
+      builds.exit();
     }
   }
 

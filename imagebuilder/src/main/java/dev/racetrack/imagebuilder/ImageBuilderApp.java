@@ -8,6 +8,7 @@ import dev.racetrack.spi.Plugins;
 import dev.racetrack.spi.Sandbox;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,7 +17,11 @@ import org.slf4j.LoggerFactory;
 public final class ImageBuilderApp implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ImageBuilderApp.class);
 
+  /** How long a stop waits for the builds in flight by default. */
+  public static final Duration DEFAULT_DRAIN = Duration.ofSeconds(30);
+
   private final ApiServer server;
+  private final BuildRoutes routes;
 
   private ImageBuilderApp(ImageBuilderConfig config, Plugins plugins, Clock clock, String version) {
     LOG.info("image builder configuration: {}", config.describe());
@@ -41,6 +46,12 @@ public final class ImageBuilderApp implements AutoCloseable {
     long maxBodyBytes = config.maxBuildContextBytes() * 2;
     Builder builder =
         new Builder(config, plugins, new SourceFetcher(limits), clock, metrics, sandbox, version);
+    routes =
+        new BuildRoutes(
+            builder,
+            config.token(),
+            version,
+            new BuildRoutes.Uploads(config.uploads(), maxBodyBytes, config.maxBuildContextBytes()));
     server =
         new ApiServer(
             new ApiServer.Settings(
@@ -52,13 +63,7 @@ public final class ImageBuilderApp implements AutoCloseable {
                 maxBodyBytes),
             config.tls(),
             metrics,
-            List.of(
-                new BuildRoutes(
-                    builder,
-                    config.token(),
-                    version,
-                    new BuildRoutes.Uploads(
-                        config.uploads(), maxBodyBytes, config.maxBuildContextBytes()))));
+            List.of(routes));
   }
 
   public static ImageBuilderApp start(
@@ -72,8 +77,21 @@ public final class ImageBuilderApp implements AutoCloseable {
     return server.port();
   }
 
+  /** Stops after the builds in flight, waiting for them up to {@link #DEFAULT_DRAIN}. */
   @Override
   public void close() {
+    close(DEFAULT_DRAIN);
+  }
+
+  /**
+   * Stops gracefully: new builds are refused (503, and {@code /ready} answers 503), the builds in
+   * flight may finish for up to {@code drain}, then the server stops (cutting the ones left).
+   */
+  public void close(Duration drain) {
+    int left = routes.drain(drain);
+    if (left > 0) {
+      LOG.warn("{} build(s) still running after {} s: stopping anyway", left, drain.toSeconds());
+    }
     server.close();
   }
 }

@@ -38,7 +38,13 @@ public final class ImageBuilderMain {
         Set.of("image-builder"),
         Duration.ofSeconds(1));
     ImageBuilderApp app = ImageBuilderApp.start(config, plugins, Clock.systemUTC(), version);
-    StopSignals stopped = StopSignals.install("the image builder", System.out, () -> app.close());
+    Duration drain =
+        Duration.ofSeconds(
+            new EnvReader(env)
+                .positiveLong("SHUTDOWN_DRAIN_SECONDS", ImageBuilderApp.DEFAULT_DRAIN.toSeconds()));
+    // builds in flight may finish, up to the limit
+    StopSignals stopped =
+        StopSignals.install("the image builder", System.out, () -> app.close(drain));
     stopped.await();
   }
 }

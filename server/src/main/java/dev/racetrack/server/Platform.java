@@ -74,7 +74,8 @@ public final class Platform implements AutoCloseable {
               plugins,
               Clock.systemUTC(),
               version);
-      components.add(builder);
+      Duration drain = PubConfig.shutdownDrain(env);
+      components.add(() -> builder.close(drain)); // builds in flight may finish
       imageBuilderPort = builder.port();
       PubServer pub =
           PubServer.start(
@@ -82,7 +83,6 @@ public final class Platform implements AutoCloseable {
               AsyncConfig.fromEnv(env),
               Clock.systemUTC(),
               version);
-      Duration drain = PubConfig.shutdownDrain(env);
       components.add(() -> pub.close(drain)); // first: no new calls, the ones in flight finish
       pubPort = pub.port();
       Map<String, String> dashboardEnv = new HashMap<>(others);
@@ -149,8 +149,9 @@ public final class Platform implements AutoCloseable {
 
   /**
    * Stops the components in reverse order, jobs keep running: PUB first (it stops accepting and
-   * lets calls in flight finish for up to {@code SHUTDOWN_DRAIN_SECONDS}), then the image builder,
-   * then lifecycle (deployments in progress are marked failed) and its embedded PostgreSQL last.
+   * lets calls in flight finish for up to {@code SHUTDOWN_DRAIN_SECONDS}), then the image builder
+   * (it takes no new build and lets the ones in flight finish, up to the same limit), then
+   * lifecycle (deployments in progress are marked failed) and its embedded PostgreSQL last.
    */
   @Override
   public void close() {
