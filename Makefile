@@ -17,6 +17,7 @@ BASE_IMAGE ?= eclipse-temurin:21-jre
 INSECURE ?= false
 COMPONENTS ?= lifecycle,pub,imagebuilder,dashboard
 MVN ?= ./mvnw
+KUSTOMIZE_DIR ?= kustomize/dev
 
 AUTH :=
 ifneq ($(REGISTRY_USER),)
@@ -26,8 +27,16 @@ ifneq ($(BASE_USER),)
 AUTH += -Djib.from.auth.username=$(BASE_USER) -Djib.from.auth.password=$(BASE_PASSWORD)
 endif
 
+# kustomize/dev/secrets/ (git-ignored): the platform's keys and the database password, random, and
+# the job registry's account (JOB_REGISTRY_USER/JOB_REGISTRY_PASSWORD, else REGISTRY_USER/
+# REGISTRY_PASSWORD); written once, never overwritten. docker-push makes them when missing, so the
+# two documented steps (make docker-push, kubectl apply -k kustomize/dev) are enough.
+.PHONY: kustomize-secrets
+kustomize-secrets:
+	scripts/kustomize-secrets.sh $(KUSTOMIZE_DIR)
+
 .PHONY: docker-push
-docker-push:
+docker-push: kustomize-secrets
 	MAVEN_OPTS="$$MAVEN_OPTS -DsendCredentialsOverHttp=$(INSECURE)" $(MVN) -B -Pimages -Dmaven.test.skip=true -Dspotless.check.skip=true \
 	  -Dimage.registry=$(REGISTRY) -Dimage.tag=$(TAG) -Dimage.base=$(BASE_IMAGE) \
 	  -Dimage.insecureRegistries=$(INSECURE) \

@@ -1,12 +1,11 @@
 package dev.racetrack.kubernetes;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.MappingIterator;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.racetrack.model.config.RegistrySettings;
-import dev.racetrack.testsupport.Tools;
+import dev.racetrack.testsupport.KustomizeDev;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
@@ -35,36 +33,11 @@ class KustomizeDevTest {
   private static List<JsonNode> objects;
 
   @BeforeAll
-  static void render() throws Exception {
-    Path kubectl = Tools.require("kubectl");
-    root = repositoryRoot();
-    Process process =
-        new ProcessBuilder(
-                kubectl.toString(), "kustomize", root.resolve("kustomize/dev").toString())
-            .redirectErrorStream(true)
-            .start();
-    String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    assertThat(process.exitValue()).as(out).isZero();
-    objects = new ArrayList<>();
-    try (MappingIterator<JsonNode> docs =
-        new YAMLMapper().readerFor(JsonNode.class).readValues(out)) {
-      while (docs.hasNext()) {
-        JsonNode doc = docs.next();
-        if (doc != null && !doc.isEmpty()) {
-          objects.add(doc);
-        }
-      }
-    }
-  }
-
-  private static Path repositoryRoot() {
-    Path dir = Path.of("").toAbsolutePath();
-    while (dir != null && !Files.isDirectory(dir.resolve("kustomize/dev"))) {
-      dir = dir.getParent();
-    }
-    assertThat(dir).as("a parent directory holding kustomize/dev").isNotNull();
-    return dir;
+  static void render() {
+    root = KustomizeDev.repositoryRoot();
+    objects =
+        KustomizeDev.render(
+            Map.of("JOB_REGISTRY_USER", "racetrack", "JOB_REGISTRY_PASSWORD", "registry-password"));
   }
 
   private static List<JsonNode> ofKind(String... kinds) {
@@ -244,55 +217,28 @@ class KustomizeDevTest {
     }
   }
 
-  /** Where each component's health routes are registered, and the prefix its probes add. */
-  private record Routes(String image, String source, String prefix, String pattern) {}
-
+  /**
+   * Every platform container has HTTP liveness and readiness probes on one of its named ports (the
+   * paths are called on the running components in the server module's {@code KustomizeProbesIT}).
+   */
   @Test
-  void probes_ofPlatformContainers_hitEndpointsTheComponentsServe() throws IOException {
-    List<Routes> components =
-        List.of(
-            new Routes(
-                "/lifecycle:",
-                "lifecycle/src/main/java/dev/racetrack/lifecycle/info/InfoRoutes.java",
-                "",
-                "routes.get(\"%s\""),
-            new Routes(
-                "/supervisor:",
-                "lifecycle/src/main/java/dev/racetrack/lifecycle/SupervisorApp.java",
-                "",
-                ".get(\"%s\", this::"),
-            new Routes(
-                "/image-builder:",
-                "imagebuilder/src/main/java/dev/racetrack/imagebuilder/BuildRoutes.java",
-                "",
-                "routes.get(\"%s\""),
-            new Routes(
-                "/pub:", "pub/src/main/java/dev/racetrack/pub/Gateway.java", "/pub", "case \"%s\""),
-            new Routes(
-                "/dashboard:",
-                "dashboard/src/main/java/dev/racetrack/dashboard/DashboardApp.java",
-                "/dashboard",
-                "Web.BASE + \"%s\""));
+  void probes_ofPlatformContainers_useTheirNamedPorts() {
     int checked = 0;
     for (JsonNode template : podTemplates()) {
       for (JsonNode c : template.path("spec").path("containers")) {
-        for (Routes routes : components) {
-          if (!c.path("image").asText().contains(routes.image())) {
-            continue;
-          }
-          String source = Files.readString(root.resolve(routes.source()));
-          Set<String> ports = new HashSet<>();
-          c.path("ports").forEach(p -> ports.add(p.path("name").asText()));
-          for (String probe : List.of("livenessProbe", "readinessProbe")) {
-            JsonNode http = c.path(probe).path("httpGet");
-            assertThat(http.isMissingNode()).as(probe + " of " + c.path("name")).isFalse();
-            String path = http.path("path").asText();
-            assertThat(path).startsWith(routes.prefix());
-            assertThat(source)
-                .contains(routes.pattern().formatted(path.substring(routes.prefix().length())));
-            assertThat(ports).contains(http.path("port").asText());
-            checked++;
-          }
+        if (!c.path("image").asText().startsWith("localhost:5000/racetrack/")) {
+          continue;
+        }
+        Set<String> ports = new HashSet<>();
+        c.path("ports").forEach(p -> ports.add(p.path("name").asText()));
+        for (String probe : List.of("livenessProbe", "readinessProbe")) {
+          JsonNode http = c.path(probe).path("httpGet");
+          assertThat(http.isMissingNode()).as(probe + " of " + c.path("name")).isFalse();
+          assertThat(http.path("path").asText()).startsWith("/");
+          assertThat(ports)
+              .as(probe + " of " + c.path("name"))
+              .contains(http.path("port").asText());
+          checked++;
         }
       }
     }
@@ -556,5 +502,73 @@ class KustomizeDevTest {
     Map<String, String> map = new HashMap<>();
     node.properties().forEach(e -> map.put(e.getKey(), e.getValue().asText()));
     return map;
+  }
+
+  /**
+   * The repository carries no platform secrets: the rendered Secrets hold values generated for this
+   * render (random keys, no placeholder), and the script never overwrites a file it finds.
+   */
+  @Test
+  void secrets_areGeneratedOnce_randomly_andNeverCommitted() throws IOException {
+    assertThat(Files.readString(root.resolve(".gitignore"))).contains("/kustomize/dev/secrets/");
+    Map<String, String> keys = secretData("racetrack-secrets");
+    assertThat(keys.keySet())
+        .containsExactlyInAnyOrder(
+            "AUTH_KEY", "INTERNAL_TOKEN", "JOB_CALL_KEY", "RACETRACK_SECRETS_KEY");
+    keys.forEach((k, v) -> assertThat(v).as(k).hasSizeGreaterThanOrEqualTo(43));
+    assertThat(java.util.Base64.getDecoder().decode(keys.get("RACETRACK_SECRETS_KEY"))).hasSize(32);
+    assertThat(new HashSet<>(keys.values())).hasSize(4);
+    assertThat(secretData("postgres-credentials").get("POSTGRES_PASSWORD"))
+        .hasSizeGreaterThanOrEqualTo(43);
+
+    Path dir = Files.createTempDirectory("kustomize-secrets");
+    try {
+      Files.writeString(dir.resolve("kustomization.yaml"), "resources: []\n");
+      Files.writeString(dir.resolve("config.env"), "DOCKER_REGISTRY=registry.example:5000\n");
+      String script = root.resolve("scripts/kustomize-secrets.sh").toString();
+      KustomizeDev.run(
+          List.of(script, dir.toString()),
+          Map.of("REGISTRY_USER", "pusher", "REGISTRY_PASSWORD", "s3cret"));
+      Path secrets = dir.resolve("secrets");
+      String first = Files.readString(secrets.resolve("racetrack.env"));
+      assertThat(Files.readString(secrets.resolve("registry.env")))
+          .isEqualTo("DOCKER_REGISTRY_USERNAME=pusher\nDOCKER_REGISTRY_PASSWORD=s3cret\n");
+      assertThat(Files.readString(secrets.resolve("registry-dockerconfig.json")))
+          .contains(
+              "\"registry.example:5000\": {\"auth\": \""
+                  + java.util.Base64.getEncoder()
+                      .encodeToString("pusher:s3cret".getBytes(StandardCharsets.UTF_8)));
+      assertThat(Files.getPosixFilePermissions(secrets.resolve("racetrack.env")))
+          .containsExactlyInAnyOrder(
+              java.nio.file.attribute.PosixFilePermission.OWNER_READ,
+              java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
+
+      String again = KustomizeDev.run(List.of(script, dir.toString()), Map.of());
+      assertThat(again).contains("kept " + secrets.resolve("racetrack.env"));
+      assertThat(Files.readString(secrets.resolve("racetrack.env"))).isEqualTo(first);
+
+      Files.delete(secrets.resolve("racetrack.env"));
+      KustomizeDev.run(List.of(script, dir.toString()), Map.of());
+      assertThat(Files.readString(secrets.resolve("racetrack.env"))).isNotEqualTo(first);
+
+      assertThatThrownBy(
+              () ->
+                  KustomizeDev.run(
+                      List.of(script, dir.toString()), Map.of("REGISTRY_USER", "pusher")))
+          .hasMessageContaining("a registry user (pusher) needs its password too");
+    } finally {
+      dev.racetrack.model.FileTrees.delete(dir);
+    }
+  }
+
+  private static Map<String, String> secretData(String name) {
+    Map<String, String> data = new HashMap<>();
+    JsonNode secret =
+        ofKind("Secret").stream()
+            .filter(o -> o.path("metadata").path("name").asText().startsWith(name + "-"))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("no Secret " + name + "-HASH rendered"));
+    strings(secret.path("data")).forEach((k, v) -> data.put(k, decode(v)));
+    return data;
   }
 }

@@ -3,6 +3,7 @@ package dev.racetrack.kubernetes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.racetrack.model.FileTrees;
 import dev.racetrack.model.Json;
 import dev.racetrack.testsupport.Containers;
 import dev.racetrack.testsupport.Tools;
@@ -40,6 +41,12 @@ class PlatformImagesIT {
     Path root = repositoryRoot();
     String tag = "it-" + System.currentTimeMillis();
     String registry = containers.registry() + "/" + REPOSITORY;
+    // the secrets docker-push generates go to a copy of the kustomization, not the checkout
+    Path kustomization = Files.createTempDirectory("kustomize-dev");
+    Files.copy(
+        root.resolve("kustomize/dev/kustomization.yaml"),
+        kustomization.resolve("kustomization.yaml"));
+    Files.copy(root.resolve("kustomize/dev/config.env"), kustomization.resolve("config.env"));
 
     String output =
         run(
@@ -49,6 +56,7 @@ class PlatformImagesIT {
                 "make",
                 "docker-push",
                 "MVN=./mvnw",
+                "KUSTOMIZE_DIR=" + kustomization,
                 "REGISTRY=" + registry,
                 "TAG=" + tag,
                 "BASE_IMAGE=" + containers.javaBase(),
@@ -57,6 +65,14 @@ class PlatformImagesIT {
                 "REGISTRY_PASSWORD=" + containers.registryPassword(),
                 "BASE_USER=" + containers.registryUser(),
                 "BASE_PASSWORD=" + containers.registryPassword()));
+
+    // ... with the secrets kustomize/dev needs: random keys, the registry account it pushed with
+    Path secrets = kustomization.resolve("secrets");
+    assertThat(Files.readString(secrets.resolve("racetrack.env"))).contains("AUTH_KEY=");
+    assertThat(Files.readString(secrets.resolve("postgres.env"))).contains("POSTGRES_PASSWORD=");
+    assertThat(Files.readString(secrets.resolve("registry.env")))
+        .contains("DOCKER_REGISTRY_USERNAME=" + containers.registryUser());
+    FileTrees.delete(kustomization);
 
     JsonNode config = imageConfig(containers, REPOSITORY + "/lifecycle", tag, output);
     String user = config.path("User").asText();
