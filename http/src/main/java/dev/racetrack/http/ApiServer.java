@@ -31,6 +31,8 @@ public final class ApiServer implements AutoCloseable {
   private final Javalin app;
   private final Settings settings;
   private final TlsConnectors tls;
+  private final java.util.concurrent.atomic.AtomicBoolean closed =
+      new java.util.concurrent.atomic.AtomicBoolean();
 
   /**
    * @param service component name, used in logs and as the title of its API docs
@@ -118,6 +120,10 @@ public final class ApiServer implements AutoCloseable {
               cfg.http.defaultContentType = "application/json";
               this.tls.install(cfg.jetty, settings.host(), settings.port(), settings.basePaths());
               cfg.router.ignoreTrailingSlashes = true;
+              // tracks requests in progress, so that close(grace) lets them answer before stopping
+              cfg.jetty.modifyServer(
+                  server ->
+                      server.setHandler(new org.eclipse.jetty.server.handler.GracefulHandler()));
               cfg.jetty.modifyServletContextHandler(
                   context -> features.forEach(f -> f.mountServlets(context, settings.basePaths())));
               cfg.contextResolver.ip = ctx -> settings.clientAddress().client(ctx);
@@ -253,9 +259,39 @@ public final class ApiServer implements AutoCloseable {
         .findFirst();
   }
 
+  /** Stops at once, cutting requests in progress; a second call does nothing. */
   @Override
   public void close() {
-    tls.close();
-    app.stop();
+    if (closed.compareAndSet(false, true)) {
+      tls.close();
+      app.stop();
+    }
+  }
+
+  /**
+   * Stops gracefully: no new connections or requests are taken, the requests in progress get up to
+   * {@code grace} to answer (a build that ended is still writing its result), then the server
+   * stops, cutting the ones left.
+   */
+  public void close(java.time.Duration grace) {
+    app.jettyServer().server().setStopTimeout(Math.max(1, grace.toMillis()));
+    try {
+      close();
+    } catch (RuntimeException e) {
+      if (!(rootCause(e) instanceof java.util.concurrent.TimeoutException)) {
+        throw e;
+      }
+      // Jetty stopped everything, then reports the requests it had to cut
+      LOG.warn(
+          "{}: requests still in progress after {} ms: cut", settings.service(), grace.toMillis());
+    }
+  }
+
+  private static Throwable rootCause(Throwable e) {
+    Throwable cause = e;
+    while (cause.getCause() != null && cause.getCause() != cause) {
+      cause = cause.getCause();
+    }
+    return cause;
   }
 }

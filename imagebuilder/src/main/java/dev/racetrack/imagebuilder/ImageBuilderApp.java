@@ -20,6 +20,9 @@ public final class ImageBuilderApp implements AutoCloseable {
   /** How long a stop waits for the builds in flight by default. */
   public static final Duration DEFAULT_DRAIN = Duration.ofSeconds(30);
 
+  /** How long the builds that ended get to write their answers once the drain is over. */
+  private static final Duration ANSWER_GRACE = Duration.ofSeconds(5);
+
   private final ApiServer server;
   private final BuildRoutes routes;
 
@@ -92,6 +95,7 @@ public final class ImageBuilderApp implements AutoCloseable {
     if (left > 0) {
       LOG.warn("{} build(s) still running after {} s: stopping anyway", left, drain.toSeconds());
     }
-    server.close();
+    // the builds that ended may still be writing their answers: let those requests complete
+    server.close(left > 0 ? Duration.ofMillis(1) : ANSWER_GRACE);
   }
 }
