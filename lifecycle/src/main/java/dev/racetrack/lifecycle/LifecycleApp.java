@@ -328,7 +328,7 @@ public final class LifecycleApp implements AutoCloseable {
     JobWatcher jobWatcher =
         new JobWatcher(
             jobRepository::list,
-            () -> deploymentRepository.list(20),
+            () -> deploymentRepository.page(20, Optional.empty()).items(),
             events,
             Duration.ofMillis(
                 new EnvReader(config.env()).positiveLong("JOB_WATCHER_INTERVAL_MS", 3000)));

@@ -8,10 +8,8 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
-import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Keyboard;
 import com.microsoft.playwright.Page;
-import com.microsoft.playwright.Playwright;
 import com.microsoft.playwright.options.AriaRole;
 import com.microsoft.playwright.options.Cookie;
 import dev.racetrack.testsupport.Tools;
@@ -59,44 +57,23 @@ class DashboardIT {
 
   @TempDir static Path home;
   private PlatformFixture platform;
-  private Playwright playwright;
+  private HeadlessChromium chromium;
   private Browser browser;
 
   @BeforeAll
   void start() throws Exception {
-    Path chromium = Tools.require("chromium");
     Tools.require("python3");
     Tools.require("bwrap");
     platform = new PlatformFixture(home, Map.of());
-    Map<String, String> env = new HashMap<>();
-    env.put("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
-    playwright = Playwright.create(new Playwright.CreateOptions().setEnv(env));
-    browser =
-        playwright
-            .chromium()
-            .launch(
-                new BrowserType.LaunchOptions()
-                    .setExecutablePath(chromium)
-                    .setHeadless(true)
-                    .setArgs(
-                        List.of(
-                            "--no-sandbox",
-                            "--disable-gpu",
-                            "--disable-quic",
-                            "--no-first-run",
-                            "--disable-background-networking",
-                            "--disable-component-update",
-                            "--disable-sync")));
+    chromium = new HeadlessChromium();
+    browser = chromium.browser();
     Files.createDirectories(SCREENSHOTS);
   }
 
   @AfterAll
   void stop() {
-    if (browser != null) {
-      browser.close();
-    }
-    if (playwright != null) {
-      playwright.close();
+    if (chromium != null) {
+      chromium.close();
     }
     if (platform != null) {
       platform.close();

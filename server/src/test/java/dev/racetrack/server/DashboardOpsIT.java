@@ -7,26 +7,16 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.microsoft.playwright.Browser;
-import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
-import com.microsoft.playwright.Playwright;
 import com.microsoft.playwright.assertions.LocatorAssertions;
 import com.microsoft.playwright.options.AriaRole;
-import dev.racetrack.cli.CliContext;
-import dev.racetrack.cli.RacetrackCli;
 import dev.racetrack.testsupport.Tools;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -62,37 +52,19 @@ class DashboardOpsIT {
 
   @TempDir static Path home;
   private PlatformFixture platform;
-  private Playwright playwright;
+  private HeadlessChromium chromium;
   private Browser browser;
   private String firstDeployment;
 
   @BeforeAll
   void start() {
-    Path chromium = Tools.require("chromium");
     Tools.require("python3");
     Tools.require("bwrap");
     platform =
         new PlatformFixture(
             home, Map.of("EXTERNAL_GRAFANA_URL", GRAFANA, "JOB_WATCHER_INTERVAL_MS", "500"));
-    Map<String, String> env = new HashMap<>();
-    env.put("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
-    playwright = Playwright.create(new Playwright.CreateOptions().setEnv(env));
-    browser =
-        playwright
-            .chromium()
-            .launch(
-                new BrowserType.LaunchOptions()
-                    .setExecutablePath(chromium)
-                    .setHeadless(true)
-                    .setArgs(
-                        List.of(
-                            "--no-sandbox",
-                            "--disable-gpu",
-                            "--disable-quic",
-                            "--no-first-run",
-                            "--disable-background-networking",
-                            "--disable-component-update",
-                            "--disable-sync")));
+    chromium = new HeadlessChromium();
+    browser = chromium.browser();
     firstDeployment =
         platform.deploy(
             Map.of(
@@ -108,11 +80,8 @@ class DashboardOpsIT {
 
   @AfterAll
   void stop() {
-    if (browser != null) {
-      browser.close();
-    }
-    if (playwright != null) {
-      playwright.close();
+    if (chromium != null) {
+      chromium.close();
     }
     if (platform != null) {
       platform.close();
@@ -324,24 +293,16 @@ class DashboardOpsIT {
 
   private Path bundle(String sample) throws Exception {
     Path out = Files.createTempDirectory(home, "bundle");
-    ByteArrayOutputStream stdout = new ByteArrayOutputStream();
-    ByteArrayOutputStream stderr = new ByteArrayOutputStream();
-    CliContext context =
-        new CliContext(
-            Map.of("RACETRACK_CONFIG", home.resolve("client/config.yaml").toString()),
-            new PrintStream(stdout, true, StandardCharsets.UTF_8),
-            new PrintStream(stderr, true, StandardCharsets.UTF_8),
-            new ByteArrayInputStream(new byte[0]),
-            HttpClient.newHttpClient());
-    try {
-      int code =
-          RacetrackCli.commandLine(context)
-              .execute(
-                  "plugin", "bundle", SAMPLES.resolve(sample).toString(), "--out", out.toString());
-      assertThat(code).as(stderr.toString(StandardCharsets.UTF_8)).isZero();
-    } finally {
-      context.close();
-    }
+    InProcessCli bundled =
+        InProcessCli.run(
+            home,
+            "",
+            "plugin",
+            "bundle",
+            SAMPLES.resolve(sample).toString(),
+            "--out",
+            out.toString());
+    assertThat(bundled.exitCode()).as(bundled.toString()).isZero();
     try (var files = Files.list(out)) {
       return files.filter(f -> f.toString().endsWith(".zip")).findFirst().orElseThrow();
     }
@@ -368,5 +329,328 @@ class DashboardOpsIT {
     assertThat(admin.locator("#build-log")).containsText("job type");
     assertThat(admin.locator("#build-log div.line")).hasCount((int) lines);
     admin.context().close();
+  }
+
+  /** A page of the platform's own deployments of {@code name}, by API: their ids. */
+  private List<String> deploymentIds() {
+    List<String> ids = new java.util.ArrayList<>();
+    json(platform.get("/api/v1/deploy?limit=1000").body())
+        .forEach(d -> ids.add(d.path("id").asText()));
+    return ids;
+  }
+
+  private List<String> rows(Page page) {
+    List<String> ids = new java.util.ArrayList<>();
+    for (Locator row : page.locator("tr[data-deployment]").all()) {
+      ids.add(row.getAttribute("data-deployment"));
+    }
+    return ids;
+  }
+
+  @Test
+  @Order(8)
+  void cliDeploy_appearsLiveOnTheJobsPage_whichFiltersAndSorts() {
+    String alpha =
+        platform.deploy(
+            Map.of(
+                "name", "alpha-job",
+                "owner_email", "dev@example.com",
+                "jobtype", "python3:latest",
+                "git", Map.of("remote", "https://example.com/jobs"),
+                "jobtype_extra", Map.of("entrypoint_path", "echo.py")),
+            Map.of("echo.py", ECHO),
+            Map.of());
+    assertThat(platform.awaitDeployment(alpha).path("status").asText()).isEqualTo("done");
+    Page admin = admin();
+    admin.navigate(platform.dashboard("/jobs"));
+    assertThat(admin.locator("li.job[data-job='alpha-job']")).isVisible();
+
+    // deployed with the CLI while the page is open: it appears without a reload
+    InProcessCli login =
+        InProcessCli.login(home, platform, "admin", PlatformFixture.ADMIN_PASSWORD);
+    assertThat(login.exitCode()).as(login.toString()).isZero();
+    InProcessCli deploy =
+        InProcessCli.run(
+            home,
+            "",
+            "deploy",
+            SAMPLES.resolve("python-adder").toString(),
+            "-e",
+            "name=zulu-job",
+            "--remote",
+            platform.lifecycle(""));
+    assertThat(deploy.exitCode()).as(deploy.toString()).isZero();
+    assertThat(admin.locator("li.job[data-job='zulu-job']")).isVisible(LIVE);
+
+    // the filter box narrows the list as one types
+    admin.getByLabel("Filter").fill("zulu");
+    assertThat(admin.locator("li.job")).hasCount(1);
+    assertThat(admin.locator("li.job")).hasAttribute("data-job", "zulu-job");
+    admin.getByLabel("Filter").fill("");
+    assertThat(admin.locator("li.job[data-job='alpha-job']")).isVisible();
+
+    admin.getByLabel("Sort by").selectOption("newest");
+    assertThat(admin.locator("li.job").first()).hasAttribute("data-job", "zulu-job");
+    admin.getByLabel("Sort by").selectOption("name");
+    assertThat(admin.locator("li.job").first()).hasAttribute("data-job", "alpha-job");
+    assertThat(admin.locator("li.job").last()).hasAttribute("data-job", "zulu-job");
+    admin.context().close();
+  }
+
+  @Test
+  @Order(9)
+  void portfolio_columnChooser_showsOnlyTheChosenColumns() {
+    Page admin = admin();
+    admin.navigate(platform.dashboard("/portfolio"));
+    Locator headings = admin.locator("table.portfolio thead th");
+    assertThat(headings.filter(hasText("Deployed by"))).hasCount(1);
+    admin.getByText("Columns", new Page.GetByTextOptions().setExact(true)).click();
+    admin.getByLabel("Deployed by", new Page.GetByLabelOptions().setExact(true)).uncheck();
+    admin.getByLabel("Target", new Page.GetByLabelOptions().setExact(true)).check();
+    admin.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Filter")).click();
+    assertThat(headings.filter(hasText("Deployed by"))).hasCount(0);
+    assertThat(headings.filter(hasText("Target"))).hasCount(1);
+    assertThat(admin.getByLabel("Filter Deployed by")).hasCount(0);
+    // the choice stays with the page, and its filters still work
+    admin.getByLabel("Filter Name").fill("zulu");
+    admin.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Filter")).click();
+    assertThat(admin.locator("table.portfolio tbody tr")).hasCount(1);
+    assertThat(headings.filter(hasText("Deployed by"))).hasCount(0);
+    assertThat(admin.locator("table.portfolio tbody tr").first()).containsText("zulu-job");
+    admin.context().close();
+  }
+
+  @Test
+  @Order(10)
+  void escTokens_withAnExpiryDate_areCreatedAndRevoked() {
+    Page admin = admin();
+    admin.navigate(platform.dashboard("/admin/escs"));
+    admin.getByLabel("Name").fill("partner");
+    admin.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Create ESC")).click();
+    assertThat(admin.locator("h1")).containsText("partner");
+    String escId = admin.url().replaceFirst(".*/admin/escs/", "");
+    int before = admin.locator("table tbody tr").count();
+
+    admin.getByLabel("Expires on (UTC date, empty: never)").fill("2030-01-31");
+    admin.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Create token")).click();
+    Locator dated = admin.locator("table tbody tr").filter(hasText("2030-01-31"));
+    assertThat(admin.locator("table tbody tr")).hasCount(before + 1);
+    assertThat(dated).hasCount(1);
+    String tokenId = dated.locator("td.mono").textContent().strip();
+    JsonNode stored = token(escId, tokenId);
+    assertThat(stored.path("expiry_time").asLong())
+        .isEqualTo(
+            java.time.LocalDate.of(2030, 1, 31)
+                .atStartOfDay()
+                .toEpochSecond(java.time.ZoneOffset.UTC));
+    assertThat(stored.path("active").asBoolean()).isTrue();
+
+    dated
+        .getByRole(
+            AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Revoke token " + tokenId))
+        .click();
+    // revoking deletes the token, as the original's DELETE .../auth_token/{id}
+    assertThat(admin.locator("table tbody tr")).hasCount(before);
+    assertThat(admin.locator("table tbody tr").filter(hasText(tokenId))).hasCount(0);
+    assertThat(tokens(escId)).noneMatch(t -> t.path("id").asText().equals(tokenId)).hasSize(before);
+    admin.context().close();
+  }
+
+  private List<JsonNode> tokens(String escId) {
+    String body = platform.get("/api/v1/escs/" + escId + "/auth_data").body();
+    List<JsonNode> tokens = new java.util.ArrayList<>();
+    json(body).path("tokens").forEach(tokens::add);
+    return tokens;
+  }
+
+  private JsonNode token(String escId, String tokenId) {
+    return tokens(escId).stream()
+        .filter(t -> t.path("id").asText().equals(tokenId))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("ESC " + escId + " has no token " + tokenId));
+  }
+
+  @Test
+  @Order(11)
+  void reconcileButton_asksLifecycleToReprovisionLostJobs() {
+    Page admin = admin();
+    admin.navigate(platform.dashboard("/admin"));
+    admin
+        .getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Reconcile lost jobs"))
+        .click();
+    assertThat(admin).hasURL(platform.dashboard("/admin?message=reconciled"));
+    assertThat(admin.getByRole(AriaRole.STATUS))
+        .containsText("Reconciliation started for the jobs found lost.");
+    admin.context().close();
+  }
+
+  @Test
+  @Order(12)
+  void auditLog_pagesWithOlderEvents_andFiltersByVersion() {
+    Page admin = admin();
+    admin.navigate(platform.dashboard("/audit?limit=3"));
+    Locator events = admin.locator("li.event");
+    assertThat(events).hasCount(3);
+    List<String> first = events.allTextContents();
+    admin.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Older events")).click();
+    assertThat(admin).hasURL(Pattern.compile("limit=3.*cursor=|cursor=.*limit=3"));
+    assertThat(events).hasCount(3);
+    assertThat(events.allTextContents()).doesNotContainAnyElementsOf(first);
+
+    admin.navigate(platform.dashboard("/audit"));
+    admin.getByLabel("Job family").fill("alpha-job");
+    admin.getByLabel("Version").fill("0.0.1");
+    admin.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Filter")).click();
+    assertThat(events.first()).isVisible();
+    for (String text : admin.locator("li.event .explanation").allTextContents()) {
+      assertThat(text).contains("alpha-job");
+    }
+    admin.getByLabel("Version").fill("9.9.9");
+    admin.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Filter")).click();
+    assertThat(admin.getByText("No events.")).isVisible();
+    admin.navigate(platform.dashboard("/audit?limit=0"));
+    assertThat(admin.locator("body"))
+        .containsText("limit must be a whole number from 1 to 50, not 0");
+    admin.context().close();
+  }
+
+  @Test
+  @Order(13)
+  void deploymentsPage_pagesWithOlderAndNewest() {
+    List<String> all = deploymentIds();
+    assertThat(all.size()).isGreaterThanOrEqualTo(3);
+    Page admin = admin();
+    admin.navigate(platform.dashboard("/deployments?limit=2"));
+    assertThat(admin.locator("tr[data-deployment]")).hasCount(2);
+    List<String> shown = new java.util.ArrayList<>(rows(admin));
+    Locator older =
+        admin.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Older deployments"));
+    while (older.count() > 0) {
+      older.click();
+      assertThat(admin).hasURL(Pattern.compile("cursor="));
+      assertThat(admin.locator("tr[data-deployment]").first()).isVisible();
+      shown.addAll(rows(admin));
+    }
+    assertThat(shown).isEqualTo(all);
+    admin
+        .getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Newest deployments"))
+        .click();
+    assertThat(admin).hasURL(platform.dashboard("/deployments?limit=2"));
+    assertThat(rows(admin)).isEqualTo(all.subList(0, 2));
+    admin.context().close();
+  }
+
+  @Test
+  @Order(14)
+  void ownPasswordChange_thenLogout_endsTheSession() {
+    Page bob = login("bob@example.com", "bob secret 1");
+    bob.navigate(platform.dashboard("/profile"));
+    bob.getByLabel("Current password").fill("bob secret 1");
+    bob.getByLabel("New password", new Page.GetByLabelOptions().setExact(true)).fill("bob new 2");
+    bob.getByLabel("New password again").fill("bob other 3");
+    bob.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Change password")).click();
+    assertThat(bob.getByRole(AriaRole.ALERT)).containsText("the two new passwords differ");
+
+    bob.getByLabel("Current password").fill("bob secret 1");
+    bob.getByLabel("New password", new Page.GetByLabelOptions().setExact(true)).fill("bob new 2");
+    bob.getByLabel("New password again").fill("bob new 2");
+    bob.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Change password")).click();
+    assertThat(bob).hasURL(platform.dashboard("/login?changed=true"));
+    assertThat(bob.getByRole(AriaRole.STATUS)).containsText("log in with the new one");
+    bob.context().close();
+
+    Page again = newPage();
+    again.navigate(platform.dashboard("/login"));
+    again.getByLabel("Username").fill("bob@example.com");
+    again.getByLabel("Password").fill("bob secret 1");
+    again.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Log in")).click();
+    assertThat(again.getByRole(AriaRole.ALERT)).isVisible();
+    again.context().close();
+
+    Page fresh = login("bob@example.com", "bob new 2");
+    String cookie =
+        fresh.context().cookies(platform.dashboard("/")).stream()
+            .filter(c -> c.name.equals("racetrack_dashboard"))
+            .findFirst()
+            .orElseThrow()
+            .value;
+    assertThat(dashboardStatus(cookie)).isEqualTo(200);
+    fresh.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Log out")).click();
+    assertThat(fresh).hasURL(platform.dashboard("/login"));
+    fresh.navigate(platform.dashboard("/jobs"));
+    assertThat(fresh).hasURL(Pattern.compile("/dashboard/login"));
+    // the session is gone on the server too: its cookie, replayed, opens nothing
+    assertThat(dashboardStatus(cookie)).isNotEqualTo(200);
+    fresh.context().close();
+  }
+
+  /**
+   * The status of the jobs page fetched with {@code cookie} as the session, redirects not followed.
+   */
+  private int dashboardStatus(String cookie) {
+    return platform
+        .send(
+            HttpRequest.newBuilder(URI.create(platform.dashboard("/jobs")))
+                .header("Cookie", "racetrack_dashboard=" + cookie)
+                .GET())
+        .statusCode();
+  }
+
+  private Page newPage() {
+    Page page =
+        browser.newContext(new Browser.NewContextOptions().setViewportSize(1280, 800)).newPage();
+    page.context().setDefaultTimeout(30_000);
+    return page;
+  }
+
+  @Test
+  @Order(15)
+  void keyboardOnly_redeploysAJob() {
+    Page admin = admin();
+    admin.navigate(platform.dashboard("/jobs/alpha-job/0.0.1"));
+    com.microsoft.playwright.Keyboard keys = admin.keyboard();
+    for (int i = 0; i < 80; i++) {
+      keys.press("Tab");
+      Object label = admin.evaluate("() => document.activeElement.textContent.trim()");
+      if ("Redeploy".equals(label)) {
+        keys.press("Enter");
+        assertThat(admin).hasURL(Pattern.compile("/dashboard/deployments\\?started="));
+        String id = admin.url().replaceFirst(".*started=", "");
+        assertThat(platform.awaitDeployment(id).path("status").asText()).isEqualTo("done");
+        admin.context().close();
+        return;
+      }
+    }
+    throw new AssertionError("the Redeploy button was never reached with the Tab key");
+  }
+
+  @Test
+  @Order(16)
+  void phoneWidth_filtersThePortfolio_andEveryListFits() {
+    com.microsoft.playwright.BrowserContext phone =
+        browser.newContext(
+            new Browser.NewContextOptions()
+                .setViewportSize(390, 844)
+                .setIsMobile(true)
+                .setHasTouch(true));
+    phone.setDefaultTimeout(30_000);
+    Page page = phone.newPage();
+    page.navigate(platform.dashboard("/login"));
+    page.getByLabel("Username").fill("admin");
+    page.getByLabel("Password").fill(PlatformFixture.ADMIN_PASSWORD);
+    page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Log in")).tap();
+    assertThat(page).hasURL(platform.dashboard("/jobs"));
+    for (String path :
+        List.of("/portfolio", "/deployments", "/graph", "/admin/escs", "/admin/users", "/docs")) {
+      page.navigate(platform.dashboard(path));
+      Object width = page.evaluate("() => document.documentElement.scrollWidth");
+      assertThat(((Number) width).intValue()).as(path).isLessThanOrEqualTo(390);
+    }
+    page.navigate(platform.dashboard("/portfolio"));
+    page.getByLabel("Filter Name").fill("alpha");
+    page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Filter")).tap();
+    assertThat(page.locator("table.portfolio tbody tr")).hasCount(1);
+    assertThat(page.locator("table.portfolio tbody tr").first()).containsText("alpha-job");
+    phone.close();
   }
 }

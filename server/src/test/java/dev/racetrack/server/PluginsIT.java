@@ -6,16 +6,10 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
-import dev.racetrack.cli.CliContext;
-import dev.racetrack.cli.RacetrackCli;
 import dev.racetrack.testsupport.PluginBundleFixture;
 import dev.racetrack.testsupport.Tools;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.net.InetSocketAddress;
-import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,8 +50,6 @@ class PluginsIT {
   private final List<String> notifications = new CopyOnWriteArrayList<>();
   private final List<String> tokens = new CopyOnWriteArrayList<>();
 
-  record Cli(int exitCode, String out, String err) {}
-
   @BeforeAll
   void start() throws IOException {
     Tools.require("python3");
@@ -74,7 +66,7 @@ class PluginsIT {
           exchange.close();
         });
     receiver.start();
-    Cli login =
+    InProcessCli login =
         cli(
             PlatformFixture.ADMIN_PASSWORD + "\n",
             "login",
@@ -99,23 +91,8 @@ class PluginsIT {
     return platform.lifecycle("");
   }
 
-  private Cli cli(String stdin, String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    CliContext context =
-        new CliContext(
-            Map.of("RACETRACK_CONFIG", home.resolve("client/config.yaml").toString()),
-            new PrintStream(out, true, StandardCharsets.UTF_8),
-            new PrintStream(err, true, StandardCharsets.UTF_8),
-            new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
-            HttpClient.newHttpClient());
-    try {
-      int code = RacetrackCli.commandLine(context).execute(args);
-      return new Cli(
-          code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    } finally {
-      context.close();
-    }
+  private InProcessCli cli(String stdin, String... args) {
+    return InProcessCli.run(home, stdin, args);
   }
 
   private Path bundle(String sample, String... extra) throws IOException {
@@ -125,7 +102,7 @@ class PluginsIT {
             List.of(
                 "plugin", "bundle", SAMPLES.resolve(sample).toString(), "--out", out.toString()));
     args.addAll(List.of(extra));
-    Cli bundled = cli("", args.toArray(String[]::new));
+    InProcessCli bundled = cli("", args.toArray(String[]::new));
     assertThat(bundled.exitCode()).as(bundled.toString()).isZero();
     try (var files = Files.list(out)) {
       return files.filter(f -> f.toString().endsWith(".zip")).findFirst().orElseThrow();
@@ -152,7 +129,7 @@ class PluginsIT {
     Path zip = bundle("plugins/webhook-notifier");
     assertThat(zip.getFileName().toString()).isEqualTo("webhook-notifier-1.0.0.zip");
 
-    Cli install = cli("", "plugin", "install", zip.toString(), "--remote", remote());
+    InProcessCli install = cli("", "plugin", "install", zip.toString(), "--remote", remote());
     assertThat(install.exitCode()).as(install.toString()).isZero();
     assertThat(install.out()).contains("plugin webhook-notifier 1.0.0 installed");
     assertThat(cli("", "plugin", "list", "--remote", remote()).out()).contains("webhook-notifier");
@@ -184,7 +161,8 @@ class PluginsIT {
     await().atMost(Duration.ofSeconds(10)).until(() -> notifications.size() == 2);
     assertThat(json(notifications.get(1)).path("event").asText()).isEqualTo("deleted");
 
-    Cli uninstall = cli("", "plugin", "uninstall", "webhook-notifier", "--remote", remote());
+    InProcessCli uninstall =
+        cli("", "plugin", "uninstall", "webhook-notifier", "--remote", remote());
     assertThat(uninstall.exitCode()).as(uninstall.toString()).isZero();
     assertThat(cli("", "plugin", "list", "--remote", remote()).out())
         .doesNotContain("webhook-notifier");
@@ -208,7 +186,7 @@ class PluginsIT {
       throws Exception {
     for (String version : List.of("1.0.0", "2.0.0")) {
       Path zip = bundle("plugins/shell-job-type", "--plugin-version", version);
-      Cli install = cli("", "plugin", "install", zip.toString(), "--remote", remote());
+      InProcessCli install = cli("", "plugin", "install", zip.toString(), "--remote", remote());
       assertThat(install.exitCode()).as(install.toString()).isZero();
     }
     assertThat(platform.get("/api/v1/plugin/job_type/versions").body())
@@ -222,7 +200,7 @@ class PluginsIT {
     assertThat(deployment.toString()).contains("job type shell:1.0.0 builds container images only");
 
     Path downloaded = home.resolve("shell-2.0.0.zip");
-    Cli download =
+    InProcessCli download =
         cli(
             "",
             "plugin",
@@ -236,7 +214,7 @@ class PluginsIT {
             remote());
     assertThat(download.exitCode()).as(download.toString()).isZero();
     assertThat(downloaded).isRegularFile();
-    Cli uninstall =
+    InProcessCli uninstall =
         cli("", "plugin", "uninstall", "shell", "--version", "1.0.0", "--remote", remote());
     assertThat(uninstall.exitCode()).as(uninstall.toString()).isZero();
     assertThat(platform.get("/api/v1/plugin/job_type/versions").body())
@@ -321,7 +299,7 @@ class PluginsIT {
             javaHook("broken-hook", 20, false, "throw new IllegalStateException(\"boom\");"),
             javaHook("first-hook", 10, true, ""));
     for (Path zip : bundles) {
-      Cli install = cli("", "plugin", "install", zip.toString(), "--remote", remote());
+      InProcessCli install = cli("", "plugin", "install", zip.toString(), "--remote", remote());
       assertThat(install.exitCode()).as(install.toString()).isZero();
     }
     try {
@@ -379,12 +357,13 @@ class PluginsIT {
         });
     String base = "http://127.0.0.1:" + receiver.getAddress().getPort();
 
-    Cli missing = cli("", "plugin", "install", base + "/bundles/nothing.zip", "--remote", remote());
+    InProcessCli missing =
+        cli("", "plugin", "install", base + "/bundles/nothing.zip", "--remote", remote());
     assertThat(missing.exitCode()).isNotZero();
     assertThat(missing.err())
         .contains("downloading " + base + "/bundles/nothing.zip failed: HTTP 404");
 
-    Cli fromUrl =
+    InProcessCli fromUrl =
         cli("", "plugin", "install", base + "/bundles/shell-3.0.0.zip", "--remote", remote());
     assertThat(fromUrl.exitCode()).as(fromUrl.toString()).isZero();
     assertThat(fromUrl.out()).contains("plugin shell 3.0.0 installed");
@@ -392,7 +371,8 @@ class PluginsIT {
         .contains("\"shell:2.0.0\"", "\"shell:3.0.0\"");
 
     Path four = bundle("plugins/shell-job-type", "--plugin-version", "4.0.0");
-    Cli replaced = cli("", "plugin", "install", four.toString(), "--replace", "--remote", remote());
+    InProcessCli replaced =
+        cli("", "plugin", "install", four.toString(), "--replace", "--remote", remote());
     assertThat(replaced.exitCode()).as(replaced.toString()).isZero();
     assertThat(platform.get("/api/v1/plugin/job_type/versions").body())
         .contains("\"shell:4.0.0\"")

@@ -8,8 +8,6 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.model.Image;
-import dev.racetrack.cli.CliContext;
-import dev.racetrack.cli.RacetrackCli;
 import dev.racetrack.docker.DockerConfig;
 import dev.racetrack.docker.DockerInfrastructurePlugin;
 import dev.racetrack.local.LocalInfrastructurePlugin;
@@ -17,12 +15,7 @@ import dev.racetrack.model.Json;
 import dev.racetrack.model.archive.BuildContext;
 import dev.racetrack.spi.Plugins;
 import dev.racetrack.testsupport.Containers;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -55,8 +48,6 @@ class TemplateJobTypeDockerIT {
   private Map<String, String> dockerEnv = Map.of();
   private PlatformFixture platform;
 
-  record Cli(int exitCode, String out, String err) {}
-
   @BeforeAll
   void start() {
     env = Containers.require();
@@ -80,7 +71,7 @@ class TemplateJobTypeDockerIT {
                 List.of(
                     new DockerInfrastructurePlugin(TARGET),
                     new LocalInfrastructurePlugin("local"))));
-    Cli login =
+    InProcessCli login =
         cli(
             PlatformFixture.ADMIN_PASSWORD + "\n",
             "login",
@@ -113,28 +104,13 @@ class TemplateJobTypeDockerIT {
     }
   }
 
-  private Cli cli(String stdin, String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    CliContext context =
-        new CliContext(
-            Map.of("RACETRACK_CONFIG", home.resolve("client/config.yaml").toString()),
-            new PrintStream(out, true, StandardCharsets.UTF_8),
-            new PrintStream(err, true, StandardCharsets.UTF_8),
-            new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
-            HttpClient.newHttpClient());
-    try {
-      int code = RacetrackCli.commandLine(context).execute(args);
-      return new Cli(
-          code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    } finally {
-      context.close();
-    }
+  private InProcessCli cli(String stdin, String... args) {
+    return InProcessCli.run(home, stdin, args);
   }
 
   private Path bundleShellJobType(String version) throws Exception {
     Path out = Files.createTempDirectory(home, "bundle");
-    Cli bundled =
+    InProcessCli bundled =
         cli(
             "",
             "plugin",
@@ -149,7 +125,7 @@ class TemplateJobTypeDockerIT {
   }
 
   private void install(String version) throws Exception {
-    Cli install =
+    InProcessCli install =
         cli(
             "",
             "plugin",
@@ -238,7 +214,7 @@ class TemplateJobTypeDockerIT {
             json(platform.perform("shell-hello", "0.0.2", "\"two\"").body()).path("hello").asText())
         .isEqualTo("two");
 
-    Cli uninstall =
+    InProcessCli uninstall =
         cli(
             "",
             "plugin",
@@ -270,7 +246,7 @@ class TemplateJobTypeDockerIT {
         .contains(
             "there is no version matching job type shell:1.x", "installed versions:", "2.0.0");
 
-    Cli all = cli("", "plugin", "uninstall", "shell", "--remote", platform.lifecycle(""));
+    InProcessCli all = cli("", "plugin", "uninstall", "shell", "--remote", platform.lifecycle(""));
     assertThat(all.exitCode()).as(all.toString()).isZero();
     await()
         .atMost(Duration.ofSeconds(5))

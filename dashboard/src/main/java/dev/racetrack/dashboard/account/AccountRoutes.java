@@ -30,6 +30,7 @@ public final class AccountRoutes implements PageRoutes {
         ctx ->
             loginPage(
                 ctx,
+                Optional.empty(),
                 Web.query(ctx, "changed")
                     .map(c -> "Your password was changed: log in with the new one."),
                 ""));
@@ -42,8 +43,15 @@ public final class AccountRoutes implements PageRoutes {
     routes.post(Web.BASE + "/profile/token", this::regenerateToken);
   }
 
-  private void loginPage(Context ctx, Optional<String> error, String username) {
-    web.render(ctx, "login.jte", "Log in", "login", Map.of("error", error, "username", username));
+  /** The login form, with an error (a refused login) or a notice (the password was changed). */
+  private void loginPage(
+      Context ctx, Optional<String> error, Optional<String> notice, String username) {
+    web.render(
+        ctx,
+        "login.jte",
+        "Log in",
+        "login",
+        Map.of("error", error, "notice", notice, "username", username));
   }
 
   private void login(Context ctx) {
@@ -54,7 +62,7 @@ public final class AccountRoutes implements PageRoutes {
       result = web.lifecycle().login(username, password);
     } catch (LifecycleException e) {
       ctx.status(e.status() == 429 ? 429 : 401);
-      loginPage(ctx, Optional.of(e.getMessage()), username);
+      loginPage(ctx, Optional.of(e.getMessage()), Optional.empty(), username);
       return;
     }
     Session session =

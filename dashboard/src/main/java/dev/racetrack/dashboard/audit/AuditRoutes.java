@@ -2,12 +2,11 @@ package dev.racetrack.dashboard.audit;
 
 import static dev.racetrack.dashboard.web.Web.seg;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import dev.racetrack.dashboard.lifecycle.LifecycleClient;
 import dev.racetrack.dashboard.web.PageRoutes;
 import dev.racetrack.dashboard.web.Web;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
-import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
@@ -15,7 +14,9 @@ import java.util.Optional;
 
 /** The audit log: explanations, time ago, filters (related to me, job family, version), paging. */
 public final class AuditRoutes implements PageRoutes {
-  private static final String NEXT_CURSOR = "X-Racetrack-Next-Cursor";
+  /** Events a page shows (or the {@code limit} asked for, up to this). */
+  static final int PAGE = 50;
+
   private final Web web;
 
   public AuditRoutes(Web web, Clock clock) {
@@ -35,24 +36,17 @@ public final class AuditRoutes implements PageRoutes {
     path.append(mine ? "user_events" : "events");
     job.ifPresent(j -> path.append("/job/").append(seg(j)));
     version.ifPresent(v -> path.append('/').append(seg(v)));
-    path.append("?limit=50");
+    int limit = Web.limit(ctx, PAGE);
+    path.append("?limit=").append(limit);
     Web.query(ctx, "cursor").ifPresent(c -> path.append("&cursor=").append(seg(c)));
-    HttpResponse<String> response = web.lifecycle().getRaw(web.token(ctx), path.toString());
-    JsonNode events = parse(response.body());
+    LifecycleClient.ArrayPage page = web.lifecycle().getPage(web.token(ctx), path.toString());
     Map<String, Object> params = new HashMap<>();
-    params.put("events", events);
+    params.put("events", page.items());
     params.put("mine", mine);
     params.put("job", job.orElse(""));
     params.put("version", version.orElse(""));
-    params.put("next", response.headers().firstValue(NEXT_CURSOR));
+    params.put("next", page.next());
+    params.put("limit", limit == PAGE ? "" : Integer.toString(limit));
     web.render(ctx, "audit.jte", "Audit log", "audit", params);
-  }
-
-  private static JsonNode parse(String body) {
-    try {
-      return dev.racetrack.model.Json.mapper().readTree(body);
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
   }
 }

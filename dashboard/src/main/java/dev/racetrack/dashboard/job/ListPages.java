@@ -3,6 +3,7 @@ package dev.racetrack.dashboard.job;
 import static dev.racetrack.dashboard.web.Web.seg;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.racetrack.dashboard.lifecycle.LifecycleClient;
 import dev.racetrack.dashboard.lifecycle.LifecycleException;
 import dev.racetrack.dashboard.web.PageRoutes;
 import dev.racetrack.dashboard.web.Web;
@@ -19,6 +20,9 @@ import java.util.Optional;
 public final class ListPages implements PageRoutes {
   /** Portfolio columns: the API's filter name and the heading. */
   public static final Map<String, String> COLUMNS = columns();
+
+  /** Deployments a page of the history shows. */
+  static final int DEPLOYMENTS_PAGE = 100;
 
   private final Web web;
 
@@ -50,20 +54,60 @@ public final class ListPages implements PageRoutes {
     routes.get(Web.BASE + "/graph.json", this::graphJson);
   }
 
+  /**
+   * The deployments history, newest first, 100 a page (or {@code limit}); "Older deployments"
+   * follows lifecycle's cursor. The table of the page shown is swapped in again whenever lifecycle
+   * announces a deployment change.
+   */
   private void deployments(Context ctx) {
-    JsonNode list = web.lifecycle().get(web.token(ctx), "/api/v1/deploy?limit=100");
+    String cursor = Web.query(ctx, "cursor").orElse("");
+    int limit = Web.limit(ctx, DEPLOYMENTS_PAGE);
+    LifecycleClient.ArrayPage page = deploymentsPage(ctx, cursor, limit);
     web.render(
         ctx,
         "deployments.jte",
         "Deployments",
         "deployments",
-        Map.of("deployments", list, "started", Web.query(ctx, "started").orElse("")));
+        Map.of(
+            "deployments",
+            page.items(),
+            "started",
+            Web.query(ctx, "started").orElse(""),
+            "table",
+            deploymentsHref("/table", limit, Optional.of(cursor).filter(c -> !c.isEmpty())),
+            "newest",
+            cursor.isEmpty()
+                ? Optional.empty()
+                : Optional.of(deploymentsHref("", limit, Optional.empty())),
+            "older",
+            page.next().map(next -> deploymentsHref("", limit, Optional.of(next)))));
   }
 
-  /** The table alone: the page swaps it in whenever lifecycle announces a deployment change. */
+  /** The table alone (of the same page). */
   private void deploymentsTable(Context ctx) {
-    JsonNode list = web.lifecycle().get(web.token(ctx), "/api/v1/deploy?limit=100");
-    web.fragment(ctx, "deployments_table.jte", Map.of("deployments", list));
+    LifecycleClient.ArrayPage page =
+        deploymentsPage(ctx, Web.query(ctx, "cursor").orElse(""), Web.limit(ctx, DEPLOYMENTS_PAGE));
+    web.fragment(ctx, "deployments_table.jte", Map.of("deployments", page.items()));
+  }
+
+  /** A link to the deployments page (or its table) of this size from {@code cursor}. */
+  static String deploymentsHref(String suffix, int limit, Optional<String> cursor) {
+    List<String> query = new ArrayList<>();
+    if (limit != DEPLOYMENTS_PAGE) {
+      query.add("limit=" + limit);
+    }
+    cursor.ifPresent(c -> query.add("cursor=" + seg(c)));
+    return Web.BASE
+        + "/deployments"
+        + suffix
+        + (query.isEmpty() ? "" : "?" + String.join("&", query));
+  }
+
+  private LifecycleClient.ArrayPage deploymentsPage(Context ctx, String cursor, int limit) {
+    return web.lifecycle()
+        .getPage(
+            web.token(ctx),
+            "/api/v1/deploy?limit=" + limit + (cursor.isEmpty() ? "" : "&cursor=" + seg(cursor)));
   }
 
   private void portfolio(Context ctx) {

@@ -73,11 +73,17 @@ public final class LifecycleClient {
     return parse(check(send(request(path, Optional.of(token)).GET())));
   }
 
-  /** A GET whose answer carries a header too (the audit log's next cursor). */
-  public HttpResponse<String> getRaw(String token, String path) {
+  /** A page of a list lifecycle answers as an array, and the next page's cursor if any. */
+  public record ArrayPage(JsonNode items, Optional<String> next) {}
+
+  /**
+   * A GET of a paged array (the audit log, the deployments): the next page's cursor comes in
+   * lifecycle's {@code X-Racetrack-Next-Cursor} header.
+   */
+  public ArrayPage getPage(String token, String path) {
     HttpResponse<String> response = send(request(path, Optional.of(token)).GET());
-    check(response);
-    return response;
+    return new ArrayPage(
+        parse(check(response)), response.headers().firstValue("X-Racetrack-Next-Cursor"));
   }
 
   public String getText(String token, String path) {

@@ -110,6 +110,27 @@ public final class Web {
     return Optional.ofNullable(ctx.queryParam(name)).map(String::strip).filter(v -> !v.isEmpty());
   }
 
+  /**
+   * How many rows a paged list shows: the {@code limit} query parameter, 1 to {@code max}, else
+   * {@code max}; anything but a whole number in that range is refused naming it.
+   */
+  public static int limit(Context ctx, int max) {
+    Optional<String> text = query(ctx, "limit");
+    if (text.isEmpty()) {
+      return max;
+    }
+    try {
+      int limit = Integer.parseInt(text.get());
+      if (limit >= 1 && limit <= max) {
+        return limit;
+      }
+    } catch (NumberFormatException e) {
+      // refused below
+    }
+    String shown = text.get().length() > 20 ? text.get().substring(0, 20) + "..." : text.get();
+    throw new WebException(400, "limit must be a whole number from 1 to " + max + ", not " + shown);
+  }
+
   /** A path segment for a lifecycle URL. */
   public static String seg(String value) {
     return LifecycleClient.encode(value);

@@ -1,5 +1,6 @@
 package dev.racetrack.lifecycle.audit;
 
+import dev.racetrack.lifecycle.database.TimeIdCursor;
 import dev.racetrack.model.error.ValidationException;
 import java.util.Optional;
 
@@ -19,7 +20,7 @@ public record AuditQuery(
     Optional<String> relatedTo,
     int offset,
     int limit,
-    Optional<AuditCursor> cursor,
+    Optional<TimeIdCursor> cursor,
     Optional<Reader> reader) {
 
   /** A caller limited to what it may read: its auth subject and its username. */

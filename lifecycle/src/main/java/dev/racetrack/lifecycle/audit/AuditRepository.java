@@ -2,6 +2,7 @@ package dev.racetrack.lifecycle.audit;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import dev.racetrack.lifecycle.auth.PermissionRepository;
+import dev.racetrack.lifecycle.database.TimeIdCursor;
 import dev.racetrack.model.Json;
 import java.io.IOException;
 import java.sql.ResultSet;
@@ -31,9 +32,9 @@ public final class AuditRepository {
   private static final String ORDER = " ORDER BY timestamp DESC, id DESC";
 
   /** A page of events and where the next one starts (empty on the last page). */
-  public record Page(List<AuditEvent> events, Optional<AuditCursor> next) {}
+  public record Page(List<AuditEvent> events, Optional<TimeIdCursor> next) {}
 
-  private record Row(AuditEvent event, AuditCursor position) {}
+  private record Row(AuditEvent event, TimeIdCursor position) {}
 
   private final Jdbi jdbi;
   private final Clock clock;
@@ -241,7 +242,7 @@ public final class AuditRepository {
                 rs.getString("job_version"),
                 properties),
             AuditExplanations.timeAgo(at, now));
-    return new Row(event, new AuditCursor(at, event.id()));
+    return new Row(event, new TimeIdCursor(at, event.id()));
   }
 
   private static Map<String, Object> properties(String json) {

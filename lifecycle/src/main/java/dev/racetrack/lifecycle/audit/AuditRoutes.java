@@ -6,6 +6,7 @@ import dev.racetrack.lifecycle.auth.Authorizer;
 import dev.racetrack.lifecycle.auth.Caller;
 import dev.racetrack.lifecycle.auth.RequestAuth;
 import dev.racetrack.lifecycle.auth.SubjectType;
+import dev.racetrack.lifecycle.database.TimeIdCursor;
 import dev.racetrack.model.error.UnauthorizedException;
 import dev.racetrack.model.error.ValidationException;
 import io.javalin.http.Context;
@@ -25,7 +26,7 @@ public final class AuditRoutes implements Routes {
   private static final List<String> TRUE = List.of("true", "yes", "1");
 
   /** The header of the array answers that holds the next page's cursor. */
-  public static final String NEXT_CURSOR_HEADER = "X-Racetrack-Next-Cursor";
+  public static final String NEXT_CURSOR_HEADER = TimeIdCursor.NEXT_HEADER;
 
   private final AuditRepository audit;
   private final Authorizer authorizer;
@@ -95,7 +96,7 @@ public final class AuditRoutes implements Routes {
     body.put("limit", intParam(ctx, "limit", AuditQuery.DEFAULT_LIMIT));
     AuditRepository.Page page = events(ctx, relatedToMe, name, version);
     body.put("events", page.events());
-    body.put("next_cursor", page.next().map(AuditCursor::encode).orElse(null));
+    body.put("next_cursor", page.next().map(TimeIdCursor::encode).orElse(null));
     ctx.json(body);
   }
 
@@ -117,7 +118,7 @@ public final class AuditRoutes implements Routes {
             related,
             intParam(ctx, "offset", 0),
             intParam(ctx, "limit", AuditQuery.DEFAULT_LIMIT),
-            query(ctx, "cursor").map(AuditCursor::decode),
+            query(ctx, "cursor").map(c -> TimeIdCursor.decode(c, "audit")),
             reader(caller)));
   }
 

@@ -1,12 +1,14 @@
 package dev.racetrack.lifecycle.deployment;
 
 import dev.racetrack.lifecycle.auth.PermissionRepository;
+import dev.racetrack.lifecycle.database.TimeIdCursor;
 import dev.racetrack.lifecycle.job.JobRepository;
 import dev.racetrack.model.Deployment;
 import dev.racetrack.model.DeploymentStatus;
 import dev.racetrack.model.error.AlreadyExistsException;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Timestamp;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -94,38 +96,71 @@ public final class DeploymentRepository {
                 .findOne());
   }
 
-  /** Most recently updated deployments first. */
-  public List<Deployment> list(int limit) {
-    return jdbi.withHandle(
-        h ->
-            h.createQuery(
-                    "SELECT "
-                        + COLUMNS
-                        + " FROM registry_deployment ORDER BY update_time DESC LIMIT :limit")
-                .bind("limit", limit)
-                .map((rs, ctx) -> deployment(rs))
-                .list());
+  /** A page of deployments, most recently updated first, and where the next page starts. */
+  public record Page(List<Deployment> items, Optional<TimeIdCursor> next) {}
+
+  /**
+   * Deployments most recently updated first, {@code limit} of them from {@code after} (keyset
+   * paging on (update_time, id); a deployment updated between two pages moves to the first page).
+   */
+  public Page page(int limit, Optional<TimeIdCursor> after) {
+    return page("TRUE", Map.of(), limit, after);
   }
 
   /**
-   * Most recently updated deployments first, of those the subject may see: its user's own ({@code
-   * username}) and those of jobs it may read.
+   * As {@link #page}, of the deployments the subject may see: its user's own ({@code username}) and
+   * those of jobs it may read.
    */
-  public List<Deployment> listVisible(String authSubjectId, String username, int limit) {
-    return jdbi.withHandle(
-        h ->
-            h.createQuery(
-                    "SELECT "
-                        + COLUMNS
-                        + " FROM registry_deployment d WHERE d.deployed_by = :username OR "
-                        + PermissionRepository.readableJobCondition("d.job_name", "d.job_version")
-                        + " ORDER BY update_time DESC LIMIT :limit")
-                .bind("subject", authSubjectId)
-                .bind("username", username)
-                .bind("limit", limit)
-                .map((rs, ctx) -> deployment(rs))
-                .list());
+  public Page pageVisible(
+      String authSubjectId, String username, int limit, Optional<TimeIdCursor> after) {
+    return page(
+        "(d.deployed_by = :username OR "
+            + PermissionRepository.readableJobCondition("d.job_name", "d.job_version")
+            + ")",
+        Map.of("subject", authSubjectId, "username", username),
+        limit,
+        after);
   }
+
+  private Page page(
+      String condition, Map<String, String> binds, int limit, Optional<TimeIdCursor> after) {
+    List<Row> rows =
+        jdbi.withHandle(
+            h -> {
+              var query =
+                  h.createQuery(
+                          "SELECT "
+                              + COLUMNS
+                              + " FROM registry_deployment d WHERE "
+                              + condition
+                              + (after.isPresent()
+                                  ? " AND (d.update_time, d.id) < (:after_time, :after_id)"
+                                  : "")
+                              + " ORDER BY d.update_time DESC, d.id DESC LIMIT :limit")
+                      .bind("limit", limit + 1);
+              binds.forEach(query::bind);
+              after.ifPresent(
+                  c ->
+                      query
+                          .bind("after_time", Timestamp.from(c.timestamp()))
+                          .bind("after_id", c.id()));
+              return query
+                  .map(
+                      (rs, ctx) ->
+                          new Row(
+                              deployment(rs),
+                              new TimeIdCursor(
+                                  rs.getTimestamp("update_time").toInstant(), rs.getString("id"))))
+                  .list();
+            });
+    boolean more = rows.size() > limit;
+    List<Row> shown = more ? rows.subList(0, limit) : rows;
+    return new Page(
+        shown.stream().map(Row::deployment).toList(),
+        more ? Optional.of(shown.getLast().position()) : Optional.empty());
+  }
+
+  private record Row(Deployment deployment, TimeIdCursor position) {}
 
   /** The most recently updated deployment of a job version that built it (has a build log). */
   public Optional<Deployment> latestForJob(String jobName, String jobVersion) {

@@ -3,6 +3,7 @@ package dev.racetrack.lifecycle.deployment;
 import dev.racetrack.http.RouteTable;
 import dev.racetrack.http.Routes;
 import dev.racetrack.lifecycle.auth.RequestAuth;
+import dev.racetrack.lifecycle.database.TimeIdCursor;
 import dev.racetrack.lifecycle.job.BuildContexts;
 import dev.racetrack.model.error.ValidationException;
 import io.javalin.http.Context;
@@ -139,9 +140,21 @@ public final class DeploymentRoutes implements Routes {
     }
   }
 
+  /**
+   * The deployments the caller may see, most recently updated first: {@code limit} (default 100, at
+   * most 1,000) from {@code cursor}; the next page's cursor, if any, in the {@value
+   * TimeIdCursor#NEXT_HEADER} header.
+   */
   private void list(Context ctx) {
     String limit = ctx.queryParam("limit");
-    ctx.json(views.list(auth.caller(ctx), limit == null ? 100 : parseLimit(limit)));
+    Optional<TimeIdCursor> cursor =
+        Optional.ofNullable(ctx.queryParam("cursor"))
+            .filter(c -> !c.isBlank())
+            .map(c -> TimeIdCursor.decode(c, "deployments"));
+    DeploymentRepository.Page page =
+        views.list(auth.caller(ctx), limit == null ? 100 : parseLimit(limit), cursor);
+    page.next().ifPresent(next -> ctx.header(TimeIdCursor.NEXT_HEADER, next.encode()));
+    ctx.json(page.items());
   }
 
   private void get(Context ctx) {

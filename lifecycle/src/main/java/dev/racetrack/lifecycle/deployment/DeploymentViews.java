@@ -3,6 +3,7 @@ package dev.racetrack.lifecycle.deployment;
 import dev.racetrack.lifecycle.auth.AuthScope;
 import dev.racetrack.lifecycle.auth.Authorizer;
 import dev.racetrack.lifecycle.auth.Caller;
+import dev.racetrack.lifecycle.database.TimeIdCursor;
 import dev.racetrack.lifecycle.job.JobRepository;
 import dev.racetrack.lifecycle.job.Jobs;
 import dev.racetrack.model.Deployment;
@@ -65,15 +66,15 @@ public final class DeploymentViews {
   }
 
   /** The latest deployments the caller may see. */
-  public List<Deployment> list(Caller caller, int limit) {
+  public DeploymentRepository.Page list(Caller caller, int limit, Optional<TimeIdCursor> after) {
     int bounded = Math.max(1, Math.min(limit, 1000));
     if (authorizer.readsEverything(caller)) {
-      return deployments.list(bounded);
+      return deployments.page(bounded, after);
     }
     if (caller.authSubjectId().isEmpty()) {
-      return List.of();
+      return new DeploymentRepository.Page(List.of(), Optional.empty());
     }
-    return deployments.listVisible(caller.authSubjectId().get(), caller.username(), bounded);
+    return deployments.pageVisible(caller.authSubjectId().get(), caller.username(), bounded, after);
   }
 
   private boolean visible(Caller caller, Deployment d) {
