@@ -486,7 +486,7 @@ class DashboardOpsIT {
 
   @Test
   @Order(12)
-  void auditLog_pagesWithOlderEvents_andFiltersByVersion() {
+  void auditLog_pagesWithOlderEvents_filtersByVersion_andByRelatedToMe() {
     Page admin = admin();
     admin.navigate(platform.dashboard("/audit?limit=3"));
     Locator events = admin.locator("li.event");
@@ -508,6 +508,17 @@ class DashboardOpsIT {
     admin.getByLabel("Version").fill("9.9.9");
     admin.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Filter")).click();
     assertThat(admin.getByText("No events.")).isVisible();
+    admin.navigate(platform.dashboard("/audit"));
+    List<String> all = admin.locator("li.event .explanation").allTextContents();
+    admin.getByLabel("Only events related to me").check();
+    admin.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Filter")).click();
+    assertThat(admin).hasURL(Pattern.compile("mine=1"));
+    assertThat(admin.getByLabel("Only events related to me")).isChecked();
+    List<String> mine = admin.locator("li.event .explanation").allTextContents();
+    List<String> related = new java.util.ArrayList<>();
+    json(platform.get("/api/v1/audit/user_events?limit=50").body())
+        .forEach(e -> related.add(e.path("explanation").asText()));
+    assertThat(mine).isNotEmpty().isEqualTo(related).isNotEqualTo(all);
     admin.navigate(platform.dashboard("/audit?limit=0"));
     assertThat(admin.locator("body"))
         .containsText("limit must be a whole number from 1 to 50, not 0");
