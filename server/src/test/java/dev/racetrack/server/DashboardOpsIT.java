@@ -619,20 +619,34 @@ class DashboardOpsIT {
   void keyboardOnly_redeploysAJob() {
     Page admin = admin();
     admin.navigate(platform.dashboard("/jobs/alpha-job/0.0.1"));
-    com.microsoft.playwright.Keyboard keys = admin.keyboard();
+    tabTo(admin, "Redeploy");
+    admin.keyboard().press("Enter");
+    assertThat(admin).hasURL(Pattern.compile("/dashboard/deployments\\?started="));
+    String id = admin.url().replaceFirst(".*started=", "");
+    assertThat(platform.awaitDeployment(id).path("status").asText()).isEqualTo("done");
+    admin.context().close();
+  }
+
+  /**
+   * Presses Tab until the focused control is named {@code name} (its aria-label, its label or its
+   * text), as someone without a mouse would.
+   */
+  private static void tabTo(Page page, String name) {
+    List<String> seen = new java.util.ArrayList<>();
     for (int i = 0; i < 80; i++) {
-      keys.press("Tab");
-      Object label = admin.evaluate("() => document.activeElement.textContent.trim()");
-      if ("Redeploy".equals(label)) {
-        keys.press("Enter");
-        assertThat(admin).hasURL(Pattern.compile("/dashboard/deployments\\?started="));
-        String id = admin.url().replaceFirst(".*started=", "");
-        assertThat(platform.awaitDeployment(id).path("status").asText()).isEqualTo("done");
-        admin.context().close();
+      page.keyboard().press("Tab");
+      Object focused =
+          page.evaluate(
+              "() => { const e = document.activeElement;"
+                  + " return e.getAttribute('aria-label')"
+                  + " || (e.labels && e.labels.length ? e.labels[0].textContent : e.textContent)"
+                  + "     .trim(); }");
+      if (name.equals(focused)) {
         return;
       }
+      seen.add(String.valueOf(focused));
     }
-    throw new AssertionError("the Redeploy button was never reached with the Tab key");
+    throw new AssertionError("'" + name + "' was never reached with the Tab key; went " + seen);
   }
 
   @Test
@@ -663,5 +677,83 @@ class DashboardOpsIT {
     assertThat(page.locator("table.portfolio tbody tr")).hasCount(1);
     assertThat(page.locator("table.portfolio tbody tr").first()).containsText("alpha-job");
     phone.close();
+  }
+
+  @Test
+  @Order(17)
+  void keyboardOnly_createsAnEscResetsItsToken_andDeletesAJobAfterItsConfirmation() {
+    Page admin = admin();
+    com.microsoft.playwright.Keyboard keys = admin.keyboard();
+    admin.navigate(platform.dashboard("/admin/escs"));
+    tabTo(admin, "Name");
+    keys.type("keyboard-partner");
+    keys.press("Enter");
+    assertThat(admin.locator("h1")).containsText("keyboard-partner");
+    String before = admin.getByLabel(Pattern.compile("Caller token")).inputValue();
+    tabTo(admin, "Reset token");
+    keys.press("Enter");
+    assertThat(admin.getByRole(AriaRole.STATUS)).containsText("reset");
+    assertThat(admin.getByLabel(Pattern.compile("Caller token")).inputValue())
+        .isNotBlank()
+        .isNotEqualTo(before);
+
+    admin.navigate(platform.dashboard("/jobs/alpha-job/0.0.1"));
+    tabTo(admin, "Delete…");
+    keys.press("Enter");
+    assertThat(admin.getByRole(AriaRole.ALERT)).containsText("Delete job alpha-job version 0.0.1");
+    tabTo(admin, "Type the job's name, alpha-job, to confirm");
+    keys.type("alpha-job");
+    keys.press("Enter");
+    assertThat(admin).hasURL(Pattern.compile("/dashboard/jobs"));
+    assertThat(platform.get("/api/v1/job/alpha-job/0.0.1").statusCode()).isEqualTo(404);
+    admin.context().close();
+  }
+
+  @Test
+  @Order(18)
+  void phoneWidth_registerThenAdminActivates_thenTheUserLogsIn() {
+    Browser.NewContextOptions phone =
+        new Browser.NewContextOptions()
+            .setViewportSize(390, 844)
+            .setIsMobile(true)
+            .setHasTouch(true);
+    Page user = browser.newContext(phone).newPage();
+    user.context().setDefaultTimeout(30_000);
+    user.navigate(platform.dashboard("/register"));
+    user.getByLabel("Username (your e-mail address)").fill("carol@example.com");
+    user.getByLabel("Password", new Page.GetByLabelOptions().setExact(true)).fill("carol secret 1");
+    user.getByLabel("Password again").fill("carol secret 1");
+    user.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Register")).tap();
+    assertThat(user.getByRole(AriaRole.STATUS)).containsText("wait");
+
+    Page admin = browser.newContext(phone).newPage();
+    admin.context().setDefaultTimeout(30_000);
+    admin.navigate(platform.dashboard("/login"));
+    admin.getByLabel("Username").fill("admin");
+    admin.getByLabel("Password").fill(PlatformFixture.ADMIN_PASSWORD);
+    admin.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Log in")).tap();
+    assertThat(admin).hasURL(platform.dashboard("/jobs"));
+    admin.navigate(platform.dashboard("/admin/users"));
+    assertThat(((Number) admin.evaluate("() => document.documentElement.scrollWidth")).intValue())
+        .isLessThanOrEqualTo(390);
+    Locator active = admin.getByLabel("Active: carol@example.com");
+    active.scrollIntoViewIfNeeded();
+    active.tap();
+    assertThat(active).isChecked();
+    Locator save =
+        admin.getByRole(
+            AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Save carol@example.com"));
+    save.scrollIntoViewIfNeeded();
+    save.tap();
+    assertThat(admin.getByRole(AriaRole.STATUS)).containsText("Saved carol@example.com");
+
+    user.navigate(platform.dashboard("/login"));
+    user.getByLabel("Username").fill("carol@example.com");
+    user.getByLabel("Password").fill("carol secret 1");
+    user.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Log in")).tap();
+    assertThat(user).hasURL(platform.dashboard("/jobs"));
+    assertThat(user.locator("header")).containsText("carol@example.com");
+    admin.context().close();
+    user.context().close();
   }
 }
