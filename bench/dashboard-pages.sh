@@ -2,10 +2,10 @@
 # Dashboard page speed (issue 11): starts `./racetrack server` of a checkout with a fresh data
 # directory, seeds its embedded PostgreSQL with 200 families x 5 versions = 1,000 jobs and 100,000
 # audit events (the generated rows of bench/control-plane-at-scale.sh, scaled down), logs in to the
-# dashboard as admin, and fetches the jobs, portfolio and audit pages CALLS times each (after
+# dashboard as admin, and fetches the jobs, portfolio, audit and deployments pages CALLS times each (after
 # WARMUP unmeasured calls), printing p50 and p95 of the full answer time (curl's time_total on
 # loopback: the dashboard's calls to lifecycle, the SQL and the template rendering) and the size.
-# Targets: jobs and portfolio <= 300 ms, audit <= 200 ms.
+# Targets: jobs and portfolio <= 300 ms, audit <= 200 ms (deployments held to the jobs' 300 ms).
 # Usage: bench/dashboard-pages.sh [CHECKOUT=.] [CALLS=20] [WARMUP=3]   (needs curl, psql, python3)
 # Run it under the build lock on a shared machine: flock /tmp/rt-build.lock bench/dashboard-pages.sh
 set -euo pipefail
@@ -54,6 +54,14 @@ sql_seed() { psql -X -q -v ON_ERROR_STOP=1 -v families="$1" -v events="$2" -c "S
 echo "seeding 1,000 jobs and 100,000 audit events..." >&2
 sql_seed 200 100000
 
+echo "seeding 10,000 deployments (10 per job)..." >&2
+sql -c "INSERT INTO registry_deployment (id, status, create_time, update_time, manifest, job_name, job_version, deployed_by, phase, infrastructure_target)
+  SELECT md5('deployment-' || j.name || j.version || g)::uuid::text, 'done',
+         now() - (g * interval '1 hour') - (row_number() OVER () * interval '1 second'),
+         now() - (g * interval '1 hour') - (row_number() OVER () * interval '1 second'),
+         'name: ' || j.name || E'\\nversion: ' || j.version || E'\\n', j.name, j.version, 'admin', NULL, 'local'
+  FROM registry_job j CROSS JOIN generate_series(1, 10) g"
+
 # newer_versions is refreshed by every supervisor pass: wait for the first pass after seeding.
 HAS_NEWER=$(sql -tA -c "SELECT count(*) FROM information_schema.columns WHERE table_schema = 'racetrack' AND table_name = 'registry_job' AND column_name = 'newer_versions'" | tail -1)
 if [ "$HAS_NEWER" = 1 ]; then
@@ -101,3 +109,7 @@ measure 'Portfolio filtered (`?status=%3DLOST%7C%7C%3DERROR&purge_score=%3E%3D10
 measure 'Audit (`/dashboard/audit`, newest 50 of 100,000)' '/audit' 200
 measure 'Audit of a family (`/dashboard/audit?job=bench-job-7`)' '/audit?job=bench-job-7' 200
 measure 'Audit related to me (`/dashboard/audit?mine=1`)' '/audit?mine=1' 200
+measure 'Deployments (`/dashboard/deployments`, newest 100 of 10,000)' '/deployments' 300
+OLDER=$(curl -sf -b "$JAR" "$DASHBOARD/deployments" | sed -n 's/.*<a href="\/dashboard\(\/deployments?cursor=[^"]*\)">Older deployments.*/\1/p' | head -1)
+[ -n "$OLDER" ] || { echo "bench: the deployments page has no 'Older deployments' link" >&2; exit 1; }
+measure 'Deployments, 2nd page (`/dashboard/deployments?cursor=...`)' "$OLDER" 300
