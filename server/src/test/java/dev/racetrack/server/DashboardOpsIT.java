@@ -65,17 +65,28 @@ class DashboardOpsIT {
             home, Map.of("EXTERNAL_GRAFANA_URL", GRAFANA, "JOB_WATCHER_INTERVAL_MS", "500"));
     chromium = new HeadlessChromium();
     browser = chromium.browser();
-    firstDeployment =
+    firstDeployment = deployEcho("echo");
+  }
+
+  /** Deploys the echo job under {@code name} through the API; returns its deployment, done. */
+  private String deployEcho(String name) {
+    String id =
         platform.deploy(
             Map.of(
-                "name", "echo",
-                "owner_email", "dev@example.com",
-                "jobtype", "python3:latest",
-                "git", Map.of("remote", "https://example.com/jobs"),
-                "jobtype_extra", Map.of("entrypoint_path", "echo.py")),
+                "name",
+                name,
+                "owner_email",
+                "dev@example.com",
+                "jobtype",
+                "python3:latest",
+                "git",
+                Map.of("remote", "https://example.com/jobs"),
+                "jobtype_extra",
+                Map.of("entrypoint_path", "echo.py")),
             Map.of("echo.py", ECHO),
             Map.of());
-    assertThat(platform.awaitDeployment(firstDeployment).path("status").asText()).isEqualTo("done");
+    assertThat(platform.awaitDeployment(id).path("status").asText()).isEqualTo("done");
+    return id;
   }
 
   @AfterAll
@@ -350,17 +361,7 @@ class DashboardOpsIT {
   @Test
   @Order(8)
   void cliDeploy_appearsLiveOnTheJobsPage_whichFiltersAndSorts() {
-    String alpha =
-        platform.deploy(
-            Map.of(
-                "name", "alpha-job",
-                "owner_email", "dev@example.com",
-                "jobtype", "python3:latest",
-                "git", Map.of("remote", "https://example.com/jobs"),
-                "jobtype_extra", Map.of("entrypoint_path", "echo.py")),
-            Map.of("echo.py", ECHO),
-            Map.of());
-    assertThat(platform.awaitDeployment(alpha).path("status").asText()).isEqualTo("done");
+    deployEcho("alpha-job");
     Page admin = admin();
     admin.navigate(platform.dashboard("/jobs"));
     assertThat(admin.locator("li.job[data-job='alpha-job']")).isVisible();
