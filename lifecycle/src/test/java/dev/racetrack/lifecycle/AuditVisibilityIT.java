@@ -7,9 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.racetrack.lifecycle.audit.AuditEvent;
 import dev.racetrack.lifecycle.audit.AuditQuery;
 import dev.racetrack.lifecycle.audit.AuditRepository;
-import dev.racetrack.model.Json;
-import java.net.URI;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -43,16 +40,7 @@ class AuditVisibilityIT {
     admin = lifecycle.adminToken();
     alice = activeUser("alice@example.com");
     carol = activeUser("carol@example.com");
-    lifecycle
-        .jdbi()
-        .useHandle(
-            h ->
-                h.execute(
-                    """
-                    DELETE FROM registry_authresourcepermission WHERE scope = 'read_job'
-                      AND auth_subject_id = (SELECT s.id FROM registry_authsubject s
-                        JOIN auth_user u ON u.id = s.user_id WHERE u.username = 'carol@example.com')
-                    """));
+    lifecycle.withoutReadingEveryJob("carol@example.com");
     grant("carol@example.com", "adder");
     lifecycle
         .jdbi()
@@ -100,28 +88,7 @@ class AuditVisibilityIT {
   }
 
   private String activeUser(String username) {
-    assertThat(
-            lifecycle
-                .post(
-                    "/api/v1/users/register",
-                    Map.of("username", username, "password", PASSWORD),
-                    null)
-                .statusCode())
-        .isEqualTo(200);
-    HttpResponse<String> activated =
-        lifecycle.send(
-            HttpRequest.newBuilder(URI.create(lifecycle.url("/api/v1/users/" + username)))
-                .header("Content-Type", "application/json")
-                .header("X-Racetrack-Auth", admin)
-                .PUT(
-                    HttpRequest.BodyPublishers.ofByteArray(
-                        Json.writeBytes(Map.of("is_active", true)))));
-    assertThat(activated.statusCode()).as(activated.body()).isEqualTo(200);
-    HttpResponse<String> login =
-        lifecycle.post(
-            "/api/v1/users/login", Map.of("username", username, "password", PASSWORD), null);
-    assertThat(login.statusCode()).isEqualTo(200);
-    return json(login.body()).path("token").asText();
+    return lifecycle.activeUser(username, PASSWORD);
   }
 
   private void grant(String user, String family) {

@@ -35,32 +35,9 @@ class DeploymentPagesIT {
   void start() throws Exception {
     lifecycle = new LifecycleFixture(Map.of());
     admin = lifecycle.adminToken();
-    Map<String, String> credentials =
-        Map.of("username", "bob@example.com", "password", "correct horse battery");
-    assertThat(lifecycle.post("/api/v1/users/register", credentials, null).statusCode())
-        .isEqualTo(200);
-    HttpResponse<String> activated =
-        lifecycle.send(
-            HttpRequest.newBuilder(URI.create(lifecycle.url("/api/v1/users/bob@example.com")))
-                .header("X-Racetrack-Auth", admin)
-                .header("Content-Type", "application/json")
-                .PUT(HttpRequest.BodyPublishers.ofString("{\"is_active\": true}")));
-    assertThat(activated.statusCode()).as(activated.body()).isEqualTo(200);
-    bob =
-        json(lifecycle.post("/api/v1/users/login", credentials, null).body())
-            .path("token")
-            .asText();
-    // without the default read permission on every job (§4.8), bob sees only his own deployments
-    lifecycle
-        .jdbi()
-        .useHandle(
-            h ->
-                h.execute(
-                    """
-                    DELETE FROM registry_authresourcepermission WHERE scope = 'read_job'
-                      AND auth_subject_id = (SELECT s.id FROM registry_authsubject s
-                        JOIN auth_user u ON u.id = s.user_id WHERE u.username = 'bob@example.com')
-                    """));
+    bob = lifecycle.activeUser("bob@example.com", "correct horse battery");
+    // without the default read permission on every job, bob sees only his own deployments
+    lifecycle.withoutReadingEveryJob("bob@example.com");
     DeploymentRepository deployments = new DeploymentRepository(lifecycle.jdbi());
     for (int i = 0; i < 7; i++) {
       adminDeployments.add(

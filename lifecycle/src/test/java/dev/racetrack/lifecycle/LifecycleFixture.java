@@ -124,6 +124,49 @@ final class LifecycleFixture implements AutoCloseable {
     return json(login.body()).path("token").asText();
   }
 
+  /**
+   * Registers {@code username}, has admin activate the account and logs it in; returns its token.
+   */
+  String activeUser(String username, String password) {
+    Map<String, String> credentials = Map.of("username", username, "password", password);
+    HttpResponse<String> registered = post("/api/v1/users/register", credentials, null);
+    if (registered.statusCode() != 200) {
+      throw new IllegalStateException("registering " + username + " failed: " + registered.body());
+    }
+    HttpResponse<String> activated =
+        send(
+            HttpRequest.newBuilder(URI.create(url("/api/v1/users/" + username)))
+                .header("Content-Type", "application/json")
+                .header("X-Racetrack-Auth", adminToken())
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"is_active\": true}")));
+    if (activated.statusCode() != 200) {
+      throw new IllegalStateException("activating " + username + " failed: " + activated.body());
+    }
+    HttpResponse<String> login = post("/api/v1/users/login", credentials, null);
+    if (login.statusCode() != 200) {
+      throw new IllegalStateException(username + " cannot log in: " + login.body());
+    }
+    return json(login.body()).path("token").asText();
+  }
+
+  /**
+   * Takes away a user's default read permission on every job (§4.8): the user then reads only its
+   * own deployments and the jobs granted to it.
+   */
+  void withoutReadingEveryJob(String username) {
+    jdbi()
+        .useHandle(
+            h ->
+                h.createUpdate(
+                        """
+                        DELETE FROM registry_authresourcepermission WHERE scope = 'read_job'
+                          AND auth_subject_id = (SELECT s.id FROM registry_authsubject s
+                            JOIN auth_user u ON u.id = s.user_id WHERE u.username = :username)
+                        """)
+                    .bind("username", username)
+                    .execute());
+  }
+
   static JsonNode json(String body) {
     try {
       return Json.mapper().readTree(body);

@@ -107,14 +107,8 @@ class PluginApiIT {
   }
 
   /** Registers a user, has the admin activate it, and returns its token. */
-  private String activeUser(String username, String password) throws Exception {
-    Map<String, String> credentials = Map.of("username", username, "password", password);
-    assertThat(lifecycle.post("/api/v1/users/register", credentials, null).statusCode())
-        .isEqualTo(200);
-    assertThat(
-            send("PUT", "/api/v1/users/" + username, "{\"is_active\": true}", admin).statusCode())
-        .isEqualTo(200);
-    return json(lifecycle.post("/api/v1/users/login", credentials, null)).path("token").asText();
+  private String activeUser(String username, String password) {
+    return lifecycle.activeUser(username, password);
   }
 
   private static JsonNode json(HttpResponse<String> response) throws Exception {

@@ -331,16 +331,7 @@ class SecurityIT {
   // --- helpers
 
   private String activeUser(String username) {
-    assertStatus(
-        lifecycle.post(
-            "/api/v1/users/register", Map.of("username", username, "password", PASSWORD), null),
-        200);
-    assertStatus(put("/api/v1/users/" + username, Map.of("is_active", true), admin), 200);
-    HttpResponse<String> login =
-        lifecycle.post(
-            "/api/v1/users/login", Map.of("username", username, "password", PASSWORD), null);
-    assertStatus(login, 200);
-    return json(login.body()).path("token").asText();
+    return lifecycle.activeUser(username, PASSWORD);
   }
 
   private static Map<String, Object> manifest(String name, String version) {
