@@ -17,6 +17,7 @@ import java.net.http.HttpRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -49,6 +50,11 @@ class DashboardOpsIT {
       """;
   private static final LocatorAssertions.IsVisibleOptions LIVE =
       new LocatorAssertions.IsVisibleOptions().setTimeout(30_000);
+
+  private static final Browser.NewContextOptions DESKTOP =
+      new Browser.NewContextOptions().setViewportSize(1280, 800);
+  private static final Browser.NewContextOptions PHONE =
+      new Browser.NewContextOptions().setViewportSize(390, 844).setIsMobile(true).setHasTouch(true);
 
   @TempDir static Path home;
   private PlatformFixture platform;
@@ -100,13 +106,20 @@ class DashboardOpsIT {
   }
 
   private Page login(String username, String password) {
-    Page page =
-        browser.newContext(new Browser.NewContextOptions().setViewportSize(1280, 800)).newPage();
-    page.context().setDefaultTimeout(30_000);
+    return logIn(newPage(DESKTOP), username, password);
+  }
+
+  /** Logs in through the form; on a phone the button is tapped, on a desktop clicked. */
+  private Page logIn(Page page, String username, String password) {
     page.navigate(platform.dashboard("/login"));
     page.getByLabel("Username").fill(username);
     page.getByLabel("Password").fill(password);
-    page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Log in")).click();
+    Locator button = page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Log in"));
+    if (page.viewportSize().width <= 600) { // a phone: touch, no mouse
+      button.tap();
+    } else {
+      button.click();
+    }
     assertThat(page).hasURL(platform.dashboard("/jobs"));
     return page;
   }
@@ -342,16 +355,16 @@ class DashboardOpsIT {
     admin.context().close();
   }
 
-  /** A page of the platform's own deployments of {@code name}, by API: their ids. */
+  /** The ids of every deployment, newest first, as lifecycle's API lists them to admin. */
   private List<String> deploymentIds() {
-    List<String> ids = new java.util.ArrayList<>();
+    List<String> ids = new ArrayList<>();
     json(platform.get("/api/v1/deploy?limit=1000").body())
         .forEach(d -> ids.add(d.path("id").asText()));
     return ids;
   }
 
   private List<String> rows(Page page) {
-    List<String> ids = new java.util.ArrayList<>();
+    List<String> ids = new ArrayList<>();
     for (Locator row : page.locator("tr[data-deployment]").all()) {
       ids.add(row.getAttribute("data-deployment"));
     }
@@ -459,7 +472,7 @@ class DashboardOpsIT {
 
   private List<JsonNode> tokens(String escId) {
     String body = platform.get("/api/v1/escs/" + escId + "/auth_data").body();
-    List<JsonNode> tokens = new java.util.ArrayList<>();
+    List<JsonNode> tokens = new ArrayList<>();
     json(body).path("tokens").forEach(tokens::add);
     return tokens;
   }
@@ -516,7 +529,7 @@ class DashboardOpsIT {
     assertThat(admin).hasURL(Pattern.compile("mine=1"));
     assertThat(admin.getByLabel("Only events related to me")).isChecked();
     List<String> mine = admin.locator("li.event .explanation").allTextContents();
-    List<String> related = new java.util.ArrayList<>();
+    List<String> related = new ArrayList<>();
     json(platform.get("/api/v1/audit/user_events?limit=50").body())
         .forEach(e -> related.add(e.path("explanation").asText()));
     assertThat(mine).isNotEmpty().isEqualTo(related).isNotEqualTo(all);
@@ -534,7 +547,7 @@ class DashboardOpsIT {
     Page admin = admin();
     admin.navigate(platform.dashboard("/deployments?limit=2"));
     assertThat(admin.locator("tr[data-deployment]")).hasCount(2);
-    List<String> shown = new java.util.ArrayList<>(rows(admin));
+    List<String> shown = new ArrayList<>(rows(admin));
     Locator older =
         admin.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Older deployments"));
     while (older.count() > 0) {
@@ -571,7 +584,7 @@ class DashboardOpsIT {
     assertThat(bob.getByRole(AriaRole.STATUS)).containsText("log in with the new one");
     bob.context().close();
 
-    Page again = newPage();
+    Page again = newPage(DESKTOP);
     again.navigate(platform.dashboard("/login"));
     again.getByLabel("Username").fill("bob@example.com");
     again.getByLabel("Password").fill("bob secret 1");
@@ -608,11 +621,15 @@ class DashboardOpsIT {
         .statusCode();
   }
 
-  private Page newPage() {
-    Page page =
-        browser.newContext(new Browser.NewContextOptions().setViewportSize(1280, 800)).newPage();
+  private Page newPage(Browser.NewContextOptions screen) {
+    Page page = browser.newContext(screen).newPage();
     page.context().setDefaultTimeout(30_000);
     return page;
+  }
+
+  /** How wide the page is laid out, in CSS pixels (wider than the screen: it scrolls sideways). */
+  private static int layoutWidth(Page page) {
+    return ((Number) page.evaluate("() => document.documentElement.scrollWidth")).intValue();
   }
 
   @Test
@@ -633,7 +650,7 @@ class DashboardOpsIT {
    * text), as someone without a mouse would.
    */
   private static void tabTo(Page page, String name) {
-    List<String> seen = new java.util.ArrayList<>();
+    List<String> seen = new ArrayList<>();
     for (int i = 0; i < 80; i++) {
       page.keyboard().press("Tab");
       Object focused =
@@ -653,31 +670,18 @@ class DashboardOpsIT {
   @Test
   @Order(16)
   void phoneWidth_filtersThePortfolio_andEveryListFits() {
-    com.microsoft.playwright.BrowserContext phone =
-        browser.newContext(
-            new Browser.NewContextOptions()
-                .setViewportSize(390, 844)
-                .setIsMobile(true)
-                .setHasTouch(true));
-    phone.setDefaultTimeout(30_000);
-    Page page = phone.newPage();
-    page.navigate(platform.dashboard("/login"));
-    page.getByLabel("Username").fill("admin");
-    page.getByLabel("Password").fill(PlatformFixture.ADMIN_PASSWORD);
-    page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Log in")).tap();
-    assertThat(page).hasURL(platform.dashboard("/jobs"));
+    Page page = logIn(newPage(PHONE), "admin", PlatformFixture.ADMIN_PASSWORD);
     for (String path :
         List.of("/portfolio", "/deployments", "/graph", "/admin/escs", "/admin/users", "/docs")) {
       page.navigate(platform.dashboard(path));
-      Object width = page.evaluate("() => document.documentElement.scrollWidth");
-      assertThat(((Number) width).intValue()).as(path).isLessThanOrEqualTo(390);
+      assertThat(layoutWidth(page)).as(path).isLessThanOrEqualTo(390);
     }
     page.navigate(platform.dashboard("/portfolio"));
     page.getByLabel("Filter Name").fill("alpha");
     page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Filter")).tap();
     assertThat(page.locator("table.portfolio tbody tr")).hasCount(1);
     assertThat(page.locator("table.portfolio tbody tr").first()).containsText("alpha-job");
-    phone.close();
+    page.context().close();
   }
 
   @Test
@@ -713,13 +717,7 @@ class DashboardOpsIT {
   @Test
   @Order(18)
   void phoneWidth_registerThenAdminActivates_thenTheUserLogsIn() {
-    Browser.NewContextOptions phone =
-        new Browser.NewContextOptions()
-            .setViewportSize(390, 844)
-            .setIsMobile(true)
-            .setHasTouch(true);
-    Page user = browser.newContext(phone).newPage();
-    user.context().setDefaultTimeout(30_000);
+    Page user = newPage(PHONE);
     user.navigate(platform.dashboard("/register"));
     user.getByLabel("Username (your e-mail address)").fill("carol@example.com");
     user.getByLabel("Password", new Page.GetByLabelOptions().setExact(true)).fill("carol secret 1");
@@ -727,16 +725,9 @@ class DashboardOpsIT {
     user.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Register")).tap();
     assertThat(user.getByRole(AriaRole.STATUS)).containsText("wait");
 
-    Page admin = browser.newContext(phone).newPage();
-    admin.context().setDefaultTimeout(30_000);
-    admin.navigate(platform.dashboard("/login"));
-    admin.getByLabel("Username").fill("admin");
-    admin.getByLabel("Password").fill(PlatformFixture.ADMIN_PASSWORD);
-    admin.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Log in")).tap();
-    assertThat(admin).hasURL(platform.dashboard("/jobs"));
+    Page admin = logIn(newPage(PHONE), "admin", PlatformFixture.ADMIN_PASSWORD);
     admin.navigate(platform.dashboard("/admin/users"));
-    assertThat(((Number) admin.evaluate("() => document.documentElement.scrollWidth")).intValue())
-        .isLessThanOrEqualTo(390);
+    assertThat(layoutWidth(admin)).isLessThanOrEqualTo(390);
     Locator active = admin.getByLabel("Active: carol@example.com");
     active.scrollIntoViewIfNeeded();
     active.tap();
@@ -748,11 +739,7 @@ class DashboardOpsIT {
     save.tap();
     assertThat(admin.getByRole(AriaRole.STATUS)).containsText("Saved carol@example.com");
 
-    user.navigate(platform.dashboard("/login"));
-    user.getByLabel("Username").fill("carol@example.com");
-    user.getByLabel("Password").fill("carol secret 1");
-    user.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Log in")).tap();
-    assertThat(user).hasURL(platform.dashboard("/jobs"));
+    logIn(user, "carol@example.com", "carol secret 1");
     assertThat(user.locator("header")).containsText("carol@example.com");
     admin.context().close();
     user.context().close();

@@ -67,13 +67,7 @@ class PluginsIT {
         });
     receiver.start();
     InProcessCli login =
-        cli(
-            PlatformFixture.ADMIN_PASSWORD + "\n",
-            "login",
-            "--username",
-            "admin",
-            "--remote",
-            remote());
+        InProcessCli.login(home, platform, "admin", PlatformFixture.ADMIN_PASSWORD);
     assertThat(login.exitCode()).as(login.toString()).isZero();
   }
 

@@ -72,13 +72,7 @@ class TemplateJobTypeDockerIT {
                     new DockerInfrastructurePlugin(TARGET),
                     new LocalInfrastructurePlugin("local"))));
     InProcessCli login =
-        cli(
-            PlatformFixture.ADMIN_PASSWORD + "\n",
-            "login",
-            "--username",
-            "admin",
-            "--remote",
-            platform.lifecycle(""));
+        InProcessCli.login(home, platform, "admin", PlatformFixture.ADMIN_PASSWORD);
     assertThat(login.exitCode()).as(login.toString()).isZero();
   }
 
