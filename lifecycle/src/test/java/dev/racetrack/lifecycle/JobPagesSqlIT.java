@@ -295,7 +295,10 @@ class JobPagesSqlIT {
             Map.entry("q", "<b"),
             Map.entry("q", ">=x"),
             Map.entry("q", "{elsew||}ta"),
-            Map.entry("q", "days."));
+            Map.entry("q", "days."),
+            Map.entry("q", "e5"),
+            Map.entry("q", "{20"),
+            Map.entry("q", "-1"));
     for (Map.Entry<String, String> filter : filters) {
       String query = filter.getKey() + "=" + enc(filter.getValue());
       List<String> java =

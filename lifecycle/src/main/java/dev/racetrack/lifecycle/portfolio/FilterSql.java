@@ -3,6 +3,7 @@ package dev.racetrack.lifecycle.portfolio;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -150,8 +151,13 @@ record FilterSql(String where, Map<String, Object> binds, Optional<String> regex
      */
     Optional<String> anyColumn(String expression) {
       List<String> columns = new ArrayList<>();
+      Optional<String> needle = needle(expression);
       for (Map.Entry<String, Column> entry : new TreeMap<>(COLUMNS).entrySet()) {
         Column column = entry.getValue();
+        if (needle.isPresent() && !canContain(column.kind(), needle.get())) {
+          continue; // e.g. "job-1" is in no number's or date's text: not worth formatting each
+          // row's
+        }
         Optional<String> sql =
             expression(
                 expression,
@@ -167,6 +173,42 @@ record FilterSql(String where, Map<String, Object> binds, Optional<String> regex
         columns.add(sql.get());
       }
       return Optional.of("(" + String.join(" OR ", columns) + ")");
+    }
+
+    /**
+     * The text a {@code q} expression of one term needs a cell's text to contain, start or end with
+     * (lower case), when it is such a term; empty for every other expression.
+     */
+    private static Optional<String> needle(String expression) {
+      String term = expression.strip();
+      if (term.isEmpty()
+          || expression.contains("||")
+          || expression.contains("&&")
+          || term.startsWith("[")
+          || term.startsWith("rgx:")
+          || term.startsWith("<")
+          || term.startsWith(">")
+          || term.startsWith("=")
+          || term.startsWith("!")) {
+        return Optional.empty();
+      }
+      String text = "*{}".indexOf(term.charAt(0)) >= 0 ? term.substring(1) : term;
+      return Optional.of(text.toLowerCase(Locale.ROOT));
+    }
+
+    /**
+     * Whether the lower-case text of a column of this kind can hold {@code needle}: a number's text
+     * is digits, {@code -} and {@code .}; a date's is {@code Instant}'s (digits, {@code - : T Z}).
+     * Only an ASCII character outside those rules a column out.
+     */
+    private static boolean canContain(Kind kind, String needle) {
+      String alphabet =
+          switch (kind) {
+            case TEXT -> null;
+            case NUMBER -> "0123456789-.";
+            case DATE -> "0123456789-:tz";
+          };
+      return alphabet == null || needle.chars().allMatch(c -> c >= 128 || alphabet.indexOf(c) >= 0);
     }
 
     Optional<String> expression(String expression, Function<String, Optional<String>> term) {
