@@ -51,7 +51,9 @@ class RegistryCleanIT {
     for (String[] image : pushed) {
       registry("DELETE", "/v2/" + image[0] + "/manifests/" + image[1], null, null);
     }
-    lifecycle.close();
+    if (lifecycle != null) { // null when the test was skipped for want of docker and a registry
+      lifecycle.close();
+    }
   }
 
   @Test
