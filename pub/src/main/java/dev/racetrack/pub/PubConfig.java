@@ -2,6 +2,7 @@ package dev.racetrack.pub;
 
 import dev.racetrack.model.config.EnvReader;
 import dev.racetrack.model.error.ValidationException;
+import dev.racetrack.pub.upstream.Transport;
 import dev.racetrack.tls.TlsConfig;
 import java.net.URI;
 import java.time.Duration;
@@ -33,6 +34,9 @@ import java.util.stream.Collectors;
  * @param limits what callers may hold and send, and the default call timeout
  * @param tls HTTPS on PUB's port ({@code TLS_CERT_FILE}, {@code TLS_KEY_FILE}, {@code HEALTH_PORT})
  *     and the CA PUB trusts when it calls lifecycle ({@code TLS_CA_FILE})
+ * @param transport the network transport of PUB's event loops ({@code PUB_TRANSPORT}: {@code auto},
+ *     the default, is epoll where it loads and NIO elsewhere; {@code io_uring}, {@code epoll} and
+ *     {@code nio} ask for one; see {@link Transport})
  */
 public record PubConfig(
     String host,
@@ -47,7 +51,8 @@ public record PubConfig(
     Optional<URI> externalUrl,
     Optional<String> jobDomain,
     PubLimits limits,
-    TlsConfig tls) {
+    TlsConfig tls,
+    String transport) {
 
   /** The default stale window: lifecycle's refusals reach PUB within a minute at worst. */
   public static final long MAX_STALE_TTL_SECONDS = 60;
@@ -62,6 +67,10 @@ public record PubConfig(
     Objects.requireNonNull(externalUrl, "externalUrl");
     Objects.requireNonNull(limits, "limits");
     Objects.requireNonNull(tls, "tls");
+    if (!Transport.CHOICES.contains(transport)) {
+      throw new ValidationException(
+          "PUB_TRANSPORT must be one of " + Transport.CHOICES + ", not '" + transport + "'");
+    }
     jobDomain = jobDomain.map(d -> d.strip().toLowerCase(Locale.ROOT));
     if (jobDomain.isPresent() && !DOMAIN.matcher(jobDomain.get()).matches()) {
       throw new ValidationException(
@@ -98,7 +107,8 @@ public record PubConfig(
         e.optional("EXTERNAL_PUB_URL").map(url -> URI.create(e.url("EXTERNAL_PUB_URL", url))),
         e.optional("PUB_JOB_DOMAIN"),
         PubLimits.fromEnv(env),
-        tls);
+        tls,
+        e.string("PUB_TRANSPORT", "auto").strip().toLowerCase(Locale.ROOT));
   }
 
   /**
@@ -126,6 +136,7 @@ public record PubConfig(
     out.put("job_domain", jobDomain.orElse("(none)"));
     out.putAll(limits.describe());
     out.putAll(tls.describe());
+    out.put("transport", transport);
     out.put("internal_token", "(redacted)");
     out.put("job_call_key", "(redacted)");
     return out;

@@ -6,6 +6,7 @@ import dev.racetrack.pub.async.AsyncCalls;
 import dev.racetrack.pub.async.AsyncConfig;
 import dev.racetrack.pub.async.AsyncEndpoint;
 import dev.racetrack.pub.async.JobClient;
+import dev.racetrack.pub.upstream.Transport;
 import dev.racetrack.pub.upstream.UpstreamPool;
 import dev.racetrack.tls.TlsConfig;
 import dev.racetrack.tls.TrustedCa;
@@ -16,17 +17,9 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.WriteBufferWaterMark;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollServerSocketChannel;
-import io.netty.channel.epoll.EpollSocketChannel;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
@@ -41,8 +34,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * PUB's composition root: one Netty pipeline on PUB's port (native epoll where available, NIO
- * otherwise) whose event loops also own the pooled connections to jobs.
+ * PUB's composition root: one Netty pipeline on PUB's port (on the {@link Transport} of {@code
+ * PUB_TRANSPORT}) whose event loops also own the pooled connections to jobs.
  */
 public final class PubServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(PubServer.class);
@@ -134,11 +127,17 @@ public final class PubServer implements AutoCloseable {
   private static PubServer start(
       PubConfig config, Clock clock, String version, AsyncFactory async) {
     LOG.info("pub configuration: {}", config.describe());
-    boolean epoll = Epoll.isAvailable();
-    IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+    Transport transport;
+    try {
+      transport = Transport.choose(config.transport());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalStateException("PUB could not start: " + e.getMessage(), e);
+    }
     EventLoopGroup group =
         new MultiThreadIoEventLoopGroup(
-            config.limits().eventLoops(), new DefaultThreadFactory("pub", true), io);
+            config.limits().eventLoops(),
+            new DefaultThreadFactory("pub", true),
+            transport.ioHandlers().get());
     HttpClient lifecycleHttp =
         TrustedCa.trusting(
                 HttpClient.newBuilder().connectTimeout(config.connectTimeout()),
@@ -146,7 +145,7 @@ public final class PubServer implements AutoCloseable {
             .build();
     PubServer pub = new PubServer(group, lifecycleHttp);
     try {
-      pub.bind(config, clock, version, async, epoll);
+      pub.bind(config, clock, version, async, transport);
     } catch (RuntimeException e) {
       pub.close();
       throw new IllegalStateException(
@@ -158,13 +157,17 @@ public final class PubServer implements AutoCloseable {
         config.tls().scheme(),
         config.host(),
         pub.port(),
-        epoll ? "epoll" : "nio",
+        transport.name(),
         pub.healthPort().map(p -> ", health on http://" + config.host() + ":" + p).orElse(""));
     return pub;
   }
 
   private void bind(
-      PubConfig config, Clock clock, String version, AsyncFactory asyncFactory, boolean epoll) {
+      PubConfig config,
+      Clock clock,
+      String version,
+      AsyncFactory asyncFactory,
+      Transport transport) {
     PubMetrics metrics = new PubMetrics();
     PermitCache cache = new PermitCache(config.cacheTtl(), config.staleTtl(), clock);
     LifecycleClient lifecycle =
@@ -172,11 +175,7 @@ public final class PubServer implements AutoCloseable {
     CallAuthorizer authorizer = new CallAuthorizer(lifecycle, cache, metrics);
     UpstreamPool pool =
         new UpstreamPool(
-            epoll ? EpollSocketChannel.class : NioSocketChannel.class,
-            BUFFERS,
-            config.connectTimeout(),
-            UPSTREAM_MAX_IDLE,
-            MAX_IDLE_PER_JOB);
+            transport, BUFFERS, config.connectTimeout(), UPSTREAM_MAX_IDLE, MAX_IDLE_PER_JOB);
     AsyncEndpoint async =
         asyncFactory.make(authorizer, lifecycle, metrics, new JobConnections(pool, group));
     if (async instanceof AutoCloseable closeable) {
@@ -220,8 +219,7 @@ public final class PubServer implements AutoCloseable {
             .setAllowDuplicateContentLengths(false)
             .setAllowPartialChunks(true);
     long headTimeoutNanos = limits.headTimeout().toNanos();
-    Class<? extends ServerChannel> serverType =
-        epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+    Class<? extends ServerChannel> serverType = transport.serverChannel();
     PubTls pubTls = PubTls.of(config.tls());
     tls = pubTls;
     Pipeline pipeline = new Pipeline(strict, gateway, connections, drain, headTimeoutNanos);

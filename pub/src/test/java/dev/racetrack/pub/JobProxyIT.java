@@ -408,7 +408,7 @@ class JobProxyIT {
     assertThat(job.received()).isEmpty();
   }
 
-  private static byte[] pattern(int size) {
+  static byte[] pattern(int size) {
     byte[] bytes = new byte[size];
     for (int i = 0; i < size; i++) {
       bytes[i] = FakeJobFixture.patternByte(i);

@@ -78,6 +78,21 @@ class PubConfigTest {
   }
 
   @Test
+  void fromEnv_transport_defaultsToAuto_isReadCaseBlind_andRefusesOthersNamingTheVariable() {
+    assertThat(PubConfig.fromEnv(Map.of(), "internal", KEY).transport()).isEqualTo("auto");
+    assertThat(
+            PubConfig.fromEnv(Map.of("PUB_TRANSPORT", " IO_URING "), "internal", KEY).transport())
+        .isEqualTo("io_uring");
+    assertThat(PubConfig.fromEnv(Map.of("PUB_TRANSPORT", "nio"), "internal", KEY).toString())
+        .contains("transport=nio");
+    assertThatThrownBy(() -> PubConfig.fromEnv(Map.of("PUB_TRANSPORT", "kqueue"), "internal", KEY))
+        .isInstanceOf(ValidationException.class)
+        .hasMessageContaining("PUB_TRANSPORT")
+        .hasMessageContaining("'kqueue'")
+        .hasMessageContaining("io_uring");
+  }
+
+  @Test
   void fromEnv_badJobDomainOrExternalUrl_isRefusedNamingTheVariable() {
     assertThatThrownBy(
             () ->

@@ -41,7 +41,7 @@ final class PubFixture implements AutoCloseable {
   }
 
   private PubFixture(String lifecycleUrl, Optional<URI> externalUrl, Optional<String> jobDomain) {
-    this(lifecycleUrl, externalUrl, jobDomain, PubLimits.defaults(), AsyncEndpoint.NONE);
+    this(lifecycleUrl, externalUrl, jobDomain, PubLimits.defaults(), AsyncEndpoint.NONE, "auto");
   }
 
   private PubFixture(
@@ -49,7 +49,8 @@ final class PubFixture implements AutoCloseable {
       Optional<URI> externalUrl,
       Optional<String> jobDomain,
       PubLimits limits,
-      AsyncEndpoint async) {
+      AsyncEndpoint async,
+      String transport) {
     pub =
         PubServer.start(
             new PubConfig(
@@ -65,7 +66,8 @@ final class PubFixture implements AutoCloseable {
                 externalUrl,
                 jobDomain,
                 limits,
-                TlsConfig.OFF),
+                TlsConfig.OFF,
+                transport),
             clock,
             VERSION,
             async);
@@ -73,7 +75,19 @@ final class PubFixture implements AutoCloseable {
 
   /** PUB with the given limits and async endpoint. */
   static PubFixture start(FakeLifecycleFixture lifecycle, PubLimits limits, AsyncEndpoint async) {
-    return new PubFixture(lifecycle.url(), Optional.empty(), Optional.empty(), limits, async);
+    return new PubFixture(
+        lifecycle.url(), Optional.empty(), Optional.empty(), limits, async, "auto");
+  }
+
+  /** PUB on the network transport named {@code transport} ({@code PUB_TRANSPORT}). */
+  static PubFixture start(FakeLifecycleFixture lifecycle, String transport) {
+    return new PubFixture(
+        lifecycle.url(),
+        Optional.empty(),
+        Optional.empty(),
+        PubLimits.defaults(),
+        AsyncEndpoint.NONE,
+        transport);
   }
 
   static PubFixture start(FakeLifecycleFixture lifecycle) {

@@ -64,7 +64,8 @@ class PubTlsIT {
                 Optional.empty(),
                 Optional.empty(),
                 PubLimits.defaults(),
-                tls),
+                tls,
+                "auto"),
             Clock.systemUTC(),
             "1.0.0",
             AsyncEndpoint.NONE);

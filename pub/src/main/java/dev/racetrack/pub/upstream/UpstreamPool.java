@@ -8,10 +8,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.WriteBufferWaterMark;
-import io.netty.channel.epoll.EpollDomainSocketChannel;
-import io.netty.channel.epoll.EpollSocketChannel;
-import io.netty.channel.socket.nio.NioDomainSocketChannel;
-import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.util.concurrent.FastThreadLocal;
@@ -19,7 +15,6 @@ import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.net.UnixDomainSocketAddress;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.HashMap;
@@ -34,7 +29,7 @@ import java.util.concurrent.TimeUnit;
  * another connection. Idle connections are closed after {@code maxIdle} (before jobs close them).
  */
 public final class UpstreamPool {
-  private final Class<? extends Channel> channelType;
+  private final Transport transport;
   private final ByteBufAllocator allocator;
   private final Duration connectTimeout;
   private final Duration maxIdle;
@@ -47,14 +42,17 @@ public final class UpstreamPool {
         }
       };
 
-  /** {@code allocator}: the buffers of job connections (PUB's own, see {@code PubServer}). */
+  /**
+   * {@code transport}: the one of the event loops calls are made on; {@code allocator}: the buffers
+   * of job connections (PUB's own, see {@code PubServer}).
+   */
   public UpstreamPool(
-      Class<? extends Channel> channelType,
+      Transport transport,
       ByteBufAllocator allocator,
       Duration connectTimeout,
       Duration maxIdle,
       int maxIdlePerAddress) {
-    this.channelType = channelType;
+    this.transport = transport;
     this.allocator = allocator;
     this.connectTimeout = connectTimeout;
     this.maxIdle = maxIdle;
@@ -85,7 +83,7 @@ public final class UpstreamPool {
     Bootstrap bootstrap =
         new Bootstrap()
             .group(loop)
-            .channel(unix ? domainChannel(channelType) : channelType)
+            .channel(unix ? transport.domainChannel() : transport.tcpChannel())
             .option(ChannelOption.ALLOCATOR, allocator)
             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) connectTimeout.toMillis());
     if (!unix) {
@@ -150,16 +148,7 @@ public final class UpstreamPool {
     if (!path.startsWith("/")) {
       throw new IllegalArgumentException("not a job address (unix:/absolute/path): " + address);
     }
-    return EpollSocketChannel.class.isAssignableFrom(channelType)
-        ? new DomainSocketAddress(path)
-        : UnixDomainSocketAddress.of(path);
-  }
-
-  /** The Unix socket channel of the transport {@code tcp} belongs to (epoll or NIO). */
-  static Class<? extends Channel> domainChannel(Class<? extends Channel> tcp) {
-    return EpollSocketChannel.class.isAssignableFrom(tcp)
-        ? EpollDomainSocketChannel.class
-        : NioDomainSocketChannel.class;
+    return transport.domainAddress(path);
   }
 
   /**

@@ -9,13 +9,13 @@ import dev.racetrack.model.Json;
 import dev.racetrack.model.auth.JobCallSecrets;
 import dev.racetrack.pub.exchange.PubAnswer;
 import dev.racetrack.pub.exchange.PubRequest;
+import dev.racetrack.pub.upstream.Transport;
 import dev.racetrack.pub.upstream.UpstreamPool;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -48,7 +48,7 @@ class AsyncCallsIT {
       new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
   private static final UpstreamPool POOL =
       new UpstreamPool(
-          NioSocketChannel.class,
+          Transport.NIO,
           ByteBufAllocator.DEFAULT,
           Duration.ofSeconds(2),
           Duration.ofSeconds(30),

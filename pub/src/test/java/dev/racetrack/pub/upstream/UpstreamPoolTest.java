@@ -11,11 +11,9 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.uring.IoUring;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.util.concurrent.AbstractScheduledEventExecutor;
 import java.lang.reflect.Field;
@@ -49,7 +47,12 @@ class UpstreamPoolTest {
 
   private final UpstreamPool pool =
       new UpstreamPool(
-          EmbeddedChannel.class,
+          new Transport(
+              "embedded",
+              NioIoHandler::newFactory,
+              NioServerSocketChannel.class,
+              EmbeddedChannel.class,
+              EmbeddedChannel.class),
           PooledByteBufAllocator.DEFAULT,
           Duration.ofSeconds(1),
           Duration.ofSeconds(50),
@@ -71,7 +74,7 @@ class UpstreamPoolTest {
     ByteBufAllocator allocator = new PooledByteBufAllocator(false);
     UpstreamPool own =
         new UpstreamPool(
-            NioSocketChannel.class, allocator, Duration.ofSeconds(5), Duration.ofSeconds(50), 8);
+            Transport.NIO, allocator, Duration.ofSeconds(5), Duration.ofSeconds(50), 8);
     EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     try (ServerSocket job = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       EventLoop loop = group.next();
@@ -148,24 +151,23 @@ class UpstreamPoolTest {
 
   /**
    * A job behind a relay's Unix socket ({@code unix:/path}): PUB connects to it with the Unix
-   * socket channel of its transport (NIO here; epoll where the native transport loads).
+   * socket channel of its transport (NIO everywhere; epoll and io_uring where their native
+   * libraries load).
    */
   @Test
   void acquire_unixAddress_connectsToTheSocket() throws Exception {
-    List<Class<? extends SocketChannel>> transports = new ArrayList<>();
-    transports.add(NioSocketChannel.class);
+    List<Transport> transports = new ArrayList<>();
+    transports.add(Transport.NIO);
     if (Epoll.isAvailable()) {
-      transports.add(EpollSocketChannel.class);
+      transports.add(Transport.choose("epoll"));
     }
-    for (Class<? extends SocketChannel> transport : transports) {
+    if (IoUring.isAvailable()) {
+      transports.add(Transport.choose("io_uring"));
+    }
+    for (Transport transport : transports) {
       Path dir = Files.createTempDirectory("rt-trust-pool");
       Path socket = dir.resolve("job.sock");
-      EventLoopGroup group =
-          new MultiThreadIoEventLoopGroup(
-              1,
-              transport == NioSocketChannel.class
-                  ? NioIoHandler.newFactory()
-                  : EpollIoHandler.newFactory());
+      EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, transport.ioHandlers().get());
       try (ServerSocketChannel job = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
         job.bind(UnixDomainSocketAddress.of(socket));
         UpstreamPool own =
@@ -181,8 +183,8 @@ class UpstreamPoolTest {
                 .get(10, TimeUnit.SECONDS)
                 .get(10, TimeUnit.SECONDS);
         try (java.nio.channels.SocketChannel accepted = job.accept()) {
-          assertThat(accepted).as(transport.getSimpleName()).isNotNull();
-          assertThat(channel.isActive()).as(transport.getSimpleName()).isTrue();
+          assertThat(accepted).as(transport.name()).isNotNull();
+          assertThat(channel.isActive()).as(transport.name()).isTrue();
         }
         channel.close().sync();
       } finally {
@@ -199,7 +201,7 @@ class UpstreamPoolTest {
     try {
       UpstreamPool own =
           new UpstreamPool(
-              NioSocketChannel.class,
+              Transport.NIO,
               PooledByteBufAllocator.DEFAULT,
               Duration.ofSeconds(5),
               Duration.ofSeconds(50),
