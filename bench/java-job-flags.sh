@@ -5,7 +5,7 @@
 # when the variant asks for -XX:NativeMemoryTracking. The python adder runs once at the end, in the
 # same session, as the yardstick (issue 9: java req/s >= python's, java RSS <= 60 MB).
 # Usage: bench/java-job-flags.sh DIR DURATION WARMUP "NAME|FLAGS" ...
-#   DIR holds classes/ (the adder compiled with --release 21) and lib/ (the wrapper's jars, as the
+#   DIR holds classes/ (the adder compiled with --release 21 -parameters) and lib/ (the wrapper's jars, as the
 #   java job type copies them: the javawrapper jar, Jackson, Netty); JAVA (default: java on PATH).
 #   "BASE" in FLAGS stands for the java job type's JVM_FLAGS (read from JavaJobType.java).
 #   FLAGS starting with "LIB=PATH " take the wrapper's jars from PATH instead of DIR/lib (to pair
@@ -41,6 +41,9 @@ run() { # name dir cmd...
   local t0; t0=$(date +%s%N)
   until curl -sf "http://127.0.0.1:$PORT/ready" >/dev/null 2>&1; do
     kill -0 "$JOB_PID" 2>/dev/null || { echo "$name: job exited:"; cat "$WORK/job.log"; JOB_PID=""; return 0; }
+    if (( $(date +%s%N) - t0 > 60000000000 )); then
+      echo "$name: job not ready after 60 s:"; cat "$WORK/job.log"; kill "$JOB_PID"; wait "$JOB_PID" 2>/dev/null || true; JOB_PID=""; return 0
+    fi
     sleep 0.005
   done
   local ready=$(( ($(date +%s%N) - t0) / 1000000 ))

@@ -14,6 +14,8 @@
 # process under it) over the -c32 runs divided by the requests served; and the job's own CPU per
 # request (its process tree) behind each path, since the job shares the proxies' core.
 # Usage: bench/pub-vs-nginx.sh [DURATION_SECONDS] [RUNS] [WARMUP]  (needs wrk, nginx, python3)
+# The platform takes its settings from the environment, e.g. PUB_TRANSPORT=io_uring to measure PUB on
+# another transport, RACETRACK_JAVA_OPTS for JVM options.
 # PUB_BENCH_JFR=FILE also records the platform JVM with Java Flight Recorder (profile settings)
 # from PUB's warm-up to the end of the rounds and writes the recording to FILE (read it with `jfr print`/`jfr summary`).
 set -euo pipefail
