@@ -22,23 +22,26 @@ import org.junit.jupiter.api.Test;
 class TransportTest {
   @Test
   void choose_nio_isTheJdksChannels_withJdkUnixAddresses() {
-    Transport nio = Transport.choose("nio");
-    assertThat(nio.name()).isEqualTo("nio");
-    assertThat(nio.serverChannel()).isEqualTo(NioServerSocketChannel.class);
-    assertThat(nio.tcpChannel()).isEqualTo(NioSocketChannel.class);
-    assertThat(nio.domainChannel()).isEqualTo(NioDomainSocketChannel.class);
-    assertThat(nio.domainAddress("/run/job.sock")).isInstanceOf(UnixDomainSocketAddress.class);
+    assertTransport(
+        Transport.choose("nio"),
+        "nio",
+        NioServerSocketChannel.class,
+        NioSocketChannel.class,
+        NioDomainSocketChannel.class,
+        UnixDomainSocketAddress.class);
   }
 
   @Test
   void choose_auto_isEpollWhereItLoads_elseNio() {
     Transport auto = Transport.choose("auto");
     if (Epoll.isAvailable()) {
-      assertThat(auto.name()).isEqualTo("epoll");
-      assertThat(auto.serverChannel()).isEqualTo(EpollServerSocketChannel.class);
-      assertThat(auto.tcpChannel()).isEqualTo(EpollSocketChannel.class);
-      assertThat(auto.domainChannel()).isEqualTo(EpollDomainSocketChannel.class);
-      assertThat(auto.domainAddress("/run/job.sock")).isInstanceOf(DomainSocketAddress.class);
+      assertTransport(
+          auto,
+          "epoll",
+          EpollServerSocketChannel.class,
+          EpollSocketChannel.class,
+          EpollDomainSocketChannel.class,
+          DomainSocketAddress.class);
     } else {
       assertThat(auto.name()).isEqualTo("nio");
     }
@@ -47,12 +50,13 @@ class TransportTest {
   @Test
   void choose_ioUring_whereItLoads_isIoUringsChannels() {
     Tools.requireThat(IoUring.isAvailable(), "io_uring (Linux >= 5.x, not disabled by sysctl)");
-    Transport uring = Transport.choose(" IO_URING");
-    assertThat(uring.name()).isEqualTo("io_uring");
-    assertThat(uring.serverChannel()).isEqualTo(IoUringServerSocketChannel.class);
-    assertThat(uring.tcpChannel()).isEqualTo(IoUringSocketChannel.class);
-    assertThat(uring.domainChannel()).isEqualTo(IoUringDomainSocketChannel.class);
-    assertThat(uring.domainAddress("/run/job.sock")).isInstanceOf(DomainSocketAddress.class);
+    assertTransport(
+        Transport.choose(" IO_URING"),
+        "io_uring",
+        IoUringServerSocketChannel.class,
+        IoUringSocketChannel.class,
+        IoUringDomainSocketChannel.class,
+        DomainSocketAddress.class);
   }
 
   @Test
@@ -62,5 +66,19 @@ class TransportTest {
         .hasMessageContaining("PUB_TRANSPORT")
         .hasMessageContaining("'kqueue'")
         .hasMessageContaining("[auto, io_uring, epoll, nio]");
+  }
+
+  private static void assertTransport(
+      Transport transport,
+      String name,
+      Class<?> server,
+      Class<?> tcp,
+      Class<?> domain,
+      Class<?> domainAddress) {
+    assertThat(transport.name()).isEqualTo(name);
+    assertThat(transport.serverChannel()).as(name).isEqualTo(server);
+    assertThat(transport.tcpChannel()).as(name).isEqualTo(tcp);
+    assertThat(transport.domainChannel()).as(name).isEqualTo(domain);
+    assertThat(transport.domainAddress("/run/job.sock")).as(name).isInstanceOf(domainAddress);
   }
 }
