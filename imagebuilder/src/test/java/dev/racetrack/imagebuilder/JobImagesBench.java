@@ -1,6 +1,9 @@
 package dev.racetrack.imagebuilder;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.racetrack.testsupport.Tools;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -48,10 +51,12 @@ class JobImagesBench {
           images.perform(port);
         }
         long rss = images.rssKb(images.lastContainer);
+        String load = load(port, images.callSecretOf(port));
+        long rssLoaded = images.rssKb(images.lastContainer);
         System.out.printf(
             "BENCH %s: image %.1f MB compressed (%d layers, job's own layers %.1f kB), cold build"
-                + " %d ms, unchanged redeploy %d ms (same digest: %s), RSS after 200 calls %d kB;"
-                + " entrypoint %s%n",
+                + " %d ms, unchanged redeploy %d ms (same digest: %s), RSS after 200 calls %d kB,"
+                + " after 25 s of wrk -c32 (%s) %d kB; entrypoint %s%n",
             job,
             total / 1e6,
             count,
@@ -60,8 +65,41 @@ class JobImagesBench {
             warm / 1_000_000,
             image.equals(again),
             rss,
+            load,
+            rssLoaded,
             config.at("/config/Entrypoint"));
       }
     }
+  }
+
+  /**
+   * 25 s of {@code wrk -t1 -c32} POSTs to perform (15 s of warm-up, 10 s measured), then 3 s of
+   * rest: what the job keeps under load, as the local target's figures are taken.
+   */
+  private String load(int port, String secret) throws Exception {
+    Path wrk = Tools.require("wrk");
+    Path script = tmp.resolve("post-" + port + ".lua");
+    Files.writeString(
+        script,
+        "wrk.method = \"POST\"\n"
+            + "wrk.body = '{\"numbers\": [40, 2]}'\n"
+            + "wrk.headers[\"Content-Type\"] = \"application/json\"\n"
+            + "wrk.headers[\"X-Racetrack-Job-Secret\"] = \""
+            + secret
+            + "\"\n");
+    String url = "http://127.0.0.1:" + port + "/api/v1/perform";
+    String rate = "";
+    for (String seconds : new String[] {"15", "10"}) {
+      Process run =
+          new ProcessBuilder(
+                  wrk.toString(), "-t1", "-c32", "-d" + seconds + "s", "-s", script.toString(), url)
+              .redirectErrorStream(true)
+              .start();
+      String out = new String(run.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      run.waitFor();
+      rate = out.lines().filter(l -> l.startsWith("Requests/sec")).findFirst().orElse(out);
+    }
+    Thread.sleep(3000);
+    return rate.strip();
   }
 }

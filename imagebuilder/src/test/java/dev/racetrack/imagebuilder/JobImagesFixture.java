@@ -214,6 +214,11 @@ final class JobImagesFixture implements AutoCloseable {
     return "call-secret-" + port;
   }
 
+  /** The secret a job started by {@link #start} expects from its callers. */
+  String callSecretOf(int port) {
+    return callSecret(port);
+  }
+
   /** Calls perform with [1, 2] once the job answers; returns the answer. */
   String perform(int port) throws Exception {
     String callSecret = callSecret(port);

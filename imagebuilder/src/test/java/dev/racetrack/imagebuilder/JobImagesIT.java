@@ -65,6 +65,11 @@ class JobImagesIT {
 
     assertThat(image).contains("/job-entrypoint/java-adder@sha256:");
     assertThat(images.config(image).at("/config/User").asText()).isEqualTo(JobImages.USER);
+    // the runtime gives freed native memory back (experimental before Java 22, so unlocked): the
+    // call below shows the base's Java accepts the options
+    String command = images.config(image).at("/config").toString();
+    assertThat(command)
+        .contains("\"-XX:+UnlockExperimentalVMOptions\",\"-XX:TrimNativeHeapInterval=1000\"");
     assertThat(images.callPerform(image, "java-adder")).isEqualTo("3.0");
   }
 

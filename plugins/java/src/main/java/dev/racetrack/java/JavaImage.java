@@ -9,11 +9,12 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * A java job as an image on a Java runtime base image (its {@code java} on PATH, version 21 or
- * newer): the job's own {@code lib_path} jars in {@code /app/lib}, the wrapper's jars in {@code
- * /app/wrapper} and the job's classes and files in {@code /app/classes} and {@code /app/job} (the
- * last, small layer). The job is compiled for Java 21 ({@code --release 21}) so any such base runs
- * it. Jars are platform-independent files: no step needs to run in the base image to install them.
+ * A java job as an image on a Java runtime base image (its {@code java} on PATH, version 21.0.1 or
+ * newer, for the native-heap trimming option): the job's own {@code lib_path} jars in {@code
+ * /app/lib}, the wrapper's jars in {@code /app/wrapper} and the job's classes and files in {@code
+ * /app/classes} and {@code /app/job} (the last, small layer). The job is compiled for Java 21
+ * ({@code --release 21}) so any such base runs it. Jars are platform-independent files: no step
+ * needs to run in the base image to install them.
  */
 final class JavaImage {
   static final String LIB = ImagePlan.APP + "/lib";
@@ -46,8 +47,8 @@ final class JavaImage {
     build.progress().log("entrypoint class " + entrypoint);
     List<String> command = new ArrayList<>();
     command.add("java");
-    // the base image's runtime may be 21, which lacks TrimNativeHeapInterval as a product option
-    command.addAll(JavaJobType.jvmOptions(manifest, false));
+    // the base image's runtime may be 21, where TrimNativeHeapInterval is experimental
+    command.addAll(JavaJobType.jvmOptions(manifest, JavaJobType.TRIM_NATIVE_HEAP_UNLOCKED));
     List<String> entries = new ArrayList<>();
     entries.add(CODE + "/classes");
     wrapper.forEach(p -> entries.add(WRAPPER + "/" + p.getFileName()));

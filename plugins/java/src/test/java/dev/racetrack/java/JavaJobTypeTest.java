@@ -89,7 +89,11 @@ class JavaJobTypeTest {
   void jvmOptions_localAndImage_turnOffNettysFlightRecorderEvents_beforeTheJobsOwnArgs() {
     Manifest manifest = manifest(Map.of("jobtype_extra", Map.of("jvm_args", List.of("-Dx=1"))));
 
-    for (boolean trim : List.of(true, false)) {
+    for (List<String> trim :
+        List.of(
+            JavaJobType.TRIM_NATIVE_HEAP,
+            JavaJobType.TRIM_NATIVE_HEAP_UNLOCKED,
+            List.<String>of())) {
       List<String> options = JavaJobType.jvmOptions(manifest, trim);
       assertThat(options)
           .containsSubsequence(
