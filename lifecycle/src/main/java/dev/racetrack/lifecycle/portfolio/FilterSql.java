@@ -154,9 +154,9 @@ record FilterSql(String where, Map<String, Object> binds, Optional<String> regex
       Optional<String> needle = needle(expression);
       for (Map.Entry<String, Column> entry : new TreeMap<>(COLUMNS).entrySet()) {
         Column column = entry.getValue();
+        // e.g. "job-1" is in no number's or date's text: not worth formatting each row's
         if (needle.isPresent() && !canContain(column.kind(), needle.get())) {
-          continue; // e.g. "job-1" is in no number's or date's text: not worth formatting each
-          // row's
+          continue;
         }
         Optional<String> sql =
             expression(
