@@ -68,8 +68,7 @@ public record PubConfig(
     Objects.requireNonNull(limits, "limits");
     Objects.requireNonNull(tls, "tls");
     if (!Transport.CHOICES.contains(transport)) {
-      throw new ValidationException(
-          "PUB_TRANSPORT must be one of " + Transport.CHOICES + ", not '" + transport + "'");
+      throw new ValidationException(Transport.unknown(transport));
     }
     jobDomain = jobDomain.map(d -> d.strip().toLowerCase(Locale.ROOT));
     if (jobDomain.isPresent() && !DOMAIN.matcher(jobDomain.get()).matches()) {

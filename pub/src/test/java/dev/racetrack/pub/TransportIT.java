@@ -52,6 +52,12 @@ class TransportIT {
           assertThat(response.body()).as(transport).isEqualTo(JobProxyIT.pattern(SIZE));
           assertThat(job.received().get(call).body()).as(transport).isEqualTo(upload);
         }
+        // a token lifecycle refuses gets 401 and nothing reaches the job, on this transport too
+        lifecycle.refuse(401, "given access token has been revoked");
+        HttpResponse<String> refused =
+            pub.get("/pub/job/adder/latest/api/v1/perform", "X-Racetrack-Auth", "token-of-mallory");
+        assertThat(refused.statusCode()).as(transport).isEqualTo(401);
+        assertThat(job.received()).as(transport).hasSize(2);
       }
     }
   }

@@ -81,10 +81,13 @@ public record Transport(
         yield epoll();
       }
       case "nio" -> NIO;
-      default ->
-          throw new IllegalArgumentException(
-              "PUB_TRANSPORT must be one of " + CHOICES + ", not '" + choice + "'");
+      default -> throw new IllegalArgumentException(unknown(choice));
     };
+  }
+
+  /** What is wrong with a {@code PUB_TRANSPORT} that is none of {@link #CHOICES}. */
+  public static String unknown(String choice) {
+    return "PUB_TRANSPORT must be one of " + CHOICES + ", not '" + choice + "'";
   }
 
   private static Transport epoll() {
