@@ -10,11 +10,11 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.Parameter;
-import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Collectors;
+import java.util.StringJoiner;
 
 /**
  * A loaded job: an instance of the entrypoint class with its validated {@code perform} method.
@@ -51,10 +51,12 @@ public final class Entrypoint {
   private Entrypoint(Object instance, Method perform, Optional<Method> metrics) {
     this.instance = instance;
     this.perform = perform;
-    this.parameters =
-        Arrays.stream(perform.getParameters())
-            .map(p -> new JobParameter(p.getName(), p.getParameterizedType()))
-            .toList();
+    // loops, not streams, on the start path: a plain job then never loads java.util.stream
+    List<JobParameter> named = new ArrayList<>();
+    for (Parameter parameter : perform.getParameters()) {
+      named.add(new JobParameter(parameter.getName(), parameter.getParameterizedType()));
+    }
+    this.parameters = List.copyOf(named);
     this.metrics = metrics;
     this.inputExample = readInputExample(instance);
     this.webSocketEndpoints = readWebSocketEndpoints(instance);
@@ -101,10 +103,12 @@ public final class Entrypoint {
   }
 
   static Method findPerform(Class<?> entrypointClass) {
-    List<Method> performs =
-        Arrays.stream(entrypointClass.getMethods())
-            .filter(m -> m.getName().equals("perform") && !m.isBridge() && !m.isSynthetic())
-            .toList();
+    List<Method> performs = new ArrayList<>();
+    for (Method method : entrypointClass.getMethods()) {
+      if (method.getName().equals("perform") && !method.isBridge() && !method.isSynthetic()) {
+        performs.add(method);
+      }
+    }
     if (performs.size() != 1) {
       throw new JobInitException(
           "entrypoint class %s must have exactly one public method named perform, found %d"
@@ -116,8 +120,12 @@ public final class Entrypoint {
   }
 
   static void checkParameterNames(Class<?> entrypointClass, Parameter[] parameters) {
-    List<String> unnamed =
-        Arrays.stream(parameters).filter(p -> !p.isNamePresent()).map(Parameter::getName).toList();
+    List<String> unnamed = new ArrayList<>();
+    for (Parameter parameter : parameters) {
+      if (!parameter.isNamePresent()) {
+        unnamed.add(parameter.getName());
+      }
+    }
     if (!unnamed.isEmpty()) {
       throw new JobInitException(
           "parameter names of %s.perform are not available (%s): compile the job with javac -parameters"
@@ -252,11 +260,10 @@ public final class Entrypoint {
 
   @Override
   public String toString() {
-    return className()
-        + ".perform("
-        + parameters.stream()
-            .map(p -> p.typeName() + " " + p.name())
-            .collect(Collectors.joining(", "))
-        + ")";
+    StringJoiner signature = new StringJoiner(", ", className() + ".perform(", ")");
+    for (JobParameter parameter : parameters) { // no stream: logged once, at every start
+      signature.add(parameter.typeName() + " " + parameter.name());
+    }
+    return signature.toString();
   }
 }

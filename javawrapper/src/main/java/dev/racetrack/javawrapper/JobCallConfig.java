@@ -43,7 +43,17 @@ public record JobCallConfig(
 
   @Override
   public String toString() {
-    return "JobCallConfig[pubUrl=%s, authToken=%s, tracingHeader=%s, callerHeader=%s, timeout=%s]"
-        .formatted(pubUrl, authToken.isEmpty() ? "" : "***", tracingHeader, callerHeader, timeout);
+    // concatenated, not String.format: Formatter loads the locale data, logged at every start
+    return "JobCallConfig[pubUrl="
+        + pubUrl
+        + ", authToken="
+        + (authToken.isEmpty() ? "" : "***")
+        + ", tracingHeader="
+        + tracingHeader
+        + ", callerHeader="
+        + callerHeader
+        + ", timeout="
+        + timeout
+        + "]";
   }
 }

@@ -94,15 +94,20 @@ public record JobConfig(
 
   @Override
   public String toString() {
-    return ("JobConfig[jobName=%s, jobVersion=%s, httpAddr=%s, httpPort=%d, callTimeoutSeconds=%d,"
-            + " callSecret=%s]")
-        .formatted(
-            jobName,
-            jobVersion,
-            httpAddr,
-            httpPort,
-            callTimeoutSeconds,
-            callSecret.isEmpty() ? "(none)" : "(redacted)");
+    // concatenated, not String.format: Formatter loads the locale data, logged at every start
+    return "JobConfig[jobName="
+        + jobName
+        + ", jobVersion="
+        + jobVersion
+        + ", httpAddr="
+        + httpAddr
+        + ", httpPort="
+        + httpPort
+        + ", callTimeoutSeconds="
+        + callTimeoutSeconds
+        + ", callSecret="
+        + (callSecret.isEmpty() ? "(none)" : "(redacted)")
+        + "]";
   }
 
   /** Canonical public base path of this job version, e.g. {@code /pub/job/adder/0.0.1}. */

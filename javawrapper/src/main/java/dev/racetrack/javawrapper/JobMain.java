@@ -10,10 +10,12 @@ import java.time.Duration;
  */
 public final class JobMain {
   static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(5);
+  static final String NETTY_ALLOCATOR_PROPERTY = "io.netty.allocator.type";
 
   private JobMain() {}
 
   public static void main(String[] args) throws IOException {
+    lightenNetty();
     if (args.length != 1 || args[0].isBlank()) {
       System.err.println("usage: java dev.racetrack.javawrapper.JobMain <entrypoint class name>");
       System.exit(2);
@@ -27,6 +29,20 @@ public final class JobMain {
       return;
     }
     run(config, args[0]);
+  }
+
+  /**
+   * Before the first Netty class: Netty logs through {@link JobLog} instead of starting {@code
+   * java.util.logging}, and its default buffer allocator (used by nothing the wrapper serves: the
+   * job's port has its own small pool) is the unpooled one instead of the adaptive pool, unless the
+   * job's {@code jvm_args} chose one. Each spares the job's JVM classes it would carry all its
+   * life.
+   */
+  static void lightenNetty() {
+    NettyLog.install();
+    if (System.getProperty(NETTY_ALLOCATOR_PROPERTY) == null) {
+      System.setProperty(NETTY_ALLOCATOR_PROPERTY, "unpooled");
+    }
   }
 
   static JobServer run(JobConfig config, String entrypointClass) throws IOException {

@@ -1,8 +1,6 @@
 package dev.racetrack.javawrapper;
 
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryMXBean;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -158,20 +156,26 @@ final class JobMetrics {
     return labels;
   }
 
-  /** The standard process metrics a dashboard plots per job: CPU, resident memory, heap. */
+  /**
+   * The standard process metrics a dashboard plots per job: CPU, resident memory, start, heap. Read
+   * from {@link ProcessHandle}, {@code /proc} and {@link Runtime}, not the JMX beans: the first
+   * {@code ManagementFactory} call starts the platform's bean providers and {@code
+   * java.util.logging}, 1.3-1.8 MB that each java job would keep after its first scrape
+   * (docs/benchmarks.md, "java adder RSS: a lighter start").
+   */
   private static void renderProcess(List<String> out) {
-    if (ManagementFactory.getOperatingSystemMXBean()
-        instanceof com.sun.management.OperatingSystemMXBean os) {
-      long cpuNanos = os.getProcessCpuTime();
-      if (cpuNanos >= 0) {
-        family(
-            out,
-            "process_cpu_seconds_total",
-            "counter",
-            "Total user and system CPU time spent in seconds");
-        out.add("process_cpu_seconds_total " + number(cpuNanos / 1e9));
-      }
-    }
+    ProcessHandle.Info process = ProcessHandle.current().info();
+    process
+        .totalCpuDuration()
+        .ifPresent(
+            cpu -> {
+              family(
+                  out,
+                  "process_cpu_seconds_total",
+                  "counter",
+                  "Total user and system CPU time spent in seconds");
+              out.add("process_cpu_seconds_total " + number(cpu.toNanos() / 1e9));
+            });
     residentMemoryBytes()
         .ifPresent(
             rss -> {
@@ -179,18 +183,21 @@ final class JobMetrics {
                   out, "process_resident_memory_bytes", "gauge", "Resident memory size in bytes");
               out.add("process_resident_memory_bytes " + rss);
             });
-    family(
-        out,
-        "process_start_time_seconds",
-        "gauge",
-        "Start time of the process since unix epoch in seconds");
+    process
+        .startInstant()
+        .ifPresent(
+            start -> {
+              family(
+                  out,
+                  "process_start_time_seconds",
+                  "gauge",
+                  "Start time of the process since unix epoch in seconds");
+              out.add("process_start_time_seconds " + number(start.toEpochMilli() / 1000.0));
+            });
+    family(out, "jvm_memory_used_bytes", "gauge", "Used bytes of the JVM's heap");
+    Runtime runtime = Runtime.getRuntime();
     out.add(
-        "process_start_time_seconds "
-            + number(ManagementFactory.getRuntimeMXBean().getStartTime() / 1000.0));
-    family(out, "jvm_memory_used_bytes", "gauge", "Used bytes of the JVM's memory areas");
-    MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
-    out.add("jvm_memory_used_bytes{area=\"heap\"} " + memory.getHeapMemoryUsage().getUsed());
-    out.add("jvm_memory_used_bytes{area=\"nonheap\"} " + memory.getNonHeapMemoryUsage().getUsed());
+        "jvm_memory_used_bytes{area=\"heap\"} " + (runtime.totalMemory() - runtime.freeMemory()));
   }
 
   /** VmRSS from /proc on Linux; elsewhere the metric is left out rather than made up. */
@@ -198,8 +205,10 @@ final class JobMetrics {
     try {
       for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
         if (line.startsWith("VmRSS:")) {
-          String kibibytes = line.substring(6).trim().split("\\s+")[0];
-          return OptionalLong.of(Long.parseLong(kibibytes) * 1024);
+          String value = line.substring(6).strip(); // "12345 kB"
+          int unit = value.indexOf(' ');
+          return OptionalLong.of(
+              Long.parseLong(unit < 0 ? value : value.substring(0, unit)) * 1024);
         }
       }
     } catch (IOException | RuntimeException e) {

@@ -7,13 +7,12 @@ import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.Type;
 import java.lang.reflect.TypeVariable;
 import java.lang.reflect.WildcardType;
-import java.util.Arrays;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.Set;
-import java.util.stream.Collectors;
+import java.util.StringJoiner;
 
 /**
  * A parameter of {@code perform}, bound by name from the JSON body.
@@ -46,11 +45,7 @@ public record JobParameter(String name, Type type) {
     return switch (type) {
       case Class<?> c when c.isArray() -> typeName(c.getComponentType()) + "[]";
       case Class<?> c -> c.getSimpleName().isEmpty() ? c.getName() : c.getSimpleName();
-      case ParameterizedType p ->
-          typeName(p.getRawType())
-              + Arrays.stream(p.getActualTypeArguments())
-                  .map(JobParameter::typeName)
-                  .collect(Collectors.joining(", ", "<", ">"));
+      case ParameterizedType p -> typeName(p.getRawType()) + typeArguments(p);
       case GenericArrayType g -> typeName(g.getGenericComponentType()) + "[]";
       case WildcardType w when w.getLowerBounds().length > 0 ->
           "? super " + typeName(w.getLowerBounds()[0]);
@@ -61,6 +56,15 @@ public record JobParameter(String name, Type type) {
       case TypeVariable<?> v -> v.getName();
       default -> type.getTypeName();
     };
+  }
+
+  /** {@code <A, B>}; a loop, not a stream: named in the log line of every start. */
+  private static String typeArguments(ParameterizedType type) {
+    StringJoiner arguments = new StringJoiner(", ", "<", ">");
+    for (Type argument : type.getActualTypeArguments()) {
+      arguments.add(typeName(argument));
+    }
+    return arguments.toString();
   }
 
   /** The class behind a type ({@code List} for {@code List<Double>}), {@code Object} if none. */

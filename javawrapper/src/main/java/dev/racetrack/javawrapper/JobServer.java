@@ -131,13 +131,15 @@ public final class JobServer implements AutoCloseable {
     }
     JobServer jobServer = new JobServer(group, channel, executor, state, inFlight);
     JobLog.info(
-        "job %s %s listening on %s:%d (%s)"
-            .formatted(
-                config.jobName(),
-                config.jobVersion(),
-                config.httpAddr(),
-                jobServer.port(),
-                epoll ? "epoll" : "nio"));
+        "job "
+            + config.jobName()
+            + " "
+            + config.jobVersion()
+            + " listening on "
+            + config.httpAddr()
+            + ":"
+            + jobServer.port()
+            + (epoll ? " (epoll)" : " (nio)"));
     Thread.ofPlatform().name("entrypoint-loader").daemon().start(() -> jobServer.load(loader));
     return jobServer;
   }

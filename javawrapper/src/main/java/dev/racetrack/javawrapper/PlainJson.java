@@ -205,7 +205,11 @@ final class PlainJson {
     private final List<Reader> readers;
 
     private Plan(List<JobParameter> parameters, List<Reader> readers) {
-      this.names = parameters.stream().map(JobParameter::name).toList();
+      List<String> parameterNames = new ArrayList<>(); // no stream on the call path
+      for (JobParameter parameter : parameters) {
+        parameterNames.add(parameter.name());
+      }
+      this.names = List.copyOf(parameterNames);
       this.readers = List.copyOf(readers);
     }
 

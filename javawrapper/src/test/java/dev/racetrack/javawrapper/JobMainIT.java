@@ -144,7 +144,12 @@ class JobMainIT {
   void plainJob_servesCallsAndProbes_withoutLoadingTheDataBinding(@TempDir Path dir)
       throws Exception {
     Path classLog = dir.resolve("classes.log");
-    launch(ADDER_ENV, TestJobs.Adder.class.getName(), "-Xlog:class+load=info:file=" + classLog);
+    launch(
+        ADDER_ENV,
+        TestJobs.Adder.class.getName(),
+        "-Xlog:class+load=info:file=" + classLog,
+        // as the java job type starts a job: Netty on Java 25 reads its limits through Unsafe
+        "-Dsun.misc.unsafe.memory.access=allow");
     await().atMost(Duration.ofSeconds(30)).until(() -> port().isPresent());
     URI base = URI.create("http://127.0.0.1:" + port().orElseThrow());
     try (HttpClient client = HttpClient.newHttpClient()) {
@@ -163,6 +168,15 @@ class JobMainIT {
       assertThat(perform(client, base, "{\"numbers\": [1]}", "wrong").statusCode()).isEqualTo(401);
 
       assertThat(loaded(classLog, "com.fasterxml.jackson.databind.")).isEmpty();
+      // JDK subsystems a job carries for life if anything starts them (docs/benchmarks.md): the
+      // log manager (Netty's logger, or Netty's JMX look-up of its memory limit), the date-time
+      // formatters (the wrapper's log lines), the locale data (String.format), Netty's adaptive
+      // buffer pool (its default allocator, which the job's port does not use)
+      assertThat(loaded(classLog, "java.util.logging.")).isEmpty();
+      assertThat(loaded(classLog, "java.lang.management.")).isEmpty();
+      assertThat(loaded(classLog, "java.time.format.")).isEmpty();
+      assertThat(loaded(classLog, "java.text.DecimalFormatSymbols")).isEmpty();
+      assertThat(loaded(classLog, "io.netty.buffer.AdaptivePoolingAllocator")).isEmpty();
 
       // a body the plain reading leaves to the data binding still gets its precise refusal
       HttpResponse<String> refused =

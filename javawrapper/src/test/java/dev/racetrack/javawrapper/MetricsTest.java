@@ -113,7 +113,20 @@ class MetricsTest {
         .containsPattern("(?m)^jvm_memory_used_bytes\\{area=\"heap\"} [1-9][0-9]*$")
         .contains(
             "process_start_time_seconds "
-                + JobMetrics.number(ManagementFactory.getRuntimeMXBean().getStartTime() / 1000.0));
+                + JobMetrics.number(
+                    ProcessHandle.current().info().startInstant().orElseThrow().toEpochMilli()
+                        / 1000.0))
+        .doesNotContain("area=\"nonheap\"");
+    // the JVM's own clock of its start agrees with the process's, to the kernel's tick
+    double start =
+        Double.parseDouble(
+            text.lines()
+                .filter(l -> l.startsWith("process_start_time_seconds "))
+                .findFirst()
+                .orElseThrow()
+                .split(" ")[1]);
+    assertThat(start * 1000)
+        .isCloseTo(ManagementFactory.getRuntimeMXBean().getStartTime(), within(2_000.0));
     long rss =
         Long.parseLong(
             text.lines()
