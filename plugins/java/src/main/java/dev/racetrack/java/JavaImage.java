@@ -33,6 +33,11 @@ final class JavaImage {
         JavaJobType.copyInto(JavaJobType.jobJars(manifest, source), staged.resolve("lib"));
     List<Path> wrapper =
         JavaJobType.copyInto(JavaJobType.wrapperOrigins(), staged.resolve("wrapper"));
+    List<String> libraryPath =
+        JavaJobType.unpackNativeLibraries(
+            JavaJobType.wrapperOrigins(),
+            staged.resolve("wrapper").resolve(JavaJobType.NATIVE_DIR),
+            WRAPPER + "/" + JavaJobType.NATIVE_DIR);
     Path code = staged.resolve("code");
     Path classes = code.resolve("classes");
     List<Path> classpath = new ArrayList<>(wrapper);
@@ -48,7 +53,9 @@ final class JavaImage {
     List<String> command = new ArrayList<>();
     command.add("java");
     // the base image's runtime may be 21, where TrimNativeHeapInterval is experimental
-    command.addAll(JavaJobType.jvmOptions(manifest, JavaJobType.TRIM_NATIVE_HEAP_UNLOCKED));
+    List<String> platform = new ArrayList<>(JavaJobType.TRIM_NATIVE_HEAP_UNLOCKED);
+    platform.addAll(libraryPath);
+    command.addAll(JavaJobType.jvmOptions(manifest, platform));
     List<String> entries = new ArrayList<>();
     entries.add(CODE + "/classes");
     wrapper.forEach(p -> entries.add(WRAPPER + "/" + p.getFileName()));

@@ -31,6 +31,8 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
 
 /**
  * The {@code java} job type: compiles the job's sources with the platform's JDK ({@code
@@ -48,7 +50,13 @@ public final class JavaJobType implements JobType {
    * thread; C1 alone serves a third fewer requests); small thread stacks, code cache and direct
    * memory; no perf-data file. Netty's Flight Recorder events are off: with them on, Netty's pooled
    * allocator loads JFR's event machinery (about 100 JDK classes and JFR's metadata) into every
-   * job, 1-5 MB of resident memory (docs/benchmarks.md, "java adder RSS: flags").
+   * job, 1-5 MB of resident memory (docs/benchmarks.md, "java adder RSS: flags"). No class data
+   * sharing: the JDK's archive is mapped whole and dirtied by relocation (14 MB resident), more
+   * than the JDK classes a job loads itself. {@code sun.misc.unsafe.memory.access=allow}, the
+   * system property behind Java 23+'s {@code --sun-misc-unsafe-memory-access} (ignored by older
+   * runtimes, which allow it anyway), lets Netty read its direct-memory limit directly: on Java 25
+   * without it Netty asks the JMX beans, which start {@code java.util.logging}, streams and regular
+   * expressions in every job (docs/benchmarks.md, "java adder RSS: a lighter start").
    */
   static final List<String> JVM_FLAGS =
       List.of(
@@ -63,7 +71,9 @@ public final class JavaJobType implements JobType {
           "-XX:ReservedCodeCacheSize=32m",
           "-XX:MaxDirectMemorySize=64m",
           "-XX:-UsePerfData",
-          "-Dio.netty.jfr.enabled=false");
+          "-Xshare:off",
+          "-Dio.netty.jfr.enabled=false",
+          "-Dsun.misc.unsafe.memory.access=allow");
 
   /** Gives freed native memory back to the OS every second (a product option from JDK 22). */
   static final List<String> TRIM_NATIVE_HEAP = List.of("-XX:TrimNativeHeapInterval=1000");
@@ -163,6 +173,9 @@ public final class JavaJobType implements JobType {
     Set<Path> origins = new LinkedHashSet<>(wrapperOrigins());
     origins.addAll(jobJars(manifest, source));
     List<Path> classpath = copyInto(origins, artifact.resolve("lib"));
+    List<String> libraryPath =
+        unpackNativeLibraries(
+            wrapperOrigins(), artifact.resolve(NATIVE_DIR), LaunchSpec.ARTIFACT + "/" + NATIVE_DIR);
     Path classes = artifact.resolve("classes");
     compile(sources, classpath, classes, build, List.of());
     copyResources(source, classes);
@@ -171,7 +184,7 @@ public final class JavaJobType implements JobType {
         manifest.jobtypeExtraString("entrypoint_class").orElseGet(() -> detectEntrypoint(sources));
     build.progress().log("entrypoint class " + entrypoint);
     return new LaunchSpec(
-        command(manifest, artifact, classpath, entrypoint),
+        command(manifest, artifact, classpath, entrypoint, libraryPath),
         "job",
         environment(manifest),
         List.of(JAVA_HOME.toString()));
@@ -208,10 +221,14 @@ public final class JavaJobType implements JobType {
         p -> p.getFileName().toString().equals(".git") || p.toString().startsWith("target"));
   }
 
-  /** JVM options of a java job, the job's own ones and its heap limit last. */
-  static List<String> jvmOptions(Manifest manifest, List<String> trimNativeHeap) {
+  /**
+   * JVM options of a java job: {@link #JVM_FLAGS}, then the options that depend on where it runs
+   * ({@code platform}: native-heap trimming, the library path), then its heap limit and its own
+   * {@code jvm_args}, which win.
+   */
+  static List<String> jvmOptions(Manifest manifest, List<String> platform) {
     List<String> options = new ArrayList<>(JVM_FLAGS);
-    options.addAll(trimNativeHeap);
+    options.addAll(platform);
     Optional.ofNullable(manifest.resources())
         .map(Manifest.Resources::memoryMax)
         .map(m -> Quantity.parse(m, "resources.memory_max").longValue())
@@ -223,12 +240,18 @@ public final class JavaJobType implements JobType {
   }
 
   private static List<String> command(
-      Manifest manifest, Path artifact, List<Path> classpath, String entrypoint) {
+      Manifest manifest,
+      Path artifact,
+      List<Path> classpath,
+      String entrypoint,
+      List<String> libraryPath) {
     List<String> command = new ArrayList<>();
     command.add(JAVA_HOME.resolve("bin").resolve("java").toString());
     // the platform's JDK runs the job
-    command.addAll(
-        jvmOptions(manifest, Runtime.version().feature() >= 22 ? TRIM_NATIVE_HEAP : List.of()));
+    List<String> platform =
+        new ArrayList<>(Runtime.version().feature() >= 22 ? TRIM_NATIVE_HEAP : List.of());
+    platform.addAll(libraryPath);
+    command.addAll(jvmOptions(manifest, platform));
     List<String> entries = new ArrayList<>();
     entries.add(LaunchSpec.ARTIFACT + "/classes");
     classpath.forEach(p -> entries.add(LaunchSpec.ARTIFACT + "/" + artifact.relativize(p)));
@@ -237,6 +260,61 @@ public final class JavaJobType implements JobType {
     command.add(WRAPPER_MAIN);
     command.add(entrypoint);
     return command;
+  }
+
+  /** Directory, next to the wrapper's jars, of Netty's native transport libraries. */
+  static final String NATIVE_DIR = "native";
+
+  /** A native library's file name as Netty's jars carry them under {@code META-INF/native/}. */
+  private static final Pattern NATIVE_LIBRARY = Pattern.compile("lib[A-Za-z0-9_.-]+\\.so");
+
+  /**
+   * The JVM's own default library path on Linux, kept after the wrapper's directory so a job's
+   * {@code System.loadLibrary} of a system library still finds it.
+   */
+  static final String DEFAULT_LIBRARY_PATH =
+      "/usr/java/packages/lib:/usr/lib64:/lib64:/lib:/usr/lib";
+
+  /**
+   * Unpacks the native libraries of Netty's native transport jars among {@code jars} into {@code
+   * dir} and returns the option that puts them on the job's library path ({@code nativeDir} is that
+   * directory as the job sees it), or nothing when there are none. Netty then loads its transport
+   * with {@code System.loadLibrary} instead of copying it out of the jar into a temporary file at
+   * every start, which loads {@code SecureRandom} and the security providers (about 80 classes)
+   * into each job (docs/benchmarks.md, "java adder RSS: a lighter start").
+   */
+  static List<String> unpackNativeLibraries(
+      java.util.Collection<Path> jars, Path dir, String nativeDir) {
+    boolean any = false;
+    try {
+      for (Path jar : jars) {
+        String name = jar.getFileName().toString();
+        if (!name.startsWith("netty-transport-native-") || !name.endsWith(".jar")) {
+          continue;
+        }
+        try (ZipFile zip = new ZipFile(jar.toFile())) {
+          for (ZipEntry entry : java.util.Collections.list(zip.entries())) {
+            String library = entry.getName().substring(entry.getName().lastIndexOf('/') + 1);
+            if (entry.isDirectory()
+                || !entry.getName().equals("META-INF/native/" + library)
+                || !NATIVE_LIBRARY.matcher(library).matches()) {
+              continue;
+            }
+            Files.createDirectories(dir);
+            try (var in = zip.getInputStream(entry)) {
+              Files.copy(in, dir.resolve(library), StandardCopyOption.REPLACE_EXISTING);
+            }
+            any = true;
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          "cannot unpack Netty's native libraries: " + e.getMessage(), e);
+    }
+    return any
+        ? List.of("-Djava.library.path=" + nativeDir + ":" + DEFAULT_LIBRARY_PATH)
+        : List.of();
   }
 
   /** The job's environment: its call timeout (read by the wrapper) and the malloc setting. */

@@ -18,6 +18,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,6 +26,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -99,7 +103,9 @@ class JavaJobTypeTest {
           .containsSubsequence(
               "-XX:+UseSerialGC",
               "-XX:-TieredCompilation",
+              "-Xshare:off",
               "-Dio.netty.jfr.enabled=false",
+              "-Dsun.misc.unsafe.memory.access=allow",
               "-Dx=1");
       assertThat(options.getLast()).isEqualTo("-Dx=1");
     }
@@ -183,9 +189,11 @@ class JavaJobTypeTest {
             .redirectErrorStream(true)
             .redirectOutput(tmp.resolve("job.log").toFile());
     job.environment().putAll(spec.env());
+    Path classLog = tmp.resolve("classes.log");
     job.environment()
         .putAll(
             Map.of(
+                "JDK_JAVA_OPTIONS", "-Xlog:class+load=info:file=" + classLog,
                 "JOB_NAME", "adder",
                 "JOB_VERSION", "0.0.1",
                 "JOB_HTTP_ADDR", "127.0.0.1",
@@ -206,8 +214,62 @@ class JavaJobTypeTest {
                   assertThat(client.send(perform, HttpResponse.BodyHandlers.ofString()).body())
                       .isEqualTo("42"));
       assertThat(Files.readString(tmp.resolve("job.log"))).contains("(epoll)");
+      // Netty's transport came from the artifact's library directory, not copied out of its jar
+      // into a temporary file (which loads SecureRandom and the security providers)
+      assertThat(artifact.resolve("native/libnetty_transport_native_epoll_x86_64.so")).exists();
+      assertThat(spec.command())
+          .contains(
+              "-Djava.library.path="
+                  + artifact.resolve("native")
+                  + ":"
+                  + JavaJobType.DEFAULT_LIBRARY_PATH);
+      assertThat(Files.readAllLines(classLog))
+          .noneMatch(line -> line.contains(" java.nio.file.TempFileHelper "))
+          .noneMatch(line -> line.contains(" java.security.SecureRandom "));
     } finally {
       process.destroyForcibly().waitFor();
+    }
+  }
+
+  @Test
+  void unpackNativeLibraries_takesTheSharedLibrariesOfNettysNativeJars_only(@TempDir Path dir)
+      throws IOException {
+    Path nativeJar = dir.resolve("netty-transport-native-epoll-4.2.18.Final-linux-x86_64.jar");
+    jar(
+        nativeJar,
+        Map.of(
+            "META-INF/native/libnetty_transport_native_epoll_x86_64.so", "elf",
+            "META-INF/native/../escape.so", "no",
+            "META-INF/native/sub/libnested.so", "no",
+            "META-INF/native/include/netty.h", "no",
+            "io/netty/Thing.class", "no"));
+    Path otherJar = dir.resolve("netty-codec-http-4.2.18.Final.jar");
+    jar(otherJar, Map.of("META-INF/native/libother.so", "no"));
+    Path into = dir.resolve("out/native");
+
+    List<String> option =
+        JavaJobType.unpackNativeLibraries(List.of(nativeJar, otherJar), into, "/app/native");
+
+    assertThat(option)
+        .containsExactly("-Djava.library.path=/app/native:" + JavaJobType.DEFAULT_LIBRARY_PATH);
+    try (Stream<Path> files = Files.list(into)) {
+      assertThat(files.map(p -> p.getFileName().toString()))
+          .containsExactly("libnetty_transport_native_epoll_x86_64.so");
+    }
+    assertThat(into.resolve("libnetty_transport_native_epoll_x86_64.so")).hasContent("elf");
+    assertThat(dir.resolve("out/escape.so")).doesNotExist();
+    assertThat(JavaJobType.unpackNativeLibraries(List.of(otherJar), dir.resolve("none"), "/x"))
+        .isEmpty();
+    assertThat(dir.resolve("none")).doesNotExist();
+  }
+
+  private static void jar(Path jar, Map<String, String> entries) throws IOException {
+    try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(jar))) {
+      for (Map.Entry<String, String> entry : entries.entrySet()) {
+        zip.putNextEntry(new ZipEntry(entry.getKey()));
+        zip.write(entry.getValue().getBytes(StandardCharsets.UTF_8));
+        zip.closeEntry();
+      }
     }
   }
 }
