@@ -3,7 +3,9 @@
 # each variant the job starts on core 1, wrk -t1 -c32 on core 0 warms it up for WARMUP seconds, then
 # measures DURATION seconds; then VmRSS/RssAnon/RssFile of the job, and NMT's committed metaspace
 # when the variant asks for -XX:NativeMemoryTracking. The python adder runs once at the end, in the
-# same session, as the yardstick (issue 9: java req/s >= python's, java RSS <= 60 MB).
+# same session, as the yardstick (issue 9: java req/s >= python's, java RSS <= 60 MB). Each job's
+# /metrics is scraped once before the warm-up and once after the measurement, as the platform's
+# Prometheus does (SCRAPE=0: no scrapes, as this script did before 2026-12-04).
 # Usage: bench/java-job-flags.sh DIR DURATION WARMUP "NAME|FLAGS" ...
 #   DIR holds classes/ (the adder compiled with --release 21 -parameters) and lib/ (the wrapper's jars, as the
 #   java job type copies them: the javawrapper jar, Jackson, Netty); JAVA (default: java on PATH).
@@ -31,6 +33,9 @@ wrk.body = '{"numbers": [40, 2]}'
 wrk.headers["Content-Type"] = "application/json"
 wrk.headers["X-Racetrack-Job-Secret"] = "$SECRET"
 LUA
+# the platform's Prometheus scrapes every job: what a scrape loads stays in the job's memory
+scrape() { [ "${SCRAPE:-1}" = 0 ] || curl -sf -H "X-Racetrack-Job-Secret: $SECRET" "http://127.0.0.1:$PORT/metrics" >/dev/null \
+  || echo "$name: the /metrics scrape failed" >&2; }
 run() { # name dir cmd...
   local name=$1 dir=$2; shift 2
   (cd "$dir" && JOB_NAME=adder JOB_VERSION=0.0.1 JOB_HTTP_ADDR=127.0.0.1 JOB_HTTP_PORT=$PORT \
@@ -48,8 +53,10 @@ run() { # name dir cmd...
   done
   local ready=$(( ($(date +%s%N) - t0) / 1000000 ))
   local url="http://127.0.0.1:$PORT/api/v1/perform" out rps p50 rss
+  scrape
   taskset -c 0 wrk -t1 -c32 -d"${WARMUP}s" -s "$WORK/post.lua" "$url" >/dev/null
   out=$(taskset -c 0 wrk -t1 -c32 -d"${DURATION}s" --latency -s "$WORK/post.lua" "$url")
+  scrape
   rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out"); p50=$(awk '$1=="50%" {print $2}' <<<"$out")
   grep -q "Non-2xx" <<<"$out" && rps="$rps (ERRORS)"
   rss=$(awk '/^(VmRSS|RssAnon|RssFile)/ {printf "%s %.1f ", $1, $2/1024}' "/proc/$JOB_PID/status")

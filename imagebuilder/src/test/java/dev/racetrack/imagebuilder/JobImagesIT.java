@@ -69,7 +69,11 @@ class JobImagesIT {
     // call below shows the base's Java accepts the options
     String command = images.config(image).at("/config").toString();
     assertThat(command)
-        .contains("\"-XX:+UnlockExperimentalVMOptions\",\"-XX:TrimNativeHeapInterval=1000\"");
+        .contains("\"-XX:+UnlockExperimentalVMOptions\",\"-XX:TrimNativeHeapInterval=1000\"")
+        // Netty's native transport is loaded from the wrapper's layer, not copied to a temp file
+        .contains("\"-Djava.library.path=/app/wrapper/native:");
+    assertThat(images.layerText(image, images.layers(image).get(images.layers(image).size() - 2)))
+        .contains("app/wrapper/native/libnetty_transport_native_epoll_x86_64.so");
     assertThat(images.callPerform(image, "java-adder")).isEqualTo("3.0");
   }
 
