@@ -5,7 +5,9 @@
 # when the variant asks for -XX:NativeMemoryTracking. The python adder runs once at the end, in the
 # same session, as the yardstick (issue 9: java req/s >= python's, java RSS <= 60 MB). Each job's
 # /metrics is scraped once before the warm-up and once after the measurement, as the platform's
-# Prometheus does (SCRAPE=0: no scrapes, as this script did before 2026-12-04).
+# Prometheus does (SCRAPE=0: no scrapes, as this script did before 2026-12-04), and RSS is read
+# after REST seconds without calls (default 3, as JobImagesBench does; REST=0: right after the load,
+# as this script did before 2026-12-04).
 # Usage: bench/java-job-flags.sh DIR DURATION WARMUP "NAME|FLAGS" ...
 #   DIR holds classes/ (the adder compiled with --release 21 -parameters) and lib/ (the wrapper's jars, as the
 #   java job type copies them: the javawrapper jar, Jackson, Netty); JAVA (default: java on PATH).
@@ -57,6 +59,7 @@ run() { # name dir cmd...
   taskset -c 0 wrk -t1 -c32 -d"${WARMUP}s" -s "$WORK/post.lua" "$url" >/dev/null
   out=$(taskset -c 0 wrk -t1 -c32 -d"${DURATION}s" --latency -s "$WORK/post.lua" "$url")
   scrape
+  sleep "${REST:-3}" # what the job keeps after the load, as JobImagesBench reads it
   rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out"); p50=$(awk '$1=="50%" {print $2}' <<<"$out")
   grep -q "Non-2xx" <<<"$out" && rps="$rps (ERRORS)"
   rss=$(awk '/^(VmRSS|RssAnon|RssFile)/ {printf "%s %.1f ", $1, $2/1024}' "/proc/$JOB_PID/status")
