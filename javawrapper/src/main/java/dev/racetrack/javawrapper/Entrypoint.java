@@ -51,7 +51,7 @@ public final class Entrypoint {
   private Entrypoint(Object instance, Method perform, Optional<Method> metrics) {
     this.instance = instance;
     this.perform = perform;
-    // loops, not streams, on the start path: a plain job then never loads java.util.stream
+    // loops, not streams, on the start path: each stream shape loads its own pipeline classes
     List<JobParameter> named = new ArrayList<>();
     for (Parameter parameter : perform.getParameters()) {
       named.add(new JobParameter(parameter.getName(), parameter.getParameterizedType()));

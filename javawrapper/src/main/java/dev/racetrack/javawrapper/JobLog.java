@@ -51,7 +51,7 @@ final class JobLog {
   /**
    * The text {@link Instant#toString()} gives (ISO-8601 in UTC, the fraction in groups of three
    * digits, none when zero) for the years 0000-9999, written without {@code DateTimeFormatter}: its
-   * class initialisation builds every predefined formatter, some fifty classes loaded into each
+   * class initialisation builds every predefined formatter, about forty classes loaded into each
    * java job for one log line.
    */
   static String timestamp(Instant instant) {
