@@ -118,24 +118,21 @@ class MetricsTest {
                         / 1000.0))
         .doesNotContain("area=\"nonheap\"");
     // the JVM's own clock of its start agrees with the process's, to the kernel's tick
-    double start =
-        Double.parseDouble(
-            text.lines()
-                .filter(l -> l.startsWith("process_start_time_seconds "))
-                .findFirst()
-                .orElseThrow()
-                .split(" ")[1]);
+    double start = Double.parseDouble(sampleValue(text, "process_start_time_seconds"));
     assertThat(start * 1000)
         .isCloseTo(ManagementFactory.getRuntimeMXBean().getStartTime(), within(2_000.0));
-    long rss =
-        Long.parseLong(
-            text.lines()
-                .filter(l -> l.startsWith("process_resident_memory_bytes "))
-                .findFirst()
-                .orElseThrow()
-                .split(" ")[1]);
+    long rss = Long.parseLong(sampleValue(text, "process_resident_memory_bytes"));
     String status = Files.readString(Path.of("/proc/self/status"));
     long kernelRss = Long.parseLong(status.replaceAll("(?s).*VmRSS:\\s+(\\d+) kB.*", "$1")) * 1024;
     assertThat(rss).isCloseTo(kernelRss, within(64L * 1024 * 1024));
+  }
+
+  /** The value of the unlabelled sample {@code name} in a Prometheus text exposition. */
+  private static String sampleValue(String text, String name) {
+    return text.lines()
+        .filter(l -> l.startsWith(name + " "))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no sample " + name + " in:\n" + text))
+        .split(" ")[1];
   }
 }
