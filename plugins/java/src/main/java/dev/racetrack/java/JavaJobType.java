@@ -56,7 +56,9 @@ public final class JavaJobType implements JobType {
    * system property behind Java 23+'s {@code --sun-misc-unsafe-memory-access} (ignored by older
    * runtimes, which allow it anyway), lets Netty read its direct-memory limit directly: on Java 25
    * without it Netty asks the JMX beans, which start {@code java.util.logging}, streams and regular
-   * expressions in every job (docs/benchmarks.md, "java adder RSS: a lighter start").
+   * expressions in every job (docs/benchmarks.md, "java adder RSS: a lighter start"). Native access
+   * for the class path (known since Java 17), so Netty's {@code System.loadLibrary} of its
+   * transport prints no restricted-method warning into every job's log from Java 24 on.
    */
   static final List<String> JVM_FLAGS =
       List.of(
@@ -73,7 +75,8 @@ public final class JavaJobType implements JobType {
           "-XX:-UsePerfData",
           "-Xshare:off",
           "-Dio.netty.jfr.enabled=false",
-          "-Dsun.misc.unsafe.memory.access=allow");
+          "-Dsun.misc.unsafe.memory.access=allow",
+          "--enable-native-access=ALL-UNNAMED");
 
   /** Gives freed native memory back to the OS every second (a product option from JDK 22). */
   static final List<String> TRIM_NATIVE_HEAP = List.of("-XX:TrimNativeHeapInterval=1000");
