@@ -63,8 +63,8 @@ public final class JavaJobType implements JobType {
   static final List<String> JVM_FLAGS =
       List.of(
           "-XX:+UseSerialGC",
-          "-Xms8m",
-          "-Xmn4m",
+          "-Xms6m",
+          "-Xmn3m",
           "-XX:MinHeapFreeRatio=10",
           "-XX:MaxHeapFreeRatio=20",
           "-XX:-TieredCompilation",
