@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * A java job as an image on a Java runtime base image (its {@code java} on PATH, version 21.0.1 or
@@ -31,11 +32,11 @@ final class JavaImage {
     Path staged = build.artifactDir();
     List<Path> lib =
         JavaJobType.copyInto(JavaJobType.jobJars(manifest, source), staged.resolve("lib"));
-    List<Path> wrapper =
-        JavaJobType.copyInto(JavaJobType.wrapperOrigins(), staged.resolve("wrapper"));
+    Set<Path> wrapperOrigins = JavaJobType.wrapperOrigins();
+    List<Path> wrapper = JavaJobType.copyInto(wrapperOrigins, staged.resolve("wrapper"));
     List<String> libraryPath =
         JavaJobType.unpackNativeLibraries(
-            JavaJobType.wrapperOrigins(),
+            wrapperOrigins,
             staged.resolve("wrapper").resolve(JavaJobType.NATIVE_DIR),
             WRAPPER + "/" + JavaJobType.NATIVE_DIR);
     Path code = staged.resolve("code");

@@ -173,12 +173,13 @@ public final class JavaJobType implements JobType {
     Path source = build.sourceDir();
     List<Path> sources = sources(manifest, source);
     Path artifact = build.artifactDir();
-    Set<Path> origins = new LinkedHashSet<>(wrapperOrigins());
+    Set<Path> wrapperOrigins = wrapperOrigins();
+    Set<Path> origins = new LinkedHashSet<>(wrapperOrigins);
     origins.addAll(jobJars(manifest, source));
     List<Path> classpath = copyInto(origins, artifact.resolve("lib"));
     List<String> libraryPath =
         unpackNativeLibraries(
-            wrapperOrigins(), artifact.resolve(NATIVE_DIR), LaunchSpec.ARTIFACT + "/" + NATIVE_DIR);
+            wrapperOrigins, artifact.resolve(NATIVE_DIR), LaunchSpec.ARTIFACT + "/" + NATIVE_DIR);
     Path classes = artifact.resolve("classes");
     compile(sources, classpath, classes, build, List.of());
     copyResources(source, classes);
