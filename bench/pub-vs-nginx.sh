@@ -12,7 +12,9 @@
 # of the proxy's processes (nginx master+worker; the platform JVM for PUB, without the jobs it
 # started; for the job directly, the job's process tree: the sandbox launcher and the python
 # process under it) over the -c32 runs divided by the requests served; and the job's own CPU per
-# request (its process tree) behind each path, since the job shares the proxies' core.
+# request (its process tree) behind each path, since the job shares the proxies' core; and the
+# proxy's context switches per request (all its threads; the involuntary ones are preemptions, e.g.
+# by the job thread its write woke on the shared core).
 # Usage: bench/pub-vs-nginx.sh [DURATION_SECONDS] [RUNS] [WARMUP]  (needs wrk, nginx, python3)
 # The platform takes its settings from the environment, e.g. PUB_TRANSPORT=io_uring to measure PUB on
 # another transport, RACETRACK_JAVA_OPTS for JVM options.
@@ -111,6 +113,10 @@ v=sys.argv[1].strip()
 for unit,f in (("us",0.001),("ms",1),("s",1000)):
     if v.endswith(unit): print(f"{float(v[:-len(unit)])*f:.3f}"); break' "$1"
 }
+switches() { # "voluntary involuntary" context switches of all threads of the given processes
+  cat $(for p in "$@"; do echo /proc/"$p"/task/*/status; done) 2>/dev/null |
+    awk '/^voluntary_ctxt_switches/ {v += $2} /^nonvoluntary_ctxt_switches/ {n += $2} END {print v + 0, n + 0}'
+}
 median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 cpu_ticks() { # "utime stime" (clock ticks) of the given processes together
   local user=0 sys=0 p u s
@@ -133,16 +139,18 @@ URL_nginx="http://127.0.0.1:$NGINX_PORT/pub/job/bench-adder/0.0.1/api/v1/perform
 URL_pub="http://127.0.0.1:$PUB_PORT/pub/job/bench-adder/latest/api/v1/perform"; LUA_pub="$TOKEN_LUA"
 url() { local v="URL_$1"; echo "${!v}"; }
 lua() { local v="LUA_$1"; echo "${!v}"; }
-declare -A ALL_RPS ALL_P50 ALL_P99 ERRORS REQUESTS CPU_USER CPU_SYS JOB_TICKS
+declare -A ALL_RPS ALL_P50 ALL_P99 ERRORS REQUESTS CPU_USER CPU_SYS JOB_TICKS SW_VOL SW_INVOL
 warm() { # name seconds
   taskset -c 0 wrk -t1 -c32 -d"$2s" -s "$(lua "$1")" "$(url "$1")" >/dev/null
 }
 measure() { # name: one -c32 run, its figures added to the name's lists
-  local name=$1 out u0 s0 u1 s1 j0 j1 js
+  local name=$1 out u0 s0 u1 s1 j0 j1 js v0 n0 v1 n1
   read -r u0 s0 < <(cpu_ticks $(proxy_pids "$name"))
+  read -r v0 n0 < <(switches $(proxy_pids "$name"))
   read -r j0 js < <(cpu_ticks $(descendants "$JOB_PID")); j0=$((j0 + js))
   out=$(taskset -c 0 wrk -t1 -c32 -d"${DURATION}s" --latency -s "$(lua "$name")" "$(url "$name")")
   read -r u1 s1 < <(cpu_ticks $(proxy_pids "$name"))
+  read -r v1 n1 < <(switches $(proxy_pids "$name"))
   read -r j1 js < <(cpu_ticks $(descendants "$JOB_PID")); j1=$((j1 + js))
   ALL_RPS[$name]+="$(awk '/Requests\/sec/ {print $2}' <<<"$out") "
   ALL_P50[$name]+="$(ms "$(awk '$1=="50%" {print $2}' <<<"$out")") "
@@ -152,6 +160,8 @@ measure() { # name: one -c32 run, its figures added to the name's lists
   CPU_USER[$name]=$(( ${CPU_USER[$name]:-0} + u1 - u0 ))
   CPU_SYS[$name]=$(( ${CPU_SYS[$name]:-0} + s1 - s0 ))
   JOB_TICKS[$name]=$(( ${JOB_TICKS[$name]:-0} + j1 - j0 ))
+  SW_VOL[$name]=$(( ${SW_VOL[$name]:-0} + v1 - v0 ))
+  SW_INVOL[$name]=$(( ${SW_INVOL[$name]:-0} + n1 - n0 ))
 }
 per_request() { # ticks requests -> microseconds per request
   python3 -c "print(f'{$1 * 1e6 / $(getconf CLK_TCK) / $2:.1f}')"
@@ -181,7 +191,7 @@ done
 if [ -n "${PUB_BENCH_JFR:-}" ]; then
   "$JAVA_HOME/bin/jcmd" "$SERVER_PID" JFR.dump name=pubbench filename="$PUB_BENCH_JFR" >/dev/null
 fi
-declare -A RPS P50 P99 CPU JOB_CPU
+declare -A RPS P50 P99 CPU JOB_CPU SWITCHES
 for name in direct nginx pub; do
   RPS[$name]=$(tr ' ' '\n' <<<"${ALL_RPS[$name]}" | grep . | median)
   P50[$name]=$(tr ' ' '\n' <<<"${ALL_P50[$name]}" | grep . | median)
@@ -189,21 +199,22 @@ for name in direct nginx pub; do
   u=$(per_request "${CPU_USER[$name]}" "${REQUESTS[$name]}"); k=$(per_request "${CPU_SYS[$name]}" "${REQUESTS[$name]}")
   CPU[$name]="$(python3 -c "print(f'{$u + $k:.1f}')") us ($u user + $k kernel)"
   JOB_CPU[$name]="$(per_request "${JOB_TICKS[$name]}" "${REQUESTS[$name]}") us"
-  echo "$name: ${RPS[$name]} req/s (runs: ${ALL_RPS[$name]}), p50 ${P50[$name]} ms, p99 ${P99[$name]} ms (runs: ${ALL_P99[$name]}), errors ${ERRORS[$name]}, CPU ${CPU[$name]} per request, job ${JOB_CPU[$name]} per request" >&2
+  SWITCHES[$name]=$(python3 -c "print(f'{${SW_VOL[$name]} / ${REQUESTS[$name]}:.2f} + {${SW_INVOL[$name]} / ${REQUESTS[$name]}:.2f}')")
+  echo "$name: ${RPS[$name]} req/s (runs: ${ALL_RPS[$name]}), p50 ${P50[$name]} ms, p99 ${P99[$name]} ms (runs: ${ALL_P99[$name]}), errors ${ERRORS[$name]}, CPU ${CPU[$name]} per request, job ${JOB_CPU[$name]} per request, context switches per request ${SWITCHES[$name]} (voluntary + involuntary)" >&2
 done
-CPU[direct]="—"
+CPU[direct]="—"; SWITCHES[direct]="—"
 
 ADDED=$(python3 -c "print(f'{${P50_1[pub]} - ${P50_1[direct]}:.3f}')")
 NGINX_ADDED=$(python3 -c "print(f'{${P50_1[nginx]} - ${P50_1[direct]}:.3f}')")
 RATIO=$(printf '%s\n' "${ROUND_RATIOS[@]}" | median)
 cat <<REPORT
 machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p'), $(free -g | awk '/^Mem:/ {print $2}') GB, Linux $(uname -r); $(. "$ROOT/scripts/find-jdk.sh" >/dev/null 2>&1; rt_find_jdk >/dev/null 2>&1; "${JAVA_HOME:-/nonexistent}/bin/java" -version 2>&1 | head -1 || true); $(nginx -v 2>&1); $(python3 --version)
-command: bench/pub-vs-nginx.sh $DURATION $RUNS $WARMUP  (wrk on core 0; job, nginx and the platform on core 1; throughput -t1 -c32 -d${DURATION}s, $RUNS interleaved rounds, medians; latency -c1; CPU = utime+stime of the proxy's processes, and of the job's process tree, over the -c32 runs / requests served)
-| path | req/s (32 connections) | p50 (32) | p99 (32) | p50 (1 connection) | p50 added (1) | errors | proxy CPU per request | job CPU per request |
-|---|---|---|---|---|---|---|---|---|
-| job directly | ${RPS[direct]} | ${P50[direct]} ms | ${P99[direct]} ms | ${P50_1[direct]} ms | — | ${ERRORS[direct]} | — | ${JOB_CPU[direct]} |
-| nginx proxy_pass, upstream keep-alive, no auth | ${RPS[nginx]} | ${P50[nginx]} ms | ${P99[nginx]} ms | ${P50_1[nginx]} ms | ${NGINX_ADDED} ms | ${ERRORS[nginx]} | ${CPU[nginx]} | ${JOB_CPU[nginx]} |
-| PUB with auth | ${RPS[pub]} | ${P50[pub]} ms | ${P99[pub]} ms | ${P50_1[pub]} ms | ${ADDED} ms | ${ERRORS[pub]} | ${CPU[pub]} (platform JVM) | ${JOB_CPU[pub]} |
+command: bench/pub-vs-nginx.sh $DURATION $RUNS $WARMUP  (wrk on core 0; job, nginx and the platform on core 1; throughput -t1 -c32 -d${DURATION}s, $RUNS interleaved rounds, medians; latency -c1; CPU = utime+stime of the proxy's processes, and of the job's process tree, over the -c32 runs / requests served; context switches of all the proxy's threads over the same runs / requests served)
+| path | req/s (32 connections) | p50 (32) | p99 (32) | p50 (1 connection) | p50 added (1) | errors | proxy CPU per request | job CPU per request | proxy context switches per request (voluntary + involuntary) |
+|---|---|---|---|---|---|---|---|---|---|
+| job directly | ${RPS[direct]} | ${P50[direct]} ms | ${P99[direct]} ms | ${P50_1[direct]} ms | — | ${ERRORS[direct]} | — | ${JOB_CPU[direct]} | — |
+| nginx proxy_pass, upstream keep-alive, no auth | ${RPS[nginx]} | ${P50[nginx]} ms | ${P99[nginx]} ms | ${P50_1[nginx]} ms | ${NGINX_ADDED} ms | ${ERRORS[nginx]} | ${CPU[nginx]} | ${JOB_CPU[nginx]} | ${SWITCHES[nginx]} |
+| PUB with auth | ${RPS[pub]} | ${P50[pub]} ms | ${P99[pub]} ms | ${P50_1[pub]} ms | ${ADDED} ms | ${ERRORS[pub]} | ${CPU[pub]} (platform JVM) | ${JOB_CPU[pub]} | ${SWITCHES[pub]} (platform JVM) |
 PUB / nginx throughput: ${RATIO} (median of the rounds' ratios: ${ROUND_RATIOS[*]}; ratio of the medians: $(python3 -c "print(f'{${RPS[pub]} / ${RPS[nginx]}:.2f}')"))
 racetrack deploy (python, no requirements) to first 200 through PUB: ${DEPLOY_SECONDS} s
 REPORT
