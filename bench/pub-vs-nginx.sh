@@ -13,8 +13,8 @@
 # started; for the job directly, the job's process tree: the sandbox launcher and the python
 # process under it) over the -c32 runs divided by the requests served; and the job's own CPU per
 # request (its process tree) behind each path, since the job shares the proxies' core; and the
-# proxy's context switches per request (all its threads; the involuntary ones are preemptions, e.g.
-# by the job thread its write woke on the shared core).
+# proxy's context switches per request (all its threads, which live as long as the proxy; the
+# involuntary ones are preemptions, e.g. by the job thread its write woke on the shared core).
 # Usage: bench/pub-vs-nginx.sh [DURATION_SECONDS] [RUNS] [WARMUP]  (needs wrk, nginx, python3)
 # The platform takes its settings from the environment, e.g. PUB_TRANSPORT=io_uring to measure PUB on
 # another transport, RACETRACK_JAVA_OPTS for JVM options.
@@ -199,10 +199,15 @@ for name in direct nginx pub; do
   u=$(per_request "${CPU_USER[$name]}" "${REQUESTS[$name]}"); k=$(per_request "${CPU_SYS[$name]}" "${REQUESTS[$name]}")
   CPU[$name]="$(python3 -c "print(f'{$u + $k:.1f}')") us ($u user + $k kernel)"
   JOB_CPU[$name]="$(per_request "${JOB_TICKS[$name]}" "${REQUESTS[$name]}") us"
-  SWITCHES[$name]=$(python3 -c "print(f'{${SW_VOL[$name]} / ${REQUESTS[$name]}:.2f} + {${SW_INVOL[$name]} / ${REQUESTS[$name]}:.2f}')")
+  # Not for the job: its wrapper serves each connection on a thread of its own, and the counts of
+  # the threads that ended between the two readings are gone from /proc.
+  SWITCHES[$name]="—"
+  if [ "$name" != direct ]; then
+    SWITCHES[$name]=$(python3 -c "print(f'{${SW_VOL[$name]} / ${REQUESTS[$name]}:.2f} + {${SW_INVOL[$name]} / ${REQUESTS[$name]}:.2f}')")
+  fi
   echo "$name: ${RPS[$name]} req/s (runs: ${ALL_RPS[$name]}), p50 ${P50[$name]} ms, p99 ${P99[$name]} ms (runs: ${ALL_P99[$name]}), errors ${ERRORS[$name]}, CPU ${CPU[$name]} per request, job ${JOB_CPU[$name]} per request, context switches per request ${SWITCHES[$name]} (voluntary + involuntary)" >&2
 done
-CPU[direct]="—"; SWITCHES[direct]="—"
+CPU[direct]="—"
 
 ADDED=$(python3 -c "print(f'{${P50_1[pub]} - ${P50_1[direct]}:.3f}')")
 NGINX_ADDED=$(python3 -c "print(f'{${P50_1[nginx]} - ${P50_1[direct]}:.3f}')")

@@ -190,7 +190,10 @@ final class Front extends ChannelInboundHandlerAdapter {
     return ctx.channel().isWritable();
   }
 
-  /** Answers with a whole answer of PUB's own; the rest of the request is dropped. */
+  /**
+   * Answers with a whole answer: PUB's own, or a job's that arrived whole; the rest of the request
+   * is dropped.
+   */
   void respond(FullHttpResponse response) {
     frame(response);
     answered = true;

@@ -3,6 +3,9 @@ package dev.racetrack.pub;
 import dev.racetrack.pub.upstream.UpstreamListener;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpObject;
@@ -38,6 +41,7 @@ final class ProxyCall implements UpstreamListener {
   private final boolean upgrade;
 
   private Channel upstream;
+  private HttpRequest jobHead; // the job's request head until it is written with the body
   private HttpResponse answerHead;
   private boolean upstreamKeepAlive;
   private boolean requestSent;
@@ -88,15 +92,14 @@ final class ProxyCall implements UpstreamListener {
       return;
     }
     upstream.config().setAutoRead(front.writable());
-    upstream
-        .write(
-            JobRequests.forJob(
-                request,
-                permit,
-                target,
-                new JobRequests.Hop(
-                    tracingId, front.client().address(), front.client().tls(), job.secret())))
-        .addListener(this::written);
+    // written with the first piece of the body (at once when the codec already holds it)
+    jobHead =
+        JobRequests.forJob(
+            request,
+            permit,
+            target,
+            new JobRequests.Hop(
+                tracingId, front.client().address(), front.client().tls(), job.secret()));
     Duration timeout = permit.callTimeout().orElse(calls.defaultCallTimeout());
     front.timer().callDeadline(this, timeout.toNanos(), () -> timedOut(timeout));
     front.more();
@@ -117,10 +120,17 @@ final class ProxyCall implements UpstreamListener {
     if (late != null) {
       late.keep(content);
     }
-    if (content instanceof LastHttpContent) {
+    HttpRequest head = jobHead;
+    jobHead = null;
+    if (content instanceof LastHttpContent last) {
       requestSent = true;
-      upstream.writeAndFlush(content).addListener(this::written);
+      upstream
+          .writeAndFlush(head == null ? last : whole(head, last)) // most requests: one message
+          .addListener(this::written);
       return;
+    }
+    if (head != null) {
+      upstream.write(head).addListener(this::written);
     }
     ChannelFuture write = upstream.writeAndFlush(content);
     write.addListener(this::written);
@@ -182,6 +192,14 @@ final class ProxyCall implements UpstreamListener {
     }
     if (!headWritten) {
       headWritten = true;
+      if (content instanceof LastHttpContent last) {
+        // the whole answer is here (most answers): one message to the client, head and body
+        // written together
+        finish(answerHead.status().code());
+        releaseUpstream();
+        front.respond(whole(answerHead, last)); // may begin the next request: nothing may follow
+        return;
+      }
       front.answerHead(answerHead);
     }
     if (content instanceof LastHttpContent) {
@@ -194,6 +212,29 @@ final class ProxyCall implements UpstreamListener {
     if (!front.writable()) {
       upstream.config().setAutoRead(false);
     }
+  }
+
+  /** The request's head and its one piece of body as one message (the piece's buffer). */
+  private static FullHttpRequest whole(HttpRequest head, LastHttpContent body) {
+    return new DefaultFullHttpRequest(
+        head.protocolVersion(),
+        head.method(),
+        head.uri(),
+        body.content(),
+        head.headers(),
+        body.trailingHeaders());
+  }
+
+  /**
+   * The answer's head and its one piece of body as one message (the piece's buffer, not a copy).
+   */
+  private static FullHttpResponse whole(HttpResponse head, LastHttpContent body) {
+    return new DefaultFullHttpResponse(
+        head.protocolVersion(),
+        head.status(),
+        body.content(),
+        head.headers(),
+        body.trailingHeaders());
   }
 
   /**
