@@ -258,8 +258,13 @@ public final class JobRepository {
     return id;
   }
 
-  /** What the supervisor observed about a job. */
+  /**
+   * What the supervisor observed about a job on {@code infrastructureTarget}, the target its row
+   * named when the supervisor read it. An observation is applied only while the row still names
+   * that target: a job moved meanwhile keeps what its move registered.
+   */
   public record Observed(
+      String infrastructureTarget,
       JobStatus status,
       Optional<String> error,
       Optional<String> notice,
@@ -276,7 +281,7 @@ public final class JobRepository {
         replica_internal_names = COALESCE(CAST(:replicas AS TEXT), replica_internal_names),
         infrastructure_stats = COALESCE(CAST(:stats AS JSONB), infrastructure_stats),
         last_call_time = GREATEST(last_call_time, CAST(:last_call AS TIMESTAMPTZ))
-      WHERE id = :id AND status <> 'starting' AND (
+      WHERE id = :id AND status <> 'starting' AND infrastructure_target = :target AND (
         status <> :status
         OR error IS DISTINCT FROM CAST(:error AS TEXT)
         OR notice IS DISTINCT FROM CAST(:notice AS TEXT)
@@ -307,6 +312,7 @@ public final class JobRepository {
               (id, o) ->
                   batch
                       .bind("id", id)
+                      .bind("target", o.infrastructureTarget())
                       .bind("status", o.status().wireName())
                       .bind("error", o.error().orElse(null))
                       .bind("notice", o.notice().orElse(null))

@@ -91,7 +91,11 @@ public final class JobStatusSync {
           if (job.status() != JobStatus.STARTING
               && reachableTargets.contains(job.infrastructureTarget())) {
             observations.put(
-                job.id(), observation(Optional.ofNullable(observed.get(key)), notice(job)));
+                job.id(),
+                observation(
+                    job.infrastructureTarget(),
+                    Optional.ofNullable(observed.get(key)),
+                    notice(job)));
           }
         });
     int changed = jobs.applyObserved(observations);
@@ -120,9 +124,10 @@ public final class JobStatusSync {
   }
 
   private static JobRepository.Observed observation(
-      Optional<JobState> found, Optional<String> notice) {
+      String target, Optional<JobState> found, Optional<String> notice) {
     if (found.isEmpty()) {
       return new JobRepository.Observed(
+          target,
           JobStatus.LOST,
           Optional.of("job was not found on its infrastructure target"),
           notice,
@@ -133,6 +138,7 @@ public final class JobStatusSync {
     }
     JobState state = found.get();
     return new JobRepository.Observed(
+        target,
         state.status(),
         state.error(),
         notice,
