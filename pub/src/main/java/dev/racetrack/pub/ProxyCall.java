@@ -190,23 +190,21 @@ final class ProxyCall implements UpstreamListener {
       content.release();
       return;
     }
-    if (!headWritten) {
-      headWritten = true;
-      if (content instanceof LastHttpContent last) {
-        // the whole answer is here (most answers): one message to the client, head and body
-        // written together
-        finish(answerHead.status().code());
-        releaseUpstream();
-        front.respond(whole(answerHead, last)); // may begin the next request: nothing may follow
-        return;
-      }
-      front.answerHead(answerHead);
-    }
-    if (content instanceof LastHttpContent) {
+    boolean first = !headWritten;
+    headWritten = true;
+    if (content instanceof LastHttpContent last) {
       finish(answerHead.status().code());
       releaseUpstream();
-      front.answerPiece(content); // may begin the client's next request: nothing may follow
+      // may begin the client's next request: nothing may follow
+      if (first) {
+        front.respond(whole(answerHead, last)); // the whole answer at once (most answers)
+      } else {
+        front.answerPiece(last);
+      }
       return;
+    }
+    if (first) {
+      front.answerHead(answerHead);
     }
     front.answerPiece(content);
     if (!front.writable()) {
