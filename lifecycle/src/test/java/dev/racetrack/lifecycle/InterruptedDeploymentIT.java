@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.racetrack.lifecycle.database.Database;
-import dev.racetrack.lifecycle.database.JdbcTarget;
+import dev.racetrack.lifecycle.database.TestDatabases;
 import dev.racetrack.lifecycle.deployment.DeploymentRepository;
 import dev.racetrack.lifecycle.deployment.RecordingTarget;
 import dev.racetrack.lifecycle.infra.Targets;
@@ -33,11 +33,7 @@ class InterruptedDeploymentIT {
   @Test
   void failInterrupted_marksInProgressDeploymentsFailed_withTheReason() {
     try (PostgresFixture postgres = PostgresFixture.start();
-        Database database =
-            Database.open(
-                new JdbcTarget(
-                    postgres.jdbcUrl(), postgres.user(), postgres.password(), postgres.schema()),
-                2)) {
+        Database database = TestDatabases.open(postgres, 2)) {
       DeploymentRepository deployments = new DeploymentRepository(database.jdbi());
       String id = deployments.create("adder", "1.0.0", "name: adder\n", "admin", "local");
       String done = deployments.create("other", "1.0.0", "name: other\n", "admin", "local");
@@ -55,11 +51,7 @@ class InterruptedDeploymentIT {
   void restart_afterAKillWhileAFirstVersionWasStarting_rollsItBack_andFailsItsDeployment()
       throws IOException {
     try (PostgresFixture postgres = PostgresFixture.start();
-        Database database =
-            Database.open(
-                new JdbcTarget(
-                    postgres.jdbcUrl(), postgres.user(), postgres.password(), postgres.schema()),
-                2)) {
+        Database database = TestDatabases.open(postgres, 2)) {
       // what a platform killed (-9) during "starting" of adder's first version leaves behind
       DeploymentRepository deployments = new DeploymentRepository(database.jdbi());
       String interrupted = deployments.create("adder", "1.0.0", "name: adder\n", "admin", "local");
@@ -88,11 +80,7 @@ class InterruptedDeploymentIT {
   @Test
   void startupReconciler_takesAStartingJobOffItsTarget() {
     try (PostgresFixture postgres = PostgresFixture.start();
-        Database database =
-            Database.open(
-                new JdbcTarget(
-                    postgres.jdbcUrl(), postgres.user(), postgres.password(), postgres.schema()),
-                2)) {
+        Database database = TestDatabases.open(postgres, 2)) {
       insertJob(database, "adder", "1.0.0", "starting", "recording");
       insertJob(database, "adder", "0.9.0", "running", "recording");
       RecordingTarget target = new RecordingTarget();
@@ -153,11 +141,7 @@ class InterruptedDeploymentIT {
   @Test
   void create_whileAnotherOfTheSameVersionRuns_isRefused() {
     try (PostgresFixture postgres = PostgresFixture.start();
-        Database database =
-            Database.open(
-                new JdbcTarget(
-                    postgres.jdbcUrl(), postgres.user(), postgres.password(), postgres.schema()),
-                2)) {
+        Database database = TestDatabases.open(postgres, 2)) {
       DeploymentRepository deployments = new DeploymentRepository(database.jdbi());
       deployments.create("adder", "1.0.0", "name: adder\n", "admin", "local");
       assertThatThrownBy(() -> deployments.create("adder", "1.0.0", "x", "admin", "local"))

@@ -2,7 +2,7 @@ package dev.racetrack.lifecycle;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.racetrack.lifecycle.database.Database;
-import dev.racetrack.lifecycle.database.JdbcTarget;
+import dev.racetrack.lifecycle.database.TestDatabases;
 import dev.racetrack.model.Json;
 import dev.racetrack.spi.Plugins;
 import dev.racetrack.testsupport.PostgresFixture;
@@ -57,11 +57,7 @@ final class LifecycleFixture implements AutoCloseable {
             Plugins.discover(),
             Clock.systemUTC(),
             true);
-    database =
-        Database.open(
-            new JdbcTarget(
-                postgres.jdbcUrl(), postgres.user(), postgres.password(), postgres.schema()),
-            2);
+    database = TestDatabases.open(postgres, 2);
   }
 
   String url(String path) {

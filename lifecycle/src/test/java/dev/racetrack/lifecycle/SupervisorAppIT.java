@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.racetrack.lifecycle.database.Database;
-import dev.racetrack.lifecycle.database.JdbcTarget;
+import dev.racetrack.lifecycle.database.TestDatabases;
 import dev.racetrack.lifecycle.deployment.DeploymentRepository;
 import dev.racetrack.lifecycle.job.JobRepository;
 import dev.racetrack.model.DeploymentStatus;
@@ -42,7 +42,7 @@ class SupervisorAppIT {
     Path lifecycleDir = Files.createTempDirectory("supervisor-it-lifecycle");
     Path supervisorDir = Files.createTempDirectory("supervisor-it-supervisor");
     try (PostgresFixture postgres = PostgresFixture.start();
-        Database database = Database.open(target(postgres), 2)) {
+        Database database = TestDatabases.open(postgres, 2)) {
       // a job the registry says runs on the local target, which runs nothing here
       insertRunningJob(database, "adder", "1.0.0");
       DeploymentRepository deployments = new DeploymentRepository(database.jdbi());
@@ -127,11 +127,6 @@ class SupervisorAppIT {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
-  }
-
-  private static JdbcTarget target(PostgresFixture postgres) {
-    return new JdbcTarget(
-        postgres.jdbcUrl(), postgres.user(), postgres.password(), postgres.schema());
   }
 
   private static void insertRunningJob(Database database, String name, String version) {

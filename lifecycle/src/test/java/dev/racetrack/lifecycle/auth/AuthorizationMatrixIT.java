@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.racetrack.lifecycle.database.Database;
-import dev.racetrack.lifecycle.database.JdbcTarget;
+import dev.racetrack.lifecycle.database.TestDatabases;
 import dev.racetrack.model.error.UnauthorizedException;
 import dev.racetrack.testsupport.PostgresFixture;
 import java.util.ArrayList;
@@ -47,11 +47,7 @@ class AuthorizationMatrixIT {
   @BeforeAll
   void setUp() {
     postgres = PostgresFixture.start();
-    database =
-        Database.open(
-            new JdbcTarget(
-                postgres.jdbcUrl(), postgres.user(), postgres.password(), postgres.schema()),
-            4);
+    database = TestDatabases.open(postgres, 4);
     jdbi = database.jdbi();
     permissions = new PermissionRepository(jdbi);
     UserRepository users = new UserRepository(jdbi);

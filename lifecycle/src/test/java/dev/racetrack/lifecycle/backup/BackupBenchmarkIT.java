@@ -3,7 +3,7 @@ package dev.racetrack.lifecycle.backup;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.racetrack.lifecycle.database.Database;
-import dev.racetrack.lifecycle.database.JdbcTarget;
+import dev.racetrack.lifecycle.database.TestDatabases;
 import dev.racetrack.model.FileTrees;
 import dev.racetrack.testsupport.PostgresFixture;
 import java.nio.file.Files;
@@ -33,7 +33,7 @@ class BackupBenchmarkIT {
     Path dir = Files.createTempDirectory("backup-bench");
     try (PostgresFixture source = PostgresFixture.start();
         PostgresFixture target = PostgresFixture.start();
-        Database database = Database.open(jdbc(source), 2)) {
+        Database database = TestDatabases.open(source, 2)) {
       database
           .jdbi()
           .useHandle(
@@ -93,9 +93,9 @@ class BackupBenchmarkIT {
       long started = System.nanoTime();
       Restore restore = new Restore(new BackupCipher(), Clock.systemUTC());
       BackupManifest manifest = restore.verify(file, passphrase, e -> {});
-      RestoreDatabase.prepare(jdbc(target), "bench", manifest.schemaVersion());
+      RestoreDatabase.prepare(TestDatabases.target(target), "bench", manifest.schemaVersion());
       Path targetDir = Files.createDirectories(dir.resolve("target"));
-      try (Connection c = RestoreDatabase.connect(jdbc(target))) {
+      try (Connection c = RestoreDatabase.connect(TestDatabases.target(target))) {
         restore.apply(
             file, passphrase, c, new Restore.Target(targetDir, target.schema()), manifest, e -> {});
         try (Statement s = c.createStatement();
@@ -136,9 +136,5 @@ class BackupBenchmarkIT {
     List<Long> sorted = new ArrayList<>(values);
     Collections.sort(sorted);
     return sorted.get(sorted.size() / 2);
-  }
-
-  private static JdbcTarget jdbc(PostgresFixture db) {
-    return new JdbcTarget(db.jdbcUrl(), db.user(), db.password(), db.schema());
   }
 }

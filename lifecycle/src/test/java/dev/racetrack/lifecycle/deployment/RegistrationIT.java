@@ -14,7 +14,7 @@ import dev.racetrack.lifecycle.auth.SubjectType;
 import dev.racetrack.lifecycle.auth.TokenIssuer;
 import dev.racetrack.lifecycle.auth.UserRepository;
 import dev.racetrack.lifecycle.database.Database;
-import dev.racetrack.lifecycle.database.JdbcTarget;
+import dev.racetrack.lifecycle.database.TestDatabases;
 import dev.racetrack.lifecycle.event.GatewayNotifier;
 import dev.racetrack.lifecycle.infra.Targets;
 import dev.racetrack.lifecycle.job.BuildContexts;
@@ -62,11 +62,7 @@ class RegistrationIT {
   @BeforeEach
   void start() {
     postgres = PostgresFixture.start();
-    database =
-        Database.open(
-            new JdbcTarget(
-                postgres.jdbcUrl(), postgres.user(), postgres.password(), postgres.schema()),
-            2);
+    database = TestDatabases.open(postgres, 2);
   }
 
   @AfterEach

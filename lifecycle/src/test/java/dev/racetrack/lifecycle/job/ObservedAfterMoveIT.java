@@ -3,7 +3,7 @@ package dev.racetrack.lifecycle.job;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.racetrack.lifecycle.database.Database;
-import dev.racetrack.lifecycle.database.JdbcTarget;
+import dev.racetrack.lifecycle.database.TestDatabases;
 import dev.racetrack.model.JobStatus;
 import dev.racetrack.testsupport.PostgresFixture;
 import java.time.Instant;
@@ -29,11 +29,7 @@ class ObservedAfterMoveIT {
   @BeforeAll
   void start() {
     postgres = PostgresFixture.start();
-    database =
-        Database.open(
-            new JdbcTarget(
-                postgres.jdbcUrl(), postgres.user(), postgres.password(), postgres.schema()),
-            2);
+    database = TestDatabases.open(postgres, 2);
     jobs = new JobRepository(database.jdbi(), "http://pub");
   }
 

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.racetrack.lifecycle.auditlog.AuditLog;
 import dev.racetrack.lifecycle.database.Database;
-import dev.racetrack.lifecycle.database.JdbcTarget;
+import dev.racetrack.lifecycle.database.TestDatabases;
 import dev.racetrack.model.manifest.Manifest;
 import dev.racetrack.spi.InfrastructurePlugin;
 import dev.racetrack.spi.InfrastructureTarget;
@@ -27,11 +27,7 @@ class PluginInventoryIT {
   @BeforeEach
   void start() {
     postgres = PostgresFixture.start();
-    database =
-        Database.open(
-            new JdbcTarget(
-                postgres.jdbcUrl(), postgres.user(), postgres.password(), postgres.schema()),
-            2);
+    database = TestDatabases.open(postgres, 2);
   }
 
   @AfterEach
