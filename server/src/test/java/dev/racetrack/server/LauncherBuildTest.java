@@ -6,7 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -14,7 +13,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The {@code racetrack} launcher's build on first use, started from another directory (a job's
  * directory, say): Maven must run in the repository, since it finds the project from its working
  * directory. A copy of the launcher runs in a stand-in repository whose {@code mvnw} only records
- * where it was started, then fails, so no real build runs.
+ * where it was started, then fails, so no real build runs. The launcher is also found through a
+ * symbolic link to it (one in {@code PATH}).
  */
 class LauncherBuildTest {
   private static final Path REPOSITORY = Path.of("..").toAbsolutePath().normalize();
@@ -22,36 +22,69 @@ class LauncherBuildTest {
   @Test
   void buildOnFirstUse_startedFromAnotherDirectory_runsMavenInTheRepository(@TempDir Path temp)
       throws Exception {
+    Path root = standInRepository(temp);
+    Path elsewhere = Files.createDirectories(temp.resolve("my-job"));
+
+    Result result = launch(root.resolve("racetrack"), elsewhere);
+
+    assertThat(result.code()).as(result.output()).isEqualTo(1);
+    assertThat(result.output()).contains("building the distribution").contains("the build failed");
+    assertThat(startedIn(temp, result))
+        .as("the directory mvnw was started in")
+        .isEqualTo(root.toAbsolutePath().toString());
+  }
+
+  @Test
+  void startedThroughASymbolicLink_findsItsRepository(@TempDir Path temp) throws Exception {
+    Path root = standInRepository(temp);
+    Path bin = Files.createDirectories(temp.resolve("bin"));
+    Path link = Files.createSymbolicLink(bin.resolve("racetrack"), root.resolve("racetrack"));
+
+    Result result = launch(link, bin);
+
+    assertThat(result.output())
+        .doesNotContain("No such file")
+        .contains("building the distribution");
+    assertThat(startedIn(temp, result)).isEqualTo(root.toRealPath().toString());
+  }
+
+  /**
+   * A copy of the launcher and the script it sources, with a stand-in {@code mvnw} that records the
+   * directory it was started in and fails.
+   */
+  private static Path standInRepository(Path temp) throws Exception {
     Path root = Files.createDirectories(temp.resolve("repo"));
     Files.copy(REPOSITORY.resolve("racetrack"), root.resolve("racetrack"));
     Files.setPosixFilePermissions(
         root.resolve("racetrack"), PosixFilePermissions.fromString("rwxr-xr-x"));
     Files.createDirectories(root.resolve("scripts"));
     Files.copy(REPOSITORY.resolve("scripts/find-jdk.sh"), root.resolve("scripts/find-jdk.sh"));
-    Path startedIn = temp.resolve("mvnw-started-in.txt");
     Path mvnw = root.resolve("mvnw");
     Files.writeString(
         mvnw,
         "#!/usr/bin/env bash\npwd > '"
-            + startedIn
+            + temp.resolve("mvnw-started-in.txt")
             + "'\necho 'stand-in build failed' >&2\nexit 1\n");
     Files.setPosixFilePermissions(mvnw, PosixFilePermissions.fromString("rwxr-xr-x"));
-    Path elsewhere = Files.createDirectories(temp.resolve("my-job"));
+    return root;
+  }
 
-    Process launcher =
-        new ProcessBuilder(root.resolve("racetrack").toString(), "--version")
-            .directory(elsewhere.toFile())
+  private static String startedIn(Path temp, Result result) throws Exception {
+    Path recorded = temp.resolve("mvnw-started-in.txt");
+    assertThat(recorded).as("mvnw was not started: " + result.output()).exists();
+    return Files.readString(recorded).strip();
+  }
+
+  private record Result(int code, String output) {}
+
+  private static Result launch(Path launcher, Path directory) throws Exception {
+    Process process =
+        new ProcessBuilder(launcher.toString(), "--version")
+            .directory(directory.toFile())
             .redirectErrorStream(true)
             .start();
-    launcher.getOutputStream().close();
-    String output = new String(launcher.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    int code = launcher.waitFor();
-
-    assertThat(code).as(output).isEqualTo(1);
-    assertThat(output).contains("building the distribution").contains("the build failed");
-    assertThat(startedIn).as(output).exists();
-    assertThat(Files.readAllLines(startedIn))
-        .as("the directory mvnw was started in")
-        .isEqualTo(List.of(root.toAbsolutePath().toString()));
+    process.getOutputStream().close();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    return new Result(process.waitFor(), output);
   }
 }
