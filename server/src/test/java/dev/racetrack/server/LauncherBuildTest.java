@@ -31,7 +31,7 @@ class LauncherBuildTest {
     assertThat(result.output()).contains("building the distribution").contains("the build failed");
     assertThat(startedIn(temp, result))
         .as("the directory mvnw was started in")
-        .isEqualTo(root.toAbsolutePath().toString());
+        .isEqualTo(root.toRealPath().toString());
   }
 
   @Test
