@@ -14,7 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
  * directory, say): Maven must run in the repository, since it finds the project from its working
  * directory. A copy of the launcher runs in a stand-in repository whose {@code mvnw} only records
  * where it was started, then fails, so no real build runs. The launcher is also found through a
- * symbolic link to it (one in {@code PATH}).
+ * symbolic link to it (one in {@code PATH}), and so is {@code run-tests}.
  */
 class LauncherBuildTest {
   private static final Path REPOSITORY = Path.of("..").toAbsolutePath().normalize();
@@ -48,15 +48,30 @@ class LauncherBuildTest {
     assertThat(startedIn(temp, result)).isEqualTo(root.toRealPath().toString());
   }
 
+  @Test
+  void testRunner_startedThroughASymbolicLink_runsMavenInTheRepository(@TempDir Path temp)
+      throws Exception {
+    Path root = standInRepository(temp);
+    Path bin = Files.createDirectories(temp.resolve("bin"));
+    Path link = Files.createSymbolicLink(bin.resolve("run-tests"), root.resolve("run-tests"));
+
+    Result result = launch(link, bin);
+
+    assertThat(result.output()).doesNotContain("No such file").contains("stand-in build failed");
+    assertThat(startedIn(temp, result)).isEqualTo(root.toRealPath().toString());
+  }
+
   /**
-   * A copy of the launcher and the script it sources, with a stand-in {@code mvnw} that records the
-   * directory it was started in and fails.
+   * A copy of the launcher, the test runner and the script they source, with a stand-in {@code
+   * mvnw} that records the directory it was started in and fails.
    */
   private static Path standInRepository(Path temp) throws Exception {
     Path root = Files.createDirectories(temp.resolve("repo"));
-    Files.copy(REPOSITORY.resolve("racetrack"), root.resolve("racetrack"));
-    Files.setPosixFilePermissions(
-        root.resolve("racetrack"), PosixFilePermissions.fromString("rwxr-xr-x"));
+    for (String script : new String[] {"racetrack", "run-tests"}) {
+      Files.copy(REPOSITORY.resolve(script), root.resolve(script));
+      Files.setPosixFilePermissions(
+          root.resolve(script), PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
     Files.createDirectories(root.resolve("scripts"));
     Files.copy(REPOSITORY.resolve("scripts/find-jdk.sh"), root.resolve("scripts/find-jdk.sh"));
     Path mvnw = root.resolve("mvnw");
