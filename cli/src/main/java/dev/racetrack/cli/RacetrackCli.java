@@ -5,6 +5,7 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import picocli.CommandLine;
@@ -88,6 +89,16 @@ public final class RacetrackCli implements Runnable {
    * line for one invocation is given only the command invoked.
    */
   public static CommandLine commandLine(CliContext context, Subcommands wanted) {
+    return commandLine(context, wanted, Map.of());
+  }
+
+  /**
+   * As {@link #commandLine(CliContext, Subcommands)}, with commands a launcher adds itself ({@code
+   * launcherCommands}: name to command object or {@link CommandLine}), which get the same help
+   * option, output streams and error handling as the client's.
+   */
+  public static CommandLine commandLine(
+      CliContext context, Subcommands wanted, Map<String, Object> launcherCommands) {
     RacetrackCli root = new RacetrackCli(context);
     CommandLine line = new CommandLine(root);
     for (Class<?> command : SUBCOMMANDS) {
@@ -95,6 +106,7 @@ public final class RacetrackCli implements Runnable {
         line.addSubcommand(command);
       }
     }
+    launcherCommands.forEach(line::addSubcommand);
     addHelpOptions(line);
     line.setOut(new PrintWriter(context.out(), true));
     line.setErr(new PrintWriter(context.err(), true));
@@ -116,9 +128,10 @@ public final class RacetrackCli implements Runnable {
   /**
    * Gives every subcommand {@code -h/--help}. The root's standard help options cannot be inherited:
    * they include {@code --version}, which {@code call}, {@code logs} and others use for the job
-   * version.
+   * version. A launcher that adds commands of its own calls it again; commands that have help keep
+   * it.
    */
-  private static void addHelpOptions(CommandLine line) {
+  public static void addHelpOptions(CommandLine line) {
     for (CommandLine sub : line.getSubcommands().values()) {
       CommandLine.Model.CommandSpec spec = sub.getCommandSpec();
       if (spec.findOption("--help") == null) {

@@ -10,10 +10,11 @@ import picocli.CommandLine.Command;
 @Command(
     name = "server",
     description = {
-      "Start the whole platform on this machine (lifecycle, image builder, PUB, supervisor) with embedded",
-      "PostgreSQL and the local infrastructure target. Settings come from environment variables",
-      "(RACETRACK_DATA_DIR, LIFECYCLE_PORT, PUB_PORT, ...; see docs/configuration.md). Stop with Ctrl-C:",
-      "jobs keep running and are adopted at the next start."
+      "Start the whole platform on this machine: lifecycle, image builder, PUB and supervisor, with"
+          + " embedded PostgreSQL and the local infrastructure target.",
+      "Settings come from environment variables (RACETRACK_DATA_DIR, LIFECYCLE_PORT, PUB_PORT, ...;"
+          + " see docs/configuration.md). Stop with Ctrl-C: jobs keep running and are adopted at"
+          + " the next start."
     })
 final class ServerCommand implements Callable<Integer> {
   private final CliContext context;
