@@ -128,10 +128,9 @@ public final class RacetrackCli implements Runnable {
   /**
    * Gives every subcommand {@code -h/--help}. The root's standard help options cannot be inherited:
    * they include {@code --version}, which {@code call}, {@code logs} and others use for the job
-   * version. A launcher that adds commands of its own calls it again; commands that have help keep
-   * it.
+   * version.
    */
-  public static void addHelpOptions(CommandLine line) {
+  private static void addHelpOptions(CommandLine line) {
     for (CommandLine sub : line.getSubcommands().values()) {
       CommandLine.Model.CommandSpec spec = sub.getCommandSpec();
       if (spec.findOption("--help") == null) {
