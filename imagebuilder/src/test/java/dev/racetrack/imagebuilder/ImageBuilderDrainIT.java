@@ -88,10 +88,15 @@ class ImageBuilderDrainIT {
             "test");
   }
 
+  /**
+   * Releases a held build and waits for it to end: a build that a stop cut still runs on in this
+   * JVM and writes under {@link #tmp}, which JUnit deletes next (a race that failed this test under
+   * load). Closing again is a drain only: the server is already stopped.
+   */
   @AfterEach
   void stop() {
     release.countDown();
-    app.close(Duration.ZERO);
+    app.close(Duration.ofSeconds(30));
   }
 
   private HttpResponse<String> build(String id) throws Exception {
