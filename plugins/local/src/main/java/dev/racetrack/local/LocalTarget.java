@@ -144,7 +144,7 @@ public final class LocalTarget implements InfrastructureTarget {
   @Override
   public DeployedJob deploy(JobProvision provision, Consumer<String> phases) {
     String resource = provision.manifest().resourceName();
-    synchronized (locks.computeIfAbsent(resource, k -> new Object())) {
+    synchronized (lock(resource)) {
       Path artifact = Path.of(provision.imageName());
       LaunchSpec spec = ArtifactStore.readLaunch(artifact);
       int port = freePort();
@@ -299,10 +299,25 @@ public final class LocalTarget implements InfrastructureTarget {
     scheduler.schedule(() -> restart(job), delay.toMillis(), TimeUnit.MILLISECONDS);
   }
 
+  /**
+   * One job's lock: its deploy, delete and restarts take turns, so a restart never starts a process
+   * for a job that a delete or redeploy stopped while the restart was under way (an orphan process,
+   * and state written back for a deleted job that the next platform would adopt).
+   */
+  Object lock(String resource) {
+    return locks.computeIfAbsent(resource, k -> new Object());
+  }
+
   private void restart(ManagedJob job) {
-    if (job.isStopped() || job.process().map(ProcessHandle::isAlive).orElse(false)) {
-      return;
+    synchronized (lock(job.resourceName())) {
+      if (job.isStopped() || job.process().map(ProcessHandle::isAlive).orElse(false)) {
+        return;
+      }
+      restartStopped(job);
     }
+  }
+
+  private void restartStopped(ManagedJob job) {
     LocalJobState state = job.state();
     try {
       Path artifact = Path.of(state.artifactDir());
@@ -337,7 +352,7 @@ public final class LocalTarget implements InfrastructureTarget {
   @Override
   public void delete(String jobName, String jobVersion) {
     String resource = Manifest.resourceName(jobName, jobVersion);
-    synchronized (locks.computeIfAbsent(resource, k -> new Object())) {
+    synchronized (lock(resource)) {
       ManagedJob job = jobs.remove(resource);
       if (job != null) {
         job.stop().ifPresent(JobProcess::stop);
@@ -451,9 +466,19 @@ public final class LocalTarget implements InfrastructureTarget {
     }
   }
 
-  /** Stops watching; the jobs keep running and a later platform process adopts them. */
+  /**
+   * Stops watching; the jobs keep running and a later platform process adopts them. A restart under
+   * way finishes first (up to 10 s), so nothing writes the target's files once this returns.
+   */
   @Override
   public void close() {
     scheduler.shutdownNow();
+    try {
+      if (!scheduler.awaitTermination(10, TimeUnit.SECONDS)) {
+        LOG.warn("the local target's restart of a job is still running after 10 s; not waiting");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }

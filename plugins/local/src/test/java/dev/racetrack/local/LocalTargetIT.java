@@ -50,13 +50,19 @@ class LocalTargetIT {
     Tools.require("python3");
   }
 
+  /**
+   * The test's targets stop watching first (one of them could restart a job this deletes), then a
+   * fresh target deletes what is left and stops in turn.
+   */
   @AfterEach
   void cleanUp() {
+    targets.forEach(LocalTarget::close);
+    targets.clear();
     LocalTarget target = target(Map.of());
     for (JobState state : target.list()) {
       target.delete(state.name(), state.version());
     }
-    targets.forEach(LocalTarget::close);
+    target.close();
   }
 
   private LocalTarget target(Map<String, String> env) {
@@ -240,6 +246,51 @@ class LocalTargetIT {
     JobState state = target.list().getFirst();
     assertThat(state.stats()).containsEntry("number_of_restarts", 1);
     assertThat(state.status()).isEqualTo(JobStatus.RUNNING);
+  }
+
+  /**
+   * A crashed job's restart waits while the job is being deleted (here the test holds the job's
+   * lock, as a delete does), then finds it stopped and starts nothing: no orphan process, and no
+   * state written back for a deleted job (which the next platform would adopt and start).
+   */
+  @Test
+  void delete_whileACrashedJobIsRestarting_leavesNothingRunning() throws Exception {
+    Manifest manifest = manifest("racing", "1.0.0");
+    LocalTarget target = target(Map.of());
+    target.deploy(provision(manifest, artifact(manifest, ADDER), 1, Map.of()), p -> {});
+    long pid = pid(manifest);
+    Path jobDir = tmp.resolve("local/jobs/" + manifest.resourceName());
+
+    synchronized (target.lock(manifest.resourceName())) {
+      ProcessHandle.of(pid).orElseThrow().destroyForcibly();
+      // the restart comes about a second after the crash, and must wait for the lock
+      await()
+          .atMost(Duration.ofSeconds(15))
+          .alias("the restart waits for the delete under way")
+          .until(LocalTargetIT::restartWaitingForALock);
+      target.delete("racing", "1.0.0");
+    }
+
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .alias("the restart has ended")
+        .until(() -> !restartWaitingForALock());
+    assertThat(jobDir).as("nothing written back for the deleted job").doesNotExist();
+    assertThat(target.list()).isEmpty();
+    assertThat(processesIn(tmp)).as("processes left running").isEmpty();
+  }
+
+  private static boolean restartWaitingForALock() {
+    return Thread.getAllStackTraces().keySet().stream()
+        .anyMatch(t -> t.getName().equals("local-target") && t.getState() == Thread.State.BLOCKED);
+  }
+
+  /** Processes whose command line names a path under {@code dir} (a job and its sandbox). */
+  private static List<ProcessHandle> processesIn(Path dir) {
+    String under = dir.toString();
+    return ProcessHandle.allProcesses()
+        .filter(p -> p.info().commandLine().map(c -> c.contains(under)).orElse(false))
+        .toList();
   }
 
   @Test
