@@ -19,6 +19,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The platform started from its distribution as a real process ({@code racetrack server}) on free
@@ -219,7 +222,16 @@ final class PlatformProcess implements AutoCloseable {
   int killJobs() {
     List<ProcessHandle> inside = processesIn(dataDir());
     inside.forEach(ProcessHandle::destroyForcibly);
-    inside.forEach(p -> p.onExit().join());
+    for (ProcessHandle p : inside) {
+      try {
+        p.onExit().get(30, TimeUnit.SECONDS);
+      } catch (ExecutionException | TimeoutException e) {
+        throw new IllegalStateException("job process " + p.pid() + " did not end in 30 s", e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
     return inside.size();
   }
 
@@ -227,7 +239,7 @@ final class PlatformProcess implements AutoCloseable {
   @Override
   public void close() {
     stop();
-    processesIn(dataDir()).forEach(ProcessHandle::destroyForcibly);
+    killJobs(); // waits for them: a job still running would write under a test's deleted directory
   }
 
   /**

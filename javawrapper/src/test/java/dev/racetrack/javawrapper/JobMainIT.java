@@ -100,6 +100,7 @@ class JobMainIT {
     try (HttpClient client = HttpClient.newHttpClient()) {
       await()
           .atMost(Duration.ofSeconds(30))
+          .ignoreExceptions()
           .until(
               () ->
                   client

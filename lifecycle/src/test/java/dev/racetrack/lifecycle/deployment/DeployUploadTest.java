@@ -135,10 +135,15 @@ class DeployUploadTest {
                 tmp.toString())
             .redirectErrorStream(true)
             .start();
-    assertThat(child.waitFor(120, TimeUnit.SECONDS)).as("child finished").isTrue();
-    String output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(child.exitValue()).as(output).isZero();
-    assertThat(output).contains("context bytes: " + LargeUpload.CONTEXT_BYTES);
+    try {
+      assertThat(child.waitFor(120, TimeUnit.SECONDS)).as("child finished").isTrue();
+      String output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(child.exitValue()).as(output).isZero();
+      assertThat(output).contains("context bytes: " + LargeUpload.CONTEXT_BYTES);
+    } finally {
+      // a child that outlived the wait would go on writing under tmp while JUnit deletes it
+      child.destroyForcibly().waitFor();
+    }
   }
 
   /** Runs in the child JVM with a small heap. */
