@@ -10,7 +10,10 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -92,10 +95,36 @@ class BrowserIsolationIT {
             .redirectOutput(output.toFile())
             .redirectError(ProcessBuilder.Redirect.DISCARD)
             .start();
-    if (!process.waitFor(60, TimeUnit.SECONDS)) {
-      process.destroyForcibly();
-      throw new AssertionError("chromium did not finish within 60 s");
+    try {
+      if (!process.waitFor(60, TimeUnit.SECONDS)) {
+        throw new AssertionError("chromium did not finish within 60 s");
+      }
+      return Files.readString(output, StandardCharsets.UTF_8);
+    } finally {
+      endEveryProcessOf(process);
     }
-    return Files.readString(output, StandardCharsets.UTF_8);
+  }
+
+  /**
+   * Ends the browser and any helper of it still using the profile (a crash handler, say), and waits
+   * for them: JUnit deletes the profile next, and a process still writing there fails that.
+   */
+  private void endEveryProcessOf(Process browser) throws InterruptedException {
+    String dir = profile.toString();
+    List<ProcessHandle> left =
+        Stream.concat(
+                Stream.of(browser.toHandle()),
+                ProcessHandle.allProcesses()
+                    .filter(p -> p.info().commandLine().map(c -> c.contains(dir)).orElse(false)))
+            .filter(ProcessHandle::isAlive)
+            .toList();
+    left.forEach(ProcessHandle::destroyForcibly);
+    for (ProcessHandle p : left) {
+      try {
+        p.onExit().get(10, TimeUnit.SECONDS);
+      } catch (ExecutionException | TimeoutException e) {
+        throw new AssertionError("chromium's process " + p.pid() + " did not end in 10 s", e);
+      }
+    }
   }
 }
