@@ -3,6 +3,7 @@ package dev.racetrack.e2e;
 import static org.awaitility.Awaitility.await;
 
 import dev.racetrack.testsupport.FreePort;
+import dev.racetrack.testsupport.Processes;
 import dev.racetrack.tls.TrustedCa;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -19,9 +20,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * The platform started from its distribution as a real process ({@code racetrack server}) on free
@@ -221,16 +219,10 @@ final class PlatformProcess implements AutoCloseable {
    */
   int killJobs() {
     List<ProcessHandle> inside = processesIn(dataDir());
-    inside.forEach(ProcessHandle::destroyForcibly);
-    for (ProcessHandle p : inside) {
-      try {
-        p.onExit().get(30, TimeUnit.SECONDS);
-      } catch (ExecutionException | TimeoutException e) {
-        throw new IllegalStateException("job process " + p.pid() + " did not end in 30 s", e);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        break;
-      }
+    try {
+      Processes.killAndWait(inside, Duration.ofSeconds(30));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
     return inside.size();
   }

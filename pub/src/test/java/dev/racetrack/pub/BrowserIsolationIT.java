@@ -2,17 +2,17 @@ package dev.racetrack.pub;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.racetrack.testsupport.Processes;
 import dev.racetrack.testsupport.Tools;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -118,13 +118,6 @@ class BrowserIsolationIT {
                     .filter(p -> p.info().commandLine().map(c -> c.contains(dir)).orElse(false)))
             .filter(ProcessHandle::isAlive)
             .toList();
-    left.forEach(ProcessHandle::destroyForcibly);
-    for (ProcessHandle p : left) {
-      try {
-        p.onExit().get(10, TimeUnit.SECONDS);
-      } catch (ExecutionException | TimeoutException e) {
-        throw new AssertionError("chromium's process " + p.pid() + " did not end in 10 s", e);
-      }
-    }
+    Processes.killAndWait(left, Duration.ofSeconds(10));
   }
 }
