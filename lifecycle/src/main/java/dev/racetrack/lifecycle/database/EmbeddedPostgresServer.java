@@ -14,9 +14,6 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,12 +27,18 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
   private static final String HBA_MARKER = "# racetrack: password authentication on loopback";
   private static final String USER = "postgres";
 
+  /** How long {@link #close} waits for the server to finish shutting down. */
+  private static final Duration STOP_WAIT = Duration.ofSeconds(60);
+
   private final EmbeddedPostgres postgres;
   private final String password;
+  private final Optional<ProcessHandle> postmaster;
 
-  private EmbeddedPostgresServer(EmbeddedPostgres postgres, String password) {
+  private EmbeddedPostgresServer(
+      EmbeddedPostgres postgres, String password, Optional<ProcessHandle> postmaster) {
     this.postgres = postgres;
     this.password = password;
+    this.postmaster = postmaster;
   }
 
   /** Starts (initialising on first use) the embedded server of the data directory. */
@@ -61,7 +64,8 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
               .setErrorRedirector(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
               .setPGStartupWait(Duration.ofSeconds(60))
               .start();
-      EmbeddedPostgresServer server = new EmbeddedPostgresServer(postgres, password);
+      EmbeddedPostgresServer server =
+          new EmbeddedPostgresServer(postgres, password, runningPostmaster(pgData));
       server.requirePassword(pgData);
       LOG.info(
           "embedded PostgreSQL running on 127.0.0.1:{} with data in {}",
@@ -85,7 +89,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
    * behind. Waits for it to finish shutting down.
    */
   static void stopStaleServer(Path pgData) throws IOException {
-    Optional<ProcessHandle> stale = staleProcess(pgData);
+    Optional<ProcessHandle> stale = runningPostmaster(pgData);
     if (stale.isEmpty()) {
       return;
     }
@@ -94,20 +98,22 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         "stopping PostgreSQL (pid {}) left running by a previous platform process", process.pid());
     process.destroy(); // SIGTERM: "smart" shutdown, the dead platform's connections are gone
     try {
-      process.onExit().get(20, TimeUnit.SECONDS);
-    } catch (TimeoutException e) {
-      LOG.warn("PostgreSQL (pid {}) did not stop in 20 s, killing it", process.pid());
-      process.destroyForcibly();
-      process.onExit().join();
+      if (!ended(process, Duration.ofSeconds(20))) {
+        LOG.warn("PostgreSQL (pid {}) did not stop in 20 s, killing it", process.pid());
+        process.destroyForcibly();
+        if (!ended(process, STOP_WAIT)) {
+          throw new IOException(
+              "PostgreSQL (pid " + process.pid() + ") still running after SIGKILL");
+        }
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted while stopping a stale PostgreSQL", e);
-    } catch (ExecutionException e) {
-      throw new IOException("cannot stop a stale PostgreSQL: " + e.getMessage(), e);
     }
   }
 
-  private static Optional<ProcessHandle> staleProcess(Path pgData) throws IOException {
+  /** The postmaster whose pid file is in the data directory, if it is running. */
+  private static Optional<ProcessHandle> runningPostmaster(Path pgData) throws IOException {
     Path pidFile = pgData.resolve("postmaster.pid");
     if (!Files.exists(pidFile)) {
       return Optional.empty();
@@ -119,7 +125,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     try {
       long pid = Long.parseLong(lines.getFirst().strip());
       return ProcessHandle.of(pid)
-          .filter(ProcessHandle::isAlive)
+          .filter(p -> p.isAlive() && !zombie(p.pid()))
           .filter(p -> p.info().command().map(c -> c.contains("postgres")).orElse(true));
     } catch (NumberFormatException e) {
       return Optional.empty();
@@ -152,12 +158,57 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         "jdbc:postgresql://localhost:" + postgres.getPort() + "/postgres", USER, password, schema);
   }
 
+  /**
+   * Stops the server and waits until its process has ended (up to a minute): zonky's stop gives up
+   * after 5 s and leaves a slow shutdown running, still writing the data directory.
+   */
   @Override
   public void close() {
     try {
       postgres.close();
     } catch (IOException e) {
       LOG.warn("embedded PostgreSQL did not stop cleanly: {}", e.getMessage());
+    }
+    postmaster.ifPresent(EmbeddedPostgresServer::awaitEnd);
+  }
+
+  private static void awaitEnd(ProcessHandle process) {
+    try {
+      if (!ended(process, STOP_WAIT)) {
+        LOG.warn(
+            "embedded PostgreSQL (pid {}) still shutting down after {} s; not waiting",
+            process.pid(),
+            STOP_WAIT.toSeconds());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
+   * Waits up to {@code limit} for a postmaster to end; whether it did. It is not this JVM's child
+   * (pg_ctl started it), so when this JVM is the one that would reap it (process 1 of a container)
+   * it stays a zombie, which the JDK calls alive: that counts as ended.
+   */
+  private static boolean ended(ProcessHandle process, Duration limit) throws InterruptedException {
+    long deadline = System.nanoTime() + limit.toNanos();
+    while (process.isAlive() && !zombie(process.pid())) {
+      if (System.nanoTime() > deadline) {
+        return false;
+      }
+      Thread.sleep(20);
+    }
+    return true;
+  }
+
+  /** Whether {@code /proc} says the process has exited and waits to be reaped (state Z). */
+  static boolean zombie(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+      int end = stat.lastIndexOf(')'); // the command in parentheses may hold spaces and ')'
+      return end > 0 && end + 2 < stat.length() && stat.charAt(end + 2) == 'Z';
+    } catch (IOException | RuntimeException e) {
+      return false; // gone, or not Linux: isAlive decides
     }
   }
 }
