@@ -3,6 +3,7 @@ package dev.racetrack.http;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.racetrack.model.ErrorBody;
 import dev.racetrack.model.error.RacetrackException;
+import dev.racetrack.model.error.UnavailableException;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
@@ -43,7 +44,15 @@ final class ApiErrors {
   }
 
   private static void racetrack(RacetrackException e, Context ctx) {
-    if (e.httpStatus() >= 500) {
+    if (e instanceof UnavailableException && e.getCause() == null) {
+      // a refusal by design (maintenance mode, a stop under way): the reason, not a stack trace
+      LOG.warn(
+          "{} {} refused with 503 [trace {}]: {}",
+          ctx.method(),
+          ctx.path(),
+          Tracing.id(ctx),
+          e.getMessage());
+    } else if (e.httpStatus() >= 500) {
       LOG.error("{} {} failed [trace {}]", ctx.method(), ctx.path(), Tracing.id(ctx), e);
     }
     if (e.httpStatus() == 413) {
