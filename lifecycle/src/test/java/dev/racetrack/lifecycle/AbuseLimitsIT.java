@@ -113,7 +113,26 @@ class AbuseLimitsIT {
   }
 
   @Test
-  void register_isThrottledPerAddress() {
+  void register_isThrottledPerAddress_countingValidRequestsOnly() {
+    // refused for their input, before the limit: they use none of the hour's registrations
+    assertThat(
+            direct
+                .post(
+                    "/api/v1/users/register",
+                    Map.of("username", "not-an-email", "password", "good long phrase"),
+                    null)
+                .statusCode())
+        .isEqualTo(400);
+    for (int i = 0; i < 3; i++) {
+      assertThat(
+              direct
+                  .post(
+                      "/api/v1/users/register",
+                      Map.of("username", "weak" + i + "@example.com", "password", "x"),
+                      null)
+                  .statusCode())
+          .isEqualTo(400);
+    }
     for (int i = 0; i < 2; i++) {
       assertThat(
               direct

@@ -343,6 +343,54 @@ class IdentityIT {
   }
 
   @Test
+  void permissions_aVersionWithoutItsJob_isRefused_notWidenedToEveryJob() {
+    lifecycle.post("/api/v1/escs", Map.of("name", "narrow", "id", "narrow"), admin);
+    Map<String, Object> grant =
+        new HashMap<>(
+            Map.of(
+                "subject_type",
+                "esc",
+                "subject",
+                "narrow",
+                "scope",
+                "call_job",
+                "job_version",
+                "0.0.1"));
+    assertError(
+        lifecycle.post("/api/v1/auth/permissions", grant, admin),
+        400,
+        "job_version '0.0.1' needs job_name");
+    grant.put("job_family", "adder");
+    assertError(
+        lifecycle.post("/api/v1/auth/permissions", grant, admin),
+        400,
+        "job_version '0.0.1' needs job_name");
+    grant.remove("job_version");
+    grant.put("endpoint", "/" + "e".repeat(300));
+    assertError(
+        lifecycle.post("/api/v1/auth/permissions", grant, admin),
+        400,
+        "endpoint is too long: at most 256 characters, got 301");
+    assertThat(
+            json(
+                lifecycle
+                    .get("/api/v1/auth/permissions?subject_type=esc&subject=narrow", admin)
+                    .body()))
+        .as("nothing granted")
+        .isEmpty();
+  }
+
+  @Test
+  void register_anOverlongUsername_isRefusedNamingTheLimit() {
+    String name = "u".repeat(200) + "@example.com";
+    assertError(
+        lifecycle.post(
+            "/api/v1/users/register", Map.of("username", name, "password", "a good phrase"), null),
+        400,
+        "username is too long: at most 150 characters, got 212");
+  }
+
+  @Test
   void regenerate_ownTokens_replacesThem() {
     lifecycle.post(
         "/api/v1/users/register",

@@ -25,6 +25,9 @@ public final class Accounts {
   private static final Logger LOG = LoggerFactory.getLogger(Accounts.class);
   public static final String ADMIN = "admin";
 
+  /** The longest username (the column's size). */
+  static final int MAX_USERNAME_LENGTH = 150;
+
   /**
    * Scopes every registered user gets on all jobs (§4.8). Deploying and deleting are granted per
    * family to the family's first deployer, never globally.
@@ -166,12 +169,15 @@ public final class Accounts {
     if (!p.config().registrationEnabled()) {
       throw new RegistrationDisabledException();
     }
-    p.throttle().beginRegistration(address);
     String name = username == null ? "" : username.strip();
     if (!name.matches("[^@\\s]+@[^@\\s]+")) {
       throw new ValidationException("You have to pass email as username");
     }
+    checkLength(name);
     p.policy().check(password);
+    // counted once the request is valid: a typo in the form does not use up the hour's
+    // registrations
+    p.throttle().beginRegistration(address);
     p.jdbi()
         .useTransaction(
             h -> {
@@ -187,6 +193,16 @@ public final class Accounts {
               audit(h, "user_registered", name, Optional.of(name), Map.of());
             });
     LOG.info("registered user {} (inactive until an admin activates it)", name);
+  }
+
+  private static void checkLength(String username) {
+    if (username != null && username.length() > MAX_USERNAME_LENGTH) {
+      throw new ValidationException(
+          "username is too long: at most "
+              + MAX_USERNAME_LENGTH
+              + " characters, got "
+              + username.length());
+    }
   }
 
   /** Changes the caller's own password after checking the old one. */
@@ -274,6 +290,7 @@ public final class Accounts {
    * @throws AlreadyExistsException when the username is taken
    */
   public void createSuperuser(String username, String email, String password) {
+    checkLength(username);
     p.policy().check(password);
     p.jdbi()
         .useTransaction(

@@ -57,6 +57,9 @@ public final class Permissions {
       String jobVersion,
       String endpoint) {}
 
+  /** The longest endpoint a grant may name (the column's size). */
+  static final int MAX_ENDPOINT_LENGTH = 256;
+
   private final Parts p;
 
   public Permissions(Parts parts) {
@@ -89,6 +92,13 @@ public final class Permissions {
                       Optional.ofNullable(grant.endpoint())
                           .filter(s -> !s.isBlank())
                           .map(e -> e.startsWith("/") ? e : "/" + e);
+                  if (endpoint.isPresent() && endpoint.get().length() > MAX_ENDPOINT_LENGTH) {
+                    throw new ValidationException(
+                        "endpoint is too long: at most "
+                            + MAX_ENDPOINT_LENGTH
+                            + " characters, got "
+                            + endpoint.get().length());
+                  }
                   long created = p.permissions().insert(h, subject, scope, family, job, endpoint);
                   audit(
                       h,
@@ -230,6 +240,14 @@ public final class Permissions {
 
   private Optional<String> job(Handle h, NewPermission grant) {
     if (grant.jobName() == null || grant.jobName().isBlank()) {
+      if (grant.jobVersion() != null && !grant.jobVersion().isBlank()) {
+        // granting without the job would silently widen the grant to the family or every job
+        throw new ValidationException(
+            "job_version '"
+                + grant.jobVersion().strip()
+                + "' needs job_name: a job is named by job_name and job_version (job_family alone"
+                + " grants every version of the family)");
+      }
       return Optional.empty();
     }
     String version = required(grant.jobVersion(), "job_version (with job_name)");
