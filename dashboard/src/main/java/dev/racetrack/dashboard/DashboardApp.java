@@ -13,6 +13,7 @@ import dev.racetrack.dashboard.job.ListPages;
 import dev.racetrack.dashboard.job.LiveRoutes;
 import dev.racetrack.dashboard.lifecycle.LifecycleClient;
 import dev.racetrack.dashboard.lifecycle.LifecycleException;
+import dev.racetrack.dashboard.session.Login;
 import dev.racetrack.dashboard.session.SessionStore;
 import dev.racetrack.dashboard.web.Assets;
 import dev.racetrack.dashboard.web.Guard;
@@ -32,6 +33,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -126,6 +128,11 @@ public final class DashboardApp implements AutoCloseable {
   }
 
   private void lifecycleError(LifecycleException e, Context ctx) {
+    if (e.status() == 401 && stillLoggedIn(ctx)) {
+      // lifecycle says 401 for "not allowed" too (as the original does): the user stays logged in
+      error(ctx, 403, e.getMessage());
+      return;
+    }
     if (e.status() == 401) {
       // the lifecycle session ended (logout elsewhere, password change, expiry)
       String id = ctx.cookie(Guard.COOKIE);
@@ -136,6 +143,23 @@ public final class DashboardApp implements AutoCloseable {
       return;
     }
     error(ctx, e.status(), e.getMessage());
+  }
+
+  /** Whether the session's lifecycle token is still accepted (asked only after a 401). */
+  private boolean stillLoggedIn(Context ctx) {
+    if (ctx.attribute("dashboard.session") == null) {
+      return false;
+    }
+    Optional<Login> login = web.session(ctx).login();
+    if (login.isEmpty()) {
+      return false;
+    }
+    try {
+      web.lifecycle().get(login.get().token(), "/api/v1/users/validate_user_auth");
+      return true;
+    } catch (LifecycleException e) {
+      return false;
+    }
   }
 
   private void notFound(Context ctx) {

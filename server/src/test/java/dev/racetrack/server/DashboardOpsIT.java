@@ -252,6 +252,26 @@ class DashboardOpsIT {
     row.getByRole(AriaRole.BUTTON).click();
     assertThat(admin.locator("tbody tr").filter(hasText("granted-family"))).hasCount(0);
     assertThat(platform.get("/api/v1/auth/permissions").body()).doesNotContain("granted-family");
+
+    // the scope an ESC needs to call a job is offered
+    admin.getByLabel("Subject type").selectOption("user");
+    admin.getByLabel("Subject (username, ESC id or job family)").fill("admin");
+    admin.getByLabel("Scope").last().selectOption("call_job");
+    admin.getByLabel("Job family (empty: any)").fill("callable-family");
+    admin.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Grant")).click();
+    assertThat(admin.locator("tbody tr").filter(hasText("callable-family")))
+        .containsText("call_job");
+
+    // a version names one job: one that does not exist is refused, not granted family-wide
+    admin.navigate(platform.dashboard("/admin/permissions"));
+    admin.getByLabel("Subject type").selectOption("user");
+    admin.getByLabel("Subject (username, ESC id or job family)").fill("admin");
+    admin.getByLabel("Scope").last().selectOption("read_job");
+    admin.getByLabel("Job family (empty: any)").fill("versioned-family");
+    admin.getByLabel("Version (empty: any").fill("9.9.9");
+    admin.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Grant")).click();
+    assertThat(admin.getByRole(AriaRole.ALERT)).containsText("versioned-family 9.9.9");
+    assertThat(platform.get("/api/v1/auth/permissions").body()).doesNotContain("versioned-family");
     admin.context().close();
   }
 
@@ -569,7 +589,21 @@ class DashboardOpsIT {
   @Order(14)
   void ownPasswordChange_thenLogout_endsTheSession() {
     Page bob = login("bob@example.com", "bob secret 1");
+    // not allowed to redeploy another user's job: told so, and still logged in
+    bob.navigate(platform.dashboard("/jobs/echo/0.0.1"));
+    bob.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Redeploy").setExact(true))
+        .click();
+    assertThat(bob.getByRole(AriaRole.ALERT)).isVisible();
+    assertThat(bob.locator("main")).containsText("(HTTP 403)");
     bob.navigate(platform.dashboard("/profile"));
+    assertThat(bob).hasURL(platform.dashboard("/profile"));
+    // a wrong current password is shown on the form; the session goes on
+    bob.getByLabel("Current password").fill("not my password");
+    bob.getByLabel("New password", new Page.GetByLabelOptions().setExact(true)).fill("bob new 2");
+    bob.getByLabel("New password again").fill("bob new 2");
+    bob.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Change password")).click();
+    assertThat(bob.getByRole(AriaRole.ALERT)).containsText("Passed password is incorrect");
+    assertThat(bob).hasURL(Pattern.compile("/dashboard/profile"));
     bob.getByLabel("Current password").fill("bob secret 1");
     bob.getByLabel("New password", new Page.GetByLabelOptions().setExact(true)).fill("bob new 2");
     bob.getByLabel("New password again").fill("bob other 3");

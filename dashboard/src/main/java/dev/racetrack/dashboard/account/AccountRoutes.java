@@ -150,10 +150,9 @@ public final class AccountRoutes implements PageRoutes {
               "/api/v1/users/change_password",
               Map.of("old_password", oldPassword, "new_password", newPassword));
     } catch (LifecycleException e) {
-      if (e.status() == 401) {
-        throw e;
-      }
-      ctx.status(e.status());
+      // a wrong current password is a 401 too: shown on the form (the page's own lifecycle
+      // calls log the user out if the session itself has ended)
+      ctx.status(e.status() == 401 ? 400 : e.status());
       profile(ctx, Optional.empty(), Optional.of(e.getMessage()));
       return;
     }

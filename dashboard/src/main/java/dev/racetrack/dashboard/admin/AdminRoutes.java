@@ -155,8 +155,15 @@ public final class AdminRoutes implements PageRoutes {
     body.put("subject_type", Web.form(ctx, "subject_type"));
     body.put("subject", Web.form(ctx, "subject"));
     body.put("scope", Web.form(ctx, "scope"));
-    Web.optionalForm(ctx, "job_family").ifPresent(v -> body.put("job_family", v));
-    Web.optionalForm(ctx, "job_version").ifPresent(v -> body.put("job_version", v));
+    Optional<String> family = Web.optionalForm(ctx, "job_family");
+    Optional<String> version = Web.optionalForm(ctx, "job_version");
+    if (version.isPresent()) {
+      // one job: named by its family's name and its version (lifecycle refuses a version alone)
+      family.ifPresent(v -> body.put("job_name", v));
+      body.put("job_version", version.get());
+    } else {
+      family.ifPresent(v -> body.put("job_family", v));
+    }
     Web.optionalForm(ctx, "endpoint").ifPresent(v -> body.put("endpoint", v));
     web.lifecycle().post(login.token(), "/api/v1/auth/permissions", body);
     Web.seeOther(ctx, "/admin/permissions");
