@@ -136,12 +136,17 @@ import org.slf4j.LoggerFactory;
 public final class LifecycleApp implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LifecycleApp.class);
 
-  private final List<AutoCloseable> resources = new ArrayList<>();
+  private final List<AutoCloseable> resources;
   private final ApiServer server;
   private final Optional<String> generatedAdminPassword;
 
   private LifecycleApp(
-      LifecycleConfig config, Plugins plugins, Clock clock, boolean runSupervisor) {
+      LifecycleConfig config,
+      Plugins plugins,
+      Clock clock,
+      boolean runSupervisor,
+      List<AutoCloseable> resources) {
+    this.resources = resources;
     LOG.info("lifecycle configuration: {}", config.describe());
     Database database = openDatabase(config);
     resources.add(database);
@@ -455,9 +460,16 @@ public final class LifecycleApp implements AutoCloseable {
    */
   public static LifecycleApp start(
       LifecycleConfig config, Plugins plugins, Clock clock, boolean runSupervisor) {
-    LifecycleApp app = new LifecycleApp(config, plugins, clock, runSupervisor);
-    app.server.start();
-    return app;
+    List<AutoCloseable> resources = new ArrayList<>();
+    try {
+      LifecycleApp app = new LifecycleApp(config, plugins, clock, runSupervisor, resources);
+      app.server.start();
+      return app;
+    } catch (RuntimeException | Error e) {
+      // a failed start (a port in use, say) stops what it started: the embedded database too
+      closeAll(resources);
+      throw e;
+    }
   }
 
   private Database openDatabase(LifecycleConfig config) {
@@ -466,7 +478,7 @@ public final class LifecycleApp implements AutoCloseable {
     if (settings.external().isPresent()) {
       target = settings.external().get();
     } else {
-      EmbeddedPostgresServer embedded = EmbeddedPostgresServer.start(config.dataDir());
+      EmbeddedPostgresServer embedded = EmbeddedPostgresServer.start(config.dataDir(), false);
       resources.add(embedded);
       target = embedded.target(DatabaseSettings.DEFAULT_SCHEMA);
     }
@@ -536,6 +548,10 @@ public final class LifecycleApp implements AutoCloseable {
   @Override
   public void close() {
     server.close();
+    closeAll(resources);
+  }
+
+  private static void closeAll(List<AutoCloseable> resources) {
     for (AutoCloseable resource : resources.reversed()) {
       try {
         resource.close();

@@ -41,8 +41,20 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     this.postmaster = postmaster;
   }
 
-  /** Starts (initialising on first use) the embedded server of the data directory. */
+  /**
+   * Starts (initialising on first use) the embedded server of the data directory; it also stops
+   * when the JVM exits (an admin command interrupted with Ctrl-C).
+   */
   public static EmbeddedPostgresServer start(Path dataDir) {
+    return start(dataDir, true);
+  }
+
+  /**
+   * Starts the embedded server; with {@code stopAtExit} false the caller's {@link #close} is the
+   * only stop: the platform closes it last, from its own shutdown hook, after PUB and lifecycle are
+   * done with the database (a hook of its own would stop it at once, in parallel with theirs).
+   */
+  public static EmbeddedPostgresServer start(Path dataDir, boolean stopAtExit) {
     Path pgData = dataDir.resolve("postgres");
     Path logFile = dataDir.resolve("logs").resolve("postgres.log");
     String password =
@@ -63,6 +75,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
               .setOutputRedirector(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
               .setErrorRedirector(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
               .setPGStartupWait(Duration.ofSeconds(60))
+              .setRegisterShutdownHook(stopAtExit)
               .start();
       EmbeddedPostgresServer server =
           new EmbeddedPostgresServer(postgres, password, runningPostmaster(pgData));
