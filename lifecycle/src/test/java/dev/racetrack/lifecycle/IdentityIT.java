@@ -381,6 +381,22 @@ class IdentityIT {
   }
 
   @Test
+  void staff_cannotDeactivateOrDemoteThemselves() {
+    for (Map<String, Object> update :
+        List.<Map<String, Object>>of(Map.of("is_active", false), Map.of("is_staff", false))) {
+      assertError(
+          put("/api/v1/users/admin", update, admin),
+          400,
+          "you cannot deactivate your own account or take away your own staff status");
+    }
+    assertThat(lifecycle.get("/api/v1/users", admin).statusCode())
+        .as("still an active staff user")
+        .isEqualTo(200);
+    assertThat(put("/api/v1/users/admin", Map.of("is_active", true), admin).statusCode())
+        .isEqualTo(200);
+  }
+
+  @Test
   void register_anOverlongUsername_isRefusedNamingTheLimit() {
     String name = "u".repeat(200) + "@example.com";
     assertError(

@@ -241,6 +241,14 @@ public final class Accounts {
   /** Activates, deactivates, promotes or re-passwords a user (staff only). */
   public UserRepository.UserView updateUser(Caller caller, String username, UserUpdate update) {
     p.authorizer().requireStaff(caller);
+    if (username.equals(caller.username())
+        && (update.isActive().equals(Optional.of(false))
+            || update.isStaff().equals(Optional.of(false)))) {
+      // the last admin would lock everybody out; another staff user can do it
+      throw new ValidationException(
+          "you cannot deactivate your own account or take away your own staff status;"
+              + " ask another staff user to do it");
+    }
     update.password().ifPresent(p.policy()::check);
     Map<String, Object> changes = new LinkedHashMap<>();
     p.jdbi()
