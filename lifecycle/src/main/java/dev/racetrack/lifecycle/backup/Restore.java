@@ -69,6 +69,9 @@ public final class Restore {
     return manifest;
   }
 
+  /** Where a backup holds the local target's job states ({@code DATA_DIR/infrastructure/local}). */
+  private static final String LOCAL_JOBS = "files/infrastructure/local/jobs/";
+
   /** The files of the backup that already exist in {@code dataDir} (a restore would clash). */
   public static List<String> clashes(Path dataDir, BackupManifest manifest) {
     Set<String> clashing = new TreeSet<>();
@@ -98,10 +101,23 @@ public final class Restore {
     if (from.equals(to)) {
       return;
     }
+    // the local target's jobs: its state files record each job's artifact by absolute path (the
+    // jobs' image column holds only the artifact's last segment); any other image by its path
     List<String> pointing =
-        manifest.images().stream()
-            .filter(i -> i.image() != null && Path.of(i.image()).startsWith(from))
-            .map(i -> i.name() + " v" + i.version() + " (" + i.image() + ")")
+        Stream.concat(
+                manifest.entries().stream()
+                    .map(BackupManifest.Entry::name)
+                    .filter(n -> n.startsWith(LOCAL_JOBS) && n.endsWith("/state.json"))
+                    .map(
+                        n ->
+                            "local job "
+                                + n.substring(LOCAL_JOBS.length(), n.length() - 11)
+                                + " (its artifact in "
+                                + from.resolve("artifacts")
+                                + ")"),
+                manifest.images().stream()
+                    .filter(i -> i.image() != null && Path.of(i.image()).startsWith(from))
+                    .map(i -> i.name() + " v" + i.version() + " (" + i.image() + ")"))
             .toList();
     if (!pointing.isEmpty()) {
       throw new BackupException(
