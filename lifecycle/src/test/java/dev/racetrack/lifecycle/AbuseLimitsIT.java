@@ -112,36 +112,21 @@ class AbuseLimitsIT {
         .isEqualTo(200);
   }
 
+  private int register(String username, String password) {
+    return direct
+        .post("/api/v1/users/register", Map.of("username", username, "password", password), null)
+        .statusCode();
+  }
+
   @Test
   void register_isThrottledPerAddress_countingValidRequestsOnly() {
     // refused for their input, before the limit: they use none of the hour's registrations
-    assertThat(
-            direct
-                .post(
-                    "/api/v1/users/register",
-                    Map.of("username", "not-an-email", "password", "good long phrase"),
-                    null)
-                .statusCode())
-        .isEqualTo(400);
+    assertThat(register("not-an-email", "good long phrase")).isEqualTo(400);
     for (int i = 0; i < 3; i++) {
-      assertThat(
-              direct
-                  .post(
-                      "/api/v1/users/register",
-                      Map.of("username", "weak" + i + "@example.com", "password", "x"),
-                      null)
-                  .statusCode())
-          .isEqualTo(400);
+      assertThat(register("weak" + i + "@example.com", "x")).isEqualTo(400);
     }
     for (int i = 0; i < 2; i++) {
-      assertThat(
-              direct
-                  .post(
-                      "/api/v1/users/register",
-                      Map.of("username", "r" + i + "@example.com", "password", "good long phrase"),
-                      null)
-                  .statusCode())
-          .isEqualTo(200);
+      assertThat(register("r" + i + "@example.com", "good long phrase")).isEqualTo(200);
     }
     HttpResponse<String> third =
         direct.post(

@@ -301,22 +301,19 @@ class IdentityIT {
         .isEqualTo(202);
   }
 
+  /** Creates the ESC {@code id} and returns a grant of call_job to it, with {@code narrowing}. */
+  private Map<String, Object> escGrant(String id, Map<String, Object> narrowing) {
+    lifecycle.post("/api/v1/escs", Map.of("name", id, "id", id), admin);
+    Map<String, Object> grant =
+        new HashMap<>(Map.of("subject_type", "esc", "subject", id, "scope", "call_job"));
+    grant.putAll(narrowing);
+    return grant;
+  }
+
   @Test
   void permissions_staffGrantListAndRevoke() {
-    lifecycle.post("/api/v1/escs", Map.of("name", "reporting", "id", "reporting"), admin);
     Map<String, Object> grant =
-        new HashMap<>(
-            Map.of(
-                "subject_type",
-                "esc",
-                "subject",
-                "reporting",
-                "scope",
-                "call_job",
-                "job_family",
-                "adder",
-                "endpoint",
-                "/api/v1/perform"));
+        escGrant("reporting", Map.of("job_family", "adder", "endpoint", "/api/v1/perform"));
     JsonNode created = json(lifecycle.post("/api/v1/auth/permissions", grant, admin).body());
     assertThat(created.path("subject").asText()).isEqualTo("ESC: reporting");
     assertThat(created.path("endpoint").asText()).isEqualTo("/api/v1/perform");
@@ -344,18 +341,7 @@ class IdentityIT {
 
   @Test
   void permissions_aVersionWithoutItsJob_isRefused_notWidenedToEveryJob() {
-    lifecycle.post("/api/v1/escs", Map.of("name", "narrow", "id", "narrow"), admin);
-    Map<String, Object> grant =
-        new HashMap<>(
-            Map.of(
-                "subject_type",
-                "esc",
-                "subject",
-                "narrow",
-                "scope",
-                "call_job",
-                "job_version",
-                "0.0.1"));
+    Map<String, Object> grant = escGrant("narrow", Map.of("job_version", "0.0.1"));
     assertError(
         lifecycle.post("/api/v1/auth/permissions", grant, admin),
         400,
