@@ -13,9 +13,10 @@ import org.junit.jupiter.api.Test;
 class EmbeddedPostgresServerTest {
   @Test
   void zombie_anExitedProcessNobodyReaped_isOne_aRunningProcessIsNot() throws Exception {
-    // the shell starts a child that exits at once, then becomes `sleep`, which never reaps it
+    // the shell starts a child, then becomes `sleep`, which never reaps it; the child ends a second
+    // later, after the exec (a child ending before it could still be reaped by the shell)
     Process parent =
-        new ProcessBuilder("sh", "-c", "true & echo $!; exec sleep 30")
+        new ProcessBuilder("sh", "-c", "sleep 1 & echo $!; exec sleep 30")
             .redirectErrorStream(true)
             .start();
     try {
