@@ -86,6 +86,10 @@ class BackupRestoreIT {
     AdminRun restore = run(targetEnv(), "restore", file.toString());
     assertThat(restore.exit()).as(restore.err()).isZero();
     assertThat(restore.out()).contains("Verified: ", "checksums match", "Restored.");
+    // what each section restored, counted in files and bytes (it said "1 files, 0 bytes")
+    assertThat(restore.out())
+        .contains("contexts: 1 files, 19 bytes")
+        .contains("build-logs: 1 files, 16 bytes");
 
     assertThat(tableCounts(targetDb.schema())).isEqualTo(tableCounts(source.schema()));
     assertThat(sequences(targetDb.schema())).isEqualTo(sequences(source.schema()));

@@ -5,7 +5,9 @@ import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermission;
@@ -219,6 +221,24 @@ public final class Restore {
     return name;
   }
 
+  /** The regular files under {@code dir} (links not followed) and their total size. */
+  private static long[] filesAndBytes(Path dir) throws IOException {
+    long[] counted = new long[2];
+    try (Stream<Path> walk = Files.walk(dir)) {
+      walk.filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS))
+          .forEach(
+              p -> {
+                counted[0]++;
+                try {
+                  counted[1] += Files.size(p);
+                } catch (IOException e) {
+                  throw new UncheckedIOException(e);
+                }
+              });
+    }
+    return counted;
+  }
+
   private static void moveIntoPlace(Path files, Path dataDir, Consumer<BackupProgress> sink)
       throws IOException {
     if (!Files.isDirectory(files)) {
@@ -230,10 +250,9 @@ public final class Restore {
     }
     for (Path section : sections) {
       Path destination = dataDir.resolve(section.getFileName().toString());
-      int moved = 0;
+      long[] filesAndBytes = filesAndBytes(section); // counted before the move: what was restored
       if (!Files.exists(destination)) {
         Files.move(section, destination, StandardCopyOption.ATOMIC_MOVE);
-        moved = 1;
       } else {
         List<Path> children;
         try (Stream<Path> list = Files.list(section)) {
@@ -244,10 +263,11 @@ public final class Restore {
               child,
               destination.resolve(child.getFileName().toString()),
               StandardCopyOption.ATOMIC_MOVE);
-          moved++;
         }
       }
-      sink.accept(new BackupProgress.SectionCopied(section.getFileName().toString(), moved, 0));
+      sink.accept(
+          new BackupProgress.SectionCopied(
+              section.getFileName().toString(), (int) filesAndBytes[0], filesAndBytes[1]));
     }
   }
 
