@@ -732,9 +732,13 @@ class DashboardOpsIT {
     tabTo(admin, "Reset token");
     keys.press("Enter");
     assertThat(admin.getByRole(AriaRole.STATUS)).containsText("reset");
-    assertThat(admin.getByLabel(Pattern.compile("Caller token")).inputValue())
-        .isNotBlank()
-        .isNotEqualTo(before);
+    String after = admin.getByLabel(Pattern.compile("Caller token")).inputValue();
+    assertThat(after).isNotBlank().isNotEqualTo(before);
+    // the reset answered with a redirect: reloading its page shows it, and resets nothing again
+    assertThat(admin).hasURL(Pattern.compile("/dashboard/admin/escs/[^/?]+\\?reset=true$"));
+    admin.reload();
+    assertThat(admin.getByRole(AriaRole.STATUS)).containsText("reset");
+    assertThat(admin.getByLabel(Pattern.compile("Caller token")).inputValue()).isEqualTo(after);
 
     admin.navigate(platform.dashboard("/jobs/alpha-job/0.0.1"));
     tabTo(admin, "Delete…");

@@ -53,8 +53,11 @@ public final class EscPages implements PageRoutes {
   }
 
   private void esc(Context ctx) {
-    show(ctx, Optional.empty());
+    show(ctx, Web.query(ctx, "reset").filter("true"::equals).map(r -> RESET_DONE));
   }
+
+  private static final String RESET_DONE =
+      "The ESC's token was reset: give its developers the new caller token.";
 
   private void show(Context ctx, Optional<String> message) {
     Login login = AdminRoutes.staff(web, ctx);
@@ -113,6 +116,7 @@ public final class EscPages implements PageRoutes {
                 "/api/v1/escs/" + seg(id) + "/auth_token/" + seg(token.path("id").asText()));
       }
     }
-    show(ctx, Optional.of("The ESC's token was reset: give its developers the new caller token."));
+    // redirected: reloading the page that says so must not reset the token again
+    Web.seeOther(ctx, "/admin/escs/" + seg(id) + "?reset=true");
   }
 }
