@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Duration;
-import java.util.Locale;
 import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
 import org.eclipse.jetty.io.EndPoint;
 import org.slf4j.Logger;
@@ -67,14 +66,25 @@ final class ApiErrors {
       ctx.status(413)
           .json(
               new ErrorBody(
-                  String.format(
-                      Locale.ROOT,
-                      "request body is above the limit of %.1f MiB",
-                      maxRequestBytes / 1048576.0),
+                  "request body is above the limit of " + size(maxRequestBytes),
                   "PayloadTooLargeException"));
       return;
     }
     ctx.status(e.getStatus()).json(new ErrorBody(e.getMessage(), e.getClass().getSimpleName()));
+  }
+
+  /**
+   * A body limit as an admin configures it: whole MiB or KiB when it is one ({@code 256 KiB}, not
+   * {@code 0.3 MiB}), bytes otherwise.
+   */
+  static String size(long bytes) {
+    if (bytes >= 1 << 20 && bytes % (1 << 20) == 0) {
+      return (bytes >> 20) + " MiB";
+    }
+    if (bytes >= 1 << 10 && bytes % (1 << 10) == 0) {
+      return (bytes >> 10) + " KiB";
+    }
+    return bytes + " bytes";
   }
 
   private static void badJson(JsonProcessingException e, Context ctx) {

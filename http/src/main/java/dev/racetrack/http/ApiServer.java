@@ -134,11 +134,10 @@ public final class ApiServer implements AutoCloseable {
                     ctx.attribute(JsonBodies.LIMIT_ATTRIBUTE, limit);
                     if (ctx.req().getContentLengthLong() > limit) {
                       throw new PayloadTooLargeException(
-                          String.format(
-                              Locale.ROOT,
-                              "request body is above the limit of %.1f MiB for %s",
-                              limit / 1048576.0,
-                              relativePath(ctx)));
+                          "request body is above the limit of "
+                              + ApiErrors.size(limit)
+                              + " for "
+                              + relativePath(ctx));
                     }
                     String id = Tracing.incomingOrNew(ctx.header(Tracing.TRACING_HEADER));
                     ctx.attribute(Tracing.ATTRIBUTE, id);

@@ -69,7 +69,9 @@ class BodyLimitIT {
     for (int i = 0; i < ROUNDS; i++) {
       HttpResponse<String> response = send(HttpRequest.BodyPublishers.ofByteArray(body));
       assertThat(response.statusCode()).isEqualTo(413);
-      assertThat(response.body()).contains("above the limit");
+      assertThat(response.body())
+          .as("the limit as configured (64 KiB), not rounded to 0.1 MiB")
+          .contains("request body is above the limit of 64 KiB for /upload");
     }
   }
 
