@@ -95,7 +95,11 @@ class SecurityIT {
 
     assertThat(permissionsOf("bob@example.com"))
         .contains("deploy_job/bobs-job", "delete_job/bobs-job");
-    assertStatus(deploy(carol, "bobs-job", "2.0.0", false, Map.of()), 401);
+    HttpResponse<String> refused = deploy(carol, "bobs-job", "2.0.0", false, Map.of());
+    assertStatus(refused, 401);
+    assertThat(json(refused.body()).path("error").asText())
+        .as("a new version is checked against the family, and named so")
+        .contains("access resource \"bobs-job\" with scope \"deploy_job\"");
     assertStatus(
         lifecycle.get("/api/v1/auth/allowed/job/bobs-job/latest/scope/deploy_job", carol), 401);
     assertStatus(

@@ -262,6 +262,21 @@ public final class AdminCommands {
   static final class Lifetime implements CommandLine.ITypeConverter<Duration> {
     @Override
     public Duration convert(String value) {
+      Duration lifetime = parse(value);
+      if (lifetime.isNegative()
+          || lifetime.isZero()
+          || lifetime.compareTo(TokenIssuer.MAX_INTERNAL_LIFETIME) > 0) {
+        throw new CommandLine.TypeConversionException(
+            "--lifetime must be positive and at most "
+                + TokenIssuer.MAX_INTERNAL_LIFETIME.toDays()
+                + "d, got '"
+                + value
+                + "'");
+      }
+      return lifetime;
+    }
+
+    private static Duration parse(String value) {
       String v = value.strip().toLowerCase(java.util.Locale.ROOT);
       try {
         if (v.startsWith("p")) {

@@ -1,6 +1,7 @@
 package dev.racetrack.lifecycle.admin;
 
 import dev.racetrack.model.Terminal;
+import dev.racetrack.model.error.ValidationException;
 import dev.racetrack.spi.Plugins;
 import java.io.BufferedReader;
 import java.io.Console;
@@ -74,7 +75,7 @@ public final class AdminContext {
       if (first == null
           || second == null
           || !String.valueOf(first).equals(String.valueOf(second))) {
-        throw new IllegalArgumentException("the two entries do not match");
+        throw new ValidationException("the two entries do not match");
       }
       return String.valueOf(first);
     }
@@ -101,11 +102,14 @@ public final class AdminContext {
     try {
       String line = reader.readLine();
       if (line == null) {
-        throw new IllegalArgumentException(prompt + ": nothing on standard input");
+        throw new ValidationException(
+            prompt
+                + ": nothing on standard input (type it at a terminal, or give one line per"
+                + " question on standard input)");
       }
       return line.strip();
     } catch (IOException e) {
-      throw new IllegalArgumentException("cannot read " + prompt + ": " + e.getMessage(), e);
+      throw new ValidationException("cannot read " + prompt + ": " + e.getMessage(), e);
     }
   }
 }

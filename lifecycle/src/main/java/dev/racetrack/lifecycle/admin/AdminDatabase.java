@@ -4,6 +4,7 @@ import dev.racetrack.lifecycle.database.Database;
 import dev.racetrack.lifecycle.database.DatabaseSettings;
 import dev.racetrack.lifecycle.database.EmbeddedPostgresServer;
 import dev.racetrack.lifecycle.database.JdbcTarget;
+import dev.racetrack.model.error.ValidationException;
 import dev.racetrack.spi.SecretBox;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -44,7 +45,7 @@ final class AdminDatabase implements AutoCloseable {
       return new AdminDatabase(Database.open(target, 2), Optional.empty());
     }
     if (!Files.isDirectory(dataDir.resolve("postgres"))) {
-      throw new IllegalStateException(
+      throw new ValidationException(
           "no Racetrack database in "
               + dataDir
               + " (set RACETRACK_DATA_DIR, or the database settings of an external one)");

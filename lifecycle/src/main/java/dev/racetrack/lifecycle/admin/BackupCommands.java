@@ -14,6 +14,7 @@ import dev.racetrack.lifecycle.database.EmbeddedPostgresServer;
 import dev.racetrack.lifecycle.database.JdbcTarget;
 import dev.racetrack.model.FileTrees;
 import dev.racetrack.model.config.EnvReader;
+import dev.racetrack.model.error.ValidationException;
 import dev.racetrack.spi.PluginStore;
 import dev.racetrack.tls.TlsConfig;
 import java.io.PrintStream;
@@ -260,7 +261,7 @@ final class BackupCommands {
                     ? context.secret("Backup passphrase")
                     : context.secretOnce("Backup passphrase"));
     if (passphrase.isEmpty()) {
-      throw new IllegalArgumentException("the backup passphrase is empty");
+      throw new ValidationException("the backup passphrase is empty");
     }
     return passphrase.toCharArray();
   }

@@ -54,9 +54,7 @@ public final class Authorizer {
           "no permission to do this operation: auth subject \""
               + caller.describe()
               + "\" does not have permission to access resource \""
-              + jobName
-              + " v"
-              + version
+              + resource(jobName, version)
               + "\" with scope \""
               + scope.wireName()
               + "\"");
@@ -73,13 +71,16 @@ public final class Authorizer {
               + "\" does not have permission to access endpoint "
               + endpoint
               + " at resource \""
-              + jobName
-              + " v"
-              + version
+              + resource(jobName, version)
               + "\" with scope \""
               + scope.wireName()
               + "\"");
     }
+  }
+
+  /** A job version as the original names it ({@code adder v1.0.0}), or the family alone. */
+  private static String resource(String jobName, String version) {
+    return version.isEmpty() ? jobName : jobName + " v" + version;
   }
 
   public boolean hasJobScope(

@@ -58,8 +58,12 @@ public final class Escs {
   /** Creates an ESC (with one token); {@code id} may be chosen by the caller. */
   public EscRepository.Esc create(Caller caller, String name, Optional<String> requestedId) {
     p.authorizer().requireStaff(caller);
-    if (name == null || name.isBlank() || name.length() > 512) {
-      throw new ValidationException("name is required (at most 512 characters)");
+    if (name == null || name.isBlank()) {
+      throw new ValidationException("name is required");
+    }
+    if (name.length() > 512) {
+      throw new ValidationException(
+          "name is too long: at most 512 characters, got " + name.length());
     }
     String id = requestedId.filter(s -> !s.isBlank()).orElseGet(() -> UUID.randomUUID().toString());
     if (!ID.matcher(id).matches()) {
