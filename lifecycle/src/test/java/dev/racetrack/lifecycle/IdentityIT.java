@@ -16,6 +16,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
@@ -76,6 +77,25 @@ class IdentityIT {
             null),
         400,
         "You have to pass email as username");
+    for (String notAnAddress :
+        List.of(
+            "<script>alert(1)</script>@x.com",
+            "a@b",
+            "a b@example.com",
+            "a..b@example.com",
+            ".a@example.com",
+            "a@-example.com",
+            "a@example..com",
+            "a@b@example.com",
+            "x".repeat(65) + "@example.com")) {
+      assertError(
+          lifecycle.post(
+              "/api/v1/users/register",
+              Map.of("username", notAnAddress, "password", "Long enough 1"),
+              null),
+          400,
+          "You have to pass email as username");
+    }
     assertError(
         lifecycle.post(
             "/api/v1/users/register",
@@ -182,6 +202,25 @@ class IdentityIT {
         .isEqualTo(200);
     assertThat(login("bob@example.com", "second good phrase").statusCode()).isEqualTo(200);
     assertThat(login("bob@example.com", "first good phrase").statusCode()).isEqualTo(401);
+
+    put("/api/v1/users/bob@example.com", Map.of("password", "third good phrase"), admin);
+    assertThat(login("bob@example.com", "third good phrase").statusCode()).isEqualTo(200);
+    List<String> bobsEvents = new ArrayList<>();
+    json(lifecycle.get("/api/v1/audit/activity?limit=100", admin).body())
+        .path("events")
+        .forEach(
+            e -> {
+              if (e.path("username_subject").asText().equals("bob@example.com")) {
+                bobsEvents.add(
+                    e.path("event_type").asText() + " by " + e.path("username_executor").asText());
+              }
+            });
+    assertThat(bobsEvents.subList(0, 3))
+        .as("newest first: both password changes are one event type, no user_updated for either")
+        .containsExactly(
+            "password_changed by admin",
+            "password_changed by bob@example.com",
+            "user_updated by admin");
   }
 
   @Test
@@ -200,6 +239,10 @@ class IdentityIT {
   @Test
   void escs_tokensWithExpiry_lastUse_andRevocation() {
     assertError(lifecycle.post("/api/v1/escs", Map.of(), admin), 400, "name is required");
+    assertError(
+        lifecycle.post("/api/v1/escs", Map.of("name", "n".repeat(5000)), admin),
+        400,
+        "name is too long: at most 512 characters, got 5000");
     JsonNode esc =
         json(
             lifecycle

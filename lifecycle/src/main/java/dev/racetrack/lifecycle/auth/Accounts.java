@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
@@ -22,6 +23,17 @@ import org.slf4j.LoggerFactory;
  * password changes, and staff management of users.
  */
 public final class Accounts {
+  /**
+   * An address as mail servers take it: a dot-atom local part (at most 64 characters) and a domain
+   * of at least two labels of letters, digits and inner hyphens; nothing that HTML or a shell
+   * treats specially besides what RFC 5322 allows in a local part.
+   */
+  private static final Pattern EMAIL =
+      Pattern.compile(
+          "(?=[^@]{1,64}@)[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+              + "@(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.)+"
+              + "[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?");
+
   private static final Logger LOG = LoggerFactory.getLogger(Accounts.class);
   public static final String ADMIN = "admin";
 
@@ -170,10 +182,10 @@ public final class Accounts {
       throw new RegistrationDisabledException();
     }
     String name = username == null ? "" : username.strip();
-    if (!name.matches("[^@\\s]+@[^@\\s]+")) {
+    checkLength(name);
+    if (!EMAIL.matcher(name).matches()) {
       throw new ValidationException("You have to pass email as username");
     }
-    checkLength(name);
     p.policy().check(password);
     // counted once the request is valid: a typo in the form does not use up the hour's
     // registrations
@@ -275,9 +287,17 @@ public final class Accounts {
                       pw -> {
                         p.users().setPassword(h, username, p.hasher().hash(pw));
                         revokeTokens(h, username);
-                        changes.put("password", "changed");
+                        // one event type for every password change, whoever makes it
+                        audit(
+                            h,
+                            "password_changed",
+                            caller.username(),
+                            Optional.of(username),
+                            Map.of());
                       });
-              audit(h, "user_updated", caller.username(), Optional.of(username), changes);
+              if (!changes.isEmpty() || update.password().isEmpty()) {
+                audit(h, "user_updated", caller.username(), Optional.of(username), changes);
+              }
             });
     p.gateway().invalidate("user " + username + " changed");
     return p.users().list().stream()
