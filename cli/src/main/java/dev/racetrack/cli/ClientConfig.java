@@ -3,6 +3,7 @@ package dev.racetrack.cli;
 import com.fasterxml.jackson.core.type.TypeReference;
 import dev.racetrack.model.DeployRequest;
 import dev.racetrack.model.Json;
+import dev.racetrack.model.config.EnvReader;
 import dev.racetrack.spi.SecretBox;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -33,13 +34,16 @@ final class ClientConfig {
     this.data = data;
   }
 
-  /** The config file: {@code RACETRACK_CONFIG} if set, else {@code ~/.racetrack/config.yaml}. */
+  /**
+   * The config file: {@code RACETRACK_CONFIG} if set, else {@code ~/.racetrack/config.yaml} ({@code
+   * ~} is {@code HOME}, as for the original's CLI).
+   */
   static Path defaultPath(Map<String, String> env) {
     String override = env.get("RACETRACK_CONFIG");
     if (override != null && !override.isBlank()) {
       return Path.of(override);
     }
-    return Path.of(System.getProperty("user.home"), ".racetrack", "config.yaml");
+    return new EnvReader(env).home().resolve(".racetrack").resolve("config.yaml");
   }
 
   static ClientConfig load(Path file, PrintStream warnings) {

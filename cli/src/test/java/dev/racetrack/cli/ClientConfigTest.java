@@ -84,4 +84,13 @@ class ClientConfigTest {
     assertThat(ClientConfig.defaultPath(Map.of("RACETRACK_CONFIG", "/tmp/x.yaml")))
         .isEqualTo(Path.of("/tmp/x.yaml"));
   }
+
+  @Test
+  void defaultPath_followsHome_asTheShellAndTheOriginalsCliDo() {
+    assertThat(ClientConfig.defaultPath(Map.of("HOME", "/srv/alice")))
+        .isEqualTo(Path.of("/srv/alice/.racetrack/config.yaml"));
+    assertThat(
+            ClientConfig.defaultPath(Map.of("HOME", "/srv/alice", "RACETRACK_CONFIG", "/x.yaml")))
+        .isEqualTo(Path.of("/x.yaml"));
+  }
 }

@@ -4,6 +4,7 @@ import dev.racetrack.cli.CliContext;
 import dev.racetrack.cli.RacetrackCli;
 import dev.racetrack.lifecycle.admin.AdminCommands;
 import dev.racetrack.lifecycle.admin.AdminContext;
+import dev.racetrack.model.config.EnvReader;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -57,12 +58,7 @@ public final class RacetrackMain {
     if (!server || System.getProperty("logback.configurationFile") != null) {
       return;
     }
-    String dataDir = System.getenv("RACETRACK_DATA_DIR");
-    Path logs =
-        (dataDir == null || dataDir.isBlank()
-                ? Path.of(System.getProperty("user.home"), ".racetrack", "data")
-                : Path.of(dataDir))
-            .resolve("logs");
+    Path logs = new EnvReader(System.getenv()).dataDir().resolve("logs");
     System.setProperty("racetrack.logFile", logs.resolve("racetrack.log").toString());
     System.setProperty("logback.configurationFile", "logback-server.xml");
   }

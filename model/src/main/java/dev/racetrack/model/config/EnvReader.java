@@ -28,9 +28,17 @@ public final class EnvReader {
   public Path dataDir() {
     return optional("RACETRACK_DATA_DIR")
         .map(Path::of)
-        .orElseGet(() -> Path.of(System.getProperty("user.home"), ".racetrack", "data"))
+        .orElseGet(() -> home().resolve(".racetrack").resolve("data"))
         .toAbsolutePath()
         .normalize();
+  }
+
+  /**
+   * The user's home directory, {@code ~}: {@code HOME} as the shell and the original's CLI take it,
+   * else the JVM's {@code user.home} (the password database's entry).
+   */
+  public Path home() {
+    return optional("HOME").map(Path::of).orElseGet(() -> Path.of(System.getProperty("user.home")));
   }
 
   public int port(String name, int fallback) {
