@@ -72,6 +72,10 @@ final class PlatformProcess implements AutoCloseable {
     return scheme() + "://127.0.0.1:" + env.get("PUB_PORT") + "/pub";
   }
 
+  String dashboardUrl() {
+    return scheme() + "://127.0.0.1:" + env.get("DASHBOARD_PORT") + "/dashboard";
+  }
+
   int imageBuilderPort() {
     return Integer.parseInt(env.get("IMAGE_BUILDER_PORT"));
   }

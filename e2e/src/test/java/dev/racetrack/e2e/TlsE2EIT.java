@@ -69,6 +69,20 @@ class TlsE2EIT {
   }
 
   @Test
+  @Order(0)
+  void startBanner_namesEveryAddress_withTheSchemeServed() {
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(30))
+        .untilAsserted(
+            () ->
+                assertThat(PlatformProcess.tail(platform.serverLog()))
+                    .contains("  Dashboard       " + platform.dashboardUrl() + "\n")
+                    .contains("  Lifecycle API   " + platform.lifecycleUrl() + "\n")
+                    .contains("--remote " + platform.lifecycleUrl().replace("/lifecycle", "\n")));
+    assertThat(platform.dashboardUrl()).startsWith("https://");
+  }
+
+  @Test
   @Order(1)
   void cli_withoutTheCa_refusesTheCertificateWithTheFix() {
     PlatformProcess.CliResult login =

@@ -40,6 +40,8 @@ public final class Platform implements AutoCloseable {
   private final int pubPort;
   private final int imageBuilderPort;
   private final int dashboardPort;
+  private final String scheme;
+  private final String dashboardUrl;
   private final Optional<String> generatedAdminPassword;
 
   private Platform(Map<String, String> environment, Plugins plugins) {
@@ -67,7 +69,7 @@ public final class Platform implements AutoCloseable {
       // one JVM, one health port: lifecycle's (the other components share its process)
       Map<String, String> others = new HashMap<>(env);
       others.remove("HEALTH_PORT");
-      String scheme = TlsConfig.fromEnv(env).scheme();
+      scheme = TlsConfig.fromEnv(env).scheme();
       ImageBuilderApp builder =
           ImageBuilderApp.start(
               ImageBuilderConfig.fromEnv(others, internalToken),
@@ -88,10 +90,11 @@ public final class Platform implements AutoCloseable {
       Map<String, String> dashboardEnv = new HashMap<>(others);
       dashboardEnv.putIfAbsent("LIFECYCLE_URL", scheme + "://127.0.0.1:" + lifecyclePort);
       dashboardEnv.putIfAbsent("PUB_PORT", Integer.toString(pubPort));
-      DashboardApp dashboard =
-          DashboardApp.start(DashboardConfig.fromEnv(dashboardEnv), Clock.systemUTC());
+      DashboardConfig dashboardConfig = DashboardConfig.fromEnv(dashboardEnv);
+      DashboardApp dashboard = DashboardApp.start(dashboardConfig, Clock.systemUTC());
       components.add(dashboard);
       dashboardPort = dashboard.port();
+      dashboardUrl = scheme + "://" + dashboardConfig.host() + ":" + dashboardPort + "/dashboard";
     } catch (RuntimeException e) {
       close();
       throw e;
@@ -141,6 +144,16 @@ public final class Platform implements AutoCloseable {
 
   public int dashboardPort() {
     return dashboardPort;
+  }
+
+  /** {@code http} or {@code https}: how lifecycle and the dashboard are served. */
+  public String scheme() {
+    return scheme;
+  }
+
+  /** The dashboard's address on this machine ({@code DASHBOARD_HOST}, its port, /dashboard). */
+  public String dashboardUrl() {
+    return dashboardUrl;
   }
 
   public Optional<String> generatedAdminPassword() {

@@ -45,12 +45,9 @@ final class ServerCommand implements Callable<Integer> {
     out.println();
     out.println(
         "Racetrack is running (started in " + millis + " ms, data in " + config.dataDir() + ")");
-    out.println(
-        "  Lifecycle API   http://"
-            + config.host()
-            + ":"
-            + platform.lifecyclePort()
-            + "/lifecycle");
+    String lifecycle = platform.scheme() + "://" + config.host() + ":" + platform.lifecyclePort();
+    out.println("  Dashboard       " + platform.dashboardUrl());
+    out.println("  Lifecycle API   " + lifecycle + "/lifecycle");
     out.println("  PUB gateway     " + config.externalPubUrl());
     out.println("  Image builder   http://127.0.0.1:" + platform.imageBuilderPort());
     platform
@@ -64,11 +61,7 @@ final class ServerCommand implements Callable<Integer> {
               out.println("  password: " + password);
             });
     out.println();
-    out.println(
-        "Log in with:  ./racetrack login --username admin --remote http://"
-            + config.host()
-            + ":"
-            + platform.lifecyclePort());
+    out.println("Log in with:  ./racetrack login --username admin --remote " + lifecycle);
     out.println("Stop with Ctrl-C (deployed jobs keep running and are adopted at the next start).");
   }
 }

@@ -465,6 +465,16 @@ class DashboardOpsIT {
     String escId = admin.url().replaceFirst(".*/admin/escs/", "");
     int before = admin.locator("table tbody tr").count();
 
+    admin.getByLabel("Expires on (UTC date, empty: never)").fill("2020-01-31");
+    admin.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Create token")).click();
+    assertThat(admin.locator("main"))
+        .containsText(
+            "expiry must be a date after today (UTC; the token expires at its midnight),"
+                + " got '2020-01-31'");
+    assertThat(admin.locator("main")).not().containsText("expiry_time");
+    assertThat(tokens(escId)).as("nothing created").hasSize(before);
+    admin.navigate(platform.dashboard("/admin/escs/" + escId));
+
     admin.getByLabel("Expires on (UTC date, empty: never)").fill("2030-01-31");
     admin.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Create token")).click();
     Locator dated = admin.locator("table tbody tr").filter(hasText("2030-01-31"));
@@ -542,7 +552,15 @@ class DashboardOpsIT {
     admin.getByLabel("Version").fill("9.9.9");
     admin.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Filter")).click();
     assertThat(admin.getByText("No events.")).isVisible();
+    admin.getByLabel("Job family").fill("");
+    admin.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Filter")).click();
+    assertThat(admin.getByRole(AriaRole.STATUS))
+        .containsText(
+            "Version 9.9.9 is not applied: a version filters only with its job family (give both)");
+    assertThat(admin.getByLabel("Version")).hasValue("9.9.9");
+    assertThat(events.first()).isVisible();
     admin.navigate(platform.dashboard("/audit"));
+    assertThat(admin.getByRole(AriaRole.STATUS)).hasCount(0);
     List<String> all = admin.locator("li.event .explanation").allTextContents();
     admin.getByLabel("Only events related to me").check();
     admin.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Filter")).click();

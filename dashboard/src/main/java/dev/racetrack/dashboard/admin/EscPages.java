@@ -84,12 +84,23 @@ public final class EscPages implements PageRoutes {
     Web.seeOther(ctx, "/admin/escs/" + seg(ctx.pathParam("id")));
   }
 
+  /** The form's date as lifecycle's {@code expiry_time}: its midnight UTC, after today. */
   private static long expiry(String date) {
+    LocalDate day;
     try {
-      return LocalDate.parse(date).atStartOfDay().toEpochSecond(ZoneOffset.UTC);
+      day = LocalDate.parse(date);
     } catch (DateTimeParseException e) {
       throw new WebException(400, "expiry must be a date like 2027-01-31, got '" + date + "'");
     }
+    if (!day.isAfter(LocalDate.now(ZoneOffset.UTC))) {
+      // lifecycle would say "expiry_time must be in the future", a field this form does not show
+      throw new WebException(
+          400,
+          "expiry must be a date after today (UTC; the token expires at its midnight), got '"
+              + date
+              + "'");
+    }
+    return day.atStartOfDay().toEpochSecond(ZoneOffset.UTC);
   }
 
   private void revokeToken(Context ctx) {

@@ -31,7 +31,8 @@ public final class AuditRoutes implements PageRoutes {
   private void audit(Context ctx) {
     boolean mine = Web.query(ctx, "mine").isPresent();
     Optional<String> job = Web.query(ctx, "job");
-    Optional<String> version = Web.query(ctx, "version").filter(v -> job.isPresent());
+    Optional<String> typedVersion = Web.query(ctx, "version");
+    Optional<String> version = typedVersion.filter(v -> job.isPresent());
     StringBuilder path = new StringBuilder("/api/v1/audit/");
     path.append(mine ? "user_events" : "events");
     job.ifPresent(j -> path.append("/job/").append(seg(j)));
@@ -44,7 +45,17 @@ public final class AuditRoutes implements PageRoutes {
     params.put("events", page.items());
     params.put("mine", mine);
     params.put("job", job.orElse(""));
-    params.put("version", version.orElse(""));
+    params.put("version", typedVersion.orElse(""));
+    params.put(
+        "notice",
+        typedVersion
+            .filter(v -> job.isEmpty())
+            .map(
+                v ->
+                    "Version "
+                        + v
+                        + " is not applied: a version filters only with its job family (give"
+                        + " both). Showing events of every job."));
     params.put("next", page.next());
     params.put("limit", limit == PAGE ? "" : Integer.toString(limit));
     web.render(ctx, "audit.jte", "Audit log", "audit", params);
