@@ -5,7 +5,6 @@ import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -222,21 +221,21 @@ public final class Restore {
   }
 
   /** The regular files under {@code dir} (links not followed) and their total size. */
-  private static long[] filesAndBytes(Path dir) throws IOException {
-    long[] counted = new long[2];
+  /** How many regular files a section holds, and their bytes. */
+  private record Tally(int files, long bytes) {}
+
+  private static Tally tally(Path dir) throws IOException {
+    int files = 0;
+    long bytes = 0;
+    List<Path> regular;
     try (Stream<Path> walk = Files.walk(dir)) {
-      walk.filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS))
-          .forEach(
-              p -> {
-                counted[0]++;
-                try {
-                  counted[1] += Files.size(p);
-                } catch (IOException e) {
-                  throw new UncheckedIOException(e);
-                }
-              });
+      regular = walk.filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)).toList();
     }
-    return counted;
+    for (Path file : regular) {
+      files++;
+      bytes += Files.size(file);
+    }
+    return new Tally(files, bytes);
   }
 
   private static void moveIntoPlace(Path files, Path dataDir, Consumer<BackupProgress> sink)
@@ -250,7 +249,7 @@ public final class Restore {
     }
     for (Path section : sections) {
       Path destination = dataDir.resolve(section.getFileName().toString());
-      long[] filesAndBytes = filesAndBytes(section); // counted before the move: what was restored
+      Tally restored = tally(section); // counted before the move: what was restored
       if (!Files.exists(destination)) {
         Files.move(section, destination, StandardCopyOption.ATOMIC_MOVE);
       } else {
@@ -267,7 +266,7 @@ public final class Restore {
       }
       sink.accept(
           new BackupProgress.SectionCopied(
-              section.getFileName().toString(), (int) filesAndBytes[0], filesAndBytes[1]));
+              section.getFileName().toString(), restored.files(), restored.bytes()));
     }
   }
 
