@@ -77,47 +77,39 @@ class RacetrackMainTest {
 
   @Test
   void adminCreatesuperuser_withoutAPasswordOnStandardInput_saysWhatIsMissing(@TempDir Path data) {
-    String[] args = {"admin", "createsuperuser", "--username", "root", "--email", "root@x.io"};
-    CliContext context = context(Map.of("RACETRACK_DATA_DIR", data.toString()));
-    try {
-      int exit = RacetrackMain.commandLine(context, args).execute(args);
+    int exit = run(data, "admin", "createsuperuser", "--username", "root", "--email", "root@x.io");
 
-      assertThat(exit).isEqualTo(1);
-      assertThat(text(err))
-          .startsWith("error: Password: nothing on standard input (type it at a terminal")
-          .doesNotContain("Exception");
-    } finally {
-      context.close();
-    }
+    assertThat(exit).isEqualTo(1);
+    assertThat(text(err))
+        .startsWith("error: Password: nothing on standard input (type it at a terminal")
+        .doesNotContain("Exception");
   }
 
   @Test
   void adminGenerateAuth_withoutADatabase_namesTheDataDirectory(@TempDir Path data) {
-    String[] args = {"admin", "generate-auth", "tool", "--lifetime", "1h"};
-    CliContext context = context(Map.of("RACETRACK_DATA_DIR", data.toString()));
-    try {
-      int exit = RacetrackMain.commandLine(context, args).execute(args);
+    int exit = run(data, "admin", "generate-auth", "tool", "--lifetime", "1h");
 
-      assertThat(exit).isEqualTo(1);
-      assertThat(text(err))
-          .startsWith("error: no Racetrack database in " + data)
-          .doesNotContain("Exception");
-    } finally {
-      context.close();
-    }
+    assertThat(exit).isEqualTo(1);
+    assertThat(text(err))
+        .startsWith("error: no Racetrack database in " + data)
+        .doesNotContain("Exception");
   }
 
   @Test
   void adminGenerateAuth_aLifetimeAboveTheLimit_isRefusedAsTyped(@TempDir Path data) {
-    String[] args = {"admin", "generate-auth", "tool", "--lifetime", "400d"};
+    int exit = run(data, "admin", "generate-auth", "tool", "--lifetime", "400d");
+
+    assertThat(exit).isNotZero();
+    assertThat(text(err))
+        .contains("--lifetime must be positive and at most 366d, got '400d'")
+        .doesNotContain("PT");
+  }
+
+  /** Runs the distribution's command line on {@code data} with nothing on standard input. */
+  private int run(Path data, String... args) {
     CliContext context = context(Map.of("RACETRACK_DATA_DIR", data.toString()));
     try {
-      int exit = RacetrackMain.commandLine(context, args).execute(args);
-
-      assertThat(exit).isNotZero();
-      assertThat(text(err))
-          .contains("--lifetime must be positive and at most 366d, got '400d'")
-          .doesNotContain("PT");
+      return RacetrackMain.commandLine(context, args).execute(args);
     } finally {
       context.close();
     }
