@@ -20,6 +20,9 @@ final class AsyncCall {
   /** Poll answers meaning "still running, poll again". */
   private static final Set<Integer> AGAIN = Set.of(202, 408, 504);
 
+  /** A poll answered sooner than this (not a long poll) is not repeated sooner. */
+  private static final Duration MIN_POLL_INTERVAL = Duration.ofSeconds(1);
+
   private final HttpClient http;
   private final String token;
   private final PrintStream progress;
@@ -93,25 +96,45 @@ final class AsyncCall {
     return await(pub, taskId);
   }
 
+  /**
+   * Polls until the task's answer comes. A poll answers 202, 408 or 504 while the task runs, but a
+   * job may answer 504 itself (e.g. past its {@code call_timeout}), which a poll then replays at
+   * once: after each such answer the task's status says whether it has ended, and if so one more
+   * poll gives its answer, final whatever its code. Answers quicker than {@link #MIN_POLL_INTERVAL}
+   * are not asked again sooner.
+   */
   private HttpResponse<String> await(String pub, String taskId)
       throws IOException, InterruptedException {
     long begin = System.nanoTime();
-    HttpRequest poll =
-        HttpRequest.newBuilder(URI.create(pub + "/pub/async/task/" + taskId + "/poll"))
-            .timeout(Duration.ofMinutes(5))
-            .header(ApiClient.AUTH_HEADER, token)
-            .GET()
-            .build();
+    HttpRequest poll = taskRequest(pub, taskId, "poll", Duration.ofMinutes(5));
+    HttpRequest status = taskRequest(pub, taskId, "status", Duration.ofMinutes(1));
     while (true) {
+      long asked = System.nanoTime();
       HttpResponse<String> answer = http.send(poll, HttpResponse.BodyHandlers.ofString());
       if (!AGAIN.contains(answer.statusCode())) {
         return answer;
       }
+      HttpResponse<String> state = http.send(status, HttpResponse.BodyHandlers.ofString());
+      String taskStatus =
+          state.statusCode() == 200 ? json(state.body()).path("status").asText("") : "";
+      if (taskStatus.equals("completed") || taskStatus.equals("failed")) {
+        return http.send(poll, HttpResponse.BodyHandlers.ofString());
+      }
       long seconds = Duration.ofNanos(System.nanoTime() - begin).toSeconds();
-      progress.printf(
-          "async task %s: %s, %ds elapsed%n",
-          taskId, json(answer.body()).path("status").asText("ongoing"), seconds);
+      progress.printf("async task %s: ongoing, %ds elapsed%n", taskId, seconds);
+      long early = MIN_POLL_INTERVAL.toNanos() - (System.nanoTime() - asked);
+      if (early > 0) {
+        Thread.sleep(Duration.ofNanos(early));
+      }
     }
+  }
+
+  private HttpRequest taskRequest(String pub, String taskId, String what, Duration timeout) {
+    return HttpRequest.newBuilder(URI.create(pub + "/pub/async/task/" + taskId + "/" + what))
+        .timeout(timeout)
+        .header(ApiClient.AUTH_HEADER, token)
+        .GET()
+        .build();
   }
 
   /** The error message of a failed task's 500 answer, if that is what {@code body} is. */

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** Issue #8: {@code racetrack call --async} against a fake PUB answering the async endpoints. */
 class AsyncCallCommandTest extends LoggedInCliTest {
@@ -16,6 +17,7 @@ class AsyncCallCommandTest extends LoggedInCliTest {
   private static final String PERFORM = "/api/v1/perform";
   private static final String TASK = "4b6f0f5e-7a4e-4d55-9a57-5b1f3c1c9a10";
   private static final String POLL = "/pub/async/task/" + TASK + "/poll";
+  private static final String STATUS = "/pub/async/task/" + TASK + "/status";
 
   AsyncCallCommandTest() {
     super(TOKEN);
@@ -46,7 +48,9 @@ class AsyncCallCommandTest extends LoggedInCliTest {
         Response.text(408, "Time-out"),
         Response.json(202, Map.of("task_id", TASK, "status", "ongoing")),
         Response.json(Map.of("sum", 3)));
+    lifecycle.on("GET", STATUS, Response.json(Map.of("task_id", TASK, "status", "ongoing")));
 
+    long begin = System.nanoTime();
     CliFixture.Result result =
         cli.run("call", "adder", PERFORM, "{\"numbers\": [1, 2]}", "--async");
 
@@ -65,6 +69,38 @@ class AsyncCallCommandTest extends LoggedInCliTest {
         .allSatisfy(
             line -> assertThat(line).matches("async task " + TASK + ": ongoing, \\d+s elapsed"));
     assertThat(lifecycle.requests("POST", "/pub/job/adder/1.0.0" + PERFORM)).isEmpty();
+    assertThat(lifecycle.requests("GET", STATUS)).as("asked after each 'again'").hasSize(2);
+    assertThat(java.time.Duration.ofNanos(System.nanoTime() - begin))
+        .as("quick 'again' answers are not repeated sooner than a second")
+        .isGreaterThanOrEqualTo(java.time.Duration.ofSeconds(2));
+  }
+
+  @Test
+  @Timeout(30) // before the fix it polled forever
+  void callAsync_whenTheJobItselfAnswered504_reportsItInsteadOfPollingForever() {
+    jobAt("1.0.0");
+    started();
+    // the job's own answer past its call_timeout, replayed by every poll
+    lifecycle.on(
+        "GET",
+        POLL,
+        Response.json(
+            504,
+            Map.of(
+                "error",
+                "the job did not answer within its call_timeout of 3 s",
+                "type",
+                "call_timeout")));
+    lifecycle.on("GET", STATUS, Response.json(Map.of("task_id", TASK, "status", "completed")));
+
+    CliFixture.Result result = cli.run("call", "adder", PERFORM, "{}", "--async");
+
+    assertThat(result.exitCode()).isEqualTo(1);
+    assertThat(result.err())
+        .startsWith("error: job adder answered HTTP 504: ")
+        .contains("call_timeout of 3 s");
+    assertThat(lifecycle.requests("GET", POLL)).hasSize(2);
+    assertThat(lifecycle.requests("GET", STATUS)).hasSize(1);
   }
 
   @Test
