@@ -48,6 +48,8 @@ public final class BuildContext {
   /**
    * Packs {@code dir} into a .tar.gz, including the paths (relative to {@code dir}) {@code include}
    * accepts. Symbolic links are stored as links, not followed.
+   *
+   * @throws ValidationException naming a named pipe, socket or device in {@code dir}
    */
   public static byte[] pack(Path dir, Predicate<Path> include) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
@@ -63,6 +65,15 @@ public final class BuildContext {
           tar.putArchiveEntry(entry);
         } else if (Files.isDirectory(file)) {
           tar.putArchiveEntry(new TarArchiveEntry(file, name + "/"));
+        } else if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+          // reading a named pipe would wait forever for a writer; a build has no use for them
+          throw new ValidationException(
+              "cannot pack "
+                  + name
+                  + " in "
+                  + dir
+                  + ": it is not a regular file, directory or symbolic link (a named pipe, socket"
+                  + " or device); remove it or add it to .gitignore");
         } else {
           TarArchiveEntry entry = new TarArchiveEntry(file, name);
           tar.putArchiveEntry(entry);

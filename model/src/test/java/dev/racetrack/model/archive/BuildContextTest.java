@@ -39,6 +39,24 @@ class BuildContextTest {
   }
 
   @Test
+  @org.junit.jupiter.api.Timeout(30) // before the fix, reading the pipe waited for a writer forever
+  void pack_aNamedPipe_isRefusedNamingIt_insteadOfWaitingForAWriter() throws Exception {
+    Path src = Files.createDirectories(tmp.resolve("piped"));
+    Files.writeString(src.resolve("job.yaml"), "name: x\n");
+    Process mkfifo = new ProcessBuilder("mkfifo", src.resolve("fifo").toString()).start();
+    assertThat(mkfifo.waitFor()).isZero();
+
+    assertThatThrownBy(() -> BuildContext.pack(src, p -> true))
+        .isInstanceOf(ValidationException.class)
+        .hasMessage(
+            "cannot pack fifo in "
+                + src
+                + ": it is not a regular file, directory or symbolic link (a named pipe, socket"
+                + " or device); remove it or add it to .gitignore");
+    assertThat(BuildContext.pack(src, p -> !p.toString().equals("fifo"))).isNotEmpty();
+  }
+
+  @Test
   void check_rejectsParentTraversal() {
     byte[] archive = tar(file("../evil.sh", "x"));
     assertThatThrownBy(() -> BuildContext.check(archive, BuildContext.Limits.DEFAULT))
