@@ -39,7 +39,10 @@ class BuildContextTest {
   }
 
   @Test
-  @org.junit.jupiter.api.Timeout(30) // before the fix, reading the pipe waited for a writer forever
+  // before the fix, opening the pipe waited for a writer forever (not interruptible: own thread)
+  @org.junit.jupiter.api.Timeout(
+      value = 30,
+      threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
   void pack_aNamedPipe_isRefusedNamingIt_insteadOfWaitingForAWriter() throws Exception {
     Path src = Files.createDirectories(tmp.resolve("piped"));
     Files.writeString(src.resolve("job.yaml"), "name: x\n");
